@@ -1,0 +1,1 @@
+"""Catalog, scanner, metadata, query language, thumbnails, settings. No Qt, no torch."""

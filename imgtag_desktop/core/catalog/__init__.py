@@ -1,0 +1,56 @@
+"""The catalog: one SQLite file per library, and the only code that runs SQL.
+
+:class:`Catalog` is the gateway. It is assembled from one mixin per area (photos, tags,
+analysis, albums, metadata writes) so each area's SQL lives next to its API. Open one
+``Catalog`` per thread; SQLite's WAL mode lets readers and a writer work side by side.
+"""
+
+from __future__ import annotations
+
+from .albums import AlbumsMixin
+from .analysis import AnalysisMixin
+from .base import SCHEMA_VERSION, CatalogError
+from .photos import KnownFile, PhotoFacts, PhotosMixin
+from .records import (
+    TAG_SOURCES,
+    TAG_STATES,
+    Folder,
+    Photo,
+    PhotoTag,
+    ScanStats,
+    Tag,
+    TagCount,
+    TagSource,
+    TagState,
+    display_path,
+    path_to_bytes,
+)
+from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
+from .writes import WritesMixin
+
+
+class Catalog(PhotosMixin, TagsMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+    """The library's catalog gateway. See the mixins for the API of each area."""
+
+
+__all__ = [
+    "HIERARCHY_SEPARATOR",
+    "SCHEMA_VERSION",
+    "TAG_SOURCES",
+    "TAG_STATES",
+    "Catalog",
+    "CatalogError",
+    "Folder",
+    "KnownFile",
+    "Photo",
+    "PhotoFacts",
+    "PhotoTag",
+    "ScanStats",
+    "Tag",
+    "TagCount",
+    "TagSource",
+    "TagState",
+    "display_path",
+    "normalise_tag_name",
+    "path_to_bytes",
+]

@@ -1,0 +1,159 @@
+"""Connection handling, transactions and migrations for the catalog gateway."""
+
+from __future__ import annotations
+
+import logging
+import os
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from .schema import MIGRATIONS
+
+log = logging.getLogger(__name__)
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+class CatalogError(Exception):
+    """A catalog cannot be opened or used; the message says what to do."""
+
+
+class CatalogBase:
+    """Owns one SQLite connection. Not shared between threads: each thread opens its own.
+
+    SQLite in WAL mode lets a worker thread write while the GUI thread reads from its own
+    connection, so jobs open a second :class:`Catalog` on the same file.
+    """
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        self.path = Path(path)
+        self._owner = threading.get_ident()
+        self._depth = 0
+        self._conn = self._connect(read_only)
+        try:
+            if not read_only:
+                self._migrate()
+        except BaseException:
+            self._conn.close()
+            raise
+
+    # -- connection ---------------------------------------------------------------------------
+
+    def _connect(self, read_only: bool) -> sqlite3.Connection:
+        path = self.path
+        if path.exists() and path.is_dir():
+            raise CatalogError(f"{path} is a folder; give the path of a catalog file (e.g. {path}/library.db)")
+        if not read_only:
+            folder = path.parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise CatalogError(
+                    f"cannot create the library folder {folder}: {exc.strerror}. "
+                    "Choose a library path in a folder you can write to (--library PATH)."
+                ) from exc
+            if not os.access(folder, os.W_OK) or (path.exists() and not os.access(path, os.W_OK)):
+                raise CatalogError(
+                    f"the library {path} is in a read-only location. "
+                    "Choose a library path in a folder you can write to (--library PATH)."
+                )
+        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        try:
+            conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.execute("PRAGMA foreign_keys = ON")
+            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] if not read_only else "wal"
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        except sqlite3.DatabaseError as exc:
+            raise CatalogError(
+                f"{path} is not an imgtag catalog (SQLite said: {exc}). Nothing was changed; "
+                "move the file away or choose another library path (--library PATH)."
+            ) from exc
+        if mode != "wal":
+            log.warning("catalog %s runs in journal mode %s, not WAL", path, mode)
+        return conn
+
+    def close(self) -> None:
+        self._conn.close()
+
+    def __enter__(self) -> CatalogBase:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction (nested calls join the outer one)."""
+        if self._depth:
+            self._depth += 1
+            try:
+                yield self._conn
+            finally:
+                self._depth -= 1
+            return
+        self._conn.execute("BEGIN IMMEDIATE")
+        self._depth = 1
+        try:
+            yield self._conn
+        except BaseException:
+            self._depth = 0
+            self._conn.execute("ROLLBACK")
+            raise
+        self._depth = 0
+        self._conn.execute("COMMIT")
+
+    # -- migrations ----------------------------------------------------------------------------
+
+    @property
+    def schema_version(self) -> int:
+        return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
+
+    def _migrate(self) -> None:
+        current = self.schema_version
+        pending = sorted(n for n in MIGRATIONS if n > current)
+        if current > SCHEMA_VERSION:
+            raise CatalogError(
+                f"{self.path} was written by a newer imgtag (schema {current}, this one knows "
+                f"{SCHEMA_VERSION}); update imgtag to open it."
+            )
+        if not pending:
+            return
+        if current > 0:
+            self._backup(current)
+        for number in pending:
+            with self.transaction() as conn:
+                for statement in _statements(MIGRATIONS[number]):
+                    conn.execute(statement)
+                conn.execute(f"PRAGMA user_version = {int(number)}")
+            log.info("catalog %s migrated to schema %d", self.path, number)
+
+    def _backup(self, version: int) -> Path:
+        """Copy the catalog before migrating (a consistent copy through the backup API)."""
+        target = self.path.with_name(f"{self.path.name}.v{version}.{time.strftime('%Y%m%d-%H%M%S')}.bak")
+        dest = sqlite3.connect(target)
+        try:
+            self._conn.backup(dest)
+        finally:
+            dest.close()
+        return target
+
+
+def _statements(script: str) -> Iterator[str]:
+    """Split a migration script into statements (executescript would commit implicitly)."""
+    buffer = ""
+    for line in script.splitlines(keepends=True):
+        buffer += line
+        if sqlite3.complete_statement(buffer):
+            statement = buffer.strip()
+            buffer = ""
+            if statement:
+                yield statement
+    if buffer.strip():
+        yield buffer.strip()
+

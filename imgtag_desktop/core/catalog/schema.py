@@ -1,0 +1,137 @@
+"""Numbered schema migrations for the catalog.
+
+Each entry of :data:`MIGRATIONS` moves the schema from version ``n - 1`` to ``n`` and runs
+in one transaction; ``PRAGMA user_version`` records the version reached. Never edit a
+migration that has been released: append a new one.
+
+Migration numbers are reserved per area so that work can proceed in parallel:
+1 foundation (everything below), 2 tagging, 3 metadata writing, 4 search/albums.
+"""
+
+from __future__ import annotations
+
+SCHEMA_V1 = """
+CREATE TABLE folders (
+    id            INTEGER PRIMARY KEY,
+    path          TEXT NOT NULL,              -- display form (UTF-8, undecodable bytes replaced)
+    path_bytes    BLOB NOT NULL UNIQUE,       -- exact os.fsencode() form, the identity
+    added_at      REAL NOT NULL,
+    last_scan_at  REAL
+);
+
+CREATE TABLE photos (
+    id            INTEGER PRIMARY KEY,
+    folder_id     INTEGER NOT NULL REFERENCES folders(id) ON DELETE CASCADE,
+    path          TEXT NOT NULL,              -- display form
+    path_bytes    BLOB NOT NULL UNIQUE,       -- exact os.fsencode() form, the identity
+    rel_dir       TEXT NOT NULL DEFAULT '',   -- folder of the file relative to its library folder
+    size          INTEGER NOT NULL,
+    mtime_ns      INTEGER NOT NULL,
+    fingerprint   TEXT,                       -- blake2b(size + first 64 KiB); NULL when unreadable
+    format        TEXT,                       -- jpeg | png | tiff | webp | heif | NULL when not an image
+    width         INTEGER,
+    height        INTEGER,
+    orientation   INTEGER NOT NULL DEFAULT 1,
+    taken_at      TEXT,                       -- ISO 8601 local time from EXIF DateTimeOriginal
+    camera        TEXT,                       -- "Make Model"
+    status        TEXT NOT NULL DEFAULT 'ok' CHECK (status IN ('ok', 'broken', 'missing')),
+    error         TEXT,                       -- why the file is broken / missing
+    metadata_error TEXT,                      -- why the file's metadata cannot be parsed (never written)
+    added_at      REAL NOT NULL,
+    updated_at    REAL NOT NULL
+);
+CREATE INDEX photos_folder ON photos(folder_id);
+CREATE INDEX photos_fingerprint ON photos(fingerprint);
+CREATE INDEX photos_taken_at ON photos(taken_at);
+CREATE INDEX photos_status ON photos(status);
+
+CREATE TABLE tags (
+    id        INTEGER PRIMARY KEY,
+    name      TEXT NOT NULL UNIQUE COLLATE NOCASE,   -- full path, '|' separated: 'places|paris'
+    leaf      TEXT NOT NULL,                         -- last component: 'paris'
+    parent_id INTEGER REFERENCES tags(id) ON DELETE CASCADE
+);
+CREATE INDEX tags_parent ON tags(parent_id);
+
+CREATE TABLE photo_tags (
+    photo_id      INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id        INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('suggested', 'approved', 'rejected')),
+    source        TEXT NOT NULL CHECK (source IN ('model', 'manual', 'imported')),
+    keyword_score REAL,
+    visual_score  REAL,
+    model_version TEXT,
+    created_at    REAL NOT NULL,
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (photo_id, tag_id)
+) WITHOUT ROWID;
+CREATE INDEX photo_tags_tag_state ON photo_tags(tag_id, state, visual_score);
+CREATE INDEX photo_tags_state ON photo_tags(state);
+
+CREATE TABLE captions (
+    photo_id      INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    caption       TEXT NOT NULL,
+    model_version TEXT NOT NULL,
+    created_at    REAL NOT NULL
+);
+
+CREATE TABLE embeddings (
+    photo_id      INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    model_version TEXT NOT NULL,
+    dim           INTEGER NOT NULL,
+    vector        BLOB NOT NULL,              -- float32, L2-normalised, little-endian
+    created_at    REAL NOT NULL
+);
+
+-- The explanation of the last tagging run of each photo: every candidate considered.
+CREATE TABLE candidates (
+    photo_id      INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    text          TEXT NOT NULL,
+    origin        TEXT NOT NULL CHECK (origin IN ('caption', 'vocabulary', 'library')),
+    keyword_score REAL,
+    visual_score  REAL,
+    raw_score     REAL,
+    decision      TEXT NOT NULL,              -- suggested | below-threshold | rejected-before | approved-before
+    PRIMARY KEY (photo_id, text)
+) WITHOUT ROWID;
+
+-- One row per photo analysed: which models produced its tags, so a run resumes.
+CREATE TABLE analyses (
+    photo_id      INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    models_key    TEXT NOT NULL,              -- identifies captioner+keywords+visual model versions
+    fingerprint   TEXT,                       -- of the file when it was analysed
+    analysed_at   REAL NOT NULL,
+    error         TEXT
+);
+
+CREATE TABLE albums (
+    id          INTEGER PRIMARY KEY,
+    name        TEXT NOT NULL UNIQUE,
+    query       TEXT NOT NULL,
+    created_at  REAL NOT NULL,
+    updated_at  REAL NOT NULL
+);
+
+-- Every metadata write, with the previous values of the managed fields, for undo.
+CREATE TABLE metadata_writes (
+    id          INTEGER PRIMARY KEY,
+    photo_id    INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    target      TEXT NOT NULL,                -- the file written (photo or sidecar)
+    mode        TEXT NOT NULL,                -- sidecar | embedded
+    previous    TEXT NOT NULL,                -- JSON: managed fields before the write
+    written     TEXT NOT NULL,                -- JSON: managed fields after the write
+    written_at  REAL NOT NULL,
+    undone_at   REAL
+);
+CREATE INDEX metadata_writes_photo ON metadata_writes(photo_id);
+
+-- Per-library settings (JSON values), e.g. metadata write mode.
+CREATE TABLE settings (
+    key    TEXT PRIMARY KEY,
+    value  TEXT NOT NULL
+);
+"""
+
+MIGRATIONS: dict[int, str] = {
+    1: SCHEMA_V1,
+}

@@ -1,0 +1,195 @@
+"""Tags and the tags on photos: state (suggested / approved / rejected), source, evidence."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterable, Sequence
+
+from .base import CatalogBase, CatalogError
+from .records import PhotoTag, Tag, TagCount, TagSource, TagState
+
+HIERARCHY_SEPARATOR = "|"
+
+
+def normalise_tag_name(name: str) -> str:
+    """Trim whitespace around the name and each ``|`` component; reject empty names."""
+    parts = [" ".join(p.split()) for p in name.split(HIERARCHY_SEPARATOR)]
+    if not name.strip() or any(not p for p in parts):
+        raise CatalogError(f"{name!r} is not a valid tag name (empty, or an empty part between '|')")
+    return HIERARCHY_SEPARATOR.join(parts)
+
+
+class TagsMixin(CatalogBase):
+    """Tag vocabulary and photo tags. A rejected tag is never turned back into a suggestion."""
+
+    # -- vocabulary -----------------------------------------------------------------------------
+
+    def ensure_tag(self, name: str) -> Tag:
+        """The tag with this name, created (with its parents for ``a|b``) when new."""
+        name = normalise_tag_name(name)
+        existing = self.tag_by_name(name)
+        if existing:
+            return existing
+        with self.transaction() as conn:
+            parent_id: int | None = None
+            parts = name.split(HIERARCHY_SEPARATOR)
+            for depth in range(1, len(parts) + 1):
+                full = HIERARCHY_SEPARATOR.join(parts[:depth])
+                row = conn.execute("SELECT id FROM tags WHERE name = ?", (full,)).fetchone()
+                if row is None:
+                    cur = conn.execute(
+                        "INSERT INTO tags (name, leaf, parent_id) VALUES (?, ?, ?)",
+                        (full, parts[depth - 1], parent_id),
+                    )
+                    parent_id = int(cur.lastrowid or 0)
+                else:
+                    parent_id = int(row[0])
+        tag = self.tag_by_name(name)
+        assert tag is not None
+        return tag
+
+    def tag_by_name(self, name: str) -> Tag | None:
+        row = self._conn.execute(
+            "SELECT id, name, leaf, parent_id FROM tags WHERE name = ?", (name.strip(),)
+        ).fetchone()
+        return Tag(*row) if row else None
+
+    def tag_names(self) -> list[str]:
+        """Every tag name, sorted case-insensitively (for completion)."""
+        return [r[0] for r in self._conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]
+
+    def tags_with_counts(self, *, include_unused: bool = False) -> list[TagCount]:
+        """Every tag with its per-state photo counts, sorted by name."""
+        rows = self._conn.execute(
+            "SELECT t.id, t.name, t.leaf, t.parent_id,"
+            " count(CASE WHEN pt.state = 'approved' THEN 1 END),"
+            " count(CASE WHEN pt.state = 'suggested' THEN 1 END),"
+            " count(CASE WHEN pt.state = 'rejected' THEN 1 END)"
+            " FROM tags t LEFT JOIN photo_tags pt ON pt.tag_id = t.id"
+            " GROUP BY t.id ORDER BY t.name COLLATE NOCASE"
+        )
+        counts = [TagCount(Tag(r[0], r[1], r[2], r[3]), r[4], r[5], r[6]) for r in rows]
+        if include_unused:
+            return counts
+        return [c for c in counts if c.approved or c.suggested or c.rejected]
+
+    def rename_tag(self, old: str, new: str) -> Tag:
+        """Rename a tag everywhere (merging into ``new`` when it exists already)."""
+        source = self.tag_by_name(old)
+        if source is None:
+            raise CatalogError(f"there is no tag {old!r}")
+        target = self.ensure_tag(new)
+        if target.id == source.id:
+            return target
+        with self.transaction() as conn:
+            # Keep the stronger state when a photo has both: approved > rejected > suggested.
+            conn.execute(
+                "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
+                " model_version, created_at, updated_at)"
+                " SELECT photo_id, ?, state, source, keyword_score, visual_score, model_version,"
+                " created_at, updated_at FROM photo_tags WHERE tag_id = ?"
+                " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = CASE"
+                "  WHEN 'approved' IN (excluded.state, photo_tags.state) THEN 'approved'"
+                "  WHEN 'rejected' IN (excluded.state, photo_tags.state) THEN 'rejected'"
+                "  ELSE 'suggested' END",
+                (target.id, source.id),
+            )
+            conn.execute("DELETE FROM tags WHERE id = ?", (source.id,))
+        return target
+
+    # -- tags on photos -------------------------------------------------------------------------
+
+    def photo_tags(self, photo_id: int, *, states: Sequence[TagState] | None = None) -> list[PhotoTag]:
+        """The tags of one photo: approved first, then suggested by score, then rejected."""
+        sql = (
+            "SELECT pt.photo_id, t.id, t.name, t.leaf, t.parent_id, pt.state, pt.source, pt.keyword_score,"
+            " pt.visual_score, pt.model_version, pt.created_at, pt.updated_at"
+            " FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?"
+        )
+        args: list[object] = [photo_id]
+        if states:
+            sql += f" AND pt.state IN ({','.join('?' * len(states))})"
+            args += list(states)
+        sql += (
+            " ORDER BY CASE pt.state WHEN 'approved' THEN 0 WHEN 'suggested' THEN 1 ELSE 2 END,"
+            " pt.visual_score DESC, t.name COLLATE NOCASE"
+        )
+        return [_photo_tag(r) for r in self._conn.execute(sql, args)]
+
+    def set_tag(
+        self,
+        photo_ids: Iterable[int],
+        name: str,
+        state: TagState,
+        source: TagSource = "manual",
+    ) -> Tag:
+        """Put a tag on photos in a state (insert, or change the state of an existing one)."""
+        tag = self.ensure_tag(name)
+        now = time.time()
+        with self.transaction() as conn:
+            conn.executemany(
+                "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
+                " VALUES (?, ?, ?, ?, ?, ?)"
+                " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = excluded.state,"
+                " updated_at = excluded.updated_at",
+                [(pid, tag.id, state, source, now, now) for pid in photo_ids],
+            )
+        return tag
+
+    def add_manual_tag(self, photo_ids: int | Iterable[int], name: str) -> Tag:
+        """Add a tag by hand: manual tags are approved."""
+        ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)
+        return self.set_tag(ids, name, "approved", "manual")
+
+    def approve_tag(self, photo_id: int, name: str) -> None:
+        self._change_state(photo_id, name, "approved")
+
+    def reject_tag(self, photo_id: int, name: str) -> None:
+        """Reject a tag: it stays recorded so that no later run suggests it again."""
+        self._change_state(photo_id, name, "rejected")
+
+    def remove_tag(self, photo_ids: int | Iterable[int], name: str) -> int:
+        """Take a tag off photos entirely. Returns how many photos had it."""
+        ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)
+        tag = self.tag_by_name(name)
+        if tag is None:
+            return 0
+        with self.transaction() as conn:
+            return sum(
+                conn.execute("DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", (pid, tag.id)).rowcount
+                for pid in ids
+            )
+
+    def restore_photo_tag(self, tag: PhotoTag) -> None:
+        """Put back a photo tag exactly as it was (for undo)."""
+        t = self.ensure_tag(tag.tag.name)
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
+                " model_version, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (tag.photo_id, t.id, tag.state, tag.source, tag.keyword_score, tag.visual_score,
+                 tag.model_version, tag.created_at, tag.updated_at),
+            )
+
+    def _change_state(self, photo_id: int, name: str, state: TagState) -> None:
+        tag = self.tag_by_name(name)
+        with self.transaction() as conn:
+            if tag is None or not conn.execute(
+                "UPDATE photo_tags SET state = ?, updated_at = ? WHERE photo_id = ? AND tag_id = ?",
+                (state, time.time(), photo_id, tag.id),
+            ).rowcount:
+                self.set_tag([photo_id], name, state, "manual")
+
+
+def _photo_tag(r: Sequence[object]) -> PhotoTag:
+    return PhotoTag(
+        photo_id=r[0],  # type: ignore[arg-type]
+        tag=Tag(r[1], r[2], r[3], r[4]),  # type: ignore[arg-type]
+        state=r[5],  # type: ignore[arg-type]
+        source=r[6],  # type: ignore[arg-type]
+        keyword_score=r[7],  # type: ignore[arg-type]
+        visual_score=r[8],  # type: ignore[arg-type]
+        model_version=r[9],  # type: ignore[arg-type]
+        created_at=r[10],  # type: ignore[arg-type]
+        updated_at=r[11],  # type: ignore[arg-type]
+    )
