@@ -174,6 +174,14 @@ class PhotosMixin(CatalogBase):
         with self.transaction() as conn:
             return conn.execute("DELETE FROM photos WHERE status = 'missing'").rowcount
 
+    def mark_broken(self, photo_id: int, reason: str) -> None:
+        """Record that a photo's pixels cannot be decoded (found by a thumbnailer or the pipeline)."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE photos SET status = 'broken', error = ?, updated_at = ? WHERE id = ?",
+                (reason, time.time(), photo_id),
+            )
+
     def set_metadata_error(self, photo_id: int, reason: str | None) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE photos SET metadata_error = ? WHERE id = ?", (reason, photo_id))

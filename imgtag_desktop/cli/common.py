@@ -1,0 +1,69 @@
+"""Helpers shared by the subcommands: opening the catalog, progress bars, JSON output."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from pathlib import Path
+from typing import TextIO
+
+from ..core.catalog import Catalog
+from ..core.paths import default_library
+
+
+class CliError(Exception):
+    """A user-facing error: printed as one line, exit status 2."""
+
+
+def library_path(args: argparse.Namespace) -> Path:
+    return Path(args.library).expanduser() if args.library else default_library()
+
+
+def open_catalog(args: argparse.Namespace) -> Catalog:
+    return Catalog(library_path(args))
+
+
+def print_json(value: object) -> None:
+    json.dump(value, sys.stdout, ensure_ascii=False, indent=None)
+    sys.stdout.write("\n")
+
+
+class Progress:
+    """A one-line progress bar on stderr (silent when stderr is not a terminal unless forced).
+
+    Shows done/total, the rate in items per second and the ETA.
+    """
+
+    def __init__(self, total: int, label: str, *, stream: TextIO | None = None, force: bool = False) -> None:
+        self.total = total
+        self.label = label
+        self.done = 0
+        self.stream = stream or sys.stderr
+        self.enabled = force or self.stream.isatty()
+        self.start = time.monotonic()
+        self._last = 0.0
+
+    def update(self, done: int | None = None, current: str = "") -> None:
+        self.done = self.done + 1 if done is None else done
+        now = time.monotonic()
+        if not self.enabled or (now - self._last < 0.1 and self.done < self.total):
+            return
+        self._last = now
+        elapsed = max(now - self.start, 1e-9)
+        rate = self.done / elapsed
+        eta = (self.total - self.done) / rate if rate > 0 else 0.0
+        width = 24
+        filled = int(width * self.done / self.total) if self.total else width
+        bar = "#" * filled + "-" * (width - filled)
+        tail = current[-40:]
+        self.stream.write(
+            f"\r{self.label} [{bar}] {self.done}/{self.total} {rate:.1f}/s ETA {eta:.0f}s {tail:<40}"
+        )
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\n")
+            self.stream.flush()

@@ -1,0 +1,129 @@
+"""Library subcommands: scan, photos, tag-add, tag-remove, tags."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from ..core.catalog import Catalog, Photo
+from ..core.scanner import scan_folder
+from .common import CliError, Progress, open_catalog, print_json
+
+
+def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    p = sub.add_parser("scan", help="add a folder to the library or bring it up to date")
+    p.add_argument("folder", help="photo folder (scanned recursively)")
+    p.add_argument("--json", action="store_true", help="print the scan summary as JSON")
+    p.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
+    p.set_defaults(handler=cmd_scan)
+
+    p = sub.add_parser("photos", help="list the photos in the library")
+    p.add_argument("--json", action="store_true", help="a JSON list of photo objects")
+    p.add_argument("--broken", action="store_true", help="only broken or missing files, with the reason")
+    p.set_defaults(handler=cmd_photos)
+
+    p = sub.add_parser("tag-add", help="add a tag to a photo by hand (manual tags are approved)")
+    p.add_argument("photo", help="path of a photo in the library")
+    p.add_argument("tag", help="tag name; 'a|b' for a hierarchy")
+    p.set_defaults(handler=cmd_tag_add)
+
+    p = sub.add_parser("tag-remove", help="remove a tag from a photo")
+    p.add_argument("photo")
+    p.add_argument("tag")
+    p.set_defaults(handler=cmd_tag_remove)
+
+    p = sub.add_parser("tags", help="list tags with photo counts")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--photo", help="only the tags of this photo, with state and scores")
+    p.set_defaults(handler=cmd_tags)
+
+
+def cmd_scan(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        bar: Progress | None = None
+
+        def progress(done: int, total: int, current: str) -> None:
+            nonlocal bar
+            if bar is None:
+                bar = Progress(total, "scan", force=args.progress)
+            bar.update(done, current)
+
+        try:
+            stats = scan_folder(catalog, args.folder, progress=progress)
+        except (FileNotFoundError, NotADirectoryError) as exc:
+            raise CliError(str(exc)) from exc
+        finally:
+            if bar is not None:
+                bar.close()
+    if args.json:
+        print_json(stats.to_json())
+    else:
+        print(
+            f"{stats.new} new, {stats.changed} changed, {stats.moved} moved, {stats.removed} removed, "
+            f"{stats.unchanged} unchanged; {stats.broken} broken; {stats.contents_read} files read"
+        )
+        for path, reason in stats.errors:
+            print(f"  skipped {path}: {reason}", file=sys.stderr)
+    return 0
+
+
+def cmd_photos(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        photos = catalog.photos()
+    if args.broken:
+        photos = [p for p in photos if p.status != "ok"]
+    if args.json:
+        print_json([p.to_json() for p in photos])
+    else:
+        for p in photos:
+            extra = f"  [{p.status}: {p.error}]" if p.status != "ok" else f"  {p.width}x{p.height} {p.format}"
+            print(p.display_path + extra)
+    return 0
+
+
+def find_photo(catalog: Catalog, path: str) -> Photo:
+    photo = catalog.photo_by_path(path)
+    if photo is None:
+        raise CliError(f"{path} is not in the library; run 'imgtag scan FOLDER' on its folder first")
+    return photo
+
+
+def cmd_tag_add(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        photo = find_photo(catalog, args.photo)
+        tag = catalog.add_manual_tag(photo.id, args.tag)
+    print(f"approved '{tag.name}' on {photo.display_path}")
+    return 0
+
+
+def cmd_tag_remove(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        photo = find_photo(catalog, args.photo)
+        removed = catalog.remove_tag(photo.id, args.tag)
+    if not removed:
+        raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
+    print(f"removed '{args.tag}' from {photo.display_path}")
+    return 0
+
+
+def cmd_tags(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        if args.photo:
+            photo = find_photo(catalog, args.photo)
+            rows: list[dict[str, object]] = [
+                {"name": t.name, "state": t.state, "source": t.source,
+                 "keyword_score": t.keyword_score, "visual_score": t.visual_score}
+                for t in catalog.photo_tags(photo.id)
+            ]
+        else:
+            rows = [c.to_json() for c in catalog.tags_with_counts()]
+    if args.json:
+        print_json(rows)
+    else:
+        for r in rows:
+            if "state" in r:
+                score = f" {r['visual_score']:.2f}" if isinstance(r["visual_score"], float) else ""
+                print(f"{r['name']}\t{r['state']}{score}")
+            else:
+                print(f"{r['name']}\t{r['approved']} approved, {r['suggested']} suggested")
+    return 0
