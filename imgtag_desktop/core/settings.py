@@ -1,0 +1,101 @@
+"""Typed application settings, declared once, stored as JSON in the per-user config folder.
+
+Every option lives in :class:`Settings` with its default. Environment variables override
+the model choices (``IMGTAG_CAPTIONER``, ``IMGTAG_KEYWORD_MODEL``, ``IMGTAG_VISUAL_MODEL``,
+``IMGTAG_DEVICE``) so scripts and tests can point at local folders without touching the
+file. Per-library options (the metadata write mode) live in the catalog's settings table.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import logging
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .paths import config_dir
+
+log = logging.getLogger(__name__)
+
+SETTINGS_VERSION = 1
+
+DEFAULT_CAPTIONER = "Salesforce/blip-image-captioning-base"
+DEFAULT_KEYWORD_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
+DEFAULT_VISUAL_MODEL = "openai/clip-vit-base-patch32"
+
+ENV_OVERRIDES = {
+    "captioner": "IMGTAG_CAPTIONER",
+    "keyword_model": "IMGTAG_KEYWORD_MODEL",
+    "visual_model": "IMGTAG_VISUAL_MODEL",
+    "device": "IMGTAG_DEVICE",
+}
+
+
+@dataclass
+class Settings:
+    """All options of the application, with their defaults."""
+
+    # Models: a Hugging Face hub id (loaded from the HF cache) or a local folder.
+    captioner: str = DEFAULT_CAPTIONER
+    keyword_model: str = DEFAULT_KEYWORD_MODEL
+    visual_model: str = DEFAULT_VISUAL_MODEL
+    device: str = "auto"  # auto | cpu | cuda | mps
+    dtype: str = "auto"  # auto | float32 | float16 | bfloat16
+    # Tagging
+    threshold: float = 0.5  # calibrated visual relevance a tag needs to be suggested
+    use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
+    batch_size: int = 8
+    # Browsing
+    thumbnail_size: int = 256
+    last_folder: str | None = None
+    # Window state (base64 of Qt's saveGeometry/saveState), owned by the UI
+    window_geometry: str | None = None
+    window_state: str | None = None
+    splitter_state: str | None = None
+    recent_libraries: list[str] = field(default_factory=list)
+    version: int = SETTINGS_VERSION
+
+    def with_env(self) -> Settings:
+        """A copy with the environment's overrides applied."""
+        changes = {name: os.environ[var] for name, var in ENV_OVERRIDES.items() if os.environ.get(var)}
+        return dataclasses.replace(self, **changes) if changes else self
+
+
+def settings_file() -> Path:
+    return config_dir() / "settings.json"
+
+
+def load_settings(path: Path | None = None, *, apply_env: bool = True) -> Settings:
+    """Read settings; unknown keys are ignored, a damaged file falls back to defaults (logged)."""
+    path = path or settings_file()
+    data: dict[str, Any] = {}
+    if path.exists():
+        try:
+            loaded = json.loads(path.read_text(encoding="utf-8"))
+            data = loaded if isinstance(loaded, dict) else {}
+        except (OSError, ValueError) as exc:
+            log.warning("settings file %s cannot be read (%s); using defaults", path, exc)
+    data = _upgrade(data)
+    known = {f.name for f in dataclasses.fields(Settings)}
+    settings = Settings(**{k: v for k, v in data.items() if k in known})
+    return settings.with_env() if apply_env else settings
+
+
+def save_settings(settings: Settings, path: Path | None = None) -> None:
+    """Write settings atomically (temp file + rename)."""
+    path = path or settings_file()
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.name + ".tmp")
+    tmp.write_text(json.dumps(dataclasses.asdict(settings), indent=2), encoding="utf-8")
+    os.replace(tmp, path)
+
+
+def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
+    """Versioned upgrade hooks: turn an older settings file into the current shape."""
+    version = int(data.get("version", SETTINGS_VERSION))
+    # (no older versions yet; add `if version < N:` steps here)
+    data["version"] = max(version, SETTINGS_VERSION)
+    return data

@@ -1,0 +1,41 @@
+"""Shared fixtures: every test gets its own catalog, config, cache and data folders."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+SHARED_IMAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "images"
+
+
+@pytest.fixture(autouse=True)
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """Per-test user folders so no test touches the real settings, cache or library."""
+    base = tmp_path_factory.mktemp("user")
+    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
+        monkeypatch.setenv(var, str(base / sub))
+    monkeypatch.delenv("IMGTAG_LIBRARY", raising=False)
+    yield base
+
+
+@pytest.fixture
+def catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
+    from imgtag_desktop.core.catalog import Catalog
+
+    cat = Catalog(tmp_path / "library.db")
+    yield cat
+    cat.close()
+
+
+@pytest.fixture
+def shared_images() -> Path:
+    if not SHARED_IMAGES.is_dir():
+        pytest.skip(f"shared test images not found at {SHARED_IMAGES}")
+    return SHARED_IMAGES
