@@ -173,7 +173,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
         background.paste(rgba, mask=rgba.getchannel("A"))
         return background
     if img.mode == "I;16" or img.mode.startswith("I;16"):
-        return img.point(lambda v: v / 256).convert("RGB")  # type: ignore[no-any-return]
+        return img.point(lambda v: v / 256).convert("RGB")
     return img.convert("RGB")
 
 
@@ -187,7 +187,7 @@ def verify_decodes(path: str | bytes | os.PathLike[str]) -> None:
 
 def _int_or(value: object, default: int) -> int:
     try:
-        return int(value)  # type: ignore[call-overload]
+        return int(value)  # type: ignore[call-overload, no-any-return]
     except (TypeError, ValueError):
         return default
 

@@ -103,7 +103,8 @@ def walk_photos(root: bytes) -> _Walk:
             if not stat.S_ISREG(fst.st_mode):
                 continue
             rel = os.path.relpath(os.path.dirname(child.path), root)
-            result.entries.append(_Entry(child.path, "" if rel == "." else display_path(rel), fst.st_size, fst.st_mtime_ns))
+            rel_dir = "" if rel == b"." else display_path(rel)
+            result.entries.append(_Entry(child.path, rel_dir, fst.st_size, fst.st_mtime_ns))
     return result
 
 
@@ -183,6 +184,7 @@ def scan_folder(
     new_facts: list[PhotoFacts] = []
     updates: list[tuple[int, PhotoFacts]] = []
     counts = {"new": 0, "changed": 0, "moved": 0, "broken": 0}
+    touched: list[int] = []
     gone_by_fp = {k.fingerprint: path for path, k in gone.items() if k.fingerprint}
 
     def flush() -> None:
@@ -203,10 +205,12 @@ def scan_folder(
                 else:
                     fresh.append(f)
                     counts["new"] += 1
-            catalog.add_photos(record.id, fresh)
+            added = catalog.add_photos(record.id, fresh)
+            touched.extend(pid for pid, f in zip(added, fresh, strict=True) if f.status == "ok")
             new_facts.clear()
         if updates:
             catalog.update_photos(updates, folder_id=record.id)
+            touched.extend(pid for pid, f in updates if f.status == "ok")
             updates.clear()
 
     for done, (entry, photo_id) in enumerate(to_read, 1):
@@ -240,5 +244,6 @@ def scan_folder(
         broken=counts["broken"],
         contents_read=total,
         errors=stats.errors,
+        touched_ids=touched,
     )
 

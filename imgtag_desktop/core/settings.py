@@ -60,7 +60,7 @@ class Settings:
 
     def with_env(self) -> Settings:
         """A copy with the environment's overrides applied."""
-        changes = {name: os.environ[var] for name, var in ENV_OVERRIDES.items() if os.environ.get(var)}
+        changes: dict[str, Any] = {name: os.environ[var] for name, var in ENV_OVERRIDES.items() if os.environ.get(var)}
         return dataclasses.replace(self, **changes) if changes else self
 
 

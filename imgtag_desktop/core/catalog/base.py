@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import sqlite3
@@ -10,12 +11,14 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import TypeVar
 
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+_C = TypeVar("_C", bound="CatalogBase")
 
 
 class CatalogError(Exception):
@@ -81,7 +84,7 @@ class CatalogBase:
     def close(self) -> None:
         self._conn.close()
 
-    def __enter__(self) -> CatalogBase:
+    def __enter__(self: _C) -> _C:
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -107,6 +110,17 @@ class CatalogBase:
             raise
         self._depth = 0
         self._conn.execute("COMMIT")
+
+    # -- per-library settings ------------------------------------------------------------------
+
+    def get_setting(self, key: str, default: object = None) -> object:
+        """A per-library option (JSON value) or ``default``."""
+        row = self._conn.execute("SELECT value FROM settings WHERE key = ?", (key,)).fetchone()
+        return json.loads(row[0]) if row else default
+
+    def set_setting(self, key: str, value: object) -> None:
+        with self.transaction() as conn:
+            conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
     # -- migrations ----------------------------------------------------------------------------
 

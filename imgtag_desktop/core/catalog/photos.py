@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import os
-import sqlite3
 import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .base import CatalogBase
 from .records import Folder, Photo, PhotoStatus, display_path, path_to_bytes
@@ -48,25 +48,25 @@ class KnownFile:
     status: PhotoStatus
 
 
-def photo_from_row(row: Sequence[object]) -> Photo:
-    raw = bytes(row[2])  # type: ignore[arg-type]
+def photo_from_row(row: Any) -> Photo:
+    raw = bytes(row[2])
     return Photo(
-        id=int(row[0]),  # type: ignore[arg-type]
-        folder_id=int(row[1]),  # type: ignore[arg-type]
+        id=int(row[0]),
+        folder_id=int(row[1]),
         path=Path(os.fsdecode(raw)),
         display_path=str(row[3]),
-        size=int(row[4]),  # type: ignore[arg-type]
-        mtime_ns=int(row[5]),  # type: ignore[arg-type]
-        fingerprint=row[6],  # type: ignore[arg-type]
-        format=row[7],  # type: ignore[arg-type]
-        width=row[8],  # type: ignore[arg-type]
-        height=row[9],  # type: ignore[arg-type]
-        orientation=int(row[10]),  # type: ignore[arg-type]
-        taken_at=row[11],  # type: ignore[arg-type]
-        camera=row[12],  # type: ignore[arg-type]
-        status=row[13],  # type: ignore[arg-type]
-        error=row[14],  # type: ignore[arg-type]
-        metadata_error=row[15],  # type: ignore[arg-type]
+        size=int(row[4]),
+        mtime_ns=int(row[5]),
+        fingerprint=row[6],
+        format=row[7],
+        width=row[8],
+        height=row[9],
+        orientation=int(row[10]),
+        taken_at=row[11],
+        camera=row[12],
+        status=row[13],
+        error=row[14],
+        metadata_error=row[15],
     )
 
 
@@ -262,10 +262,10 @@ def _fact_values(f: PhotoFacts) -> tuple[object, ...]:
     )
 
 
-def _folder(row: sqlite3.Row | tuple[object, ...]) -> Folder:
+def _folder(row: Any) -> Folder:
     return Folder(
-        id=int(row[0]),  # type: ignore[call-overload]
-        path=Path(os.fsdecode(bytes(row[1]))),  # type: ignore[call-overload]
-        added_at=float(row[2]),  # type: ignore[arg-type]
-        last_scan_at=row[3],  # type: ignore[arg-type]
+        id=int(row[0]),
+        path=Path(os.fsdecode(bytes(row[1]))),
+        added_at=float(row[2]),
+        last_scan_at=row[3],
     )

@@ -130,6 +130,7 @@ class ScanStats:
     broken: int = 0
     contents_read: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
+    touched_ids: list[int] = field(default_factory=list)  # photos new, changed or moved (readable ones)
 
     @property
     def changes(self) -> int:

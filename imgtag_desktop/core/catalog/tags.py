@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Iterable, Sequence
+from typing import Any
 
 from .base import CatalogBase, CatalogError
 from .records import PhotoTag, Tag, TagCount, TagSource, TagState
@@ -181,15 +182,15 @@ class TagsMixin(CatalogBase):
                 self.set_tag([photo_id], name, state, "manual")
 
 
-def _photo_tag(r: Sequence[object]) -> PhotoTag:
+def _photo_tag(r: Any) -> PhotoTag:
     return PhotoTag(
-        photo_id=r[0],  # type: ignore[arg-type]
-        tag=Tag(r[1], r[2], r[3], r[4]),  # type: ignore[arg-type]
-        state=r[5],  # type: ignore[arg-type]
-        source=r[6],  # type: ignore[arg-type]
-        keyword_score=r[7],  # type: ignore[arg-type]
-        visual_score=r[8],  # type: ignore[arg-type]
-        model_version=r[9],  # type: ignore[arg-type]
-        created_at=r[10],  # type: ignore[arg-type]
-        updated_at=r[11],  # type: ignore[arg-type]
+        photo_id=r[0],
+        tag=Tag(r[1], r[2], r[3], r[4]),
+        state=r[5],
+        source=r[6],
+        keyword_score=r[7],
+        visual_score=r[8],
+        model_version=r[9],
+        created_at=r[10],
+        updated_at=r[11],
     )
