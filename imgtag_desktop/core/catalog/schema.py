@@ -132,6 +132,13 @@ CREATE TABLE settings (
 );
 """
 
+# 2 (tagging): the threshold each analysis decided with (for explanations), and lookups by models.
+SCHEMA_V2_TAGGING = """
+ALTER TABLE analyses ADD COLUMN threshold REAL;
+CREATE INDEX analyses_models_key ON analyses(models_key);
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
+    2: SCHEMA_V2_TAGGING,
 }
