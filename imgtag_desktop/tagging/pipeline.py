@@ -472,11 +472,13 @@ class Pipeline:
         *,
         vocabulary_origin: dict[str, str] | None = None,
         vocabulary_keep: int = 10,
+        keep_above: float | None = None,
     ) -> list[ImageAnalysis]:
         """Caption, candidates with keyword and visual scores, and the image embedding of each image.
 
-        Vocabulary texts (see :meth:`set_vocabulary`) are all scored; the ``vocabulary_keep``
-        best of each photo are kept as candidates (the rest would only bloat the explanation).
+        Vocabulary texts (see :meth:`set_vocabulary`) are all scored; those scoring at least
+        ``keep_above`` (the decision threshold) and the ``vocabulary_keep`` best of each photo are
+        kept as candidates (the rest would only bloat the explanation).
         ``vocabulary_origin`` maps a vocabulary text to its origin ('library' or 'vocabulary').
         """
         self.load()
@@ -487,7 +489,12 @@ class Pipeline:
         embeddings = self._embed_pixels(clip_pixels)
         keywords = self.keyword_candidates(captions)
         return self.score(
-            captions, embeddings, keywords, vocabulary_origin=vocabulary_origin, vocabulary_keep=vocabulary_keep
+            captions,
+            embeddings,
+            keywords,
+            vocabulary_origin=vocabulary_origin,
+            vocabulary_keep=vocabulary_keep,
+            keep_above=keep_above,
         )
 
     def score(
@@ -498,6 +505,7 @@ class Pipeline:
         *,
         vocabulary_origin: dict[str, str] | None = None,
         vocabulary_keep: int = 10,
+        keep_above: float | None = None,
     ) -> list[ImageAnalysis]:
         """Visual scores of each photo's caption phrases and of the vocabulary, as analyses."""
         phrase_texts = list(dict.fromkeys(t for ks in keywords for t, _ in ks))
@@ -517,8 +525,11 @@ class Pipeline:
                 cands.append(ScoredCandidate(text, "caption", kscore, float(p_scores[i, j]), float(p_raw[i, j])))
                 seen.add(text)
             if vocab:
-                order = np.argsort(-v_scores[i], kind="stable")[: max(0, vocabulary_keep)]
-                for j in order:
+                order = np.argsort(-v_scores[i], kind="stable")
+                n_keep = max(0, vocabulary_keep)
+                if keep_above is not None:
+                    n_keep = max(n_keep, int(np.count_nonzero(v_scores[i] >= keep_above)))
+                for j in order[:n_keep]:
                     text = vocab[int(j)]
                     if text.lower() in seen:
                         continue
