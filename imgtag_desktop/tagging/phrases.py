@@ -34,7 +34,9 @@ PREPOSITIONS = frozenset(
     "upon about like down up off out past via atop beneath underneath among amongst within without beyond "
     "despite except per than until till amid opposite unlike versus vs".split()
 )
-CONJUNCTIONS = frozenset("and or but nor as while so because if then that though although when where whereas yet".split())
+CONJUNCTIONS = frozenset(
+    "and or but nor as while so because if then that though although when where whereas yet".split()
+)
 AUXILIARIES = frozenset(
     "is are was were be been being am isn't aren't wasn't weren't has have had having do does did doing "
     "can could will would shall should may might must 's 're 've 'd 'll not n't".split()
@@ -141,7 +143,8 @@ _IRREGULAR_PLURALS = {
     "men": "man", "women": "woman", "children": "child", "people": "people", "feet": "foot", "teeth": "tooth",
     "geese": "goose", "mice": "mouse", "oxen": "ox", "dice": "die", "knives": "knife", "wives": "wife",
     "lives": "life", "leaves": "leaf", "loaves": "loaf", "shelves": "shelf", "wolves": "wolf",
-    "halves": "half", "dwarves": "dwarf", "wharves": "wharf", "calves": "calf", "scarves": "scarf", "hooves": "hoof", "thieves": "thief",
+    "halves": "half", "dwarves": "dwarf", "wharves": "wharf",
+    "calves": "calf", "scarves": "scarf", "hooves": "hoof", "thieves": "thief",
     "elves": "elf", "selves": "self", "cacti": "cactus", "fungi": "fungus", "octopi": "octopus",
     "criteria": "criterion", "phenomena": "phenomenon", "police": "police", "firemen": "fireman",
     "policemen": "policeman", "fishermen": "fisherman", "businessmen": "businessman",

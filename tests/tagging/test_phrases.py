@@ -6,7 +6,6 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from imgtag_desktop.tagging.phrases import BREAKERS, caption_phrases, singular, tokenize
-
 from tests.tagging.captions import CAPTIONS
 
 
