@@ -156,3 +156,19 @@ def test_broken_weights_say_what_to_do(tiny_models: dict[str, Path], tmp_path: P
     settings = tiny_settings_for({**tiny_models, "visual": folder})
     with pytest.raises(ModelUnavailable, match="cannot be loaded.*imgtag models download"):
         load_pipeline(settings).load()
+
+
+def test_load_pipeline_is_cheap_until_load() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys\n"
+        "from imgtag_desktop.core.settings import Settings\n"
+        "from imgtag_desktop.tagging import load_pipeline\n"
+        "p = load_pipeline(Settings())\n"
+        "print(sorted(m for m in ('torch', 'transformers', 'sentence_transformers', 'PySide6') if m in sys.modules))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).resolve().parents[2])
+    assert out.stdout.strip() == "[]"
