@@ -132,6 +132,19 @@ CREATE TABLE settings (
 );
 """
 
+# Metadata (issue 5): writes grouped in batches for undo; the keywords last seen in each file,
+# so a keyword the person removed is not imported again and counts as ours to remove.
+SCHEMA_V3_METADATA = """
+ALTER TABLE metadata_writes ADD COLUMN batch TEXT;
+CREATE INDEX metadata_writes_batch ON metadata_writes(batch);
+CREATE TABLE file_keywords (
+    photo_id   INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    keywords   TEXT NOT NULL,                 -- JSON list of tag names last read from or written to the file
+    seen_at    REAL NOT NULL
+);
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
+    3: SCHEMA_V3_METADATA,
 }
