@@ -43,7 +43,7 @@ class WritesMixin(CatalogBase):
     def metadata_write_mode(self) -> WriteMode:
         """off (default), sidecar or embedded."""
         value = self.get_setting(MODE_KEY, "off")
-        return value if value in WRITE_MODES else "off"  # type: ignore[return-value]
+        return value if value in WRITE_MODES else "off"
 
     def set_metadata_write_mode(self, mode: str) -> None:
         if mode not in WRITE_MODES:
@@ -53,7 +53,7 @@ class WritesMixin(CatalogBase):
     def sidecar_style(self) -> SidecarStyle:
         """append = ``photo.jpg.xmp`` (default), replace = ``photo.xmp``."""
         value = self.get_setting(STYLE_KEY, "append")
-        return value if value in SIDECAR_STYLES else "append"  # type: ignore[return-value]
+        return value if value in SIDECAR_STYLES else "append"
 
     def set_sidecar_style(self, style: str) -> None:
         if style not in SIDECAR_STYLES:

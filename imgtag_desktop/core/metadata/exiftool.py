@@ -23,13 +23,14 @@ ALLOWED_CHANGES = frozenset({
 })
 
 
-def is_allowed_change(key: str, had_exif: bool) -> bool:
+def is_allowed_change(key: str, exif_on_both_sides: bool) -> bool:
     group, _, name = key.partition(":")
     if key in ALLOWED_CHANGES or group in ("System", "Composite", "ExifTool"):
         return True
     if name.endswith(("Offset", "Offsets", "ImageStart")):
         return True
-    return key == "File:ExifByteOrder" and not had_exif  # EXIF created to hold XPKeywords
+    # EXIF created to hold XPKeywords, or dropped by an undo that removed the only entry.
+    return key == "File:ExifByteOrder" and not exif_on_both_sides
 
 
 class Exiftool:
@@ -71,10 +72,10 @@ class Exiftool:
         if len(records) != 2:
             return ["exiftool could not read both files"]
         before, after = records
-        had_exif = any(k.startswith(("IFD0:", "ExifIFD:")) for k in before)
+        both = all(any(k.startswith(("IFD0:", "ExifIFD:")) for k in r) for r in records)
         return sorted(
             k for k in set(before) | set(after)
-            if before.get(k) != after.get(k) and not is_allowed_change(k, had_exif)
+            if before.get(k) != after.get(k) and not is_allowed_change(k, both)
         )
 
     def close(self) -> None:

@@ -123,9 +123,15 @@ class FileChange:
     def changes(self) -> bool:
         return self.skip is None and any(getattr(self.before, f) != getattr(self.after, f) for f in self.fields)
 
+    @property
+    def synced_fields(self) -> tuple[str, ...]:
+        """Fields that change without a keyword being added or removed overall (filled in, reordered)."""
+        return tuple(f for f in self.fields if getattr(self.before, f) != getattr(self.after, f))
+
     def to_json(self) -> dict[str, object]:
         return {
             "photo_id": self.photo_id,
+            "fields_changed": list(self.synced_fields) if self.skip is None else [],
             "path": str(self.photo),
             "target": str(self.target),
             "mode": self.mode,
@@ -555,7 +561,7 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
         result.reason = str(exc)
         return result
     except VerificationError as exc:
-        log.warning("verification failed for %s: %s", photo.path, exc)
+        log.info("verification failed for %s: %s", photo.path, exc)
         if not (fallback and change.mode == "embedded"):
             result.status, result.reason = "failed", f"verification failed: {exc}; original untouched"
             return result
