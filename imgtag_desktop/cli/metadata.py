@@ -9,8 +9,8 @@ from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.metadata import (
-    WriteReport,
     WriterBusy,
+    WriteReport,
     import_keywords,
     photos_to_write,
     plan_writes,
@@ -18,7 +18,6 @@ from ..core.metadata import (
     write_photos,
 )
 from .common import CliError, Progress, open_catalog, print_json
-
 
 FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
                "iptc": "IPTC Keywords", "xp": "EXIF XPKeywords"}
