@@ -20,3 +20,13 @@ def library(tmp_path: Path, catalog: Catalog):  # type: ignore[no-untyped-def]
         scan_folder(catalog, folder)
 
     return catalog, folder, rescan
+
+
+@pytest.fixture
+def shared_images() -> Path:
+    """The shared sample files: ``../shared/data/images`` from the checkout or any folder above it."""
+    for parent in Path(__file__).resolve().parents:
+        candidate = parent / "shared" / "data" / "images"
+        if candidate.is_dir():
+            return candidate
+    pytest.skip("shared test images not found (../shared/data/images)")

@@ -29,8 +29,10 @@ def is_allowed_change(key: str, exif_on_both_sides: bool) -> bool:
         return True
     if name.endswith(("Offset", "Offsets", "ImageStart")):
         return True
-    # EXIF created to hold XPKeywords, or dropped by an undo that removed the only entry.
-    return key == "File:ExifByteOrder" and not exif_on_both_sides
+    # The byte order is an encoding, not a value: exiv2 re-encodes some blocks (WebP) little-endian,
+    # creates EXIF to hold XPKeywords, or drops it when an undo removes the only entry. Every EXIF
+    # value, MakerNotes included, is still compared one by one.
+    return key == "File:ExifByteOrder"
 
 
 class Exiftool:

@@ -578,9 +578,11 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool,
     original = Path(os.path.realpath(photo.path))
     st = check_unchanged(photo)
     folder = original.parent
-    if not os.access(original, os.W_OK):
+    # Mode bits as well as access(): an administrator's write would otherwise replace a file
+    # the person marked read-only.
+    if not os.access(original, os.W_OK) or not st.st_mode & 0o222:
         raise WriteSkipped("the file is read-only; make it writable (or use sidecar mode) and write again")
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK) or not os.stat(folder).st_mode & 0o222:
         raise WriteSkipped("its folder is read-only; make it writable (or use sidecar mode) and write again")
     if st.st_nlink > 1:
         raise VerificationError("the file has several hard links, which a rewrite would separate")
@@ -629,9 +631,9 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool,
 def _write_sidecar(change: FileChange) -> None:
     target = change.target
     folder = target.parent
-    if not os.access(folder, os.W_OK | os.X_OK):
+    if not os.access(folder, os.W_OK | os.X_OK) or not os.stat(folder).st_mode & 0o222:
         raise WriteSkipped("the folder is read-only, so no sidecar can be written there; make it writable")
-    if change.target_existed and not os.access(target, os.W_OK):
+    if change.target_existed and (not os.access(target, os.W_OK) or not os.stat(target).st_mode & 0o222):
         raise WriteSkipped(f"the sidecar {target.name} is read-only; make it writable and write again")
     before_others: dict[tuple[str, str], int] | None = {}
     try:
