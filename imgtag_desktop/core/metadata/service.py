@@ -84,7 +84,7 @@ class WriteReport:
 
 def snapshot(photo: Photo) -> PhotoSnapshot:
     return PhotoSnapshot(photo.id, photo.path, photo.format, photo.size, photo.mtime_ns, photo.fingerprint,
-                         photo.status, photo.metadata_error)
+                         photo.status, photo.metadata_error, photo.error)
 
 
 # -- import -------------------------------------------------------------------------------------------

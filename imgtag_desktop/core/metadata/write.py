@@ -96,6 +96,7 @@ class PhotoSnapshot:
     fingerprint: str | None
     status: str = "ok"
     metadata_error: str | None = None
+    error: str | None = None  # why the file is broken / missing
 
 
 @dataclass(frozen=True)
@@ -229,7 +230,8 @@ def plan_change(
     note: str | None = None
     if photo.status != "ok":
         return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
-                          skip=f"file is {photo.status}; rescan the folder")
+                          skip=(f"not a readable photo ({photo.error or 'broken'}); never written"
+                                if photo.status == "broken" else "file not found; rescan the folder"))
     if photo.metadata_error:
         return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
                           skip=f"its metadata cannot be parsed ({photo.metadata_error}); never written")
