@@ -15,7 +15,7 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from ..core.catalog import Catalog
 from ..core.metadata import WriterBusy, WriteReport, WriteResult, undo_last_write, write_photos
@@ -109,6 +109,7 @@ def start_write_job(job: WriteJob, parent: QObject | None = None) -> QThread:
     thread.setObjectName("imgtag-write")
     job.moveToThread(thread)
     thread.started.connect(job.run)
-    job.finished.connect(thread.quit)
+    # Direct: quit() is thread-safe, and a queued call would wait for a GUI thread that may be waiting on us.
+    job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     thread.start(QThread.Priority.LowPriority)
     return thread

@@ -142,6 +142,7 @@ class WritePreviewDialog(QDialog):
         self.progress.setVisible(True)
         self.progress.setValue(0)
         self._thread = start_write_job(job, self)
+        self._thread.finished.connect(self._thread_done)
 
     def _on_progress(self, done: int, total: int, path: str) -> None:
         self.progress.setMaximum(max(total, 1))
@@ -151,12 +152,14 @@ class WritePreviewDialog(QDialog):
     def _on_result(self, result: WriteResult) -> None:  # per file; the table is rebuilt at the end
         pass
 
+    def _thread_done(self) -> None:
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = None
+
     def _on_finished(self, report: WriteReport) -> None:
         self.last_report = report
-        if self._thread is not None:
-            self._thread.wait(5000)
         self._job = None
-        self._thread = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
         self.refresh()

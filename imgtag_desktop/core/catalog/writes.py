@@ -91,10 +91,14 @@ class WritesMixin(CatalogBase):
             args += [tag, escaped + "|%"]
         return [int(r[0]) for r in self._conn.execute(sql + " ORDER BY p.path_bytes", args)]
 
-    def photo_ids_with_written_history(self) -> list[int]:
-        """Photos that were written before (so a write can also remove their tags)."""
-        rows = self._conn.execute("SELECT DISTINCT photo_id FROM metadata_writes WHERE undone_at IS NULL")
-        return [int(r[0]) for r in rows]
+    def photo_ids_with_file_keywords(self) -> list[int]:
+        """Photos whose files held keywords when last read or written, or that imgtag wrote before
+        (a write must visit them too, so that tags the person removed leave the files)."""
+        rows = self._conn.execute(
+            "SELECT photo_id FROM file_keywords WHERE keywords != '[]'"
+            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL"
+        )
+        return sorted(int(r[0]) for r in rows)
 
     def record_file_state(self, photo_id: int, size: int, mtime_ns: int, fingerprint: str) -> None:
         """After imgtag rewrote a file: store its new size/mtime/fingerprint so a scan sees no change."""

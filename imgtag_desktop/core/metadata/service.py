@@ -141,7 +141,7 @@ def photos_to_write(catalog: Catalog, tag: str | None = None) -> list[int]:
     filter, photos written before (whose removed tags must leave the file too)."""
     ids = catalog.photo_ids_with_approved_tags(tag)
     if tag is None:
-        ids = list(dict.fromkeys(ids + catalog.photo_ids_with_written_history()))
+        ids = list(dict.fromkeys(ids + catalog.photo_ids_with_file_keywords()))
     return ids
 
 
