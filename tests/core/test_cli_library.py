@@ -49,7 +49,8 @@ def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture
 def test_console_script_runs_as_a_process(tmp_path: Path) -> None:
     make_photo(tmp_path / "pics" / "one.jpg")
     result = subprocess.run(
-        [sys.executable, "-m", "imgtag_desktop.cli", "--library", str(tmp_path / "l.db"), "scan", str(tmp_path / "pics")],
+        [sys.executable, "-m", "imgtag_desktop.cli", "--library", str(tmp_path / "l.db"),
+         "scan", str(tmp_path / "pics")],
         capture_output=True, text=True, cwd=Path(__file__).resolve().parents[2],
     )
     assert result.returncode == 0, result.stderr

@@ -43,7 +43,8 @@ def test_first_scan_records_photos_with_header_facts(catalog: Catalog, library: 
     photos = {p.path.relative_to(library).as_posix(): p for p in catalog.photos()}
     assert set(photos) == {"a.jpg", "sub/b.png", "sub/c.tif", "d.webp"}
     a = photos["a.jpg"]
-    assert (a.format, a.width, a.height, a.taken_at, a.camera) == ("jpeg", 320, 240, "2023-05-04T10:11:12", "Canon EOS 7D")
+    assert (a.format, a.width, a.height) == ("jpeg", 320, 240)
+    assert (a.taken_at, a.camera) == ("2023-05-04T10:11:12", "Canon EOS 7D")
     assert photos["sub/c.tif"].orientation == 6 and photos["sub/c.tif"].format == "tiff"
     assert photos["d.webp"].format == "webp" and photos["sub/b.png"].format == "png"
     assert sorted(stats.touched_ids) == sorted(p.id for p in photos.values())

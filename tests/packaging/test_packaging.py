@@ -2,7 +2,6 @@ from __future__ import annotations
 
 import shutil
 import subprocess
-import tomllib
 from pathlib import Path
 
 import pytest
@@ -14,7 +13,8 @@ PACKAGING = ROOT / "packaging"
 def _tool(name: str) -> str:
     path = shutil.which(name)
     if path is None:
-        pytest.skip(f"{name} is not installed (Debian: apt install {'appstream' if 'appstream' in name else 'desktop-file-utils'})")
+        package = "appstream" if "appstream" in name else "desktop-file-utils"
+        pytest.skip(f"{name} is not installed (Debian: apt install {package})")
     return path
 
 
@@ -31,5 +31,5 @@ def test_desktop_entry_validates_and_runs_the_gui_script() -> None:
     result = subprocess.run([tool, str(entry)], capture_output=True, text=True)
     assert result.returncode == 0, result.stdout + result.stderr
     exec_line = next(line for line in entry.read_text().splitlines() if line.startswith("Exec="))
-    scripts = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]["gui-scripts"]
-    assert exec_line.split("=", 1)[1].split()[0] in scripts
+    command = exec_line.split("=", 1)[1].split()[0]
+    assert f"\n{command} = " in (ROOT / "pyproject.toml").read_text()
