@@ -271,6 +271,8 @@ def undo_last_write(
     exiftool = _open_exiftool(use_exiftool)
     try:
         with writer_lock(catalog):
+            for folder in dict.fromkeys(Path(r.target).parent for r in records):
+                report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
             for done, record in enumerate(records, 1):
                 if cancelled and cancelled():
                     report.cancelled = True

@@ -540,6 +540,8 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
                  style: str = "append", fallback: bool = True, exiftool: Exiftool | None = None) -> WriteResult:
     """Perform a planned change safely; never raises for a per-file problem.
 
+    Callers clean stray temporary files of the folders they write first (:func:`clean_stray_temps`).
+
     With ``exiftool`` (see :mod:`.exiftool`), exiftool must also find the copy unchanged
     outside the managed fields.
     """
@@ -551,7 +553,6 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
     if not change.changes:
         result.status = "unchanged"
         return result
-    clean_stray_temps(change.target.parent)
     try:
         if change.mode == "embedded":
             result.new_state = _write_embedded(change, photo, keep_mtime, exiftool)
