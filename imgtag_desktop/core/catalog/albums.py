@@ -195,14 +195,10 @@ class AlbumsMixin(CatalogBase):
                 args = (*args, limit)
             return [r[0] for r in self._conn.execute(sql, args)]
         index = self._embedding_index()
-        candidates = np.fromiter(
-            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
-            dtype=np.int64,
-        )
-        rows = _rows_of(index, candidates)
+        rows = self._candidate_rows(index, rest, where)
         scores = np.zeros(len(rows), dtype=np.float32)
         for term in ranking:
-            scores += self._similarities(index, term.text, text_encoder)[rows]
+            scores += self._similarities(index, term.text, text_encoder, rows)
         scores /= len(ranking)
         keep = min(top_k, len(rows))
         if limit is not None:
@@ -221,11 +217,7 @@ class AlbumsMixin(CatalogBase):
         if not ranking:
             return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
         index = self._embedding_index()
-        candidates = np.fromiter(
-            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
-            dtype=np.int64,
-        )
-        return min(top_k, len(_rows_of(index, candidates)))
+        return min(top_k, len(self._candidate_rows(index, rest, where)))
 
     def needs_text_encoder(self, query: str | Node) -> bool:
         """Whether running the query needs the text encoder (it has a ``~`` term)."""
@@ -266,6 +258,16 @@ class AlbumsMixin(CatalogBase):
 
         return compile_node(node, resolve)
 
+    def _candidate_rows(self, index: _EmbeddingIndex, rest: Node | None, where: Fragment) -> npt.NDArray[np.intp]:
+        """Matrix rows of the photos matching the non-ranking part of a query."""
+        if rest is None:
+            return np.arange(len(index.ids), dtype=np.intp)
+        candidates = np.fromiter(
+            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
+            dtype=np.int64,
+        )
+        return _rows_of(index, candidates)
+
     def _embedding_index(self) -> _EmbeddingIndex:
         row = self._conn.execute("SELECT value FROM change_counters WHERE name = 'embeddings'").fetchone()
         key = (int(row[0]) if row else -1, None)
@@ -277,17 +279,24 @@ class AlbumsMixin(CatalogBase):
         self._embedding_index_cache = index
         return index
 
-    def _similarities(self, index: _EmbeddingIndex, text: str, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
-        if index.matrix.shape[0] == 0:
-            return np.zeros(0, dtype=np.float32)
+    def _similarities(
+        self, index: _EmbeddingIndex, text: str, encoder: TextEncoder | None,
+        rows: npt.NDArray[np.intp] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Cosine similarity of the text with every stored embedding (or with those rows)."""
+        if index.matrix.shape[0] == 0 or (rows is not None and len(rows) == 0):
+            return np.zeros(0 if rows is None else len(rows), dtype=np.float32)
         vector = self._text_vector(text, encoder)
         if vector.shape[0] != index.matrix.shape[1]:
             raise CatalogError(
                 f"the text encoder gives {vector.shape[0]}-dimensional vectors but the stored image embeddings "
                 f"have {index.matrix.shape[1]}; re-run tagging with the current visual model"
             )
+        if rows is not None and len(rows) < len(index.ids) // 2:
+            sub: npt.NDArray[np.float32] = index.matrix[rows] @ vector
+            return sub
         sims: npt.NDArray[np.float32] = index.matrix @ vector
-        return sims
+        return sims if rows is None or len(rows) == len(index.ids) else sims[rows]
 
     def _text_vector(self, text: str, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
         cache = self._text_vector_cache

@@ -137,6 +137,7 @@ CREATE TABLE settings (
 SCHEMA_V4_SEARCH = """
 CREATE INDEX IF NOT EXISTS photos_rel_dir ON photos(rel_dir);
 CREATE INDEX IF NOT EXISTS photos_format ON photos(format);
+CREATE INDEX IF NOT EXISTS photos_camera ON photos(camera);
 CREATE TABLE IF NOT EXISTS change_counters (
     name   TEXT PRIMARY KEY,
     value  INTEGER NOT NULL

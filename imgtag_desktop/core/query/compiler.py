@@ -111,7 +111,8 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             args.append(node.min_score)
         return Fragment(f"p.id IN (SELECT photo_id FROM photo_tags WHERE {' AND '.join(parts)})", tuple(args))
     if isinstance(node, Untagged):
-        return Fragment("p.id NOT IN (SELECT photo_id FROM photo_tags WHERE state = 'approved')")
+        # One index seek per photo beats materialising every approved row (most rows are).
+        return Fragment("NOT EXISTS (SELECT 1 FROM photo_tags u WHERE u.state = 'approved' AND u.photo_id = p.id)")
     if isinstance(node, Caption):
         return Fragment(
             "p.id IN (SELECT photo_id FROM captions WHERE caption LIKE ? ESCAPE '\\')", (like_contains(node.text),)
@@ -130,7 +131,11 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             dargs.append(hi)
         return Fragment("(" + " AND ".join(conds) + ")", tuple(dargs))
     if isinstance(node, Camera):
-        return Fragment("(p.camera IS NOT NULL AND p.camera LIKE ? ESCAPE '\\')", (like_contains(node.text),))
+        # A library has few distinct cameras: match those (index scan), then look photos up by them.
+        return Fragment(
+            "(p.camera IS NOT NULL AND p.camera IN (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\'))",
+            (like_contains(node.text),),
+        )
     if isinstance(node, Format):
         return Fragment("(p.format IS NOT NULL AND p.format = ?)", (node.name,))
     if isinstance(node, Has):
