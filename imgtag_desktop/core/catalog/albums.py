@@ -185,6 +185,7 @@ class AlbumsMixin(CatalogBase):
                 args = (limit,)
             return [r[0] for r in self._conn.execute(sql, args)]
         node = parse_query(query)
+        self._prepare_vectors(semantic_terms(node), text_encoder)
         ranking, rest = _split_ranking(node)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
@@ -213,6 +214,7 @@ class AlbumsMixin(CatalogBase):
             return int(self._conn.execute("SELECT count(*) FROM photos").fetchone()[0])
         node = parse_query(query)
         ranking, rest = _split_ranking(node)
+        self._prepare_vectors([t for t in semantic_terms(node) if t not in ranking], text_encoder)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
             return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
@@ -258,6 +260,14 @@ class AlbumsMixin(CatalogBase):
 
         return compile_node(node, resolve)
 
+    def _prepare_vectors(self, terms: Sequence[Semantic], encoder: TextEncoder | None) -> None:
+        """Encode the texts of these terms now: fail early, and alike whether or not anything matches."""
+        if not terms:
+            return
+        self._embedding_index()  # (re)load first: a reload forgets cached text vectors
+        for term in terms:
+            self._text_vector(term.text, encoder)
+
     def _candidate_rows(self, index: _EmbeddingIndex, rest: Node | None, where: Fragment) -> npt.NDArray[np.intp]:
         """Matrix rows of the photos matching the non-ranking part of a query."""
         if rest is None:
@@ -277,6 +287,7 @@ class AlbumsMixin(CatalogBase):
         ids, matrix = self.image_embeddings()  # type: ignore[attr-defined]
         index = _EmbeddingIndex(key, np.asarray(ids, dtype=np.int64), np.ascontiguousarray(matrix, dtype=np.float32))
         self._embedding_index_cache = index
+        self._text_vector_cache = None  # a new model may have written these embeddings
         return index
 
     def _similarities(
