@@ -7,6 +7,7 @@ from the tagging pipeline, with a clear message when the models are not availabl
 from __future__ import annotations
 
 import argparse
+import importlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -67,7 +68,7 @@ def load_text_encoder() -> TextEncoder:
     hint = ("download the models (imgtag models download) or set the visual model to a local folder "
             "(IMGTAG_VISUAL_MODEL=/path/to/clip)")
     try:
-        from .. import tagging
+        tagging = importlib.import_module("imgtag_desktop.tagging")
         from ..core.settings import load_settings
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
@@ -76,7 +77,7 @@ def load_text_encoder() -> TextEncoder:
         t for t in (getattr(tagging, "ModelUnavailable", None),) if isinstance(t, type)
     )
     try:
-        pipeline = tagging.load_pipeline(load_settings())  # type: ignore[attr-defined]
+        pipeline = tagging.load_pipeline(load_settings())
     except unavailable as exc:
         raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 

@@ -27,6 +27,7 @@ from imgtag_desktop.core.query.parser import normalise_name
 # Text with every character the tokenizer treats specially.
 _ALPHABET = st.characters(codec="utf-8", exclude_categories=("Cs", "Cc")) | st.sampled_from(list('"\\()|:-~> '))
 free_text = st.text(_ALPHABET, max_size=12)
+nonblank_text = free_text.filter(lambda t: bool(t.strip()))
 
 
 def _valid_name(name: str) -> bool:
@@ -59,7 +60,7 @@ dates = st.one_of(
 def leaves(
     tag_names: st.SearchStrategy[str] = any_tag_name,
     values: st.SearchStrategy[str] = free_text,
-    semantic_texts: st.SearchStrategy[str] = free_text.filter(lambda t: bool(t.strip())),
+    semantic_texts: st.SearchStrategy[str] | None = None,
     folders: st.SearchStrategy[str] | None = None,
     cameras: st.SearchStrategy[str] | None = None,
 ) -> st.SearchStrategy[Node]:
@@ -73,7 +74,7 @@ def leaves(
         st.builds(Camera, cameras if cameras is not None else values),
         st.sampled_from(sorted(set(FORMATS.values()))).map(Format),
         st.sampled_from(["caption", "embedding"]).map(Has),
-        st.builds(Semantic, semantic_texts, floors),
+        st.builds(Semantic, semantic_texts if semantic_texts is not None else nonblank_text, floors),
     )
 
 

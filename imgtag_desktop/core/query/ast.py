@@ -8,7 +8,6 @@ tag terms they govern), so the tree means the same wherever it is evaluated.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
 
 #: Tag states in their canonical order (states on a term are kept sorted in this order).
 STATES: tuple[str, ...] = ("approved", "suggested", "rejected")
@@ -127,7 +126,7 @@ class Or:
     children: tuple[Node, ...]
 
 
-Node = Union[Tag, AnyTag, Untagged, Caption, Folder, Date, Camera, Format, Has, Semantic, Not, And, Or]
+Node = Tag | AnyTag | Untagged | Caption | Folder | Date | Camera | Format | Has | Semantic | Not | And | Or
 LEAVES = (Tag, AnyTag, Untagged, Caption, Folder, Date, Camera, Format, Has, Semantic)
 
 

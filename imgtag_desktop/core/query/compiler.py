@@ -133,7 +133,8 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
     if isinstance(node, Camera):
         # A library has few distinct cameras: match those (index scan), then look photos up by them.
         return Fragment(
-            "(p.camera IS NOT NULL AND p.camera IN (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\'))",
+            "(p.camera IS NOT NULL AND p.camera IN"
+            " (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\'))",
             (like_contains(node.text),),
         )
     if isinstance(node, Format):
