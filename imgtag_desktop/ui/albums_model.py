@@ -15,7 +15,7 @@ import os
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QAbstractListModel, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
+from PySide6.QtCore import QAbstractListModel, QByteArray, QModelIndex, QObject, QPersistentModelIndex, Qt, QTimer
 
 from ..core.catalog import Catalog, CatalogError
 from ..core.catalog.albums import Album, SemanticSearchUnavailable
@@ -106,9 +106,11 @@ class AlbumsModel(QAbstractListModel):
         self.refresh()
         return True
 
-    def roleNames(self) -> dict[int, bytes]:
+    def roleNames(self) -> dict[int, QByteArray]:
         names = dict(super().roleNames())
-        names.update({AlbumIdRole: b"albumId", QueryRole: b"query", CountRole: b"count", NameRole: b"name"})
+        for role, name in ((AlbumIdRole, b"albumId"), (QueryRole, b"query"), (CountRole, b"count"),
+                           (NameRole, b"name")):
+            names[role] = QByteArray(name)
         return names
 
     # -- actions ------------------------------------------------------------------------------------

@@ -129,7 +129,7 @@ class QueryBar(QWidget):
         self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
         self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
         self.completer.setWidget(self.edit)
-        self.completer.activated[str].connect(self.insert_completion)
+        self.completer.activated.connect(self.insert_completion)
         self.refresh_completions()
 
         self.edit.textEdited.connect(self._on_edited)
@@ -233,14 +233,16 @@ class QueryBar(QWidget):
 
     def _on_edited(self, text: str) -> None:
         _, word = current_word(text, self.edit.cursorPosition())
-        if len(word) < 1:
-            self.completer.popup().hide()
+        popup = self.completer.popup()
+        if not word or popup is None:
+            if popup is not None:
+                popup.hide()
             return
         self.completer.setCompletionPrefix(word)
         if self.completer.completionCount() == 0:
-            self.completer.popup().hide()
+            popup.hide()
             return
-        self.completer.popup().setCurrentIndex(QModelIndex())
+        popup.setCurrentIndex(QModelIndex())
         self.completer.complete()
 
     def insert_completion(self, completion: str) -> None:

@@ -157,3 +157,16 @@ def test_sidebar_albums(library):
     assert listed[0] == ("Dogs (2)", ids[:2], "dog")
     label, photo_ids, tip = listed[1]
     assert label == "Visual (?)" and photo_ids == [] and "CLIP model" in tip
+
+
+def test_typing_pops_up_completions_and_activation_inserts(qtbot, library):
+    catalog, _ = library
+    bar = QueryBar(catalog.path)
+    qtbot.addWidget(bar)
+    bar.show()
+    qtbot.keyClicks(bar.edit, "cat OR pla")
+    assert bar.completer.completionPrefix() == "pla"
+    assert bar.completer.popup().isVisible()
+    bar.completer.activated.emit("places|paris")
+    assert bar.text() == "cat OR places|paris "
+    bar.close_catalog()
