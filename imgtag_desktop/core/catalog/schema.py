@@ -138,7 +138,43 @@ ALTER TABLE analyses ADD COLUMN threshold REAL;
 CREATE INDEX analyses_models_key ON analyses(models_key);
 """
 
+# Metadata (issue 5): writes grouped in batches for undo; the keywords last seen in each file,
+# so a keyword the person removed is not imported again and counts as ours to remove.
+SCHEMA_V3_METADATA = """
+ALTER TABLE metadata_writes ADD COLUMN batch TEXT;
+CREATE INDEX metadata_writes_batch ON metadata_writes(batch);
+CREATE TABLE file_keywords (
+    photo_id   INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    keywords   TEXT NOT NULL,                 -- JSON list of tag names last read from or written to the file
+    seen_at    REAL NOT NULL
+);
+"""
+
+# 4 search/albums: indexes for query fields, and a change counter on embeddings so the
+# in-memory embedding matrix is reloaded only when embeddings change.
+SCHEMA_V4_SEARCH = """
+CREATE INDEX IF NOT EXISTS photos_rel_dir ON photos(rel_dir);
+CREATE INDEX IF NOT EXISTS photos_format ON photos(format);
+CREATE INDEX IF NOT EXISTS photos_camera ON photos(camera);
+CREATE TABLE IF NOT EXISTS change_counters (
+    name   TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO change_counters (name, value) VALUES ('embeddings', 0);
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_insert AFTER INSERT ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_update AFTER UPDATE ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_delete AFTER DELETE ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
+    3: SCHEMA_V3_METADATA,
+    4: SCHEMA_V4_SEARCH,
 }
