@@ -172,3 +172,19 @@ def test_load_pipeline_is_cheap_until_load() -> None:
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).resolve().parents[2])
     assert out.stdout.strip() == "[]"
+
+
+def test_download_refuses_in_offline_mode(monkeypatch: pytest.MonkeyPatch) -> None:
+    from imgtag_desktop.tagging import download_models
+
+    monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    with pytest.raises(ModelUnavailable, match="HF_HUB_OFFLINE"):
+        download_models(Settings())
+
+
+def test_models_status_of_a_hub_id_that_is_not_cached(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HF_HUB_CACHE", str(tmp_path / "hf"))
+    rows = models_status(Settings())
+    assert [r.role for r in rows] == ["captioner", "keywords", "visual"]
+    assert not any(r.usable for r in rows)
+    assert all("imgtag models download" in (r.problem or "") for r in rows)
