@@ -8,8 +8,7 @@ import numpy as np
 
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
-from imgtag_desktop.tagging import Pipeline
-from imgtag_desktop.tagging import tag_photos
+from imgtag_desktop.tagging import Pipeline, tag_photos
 from tests.helpers import make_photo
 
 
