@@ -286,7 +286,7 @@ def cmd_models_status(args: argparse.Namespace) -> int:
         print_json([r.to_json() for r in rows])
         return 0
     for r in rows:
-        size = f"{r.size_bytes / 1e6:.0f} MB" if r.size_bytes else "-"
+        size = _human_size(r.size_bytes)
         state = "ok" if r.usable else "MISSING"
         print(f"{r.role:<10} {state:<8} {r.spec}")
         print(f"           {r.source}: {r.path or '-'}  {size}  version {r.version or '-'}")
@@ -296,6 +296,15 @@ def cmd_models_status(args: argparse.Namespace) -> int:
     if offline:
         print("(offline mode is on: models are only read from disk)")
     return 0 if all(r.usable for r in rows) else 1
+
+
+def _human_size(n: int) -> str:
+    if not n:
+        return "-"
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} B"
 
 
 def cmd_models_download(args: argparse.Namespace) -> int:
