@@ -574,9 +574,22 @@ class Pipeline:
         return results
 
 
+_pipelines: dict[tuple[str, ...], Pipeline] = {}
+
+
 def load_pipeline(settings: Settings) -> Pipeline:
-    """A pipeline for these settings (cheap: nothing is imported or loaded until ``load()``)."""
-    return Pipeline(settings.with_env())
+    """The pipeline for these settings (cheap: nothing is imported or loaded until ``load()``).
+
+    One pipeline per model choice, device and dtype per process: jobs and searches that ask
+    again get the same object, so the models are loaded once per process and stay loaded.
+    """
+    settings = settings.with_env()
+    key = (settings.captioner, settings.keyword_model, settings.visual_model, settings.device, settings.dtype)
+    with _load_lock:
+        pipeline = _pipelines.get(key)
+        if pipeline is None:
+            pipeline = _pipelines[key] = Pipeline(settings)
+        return pipeline
 
 
 def analyse_paths(pipeline: Pipeline, paths: Sequence[Path]) -> list[ImageAnalysis]:

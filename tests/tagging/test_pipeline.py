@@ -89,20 +89,22 @@ def test_encode_texts_is_normalised_and_in_image_space(tiny_pipeline: Pipeline, 
 
 
 def test_vocabulary_embeddings_are_cached_on_disk(tiny_settings: Settings, isolated_dirs: Path) -> None:
-    first = load_pipeline(tiny_settings)
+    first = Pipeline(tiny_settings)
     first.set_vocabulary(["red car", "blue boat"])
     cached = list((isolated_dirs / "cache" / "text-embeddings").glob("*.npy"))
     assert len(cached) == 1
-    second = load_pipeline(tiny_settings)
+    second = Pipeline(tiny_settings)  # a fresh one, as in a new process
     second.set_vocabulary(["red car", "blue boat"])
     assert second._text_cache.keys() >= {"red car", "blue boat"}
     np.testing.assert_allclose(first._vocab_matrix, second._vocab_matrix)
 
 
-def test_models_load_once_and_generation_config_is_honoured(tiny_pipeline: Pipeline) -> None:
+def test_models_load_once_and_generation_config_is_honoured(tiny_pipeline: Pipeline, tiny_settings: Settings) -> None:
     blip, clip = tiny_pipeline._blip, tiny_pipeline._clip
     tiny_pipeline.load()
     assert tiny_pipeline._blip is blip and tiny_pipeline._clip is clip
+    # Asking again in the same process (another job, a search) gets the loaded pipeline.
+    assert load_pipeline(tiny_settings) is tiny_pipeline
     assert tiny_pipeline._blip.generation_config.max_new_tokens == 8
     pixels, _ = tiny_pipeline._model_inputs([Image.new("RGB", (64, 48), (200, 30, 30))])
     import torch
@@ -192,7 +194,7 @@ def test_models_status_of_a_hub_id_that_is_not_cached(tmp_path: Path, monkeypatc
 
 
 def test_search_needs_only_clip(tiny_settings: Settings, tmp_path: Path) -> None:
-    pipeline = load_pipeline(tiny_settings)
+    pipeline = Pipeline(tiny_settings)
     texts = pipeline.encode_texts(["dog"])
     images = pipeline.image_embeddings(photos(tmp_path, 1))
     assert texts.shape[1] == images.shape[1]
