@@ -1,0 +1,368 @@
+"""The main window: assembles the panels, binds the action registry, remembers its layout.
+
+Each panel has its own controller; this class only wires them together.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..jobs import JobStats, tagging_available
+from ..jobs.tagging_job import ENABLE_HINT
+from .actions import ActionRegistry
+from .detail import DetailController, DetailPanel
+from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed
+from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
+from .review import ReviewBar, ReviewController
+from .session import Session
+from .sidebar import SidebarController, make_sidebar
+from .status import JobsController, StatusPanel
+from .threshold import ThresholdController, ThresholdWidget
+
+log = logging.getLogger(__name__)
+
+GRID_SIZES = (96, 128, 160, 200, 256)
+
+
+class Banner(QWidget):
+    """A one-line notice above the grid with an optional button (e.g. models missing)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.button = QPushButton(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str, button: str = "") -> None:
+        self.label.setText(text)
+        self.button.setText(button)
+        self.button.setVisible(bool(button))
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        self.setWindowTitle("imgtag")
+        self.resize(1280, 820)
+        self.registry = ActionRegistry(self)
+
+        # Panels
+        self.sidebar_view = make_sidebar(self)
+        self.grid_view = PhotoGrid(self)
+        self.detail_panel = DetailPanel(self)
+        self.review_bar = ReviewBar(self)
+        self.banner = Banner(self)
+        self.threshold_widget = ThresholdWidget(self)
+        self.status = StatusPanel(self.statusBar())
+
+        # Controllers
+        size = self._grid_size(session.settings.thumbnail_size)
+        self.grid = GridController(session, self.grid_view, size)
+        self.detail = DetailController(session, self.detail_panel)
+        self.sidebar = SidebarController(session, self.sidebar_view)
+        self.review = ReviewController(session, self.grid, self.review_bar)
+        self.threshold = ThresholdController(session, self.threshold_widget)
+        self.jobs = JobsController(session, self.status)
+
+        self._layout()
+        self._wire()
+        self._restore_layout()
+        self._check_tagging()
+
+    # -- assembly -----------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        middle = QWidget(self)
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        column.addWidget(self.review_bar)
+        column.addWidget(self.grid_view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar_view)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.detail_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([220, 700, 380])
+        self.setCentralWidget(self.splitter)
+
+        r = self.registry
+        r.build_menus(self.menuBar())
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action_id in ("open_folder", "tag_all", "stop", "review_tag", "undo", "redo"):
+            toolbar.addAction(r[action_id])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.threshold_widget)
+        self.addToolBar(toolbar)
+        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
+                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+            self.detail_panel.add_button(r[action_id]).setText(label)
+        r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        self.setTabOrder(self.sidebar_view, self.grid_view)
+        self.setTabOrder(self.grid_view, self.detail_panel.chips)
+        self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
+
+    def _wire(self) -> None:
+        s, r = self.session, self.registry
+        self.grid.current_changed.connect(self._on_current)
+        self.grid.selection_changed.connect(lambda ids: self.detail.show_photo(self.grid.current_photo_id(), ids))
+        self.sidebar.source_selected.connect(self.grid.show_source)
+        self.sidebar.review_requested.connect(self.review.start)
+        self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
+        self.grid.source_changed.connect(self._on_source)
+        self.jobs.job_finished.connect(self._on_job_finished)
+        s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.banner.button.clicked.connect(self.show_models)
+        r["undo"].setEnabled(False)
+        r["redo"].setEnabled(False)
+        s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
+        s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
+        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
+        s.undo_stack.redoTextChanged.connect(
+            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+        bindings = {
+            "open_folder": self.ask_folder,
+            "rescan": self.rescan,
+            "write_metadata": self.write_metadata,
+            "quit": self.close,
+            "undo": s.undo_stack.undo,
+            "redo": s.undo_stack.redo,
+            "add_tag": self.focus_add_tag,
+            "remove_from_selection": self.remove_from_selection,
+            "settings": self.show_settings,
+            "approve": lambda: self.review.approve() if self.review.active else self.detail.approve(),
+            "reject": lambda: self.review.reject() if self.review.active else self.detail.reject(),
+            "approve_all": lambda: (self.review.approve_all_above() if self.review.active
+                                    else self.detail.approve_all_above()),
+            "remove_tag": lambda: self.review.remove() if self.review.active else self.detail.remove(),
+            "edit_tag": self.detail.edit_current,
+            "next_tag": lambda: self._step_chip(1),
+            "prev_tag": lambda: self._step_chip(-1),
+            "review_tag": self.pick_review_tag,
+            "threshold_up": lambda: self.threshold.step(0.05),
+            "threshold_down": lambda: self.threshold.step(-0.05),
+            "tag_all": self.tag_all,
+            "tag_selection": self.tag_selection,
+            "stop": self.jobs.cancel,
+            "error_log": self.jobs.show_log,
+            "models": self.show_models,
+            "focus_sidebar": self.sidebar_view.setFocus,
+            "focus_grid": self.grid_view.setFocus,
+            "focus_tags": self.detail_panel.chips.setFocus,
+            "all_photos": self.sidebar.select_all_photos,
+            "bigger": lambda: self.resize_thumbnails(1),
+            "smaller": lambda: self.resize_thumbnails(-1),
+            "shortcuts": self.show_shortcuts,
+        }
+        for action_id, handler in bindings.items():
+            r.bind(action_id, handler)
+        self._write_dialog = self._optional("imgtag_desktop.ui.write_dialog")
+        r["write_metadata"].setEnabled(self._write_dialog is not None)
+        if self._write_dialog is None:
+            r["write_metadata"].setToolTip("Writing tags into files arrives with the metadata feature")
+
+    # -- panels talking to each other -----------------------------------------------------------
+
+    def _on_current(self, photo_id: int) -> None:
+        self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
+        self.threshold.set_photo(photo_id)
+
+    def _on_source(self, source: Source) -> None:
+        folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
+                       and f.id == source.value), None)
+        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+
+    def _step_chip(self, step: int) -> None:
+        chips = self.detail_panel.chips
+        row = chips.currentIndex().row() + step
+        if 0 <= row < self.detail.model.rowCount():
+            chips.setCurrentIndex(self.detail.model.index(row, 0))
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def open_folder(self, folder: Path) -> None:
+        """Add a folder to the library, show it, and scan it in the background."""
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            return
+        self.session.settings.last_folder = str(folder.resolve())
+        self.session.save_settings()
+        self.jobs.scan(folder.resolve())
+
+    def ask_folder(self) -> None:
+        start = self.session.settings.last_folder or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        if folder:
+            self.open_folder(Path(folder))
+
+    def rescan(self) -> None:
+        folders = self.session.catalog.folders()
+        if not folders:
+            self.ask_folder()
+        for f in folders:
+            self.jobs.scan(f.path)
+
+    def tag_all(self) -> None:
+        if self._check_tagging():
+            ids = [p.id for p in self.session.catalog.photos(status="ok")]
+            self.jobs.tag(ids, only_needed=True)
+
+    def tag_selection(self) -> None:
+        ids = self.grid.selected_photo_ids()
+        if ids and self._check_tagging():
+            self.jobs.tag(ids, only_needed=False)
+
+    def focus_add_tag(self) -> None:
+        self.detail_panel.add_field.setFocus()
+        self.detail_panel.add_field.selectAll()
+
+    def remove_from_selection(self) -> None:
+        ids = self.grid.selected_photo_ids()
+        names = sorted({t.name for pid in ids for t in self.session.catalog.photo_tags(pid)}, key=str.casefold)
+        if not names:
+            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            return
+        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
+            from .commands import TagChange, push_changes
+
+            push_changes(self.session, [TagChange("remove", tuple(ids), dialog.name())])
+
+    def pick_review_tag(self) -> None:
+        counts = [c for c in self.session.catalog.tags_with_counts() if c.suggested]
+        names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
+        if not names:
+            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            return
+        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
+            self.review.start(dialog.name())
+
+    def resize_thumbnails(self, step: int) -> None:
+        current = self._grid_size(self.grid.delegate.thumb_size)
+        i = min(len(GRID_SIZES) - 1, max(0, GRID_SIZES.index(current) + step))
+        self.grid.set_thumb_size(GRID_SIZES[i])
+        self.session.settings.thumbnail_size = GRID_SIZES[i]
+
+    @staticmethod
+    def _grid_size(size: int) -> int:
+        return min(GRID_SIZES, key=lambda s: abs(s - size))
+
+    def show_models(self) -> None:
+        dialog = ModelsDialog(self.session.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            new = dialog.values()
+            model_settings_changed(self.session.settings, new)
+            self.session.settings = new
+            self.session.save_settings()
+            self._check_tagging()
+
+    def show_settings(self) -> None:
+        mode = str(self.session.catalog.get_setting("metadata_mode", "off"))
+        dialog = SettingsDialog(self.session.settings, mode, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        new, new_mode = dialog.values()
+        model_settings_changed(self.session.settings, new)
+        threshold = new.threshold
+        new.threshold = self.session.settings.threshold
+        self.session.settings = new
+        self.session.set_threshold(threshold)
+        self.grid.set_thumb_size(self._grid_size(new.thumbnail_size))
+        if new_mode != mode:
+            self.session.catalog.set_setting("metadata_mode", new_mode)
+        self.session.save_settings()
+
+    def write_metadata(self) -> None:
+        module = self._write_dialog
+        opener = getattr(module, "open_write_dialog", None) if module else None
+        if callable(opener):
+            opener(self, self.session, self.grid.selected_photo_ids())
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.registry.keyboard_map())
+        extra = ("<tr><td><b>Arrows</b></td><td>Move between photos (grid) or tags (chips)</td></tr>"
+                 "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
+                 "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
+        box.open()
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _check_tagging(self) -> bool:
+        ok, message = tagging_available()
+        if ok:
+            self.banner.hide()
+        else:
+            self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
+        self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
+        return ok
+
+    def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "tagging" and stats.error:
+            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+
+    @staticmethod
+    def _optional(module: str) -> object | None:
+        try:
+            return importlib.import_module(module)
+        except ImportError:
+            return None
+
+    def _restore_layout(self) -> None:
+        s = self.session.settings
+        if s.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+        if s.splitter_state:
+            self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+
+    def save_layout(self) -> None:
+        s = self.session.settings
+        s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        s.window_state = bytes(self.saveState().toBase64().data()).decode()
+        s.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.session.save_settings()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.jobs.shutdown()
+        event.accept()
