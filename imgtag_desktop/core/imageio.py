@@ -113,7 +113,7 @@ def read_header(path: str | bytes | os.PathLike[str], fmt: str) -> HeaderFacts:
     except ImageReadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageReadError(f"image declares too many pixels to decode safely ({exc})") from exc
+        raise ImageReadError(f"image declares too many pixels, decompression-bomb guard ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ImageReadError(f"cannot be read as {fmt.upper()}: header not understood") from exc
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
@@ -159,7 +159,7 @@ def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: in
     except ImageReadError:
         raise
     except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageReadError(f"image declares too many pixels to decode safely ({exc})") from exc
+        raise ImageReadError(f"image declares too many pixels, decompression-bomb guard ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ImageReadError("not a readable image") from exc
     except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:

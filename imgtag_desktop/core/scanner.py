@@ -72,6 +72,8 @@ def walk_photos(root: bytes) -> _Walk:
         except OSError as exc:
             result.errors.append((display_path(folder), f"folder cannot be listed: {exc.strerror}"))
             continue
+        rel = os.path.relpath(folder, root)
+        rel_dir = "" if rel == b"." else display_path(rel)
         for child in sorted(children, key=lambda c: c.name):
             name = child.name
             if name.startswith(b".") or name in SKIPPED_DIRS:
@@ -102,8 +104,6 @@ def walk_photos(root: bytes) -> _Walk:
                 continue
             if not stat.S_ISREG(fst.st_mode):
                 continue
-            rel = os.path.relpath(os.path.dirname(child.path), root)
-            rel_dir = "" if rel == b"." else display_path(rel)
             result.entries.append(_Entry(child.path, rel_dir, fst.st_size, fst.st_mtime_ns))
     return result
 

@@ -161,13 +161,10 @@ class CatalogBase:
 def _statements(script: str) -> Iterator[str]:
     """Split a migration script into statements (executescript would commit implicitly)."""
     buffer = ""
-    for line in script.splitlines(keepends=True):
-        buffer += line
+    for piece in script.split(";"):
+        buffer += piece + ";"
         if sqlite3.complete_statement(buffer):
             statement = buffer.strip()
             buffer = ""
-            if statement:
+            if statement != ";":
                 yield statement
-    if buffer.strip():
-        yield buffer.strip()
-

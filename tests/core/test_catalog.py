@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from imgtag_desktop.core.catalog import SCHEMA_VERSION, Catalog, CatalogError, PhotoFacts
+from imgtag_desktop.core.catalog import schema as schema_module
+
+
+def _facts(path: Path, size: int = 10) -> PhotoFacts:
+    return PhotoFacts(path_bytes=bytes(path), rel_dir="", size=size, mtime_ns=1, fingerprint=f"fp{path.name}",
+                      format="jpeg", width=4, height=3)
+
+
+def _photo(catalog: Catalog, tmp_path: Path, name: str = "a.jpg") -> int:
+    folder = catalog.add_folder(tmp_path)
+    return catalog.add_photos(folder.id, [_facts(tmp_path / name)])[0]
+
+
+def test_new_catalog_is_wal_with_foreign_keys_and_current_schema(catalog: Catalog) -> None:
+    conn = sqlite3.connect(catalog.path)
+    assert conn.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    assert catalog._conn.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert {"folders", "photos", "tags", "photo_tags", "captions", "embeddings", "albums"} <= tables
+
+
+def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
+    bogus = tmp_path / "library.db"
+    bogus.write_bytes(b"this is not a database" * 100)
+    before = bogus.read_bytes()
+    with pytest.raises(CatalogError, match="not an imgtag catalog"):
+        Catalog(bogus)
+    assert bogus.read_bytes() == before
+
+
+def test_read_only_folder_gives_clear_error(tmp_path: Path) -> None:
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    folder.chmod(0o500)
+    try:
+        import os
+
+        if os.access(folder, os.W_OK):
+            pytest.skip("running with privileges that ignore folder permissions")
+        with pytest.raises(CatalogError, match="read-only"):
+            Catalog(folder / "library.db")
+    finally:
+        folder.chmod(0o700)
+
+
+def test_migration_backs_up_and_runs_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "library.db"
+    with Catalog(path) as cat:
+        pid = _photo(cat, tmp_path)
+        cat.add_manual_tag(pid, "dog")
+    extra = dict(schema_module.MIGRATIONS)
+    new_version = SCHEMA_VERSION + 100
+    extra[new_version] = "CREATE TABLE migration_probe (x INTEGER);"
+    monkeypatch.setattr("imgtag_desktop.core.catalog.base.MIGRATIONS", extra)
+    monkeypatch.setattr("imgtag_desktop.core.catalog.base.SCHEMA_VERSION", new_version)
+    with Catalog(path) as cat:
+        assert cat.schema_version == new_version
+        assert [t.name for t in cat.photo_tags(pid)] == ["dog"]
+    backups = list(tmp_path.glob("library.db.v*.bak"))
+    assert len(backups) == 1
+    with sqlite3.connect(backups[0]) as old:
+        assert old.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert old.execute("SELECT count(*) FROM photo_tags").fetchone()[0] == 1
+
+
+def test_failed_migration_rolls_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "library.db"
+    Catalog(path).close()
+    extra = dict(schema_module.MIGRATIONS)
+    extra[SCHEMA_VERSION + 1] = "CREATE TABLE half_done (x INTEGER); THIS IS NOT SQL;"
+    monkeypatch.setattr("imgtag_desktop.core.catalog.base.MIGRATIONS", extra)
+    monkeypatch.setattr("imgtag_desktop.core.catalog.base.SCHEMA_VERSION", SCHEMA_VERSION + 1)
+    with pytest.raises(sqlite3.OperationalError):
+        Catalog(path)
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+        assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'half_done'").fetchall()
+
+
+def test_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "library.db"
+    Catalog(path).close()
+    with sqlite3.connect(path) as conn:
+        conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 5}")
+    with pytest.raises(CatalogError, match="newer imgtag"):
+        Catalog(path)
+
+
+def test_hierarchical_tags_create_parents(catalog: Catalog) -> None:
+    tag = catalog.ensure_tag(" places | paris ")
+    assert tag.name == "places|paris" and tag.leaf == "paris"
+    parent = catalog.tag_by_name("places")
+    assert parent is not None and tag.parent_id == parent.id
+    with pytest.raises(CatalogError):
+        catalog.ensure_tag("a||b")
+
+
+def test_manual_tags_are_approved_and_states_change(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    catalog.add_manual_tag(pid, "dog")
+    catalog.set_tag([pid], "beach", "suggested", "model")
+    catalog.reject_tag(pid, "beach")
+    states = {t.name: (t.state, t.source) for t in catalog.photo_tags(pid)}
+    assert states == {"dog": ("approved", "manual"), "beach": ("rejected", "model")}
+    counts = {c.tag.name: (c.approved, c.suggested, c.rejected) for c in catalog.tags_with_counts()}
+    assert counts == {"beach": (0, 0, 1), "dog": (1, 0, 0)}
+    assert catalog.remove_tag(pid, "dog") == 1
+    assert [t.name for t in catalog.photo_tags(pid)] == ["beach"]
+
+
+def test_rename_merges_keeping_the_stronger_state(catalog: Catalog, tmp_path: Path) -> None:
+    a = _photo(catalog, tmp_path, "a.jpg")
+    b = _photo(catalog, tmp_path, "b.jpg")
+    catalog.set_tag([a, b], "puppy", "suggested", "model")
+    catalog.add_manual_tag(a, "dog")
+    catalog.rename_tag("puppy", "dog")
+    assert catalog.tag_by_name("puppy") is None
+    assert {(t.photo_id, t.state) for p in (a, b) for t in catalog.photo_tags(p)} == {(a, "approved"), (b, "suggested")}
+
+
+def test_deleting_a_folder_cascades(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    catalog.add_manual_tag(pid, "dog")
+    catalog.remove_folder(catalog.folders()[0].id)
+    assert catalog.photo(pid) is None
+    assert catalog.tags_with_counts() == []
+
+
+def test_non_utf8_paths_round_trip(catalog: Catalog, tmp_path: Path) -> None:
+    raw = bytes(tmp_path) + b"/caf\xe9.jpg"
+    folder = catalog.add_folder(tmp_path)
+    pid = catalog.add_photos(folder.id, [PhotoFacts(raw, "", 1, 1, "x", "jpeg")])[0]
+    photo = catalog.photo(pid)
+    assert photo is not None
+    assert bytes(photo.path) == raw
+    assert photo.display_path.endswith("caf\ufffd.jpg")
+    assert catalog.photo_by_path(raw) == photo
+
+
+def test_embeddings_are_normalised_float32(catalog: Catalog, tmp_path: Path) -> None:
+    a = _photo(catalog, tmp_path, "a.jpg")
+    b = _photo(catalog, tmp_path, "b.jpg")
+    catalog.set_embeddings([(a, np.array([3.0, 4.0])), (b, np.array([0.0, 2.0]))], "clip-test")
+    ids, matrix = catalog.image_embeddings("clip-test")
+    assert ids == [a, b]
+    assert matrix.dtype == np.float32
+    np.testing.assert_allclose(matrix, [[0.6, 0.8], [0.0, 1.0]], rtol=1e-6)
+    assert catalog.image_embeddings("other")[0] == []
+
+
+def test_per_library_settings(catalog: Catalog) -> None:
+    assert catalog.get_setting("metadata_mode", "off") == "off"
+    catalog.set_setting("metadata_mode", "sidecar")
+    assert catalog.get_setting("metadata_mode") == "sidecar"
+
+
+def test_transaction_rolls_back_on_error(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    with pytest.raises(RuntimeError), catalog.transaction():
+        catalog.add_manual_tag(pid, "dog")
+        raise RuntimeError("boom")
+    assert catalog.photo_tags(pid) == []

@@ -1,0 +1,79 @@
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from imgtag_desktop.core.imageio import ImageReadError, open_oriented, sniff_format
+from imgtag_desktop.core.thumbnails import ThumbnailCache
+from tests.helpers import make_photo
+
+
+@pytest.mark.parametrize(
+    ("head", "fmt"),
+    [
+        (b"\xff\xd8\xff\xe0" + b"\0" * 28, "jpeg"),
+        (b"\x89PNG\r\n\x1a\n" + b"\0" * 24, "png"),
+        (b"II*\x00" + b"\0" * 28, "tiff"),
+        (b"RIFF\0\0\0\0WEBPVP8 " + b"\0" * 16, "webp"),
+        (b"\0\0\0\x18ftypheic\0\0\0\0mif1heic" + b"\0" * 4, "heif"),
+        (b"\0\0\0\x1cftypavif\0\0\0\0avifmif1" + b"\0" * 4, "avif"),
+        (b"\0\0\0\x18ftypisom\0\0\0\0isomiso2" + b"\0" * 4, None),
+        (b"GIF89a" + b"\0" * 26, None),
+    ],
+)
+def test_sniff_by_content(head: bytes, fmt: str | None) -> None:
+    assert sniff_format(head) == fmt
+
+
+def _left_half_is_red(img: Image.Image) -> bool:
+    arr = np.asarray(img)
+    h, w = arr.shape[:2]
+    return bool(arr[h // 2, w // 4, 0] > 200 and arr[h // 2, w // 4, 2] < 60)
+
+
+def test_orientation_is_applied(tmp_path: Path) -> None:
+    # Stored pixels: red on top, blue at the bottom; orientation 6 (rotate 90 CW) puts red on the right.
+    img = Image.new("RGB", (200, 100), (0, 0, 255))
+    img.paste((255, 0, 0), (0, 0, 200, 50))
+    exif = Image.Exif()
+    exif[0x0112] = 6
+    path = tmp_path / "rot.jpg"
+    img.save(path, exif=exif.tobytes(), quality=95)
+    out = open_oriented(path)
+    assert out.size == (100, 200)
+    arr = np.asarray(out)
+    assert arr[100, 90, 0] > 200 and arr[100, 10, 2] > 200
+
+
+def test_draft_decode_respects_max_side(tmp_path: Path) -> None:
+    path = make_photo(tmp_path / "big.jpg", size=(4000, 3000))
+    out = open_oriented(path, max_side=256)
+    assert max(out.size) == 256 and out.mode == "RGB"
+
+
+def test_truncated_file_raises_with_reason(tmp_path: Path) -> None:
+    data = make_photo(tmp_path / "x.jpg", size=(800, 600)).read_bytes()
+    bad = tmp_path / "bad.jpg"
+    bad.write_bytes(data[:2000])
+    with pytest.raises(ImageReadError, match="cannot be decoded"):
+        open_oriented(bad)
+
+
+def test_thumbnail_cache_keyed_by_fingerprint(tmp_path: Path) -> None:
+    cache = ThumbnailCache(tmp_path / "thumbs", size=128)
+    photo = make_photo(tmp_path / "p.jpg", size=(1200, 900), orientation=6)
+    first = cache.get(photo, "abcd1234")
+    assert cache.cached("abcd1234") == first
+    with Image.open(first) as thumb:
+        assert thumb.size == (96, 128)  # orientation 6 turns 4:3 landscape into portrait
+    photo.unlink()
+    assert cache.get(photo, "abcd1234") == first  # served from cache, the file is not read
+
+
+@pytest.mark.shared_data
+def test_heic_decodes(shared_images: Path) -> None:
+    img = open_oriented(shared_images / "exiv2__Stonehenge.heic", max_side=64)
+    assert max(img.size) == 64
