@@ -118,7 +118,7 @@ class DetailPanel(QWidget):
         layout.addWidget(self.title)
         layout.addWidget(self.info)
         layout.addWidget(self.caption)
-        layout.addWidget(self.chips, 2)
+        layout.addWidget(self.chips, 1)
         layout.addLayout(self.buttons)
         layout.addWidget(self.add_field)
         layout.addWidget(self.summary)

@@ -211,7 +211,7 @@ class SettingsDialog(QDialog):
         self.thumb.setRange(64, 512)
         self.thumb.setSingleStep(16)
         self.thumb.setSuffix(" px")
-        self.thumb.setValue(settings.thumbnail_size)
+        self.thumb.setValue(settings.grid_thumbnail_size)
         self.thumb.setToolTip("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)")
         form.addRow("Thumbnail size", self.thumb)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
@@ -229,7 +229,7 @@ class SettingsDialog(QDialog):
         s.device = self.device.currentText()
         s.threshold = round(self.threshold.value(), 2)
         s.use_vocabulary = self.vocabulary.isChecked()
-        s.thumbnail_size = self.thumb.value()
+        s.grid_thumbnail_size = self.thumb.value()
         return s, str(self.metadata.currentData())
 
 

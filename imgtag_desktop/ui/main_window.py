@@ -83,7 +83,7 @@ class MainWindow(QMainWindow):
         self.status = StatusPanel(self.statusBar())
 
         # Controllers
-        size = self._grid_size(session.settings.thumbnail_size)
+        size = self._grid_size(session.settings.grid_thumbnail_size)
         self.grid = GridController(session, self.grid_view, size)
         self.detail = DetailController(session, self.detail_panel)
         self.sidebar = SidebarController(session, self.sidebar_view)
@@ -276,7 +276,7 @@ class MainWindow(QMainWindow):
         current = self._grid_size(self.grid.delegate.thumb_size)
         i = min(len(GRID_SIZES) - 1, max(0, GRID_SIZES.index(current) + step))
         self.grid.set_thumb_size(GRID_SIZES[i])
-        self.session.settings.thumbnail_size = GRID_SIZES[i]
+        self.session.settings.grid_thumbnail_size = GRID_SIZES[i]
 
     @staticmethod
     def _grid_size(size: int) -> int:
@@ -302,7 +302,7 @@ class MainWindow(QMainWindow):
         new.threshold = self.session.settings.threshold
         self.session.settings = new
         self.session.set_threshold(threshold)
-        self.grid.set_thumb_size(self._grid_size(new.thumbnail_size))
+        self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
             self.session.catalog.set_setting("metadata_mode", new_mode)
         self.session.save_settings()

@@ -24,6 +24,8 @@ ApprovedRole = Qt.ItemDataRole.UserRole + 4
 
 
 def tag_label(leaf: str, approved: int, suggested: int) -> str:
+    if not approved and not suggested:
+        return leaf  # a parent that only groups its children
     return f"{leaf}  ({approved} · {suggested} suggested)" if suggested else f"{leaf}  ({approved})"
 
 

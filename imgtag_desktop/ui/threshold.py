@@ -23,6 +23,7 @@ class ThresholdWidget(QWidget):
         self.slider.setRange(0, 100)
         self.slider.setPageStep(5)
         self.slider.setMinimumWidth(140)
+        self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
         self.slider.setToolTip("Suggestion threshold: suggestions scored at or above it are approved by "
                                "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.")
