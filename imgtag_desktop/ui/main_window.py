@@ -69,6 +69,7 @@ class MainWindow(QMainWindow):
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        session.setParent(self)  # the session's signals die with the window
         self.setWindowTitle("imgtag")
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
@@ -365,4 +366,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.jobs.shutdown()
+        self.session.close()
         event.accept()

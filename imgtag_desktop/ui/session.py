@@ -39,6 +39,7 @@ class Session(QObject):
         self.settings = settings
         self.settings_path = settings_path
         self.catalog = Catalog(self.library)
+        self.closed = False
         self.undo_stack = QUndoStack(self)
         self.thumbnails = ThumbnailCache(size=max(64, int(settings.thumbnail_size)))
         self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
@@ -68,5 +69,6 @@ class Session(QObject):
             self.tags_changed.emit()
 
     def close(self) -> None:
+        self.closed = True
         self.loader.close()
         self.catalog.close()

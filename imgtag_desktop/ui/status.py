@@ -146,6 +146,8 @@ class JobsController(QObject):
         self.submit(TaggingJob(self.session.library, photo_ids, self.session.settings, only_needed=only_needed))
 
     def submit(self, job: Job) -> None:
+        if self.session.closed:
+            return
         if self.handle is None:
             self._start(job)
         else:
@@ -202,11 +204,14 @@ class JobsController(QObject):
         self.panel.set_failures(len(self.failures))
 
     def _announce(self) -> None:
-        if self._results:
+        if self._results and not self.session.closed:
             ids, self._results = sorted(self._results), set()
             self.session.announce(ids)
 
     def _on_finished(self, stats: JobStats) -> None:
+        if self.session.closed:  # the window closed while the job was winding down
+            self.handle = None
+            return
         self._announce()
         handle, self.handle = self.handle, None
         if handle is not None:  # keep the thread object alive until it has really ended

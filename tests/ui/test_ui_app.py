@@ -1,0 +1,126 @@
+"""The whole window: start, scan, keyboard review, undo, remembered layout, main()."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, QTimer
+from PySide6.QtWidgets import QApplication
+
+from imgtag_desktop.core.settings import load_settings
+from imgtag_desktop.ui.app import choose_folder, create_window, main
+
+
+def _window(qtbot, folder, library):
+    window = create_window(folder, library, prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    return window
+
+
+def _wait_scanned(qtbot, window):
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() > 0, timeout=20000)
+
+
+def test_main_is_importable_and_parses_args():
+    from imgtag_desktop.ui.app import parse_args
+
+    args = parse_args(["/some/folder", "--library", "/tmp/x.db"])
+    assert args.folder == Path("/some/folder") and args.library == Path("/tmp/x.db")
+    assert callable(main)
+
+
+def test_choose_folder_order(tmp_path):
+    a, b = tmp_path / "a", tmp_path / "b"
+    a.mkdir()
+    b.mkdir()
+    assert choose_folder(a, str(b)) == a
+    assert choose_folder(None, str(b)) == b
+    assert choose_folder(tmp_path / "missing", str(b)) == b
+
+
+def test_main_starts_offscreen_and_closes(qtbot, photo_dir, tmp_path):
+    def close_all() -> None:
+        for w in QApplication.topLevelWidgets():
+            if w.objectName() == "" and w.windowTitle().startswith("imgtag"):
+                w.close()
+
+    QTimer.singleShot(1500, close_all)
+    assert main([str(photo_dir), "--library", str(tmp_path / "lib.db")]) == 0
+    assert load_settings().last_folder == str(photo_dir.resolve())
+    assert load_settings().window_geometry  # remembered on close
+
+
+def test_window_scans_and_reviews_from_keyboard(qtbot, photo_dir, library):
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    cat = window.session.catalog
+    assert window.grid.model.rowCount() == cat.count_photos()
+    assert window.sidebar.model.tag_item("dog") is not None
+    # Without models the app still works and says how to enable tagging.
+    assert not window.banner.isHidden() and "Models" in window.banner.label.text()
+    grid = window.grid_view
+    grid.setFocus()
+    qtbot.waitUntil(lambda: grid.hasFocus() or QApplication.focusWidget() is grid, timeout=2000)
+    ok_ids = [p.id for p in cat.photos(status="ok")]
+    window.grid.select_photo(ok_ids[1])
+    qtbot.keyClick(grid, Qt.Key.Key_A)  # approve "dog", the current (first) suggestion
+    qtbot.keyClick(grid, Qt.Key.Key_R)  # reject "grass", the next one
+    states = {t.name: t.state for t in cat.photo_tags(ok_ids[1])}
+    assert states == {"dog": "approved", "grass": "rejected", "animal|cat": "suggested"}
+    qtbot.keyClick(grid, Qt.Key.Key_Right)
+    assert window.grid.current_photo_id() == ok_ids[2]
+    qtbot.keyClick(grid, Qt.Key.Key_Return)  # approve all >= 0.5: dog 0.7, grass 0.6
+    assert {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
+    qtbot.keyClick(grid, Qt.Key.Key_Delete)  # remove the current chip
+    assert len(cat.photo_tags(ok_ids[2])) == 2
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert len(cat.photo_tags(ok_ids[2])) == 3
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    assert not cat.photo_tags(ok_ids[2], states=["approved"])
+    qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    assert {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
+    # Typing in the add-tag field never triggers the review keys.
+    field = window.detail_panel.add_field
+    field.setFocus()
+    qtbot.keyClicks(field, "ra")
+    qtbot.keyClick(field, Qt.Key.Key_Return)
+    assert "ra" in {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])}
+    assert {t.name: t.state for t in cat.photo_tags(ok_ids[1])}["animal|cat"] == "suggested"
+    # The grid badges follow the edits.
+    idx = window.grid.model.index_of(ok_ids[2])
+    from imgtag_desktop.ui.photo_model import PhotoRoles
+
+    assert idx.data(PhotoRoles.Approved) == 3
+    window.close()
+
+
+def test_batch_add_and_layout_remembered(qtbot, photo_dir, library):
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    window.grid_view.selectAll()
+    ids = window.grid.selected_photo_ids()
+    assert window.detail.add_tag("batch", ids)
+    cat = window.session.catalog
+    assert all("batch" in {t.name for t in cat.photo_tags(i)} for i in ids)
+    window.session.undo_stack.undo()
+    assert not any("batch" in {t.name for t in cat.photo_tags(i)} for i in ids)
+    window.splitter.setSizes([150, 600, 300])
+    sizes = window.splitter.sizes()
+    window.resize_thumbnails(-1)
+    window.close()
+    settings = load_settings()
+    assert settings.splitter_state and settings.grid_thumbnail_size == 128
+    again = _window(qtbot, photo_dir, library)
+    assert [again.splitter.sizes()[i] for i in (0, 2)] == [sizes[i] for i in (0, 2)]
+    assert again.grid.delegate.thumb_size == 128
+    again.close()
+
+
+def test_keyboard_map_covers_review_keys(qtbot, photo_dir, library):
+    window = _window(qtbot, photo_dir, library)
+    keys = dict(window.registry.keyboard_map())
+    assert {"A", "R", "Return / Enter", "Del / Backspace", "Ctrl+Z", "Ctrl+Shift+Z / Ctrl+Y"} <= set(keys)
+    for action in window.registry.actions.values():
+        assert action.toolTip()
+    window.close()
