@@ -21,7 +21,7 @@ def download_function() -> object | None:
     for name in DOWNLOAD_NAMES:
         fn = getattr(module, name, None)
         if callable(fn):
-            return fn
+            return fn  # type: ignore[no-any-return]
     return None
 
 
@@ -44,6 +44,8 @@ class DownloadJob(Job):
         params = inspect.signature(fn).parameters
         if "progress" in params:
             kwargs["progress"] = lambda done, total, name="": self.progress.emit(int(done), int(total), str(name))
+        if "log" in params:
+            kwargs["log"] = lambda text: self.message.emit(str(text))
         if "cancelled" in params:
             kwargs["cancelled"] = self.is_cancelled
         fn(self.settings, **kwargs)

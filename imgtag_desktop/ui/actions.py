@@ -103,7 +103,10 @@ class ActionRegistry(QObject):
         return self.actions[action_id]
 
     def bind(self, action_id: str, handler: Callable[[], object]) -> None:
-        self.actions[action_id].triggered.connect(lambda _checked=False: handler())
+        def run(_checked: bool = False) -> None:
+            handler()  # slots return None: PySide6 mishandles values returned to a void signal
+
+        self.actions[action_id].triggered.connect(run)
 
     def attach_review_keys(self, *widgets: QWidget) -> None:
         """Make the review keys (A, R, Enter, Del…) work while one of these widgets has focus."""

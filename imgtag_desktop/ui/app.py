@@ -52,13 +52,15 @@ def create_window(folder: Path | None, library: Path | None, *, prompt: bool = T
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = parse_args(argv)
+    from .compat import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     from PySide6.QtWidgets import QApplication, QMessageBox
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("imgtag")
     app.setOrganizationName("imgtag")
-    app.setApplicationDisplayName("imgtag")
     try:
         window = create_window(args.folder, args.library)
     except CatalogError as exc:

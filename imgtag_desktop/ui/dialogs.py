@@ -74,12 +74,30 @@ def _one(s: Any) -> str:
         return ", ".join(f"{k}={v}" for k, v in s.items())
     if dataclasses.is_dataclass(s):
         d = dataclasses.asdict(s)  # type: ignore[arg-type]
-        name = d.pop("name", d.pop("role", ""))
-        ok = d.pop("available", d.pop("ok", d.pop("present", None)))
-        detail = d.pop("message", d.pop("detail", d.pop("reason", "")))
+        name = d.get("role") or d.get("name") or ""
+        ok = next((d[k] for k in ("usable", "available", "ok", "present") if k in d), None)
+        problem = next((d[k] for k in ("problem", "message", "detail", "reason") if d.get(k)), "")
         mark = "✔" if ok else ("✘" if ok is not None else "•")
-        return f"{mark} {name}: {detail or d}"
+        where = d.get("path") or d.get("spec") or ""
+        source = f" ({d['source']})" if d.get("source") else ""
+        return f"{mark} {name}: {problem}" if problem else f"{mark} {name}: {where}{source}"
     return str(s)
+
+
+def models_missing(settings: Settings) -> str:
+    """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
+    fn = getattr(tagging_module(), "models_status", None)
+    if fn is None:
+        return ""
+    try:
+        rows = list(fn(settings))
+    except Exception as exc:  # report, never hide
+        return f"model status cannot be read ({exc})"
+    bad = [r for r in rows if getattr(r, "usable", True) is False]
+    if not bad:
+        return ""
+    first = bad[0]
+    return f"the {getattr(first, 'role', 'model')} model is missing. {getattr(first, 'problem', '') or ''}".strip()
 
 
 class ModelsDialog(QDialog):
@@ -149,6 +167,7 @@ class ModelsDialog(QDialog):
     def _download(self) -> None:
         job = DownloadJob(self.values())
         job.progress.connect(self._on_progress)
+        job.message.connect(self.status.setText)
         job.finished.connect(self._on_finished)
         self.progress.setRange(0, 0)
         self.progress.show()

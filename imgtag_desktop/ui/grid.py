@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.catalog import TagStateCounts
+from ..core.catalog import TagState, TagStateCounts
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
 from .theme import placeholder_color, state_color
@@ -43,9 +43,9 @@ class ThumbnailDelegate(QStyledItemDelegate):
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect  # type: ignore[attr-defined]
-        state = option.state  # type: ignore[attr-defined]
+        palette: QPalette = option.palette
+        rect: QRect = option.rect
+        state = option.state
         selected = bool(state & QStyle.StateFlag.State_Selected)
         if selected:
             painter.setPen(Qt.PenStyle.NoPen)
@@ -56,8 +56,15 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 6, 6)
         area = QRect(rect.x() + PADDING, rect.y() + PADDING, self.thumb_size, self.thumb_size)
-        pix = index.data(PhotoRoles.Thumbnail)
-        status = index.data(PhotoRoles.Status)
+        # Read the Python model directly: QModelIndex.data() returning None leaks a reference
+        # to None in PySide6 6.12 (see ui/compat.py), and this runs for every visible cell.
+        model = index.model()
+        if not isinstance(model, PhotoListModel) or not 0 <= index.row() < model.rowCount():
+            painter.restore()
+            return
+        item = model.item(index.row())
+        pix = model.thumbnail(item)
+        status = model.status_of(item)
         if pix is not None and not pix.isNull():
             scaled = pix.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
             target = QRect(0, 0, scaled.width(), scaled.height())
@@ -72,12 +79,11 @@ class ThumbnailDelegate(QStyledItemDelegate):
                 painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "⚠ cannot open" if status == "broken" else status)
         # Badges, top right: approved then suggested.
         x = area.right()
-        small = QFont(option.font)  # type: ignore[attr-defined]
+        small = QFont(option.font)
         small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
         small.setBold(True)
         painter.setFont(small)
-        for role, tag_state in ((PhotoRoles.Suggested, "suggested"), (PhotoRoles.Approved, "approved")):
-            count = index.data(role) or 0
+        for count, tag_state in ((item.suggested, "suggested"), (item.approved, "approved")):
             if not count:
                 continue
             text = str(count)
@@ -89,7 +95,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.setPen(QColor("white"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
             x -= w + 3
-        score = index.data(PhotoRoles.Score)
+        score = item.score
         if score is not None:
             text = f"{score:.2f}"
             w = painter.fontMetrics().horizontalAdvance(text) + 10
@@ -99,11 +105,10 @@ class ThumbnailDelegate(QStyledItemDelegate):
             painter.drawRoundedRect(badge, 9, 9)
             painter.setPen(QColor("white"))
             painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
-        painter.setFont(option.font)  # type: ignore[attr-defined]
+        painter.setFont(option.font)
         label = QRect(rect.x() + PADDING, area.bottom() + 2, self.thumb_size, LABEL_HEIGHT)
-        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
-        painter.setPen(palette.color(role))
-        name = painter.fontMetrics().elidedText(index.data(Qt.ItemDataRole.DisplayRole) or "",
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        name = painter.fontMetrics().elidedText(item.name,
                                                Qt.TextElideMode.ElideMiddle, self.thumb_size)
         painter.drawText(label, Qt.AlignmentFlag.AlignCenter, name)
         painter.restore()
@@ -167,7 +172,7 @@ class GridController(QObject):
         if src.kind == "folder":
             photos = catalog.photos(folder_id=int(src.value))  # type: ignore[call-overload]
         elif src.kind in ("tag", "review"):
-            states = ("suggested",) if src.kind == "review" else ("suggested", "approved")
+            states: tuple[TagState, ...] = ("suggested",) if src.kind == "review" else ("suggested", "approved")
             tagged = catalog.photos_with_tag(str(src.value), states)
             photos = catalog.photos(ids=[t.photo_id for t in tagged])
             if src.kind == "review":

@@ -29,7 +29,7 @@ from ..jobs import JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from .actions import ActionRegistry
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed
+from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .review import ReviewBar, ReviewController
 from .session import Session
@@ -329,6 +329,10 @@ class MainWindow(QMainWindow):
 
     def _check_tagging(self) -> bool:
         ok, message = tagging_available()
+        if ok:
+            missing = models_missing(self.session.settings)
+            if missing:
+                ok, message = False, missing
         if ok:
             self.banner.hide()
         else:

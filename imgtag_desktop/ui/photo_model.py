@@ -159,7 +159,7 @@ class PhotoListModel(QAbstractListModel):
         if role == PhotoRoles.Score:
             return it.score
         if role == PhotoRoles.Status:
-            return "broken" if it.id in self._broken and it.status == "ok" else it.status
+            return self.status_of(it)
         if role == PhotoRoles.Error:
             return self._broken.get(it.id) or it.error
         if role == Qt.ItemDataRole.ToolTipRole:
@@ -171,15 +171,16 @@ class PhotoListModel(QAbstractListModel):
                 lines.append(f"Problem: {reason}")
             return "\n".join(lines)
         if role in (PhotoRoles.Thumbnail, Qt.ItemDataRole.DecorationRole):
-            return self._thumbnail(it)
+            return self.thumbnail(it)
         return None
-
-    def roleNames(self) -> dict[int, bytes]:
-        return {PhotoRoles.PhotoId: b"photoId", PhotoRoles.Suggested: b"suggested", PhotoRoles.Approved: b"approved"}
 
     # -- thumbnails ---------------------------------------------------------------------------
 
-    def _thumbnail(self, it: PhotoItem) -> QPixmap | None:
+    def status_of(self, it: PhotoItem) -> str:
+        return "broken" if it.id in self._broken and it.status == "ok" else it.status
+
+    def thumbnail(self, it: PhotoItem) -> QPixmap | None:
+        """The decoded thumbnail, or None after asking the loader for it."""
         pix = self._pixmaps.get(it.id)
         if pix is not None:
             self._pixmaps.move_to_end(it.id)

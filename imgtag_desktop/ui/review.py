@@ -47,7 +47,7 @@ class ReviewController(QObject):
         self.grid = grid
         self.bar = bar
         self.tag: str | None = None
-        bar.approve_all.clicked.connect(lambda: self.approve_all_above())
+        bar.approve_all.clicked.connect(self._approve_all_clicked)
         bar.done.clicked.connect(self.stop)
         session.photos_changed.connect(lambda _ids: self._update_label())
         grid.source_changed.connect(self._on_source)
@@ -63,6 +63,9 @@ class ReviewController(QObject):
         self.bar.show()
         self._update_label()
         self.grid.view.setFocus()
+
+    def _approve_all_clicked(self) -> None:
+        self.approve_all_above()
 
     def stop(self) -> None:
         was = self.tag

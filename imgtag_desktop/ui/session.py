@@ -13,6 +13,7 @@ from ..core.catalog import Catalog
 from ..core.settings import Settings, save_settings
 from ..core.thumbnails import ThumbnailCache
 from ..jobs.thumbnails import ImageLoader
+from .compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
@@ -35,6 +36,7 @@ class Session(QObject):
     def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,
                  parent: QObject | None = None) -> None:
         super().__init__(parent)
+        guard_singleton_refcounts()
         self.library = Path(library)
         self.settings = settings
         self.settings_path = settings_path

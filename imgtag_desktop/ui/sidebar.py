@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, Signal
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
@@ -39,7 +39,7 @@ class SidebarModel(QStandardItemModel):
         self.tags = self._section("Tags")
 
     def _section(self, title: str) -> QStandardItem:
-        item = QStandardItem(title)
+        item = _plain(title)
         item.setSelectable(False)
         item.setEditable(False)
         font = item.font()
@@ -60,7 +60,7 @@ class SidebarModel(QStandardItemModel):
         """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
-            hint = QStandardItem("No smart albums yet")
+            hint = _plain("No smart albums yet")
             hint.setEnabled(False)
             hint.setEditable(False)
             hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
@@ -94,7 +94,7 @@ class SidebarModel(QStandardItemModel):
                 item.setData(c.approved, ApprovedRole)
                 item.setData(c.suggested, SuggestedRole)
         if not counts:
-            hint = QStandardItem("No tags yet")
+            hint = _plain("No tags yet")
             hint.setEnabled(False)
             hint.setEditable(False)
             self.tags.appendRow(hint)
@@ -113,8 +113,19 @@ class SidebarModel(QStandardItemModel):
         return walk(self.tags)
 
 
-def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
+NO_SOURCE = Source("none", None, "")
+
+
+def _plain(text: str) -> QStandardItem:
+    """An item whose roles are never empty: reading an empty role leaks a None reference in PySide6 6.12."""
     item = QStandardItem(text)
+    item.setData(NO_SOURCE, SourceRole)
+    item.setData("", TagNameRole)
+    return item
+
+
+def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
+    item = _plain(text)
     item.setEditable(False)
     item.setData(source, SourceRole)
     item.setToolTip(tip)
@@ -151,7 +162,12 @@ class SidebarController(QObject):
         view.doubleClicked.connect(self._double_clicked)
         view.selectionModel().currentChanged.connect(self._current_changed)
         self.albums_model: Any = None
-        session.tags_changed.connect(self.refresh_tags)
+        # Counts over the whole library: recounted at most every 300 ms while results stream in.
+        self._tags_timer = QTimer(self)
+        self._tags_timer.setSingleShot(True)
+        self._tags_timer.setInterval(300)
+        self._tags_timer.timeout.connect(self.refresh_tags)
+        session.tags_changed.connect(self._tags_timer.start)
         session.library_changed.connect(self.refresh)
         self.refresh()
         view.expandAll()
@@ -165,8 +181,11 @@ class SidebarController(QObject):
         self.view.expand(self.model.albums.index())
 
     def refresh_tags(self) -> None:
+        if self.session.closed:
+            return
         expanded = self.view.isExpanded(self.model.tags.index())
-        current = self.view.currentIndex().data(TagNameRole)
+        index = self.view.currentIndex()
+        current = index.data(TagNameRole) if index.isValid() else ""
         self.view.selectionModel().blockSignals(True)
         self.model.set_tags(self.session.catalog.tags_with_counts())
         if current:
@@ -193,18 +212,18 @@ class SidebarController(QObject):
             return []
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
-        source = current.data(SourceRole)
-        if isinstance(source, Source):
+        source = current.data(SourceRole) if current.isValid() else None
+        if isinstance(source, Source) and source.kind != "none":
             self.source_selected.emit(source)
 
     def _double_clicked(self, index: QModelIndex) -> None:
-        name = index.data(TagNameRole)
+        name = index.data(TagNameRole) if index.isValid() else ""
         if name:
             self.review_requested.emit(name)
 
     def _menu(self, pos: QPoint) -> None:
         index = self.view.indexAt(pos)
-        name = index.data(TagNameRole)
+        name = index.data(TagNameRole) if index.isValid() else ""
         if not name:
             return
         menu = QMenu(self.view)

@@ -96,28 +96,28 @@ class ChipDelegate(QStyledItemDelegate):
     """A rounded chip coloured by state; suggestions below the threshold and rejected tags faded."""
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        fm = QFontMetrics(option.font)  # type: ignore[attr-defined]
+        fm = QFontMetrics(option.font)
         return QSize(fm.horizontalAdvance(index.data(Qt.ItemDataRole.DisplayRole) or "") + 26, fm.height() + 10)
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        palette: QPalette = option.palette  # type: ignore[attr-defined]
-        rect: QRect = option.rect.adjusted(2, 2, -2, -2)  # type: ignore[attr-defined]
+        palette: QPalette = option.palette
+        rect: QRect = option.rect.adjusted(2, 2, -2, -2)
         state = index.data(TagRoles.State) or "suggested"
         below = state == "suggested" and not index.data(TagRoles.Passes)
         accent = state_color(state, palette)
         painter.setBrush(chip_background(state, palette, below_threshold=below))
-        pen = QPen(accent, 2 if option.state & QStyle.StateFlag.State_Selected else 1)  # type: ignore[attr-defined]
+        pen = QPen(accent, 2 if option.state & QStyle.StateFlag.State_Selected else 1)
         if state == "suggested":
             pen.setStyle(Qt.PenStyle.DashLine if below else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
         painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
-        if option.state & QStyle.StateFlag.State_HasFocus:  # type: ignore[attr-defined]
+        if option.state & QStyle.StateFlag.State_HasFocus:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
             painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), rect.height() / 2, rect.height() / 2)
-        font = QFont(option.font)  # type: ignore[attr-defined]
+        font = QFont(option.font)
         font.setStrikeOut(state == "rejected")
         font.setBold(state == "approved")
         painter.setFont(font)

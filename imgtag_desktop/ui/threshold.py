@@ -67,6 +67,8 @@ class ThresholdController(QObject):
         self._update_label()
 
     def reload_scores(self) -> None:
+        if self.session.closed:
+            return
         self.library_scores = self.session.catalog.suggestion_scores()
         self.photo_scores = self.session.catalog.suggestion_scores(self.photo_id) if self.photo_id else []
         self._update_label()

@@ -21,6 +21,13 @@ def suggest(catalog: Catalog, photo_id: int, name: str, score: float) -> None:
                                        score * 0.9, score, "test-models", now, now))
 
 
+@pytest.fixture(autouse=True, scope="session")
+def _pyside_refcount_guard() -> None:
+    from imgtag_desktop.ui.compat import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
+
+
 @pytest.fixture
 def photo_dir(tmp_path: Path) -> Path:
     folder = tmp_path / "photos"

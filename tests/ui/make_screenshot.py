@@ -52,10 +52,10 @@ def main() -> int:
         scan_folder(cat, photos)
         ids = [p.id for p in cat.photos(status="ok")]
         if args.tiny_models:
+            from imgtag_desktop.tagging import load_pipeline, tag_photos
             from tiny_models import build_tiny_models
 
             from imgtag_desktop.core.settings import load_settings
-            from imgtag_desktop.tagging import load_pipeline, tag_photos
 
             models = build_tiny_models(tmp / "models")
             s = load_settings()
@@ -84,7 +84,7 @@ def main() -> int:
                 cat.reject_tag(pid, suggested[-1].name)
         cat.add_manual_tag(ids[:3], "holiday|2024")
 
-    app = QApplication.instance() or QApplication([])
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps the app alive
     from imgtag_desktop.ui.app import create_window
 
     window = create_window(photos, library, prompt=False)

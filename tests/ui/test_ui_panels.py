@@ -115,7 +115,7 @@ def test_sidebar_emits_sources_and_refreshes(qtbot, session):
     assert blocker.args == ["dog"]
     session.catalog.add_manual_tag([session.catalog.photos()[0].id], "zebra")
     session.announce([session.catalog.photos()[0].id])
-    assert sidebar.model.tag_item("zebra") is not None
+    qtbot.waitUntil(lambda: sidebar.model.tag_item("zebra") is not None, timeout=3000)
 
 
 def test_review_by_tag(qtbot, session):
