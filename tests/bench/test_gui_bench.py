@@ -1,0 +1,126 @@
+"""GUI benchmarks: the longest GUI-thread stall while tagging, and a 20,000-photo grid.
+
+Run with: .venv/bin/python -m pytest tests/bench/test_gui_bench.py --benchmark-only -s
+Product target: no GUI stall over 50 ms while a tagging job runs (CI asserts 200 ms in
+tests/ui/test_ui_tagging.py); the figures go in docs/ui.md.
+"""
+
+from __future__ import annotations
+
+import importlib.util
+import time
+
+import pytest
+from PySide6.QtCore import QEventLoop, QTimer
+
+from imgtag_desktop.core.catalog import Catalog
+from imgtag_desktop.core.scanner import scan_folder
+from imgtag_desktop.core.settings import load_settings, save_settings
+from imgtag_desktop.jobs import tagging_available
+from tests.helpers import make_photo
+from tests.ui.gui_stall import Heartbeat
+
+HAVE_TAGGING = tagging_available()[0] and importlib.util.find_spec("tests.tiny_models") is not None
+
+
+def _spin(ms: int) -> None:
+    loop = QEventLoop()
+    QTimer.singleShot(ms, loop.quit)
+    loop.exec()
+
+
+@pytest.fixture(autouse=True)
+def _guard() -> None:
+    from imgtag_desktop.ui.compat import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
+
+
+@pytest.mark.bench
+@pytest.mark.skipif(not HAVE_TAGGING, reason="needs the tagging pipeline and tests/tiny_models.py")
+def test_longest_gui_stall_while_tagging(benchmark, qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    from tests.tiny_models import build_tiny_models
+
+    from imgtag_desktop.ui.app import create_window
+
+    models = build_tiny_models(tmp_path / "models")
+    monkeypatch.setenv("IMGTAG_CAPTIONER", str(models["captioner"]))
+    monkeypatch.setenv("IMGTAG_VISUAL_MODEL", str(models["visual"]))
+    monkeypatch.setenv("IMGTAG_KEYWORD_MODEL", str(models["keywords"]))
+    settings = load_settings()
+    settings.threshold = 0.0
+    save_settings(settings)
+    folder = tmp_path / "photos"
+    n = 60
+    for i in range(n):
+        make_photo(folder / f"b{i:03d}.jpg", (640, 480), seed=i)
+    window = create_window(folder, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == n, timeout=60000)
+    _spin(500)
+
+    def run() -> Heartbeat:
+        beat = Heartbeat(5)
+        beat.start()
+        with qtbot.waitSignal(window.jobs.job_finished, timeout=600000):
+            window.jobs.tag(window.grid.model.photo_ids(), only_needed=False)
+        beat.stop()
+        return beat
+
+    beat = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info.update({"longest_gap_ms": round(beat.longest_gap_ms, 1),
+                                 "p99_gap_ms": round(beat.percentile(0.99), 1), "photos": n})
+    print(f"\nGUI stall while tagging {n} photos: longest {beat.longest_gap_ms:.1f} ms, "
+          f"p99 {beat.percentile(0.99):.1f} ms, median {beat.percentile(0.5):.1f} ms over {len(beat.gaps)} beats")
+    window.close()
+    assert beat.longest_gap_ms < 200
+
+
+@pytest.mark.bench
+def test_grid_with_20000_photos(benchmark, qtbot, tmp_path):  # type: ignore[no-untyped-def]
+    from imgtag_desktop.ui.app import create_window
+
+    n = 20_000
+    root = tmp_path / "big"
+    template = make_photo(tmp_path / "template.jpg", (200, 150)).read_bytes()
+    for i in range(n):
+        folder = root / f"d{i // 1000:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"IMG_{i:05d}.jpg").write_bytes(template[:-2] + i.to_bytes(4, "little") + template[-2:])
+    library = tmp_path / "library.db"
+    with Catalog(library) as cat:
+        scan_folder(cat, root)
+        ids = [p.id for p in cat.photos()]
+        for start in range(0, n, 3):
+            cat.set_tag(ids[start:start + 1], "dog", "suggested", "model")
+    settings = load_settings()
+    settings.last_folder = None
+    save_settings(settings)
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    start = time.perf_counter()
+    window.grid.reload()
+    reload_s = time.perf_counter() - start
+    assert window.grid.model.rowCount() == n
+    _spin(300)
+    bar = window.grid_view.verticalScrollBar()
+
+    def scroll() -> Heartbeat:
+        beat = Heartbeat(5)
+        beat.start()
+        for step in range(0, 60):
+            bar.setValue(bar.maximum() * step // 60)
+            _spin(16)  # one frame at 60 Hz
+        beat.stop()
+        return beat
+
+    beat = benchmark.pedantic(scroll, rounds=1, iterations=1)
+    benchmark.extra_info.update({"reload_s": round(reload_s, 3), "longest_gap_ms": round(beat.longest_gap_ms, 1)})
+    print(f"\n20,000-photo grid: load {reload_s * 1000:.0f} ms; while scrolling: longest GUI stall "
+          f"{beat.longest_gap_ms:.1f} ms, p99 {beat.percentile(0.99):.1f} ms")
+    window.close()
+    assert reload_s < 5 and beat.longest_gap_ms < 200
