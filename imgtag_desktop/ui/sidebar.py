@@ -193,7 +193,9 @@ class SidebarController(QObject):
             if item is not None:
                 self.view.setCurrentIndex(item.index())
         self.view.selectionModel().blockSignals(False)
-        if expanded or self.model.tags.rowCount() < 200:
+        if self.model.tags.rowCount() < 200:
+            self.view.expandRecursively(self.model.tags.index())
+        elif expanded:
             self.view.expand(self.model.tags.index())
 
     def _albums(self) -> list[tuple[str, Source, str]]:

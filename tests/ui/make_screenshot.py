@@ -64,21 +64,20 @@ def main() -> int:
             pipeline.load()
             tag_photos(cat, ids, pipeline, threshold=0.0)
         else:
-            with cat.transaction() as conn:
+            from imgtag_desktop.core.catalog import PhotoTag, Tag
+
+            with cat.transaction():
                 for n, pid in enumerate(ids):
                     for k, (name, score) in enumerate(SAMPLE_TAGS):
                         if (n + k) % 3 == 0:
                             continue
-                        tag = cat.ensure_tag(name)
-                        conn.execute(
-                            "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
-                            " created_at, updated_at) VALUES (?, ?, 'suggested', 'model', ?, ?, 0, 0)",
-                            (pid, tag.id, score * 0.8, round(score - 0.02 * ((n * 7 + k) % 5), 3)),
-                        )
+                        visual = round(score - 0.02 * ((n * 7 + k) % 5), 3)
+                        cat.restore_photo_tag(PhotoTag(pid, Tag(0, name, name, None), "suggested", "model",
+                                                       score * 0.8, visual, "sample", 0.0, 0.0))
         for pid in ids[::2]:
             for t in cat.photo_tags(pid)[:2]:
                 cat.approve_tag(pid, t.name)
-        for pid in ids[1::4]:
+        for pid in ids[2::4]:
             suggested = cat.photo_tags(pid, states=["suggested"])
             if suggested:
                 cat.reject_tag(pid, suggested[-1].name)
