@@ -1,9 +1,364 @@
-"""Saved smart albums and query execution (search)."""
+"""Saved smart albums and query execution (search).
+
+:meth:`AlbumsMixin.search` runs a query of the search language (:mod:`imgtag_desktop.core.query`)
+and returns photo ids. Tag, field and date terms compile to one SQL statement; semantic
+``~"text"`` terms compare the text's CLIP embedding (from an injected ``text_encoder``)
+with the stored image embeddings, held in memory as one normalised float32 matrix that is
+reloaded only when the embeddings change (a trigger-maintained counter, schema 4).
+
+Semantic terms (see docs/search.md):
+
+- ``~"text">0.25`` (with a floor) is a plain condition: similarity above the floor.
+- ``~"text"`` (no floor) as a top-level conjunct ranks: the result is the ``top_k`` photos most
+  similar to the text among those matching the rest of the query, best first (several such
+  terms rank by their mean similarity). Anywhere else (inside OR or NOT) it stands for the
+  ``top_k`` most similar photos of the whole library.
+"""
 
 from __future__ import annotations
 
-from .base import CatalogBase
+import json
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from ..query import And, Fragment, Node, QueryError, Semantic, compile_node, parse, semantic_terms
+from .base import CatalogBase, CatalogError
+
+TextEncoder = Callable[[str], Any]
+DEFAULT_TOP_K = 100
+
+_BULK_TABLES = {
+    "photos": ("folder_id", "path", "path_bytes", "rel_dir", "size", "mtime_ns", "fingerprint", "format",
+               "width", "height", "orientation", "taken_at", "camera", "status", "added_at", "updated_at"),
+    "tags": ("id", "name", "leaf", "parent_id"),
+    "photo_tags": ("photo_id", "tag_id", "state", "source", "keyword_score", "visual_score", "model_version",
+                   "created_at", "updated_at"),
+    "captions": ("photo_id", "caption", "model_version", "created_at"),
+}
+
+
+class SemanticSearchUnavailable(CatalogError):
+    """A query needs the CLIP text encoder (a ``~`` term) and none was given."""
+
+
+@dataclass(frozen=True)
+class Album:
+    """A saved smart album: a name and the query text it shows."""
+
+    id: int
+    name: str
+    query: str
+    created_at: float
+    updated_at: float
+
+    def to_json(self) -> dict[str, object]:
+        return {"id": self.id, "name": self.name, "query": self.query}
+
+
+@dataclass
+class _EmbeddingIndex:
+    key: tuple[int, str | None]
+    ids: npt.NDArray[np.int64]  # sorted photo ids, one per matrix row
+    matrix: npt.NDArray[np.float32]  # N x D, rows L2-normalised
+
+
+def parse_query(query: str | Node) -> Node:
+    """A tree from query text (or the tree itself)."""
+    return parse(query) if isinstance(query, str) else query
 
 
 class AlbumsMixin(CatalogBase):
     """Saved smart albums and query execution (search)."""
+
+    _embedding_index_cache: _EmbeddingIndex | None = None
+    _text_vector_cache: dict[str, npt.NDArray[np.float32]] | None = None
+
+    # -- albums ---------------------------------------------------------------------------------
+
+    def albums(self) -> list[Album]:
+        """Every saved album, by name."""
+        rows = self._conn.execute(
+            "SELECT id, name, query, created_at, updated_at FROM albums ORDER BY name COLLATE NOCASE"
+        )
+        return [Album(*r) for r in rows]
+
+    def album(self, name_or_id: str | int) -> Album | None:
+        column = "id" if isinstance(name_or_id, int) else "name"
+        row = self._conn.execute(
+            f"SELECT id, name, query, created_at, updated_at FROM albums WHERE {column} = ?", (name_or_id,)
+        ).fetchone()
+        return Album(*row) if row else None
+
+    def add_album(self, name: str, query: str) -> Album:
+        """Save a query as a smart album. Raises :class:`QueryError` for a bad query and
+        :class:`CatalogError` for an empty or taken name."""
+        name = " ".join(name.split())
+        if not name:
+            raise CatalogError("an album needs a name")
+        parse(query)
+        if self.album(name) is not None:
+            raise CatalogError(f"there is already an album named {name!r}; choose another name or edit that one")
+        now = time.time()
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT INTO albums (name, query, created_at, updated_at) VALUES (?, ?, ?, ?)",
+                (name, query.strip(), now, now),
+            )
+        album = self.album(name)
+        assert album is not None
+        return album
+
+    def update_album(self, album_id: int, *, name: str | None = None, query: str | None = None) -> Album:
+        """Rename an album and/or change its query."""
+        album = self.album(album_id)
+        if album is None:
+            raise CatalogError(f"there is no album with id {album_id}")
+        new_name = " ".join(name.split()) if name is not None else album.name
+        if not new_name:
+            raise CatalogError("an album needs a name")
+        other = self.album(new_name)
+        if other is not None and other.id != album_id:
+            raise CatalogError(f"there is already an album named {new_name!r}")
+        new_query = query.strip() if query is not None else album.query
+        parse(new_query)
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE albums SET name = ?, query = ?, updated_at = ? WHERE id = ?",
+                (new_name, new_query, time.time(), album_id),
+            )
+        updated = self.album(album_id)
+        assert updated is not None
+        return updated
+
+    def remove_album(self, name_or_id: str | int) -> bool:
+        """Delete a saved album (photos untouched). Returns whether it existed."""
+        album = self.album(name_or_id)
+        if album is None:
+            return False
+        with self.transaction() as conn:
+            conn.execute("DELETE FROM albums WHERE id = ?", (album.id,))
+        return True
+
+    def album_counts(self, *, text_encoder: TextEncoder | None = None,
+                     top_k: int = DEFAULT_TOP_K) -> dict[int, int | None]:
+        """Live photo count of every album by id; ``None`` where the query cannot run now
+        (a semantic floor without a text encoder, or a query saved by a newer version)."""
+        counts: dict[int, int | None] = {}
+        for album in self.albums():
+            try:
+                counts[album.id] = self.count(album.query, text_encoder=text_encoder, top_k=top_k)
+            except (QueryError, SemanticSearchUnavailable):
+                counts[album.id] = None
+        return counts
+
+    def change_token(self) -> tuple[int, int]:
+        """Changes whenever anything is committed to the catalog (by this or another connection).
+
+        Cheap to read: views poll it to know when live counts need recomputing."""
+        data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return data_version, self._conn.total_changes
+
+    # -- search ---------------------------------------------------------------------------------
+
+    def search(
+        self,
+        query: str | Node,
+        *,
+        text_encoder: TextEncoder | None = None,
+        limit: int | None = None,
+        top_k: int = DEFAULT_TOP_K,
+    ) -> list[int]:
+        """Photo ids matching a query: best first when it ranks by a ``~`` term, otherwise by path.
+
+        A blank query matches every photo. Raises :class:`QueryError` for a syntax error and
+        :class:`SemanticSearchUnavailable` when a ``~`` term needs an encoder that was not given."""
+        if isinstance(query, str) and not query.strip():
+            sql = "SELECT p.id FROM photos p ORDER BY p.path_bytes"
+            args: tuple[object, ...] = ()
+            if limit is not None:
+                sql += " LIMIT ?"
+                args = (limit,)
+            return [r[0] for r in self._conn.execute(sql, args)]
+        node = parse_query(query)
+        self._prepare_vectors(semantic_terms(node), text_encoder)
+        ranking, rest = _split_ranking(node)
+        where = self._compile(rest, text_encoder, top_k)
+        if not ranking:
+            sql = f"SELECT p.id FROM photos p WHERE {where.sql} ORDER BY p.path_bytes"
+            args = where.args
+            if limit is not None:
+                sql += " LIMIT ?"
+                args = (*args, limit)
+            return [r[0] for r in self._conn.execute(sql, args)]
+        index = self._embedding_index()
+        rows = self._candidate_rows(index, rest, where)
+        scores = np.zeros(len(rows), dtype=np.float32)
+        for term in ranking:
+            scores += self._similarities(index, term.text, text_encoder, rows)
+        scores /= len(ranking)
+        keep = min(top_k, len(rows))
+        if limit is not None:
+            keep = min(keep, limit)
+        best = _top(scores, index.ids[rows], keep)
+        return [int(i) for i in best]
+
+    def count(self, query: str | Node, *, text_encoder: TextEncoder | None = None,
+              top_k: int = DEFAULT_TOP_K) -> int:
+        """How many photos a query matches (a ranking ``~`` term needs no encoder to count)."""
+        if isinstance(query, str) and not query.strip():
+            return int(self._conn.execute("SELECT count(*) FROM photos").fetchone()[0])
+        node = parse_query(query)
+        ranking, rest = _split_ranking(node)
+        self._prepare_vectors([t for t in semantic_terms(node) if t not in ranking], text_encoder)
+        where = self._compile(rest, text_encoder, top_k)
+        if not ranking:
+            return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
+        index = self._embedding_index()
+        return min(top_k, len(self._candidate_rows(index, rest, where)))
+
+    def needs_text_encoder(self, query: str | Node) -> bool:
+        """Whether running the query needs the text encoder (it has a ``~`` term)."""
+        if isinstance(query, str) and not query.strip():
+            return False
+        return bool(semantic_terms(parse_query(query)))
+
+    # -- bulk loading (benchmarks, imports) -----------------------------------------------------
+
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        """Insert many rows into one of the photo/tag tables in one transaction (fast path
+        for generated catalogs and imports; no validation beyond SQLite's constraints)."""
+        allowed = _BULK_TABLES.get(table)
+        if allowed is None or not set(columns) <= set(allowed):
+            raise CatalogError(f"bulk_insert does not support {table}({', '.join(columns)})")
+        marks = ",".join("?" * len(columns))
+        with self.transaction() as conn:
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def analyse(self) -> None:
+        """Refresh the query planner's statistics (after a bulk load)."""
+        self._conn.execute("ANALYZE")
+
+    # -- internals ------------------------------------------------------------------------------
+
+    def _compile(self, node: Node | None, text_encoder: TextEncoder | None, top_k: int) -> Fragment:
+        if node is None:
+            return Fragment("1")
+
+        def resolve(term: Semantic) -> Fragment:
+            index = self._embedding_index()
+            sims = self._similarities(index, term.text, text_encoder)
+            if term.floor is not None:
+                ids = index.ids[sims > term.floor]
+            else:
+                ids = _top(sims, index.ids, min(top_k, len(sims)))
+            return Fragment("p.id IN (SELECT value FROM json_each(?))", (json.dumps([int(i) for i in ids]),))
+
+        return compile_node(node, resolve)
+
+    def _prepare_vectors(self, terms: Sequence[Semantic], encoder: TextEncoder | None) -> None:
+        """Encode the texts of these terms now: fail early, and alike whether or not anything matches."""
+        if not terms:
+            return
+        self._embedding_index()  # (re)load first: a reload forgets cached text vectors
+        for term in terms:
+            self._text_vector(term.text, encoder)
+
+    def _candidate_rows(self, index: _EmbeddingIndex, rest: Node | None, where: Fragment) -> npt.NDArray[np.intp]:
+        """Matrix rows of the photos matching the non-ranking part of a query."""
+        if rest is None:
+            return np.arange(len(index.ids), dtype=np.intp)
+        candidates = np.fromiter(
+            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
+            dtype=np.int64,
+        )
+        return _rows_of(index, candidates)
+
+    def _embedding_index(self) -> _EmbeddingIndex:
+        row = self._conn.execute("SELECT value FROM change_counters WHERE name = 'embeddings'").fetchone()
+        key = (int(row[0]) if row else -1, None)
+        cached = self._embedding_index_cache
+        if cached is not None and cached.key == key:
+            return cached
+        ids, matrix = self.image_embeddings()  # type: ignore[attr-defined]
+        index = _EmbeddingIndex(key, np.asarray(ids, dtype=np.int64), np.ascontiguousarray(matrix, dtype=np.float32))
+        self._embedding_index_cache = index
+        self._text_vector_cache = None  # a new model may have written these embeddings
+        return index
+
+    def _similarities(
+        self, index: _EmbeddingIndex, text: str, encoder: TextEncoder | None,
+        rows: npt.NDArray[np.intp] | None = None,
+    ) -> npt.NDArray[np.float32]:
+        """Cosine similarity of the text with every stored embedding (or with those rows)."""
+        if index.matrix.shape[0] == 0 or (rows is not None and len(rows) == 0):
+            return np.zeros(0 if rows is None else len(rows), dtype=np.float32)
+        vector = self._text_vector(text, encoder)
+        if vector.shape[0] != index.matrix.shape[1]:
+            raise CatalogError(
+                f"the text encoder gives {vector.shape[0]}-dimensional vectors but the stored image embeddings "
+                f"have {index.matrix.shape[1]}; re-run tagging with the current visual model"
+            )
+        if rows is not None and len(rows) < len(index.ids) // 2:
+            sub: npt.NDArray[np.float32] = index.matrix[rows] @ vector
+            return sub
+        sims: npt.NDArray[np.float32] = index.matrix @ vector
+        return sims if rows is None or len(rows) == len(index.ids) else sims[rows]
+
+    def _text_vector(self, text: str, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
+        cache = self._text_vector_cache
+        if cache is None:
+            cache = self._text_vector_cache = {}
+        vector = cache.get(text)
+        if vector is not None:
+            return vector
+        if encoder is None:
+            raise SemanticSearchUnavailable(
+                f'~"{text}" is a visual search and needs the CLIP model, which is not loaded; '
+                "download the models (imgtag models download) or point the settings at a model folder"
+            )
+        v = np.asarray(encoder(text), dtype=np.float32).ravel()
+        norm = float(np.linalg.norm(v))
+        if norm > 0:
+            v = v / norm
+        if len(cache) > 256:
+            cache.clear()
+        cache[text] = v
+        return v
+
+
+def _split_ranking(node: Node) -> tuple[list[Semantic], Node | None]:
+    """Top-level semantic terms without a floor (they rank), and the rest of the query."""
+    conjuncts = list(node.children) if isinstance(node, And) else [node]
+    ranking = [c for c in conjuncts if isinstance(c, Semantic) and c.floor is None]
+    rest = [c for c in conjuncts if not (isinstance(c, Semantic) and c.floor is None)]
+    if not rest:
+        return ranking, None
+    return ranking, rest[0] if len(rest) == 1 else And(tuple(rest))
+
+
+def _rows_of(index: _EmbeddingIndex, candidates: npt.NDArray[np.int64]) -> npt.NDArray[np.intp]:
+    """Matrix rows of the candidate photos that have an embedding."""
+    if len(index.ids) == 0 or len(candidates) == 0:
+        return np.zeros(0, dtype=np.intp)
+    pos = np.searchsorted(index.ids, candidates)
+    pos = np.minimum(pos, len(index.ids) - 1)
+    found = index.ids[pos] == candidates
+    return np.sort(pos[found])
+
+
+def _top(scores: npt.NDArray[np.float32], ids: npt.NDArray[np.int64], k: int) -> npt.NDArray[np.int64]:
+    """The ids of the k best scores, best first (ties by id)."""
+    if k <= 0 or len(scores) == 0:
+        return np.zeros(0, dtype=np.int64)
+    if k < len(scores):
+        part = np.argpartition(-scores, k - 1)[:k]
+    else:
+        part = np.arange(len(scores))
+    order = np.lexsort((ids[part], -scores[part]))
+    result: npt.NDArray[np.int64] = ids[part][order]
+    return result

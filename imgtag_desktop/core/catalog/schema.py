@@ -132,6 +132,29 @@ CREATE TABLE settings (
 );
 """
 
+# 4 search/albums: indexes for query fields, and a change counter on embeddings so the
+# in-memory embedding matrix is reloaded only when embeddings change.
+SCHEMA_V4_SEARCH = """
+CREATE INDEX IF NOT EXISTS photos_rel_dir ON photos(rel_dir);
+CREATE INDEX IF NOT EXISTS photos_format ON photos(format);
+CREATE INDEX IF NOT EXISTS photos_camera ON photos(camera);
+CREATE TABLE IF NOT EXISTS change_counters (
+    name   TEXT PRIMARY KEY,
+    value  INTEGER NOT NULL
+) WITHOUT ROWID;
+INSERT OR IGNORE INTO change_counters (name, value) VALUES ('embeddings', 0);
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_insert AFTER INSERT ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_update AFTER UPDATE ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+CREATE TRIGGER IF NOT EXISTS embeddings_counter_delete AFTER DELETE ON embeddings BEGIN
+    UPDATE change_counters SET value = value + 1 WHERE name = 'embeddings';
+END;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
+    4: SCHEMA_V4_SEARCH,
 }

@@ -1,0 +1,156 @@
+"""Compile a syntax tree to a SQL condition over ``photos AS p`` (executed by the catalog).
+
+The compiler only builds text and arguments; :class:`~imgtag_desktop.core.catalog.albums.AlbumsMixin`
+runs it. Semantic terms need similarities computed outside SQL, so the caller passes a
+``semantic`` callback that turns each :class:`Semantic` node into a condition of its own.
+
+Every condition is two-valued (never NULL), so ``NOT`` means "everything else": ``-camera:canon``
+includes photos with no camera recorded.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from .ast import (
+    STATES,
+    And,
+    AnyTag,
+    Camera,
+    Caption,
+    Date,
+    Folder,
+    Format,
+    Has,
+    Node,
+    Not,
+    Or,
+    Semantic,
+    Tag,
+    Untagged,
+)
+
+
+@dataclass(frozen=True)
+class Fragment:
+    """A SQL boolean expression over ``photos AS p`` and its ``?`` arguments."""
+
+    sql: str
+    args: tuple[object, ...] = ()
+
+
+TRUE = Fragment("1")
+SemanticResolver = Callable[[Semantic], Fragment]
+
+
+def like_contains(text: str) -> str:
+    """A LIKE pattern (ESCAPE '\\') matching ``text`` anywhere."""
+    escaped = text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def date_bounds(node: Date) -> tuple[str | None, str | None]:
+    """Inclusive lower and exclusive upper bound on the ISO ``taken_at`` text.
+
+    ``'~'`` sorts after every character of an ISO timestamp, so ``end + '~'`` bounds
+    everything that starts with ``end`` (the whole year, month or day)."""
+    return node.start, (node.end + "~") if node.end is not None else None
+
+
+def folder_condition(path: str) -> Fragment:
+    """Photos in a folder or below it: relative to the library folder, or an absolute path."""
+    if path.startswith("/"):
+        prefix = path.rstrip("/") + "/"
+        return Fragment("substr(p.path, 1, ?) = ?", (len(prefix), prefix))
+    rel = path.strip("/")
+    if not rel or rel == ".":
+        return TRUE
+    # '0' is the character after '/', so [rel/, rel0) is everything below rel (index range scan).
+    return Fragment("(p.rel_dir = ? OR (p.rel_dir >= ? AND p.rel_dir < ?))", (rel, rel + "/", rel + "0"))
+
+
+def _states_sql(states: tuple[str, ...], column: str) -> Fragment:
+    if set(states) >= set(STATES):
+        return TRUE
+    if len(states) == 1:
+        return Fragment(f"{column} = ?", (states[0],))
+    return Fragment(f"{column} IN ({','.join('?' * len(states))})", tuple(states))
+
+
+def tag_ids_sql(name: str) -> Fragment:
+    """Ids of the tag ``name`` and of every tag below it (``name|...``), case-insensitively.
+
+    ``tags.name`` is ``COLLATE NOCASE``; ``'}'`` is the character after ``'|'``, so the
+    range ``(name|, name})`` holds exactly the descendants and can use the name index."""
+    return Fragment(
+        "SELECT id FROM tags WHERE name = ? OR (name > ? AND name < ?)", (name, name + "|", name + "}")
+    )
+
+
+def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
+    """The SQL condition of a tree (see the module docstring)."""
+    if isinstance(node, Tag):
+        ids = tag_ids_sql(node.name)
+        parts = [f"pt.tag_id IN ({ids.sql})"]
+        args: list[object] = list(ids.args)
+        st = _states_sql(node.states, "pt.state")
+        if st is not TRUE:
+            parts.append(st.sql)
+            args += st.args
+        if node.min_score is not None:
+            parts.append("pt.visual_score > ?")
+            args.append(node.min_score)
+        return Fragment(f"p.id IN (SELECT pt.photo_id FROM photo_tags pt WHERE {' AND '.join(parts)})", tuple(args))
+    if isinstance(node, AnyTag):
+        st = _states_sql(node.states, "state")
+        parts = [st.sql]
+        args = list(st.args)
+        if node.min_score is not None:
+            parts.append("visual_score > ?")
+            args.append(node.min_score)
+        return Fragment(f"p.id IN (SELECT photo_id FROM photo_tags WHERE {' AND '.join(parts)})", tuple(args))
+    if isinstance(node, Untagged):
+        # One index seek per photo beats materialising every approved row (most rows are).
+        return Fragment("NOT EXISTS (SELECT 1 FROM photo_tags u WHERE u.state = 'approved' AND u.photo_id = p.id)")
+    if isinstance(node, Caption):
+        return Fragment(
+            "p.id IN (SELECT photo_id FROM captions WHERE caption LIKE ? ESCAPE '\\')", (like_contains(node.text),)
+        )
+    if isinstance(node, Folder):
+        return folder_condition(node.path)
+    if isinstance(node, Date):
+        lo, hi = date_bounds(node)
+        conds = ["p.taken_at IS NOT NULL"]
+        dargs: list[object] = []
+        if lo is not None:
+            conds.append("p.taken_at >= ?")
+            dargs.append(lo)
+        if hi is not None:
+            conds.append("p.taken_at < ?")
+            dargs.append(hi)
+        return Fragment("(" + " AND ".join(conds) + ")", tuple(dargs))
+    if isinstance(node, Camera):
+        # A library has few distinct cameras: match those (index scan), then look photos up by them.
+        return Fragment(
+            "(p.camera IS NOT NULL AND p.camera IN"
+            " (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\'))",
+            (like_contains(node.text),),
+        )
+    if isinstance(node, Format):
+        return Fragment("(p.format IS NOT NULL AND p.format = ?)", (node.name,))
+    if isinstance(node, Has):
+        table = "captions" if node.what == "caption" else "embeddings"
+        return Fragment(f"p.id IN (SELECT photo_id FROM {table})")
+    if isinstance(node, Semantic):
+        return semantic(node)
+    if isinstance(node, Not):
+        inner = compile_node(node.child, semantic)
+        return Fragment(f"NOT ({inner.sql})", inner.args)
+    if isinstance(node, (And, Or)):
+        frags = [compile_node(c, semantic) for c in node.children]
+        joiner = " AND " if isinstance(node, And) else " OR "
+        return Fragment(
+            "(" + joiner.join(f.sql for f in frags) + ")", tuple(a for f in frags for a in f.args)
+        )
+    raise TypeError(f"not a query node: {node!r}")
