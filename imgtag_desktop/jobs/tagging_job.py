@@ -70,6 +70,12 @@ def loaded_pipeline(settings: Settings) -> Any:
         return pipeline
 
 
+def cached_pipeline(settings: Settings) -> Any | None:
+    """The pipeline a job already loaded for these settings, or None (never loads anything)."""
+    with _pipelines_lock:
+        return _pipelines.get(_pipeline_key(settings))
+
+
 def forget_pipelines() -> None:
     """Drop loaded models (after the model settings changed)."""
     with _pipelines_lock:

@@ -65,6 +65,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("error_log", "&Problems…", "&Tools", ("Ctrl+L",), "Photos that could not be read or tagged"),
     ActionSpec("models", "&Models…", "&Tools", ("Ctrl+Shift+M",), "Model status, local folders, download",
                separator_before=True),
+    ActionSpec("find", "&Search…", "&View", ("Ctrl+F",),
+               'Search with a query: dog AND (beach OR park) -night, ~"sunset" (visual, after tagging)'),
     ActionSpec("focus_sidebar", "Go to &sidebar", "&View", ("Ctrl+1",), "Move the keyboard focus to the sidebar"),
     ActionSpec("focus_grid", "Go to &photos", "&View", ("Ctrl+2",), "Move the keyboard focus to the photo grid"),
     ActionSpec("focus_tags", "Go to &tags", "&View", ("Ctrl+3",), "Move the keyboard focus to the photo's tags"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 import importlib
 import logging
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
@@ -26,7 +27,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..jobs import JobStats, tagging_available
-from ..jobs.tagging_job import ENABLE_HINT
+from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
@@ -82,6 +83,7 @@ class MainWindow(QMainWindow):
         self.banner = Banner(self)
         self.threshold_widget = ThresholdWidget(self)
         self.status = StatusPanel(self.statusBar())
+        self.query_bar = self._make_query_bar()
 
         # Controllers
         size = self._grid_size(session.settings.grid_thumbnail_size)
@@ -105,6 +107,8 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
+        if self.query_bar is not None:
+            column.addWidget(self.query_bar)
         column.addWidget(self.review_bar)
         column.addWidget(self.grid_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -180,6 +184,7 @@ class MainWindow(QMainWindow):
             "stop": self.jobs.cancel,
             "error_log": self.jobs.show_log,
             "models": self.show_models,
+            "find": self.focus_search,
             "focus_sidebar": self.sidebar_view.setFocus,
             "focus_grid": self.grid_view.setFocus,
             "focus_tags": self.detail_panel.chips.setFocus,
@@ -196,6 +201,45 @@ class MainWindow(QMainWindow):
             r["write_metadata"].setToolTip("Writing tags into files arrives with the metadata feature")
 
     # -- panels talking to each other -----------------------------------------------------------
+
+    def _make_query_bar(self) -> QWidget | None:
+        """The search feature's query bar (``ui/query_bar.py``) when it is installed."""
+        module = self._optional("imgtag_desktop.ui.query_bar")
+        cls = getattr(module, "QueryBar", None) if module else None
+        if cls is None:
+            return None
+        try:
+            bar = cls(self.session.library, parent=self)
+        except Exception as exc:  # a search feature bug must not keep the window from opening
+            log.warning("the query bar cannot be created: %s", exc)
+            return None
+        bar.results_ready.connect(self._on_search_results)
+        bar.query_changed.connect(self._on_query)
+        bar.album_saved.connect(lambda *_: self.sidebar.refresh())
+        return bar  # type: ignore[no-any-return]
+
+    def _on_query(self, text: str, node: object) -> None:
+        self._last_query = text
+        if node is None:
+            self.grid.show_source(ALL_PHOTOS)
+
+    def _on_search_results(self, ids: list[int]) -> None:
+        text = getattr(self, "_last_query", "")
+        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
+        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+
+    def _text_encoder(self) -> object | None:
+        """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
+        pipeline = cached_pipeline(self.session.settings)
+        if pipeline is None or not hasattr(pipeline, "encode_texts"):
+            return None
+        return lambda text: pipeline.encode_texts([text])[0]
+
+    def focus_search(self) -> None:
+        if self.query_bar is not None:
+            edit: Any = getattr(self.query_bar, "edit", self.query_bar)
+            edit.setFocus()
+            edit.selectAll()
 
     def _on_current(self, photo_id: int) -> None:
         self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
@@ -341,6 +385,8 @@ class MainWindow(QMainWindow):
         return ok
 
     def _on_job_finished(self, stats: JobStats) -> None:
+        if self.query_bar is not None and stats.kind == "tagging":
+            self.query_bar.text_encoder = self._text_encoder()  # type: ignore[attr-defined]
         if stats.kind == "tagging" and stats.error:
             self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
 
@@ -370,5 +416,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.jobs.shutdown()
+        if self.query_bar is not None and hasattr(self.query_bar, "close_catalog"):
+            self.query_bar.close_catalog()
         self.session.close()
         event.accept()

@@ -124,3 +124,25 @@ def test_keyboard_map_covers_review_keys(qtbot, photo_dir, library):
     for action in window.registry.actions.values():
         assert action.toolTip()
     window.close()
+
+
+def test_search_bar_and_smart_albums_in_window(qtbot, photo_dir, library):
+    window = _window(qtbot, photo_dir, library)
+    if window.query_bar is None:
+        import pytest
+
+        pytest.skip("the search feature (ui/query_bar.py) is not in this build")
+    _wait_scanned(qtbot, window)
+    bar = window.query_bar
+    bar.edit.setText("holiday")
+    with qtbot.waitSignal(bar.results_ready):
+        bar.submit()
+    cat = window.session.catalog
+    assert window.grid.model.photo_ids() == [p.id for p in cat.photos(status="ok")][:1]
+    assert bar.save_as_album("Holidays")
+    labels = [window.sidebar.model.albums.child(r).text() for r in range(window.sidebar.model.albums.rowCount())]
+    assert any(label.startswith("Holidays") for label in labels)
+    bar.edit.setText("")
+    bar.submit()
+    assert window.grid.model.rowCount() == cat.count_photos()
+    window.close()
