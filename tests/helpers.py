@@ -42,3 +42,48 @@ def make_photo(
     else:
         img.save(path, fmt, exif=exif, **({"quality": 90} if fmt == "JPEG" else {}))
     return path
+
+
+def run_unprivileged(fn: object) -> object:
+    """Run ``fn()`` in a forked child as user ``nobody`` when we are root; return its result.
+
+    Permission checks (mode 000 files, read-only folders) mean nothing to root, and CI runs
+    as root, so such tests drop privileges instead of skipping. Paths ``fn`` touches must
+    be reachable by ``nobody`` (use :func:`world_tmpdir`).
+    """
+    import os
+    import pickle
+
+    if os.geteuid() != 0:
+        return fn()  # type: ignore[operator]
+    read, write = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # child
+        os.close(read)
+        try:
+            os.setgroups([])
+            os.setgid(65534)
+            os.setuid(65534)
+            payload = pickle.dumps(("ok", fn()))  # type: ignore[operator]
+        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+            payload = pickle.dumps(("error", repr(exc)))
+        with os.fdopen(write, "wb") as fh:
+            fh.write(payload)
+        os._exit(0)
+    os.close(write)
+    with os.fdopen(read, "rb") as fh:
+        data = fh.read()
+    os.waitpid(pid, 0)
+    status, value = pickle.loads(data)
+    if status == "error":
+        raise AssertionError(f"unprivileged child failed: {value}")
+    return value
+
+
+def world_tmpdir() -> Path:
+    """A fresh folder under /tmp that an unprivileged user can enter and write."""
+    import tempfile
+
+    path = Path(tempfile.mkdtemp(prefix="imgtag-test-"))
+    path.chmod(0o777)
+    return path

@@ -6,6 +6,7 @@ import argparse
 import sys
 
 from ..core.catalog import Catalog, Photo
+from ..core.metadata import import_keywords
 from ..core.scanner import scan_folder
 from .common import CliError, Progress, open_catalog, print_json
 
@@ -55,6 +56,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         finally:
             if bar is not None:
                 bar.close()
+        # Keywords already in new / changed / moved files become approved, imported tags.
+        imported = import_keywords(catalog, stats.touched_ids)
     if args.json:
         print_json(stats.to_json())
     else:
@@ -62,6 +65,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             f"{stats.new} new, {stats.changed} changed, {stats.moved} moved, {stats.removed} removed, "
             f"{stats.unchanged} unchanged; {stats.broken} broken; {stats.contents_read} files read"
         )
+        if imported.tags_added:
+            print(f"{imported.tags_added} tags imported from the metadata of {imported.with_keywords} photos")
         for path, reason in stats.errors:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
     return 0

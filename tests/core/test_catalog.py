@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import shutil
 import sqlite3
 from pathlib import Path
 
@@ -8,6 +9,7 @@ import pytest
 
 from imgtag_desktop.core.catalog import SCHEMA_VERSION, Catalog, CatalogError, PhotoFacts
 from imgtag_desktop.core.catalog import schema as schema_module
+from tests.helpers import run_unprivileged, world_tmpdir
 
 
 def _facts(path: Path, size: int = 10) -> PhotoFacts:
@@ -38,19 +40,25 @@ def test_not_sqlite_file_is_refused_and_left_untouched(tmp_path: Path) -> None:
     assert bogus.read_bytes() == before
 
 
-def test_read_only_folder_gives_clear_error(tmp_path: Path) -> None:
-    folder = tmp_path / "ro"
-    folder.mkdir()
-    folder.chmod(0o500)
+def test_read_only_folder_gives_clear_error() -> None:
+    root = world_tmpdir()
     try:
-        import os
+        folder = root / "ro"
+        folder.mkdir()
+        folder.chmod(0o555)
 
-        if os.access(folder, os.W_OK):
-            pytest.skip("running with privileges that ignore folder permissions")
-        with pytest.raises(CatalogError, match="read-only"):
-            Catalog(folder / "library.db")
+        def open_it() -> str:
+            try:
+                Catalog(folder / "library.db")
+            except CatalogError as exc:
+                return str(exc)
+            return "opened"
+
+        message = run_unprivileged(open_it)
+        assert isinstance(message, str) and "read-only location" in message and "--library" in message
+        assert not (folder / "library.db").exists()
     finally:
-        folder.chmod(0o700)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_migration_backs_up_and_runs_in_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

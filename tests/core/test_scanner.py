@@ -11,7 +11,7 @@ import pytest
 
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import _Entry, read_facts, scan_folder
-from tests.helpers import make_photo
+from tests.helpers import make_photo, run_unprivileged, world_tmpdir
 
 
 def _png_header(width: int, height: int) -> bytes:
@@ -132,17 +132,25 @@ def test_bad_inputs_get_reasons_and_do_not_stop_the_scan(catalog: Catalog, tmp_p
     assert (again.changes, again.contents_read) == (0, 0)
 
 
-def test_unreadable_file(catalog: Catalog, tmp_path: Path) -> None:
-    path = make_photo(tmp_path / "locked" / "x.jpg")
-    path.chmod(0)
+def test_unreadable_file() -> None:
+    root = world_tmpdir()
     try:
-        if os.access(path, os.R_OK):
-            pytest.skip("running with privileges that ignore file permissions")
-        scan_folder(catalog, tmp_path / "locked")
-        [photo] = catalog.photos()
-        assert photo.status == "broken" and "permission" in (photo.error or "").lower()
+        folder = root / "locked"
+        folder.mkdir(mode=0o777)
+        folder.chmod(0o777)
+        make_photo(folder / "ok.jpg", seed=1).chmod(0o644)
+        make_photo(folder / "x.jpg").chmod(0)
+
+        def scan() -> list[tuple[str, str, str | None]]:
+            with Catalog(root / "library.db") as cat:
+                scan_folder(cat, folder)
+                return [(p.path.name, p.status, p.error) for p in cat.photos()]
+
+        rows = run_unprivileged(scan)
+        reason = "cannot be read: Permission denied (check the file's permissions)"
+        assert rows == [("ok.jpg", "ok", None), ("x.jpg", "broken", reason)]
     finally:
-        path.chmod(0o644)
+        shutil.rmtree(root, ignore_errors=True)
 
 
 def test_file_deleted_between_listing_and_reading(tmp_path: Path) -> None:

@@ -132,6 +132,18 @@ CREATE TABLE settings (
 );
 """
 
+# Metadata (issue 5): writes grouped in batches for undo; the keywords last seen in each file,
+# so a keyword the person removed is not imported again and counts as ours to remove.
+SCHEMA_V3_METADATA = """
+ALTER TABLE metadata_writes ADD COLUMN batch TEXT;
+CREATE INDEX metadata_writes_batch ON metadata_writes(batch);
+CREATE TABLE file_keywords (
+    photo_id   INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    keywords   TEXT NOT NULL,                 -- JSON list of tag names last read from or written to the file
+    seen_at    REAL NOT NULL
+);
+"""
+
 # 4 search/albums: indexes for query fields, and a change counter on embeddings so the
 # in-memory embedding matrix is reloaded only when embeddings change.
 SCHEMA_V4_SEARCH = """
@@ -156,5 +168,6 @@ END;
 
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
+    3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
 }

@@ -1,9 +1,215 @@
-"""Metadata write history (previous values of managed fields, for undo) and imports."""
+"""Metadata write history (previous values of managed fields, for undo) and keyword imports."""
 
 from __future__ import annotations
 
-from .base import CatalogBase
+import json
+import time
+import uuid
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Literal
+
+from .base import CatalogBase, CatalogError
+from .tags import normalise_tag_name
+
+WriteMode = Literal["off", "sidecar", "embedded"]
+SidecarStyle = Literal["append", "replace"]
+WRITE_MODES: tuple[WriteMode, ...] = ("off", "sidecar", "embedded")
+SIDECAR_STYLES: tuple[SidecarStyle, ...] = ("append", "replace")
+MODE_KEY = "metadata.write_mode"
+STYLE_KEY = "metadata.sidecar_style"
+
+
+@dataclass(frozen=True)
+class WriteRecord:
+    """One recorded write: the file written and the managed fields before and after."""
+
+    id: int
+    batch: str | None
+    photo_id: int
+    target: str
+    mode: str
+    previous: dict[str, object]
+    written: dict[str, object]
+    written_at: float
+    undone_at: float | None
 
 
 class WritesMixin(CatalogBase):
     """Metadata write history (previous values of managed fields, for undo) and imports."""
+
+    # -- per-library options --------------------------------------------------------------------
+
+    def metadata_write_mode(self) -> WriteMode:
+        """off (default), sidecar or embedded."""
+        value = self.get_setting(MODE_KEY, "off")
+        return value if value in WRITE_MODES else "off"
+
+    def set_metadata_write_mode(self, mode: str) -> None:
+        if mode not in WRITE_MODES:
+            raise CatalogError(f"unknown write mode {mode!r}; choose one of {', '.join(WRITE_MODES)}")
+        self.set_setting(MODE_KEY, mode)
+
+    def sidecar_style(self) -> SidecarStyle:
+        """append = ``photo.jpg.xmp`` (default), replace = ``photo.xmp``."""
+        value = self.get_setting(STYLE_KEY, "append")
+        return value if value in SIDECAR_STYLES else "append"
+
+    def set_sidecar_style(self, style: str) -> None:
+        if style not in SIDECAR_STYLES:
+            raise CatalogError(f"unknown sidecar style {style!r}; choose append or replace")
+        self.set_setting(STYLE_KEY, style)
+
+    # -- what the writer needs to know about photos --------------------------------------------
+
+    def approved_tag_names(self, photo_id: int) -> list[str]:
+        rows = self._conn.execute(
+            "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
+            " WHERE pt.photo_id = ? AND pt.state = 'approved' ORDER BY t.name COLLATE NOCASE",
+            (photo_id,),
+        )
+        return [r[0] for r in rows]
+
+    def known_tag_names(self, photo_id: int) -> list[str]:
+        """Every tag the catalog records on a photo, whatever its state (ours to manage)."""
+        rows = self._conn.execute(
+            "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?", (photo_id,)
+        )
+        return [r[0] for r in rows]
+
+    def photo_ids_with_approved_tags(self, tag: str | None = None) -> list[int]:
+        """Photos (status ok) with at least one approved tag, or with the approved tag ``tag``
+        (a tag name also matches its children: ``places`` matches ``places|paris``)."""
+        sql = (
+            "SELECT DISTINCT p.id FROM photos p JOIN photo_tags pt ON pt.photo_id = p.id"
+            " JOIN tags t ON t.id = pt.tag_id WHERE pt.state = 'approved' AND p.status = 'ok'"
+        )
+        args: list[object] = []
+        if tag is not None:
+            sql += " AND (t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\')"
+            escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+            args += [tag, escaped + "|%"]
+        return [int(r[0]) for r in self._conn.execute(sql + " ORDER BY p.path_bytes", args)]
+
+    def photo_ids_with_file_keywords(self) -> list[int]:
+        """Photos whose files held keywords when last read or written, or that imgtag wrote before
+        (a write must visit them too, so that tags the person removed leave the files)."""
+        rows = self._conn.execute(
+            "SELECT photo_id FROM file_keywords WHERE keywords != '[]'"
+            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL"
+        )
+        return sorted(int(r[0]) for r in rows)
+
+    def record_file_state(self, photo_id: int, size: int, mtime_ns: int, fingerprint: str) -> None:
+        """After imgtag rewrote a file: store its new size/mtime/fingerprint so a scan sees no change."""
+        with self.transaction() as conn:
+            conn.execute(
+                "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
+                (size, mtime_ns, fingerprint, time.time(), photo_id),
+            )
+
+    # -- keywords last seen in files ------------------------------------------------------------
+
+    def file_keywords(self, photo_id: int) -> list[str] | None:
+        """The tag names last read from or written to the photo's file(s); None when never read."""
+        row = self._conn.execute("SELECT keywords FROM file_keywords WHERE photo_id = ?", (photo_id,)).fetchone()
+        return list(json.loads(row[0])) if row else None
+
+    def set_file_keywords(self, photo_id: int, names: Sequence[str]) -> None:
+        with self.transaction() as conn:
+            conn.execute(
+                "INSERT OR REPLACE INTO file_keywords (photo_id, keywords, seen_at) VALUES (?, ?, ?)",
+                (photo_id, json.dumps(list(names), ensure_ascii=False), time.time()),
+            )
+
+    def import_photo_keywords(self, photo_id: int, names: Iterable[str]) -> list[str]:
+        """Record keywords found in a file as approved tags with source 'imported'.
+
+        A tag the photo already has keeps its state and source (a rejected tag stays rejected),
+        except a suggestion, which the file confirms. Returns the names newly approved.
+        """
+        added: list[str] = []
+        now = time.time()
+        for raw in names:
+            try:
+                name = normalise_tag_name(raw)
+            except CatalogError:
+                continue
+            tag = self.ensure_tag(name)  # type: ignore[attr-defined]
+            with self.transaction() as conn:
+                cur = conn.execute(
+                    "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
+                    " VALUES (?, ?, 'approved', 'imported', ?, ?)"
+                    " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = 'approved', source = 'imported',"
+                    " updated_at = excluded.updated_at WHERE photo_tags.state = 'suggested'",
+                    (photo_id, tag.id, now, now),
+                )
+                if cur.rowcount:
+                    added.append(tag.name)
+        return added
+
+    # -- write history --------------------------------------------------------------------------
+
+    @staticmethod
+    def new_write_batch() -> str:
+        return uuid.uuid4().hex
+
+    def record_write(
+        self,
+        batch: str,
+        photo_id: int,
+        target: str,
+        mode: str,
+        previous: dict[str, object],
+        written: dict[str, object],
+    ) -> int:
+        """Remember one write with the managed fields before and after (for undo)."""
+        with self.transaction() as conn:
+            cur = conn.execute(
+                "INSERT INTO metadata_writes (batch, photo_id, target, mode, previous, written, written_at)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (batch, photo_id, target, mode, json.dumps(previous, ensure_ascii=False),
+                 json.dumps(written, ensure_ascii=False), time.time()),
+            )
+            return int(cur.lastrowid or 0)
+
+    def last_write_batch(self) -> str | None:
+        """The most recent batch with writes not undone yet."""
+        row = self._conn.execute(
+            "SELECT batch FROM metadata_writes WHERE undone_at IS NULL ORDER BY written_at DESC, id DESC LIMIT 1"
+        ).fetchone()
+        return row[0] if row else None
+
+    def writes_in_batch(self, batch: str) -> list[WriteRecord]:
+        rows = self._conn.execute(
+            "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
+            " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL ORDER BY id DESC",
+            (batch,),
+        )
+        return [_record(r) for r in rows]
+
+    def write_history(self, photo_id: int) -> list[WriteRecord]:
+        rows = self._conn.execute(
+            "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
+            " FROM metadata_writes WHERE photo_id = ? ORDER BY id",
+            (photo_id,),
+        )
+        return [_record(r) for r in rows]
+
+    def mark_write_undone(self, write_id: int) -> None:
+        with self.transaction() as conn:
+            conn.execute("UPDATE metadata_writes SET undone_at = ? WHERE id = ?", (time.time(), write_id))
+
+
+def _record(r: tuple[object, ...]) -> WriteRecord:
+    return WriteRecord(
+        id=int(r[0]),  # type: ignore[call-overload]
+        batch=r[1],  # type: ignore[arg-type]
+        photo_id=int(r[2]),  # type: ignore[call-overload]
+        target=str(r[3]),
+        mode=str(r[4]),
+        previous=json.loads(str(r[5])),
+        written=json.loads(str(r[6])),
+        written_at=float(r[7]),  # type: ignore[arg-type]
+        undone_at=r[8],  # type: ignore[arg-type]
+    )

@@ -1,0 +1,344 @@
+"""Library-level operations: import keywords, preview / write / undo approved tags.
+
+These are what the CLI and the GUI's jobs call. They take a :class:`Catalog` (opened on
+the calling thread) and photo ids, and report per file; they never raise for one file.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import os
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..catalog import Catalog, Photo
+from .exiftool import Exiftool
+from .keywords import KeywordFields
+from .read import read_keywords
+from .write import (
+    FileChange,
+    PhotoSnapshot,
+    WriteResult,
+    apply_change,
+    clean_stray_temps,
+    plan_change,
+    remove_sidecar_if_ours,
+)
+
+log = logging.getLogger(__name__)
+
+ProgressCallback = Callable[[int, int, str], None]
+CancelCheck = Callable[[], bool]
+ResultCallback = Callable[[WriteResult], None]
+
+
+class WriterBusy(Exception):
+    """Another imgtag process or job is writing metadata for this library."""
+
+
+@dataclass
+class ImportStats:
+    """What an import of keywords from files did."""
+
+    photos: int = 0
+    with_keywords: int = 0
+    tags_added: int = 0
+    errors: list[tuple[str, str]] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, object]:
+        return {"photos": self.photos, "with_keywords": self.with_keywords, "tags_added": self.tags_added,
+                "errors": [{"path": p, "reason": r} for p, r in self.errors]}
+
+
+@dataclass
+class WriteReport:
+    """What a write (or undo) run did, file by file."""
+
+    results: list[WriteResult] = field(default_factory=list)
+    batch: str | None = None
+    cancelled: bool = False
+    cleaned_temps: list[str] = field(default_factory=list)
+
+    def count(self, status: str) -> int:
+        return sum(1 for r in self.results if r.status == status)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "batch": self.batch,
+            "written": self.count("written"),
+            "unchanged": self.count("unchanged"),
+            "skipped": self.count("skipped"),
+            "failed": self.count("failed"),
+            "cancelled": self.cancelled,
+            "files": [
+                {"path": str(r.path), "status": r.status, "target": str(r.target) if r.target else None,
+                 "mode": r.mode, "reason": r.reason, "note": r.note,
+                 "added": list(r.change.added) if r.change else [],
+                 "removed": list(r.change.removed) if r.change else []}
+                for r in self.results
+            ],
+        }
+
+
+def snapshot(photo: Photo) -> PhotoSnapshot:
+    return PhotoSnapshot(photo.id, photo.path, photo.format, photo.size, photo.mtime_ns, photo.fingerprint,
+                         photo.status, photo.metadata_error, photo.error)
+
+
+# -- import -------------------------------------------------------------------------------------------
+
+
+def import_keywords(
+    catalog: Catalog,
+    photo_ids: Sequence[int],
+    *,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> ImportStats:
+    """Read the keywords of photos (embedded + sidecars) and record them as approved, imported tags.
+
+    Only keywords new since the file was last read are added, so a tag the person removed
+    is not brought back by the next scan. Unparseable metadata is recorded on the photo row
+    (such a file is never written).
+    """
+    stats = ImportStats()
+    photos = catalog.photos(ids=list(photo_ids))
+    for done, photo in enumerate(photos, 1):
+        if cancelled and cancelled():
+            break
+        if photo.status != "ok":
+            continue
+        stats.photos += 1
+        reading = read_keywords(photo.path, photo.format)
+        catalog.set_metadata_error(photo.id, reading.error)
+        if reading.error:
+            stats.errors.append((photo.display_path, reading.error))
+        for sidecar, reason in reading.sidecar_errors.items():
+            stats.errors.append((sidecar, reason))
+        names = reading.tags()
+        if names:
+            stats.with_keywords += 1
+        seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
+        fresh = [n for n in names if n.casefold() not in seen_before]
+        stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
+        catalog.set_file_keywords(photo.id, names)
+        if progress:
+            progress(done, len(photos), photo.display_path)
+    return stats
+
+
+# -- write --------------------------------------------------------------------------------------------
+
+
+def resolve_mode(catalog: Catalog, mode: str | None) -> str:
+    return mode or catalog.metadata_write_mode()
+
+
+def photos_to_write(catalog: Catalog, tag: str | None = None) -> list[int]:
+    """Photos a write should visit: those with approved tags (or the tag), plus, without a tag
+    filter, photos written before (whose removed tags must leave the file too)."""
+    ids = catalog.photo_ids_with_approved_tags(tag)
+    if tag is None:
+        ids = list(dict.fromkeys(ids + catalog.photo_ids_with_file_keywords()))
+    return ids
+
+
+def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
+    """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
+    style = style or catalog.sidecar_style()
+    plans = []
+    for photo in catalog.photos(ids=list(photo_ids)):
+        approved = catalog.approved_tag_names(photo.id)
+        managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+        plans.append(plan_change(snapshot(photo), approved, managed, mode, style))
+    return plans
+
+
+@contextlib.contextmanager
+def writer_lock(catalog: Catalog) -> Iterator[None]:
+    """One metadata writer per library at a time, across threads and processes."""
+    lock_path = Path(str(catalog.path) + ".write-lock")
+    fh = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+    try:
+        try:
+            import fcntl
+
+            fcntl.flock(fh.fileno(), fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except ImportError:  # pragma: no cover - Windows: the job-level guard still applies
+            pass
+        except OSError as exc:
+            raise WriterBusy("another imgtag is writing metadata for this library; wait for it to finish") from exc
+        yield
+    finally:
+        fh.close()
+
+
+def write_photos(
+    catalog: Catalog,
+    photo_ids: Sequence[int],
+    *,
+    mode: str | None = None,
+    style: str | None = None,
+    keep_mtime: bool = False,
+    use_exiftool: bool | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+    on_result: ResultCallback | None = None,
+) -> WriteReport:
+    """Write the approved tags of photos into their files or sidecars, safely, and record undo data."""
+    mode = resolve_mode(catalog, mode)
+    if mode not in ("sidecar", "embedded"):
+        raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
+    style = style or catalog.sidecar_style()
+    report = WriteReport(batch=catalog.new_write_batch())
+    exiftool = _open_exiftool(use_exiftool)
+    try:
+        with writer_lock(catalog):
+            photos = catalog.photos(ids=list(photo_ids))
+            for folder in dict.fromkeys(p.path.parent for p in photos):
+                report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
+            for done, photo in enumerate(photos, 1):
+                if cancelled and cancelled():
+                    report.cancelled = True
+                    break
+                result = _write_one(catalog, photo, mode, style, keep_mtime, exiftool, report.batch or "")
+                report.results.append(result)
+                if on_result:
+                    on_result(result)
+                if progress:
+                    progress(done, len(photos), photo.display_path)
+    finally:
+        if exiftool is not None:
+            exiftool.close()
+    return report
+
+
+def _open_exiftool(use: bool | None) -> Exiftool | None:
+    if use is False or (use is None and not Exiftool.available()):
+        return None
+    try:
+        return Exiftool()
+    except (OSError, FileNotFoundError) as exc:
+        if use:
+            raise
+        log.warning("exiftool cannot be started (%s); verifying without it", exc)
+        return None
+
+
+def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
+               exiftool: Exiftool | None, batch: str) -> WriteResult:
+    approved = catalog.approved_tag_names(photo.id)
+    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+    snap = snapshot(photo)
+    change = plan_change(snap, approved, managed, mode, style)
+    try:
+        result = apply_change(change, snap, keep_mtime=keep_mtime, style=style, exiftool=exiftool)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
+        log.exception("unexpected error writing %s", photo.path)
+        return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
+    if result.status == "written" and result.change is not None:
+        ch = result.change
+        catalog.record_write(
+            batch, photo.id, str(ch.target), ch.mode,
+            {"fields": ch.before.to_json(), "existed": ch.target_existed, "written_fields": list(ch.fields)},
+            {"fields": ch.after.to_json(), "written_fields": list(ch.fields)},
+        )
+        if result.new_state is not None:
+            catalog.record_file_state(photo.id, *result.new_state)
+        catalog.set_file_keywords(photo.id, approved)
+    return result
+
+
+# -- undo ---------------------------------------------------------------------------------------------
+
+
+def undo_last_write(
+    catalog: Catalog,
+    *,
+    keep_mtime: bool = False,
+    use_exiftool: bool | None = None,
+    progress: ProgressCallback | None = None,
+    cancelled: CancelCheck | None = None,
+) -> WriteReport:
+    """Restore the managed fields the last write batch replaced (the same safe path as a write)."""
+    batch = catalog.last_write_batch()
+    report = WriteReport(batch=batch)
+    if batch is None:
+        return report
+    records = catalog.writes_in_batch(batch)
+    exiftool = _open_exiftool(use_exiftool)
+    try:
+        with writer_lock(catalog):
+            for folder in dict.fromkeys(Path(r.target).parent for r in records):
+                report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
+            for done, record in enumerate(records, 1):
+                if cancelled and cancelled():
+                    report.cancelled = True
+                    break
+                photo = catalog.photo(record.photo_id)
+                if photo is None:
+                    continue
+                result = _undo_one(catalog, photo, record, keep_mtime, exiftool)
+                report.results.append(result)
+                if progress:
+                    progress(done, len(records), photo.display_path)
+    finally:
+        if exiftool is not None:
+            exiftool.close()
+    return report
+
+
+def _undo_one(catalog: Catalog, photo: Photo, record: object, keep_mtime: bool,
+              exiftool: Exiftool | None) -> WriteResult:
+    from ..catalog.writes import WriteRecord
+
+    assert isinstance(record, WriteRecord)
+    target = Path(record.target)
+    previous = KeywordFields.from_json(record.previous.get("fields"))  # type: ignore[arg-type]
+    written = KeywordFields.from_json(record.written.get("fields"))  # type: ignore[arg-type]
+    raw_fields = record.written.get("written_fields", ())
+    fields: tuple[str, ...] = tuple(str(f) for f in raw_fields) if isinstance(raw_fields, list | tuple) else ()
+    snap = snapshot(photo)
+    if record.mode == "sidecar":
+        if not record.previous.get("existed"):
+            if not target.exists() or remove_sidecar_if_ours(target, written):
+                catalog.mark_write_undone(record.id)
+                return WriteResult(photo.id, photo.path, "written", target=target, mode="sidecar",
+                                   note="sidecar created by the write removed")
+        current = _current(target, "sidecar", photo.format)
+    else:
+        current = _current(target, "embedded", photo.format)
+    if current is None:
+        return WriteResult(photo.id, photo.path, "skipped", target=target, mode=record.mode,
+                           reason="its metadata cannot be read any more; not restored")
+    if any(getattr(current, f) != getattr(written, f) for f in fields):
+        return WriteResult(photo.id, photo.path, "skipped", target=target, mode=record.mode,
+                           reason="keywords changed since the write; not restored (nothing was overwritten)")
+    change = FileChange(photo.id, photo.path, target, record.mode, photo.format, current,
+                        KeywordFields(**{**current.to_json(), **{f: getattr(previous, f) for f in fields}}),
+                        fields, target_existed=target.exists())
+    result = apply_change(change, snap, keep_mtime=keep_mtime, fallback=False, exiftool=exiftool)
+    if result.status in ("written", "unchanged"):
+        catalog.mark_write_undone(record.id)
+        if result.new_state is not None:
+            catalog.record_file_state(photo.id, *result.new_state)
+    return result
+
+
+def _current(target: Path, mode: str, fmt: str | None) -> KeywordFields | None:
+    from .keywords import MetadataParseError
+    from .read import read_embedded, read_sidecar
+
+    try:
+        if mode == "sidecar":
+            return read_sidecar(target) if target.exists() else KeywordFields()
+        return read_embedded(target, fmt).fields
+    except MetadataParseError:
+        return None
+
+
+def cleanup(folder: str | os.PathLike[str]) -> list[Path]:
+    """Remove stray temporary files of killed writes in a folder (for callers outside a write)."""
+    return clean_stray_temps(folder)

@@ -1,0 +1,177 @@
+"""The "Write tags to files" dialog: a per-file preview, then Write / Undo last write.
+
+Self-contained: ``WritePreviewDialog(catalog_path, photo_ids, parent)``. The preview
+(what each file gains and loses) is computed when the dialog opens and after each run; the
+writing itself runs in a :class:`~imgtag_desktop.jobs.write_job.WriteJob` on its own thread,
+with progress and cancel.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+from PySide6.QtCore import QThread
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QDialog,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QPushButton,
+    QTableWidget,
+    QTableWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.catalog import Catalog
+from ..core.metadata import FileChange, WriteReport, WriteResult, plan_writes
+from ..jobs.write_job import WriteJob, start_write_job
+
+COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
+
+
+class WritePreviewDialog(QDialog):
+    """Preview and perform the writing of approved tags for ``photo_ids``."""
+
+    def __init__(self, catalog_path: str | Path, photo_ids: Sequence[int], parent: QWidget | None = None,
+                 *, mode: str | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Write tags to files")
+        self.resize(900, 480)
+        self.catalog_path = Path(catalog_path)
+        self.photo_ids = list(photo_ids)
+        self.plans: list[FileChange] = []
+        self.last_report: WriteReport | None = None
+        self._job: WriteJob | None = None
+        self._thread: QThread | None = None
+        with Catalog(self.catalog_path) as catalog:
+            saved_mode = catalog.metadata_write_mode()
+        self.mode_box = QComboBox()
+        self.mode_box.addItem("XMP sidecar (photo.jpg.xmp)", "sidecar")
+        self.mode_box.addItem("Inside the file (embedded)", "embedded")
+        wanted = mode or (saved_mode if saved_mode != "off" else "sidecar")
+        self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(wanted)))
+        self.mode_box.currentIndexChanged.connect(self.refresh)
+        self.keep_mtime = QCheckBox("Keep modification times")
+        self.summary = QLabel()
+        self.table = QTableWidget(0, len(COLUMNS))
+        self.table.setHorizontalHeaderLabels(list(COLUMNS))
+        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        self.progress = QProgressBar()
+        self.progress.setVisible(False)
+        self.write_button = QPushButton("Write")
+        self.undo_button = QPushButton("Undo last write")
+        self.cancel_button = QPushButton("Cancel")
+        self.cancel_button.setEnabled(False)
+        self.close_button = QPushButton("Close")
+        self.write_button.clicked.connect(self.start_write)
+        self.undo_button.clicked.connect(self.start_undo)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+
+        top = QHBoxLayout()
+        top.addWidget(QLabel("Write to:"))
+        top.addWidget(self.mode_box)
+        top.addWidget(self.keep_mtime)
+        top.addStretch(1)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.undo_button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.cancel_button)
+        buttons.addWidget(self.write_button)
+        buttons.addWidget(self.close_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(top)
+        layout.addWidget(self.summary)
+        layout.addWidget(self.table, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(buttons)
+        self.refresh()
+
+    @property
+    def mode(self) -> str:
+        return str(self.mode_box.currentData())
+
+    def refresh(self) -> None:
+        """Recompute the per-file preview (reads the files; writes nothing)."""
+        with Catalog(self.catalog_path) as catalog:
+            self.plans = plan_writes(catalog, self.photo_ids, self.mode)
+            can_undo = catalog.last_write_batch() is not None
+        rows = [p for p in self.plans if p.changes or p.skip]
+        self.table.setRowCount(len(rows))
+        for i, plan in enumerate(rows):
+            values = (plan.photo.name, plan.target.name if not plan.skip else "—", ", ".join(plan.added),
+                      ", ".join(plan.removed), plan.skip or plan.note or "")
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(plan.photo) if j == 0 else value)
+                self.table.setItem(i, j, item)
+        changing = sum(1 for p in self.plans if p.changes)
+        skipped = sum(1 for p in self.plans if p.skip)
+        self.summary.setText(f"{changing} file(s) will change, {skipped} will be skipped, "
+                             f"{len(self.plans) - changing - skipped} already up to date.")
+        self.write_button.setEnabled(changing > 0 and self._job is None)
+        self.undo_button.setEnabled(can_undo and self._job is None)
+
+    def start_write(self) -> None:
+        ids = [p.photo_id for p in self.plans if p.changes]
+        self._start(WriteJob(self.catalog_path, ids, mode=self.mode, keep_mtime=self.keep_mtime.isChecked()))
+
+    def start_undo(self) -> None:
+        self._start(WriteJob(self.catalog_path, undo=True, keep_mtime=self.keep_mtime.isChecked()))
+
+    def cancel(self) -> None:
+        if self._job is not None:
+            self._job.cancel()
+
+    def _start(self, job: WriteJob) -> None:
+        self._job = job
+        job.progress.connect(self._on_progress)
+        job.result.connect(self._on_result)
+        job.message.connect(self.summary.setText)
+        job.finished.connect(self._on_finished)
+        self.write_button.setEnabled(False)
+        self.undo_button.setEnabled(False)
+        self.cancel_button.setEnabled(True)
+        self.progress.setVisible(True)
+        self.progress.setValue(0)
+        self._thread = start_write_job(job, self)
+        self._thread.finished.connect(self._thread_done)
+
+    def _on_progress(self, done: int, total: int, path: str) -> None:
+        self.progress.setMaximum(max(total, 1))
+        self.progress.setValue(done)
+        self.progress.setFormat(f"{done}/{total}  {Path(path).name}")
+
+    def _on_result(self, result: WriteResult) -> None:  # per file; the table is rebuilt at the end
+        pass
+
+    def _thread_done(self) -> None:
+        if self._thread is not None:
+            self._thread.deleteLater()
+        self._thread = None
+
+    def _on_finished(self, report: WriteReport) -> None:
+        self.last_report = report
+        self._job = None
+        self.cancel_button.setEnabled(False)
+        self.progress.setVisible(False)
+        self.refresh()
+        problems = [r for r in report.results if r.status in ("skipped", "failed")]
+        text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
+                f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
+        if problems:
+            text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
+        self.summary.setText(text)
+
+    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+        self.cancel()
+        if self._thread is not None:
+            self._thread.wait(30000)
+        super().closeEvent(event)  # type: ignore[arg-type]
