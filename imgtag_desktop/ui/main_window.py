@@ -337,7 +337,8 @@ class MainWindow(QMainWindow):
             self._check_tagging()
 
     def show_settings(self) -> None:
-        mode = str(self.session.catalog.get_setting("metadata_mode", "off"))
+        catalog = self.session.catalog
+        mode = str(catalog.metadata_write_mode())
         dialog = SettingsDialog(self.session.settings, mode, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
@@ -349,14 +350,21 @@ class MainWindow(QMainWindow):
         self.session.set_threshold(threshold)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
-            self.session.catalog.set_setting("metadata_mode", new_mode)
+            catalog.set_metadata_write_mode(new_mode)
         self.session.save_settings()
 
     def write_metadata(self) -> None:
-        module = self._write_dialog
-        opener = getattr(module, "open_write_dialog", None) if module else None
-        if callable(opener):
-            opener(self, self.session, self.grid.selected_photo_ids())
+        """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
+        cls = getattr(self._write_dialog, "WritePreviewDialog", None)
+        if cls is None:
+            return
+        ids = self.grid.selected_photo_ids()
+        if len(ids) <= 1:
+            ids = self.grid.model.photo_ids()
+        dialog = cls(self.session.library, ids, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self.session.announce(ids))
+        dialog.open()
 
     def show_shortcuts(self) -> None:
         rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.registry.keyboard_map())

@@ -146,3 +146,21 @@ def test_search_bar_and_smart_albums_in_window(qtbot, photo_dir, library):
     bar.submit()
     assert window.grid.model.rowCount() == cat.count_photos()
     window.close()
+
+
+def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    action = window.registry["write_metadata"]
+    if not action.isEnabled():
+        import pytest
+
+        pytest.skip("the metadata feature (ui/write_dialog.py) is not in this build")
+    action.trigger()
+    dialogs = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Write tags to files"]
+    assert dialogs and dialogs[0].isVisible()
+    assert sorted(dialogs[0].photo_ids) == sorted(window.grid.model.photo_ids())
+    dialogs[0].reject()
+    window.session.catalog.set_metadata_write_mode("sidecar")
+    assert window.session.catalog.metadata_write_mode() == "sidecar"
+    window.close()
