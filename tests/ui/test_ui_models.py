@@ -169,3 +169,16 @@ def test_refcount_guard_survives_none_returning_calls(qtbot):
     if sys.version_info < (3, 12):
         assert sys.getrefcount(None) > 2**39  # far from zero whatever the bindings do
     assert sys.getrefcount(None) >= before - 20000
+
+
+def test_state_colours_follow_light_and_dark_palettes(qtbot):
+    from PySide6.QtGui import QColor, QPalette
+
+    from imgtag_desktop.ui.theme import is_dark, state_color
+
+    light, dark = QPalette(QColor("#f0f0f0")), QPalette(QColor("#202020"))
+    assert not is_dark(light) and is_dark(dark)
+    for state in ("approved", "suggested"):
+        on_light, on_dark = state_color(state, light), state_color(state, dark)
+        assert on_dark.lightness() > on_light.lightness()  # brighter accents on a dark window
+    assert state_color("rejected", dark) == dark.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)

@@ -225,3 +225,28 @@ def test_dialogs(qtbot):
     picker = TagPickerDialog("t", "pick", ["dog", "cat"])
     qtbot.addWidget(picker)
     assert picker.name() == "dog"
+
+
+def test_gui_stays_responsive_while_scanning(qtbot, session, tmp_path):
+    """The job contract keeps the GUI thread free: heartbeat gaps stay small during a scan."""
+    from PySide6.QtWidgets import QStatusBar
+
+    from tests.helpers import make_photo
+    from tests.ui.gui_stall import Heartbeat
+
+    folder = tmp_path / "scan"
+    template = make_photo(tmp_path / "t.jpg", (320, 240)).read_bytes()
+    for i in range(400):
+        (folder / f"d{i // 100}").mkdir(parents=True, exist_ok=True)
+        (folder / f"d{i // 100}" / f"s{i:04d}.jpg").write_bytes(template[:-2] + i.to_bytes(4, "little") + template[-2:])
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    jobs = JobsController(session, StatusPanel(bar))
+    beat = Heartbeat(5)
+    beat.start()
+    with qtbot.waitSignal(jobs.job_finished, timeout=60000) as blocker:
+        jobs.scan(folder)
+    beat.stop()
+    assert blocker.args[0].detail["new"] == 400
+    assert len(beat.gaps) > 5
+    assert beat.longest_gap_ms < 200, f"GUI stalled {beat.longest_gap_ms:.0f} ms during a scan"
