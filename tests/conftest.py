@@ -39,3 +39,7 @@ def shared_images() -> Path:
     if not SHARED_IMAGES.is_dir():
         pytest.skip(f"shared test images not found at {SHARED_IMAGES}")
     return SHARED_IMAGES
+
+
+# Tiny BLIP/CLIP models (session-scoped `tiny_models` fixture), shared by every test folder.
+from tests.tiny_models import tiny_models  # noqa: E402, F401

@@ -1,9 +1,326 @@
-"""Subcommands of this area (filled in by its issue)."""
+"""Tagging subcommands: tag, explain, keywords, bench, models status|download|use."""
 
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import json
+import os
+import resource
+import signal
+import sys
+from pathlib import Path
+from types import FrameType
+
+from ..core.settings import Settings, load_settings, save_settings
+from .common import CliError, Progress, open_catalog, print_json
+
+ROLE_CHOICES = ("captioner", "keywords", "visual")
+
+
+def _model_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--captioner", metavar="ID_OR_DIR", help="BLIP captioner (hub id or folder) for this run")
+    p.add_argument("--keyword-model", metavar="ID_OR_DIR", help="sentence-transformers model for this run")
+    p.add_argument("--visual-model", metavar="ID_OR_DIR", help="CLIP model for this run")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the models run (default: auto)")
+    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16"), help="model precision")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    """Add this area's subcommands."""
+    p = sub.add_parser("tag", help="suggest tags for photos not yet tagged by the current models")
+    p.add_argument("folder", nargs="?", help="only photos under this folder (scanned first if new)")
+    p.add_argument("--threshold", type=float, help="calibrated visual score a tag needs (default: settings, 0.5)")
+    p.add_argument("--batch-size", type=int, help="photos per batch (default: settings, 8)")
+    p.add_argument("--redo", action="store_true", help="analyse again photos already done by these models")
+    p.add_argument("--no-vocabulary", action="store_true", help="only caption phrases, no vocabulary candidates")
+    p.add_argument("--json", action="store_true", help="print the run summary as JSON")
+    p.add_argument("--progress", action="store_true", help="show the progress bar even when not on a terminal")
+    _model_options(p)
+    p.set_defaults(handler=cmd_tag)
+
+    p = sub.add_parser("explain", help="why a photo got (or did not get) each tag: caption, candidates, scores")
+    p.add_argument("photo", help="path of a photo in the library")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_explain)
+
+    p = sub.add_parser("keywords", help="caption stage alone: captions on stdin -> one JSON line of tags each")
+    p.add_argument("--keyword-model", metavar="ID_OR_DIR", help="sentence-transformers model")
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    p.set_defaults(handler=cmd_keywords, captioner=None, visual_model=None, dtype=None)
+
+    p = sub.add_parser("bench", help="time the full pipeline per stage on a folder of photos (no catalog)")
+    p.add_argument("--models", required=True, type=Path, help="folder with blip/, clip/, minilm/ (make_models.py)")
+    p.add_argument("--images", required=True, type=Path, help="folder of photos")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
+    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16"))
+    p.add_argument("--threshold", type=float, default=0.5)
+    p.set_defaults(handler=cmd_bench)
+
+    p = sub.add_parser("models", help="the three models: status, download, use")
+    msub = p.add_subparsers(dest="models_command", metavar="ACTION", required=True)
+    q = msub.add_parser("status", help="which model each role uses, where it is, its size and version")
+    q.add_argument("--json", action="store_true")
+    q.set_defaults(handler=cmd_models_status)
+    q = msub.add_parser("download", help="download the hub models into the Hugging Face cache (needs network)")
+    q.add_argument("--role", choices=ROLE_CHOICES, action="append", help="only this role (repeatable)")
+    q.set_defaults(handler=cmd_models_download)
+    q = msub.add_parser("use", help="use a hub id or a local folder for a role (saved in the settings)")
+    q.add_argument("role", choices=ROLE_CHOICES)
+    q.add_argument("spec", metavar="PATH_OR_ID")
+    q.set_defaults(handler=cmd_models_use)
+
+
+def settings_from_args(args: argparse.Namespace) -> Settings:
+    settings = load_settings()
+    changes: dict[str, object] = {}
+    for name, field in (("captioner", "captioner"), ("keyword_model", "keyword_model"),
+                        ("visual_model", "visual_model"), ("device", "device"), ("dtype", "dtype")):
+        value = getattr(args, name, None)
+        if value:
+            changes[field] = str(Path(value).expanduser().resolve()) if Path(value).expanduser().is_dir() else value
+    return dataclasses.replace(settings, **changes) if changes else settings
+
+
+def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+    from ..tagging import ModelUnavailable, load_pipeline
+
+    pipeline = load_pipeline(settings)
+    try:
+        pipeline.load()
+    except ModelUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    return pipeline
+
+
+class _Interrupt:
+    """First Ctrl-C: finish and commit the batch in flight, then stop. Second Ctrl-C: stop now."""
+
+    def __init__(self) -> None:
+        self.requested = False
+        self._previous: object = None
+
+    def __enter__(self) -> _Interrupt:
+        self._previous = signal.signal(signal.SIGINT, self._handle)
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        signal.signal(signal.SIGINT, self._previous)  # type: ignore[arg-type]
+
+    def _handle(self, signum: int, frame: FrameType | None) -> None:
+        if self.requested:
+            raise KeyboardInterrupt
+        self.requested = True
+        print("\nimgtag: stopping after this batch (Ctrl-C again to stop now)", file=sys.stderr)
+
+
+def cmd_tag(args: argparse.Namespace) -> int:
+    from ..core.scanner import scan_folder
+    from ..tagging.run import tag_photos
+
+    settings = settings_from_args(args)
+    threshold = settings.threshold if args.threshold is None else args.threshold
+    batch_size = args.batch_size or settings.batch_size
+    with open_catalog(args) as catalog:
+        under: Path | None = None
+        if args.folder:
+            under = Path(args.folder).expanduser().resolve()
+            if not under.is_dir():
+                raise CliError(f"{args.folder} is not a folder")
+            if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.folders()):
+                print(f"scanning {under} (new to the library) ...", file=sys.stderr)
+                scan_folder(catalog, under)
+        ids = [p.id for p in catalog.photos(status="ok", under=under)] if under else None
+        pipeline = _pipeline(settings)
+        if args.redo:
+            todo = ids if ids is not None else [p.id for p in catalog.photos(status="ok")]
+        else:
+            todo = catalog.photos_needing_analysis(pipeline.models_key, ids)
+        if not todo:
+            print("nothing to do: every photo is tagged by the current models (use --redo to analyse again)")
+            return 0
+        bar = Progress(len(todo), "tag", force=args.progress)
+        errors: list[tuple[str, str]] = []
+        with _Interrupt() as interrupt:
+            try:
+                stats = tag_photos(
+                    catalog,
+                    todo,
+                    pipeline,
+                    threshold=threshold,
+                    batch_size=batch_size,
+                    progress=lambda done, total, path: bar.update(done, path),
+                    cancelled=lambda: interrupt.requested,
+                    on_error=lambda pid, path, reason: errors.append((path, reason)),
+                    use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
+                )
+            finally:
+                bar.close()
+    if args.json:
+        print_json(stats.to_json())
+    else:
+        rate = stats.analysed / stats.seconds if stats.seconds else 0.0
+        print(
+            f"{stats.analysed} photos tagged, {stats.suggested} tags suggested, {stats.failed} failed "
+            f"in {stats.seconds:.1f}s ({rate:.2f} photos/s)" + ("; stopped early, run again to resume" if
+                                                               stats.cancelled else "")
+        )
+        for path, reason in errors:
+            print(f"  failed {path}: {reason}", file=sys.stderr)
+    return 130 if stats.cancelled else 0
+
+
+def cmd_explain(args: argparse.Namespace) -> int:
+    with open_catalog(args) as catalog:
+        photo = catalog.photo_by_path(args.photo)
+        if photo is None:
+            raise CliError(f"{args.photo} is not in the library; run 'imgtag scan FOLDER' on its folder first")
+        info = catalog.analysis(photo.id)
+        caption = catalog.caption(photo.id)
+        candidates = catalog.candidates(photo.id)
+        tags = catalog.photo_tags(photo.id)
+    if info is None:
+        if photo.status != "ok":
+            raise CliError(f"{photo.display_path} is {photo.status}: {photo.error}")
+        raise CliError(f"{photo.display_path} has not been analysed yet; run 'imgtag tag' first")
+    if args.json:
+        print_json({
+            "photo": photo.display_path,
+            "caption": caption,
+            "models": info.models_key,
+            "threshold": info.threshold,
+            "analysed_at": info.analysed_at,
+            "error": info.error,
+            "candidates": [c.to_json() for c in candidates],
+            "tags": [{"name": t.name, "state": t.state, "source": t.source, "visual_score": t.visual_score}
+                     for t in tags],
+        })
+        return 0
+    threshold = info.threshold
+    print(photo.display_path)
+    if info.error:
+        print(f"  analysis failed: {info.error}")
+    print(f"  caption:   {caption}")
+    print(f"  models:    {info.models_key}")
+    print(f"  threshold: {threshold}")
+    print(f"  {'candidate':<28} {'origin':<10} {'keyword':>7} {'visual':>7} {'cosine':>7}  decision")
+    for c in candidates:
+        k = f"{c.keyword_score:.3f}" if c.keyword_score is not None else "-"
+        v = f"{c.visual_score:.3f}" if c.visual_score is not None else "-"
+        r = f"{c.raw_score:.3f}" if c.raw_score is not None else "-"
+        print(f"  {c.text:<28} {c.origin:<10} {k:>7} {v:>7} {r:>7}  {_why(c.decision, c.visual_score, threshold)}")
+    return 0
+
+
+def _why(decision: str, score: float | None, threshold: float | None) -> str:
+    if decision == "suggested":
+        return f"suggested (visual {score:.2f} >= {threshold})" if score is not None else "suggested"
+    if decision == "below-threshold":
+        return f"dropped (visual {score:.2f} < {threshold})" if score is not None else "dropped"
+    if decision == "rejected-before":
+        return "dropped (you rejected this tag on this photo)"
+    if decision == "approved-before":
+        return "kept (already approved)"
+    return decision
+
+
+def cmd_keywords(args: argparse.Namespace) -> int:
+    from ..tagging import ModelUnavailable, load_pipeline
+
+    pipeline = load_pipeline(settings_from_args(args))
+    try:
+        pipeline.load_keywords()
+    except ModelUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    lines = [line.strip() for line in sys.stdin]
+    batch: list[str] = []
+
+    def flush() -> None:
+        for caption, tags in zip(batch, pipeline.keyword_candidates(batch), strict=True):
+            print(json.dumps({"caption": caption, "tags": [{"tag": t, "score": s} for t, s in tags]},
+                             ensure_ascii=False))
+        batch.clear()
+
+    for line in lines:
+        if line:
+            batch.append(line)
+        if len(batch) >= 64:
+            flush()
+    if batch:
+        flush()
+    return 0
+
+
+def cmd_bench(args: argparse.Namespace) -> int:
+    from ..tagging.bench import run_bench
+
+    for sub in ("blip", "clip", "minilm"):
+        if not (args.models / sub).is_dir():
+            raise CliError(f"{args.models / sub} not found; build the folders with ../shared/bench/make_models.py")
+    if not args.images.is_dir():
+        raise CliError(f"{args.images} is not a folder")
+    settings = dataclasses.replace(
+        load_settings(),
+        captioner=str(args.models / "blip"),
+        keyword_model=str(args.models / "minilm"),
+        visual_model=str(args.models / "clip"),
+        device=args.device or "auto",
+        dtype=args.dtype or "auto",
+    )
+    result = run_bench(settings, args.images, batch_size=args.batch_size, threshold=args.threshold)
+    result["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
+    print_json(result)
+    return 0
+
+
+def cmd_models_status(args: argparse.Namespace) -> int:
+    from ..tagging import models_status
+
+    rows = models_status(settings_from_args(args))
+    if args.json:
+        print_json([r.to_json() for r in rows])
+        return 0
+    for r in rows:
+        size = f"{r.size_bytes / 1e6:.0f} MB" if r.size_bytes else "-"
+        state = "ok" if r.usable else "MISSING"
+        print(f"{r.role:<10} {state:<8} {r.spec}")
+        print(f"           {r.source}: {r.path or '-'}  {size}  version {r.version or '-'}")
+        if r.problem:
+            print(f"           {r.problem}")
+    offline = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
+    if offline:
+        print("(offline mode is on: models are only read from disk)")
+    return 0 if all(r.usable for r in rows) else 1
+
+
+def cmd_models_download(args: argparse.Namespace) -> int:
+    from ..tagging import ModelUnavailable, download_models
+
+    roles = tuple(args.role) if args.role else ROLE_CHOICES
+    try:
+        done = download_models(settings_from_args(args), roles)  # type: ignore[arg-type]
+    except ModelUnavailable as exc:
+        raise CliError(str(exc)) from exc
+    for m in done:
+        print(f"{m.role}: {m.spec} ready at {m.path} (version {m.version})")
+    return 0
+
+
+def cmd_models_use(args: argparse.Namespace) -> int:
+    from ..tagging import ModelUnavailable
+    from ..tagging.models import looks_like_path, resolve_model, settings_with_model
+
+    stored = load_settings(apply_env=False)
+    updated = settings_with_model(stored, args.role, args.spec)
+    spec = getattr(updated, {"captioner": "captioner", "keywords": "keyword_model", "visual": "visual_model"}[args.role])
+    try:
+        found = resolve_model(args.role, spec)
+        note = f"found at {found.path} (version {found.version})"
+    except ModelUnavailable as exc:
+        if Path(spec).expanduser().exists() or looks_like_path(spec):
+            raise CliError(str(exc)) from exc
+        note = "not on this computer yet: run 'imgtag models download'"
+    save_settings(updated)
+    print(f"{args.role} now uses {spec}; {note}")
+    return 0
+

@@ -132,6 +132,12 @@ CREATE TABLE settings (
 );
 """
 
+# 2 (tagging): the threshold each analysis decided with (for explanations), and lookups by models.
+SCHEMA_V2_TAGGING = """
+ALTER TABLE analyses ADD COLUMN threshold REAL;
+CREATE INDEX analyses_models_key ON analyses(models_key);
+"""
+
 # Metadata (issue 5): writes grouped in batches for undo; the keywords last seen in each file,
 # so a keyword the person removed is not imported again and counts as ours to remove.
 SCHEMA_V3_METADATA = """
@@ -168,6 +174,7 @@ END;
 
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
+    2: SCHEMA_V2_TAGGING,
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
 }

@@ -1,0 +1,236 @@
+"""Where the three models come from: resolution, status, download, and the errors that say what to do.
+
+A model *spec* is a local folder or a Hugging Face hub id. Hub ids are only ever read
+from the local Hugging Face cache (``local_files_only``); the one network use in the
+program is :func:`download_models`, run when the person asks for it. Weights must be
+safetensors: a folder holding only pickled ``.bin`` weights is refused.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Literal
+
+from ..core.settings import Settings
+
+__all__ = [
+    "ROLES",
+    "ModelStatus",
+    "ModelUnavailable",
+    "ResolvedModel",
+    "Role",
+    "download_models",
+    "models_status",
+    "resolve_model",
+    "role_spec",
+    "settings_with_model",
+]
+
+Role = Literal["captioner", "keywords", "visual"]
+ROLES: tuple[Role, ...] = ("captioner", "keywords", "visual")
+ROLE_FIELDS: dict[Role, str] = {"captioner": "captioner", "keywords": "keyword_model", "visual": "visual_model"}
+ROLE_TITLES: dict[Role, str] = {
+    "captioner": "captioner (BLIP)",
+    "keywords": "keyword embedder (sentence-transformers)",
+    "visual": "visual scorer (CLIP)",
+}
+_WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json")
+
+
+class ModelUnavailable(Exception):
+    """A model is missing or cannot be loaded. The message says exactly what to do."""
+
+    def __init__(self, message: str, role: Role | None = None) -> None:
+        super().__init__(message)
+        self.role = role
+
+
+def fix_hint(role: Role) -> str:
+    return (
+        f"Run 'imgtag models download' to fetch it, or point imgtag at a folder that holds it with "
+        f"'imgtag models use {role} FOLDER' (or choose it in the Models section of the settings dialog)."
+    )
+
+
+@dataclass(frozen=True)
+class ResolvedModel:
+    """A model found on disk: its folder and a version string that changes when its files change."""
+
+    role: Role
+    spec: str
+    path: Path
+    version: str
+    source: Literal["folder", "hub-cache"]
+
+
+@dataclass(frozen=True)
+class ModelStatus:
+    """One row of ``imgtag models status`` and of the settings dialog's model list."""
+
+    role: Role
+    spec: str
+    source: str  # folder | hub-cache | missing
+    path: str | None
+    size_bytes: int
+    version: str | None
+    usable: bool
+    problem: str | None
+
+    def to_json(self) -> dict[str, object]:
+        return dataclasses.asdict(self)
+
+
+def role_spec(settings: Settings, role: Role) -> str:
+    return str(getattr(settings, ROLE_FIELDS[role]))
+
+
+def settings_with_model(settings: Settings, role: Role, spec: str) -> Settings:
+    """A copy of the settings using ``spec`` (a folder or hub id) for ``role``."""
+    if role not in ROLES:
+        raise ValueError(f"unknown model role {role!r}; use one of {', '.join(ROLES)}")
+    folder = Path(spec).expanduser()
+    value = str(folder.resolve()) if folder.is_dir() else spec
+    return dataclasses.replace(settings, **{ROLE_FIELDS[role]: value})
+
+
+def looks_like_path(spec: str) -> bool:
+    """Hub ids are 'name' or 'org/name'; anything else is taken as a folder path."""
+    return spec.startswith(("/", ".", "~")) or spec.count("/") > 1 or "\\" in spec
+
+
+def _folder_version(path: Path) -> str:
+    """A short content version of a model folder: config files' bytes plus weight sizes and times."""
+    h = hashlib.blake2b(digest_size=6)
+    for item in sorted(path.iterdir()):
+        if item.suffix == ".json" and item.is_file() and item.stat().st_size < 4_000_000:
+            h.update(item.name.encode())
+            h.update(item.read_bytes())
+        elif item.suffix == ".safetensors":
+            st = item.stat()
+            h.update(f"{item.name}:{st.st_size}:{st.st_mtime_ns}".encode())
+    return h.hexdigest()
+
+
+def _check_weights(role: Role, spec: str, path: Path) -> None:
+    if not path.is_dir():
+        raise ModelUnavailable(f"The {ROLE_TITLES[role]} folder {path} does not exist. {fix_hint(role)}", role)
+    if not any((path / name).is_file() for name in _WEIGHT_FILES):
+        if any(path.glob("*.bin")) or any(path.glob("*.pt")):
+            raise ModelUnavailable(
+                f"The {ROLE_TITLES[role]} at {path} only has pickled weights (.bin); imgtag loads safetensors "
+                f"only, for safety. {fix_hint(role)}",
+                role,
+            )
+        raise ModelUnavailable(
+            f"The {ROLE_TITLES[role]} folder {path} holds no model weights (model.safetensors). {fix_hint(role)}",
+            role,
+        )
+    if not (path / "config.json").is_file():
+        raise ModelUnavailable(f"The {ROLE_TITLES[role]} folder {path} has no config.json. {fix_hint(role)}", role)
+
+
+def resolve_model(role: Role, spec: str) -> ResolvedModel:
+    """Find a model on disk (never downloads). Raises :class:`ModelUnavailable`."""
+    folder = Path(spec).expanduser()
+    if folder.is_dir() or looks_like_path(spec):
+        _check_weights(role, spec, folder)
+        real = folder.resolve()
+        return ResolvedModel(role, spec, real, f"{real.name}-{_folder_version(real)}", "folder")
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import LocalEntryNotFoundError
+
+    try:
+        snapshot = Path(snapshot_download(spec, local_files_only=True))
+    except (LocalEntryNotFoundError, FileNotFoundError, OSError, ValueError) as exc:
+        raise ModelUnavailable(
+            f"The {ROLE_TITLES[role]} '{spec}' is not in the Hugging Face cache on this computer. {fix_hint(role)}",
+            role,
+        ) from exc
+    _check_weights(role, spec, snapshot)
+    return ResolvedModel(role, spec, snapshot, f"{spec}@{snapshot.name[:12]}", "hub-cache")
+
+
+def _size(path: Path) -> int:
+    total = 0
+    for root, _dirs, files in os.walk(path, followlinks=True):
+        for name in files:
+            try:
+                total += os.stat(os.path.join(root, name)).st_size
+            except OSError:
+                continue
+    return total
+
+
+def models_status(settings: Settings) -> list[ModelStatus]:
+    """What each role uses, where it was found, its size and version, and whether it is usable."""
+    rows: list[ModelStatus] = []
+    for role in ROLES:
+        spec = role_spec(settings, role)
+        try:
+            found = resolve_model(role, spec)
+        except ModelUnavailable as exc:
+            folder = Path(spec).expanduser()
+            rows.append(
+                ModelStatus(
+                    role, spec, "missing", str(folder) if folder.exists() else None, 0, None, False, str(exc)
+                )
+            )
+            continue
+        rows.append(ModelStatus(role, spec, found.source, str(found.path), _size(found.path), found.version, True, None))
+    return rows
+
+
+# Files worth fetching for a model: configs, tokenizers and safetensors weights (never pickles).
+DOWNLOAD_PATTERNS = [
+    "*.json",
+    "*.safetensors",
+    "*.txt",
+    "*.model",
+    "tokenizer*",
+    "vocab*",
+    "merges*",
+    "modules.json",
+    "1_Pooling/*",
+    "2_Normalize/*",
+    "README.md",
+]
+
+
+def download_models(
+    settings: Settings, roles: tuple[Role, ...] = ROLES, *, log: Callable[[str], None] = print
+) -> list[ResolvedModel]:
+    """Fetch the hub models of ``roles`` into the Hugging Face cache (the only network use).
+
+    Roles set to a local folder are skipped. tqdm progress bars come from huggingface_hub.
+    """
+    if os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True", "YES") or os.environ.get("TRANSFORMERS_OFFLINE") == "1":
+        raise ModelUnavailable(
+            "Downloads are turned off (HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE is set). Unset it to download, "
+            "or copy the model folders to this computer and run 'imgtag models use ROLE FOLDER'."
+        )
+    from huggingface_hub import snapshot_download
+
+    done: list[ResolvedModel] = []
+    for role in roles:
+        spec = role_spec(settings, role)
+        if Path(spec).expanduser().is_dir():
+            log(f"{role}: uses the folder {spec}; nothing to download")
+            done.append(resolve_model(role, spec))
+            continue
+        log(f"{role}: downloading {spec} ...")
+        try:
+            snapshot_download(spec, allow_patterns=DOWNLOAD_PATTERNS)
+        except Exception as exc:  # noqa: BLE001 - network/hub errors of every kind become one message
+            raise ModelUnavailable(
+                f"Downloading {spec} failed ({exc}). Check the network connection and try "
+                "'imgtag models download' again, or copy the model folder here and use "
+                f"'imgtag models use {role} FOLDER'.",
+                role,
+            ) from exc
+        done.append(resolve_model(role, spec))
+    return done

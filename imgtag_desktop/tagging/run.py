@@ -1,0 +1,206 @@
+"""Tagging photos of a catalog in batches, committing each batch before the next (resumable)."""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from PIL import Image
+
+from ..core.catalog.analysis import CandidateRow, Suggestion
+from ..core.imageio import ImageReadError
+from .pipeline import ImageAnalysis, Pipeline
+from .vocabulary import builtin_vocabulary
+
+if TYPE_CHECKING:
+    from ..core.catalog import Catalog
+
+log = logging.getLogger(__name__)
+
+__all__ = ["TagRunStats", "decide", "tag_photos"]
+
+# The most vocabulary/library candidates kept per photo in the explanation (all are scored).
+VOCABULARY_KEEP = 10
+
+
+@dataclass
+class TagRunStats:
+    """What one tagging run did."""
+
+    total: int = 0
+    analysed: int = 0
+    failed: int = 0
+    suggested: int = 0
+    cancelled: bool = False
+    seconds: float = 0.0
+    errors: list[tuple[int, str, str]] = field(default_factory=list)  # (photo id, path, reason)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "total": self.total,
+            "analysed": self.analysed,
+            "failed": self.failed,
+            "suggested": self.suggested,
+            "cancelled": self.cancelled,
+            "seconds": round(self.seconds, 3),
+            "errors": [{"photo_id": i, "path": p, "reason": r} for i, p, r in self.errors],
+        }
+
+
+def decide(
+    analysis: ImageAnalysis, states: dict[str, str], threshold: float
+) -> tuple[list[CandidateRow], list[Suggestion]]:
+    """Turn scored candidates into explanation rows and suggestions.
+
+    One rule: a candidate is suggested when its calibrated visual score reaches ``threshold``,
+    unless the photo already has that tag approved (kept as it is) or rejected (never again).
+    """
+    rows: list[CandidateRow] = []
+    suggestions: list[Suggestion] = []
+    for c in analysis.candidates:
+        state = states.get(c.text.lower())
+        if state == "rejected":
+            decision = "rejected-before"
+        elif state == "approved":
+            decision = "approved-before"
+        elif c.visual_score >= threshold:
+            decision = "suggested"
+            suggestions.append(Suggestion(c.text, c.keyword_score, round(c.visual_score, 6)))
+        else:
+            decision = "below-threshold"
+        rows.append(
+            CandidateRow(
+                c.text,
+                c.origin,
+                c.keyword_score,
+                round(c.visual_score, 6),
+                round(c.raw_score, 6),
+                decision,
+            )
+        )
+    return rows, suggestions
+
+
+def tag_photos(
+    catalog: Catalog,
+    photo_ids: Sequence[int],
+    pipeline: Pipeline,
+    *,
+    threshold: float,
+    batch_size: int = 8,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    on_result: Callable[[int], None] | None = None,
+    on_error: Callable[[int, str, str], None] | None = None,
+    use_vocabulary: bool = True,
+) -> TagRunStats:
+    """Analyse photos in batches and store the results, one committed transaction per photo batch.
+
+    ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
+    is kept, and :meth:`Catalog.photos_needing_analysis` tells the next run what is left.
+    A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
+    batch goes on without it.
+    """
+    start = time.monotonic()
+    stats = TagRunStats(total=len(photo_ids))
+    pipeline.load()
+    models_key = pipeline.models_key
+    caption_model = pipeline.resolved("captioner").version
+    visual_model = pipeline.visual_version
+    origins: dict[str, str] = {}
+    if use_vocabulary:
+        for name in builtin_vocabulary():
+            origins.setdefault(name, "vocabulary")
+        for name in catalog.approved_tag_names():
+            origins[name] = "library"
+    pipeline.set_vocabulary(list(origins))
+    done = 0
+    batch_size = max(1, int(batch_size))
+
+    def is_cancelled() -> bool:
+        return bool(cancelled and cancelled())
+
+    def fail(photo_id: int, path: str, reason: str) -> None:
+        stats.failed += 1
+        stats.errors.append((photo_id, path, reason))
+        if on_error:
+            on_error(photo_id, path, reason)
+
+    for first in range(0, len(photo_ids), batch_size):
+        if is_cancelled():
+            stats.cancelled = True
+            break
+        photos = catalog.photos(ids=list(photo_ids[first : first + batch_size]))
+        decoded: list[tuple[int, str, str | None, Image.Image]] = []
+        for photo in photos:
+            if is_cancelled():
+                stats.cancelled = True
+                break
+            try:
+                decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
+            except ImageReadError as exc:
+                catalog.mark_broken(photo.id, str(exc))
+                done += 1
+                fail(photo.id, photo.display_path, str(exc))
+            except OSError as exc:  # vanished or unreadable file: not broken pixels, just not there now
+                catalog.record_analysis_error(photo.id, models_key, str(exc))
+                done += 1
+                fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
+        if stats.cancelled:
+            break
+        if not decoded:
+            continue
+        results = _analyse(pipeline, decoded, origins, fail)
+        for (photo_id, path, fingerprint, _img), analysis in results:
+            if analysis is None:
+                done += 1
+                continue
+            rows, suggestions = decide(analysis, catalog.tag_states(photo_id), threshold)
+            with catalog.transaction():
+                kept = catalog.record_analysis(
+                    photo_id,
+                    caption=analysis.caption,
+                    caption_model=caption_model,
+                    candidates=rows,
+                    suggestions=suggestions,
+                    embedding=analysis.embedding,
+                    visual_model=visual_model,
+                    models_key=models_key,
+                    fingerprint=fingerprint,
+                    threshold=threshold,
+                )
+            stats.analysed += 1
+            stats.suggested += len(kept)
+            done += 1
+            if on_result:
+                on_result(photo_id)
+            if progress:
+                progress(done, stats.total, path)
+    stats.seconds = time.monotonic() - start
+    return stats
+
+
+def _analyse(
+    pipeline: Pipeline,
+    decoded: list[tuple[int, str, str | None, Image.Image]],
+    origins: dict[str, str],
+    fail: Callable[[int, str, str], None],
+) -> list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]]:
+    """Analyse a batch; if the batch fails as a whole, retry photo by photo so one bad photo fails alone."""
+    images = [d[3] for d in decoded]
+    try:
+        return list(zip(decoded, pipeline.analyse(images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP),
+                        strict=True))
+    except (RuntimeError, ValueError) as exc:
+        if len(decoded) == 1:
+            log.warning("analysis of %s failed: %s", decoded[0][1], exc)
+            fail(decoded[0][0], decoded[0][1], f"analysis failed: {exc}")
+            return [(decoded[0], None)]
+        log.warning("batch analysis failed (%s); retrying photo by photo", exc)
+    out: list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]] = []
+    for item in decoded:
+        out.extend(_analyse(pipeline, [item], origins, fail))
+    return out
