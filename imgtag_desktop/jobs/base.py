@@ -7,7 +7,7 @@ import threading
 import time
 from dataclasses import dataclass, field
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,8 @@ def start_job(job: Job, parent: QObject | None = None) -> JobHandle:
     thread.setObjectName(f"imgtag-{job.kind}")
     job.moveToThread(thread)
     thread.started.connect(job.run)
-    job.finished.connect(thread.quit)
+    # Direct: quit() is thread-safe, and the thread must end even when the GUI loop is not
+    # running any more (shutdown), instead of waiting for a queued call.
+    job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
     thread.start(QThread.Priority.LowPriority)
     return JobHandle(job, thread)

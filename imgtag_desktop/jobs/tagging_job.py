@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
+import inspect
 import logging
 import os
 import threading
@@ -34,9 +35,21 @@ _pipelines_lock = threading.Lock()
 def tagging_module() -> Any:
     """The tagging package, or raise RuntimeError saying how to get it."""
     try:
-        return importlib.import_module("imgtag_desktop.tagging")
+        module = importlib.import_module("imgtag_desktop.tagging")
     except ImportError as exc:
         raise RuntimeError(f"the tagging pipeline is not installed ({exc}). {ENABLE_HINT}") from exc
+    return module
+
+
+def tag_photos_function(module: Any) -> Any | None:
+    """``tag_photos`` from the package, or from ``tagging.run`` when the package does not re-export it."""
+    fn = getattr(module, "tag_photos", None)
+    if fn is None:
+        try:
+            fn = getattr(importlib.import_module("imgtag_desktop.tagging.run"), "tag_photos", None)
+        except ImportError:
+            return None
+    return fn
 
 
 def tagging_available() -> tuple[bool, str]:
@@ -45,7 +58,9 @@ def tagging_available() -> tuple[bool, str]:
         module = tagging_module()
     except RuntimeError as exc:
         return False, str(exc)
-    missing = [n for n in ("load_pipeline", "tag_photos") if not hasattr(module, n)]
+    missing = [n for n in ("load_pipeline",) if not hasattr(module, n)]
+    if tag_photos_function(module) is None:
+        missing.append("tag_photos")
     if missing:
         return False, f"the tagging pipeline is incomplete (no {', '.join(missing)}). {ENABLE_HINT}"
     return True, ""
@@ -132,7 +147,13 @@ class TaggingJob(Job):
                 stats.failures += 1
                 self.failed.emit(int(photo_id), str(path), str(reason))
 
-            result = module.tag_photos(
+            extra: dict[str, object] = {}
+            tag_photos = tag_photos_function(module)
+            if tag_photos is None:
+                raise RuntimeError(f"the tagging pipeline is incomplete (no tag_photos). {ENABLE_HINT}")
+            if "use_vocabulary" in inspect.signature(tag_photos).parameters:
+                extra["use_vocabulary"] = bool(self.settings.use_vocabulary)
+            result = tag_photos(
                 catalog,
                 ids,
                 pipeline,
@@ -142,6 +163,7 @@ class TaggingJob(Job):
                 cancelled=self.is_cancelled,
                 on_result=lambda pid: self.result.emit(int(pid)),
                 on_error=on_error,
+                **extra,
             )
         if dataclasses.is_dataclass(result) and not isinstance(result, type):
             stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

@@ -361,7 +361,13 @@ class MainWindow(QMainWindow):
         ids = self.grid.selected_photo_ids()
         if len(ids) <= 1:
             ids = self.grid.model.photo_ids()
-        dialog = cls(self.session.library, ids, self)
+        try:
+            dialog = cls(self.session.library, ids, self)
+        except Exception as exc:  # the metadata feature failing must not take the window down
+            log.exception("the write dialog cannot open")
+            QMessageBox.warning(self, "Write tags to files",
+                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.session.announce(ids))
         dialog.open()

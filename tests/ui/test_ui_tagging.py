@@ -18,18 +18,11 @@ HAVE_TAGGING = tagging_available()[0] and importlib.util.find_spec("tests.tiny_m
 needs_tagging = pytest.mark.skipif(not HAVE_TAGGING, reason="the tagging pipeline or tests/tiny_models.py is absent")
 
 
-@pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
-    from tests.tiny_models import build_tiny_models
-
-    return {k: str(v) for k, v in build_tiny_models(tmp_path_factory.mktemp("tiny")).items()}
-
-
 @pytest.fixture
 def tiny_settings(tiny_models, monkeypatch):
-    monkeypatch.setenv("IMGTAG_CAPTIONER", tiny_models["captioner"])
-    monkeypatch.setenv("IMGTAG_VISUAL_MODEL", tiny_models["visual"])
-    monkeypatch.setenv("IMGTAG_KEYWORD_MODEL", tiny_models["keywords"])
+    monkeypatch.setenv("IMGTAG_CAPTIONER", str(tiny_models["captioner"]))
+    monkeypatch.setenv("IMGTAG_VISUAL_MODEL", str(tiny_models["visual"]))
+    monkeypatch.setenv("IMGTAG_KEYWORD_MODEL", str(tiny_models["keywords"]))
     settings = load_settings()
     settings.threshold = 0.0  # tiny random models score low: let every suggestion through
     save_settings(settings)
