@@ -38,12 +38,10 @@ def _guard() -> None:
 
 @pytest.mark.bench
 @pytest.mark.skipif(not HAVE_TAGGING, reason="needs the tagging pipeline and tests/tiny_models.py")
-def test_longest_gui_stall_while_tagging(benchmark, qtbot, tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    from tests.tiny_models import build_tiny_models
-
+def test_longest_gui_stall_while_tagging(benchmark, qtbot, tmp_path, monkeypatch, tiny_models):  # type: ignore[no-untyped-def]
     from imgtag_desktop.ui.app import create_window
 
-    models = build_tiny_models(tmp_path / "models")
+    models = tiny_models
     monkeypatch.setenv("IMGTAG_CAPTIONER", str(models["captioner"]))
     monkeypatch.setenv("IMGTAG_VISUAL_MODEL", str(models["visual"]))
     monkeypatch.setenv("IMGTAG_KEYWORD_MODEL", str(models["keywords"]))
