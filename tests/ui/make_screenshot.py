@@ -28,7 +28,9 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
     parser.add_argument("--images", type=Path, default=Path("/work/shared/data/images"))
-    parser.add_argument("--tiny-models", action="store_true", help="tag with tiny models (needs the tagging package)")
+    parser.add_argument("--tiny-models", action="store_true",
+                        help="point the settings at tiny test models (needs the tagging package)")
+    parser.add_argument("--tag", action="store_true", help="also tag the photos with them (random words)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
     for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
@@ -52,17 +54,19 @@ def main() -> int:
         scan_folder(cat, photos)
         ids = [p.id for p in cat.photos(status="ok")]
         if args.tiny_models:
-            from imgtag_desktop.tagging import load_pipeline, tag_photos
             from tiny_models import build_tiny_models
 
-            from imgtag_desktop.core.settings import load_settings
+            from imgtag_desktop.core.settings import load_settings, save_settings
 
             models = build_tiny_models(tmp / "models")
             s = load_settings()
-            s.captioner, s.visual_model, s.keyword_model = models["captioner"], models["visual"], models["keywords"]
-            pipeline = load_pipeline(s)
-            pipeline.load()
-            tag_photos(cat, ids, pipeline, threshold=0.0)
+            s.captioner, s.visual_model = str(models["captioner"]), str(models["visual"])
+            s.keyword_model = str(models["keywords"])
+            save_settings(s)
+        if args.tag:
+            from imgtag_desktop.jobs.tagging_job import loaded_pipeline, tag_photos_function, tagging_module
+
+            tag_photos_function(tagging_module())(cat, ids, loaded_pipeline(load_settings()), threshold=0.0)
         else:
             from imgtag_desktop.core.catalog import PhotoTag, Tag
 
