@@ -180,17 +180,20 @@ class DetailController(QObject):
         if photo.status != "ok":
             facts.append(f"⚠ {photo.error or photo.status}")
         p.info.setText(" · ".join(f for f in facts if f))
-        caption_of = getattr(self.session.catalog, "caption", None)
-        caption = caption_of(photo.id) if callable(caption_of) else None
-        text = getattr(caption, "text", caption)
-        p.caption.setText(f"“{text}”" if text else "")
-        p.caption.setVisible(bool(text))
+        self._update_caption()
         if photo.status == "ok":
             p.preview.set_image(None, "Loading…")
             self.session.loader.request_preview(("preview", photo.id), photo.path, PREVIEW_SIZE)
         else:
             p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
         self.reload_tags()
+
+    def _update_caption(self) -> None:
+        caption_of = getattr(self.session.catalog, "caption", None)
+        caption = caption_of(self.photo_id) if callable(caption_of) and self.photo_id is not None else None
+        text = getattr(caption, "text", caption)
+        self.panel.caption.setText(f"“{text}”" if text else "")
+        self.panel.caption.setVisible(bool(text))
 
     def reload_tags(self, keep: str | None = None) -> None:
         if self.photo_id is None:
@@ -229,6 +232,7 @@ class DetailController(QObject):
 
     def _on_photos_changed(self, ids: list[int]) -> None:
         if self.photo_id in ids:
+            self._update_caption()  # a tagging result brings a caption with its tags
             self.reload_tags()
 
     def _on_threshold(self, value: float) -> None:

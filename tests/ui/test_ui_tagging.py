@@ -75,6 +75,8 @@ def test_tag_all_then_review_from_keyboard(qtbot, tmp_path, tiny_settings):
     qtbot.waitUntil(lambda: all(window.grid.model.index_of(pid).data(PhotoRoles.Suggested) == len(suggested[pid])
                                 for pid in ids), timeout=5000)
     window.grid.select_photo(ids[0])
+    caption = cat.caption(ids[0])
+    assert caption and caption in window.detail_panel.caption.text()  # the model's caption is shown
     grid = window.grid_view
     grid.setFocus()
     first, *rest = suggested[ids[0]]
@@ -121,3 +123,18 @@ def test_gui_stays_responsive_while_tagging(qtbot, tmp_path, tiny_settings):
     assert len(beat.gaps) > 10
     assert beat.longest_gap_ms < 200, f"the GUI stalled {beat.longest_gap_ms:.0f} ms while tagging"
     window.close()
+
+
+@needs_tagging
+def test_models_dialog_reports_tiny_models(qtbot, tiny_settings):
+    from imgtag_desktop.ui.dialogs import ModelsDialog, models_missing
+
+    assert models_missing(tiny_settings) == ""
+    dialog = ModelsDialog(tiny_settings)
+    qtbot.addWidget(dialog)
+    lines = dialog.status.text().splitlines()
+    assert len(lines) == 3 and all(line.startswith("✔") for line in lines), lines
+    dialog.fields["visual_model"].setText(str(Path(tiny_settings.visual_model).parent / "nowhere"))
+    dialog.refresh()
+    assert any(line.startswith("✘ visual") for line in dialog.status.text().splitlines())
+    assert "visual" in models_missing(dialog.values())
