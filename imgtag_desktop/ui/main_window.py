@@ -29,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..jobs import JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
+from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
@@ -149,6 +150,7 @@ class MainWindow(QMainWindow):
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
+        self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
         s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.banner.button.clicked.connect(self.show_models)
         r["undo"].setEnabled(False)
@@ -303,9 +305,11 @@ class MainWindow(QMainWindow):
             return
         dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
-            from .commands import TagChange, push_changes
+            self.remove_tag_from(ids, dialog.name())
 
-            push_changes(self.session, [TagChange("remove", tuple(ids), dialog.name())])
+    def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
+        """Batch edit: take a tag off these photos (one undo step)."""
+        return push_changes(self.session, [TagChange("remove", tuple(photo_ids), name)])
 
     def pick_review_tag(self) -> None:
         counts = [c for c in self.session.catalog.tags_with_counts() if c.suggested]
@@ -397,6 +401,9 @@ class MainWindow(QMainWindow):
             self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
+
+    def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
+        self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
     def _on_job_finished(self, stats: JobStats) -> None:
         if self.query_bar is not None and stats.kind == "tagging":

@@ -199,7 +199,10 @@ class JobsController(QObject):
         self._results.add(photo_id)
 
     def _on_failed(self, photo_id: int, path: str, reason: str) -> None:
-        job = self.handle.job.kind if self.handle else "job"
+        self.add_failure(self.handle.job.kind if self.handle else "job", photo_id, path, reason)
+
+    def add_failure(self, job: str, photo_id: int, path: str, reason: str) -> None:
+        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log."""
         self.failures.append(Failure(job, photo_id, path, reason))
         self.panel.set_failures(len(self.failures))
 

@@ -19,7 +19,10 @@ def _window(qtbot, folder, library):
 
 
 def _wait_scanned(qtbot, window):
-    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() > 0, timeout=20000)
+    """The window scans its folder right after it opens: wait for that job to finish."""
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
+        pass
+    assert not window.jobs.busy and window.grid.model.rowCount() > 0
 
 
 def test_main_is_importable_and_parses_args():
@@ -171,4 +174,25 @@ def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
     dialogs[0].reject()
     window.session.catalog.set_metadata_write_mode("sidecar")
     assert window.session.catalog.metadata_write_mode() == "sidecar"
+    window.close()
+
+
+def test_batch_remove_and_problem_log(qtbot, photo_dir, library):
+    (photo_dir / "new_broken.png").write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    cat = window.session.catalog
+    ids = [p.id for p in cat.photos(status="ok")]
+    assert window.remove_tag_from(ids[:4], "grass")
+    assert all("grass" not in {t.name for t in cat.photo_tags(i)} for i in ids[:4])
+    assert "grass" in {t.name for t in cat.photo_tags(ids[4])}
+    window.session.undo_stack.undo()
+    assert all("grass" in {t.name for t in cat.photo_tags(i)} for i in ids[:4])
+    # The scan met a new undecodable file: the failure button opens the per-photo log.
+    assert window.jobs.failures and not window.status.failures.isHidden()
+    window.status.failures.click()
+    logs = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Problems" and w.isVisible()]
+    assert logs and logs[0].table.rowCount() == len(window.jobs.failures)
+    assert "new_broken.png" in logs[0].table.item(0, 0).text()
+    logs[0].close()
     window.close()
