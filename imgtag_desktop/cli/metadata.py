@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from pathlib import Path
 
@@ -54,20 +53,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def select_photos(catalog: Catalog, query: str | None) -> list[int]:
-    """Photo ids for QUERY. Hook: when ``imgtag_desktop.core.query`` provides
-    ``search_photo_ids(catalog, query)``, QUERY is a search; otherwise it is a tag name."""
+    """Photo ids for QUERY: a search in the query language (docs/search.md), e.g. ``dog``,
+    ``"places|paris"``, ``folder:/photos/2024``; without QUERY, every photo with approved tags
+    plus photos whose files hold keywords imgtag manages."""
     if not query:
         return photos_to_write(catalog)
+    from ..core.query import QueryError
+    from .search import _encoder_for, _query_error
+
     try:
-        search = importlib.import_module("imgtag_desktop.core.query")
-    except ImportError:
-        search = None
-    finder = getattr(search, "search_photo_ids", None)
-    if callable(finder):
-        return [int(i) for i in finder(catalog, query)]
-    if catalog.tag_by_name(query) is None:
-        raise CliError(f"there is no tag {query!r}; see 'imgtag tags' for the tags in the library")
-    return photos_to_write(catalog, query)
+        ids = catalog.search(query, text_encoder=_encoder_for(catalog, query))
+    except QueryError as exc:
+        raise _query_error(query, exc) from exc
+    if not ids:
+        raise CliError(f"no photos match {query!r}; see 'imgtag tags' for the tags in the library")
+    return [int(i) for i in ids]
 
 
 def cmd_write(args: argparse.Namespace) -> int:

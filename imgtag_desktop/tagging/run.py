@@ -114,7 +114,7 @@ def tag_photos(
     if use_vocabulary:
         for name in builtin_vocabulary():
             origins.setdefault(name, "vocabulary")
-        for name in catalog.approved_tag_names():
+        for name in catalog.library_tag_names():
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
     done = 0

@@ -178,3 +178,19 @@ def test_transaction_rolls_back_on_error(catalog: Catalog, tmp_path: Path) -> No
         catalog.add_manual_tag(pid, "dog")
         raise RuntimeError("boom")
     assert catalog.photo_tags(pid) == []
+
+
+def test_catalog_mixins_do_not_shadow_each_other() -> None:
+    """Each area's mixin adds its own methods; a name defined twice would silently hide one."""
+    seen: dict[str, str] = {}
+    clashes = []
+    for mixin in Catalog.__mro__[1:]:
+        if mixin is object:
+            continue
+        for name in vars(mixin):
+            if name.startswith("__"):
+                continue
+            if name in seen:
+                clashes.append(f"{name}: {seen[name]} and {mixin.__name__}")
+            seen[name] = mixin.__name__
+    assert clashes == []

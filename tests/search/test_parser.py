@@ -101,6 +101,9 @@ def t(name: str, states: tuple[str, ...] = ("approved",), score: float | None = 
         ('~"sunset over water" AND NOT people', And((Semantic("sunset over water"), Not(t("people"))))),
         ('~"x">0.25', Semantic("x", 0.25)),
         ("~dog", Semantic("dog")),
+        ('"dog on a beach"~', Semantic("dog on a beach")),
+        ('"dog on a beach"~>0.3 cat', And((Semantic("dog on a beach", 0.3), t("cat")))),
+        ('"dog" ~"cat"', And((t("dog"), Semantic("cat")))),
     ],
 )
 def test_parse(query, tree):

@@ -242,7 +242,7 @@ class AnalysisMixin(CatalogBase):
         ).fetchone()
         return AnalysisInfo(*row) if row else None
 
-    def approved_tag_names(self) -> list[str]:
+    def library_tag_names(self) -> list[str]:
         """Tags approved on at least one photo: the library's own vocabulary for the pipeline."""
         rows = self._conn.execute(
             "SELECT DISTINCT t.name FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id"

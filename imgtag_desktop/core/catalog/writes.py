@@ -62,7 +62,7 @@ class WritesMixin(CatalogBase):
 
     # -- what the writer needs to know about photos --------------------------------------------
 
-    def approved_tag_names(self, photo_id: int) -> list[str]:
+    def photo_approved_tag_names(self, photo_id: int) -> list[str]:
         rows = self._conn.execute(
             "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
             " WHERE pt.photo_id = ? AND pt.state = 'approved' ORDER BY t.name COLLATE NOCASE",

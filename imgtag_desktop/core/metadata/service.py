@@ -150,7 +150,7 @@ def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: st
     style = style or catalog.sidecar_style()
     plans = []
     for photo in catalog.photos(ids=list(photo_ids)):
-        approved = catalog.approved_tag_names(photo.id)
+        approved = catalog.photo_approved_tag_names(photo.id)
         managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
         plans.append(plan_change(snapshot(photo), approved, managed, mode, style))
     return plans
@@ -229,7 +229,7 @@ def _open_exiftool(use: bool | None) -> Exiftool | None:
 
 def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
                exiftool: Exiftool | None, batch: str) -> WriteResult:
-    approved = catalog.approved_tag_names(photo.id)
+    approved = catalog.photo_approved_tag_names(photo.id)
     managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
     snap = snapshot(photo)
     change = plan_change(snap, approved, managed, mode, style)

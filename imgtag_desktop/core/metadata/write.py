@@ -570,9 +570,11 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
             return result
         side = plan_change(photo, change.approved, change.managed, "sidecar", style)
         side_result = apply_change(side, photo, style=style, fallback=False)
-        side_result.note = f"embedded write failed verification ({exc}); written to the sidecar instead"
-        if side_result.status == "skipped" and side_result.reason:
-            side_result.reason = f"embedded write failed verification ({exc}); sidecar: {side_result.reason}"
+        if side_result.status == "written":
+            side_result.note = f"embedded write failed verification ({exc}); written to the sidecar instead"
+        else:
+            side_result.reason = (f"embedded write failed verification ({exc}); the sidecar fallback: "
+                                  f"{side_result.reason or side_result.status}")
         return side_result
 
 

@@ -4,8 +4,10 @@ The compiler only builds text and arguments; :class:`~imgtag_desktop.core.catalo
 runs it. Semantic terms need similarities computed outside SQL, so the caller passes a
 ``semantic`` callback that turns each :class:`Semantic` node into a condition of its own.
 
-Every condition is two-valued (never NULL), so ``NOT`` means "everything else": ``-camera:canon``
-includes photos with no camera recorded.
+A condition on a missing value (no date, no camera) is NULL, which SQL treats as false; ``NOT``
+compiles to ``(x) IS NOT 1`` so that it means "everything else": ``-camera:canon`` includes the
+photos with no camera recorded. (Guarding each field with ``IS NOT NULL`` instead would keep the
+planner off the field indexes.)
 """
 
 from __future__ import annotations
@@ -78,30 +80,20 @@ def _states_sql(states: tuple[str, ...], column: str) -> Fragment:
     return Fragment(f"{column} IN ({','.join('?' * len(states))})", tuple(states))
 
 
-def tag_ids_sql(name: str) -> Fragment:
-    """Ids of the tag ``name`` and of every tag below it (``name|...``), case-insensitively.
+def tag_ids_sql(names: list[str]) -> Fragment:
+    """Ids of the tags ``names`` and of every tag below them (``name|...``), case-insensitively.
 
     ``tags.name`` is ``COLLATE NOCASE``; ``'}'`` is the character after ``'|'``, so the
     range ``(name|, name})`` holds exactly the descendants and can use the name index."""
-    return Fragment(
-        "SELECT id FROM tags WHERE name = ? OR (name > ? AND name < ?)", (name, name + "|", name + "}")
-    )
+    conds = ["name = ? OR (name > ? AND name < ?)"] * len(names)
+    args = tuple(a for n in names for a in (n, n + "|", n + "}"))
+    return Fragment("SELECT id FROM tags WHERE " + " OR ".join(conds), args)
 
 
 def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
     """The SQL condition of a tree (see the module docstring)."""
     if isinstance(node, Tag):
-        ids = tag_ids_sql(node.name)
-        parts = [f"pt.tag_id IN ({ids.sql})"]
-        args: list[object] = list(ids.args)
-        st = _states_sql(node.states, "pt.state")
-        if st is not TRUE:
-            parts.append(st.sql)
-            args += st.args
-        if node.min_score is not None:
-            parts.append("pt.visual_score > ?")
-            args.append(node.min_score)
-        return Fragment(f"p.id IN (SELECT pt.photo_id FROM photo_tags pt WHERE {' AND '.join(parts)})", tuple(args))
+        return _tags_condition([node.name], node.states, node.min_score)
     if isinstance(node, AnyTag):
         st = _states_sql(node.states, "state")
         parts = [st.sql]
@@ -121,7 +113,7 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
         return folder_condition(node.path)
     if isinstance(node, Date):
         lo, hi = date_bounds(node)
-        conds = ["p.taken_at IS NOT NULL"]
+        conds: list[str] = []
         dargs: list[object] = []
         if lo is not None:
             conds.append("p.taken_at >= ?")
@@ -133,12 +125,11 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
     if isinstance(node, Camera):
         # A library has few distinct cameras: match those (index scan), then look photos up by them.
         return Fragment(
-            "(p.camera IS NOT NULL AND p.camera IN"
-            " (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\'))",
+            "p.camera IN (SELECT DISTINCT camera FROM photos WHERE camera LIKE ? ESCAPE '\\')",
             (like_contains(node.text),),
         )
     if isinstance(node, Format):
-        return Fragment("(p.format IS NOT NULL AND p.format = ?)", (node.name,))
+        return Fragment("p.format = ?", (node.name,))
     if isinstance(node, Has):
         table = "captions" if node.what == "caption" else "embeddings"
         return Fragment(f"p.id IN (SELECT photo_id FROM {table})")
@@ -146,11 +137,41 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
         return semantic(node)
     if isinstance(node, Not):
         inner = compile_node(node.child, semantic)
-        return Fragment(f"NOT ({inner.sql})", inner.args)
+        return Fragment(f"({inner.sql}) IS NOT 1", inner.args)
     if isinstance(node, (And, Or)):
-        frags = [compile_node(c, semantic) for c in node.children]
+        children: list[Node] = list(node.children)
+        frags: list[Fragment] = []
+        if isinstance(node, Or):
+            # dog OR cat OR bird: one index lookup over the three tags, not three subqueries.
+            groups: dict[tuple[tuple[str, ...], float | None], list[str]] = {}
+            for c in children:
+                if isinstance(c, Tag):
+                    groups.setdefault((c.states, c.min_score), []).append(c.name)
+            for (states, score), names in groups.items():
+                if len(names) > 1:
+                    frags.append(_tags_condition(names, states, score))
+                    children = [c for c in children
+                                if not (isinstance(c, Tag) and (c.states, c.min_score) == (states, score))]
+        frags += [compile_node(c, semantic) for c in children]
+        if len(frags) == 1:
+            return frags[0]
         joiner = " AND " if isinstance(node, And) else " OR "
         return Fragment(
             "(" + joiner.join(f.sql for f in frags) + ")", tuple(a for f in frags for a in f.args)
         )
     raise TypeError(f"not a query node: {node!r}")
+
+
+def _tags_condition(names: list[str], states: tuple[str, ...], min_score: float | None) -> Fragment:
+    """The photo carries one of these tags (or one below them) in one of the states, above the score."""
+    ids = tag_ids_sql(names)
+    args: list[object] = list(ids.args)
+    parts = [f"pt.tag_id IN ({ids.sql})"]
+    st = _states_sql(states, "pt.state")
+    if st is not TRUE:
+        parts.append(st.sql)
+        args += st.args
+    if min_score is not None:
+        parts.append("pt.visual_score > ?")
+        args.append(min_score)
+    return Fragment(f"p.id IN (SELECT pt.photo_id FROM photo_tags pt WHERE {' AND '.join(parts)})", tuple(args))

@@ -5,6 +5,7 @@
     and_expr:= unary (["AND"] unary)*                   -- a space is an AND
     unary   := ("NOT" | "-") unary | "(" or_expr ")" | term
     term    := WORD [">" NUMBER] | STRING [">" NUMBER] | "~" (STRING | WORD) [">" NUMBER]
+             | STRING "~" [">" NUMBER]                    -- the same as ~STRING
              | FIELD ":" (WORD | STRING) [">" NUMBER] | "untagged" | "score" ">" NUMBER
 
 ``AND``/``OR``/``NOT`` are keywords only in upper case. ``state:`` and ``score>`` are
@@ -259,6 +260,11 @@ class _Parser:
     def term(self) -> object:
         t = self.take()
         if t.kind == "STRING":
+            if self.tok.kind == "TILDE" and self.tok.pos == t.end:  # "free text"~, as DESIGN.md writes it
+                self.take()
+                if not t.text.strip():
+                    raise QueryError("empty ~semantic phrase", t.column)
+                return Semantic(t.text, self.threshold())
             return self.tag(t.text, t)
         if t.kind == "TILDE":
             body = self.tok
