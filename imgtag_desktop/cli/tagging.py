@@ -79,7 +79,12 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         value = getattr(args, name, None)
         if value:
             changes[field] = str(Path(value).expanduser().resolve()) if Path(value).expanduser().is_dir() else value
-    return dataclasses.replace(settings, **changes) if changes else settings
+    if not changes:
+        return settings
+    settings = dataclasses.replace(settings)
+    for name, value in changes.items():
+        setattr(settings, name, value)
+    return settings
 
 
 def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
@@ -298,7 +303,7 @@ def cmd_models_download(args: argparse.Namespace) -> int:
 
     roles = tuple(args.role) if args.role else ROLE_CHOICES
     try:
-        done = download_models(settings_from_args(args), roles)  # type: ignore[arg-type]
+        done = download_models(settings_from_args(args), roles)
     except ModelUnavailable as exc:
         raise CliError(str(exc)) from exc
     for m in done:
@@ -308,11 +313,11 @@ def cmd_models_download(args: argparse.Namespace) -> int:
 
 def cmd_models_use(args: argparse.Namespace) -> int:
     from ..tagging import ModelUnavailable
-    from ..tagging.models import looks_like_path, resolve_model, settings_with_model
+    from ..tagging.models import looks_like_path, resolve_model, role_spec, settings_with_model
 
     stored = load_settings(apply_env=False)
     updated = settings_with_model(stored, args.role, args.spec)
-    spec = getattr(updated, {"captioner": "captioner", "keywords": "keyword_model", "visual": "visual_model"}[args.role])
+    spec = role_spec(updated, args.role)
     try:
         found = resolve_model(args.role, spec)
         note = f"found at {found.path} (version {found.version})"

@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from .models import ROLES, ModelStatus, ModelUnavailable, download_models, models_status, settings_with_model
 from .pipeline import ImageAnalysis, Pipeline, ScoredCandidate, load_pipeline
+from .run import TagRunStats, tag_photos
 
 __all__ = [
     "ROLES",
@@ -21,8 +22,10 @@ __all__ = [
     "ModelUnavailable",
     "Pipeline",
     "ScoredCandidate",
+    "TagRunStats",
     "download_models",
     "load_pipeline",
     "models_status",
     "settings_with_model",
+    "tag_photos",
 ]

@@ -95,7 +95,9 @@ def settings_with_model(settings: Settings, role: Role, spec: str) -> Settings:
         raise ValueError(f"unknown model role {role!r}; use one of {', '.join(ROLES)}")
     folder = Path(spec).expanduser()
     value = str(folder.resolve()) if folder.is_dir() else spec
-    return dataclasses.replace(settings, **{ROLE_FIELDS[role]: value})
+    changed = dataclasses.replace(settings)
+    setattr(changed, ROLE_FIELDS[role], value)
+    return changed
 
 
 def looks_like_path(spec: str) -> bool:
@@ -181,7 +183,8 @@ def models_status(settings: Settings) -> list[ModelStatus]:
                 )
             )
             continue
-        rows.append(ModelStatus(role, spec, found.source, str(found.path), _size(found.path), found.version, True, None))
+        size = _size(found.path)
+        rows.append(ModelStatus(role, spec, found.source, str(found.path), size, found.version, True, None))
     return rows
 
 
@@ -208,7 +211,8 @@ def download_models(
 
     Roles set to a local folder are skipped. tqdm progress bars come from huggingface_hub.
     """
-    if os.environ.get("HF_HUB_OFFLINE") in ("1", "true", "True", "YES") or os.environ.get("TRANSFORMERS_OFFLINE") == "1":
+    flags = (os.environ.get("HF_HUB_OFFLINE", ""), os.environ.get("TRANSFORMERS_OFFLINE", ""))
+    if any(f.lower() in ("1", "true", "yes", "on") for f in flags):
         raise ModelUnavailable(
             "Downloads are turned off (HF_HUB_OFFLINE or TRANSFORMERS_OFFLINE is set). Unset it to download, "
             "or copy the model folders to this computer and run 'imgtag models use ROLE FOLDER'."

@@ -34,7 +34,9 @@ PREPOSITIONS = frozenset(
     "upon about like down up off out past via atop beneath underneath among amongst within without beyond "
     "despite except per than until till amid opposite unlike versus vs".split()
 )
-CONJUNCTIONS = frozenset("and or but nor as while so because if then that though although when where whereas yet".split())
+CONJUNCTIONS = frozenset(
+    "and or but nor as while so because if then that though although when where whereas yet".split()
+)
 AUXILIARIES = frozenset(
     "is are was were be been being am isn't aren't wasn't weren't has have had having do does did doing "
     "can could will would shall should may might must 's 're 've 'd 'll not n't".split()
@@ -43,7 +45,7 @@ ADVERBS = frozenset(
     "very really too also just still together away almost quite rather here there now then again ever never "
     "always often sometimes once twice only even back forward ahead alone apart else instead nearby "
     "outdoors indoors upstairs downstairs overhead everywhere somewhere anywhere nowhere how why well "
-    "closely high low far".split()
+    "closely high low far asleep awake alive afloat aboard ajar".split()
 )
 # BLIP-base artefacts that are not words of any language.
 ARTEFACTS = frozenset("arafed araffe arafly arafe araf arafe arafed arafield there's it's".split())
@@ -57,7 +59,7 @@ _VERB_STEMS = (
     "sit stand walk run ride hold look play eat drink wear lie fly take make put get go come sleep rest lean "
     "pose smile laugh talk wait watch read cook cut jump swim hike climb drive carry throw catch hit kick "
     "push pull fill show sell buy grow hang float sail surf ski skate dance sing paint write stare feed "
-    "lay set sits lay cross pass try use open close help meet keep leave bring give move turn start "
+    "lay set sits lay cross pass try use open close help meet keep bring give move turn start "
     "celebrate enjoy prepare serve decorate cover surround overlook line perch graze roam chase fetch "
     "bite lick hug kiss shake wave point reach touch pet brush wash clean fix build work study "
     "relax shine glow reflect stretch crouch kneel bend dive splash paddle row fish hunt explore "
@@ -66,7 +68,7 @@ _VERB_STEMS = (
 _IRREGULAR_VERBS = (
     "sat stood ran rode held ate drank wore lay flew took made put got went gone came slept leant leaned "
     "saw seen shown grew grown hung threw thrown caught hit cut swam sang sung wrote written drove driven "
-    "fed brought gave given left kept met built bought sold stuck spread"
+    "fed brought gave given kept met built bought sold stuck spread lit"
 )
 
 
@@ -88,7 +90,7 @@ VERBS = _verb_forms()
 VERB_LIKE_NOUNS = frozenset(
     "park run ski skis surf fish show set rest cut walk ride drink paint point line stack pile display "
     "cover wave kiss hug touch brush work study row dance play watch kick turn start pass cross fix "
-    "hike trip swing slide".split()
+    "hike trip swing slide stand".split()
 )
 ING_NOUNS = frozenset(
     "building buildings painting paintings wedding weddings ceiling ceilings clothing evening evenings morning "
@@ -141,7 +143,8 @@ _IRREGULAR_PLURALS = {
     "men": "man", "women": "woman", "children": "child", "people": "people", "feet": "foot", "teeth": "tooth",
     "geese": "goose", "mice": "mouse", "oxen": "ox", "dice": "die", "knives": "knife", "wives": "wife",
     "lives": "life", "leaves": "leaf", "loaves": "loaf", "shelves": "shelf", "wolves": "wolf",
-    "halves": "half", "calves": "calf", "scarves": "scarf", "hooves": "hoof", "thieves": "thief",
+    "halves": "half", "dwarves": "dwarf", "wharves": "wharf",
+    "calves": "calf", "scarves": "scarf", "hooves": "hoof", "thieves": "thief",
     "elves": "elf", "selves": "self", "cacti": "cactus", "fungi": "fungus", "octopi": "octopus",
     "criteria": "criterion", "phenomena": "phenomenon", "police": "police", "firemen": "fireman",
     "policemen": "policeman", "fishermen": "fisherman", "businessmen": "businessman",
@@ -180,8 +183,6 @@ def singular(word: str) -> str:
         return w
     if w.endswith("ies") and len(w) > 4:
         return w[:-3] + "y"
-    if w.endswith("ves") and len(w) > 4:
-        return w[:-3] + "f"
     if w.endswith(("sses", "shes", "ches", "xes", "zzes")):
         return w[:-2]
     if w.endswith("oes"):
@@ -197,11 +198,22 @@ def tokenize(caption: str) -> list[str]:
     return _TOKEN.findall(caption.lower().replace("\u2019", "'"))
 
 
-def _is_breaker(word: str) -> bool:
+def _is_breaker(word: str, prev: str | None = None, next_word: str | None = None) -> bool:
+    """Whether a word ends a run of content words, judged with its neighbours."""
     if word in BREAKERS or word.isdigit():
         return True
+    if word in ADJECTIVES:
+        return False
+    after_function_word = prev is not None and (prev in DETERMINERS or prev in PREPOSITIONS or prev in NUMBERS)
+    if prev is not None and (prev in _SUBJECTS or prev in AUXILIARIES) and (word in VERB_LIKE_NOUNS or word in VERBS):
+        return True  # 'they walk', 'is sitting'
+    if word in ING_NOUNS and prev is not None and next_word is not None and not _is_function_word(prev) \
+            and prev not in ADJECTIVES and (next_word in DETERMINERS or next_word in PRONOUNS):
+        return True  # 'kids building a sandcastle', 'mom reading a book': a verb with its object
     if word in VERB_LIKE_NOUNS or word in ING_NOUNS or word in ING_MODIFIERS:
         return False
+    if after_function_word or (prev is not None and prev in ADJECTIVES):
+        return False  # 'for waves', 'the watering hole', 'the skate park': a noun after a determiner
     if word in VERBS:
         return True
     if word.endswith("ing") and len(word) > 4:
@@ -209,6 +221,10 @@ def _is_breaker(word: str) -> bool:
     if word.endswith("ly") and len(word) > 4 and word not in LY_NOUNS:
         return True  # an adverb
     return False
+
+
+def _is_function_word(word: str) -> bool:
+    return word in BREAKERS or word.isdigit()
 
 
 def _is_modifier_only(word: str) -> bool:
@@ -239,8 +255,9 @@ def _runs(tokens: list[str]) -> list[tuple[int, int]]:
     runs: list[tuple[int, int]] = []
     start: int | None = None
     for i, word in enumerate(tokens):
-        after_subject = i > 0 and (tokens[i - 1] in _SUBJECTS or tokens[i - 1] in AUXILIARIES)
-        if _is_breaker(word) or (after_subject and (word in VERB_LIKE_NOUNS or word in VERBS)):
+        prev = tokens[i - 1] if i > 0 else None
+        next_word = tokens[i + 1] if i + 1 < len(tokens) else None
+        if _is_breaker(word, prev, next_word):
             if start is not None:
                 runs.append((start, i))
             start = None
@@ -278,8 +295,15 @@ def caption_phrases(caption: str, *, max_words: int = 3) -> list[Phrase]:
             noun_tail -= 1
         spans.add((noun_tail, end))
         spans.add((end - 1, end))
+        # A plural noun inside a run usually marks a verb the lexicon missed ('costumes trick'):
+        # offer it on its own too.
+        inner_plurals = {
+            i for i in range(start, end - 1)
+            if singular(tokens[i]) != tokens[i] and not _is_modifier_only(tokens[i])
+        }
+        spans.update((i, i + 1) for i in inner_plurals)
         for s, e in sorted(spans):
-            words = [*tokens[s : e - 1], head]
+            words = [*tokens[s : e - 1], head] if e == end else [*tokens[s : e - 1], singular(tokens[e - 1])]
             while words and words[0].endswith("'s"):
                 words.pop(0)
                 s += 1

@@ -17,6 +17,7 @@ so one threshold means the same on every photo. ``raw_score`` keeps ``cos(x, t)`
 
 from __future__ import annotations
 
+import copy
 import hashlib
 import logging
 import os
@@ -84,7 +85,8 @@ def _sigmoid(x: FloatArray) -> FloatArray:
 
 def _normalise(m: FloatArray) -> FloatArray:
     norms = np.linalg.norm(m, axis=-1, keepdims=True)
-    return (m / np.maximum(norms, 1e-12)).astype(np.float32)
+    out: FloatArray = (m / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
 
 
 def pick_device(requested: str) -> str:
@@ -152,6 +154,7 @@ class Pipeline:
         self._st: Any = None
         self._dtype: Any = None
         self._blip_dtype: Any = None
+        self._generation_config: Any = None
 
     # -- models ---------------------------------------------------------------------------------
 
@@ -188,7 +191,8 @@ class Pipeline:
             self._blip_dtype = pick_dtype(self.settings.dtype, self.device, "captioner")
             self._dtype = pick_dtype(self.settings.dtype, self.device, "visual")
             self.dtype_name = (
-                f"captioner={str(self._blip_dtype).replace('torch.', '')},visual={str(self._dtype).replace('torch.', '')}"
+                f"captioner={str(self._blip_dtype).removeprefix('torch.')},"
+                f"visual={str(self._dtype).removeprefix('torch.')}"
             )
             self._load_captioner(resolved["captioner"])
             self._load_visual(resolved["visual"])
@@ -222,10 +226,16 @@ class Pipeline:
             )
         except Exception as exc:  # noqa: BLE001 - any loading failure is reported the same way
             raise self._fail(model, exc) from exc
-        self._blip = blip.to(self.device).eval()
-        gen = self._blip.generation_config
+        self._blip = blip.to(self.device).eval()  # type: ignore[arg-type]
+        gen = copy.deepcopy(self._blip.generation_config)
         if getattr(gen, "max_new_tokens", None) is None and not (model.path / "generation_config.json").is_file():
-            gen.max_new_tokens = 30  # the hub model has no generation config: BLIP's usual caption length
+            gen.max_new_tokens = 30  # the folder has no generation config: room for BLIP's usual captions
+        # As BlipForConditionalGeneration.generate: captions end at [SEP].
+        text_config = self._blip.config.text_config
+        gen.eos_token_id = text_config.sep_token_id if text_config.sep_token_id is not None else gen.eos_token_id
+        if gen.pad_token_id is None:
+            gen.pad_token_id = text_config.pad_token_id
+        self._generation_config = gen
 
     def _load_visual(self, model: ResolvedModel) -> None:
         from transformers import CLIPModel, CLIPProcessor
@@ -237,7 +247,7 @@ class Pipeline:
             )
         except Exception as exc:  # noqa: BLE001
             raise self._fail(model, exc) from exc
-        self._clip = clip.to(self.device).eval()
+        self._clip = clip.to(self.device).eval()  # type: ignore[arg-type]
         self._logit_scale = float(min(100.0, float(self._clip.logit_scale.exp().item())))
 
     def _load_keywords(self, model: ResolvedModel) -> None:
@@ -324,11 +334,9 @@ class Pipeline:
             # ignore the folder's generation_config.json: pass it explicitly.
             out = blip.text_decoder.generate(
                 input_ids=input_ids,
-                eos_token_id=text_config.sep_token_id,
-                pad_token_id=text_config.pad_token_id,
                 encoder_hidden_states=image_states,
                 encoder_attention_mask=mask,
-                generation_config=blip.generation_config,
+                generation_config=self._generation_config,
             )
         texts = self._blip_processor.batch_decode(out, skip_special_tokens=True)
         return [" ".join(str(t).split()) for t in texts]
@@ -371,7 +379,9 @@ class Pipeline:
         max_len = int(getattr(self._clip.config.text_config, "max_position_embeddings", 77))
         chunks = []
         for start in range(0, len(prompts), 256):
-            enc = tok(prompts[start : start + 256], padding=True, truncation=True, max_length=max_len, return_tensors="pt")
+            enc = tok(
+                prompts[start : start + 256], padding=True, truncation=True, max_length=max_len, return_tensors="pt"
+            )
             with torch.inference_mode():
                 feats = self._clip.get_text_features(
                     input_ids=enc["input_ids"].to(self.device), attention_mask=enc["attention_mask"].to(self.device)
@@ -387,14 +397,15 @@ class Pipeline:
         """Per caption: its noun-phrase candidates with a keyword score (MiniLM cosine to the caption)."""
         self.load_keywords()
         phrases = [[p.text for p in caption_phrases(c)] for c in captions]
-        wanted = [t for t in dict.fromkeys([*captions, *(t for ps in phrases for t in ps)]) if t not in self._phrase_cache]
+        texts = dict.fromkeys([*captions, *(t for ps in phrases for t in ps)])
+        wanted = [t for t in texts if t not in self._phrase_cache]
         if wanted:
             vectors = self._st.encode(wanted, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
             for text, vector in zip(wanted, np.asarray(vectors, dtype=np.float32), strict=True):
                 self._phrase_cache[text] = vector
             if len(self._phrase_cache) > 50_000:
                 self._phrase_cache.clear()
-        result = []
+        result: list[list[tuple[str, float]]] = []
         for caption, ps in zip(captions, phrases, strict=True):
             if not ps:
                 result.append([])
@@ -451,7 +462,8 @@ class Pipeline:
                 if matrix.shape[0] == len(texts):
                     for text, vector in zip(texts, matrix, strict=True):
                         self._text_cache.setdefault(text, vector.astype(np.float32))
-                    return matrix.astype(np.float32)
+                    cached: FloatArray = matrix.astype(np.float32)
+                    return cached
             except (OSError, ValueError) as exc:
                 log.warning("ignoring unreadable text-embedding cache %s: %s", path, exc)
         matrix = self.encode_texts(texts)
@@ -472,11 +484,13 @@ class Pipeline:
         *,
         vocabulary_origin: dict[str, str] | None = None,
         vocabulary_keep: int = 10,
+        keep_above: float | None = None,
     ) -> list[ImageAnalysis]:
         """Caption, candidates with keyword and visual scores, and the image embedding of each image.
 
-        Vocabulary texts (see :meth:`set_vocabulary`) are all scored; the ``vocabulary_keep``
-        best of each photo are kept as candidates (the rest would only bloat the explanation).
+        Vocabulary texts (see :meth:`set_vocabulary`) are all scored; those scoring at least
+        ``keep_above`` (the decision threshold) and the ``vocabulary_keep`` best of each photo are
+        kept as candidates (the rest would only bloat the explanation).
         ``vocabulary_origin`` maps a vocabulary text to its origin ('library' or 'vocabulary').
         """
         self.load()
@@ -487,7 +501,12 @@ class Pipeline:
         embeddings = self._embed_pixels(clip_pixels)
         keywords = self.keyword_candidates(captions)
         return self.score(
-            captions, embeddings, keywords, vocabulary_origin=vocabulary_origin, vocabulary_keep=vocabulary_keep
+            captions,
+            embeddings,
+            keywords,
+            vocabulary_origin=vocabulary_origin,
+            vocabulary_keep=vocabulary_keep,
+            keep_above=keep_above,
         )
 
     def score(
@@ -498,6 +517,7 @@ class Pipeline:
         *,
         vocabulary_origin: dict[str, str] | None = None,
         vocabulary_keep: int = 10,
+        keep_above: float | None = None,
     ) -> list[ImageAnalysis]:
         """Visual scores of each photo's caption phrases and of the vocabulary, as analyses."""
         phrase_texts = list(dict.fromkeys(t for ks in keywords for t, _ in ks))
@@ -517,8 +537,11 @@ class Pipeline:
                 cands.append(ScoredCandidate(text, "caption", kscore, float(p_scores[i, j]), float(p_raw[i, j])))
                 seen.add(text)
             if vocab:
-                order = np.argsort(-v_scores[i], kind="stable")[: max(0, vocabulary_keep)]
-                for j in order:
+                order = np.argsort(-v_scores[i], kind="stable")
+                n_keep = max(0, vocabulary_keep)
+                if keep_above is not None:
+                    n_keep = max(n_keep, int(np.count_nonzero(v_scores[i] >= keep_above)))
+                for j in order[:n_keep]:
                     text = vocab[int(j)]
                     if text.lower() in seen:
                         continue

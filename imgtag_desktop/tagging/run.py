@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 __all__ = ["TagRunStats", "decide", "tag_photos"]
 
-# The most vocabulary/library candidates kept per photo in the explanation (all are scored).
+# Vocabulary/library candidates kept per photo in the explanation besides those passing the
+# threshold (all are scored).
 VOCABULARY_KEEP = 10
 
 
@@ -153,7 +154,7 @@ def tag_photos(
             break
         if not decoded:
             continue
-        results = _analyse(pipeline, decoded, origins, fail)
+        results = _analyse(pipeline, decoded, origins, threshold, fail)
         for (photo_id, path, fingerprint, _img), analysis in results:
             if analysis is None:
                 done += 1
@@ -187,13 +188,16 @@ def _analyse(
     pipeline: Pipeline,
     decoded: list[tuple[int, str, str | None, Image.Image]],
     origins: dict[str, str],
+    threshold: float,
     fail: Callable[[int, str, str], None],
 ) -> list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]]:
     """Analyse a batch; if the batch fails as a whole, retry photo by photo so one bad photo fails alone."""
     images = [d[3] for d in decoded]
     try:
-        return list(zip(decoded, pipeline.analyse(images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP),
-                        strict=True))
+        analyses = pipeline.analyse(
+            images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP, keep_above=threshold
+        )
+        return list(zip(decoded, analyses, strict=True))
     except (RuntimeError, ValueError) as exc:
         if len(decoded) == 1:
             log.warning("analysis of %s failed: %s", decoded[0][1], exc)
@@ -202,5 +206,5 @@ def _analyse(
         log.warning("batch analysis failed (%s); retrying photo by photo", exc)
     out: list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]] = []
     for item in decoded:
-        out.extend(_analyse(pipeline, [item], origins, fail))
+        out.extend(_analyse(pipeline, [item], origins, threshold, fail))
     return out
