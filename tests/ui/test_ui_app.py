@@ -159,14 +159,6 @@ def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
         import pytest
 
         pytest.skip("the metadata feature (ui/write_dialog.py) is not in this build")
-    import inspect
-
-    from imgtag_desktop.core.catalog import Catalog
-
-    if len(inspect.signature(Catalog.approved_tag_names).parameters) == 1:
-        import pytest
-
-        pytest.xfail("Catalog.approved_tag_names: the tagging mixin's () shadows the metadata mixin's (photo_id)")
     action.trigger()
     dialogs = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Write tags to files"]
     assert dialogs and dialogs[0].isVisible()
