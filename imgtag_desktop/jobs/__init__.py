@@ -9,8 +9,19 @@ check a cancel flag between photos. This package is the only place that starts t
 from __future__ import annotations
 
 from .base import Job, JobHandle, JobStats, start_job
+from .queries import QueryRunner
 from .scan_job import ScanJob
 from .tagging_job import TaggingJob, tagging_available
 from .thumbnails import ImageLoader
 
-__all__ = ["ImageLoader", "Job", "JobHandle", "JobStats", "ScanJob", "TaggingJob", "start_job", "tagging_available"]
+__all__ = [
+    "ImageLoader",
+    "Job",
+    "JobHandle",
+    "JobStats",
+    "QueryRunner",
+    "ScanJob",
+    "TaggingJob",
+    "start_job",
+    "tagging_available",
+]

@@ -12,6 +12,7 @@ from PySide6.QtGui import QUndoStack
 from ..core.catalog import Catalog
 from ..core.settings import Settings, save_settings
 from ..core.thumbnails import ThumbnailCache
+from ..jobs.queries import QueryRunner
 from ..jobs.thumbnails import ImageLoader
 from .compat import guard_singleton_refcounts
 
@@ -45,6 +46,7 @@ class Session(QObject):
         self.undo_stack = QUndoStack(self)
         self.thumbnails = ThumbnailCache(size=max(64, int(settings.thumbnail_size)))
         self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
+        self.queries = QueryRunner(self.library, parent=self)
 
     @property
     def threshold(self) -> float:
@@ -72,5 +74,6 @@ class Session(QObject):
 
     def close(self) -> None:
         self.closed = True
+        self.queries.close()
         self.loader.close()
         self.catalog.close()

@@ -17,6 +17,7 @@ from .session import Session
 
 log = logging.getLogger(__name__)
 
+TAGS_KEY = "sidebar-tag-counts"
 SourceRole = Qt.ItemDataRole.UserRole + 1
 TagNameRole = Qt.ItemDataRole.UserRole + 2
 SuggestedRole = Qt.ItemDataRole.UserRole + 3
@@ -167,6 +168,7 @@ class SidebarController(QObject):
         self._tags_timer.setSingleShot(True)
         self._tags_timer.setInterval(300)
         self._tags_timer.timeout.connect(self.refresh_tags)
+        session.queries.ready.connect(self._on_query)
         session.tags_changed.connect(self._tags_timer.start)
         session.library_changed.connect(self.refresh)
         self.refresh()
@@ -176,18 +178,26 @@ class SidebarController(QObject):
         catalog = self.session.catalog
         self.model.set_folders(catalog.folders(), catalog.count_photos())
         self.model.set_albums(self._albums())
-        self.refresh_tags()
+        self._show_tags(catalog.tags_with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
 
     def refresh_tags(self) -> None:
+        """Recount the tags off the GUI thread (it reads every photo tag); the tree follows."""
         if self.session.closed:
             return
+        self.session.queries.submit(TAGS_KEY, lambda catalog: catalog.tags_with_counts())
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == TAGS_KEY and isinstance(result, list) and not self.session.closed:
+            self._show_tags(result)
+
+    def _show_tags(self, counts: list[TagCount]) -> None:
         expanded = self.view.isExpanded(self.model.tags.index())
         index = self.view.currentIndex()
         current = index.data(TagNameRole) if index.isValid() else ""
         self.view.selectionModel().blockSignals(True)
-        self.model.set_tags(self.session.catalog.tags_with_counts())
+        self.model.set_tags(counts)
         if current:
             item = self.model.tag_item(current)
             if item is not None:

@@ -15,6 +15,14 @@ def passing(scores: list[float], threshold: float) -> int:
     return len(scores) - bisect_left(scores, threshold - 1e-9)
 
 
+def passing_in_histogram(histogram: list[int], threshold: float) -> int:
+    """How many suggestions of a score histogram (``len - 1`` buckets per unit) pass ``threshold``."""
+    if not histogram:
+        return 0
+    k = max(0, min(len(histogram) - 1, round(threshold * (len(histogram) - 1))))
+    return sum(histogram[k:])
+
+
 class ThresholdWidget(QWidget):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -39,15 +47,22 @@ class ThresholdWidget(QWidget):
         layout.addWidget(self.preview)
 
 
+HISTOGRAM_KEY = "threshold-histogram"
+
+
 class ThresholdController(QObject):
-    """Moves the session's threshold live; recounts from cached score lists (no query per tick)."""
+    """Moves the session's threshold live; recounts from cached scores (no query per tick).
+
+    The library-wide score histogram is computed off the GUI thread (it reads every
+    suggestion); the current photo's few scores are read directly.
+    """
 
     def __init__(self, session: Session, widget: ThresholdWidget) -> None:
         super().__init__(widget)
         self.session = session
         self.widget = widget
         self.photo_id: int | None = None
-        self.library_scores: list[float] = []
+        self.library_histogram: list[int] = []
         self.photo_scores: list[float] = []
         self._reload_timer = QTimer(self)
         self._reload_timer.setSingleShot(True)
@@ -59,6 +74,7 @@ class ThresholdController(QObject):
         session.threshold_changed.connect(self._on_threshold)
         session.tags_changed.connect(self._reload_timer.start)
         session.library_changed.connect(self._reload_timer.start)
+        session.queries.ready.connect(self._on_query)
         self.reload_scores()
 
     def set_photo(self, photo_id: int | None) -> None:
@@ -69,9 +85,14 @@ class ThresholdController(QObject):
     def reload_scores(self) -> None:
         if self.session.closed:
             return
-        self.library_scores = self.session.catalog.suggestion_scores()
+        self.session.queries.submit(HISTOGRAM_KEY, lambda catalog: catalog.suggestion_histogram())
         self.photo_scores = self.session.catalog.suggestion_scores(self.photo_id) if self.photo_id else []
         self._update_label()
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == HISTOGRAM_KEY and isinstance(result, list):
+            self.library_histogram = result
+            self._update_label()
 
     def step(self, delta: float) -> None:
         self.session.set_threshold(self.session.threshold + delta)
@@ -80,7 +101,7 @@ class ThresholdController(QObject):
     def counts(self) -> tuple[int, int, int, int]:
         """(library passing, library suggestions, photo passing, photo suggestions) at the current threshold."""
         t = self.session.threshold
-        return (passing(self.library_scores, t), len(self.library_scores),
+        return (passing_in_histogram(self.library_histogram, t), sum(self.library_histogram),
                 passing(self.photo_scores, t), len(self.photo_scores))
 
     def _on_slider(self, value: int) -> None:

@@ -182,3 +182,46 @@ def test_state_colours_follow_light_and_dark_palettes(qtbot):
         on_light, on_dark = state_color(state, light), state_color(state, dark)
         assert on_dark.lightness() > on_light.lightness()  # brighter accents on a dark window
     assert state_color("rejected", dark) == dark.color(QPalette.ColorGroup.Disabled, QPalette.ColorRole.Text)
+
+
+def test_suggestion_histogram_matches_scores(library):
+    from imgtag_desktop.ui.threshold import passing_in_histogram
+
+    with Catalog(library) as cat:
+        scores = cat.suggestion_scores()
+        hist = cat.suggestion_histogram()
+        pid = cat.photos(status="ok")[2].id
+        assert len(hist) == 101 and sum(hist) == len(scores)
+        for t in (0.0, 0.3, 0.5, 0.55, 0.7, 0.9, 1.0):
+            assert passing_in_histogram(hist, t) == passing(scores, t), t
+        assert sum(cat.suggestion_histogram(pid)) == 3
+
+
+def test_query_runner_delivers_newest_result_off_thread(qtbot, library):
+    import threading
+
+    from imgtag_desktop.jobs.queries import QueryRunner
+
+    runner = QueryRunner(library)
+    gui = threading.get_ident()
+    seen: list[object] = []
+
+    def count(catalog):
+        seen.append(threading.get_ident())
+        return catalog.count_photos()
+
+    with qtbot.waitSignal(runner.ready, timeout=5000) as blocker:
+        runner.submit("n", count)
+    assert blocker.args[0] == "n" and blocker.args[1] == Catalog(library).count_photos()
+    assert seen and all(t != gui for t in seen)
+    results: list[object] = []
+    runner.ready.connect(lambda key, value: results.append(value))
+    for value in range(5):
+        runner.submit("same", lambda _c, v=value: v)
+    runner.wait()
+    qtbot.waitUntil(lambda: 4 in results, timeout=5000)
+    assert results[-1] == 4 and len(results) <= 5
+    with qtbot.waitSignal(runner.failed, timeout=5000) as failed:
+        runner.submit("bad", lambda c: c.no_such_method())
+    assert "no_such_method" in failed.args[1]
+    runner.close()

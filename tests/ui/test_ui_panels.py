@@ -147,6 +147,7 @@ def test_threshold_live_preview(qtbot, session):
     ctrl = ThresholdController(session, widget)
     pid = session.catalog.photos(status="ok")[0].id
     ctrl.set_photo(pid)
+    qtbot.waitUntil(lambda: ctrl.counts()[1] == 18, timeout=5000)  # library histogram, computed off-thread
     n = len(session.catalog.photos(status="ok"))
     assert n == 6
     assert ctrl.counts() == (5 + 6, 18, 2, 3)  # dog scores 0.9..0.4 (5 pass 0.5), grass 0.6 on all, cat 0.3

@@ -74,6 +74,26 @@ class ReviewMixin(CatalogBase):
         )
         return [TaggedPhoto(int(r[0]), r[1], r[2]) for r in rows]
 
+    def suggestion_histogram(self, photo_id: int | None = None, buckets: int = 100) -> list[int]:
+        """Counts of suggested tags per score bucket: index ``i`` holds scores in [i/buckets, (i+1)/buckets).
+
+        ``buckets + 1`` entries; the last holds scores >= 1.0, the first also those without a score
+        or below 0. How many pass a threshold ``k / buckets`` is ``sum(histogram[k:])``: one cheap
+        grouped query instead of fetching every score.
+        """
+        sql = (
+            "SELECT max(0, min(?, CAST(coalesce(visual_score, 0.0) * ? + 1e-9 AS INTEGER))), count(*)"
+            " FROM photo_tags WHERE state = 'suggested'"
+        )
+        args: list[object] = [buckets, buckets]
+        if photo_id is not None:
+            sql += " AND photo_id = ?"
+            args.append(photo_id)
+        histogram = [0] * (buckets + 1)
+        for bucket, count in self._conn.execute(sql + " GROUP BY 1", args):
+            histogram[int(bucket)] += int(count)
+        return histogram
+
     def suggestion_scores(self, photo_id: int | None = None) -> list[float]:
         """Visual scores of the suggested tags (library-wide or of one photo), ascending.
 
