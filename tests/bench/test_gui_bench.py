@@ -129,3 +129,57 @@ def test_grid_with_20000_photos(benchmark, qtbot, tmp_path):  # type: ignore[no-
           f"{beat.longest_gap_ms:.1f} ms, p99 {beat.percentile(0.99):.1f} ms")
     window.close()
     assert reload_s < 5 and beat.longest_gap_ms < 200
+
+
+@pytest.mark.bench
+@pytest.mark.skipif(not HAVE_TAGGING, reason="needs the tagging pipeline and tests/tiny_models.py")
+def test_gui_stall_tagging_into_a_large_library(benchmark, qtbot, tmp_path, monkeypatch, tiny_models):  # type: ignore[no-untyped-def]
+    """20,000 photos with 200,000 tags shown in the grid while 40 new photos are tagged."""
+    from imgtag_desktop.jobs.tagging_job import loaded_pipeline
+    from imgtag_desktop.ui.app import create_window
+
+    for role, var in (("captioner", "IMGTAG_CAPTIONER"), ("visual", "IMGTAG_VISUAL_MODEL"),
+                      ("keywords", "IMGTAG_KEYWORD_MODEL")):
+        monkeypatch.setenv(var, str(tiny_models[role]))
+    settings = load_settings()
+    settings.threshold, settings.last_folder = 0.0, None
+    save_settings(settings)
+    root = tmp_path / "big"
+    template = make_photo(tmp_path / "template.jpg", (200, 150)).read_bytes()
+    for i in range(20_000):
+        folder = root / f"d{i // 1000:02d}"
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"IMG_{i:05d}.jpg").write_bytes(template[:-2] + i.to_bytes(4, "little") + template[-2:])
+    fresh = tmp_path / "fresh"
+    for i in range(40):
+        make_photo(fresh / f"new{i:02d}.jpg", (640, 480), seed=500 + i)
+    library = tmp_path / "library.db"
+    with Catalog(library) as cat:
+        scan_folder(cat, root)
+        ids = [p.id for p in cat.photos()]
+        for t in range(400):
+            cat.set_tag(ids[t::40], f"tag{t:03d}", "suggested", "model")
+        scan_folder(cat, fresh)
+        new_ids = [p.id for p in cat.photos(under=fresh)]
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    window.resize(1280, 800)
+    window.show()
+    _spin(1500)
+    loaded_pipeline(window.session.settings)  # models once per session; measured separately
+
+    def run() -> Heartbeat:
+        beat = Heartbeat(5)
+        beat.start()
+        with qtbot.waitSignal(window.jobs.job_finished, timeout=600000):
+            window.jobs.tag(new_ids, only_needed=False)
+        _spin(1000)  # the last debounced refreshes
+        beat.stop()
+        return beat
+
+    beat = benchmark.pedantic(run, rounds=1, iterations=1)
+    benchmark.extra_info.update({"longest_gap_ms": round(beat.longest_gap_ms, 1)})
+    print(f"\nGUI stall tagging 40 photos into a 20,000-photo / 200,000-tag library: longest "
+          f"{beat.longest_gap_ms:.1f} ms, p99 {beat.percentile(0.99):.1f} ms")
+    window.close()
+    assert beat.longest_gap_ms < 200
