@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
+import os
 from collections.abc import Iterable
 from pathlib import Path
 
@@ -10,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.catalog import Catalog
-from ..core.settings import Settings, save_settings
+from ..core.settings import ENV_OVERRIDES, Settings, load_settings, save_settings
 from ..core.thumbnails import ThumbnailCache
 from ..jobs.queries import QueryRunner
 from ..jobs.thumbnails import ImageLoader
@@ -59,8 +61,16 @@ class Session(QObject):
             self.threshold_changed.emit(value)
 
     def save_settings(self) -> None:
+        """Save the settings; options overridden by the environment keep their value from the file."""
+        to_save = dataclasses.replace(self.settings)
+        overridden = [name for name, var in ENV_OVERRIDES.items() if os.environ.get(var)]
+        if overridden:
+            stored = load_settings(self.settings_path, apply_env=False)
+            for name in overridden:
+                if getattr(to_save, name) == os.environ[ENV_OVERRIDES[name]]:
+                    setattr(to_save, name, getattr(stored, name))
         try:
-            save_settings(self.settings, self.settings_path)
+            save_settings(to_save, self.settings_path)
         except OSError as exc:
             log.warning("settings cannot be saved: %s", exc)
             self.error.emit(f"Settings cannot be saved ({exc.strerror}); check that the config folder is writable.")

@@ -225,3 +225,17 @@ def test_query_runner_delivers_newest_result_off_thread(qtbot, library):
         runner.submit("bad", lambda c: c.no_such_method())
     assert "no_such_method" in failed.args[1]
     runner.close()
+
+
+def test_session_does_not_persist_environment_overrides(qtbot, library, monkeypatch):
+    from imgtag_desktop.core.settings import load_settings
+    from imgtag_desktop.ui.session import Session
+
+    monkeypatch.setenv("IMGTAG_CAPTIONER", "/tmp/env-captioner")
+    session = Session(library, load_settings())
+    assert session.settings.captioner == "/tmp/env-captioner"
+    session.set_threshold(0.33)
+    session.save_settings()
+    stored = load_settings(apply_env=False)
+    assert stored.threshold == 0.33 and stored.captioner != "/tmp/env-captioner"
+    session.close()
