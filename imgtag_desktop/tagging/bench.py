@@ -32,6 +32,7 @@ def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshol
         t = time.perf_counter()
         decoded = [pipeline.decode(p) for p in batch]
         blip_pixels, clip_pixels = pipeline._model_inputs(decoded)
+        assert blip_pixels is not None
         stages["decode"] += time.perf_counter() - t
         t = time.perf_counter()
         states = pipeline._vision_states(blip_pixels)

@@ -178,36 +178,49 @@ class Pipeline:
         return self._loaded
 
     def load(self) -> None:
-        """Import torch/transformers and load the models (idempotent; thread-safe)."""
+        """Import torch/transformers and load the three models (idempotent; thread-safe)."""
         with _load_lock:
             if self._loaded:
                 return
             resolved = {role: self.resolved(role) for role in ("captioner", "keywords", "visual")}
-            import torch
-
-            if os.environ.get("IMGTAG_THREADS"):
-                torch.set_num_threads(int(os.environ["IMGTAG_THREADS"]))
-            self.device = pick_device(self.settings.device)
-            self._blip_dtype = pick_dtype(self.settings.dtype, self.device, "captioner")
-            self._dtype = pick_dtype(self.settings.dtype, self.device, "visual")
-            self.dtype_name = (
-                f"captioner={str(self._blip_dtype).removeprefix('torch.')},"
-                f"visual={str(self._dtype).removeprefix('torch.')}"
-            )
-            self._load_captioner(resolved["captioner"])
-            self._load_visual(resolved["visual"])
+            self._setup_device()
+            if self._blip is None:
+                self._load_captioner(resolved["captioner"])
+            if self._clip is None:
+                self._load_visual(resolved["visual"])
             if self._st is None:
                 self._load_keywords(resolved["keywords"])
             self._loaded = True
+
+    def load_visual(self) -> None:
+        """Load only CLIP (enough for :meth:`encode_texts` and :meth:`image_embeddings`, e.g. for search)."""
+        with _load_lock:
+            if self._clip is None:
+                model = self.resolved("visual")
+                self._setup_device()
+                self._load_visual(model)
 
     def load_keywords(self) -> None:
         """Load only the keyword embedder (for the caption-only stage, ``imgtag keywords``)."""
         with _load_lock:
             if self._st is None:
                 model = self.resolved("keywords")
-                if not self._loaded:
-                    self.device = pick_device(self.settings.device)
+                self._setup_device()
                 self._load_keywords(model)
+
+    def _setup_device(self) -> None:
+        if self._dtype is not None:
+            return
+        import torch
+
+        if os.environ.get("IMGTAG_THREADS"):
+            torch.set_num_threads(int(os.environ["IMGTAG_THREADS"]))
+        self.device = pick_device(self.settings.device)
+        self._blip_dtype = pick_dtype(self.settings.dtype, self.device, "captioner")
+        self._dtype = pick_dtype(self.settings.dtype, self.device, "visual")
+        self.dtype_name = (
+            f"captioner={str(self._blip_dtype).removeprefix('torch.')},visual={str(self._dtype).removeprefix('torch.')}"
+        )
 
     def _fail(self, model: ResolvedModel, exc: BaseException) -> ModelUnavailable:
         return ModelUnavailable(
@@ -270,19 +283,22 @@ class Pipeline:
         """Decode a photo once, small (JPEG draft), oriented. Raises ImageReadError when broken."""
         return open_oriented(path, max_side=DECODE_SIDE)
 
-    def _model_inputs(self, images: Sequence[Image.Image]) -> tuple[torch.Tensor, torch.Tensor]:
+    def _model_inputs(
+        self, images: Sequence[Image.Image], *, captioner: bool = True
+    ) -> tuple[torch.Tensor | None, torch.Tensor]:
         """BLIP and CLIP pixel tensors from the same decoded images (as their processors would)."""
         import torch
 
-        bp = self._blip_processor.image_processor
+        bp = self._blip_processor.image_processor if captioner else None
         cp = self._clip_processor.image_processor
-        bh, bw = int(bp.size["height"]), int(bp.size["width"])
+        bh, bw = (int(bp.size["height"]), int(bp.size["width"])) if bp is not None else (0, 0)
         short = int(cp.size["shortest_edge"]) if cp.size.get("shortest_edge") else int(cp.size["height"])
         ch, cw = int(cp.crop_size["height"]), int(cp.crop_size["width"])
         blip_arrays = []
         clip_arrays = []
         for img in images:
-            blip_arrays.append(np.asarray(img.resize((bw, bh), Image.Resampling.BICUBIC), dtype=np.float32))
+            if bp is not None:
+                blip_arrays.append(np.asarray(img.resize((bw, bh), Image.Resampling.BICUBIC), dtype=np.float32))
             w, h = img.size
             scale = short / min(w, h)
             rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
@@ -297,7 +313,8 @@ class Pipeline:
             batch = (batch - mean) / std
             return torch.from_numpy(np.ascontiguousarray(batch.transpose(0, 3, 1, 2))).to(self.device, dtype)
 
-        return tensor(blip_arrays, bp, self._blip_dtype), tensor(clip_arrays, cp, self._dtype)
+        blip = tensor(blip_arrays, bp, self._blip_dtype) if bp is not None else None
+        return blip, tensor(clip_arrays, cp, self._dtype)
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -305,6 +322,7 @@ class Pipeline:
         """Captions for a batch of decoded images."""
         self.load()
         blip_pixels, _ = self._model_inputs(images)
+        assert blip_pixels is not None
         return self._caption_pixels(blip_pixels)
 
     def _caption_pixels(self, pixels: torch.Tensor) -> list[str]:
@@ -343,8 +361,8 @@ class Pipeline:
 
     def image_embeddings(self, images: Sequence[Image.Image]) -> FloatArray:
         """L2-normalised CLIP image embeddings (N x D float32)."""
-        self.load()
-        _, clip_pixels = self._model_inputs(images)
+        self.load_visual()
+        _, clip_pixels = self._model_inputs(images, captioner=False)
         return self._embed_pixels(clip_pixels)
 
     def _embed_pixels(self, pixels: torch.Tensor) -> FloatArray:
@@ -357,7 +375,7 @@ class Pipeline:
 
     def encode_texts(self, texts: list[str]) -> FloatArray:
         """CLIP text embeddings, prompt-template averaged, L2-normalised (N x D float32)."""
-        self.load()
+        self.load_visual()
         missing = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
         if missing:
             self._encode_into_cache(missing)
@@ -367,7 +385,7 @@ class Pipeline:
 
     @property
     def embedding_dim(self) -> int:
-        self.load()
+        self.load_visual()
         return int(self._clip.config.projection_dim)
 
     def _encode_into_cache(self, texts: list[str]) -> None:
@@ -444,7 +462,7 @@ class Pipeline:
         key = tuple(dict.fromkeys(texts))
         if key == self._vocab_key:
             return
-        self.load()
+        self.load_visual()
         self._vocab_matrix = self._cached_text_matrix(list(key))
         self._vocab_key = key
 
@@ -497,6 +515,7 @@ class Pipeline:
         if not images:
             return []
         blip_pixels, clip_pixels = self._model_inputs(images)
+        assert blip_pixels is not None
         captions = self._caption_pixels(blip_pixels)
         embeddings = self._embed_pixels(clip_pixels)
         keywords = self.keyword_candidates(captions)

@@ -140,6 +140,11 @@ def tag_photos(
             if is_cancelled():
                 stats.cancelled = True
                 break
+            if not photo.path.exists():  # moved or deleted since the scan: not broken, just not there
+                catalog.record_analysis_error(photo.id, models_key, "file not found at its path")
+                done += 1
+                fail(photo.id, photo.display_path, "file not found at its path; scan its folder again")
+                continue
             try:
                 decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
             except ImageReadError as exc:
@@ -155,12 +160,12 @@ def tag_photos(
         if not decoded:
             continue
         results = _analyse(pipeline, decoded, origins, threshold, fail)
-        for (photo_id, path, fingerprint, _img), analysis in results:
-            if analysis is None:
-                done += 1
-                continue
-            rows, suggestions = decide(analysis, catalog.tag_states(photo_id), threshold)
-            with catalog.transaction():
+        committed: list[tuple[int, str]] = []
+        with catalog.transaction():  # the whole batch in one transaction, committed before the next
+            for (photo_id, path, fingerprint, _img), analysis in results:
+                if analysis is None:
+                    continue
+                rows, suggestions = decide(analysis, catalog.tag_states(photo_id), threshold)
                 kept = catalog.record_analysis(
                     photo_id,
                     caption=analysis.caption,
@@ -173,8 +178,11 @@ def tag_photos(
                     fingerprint=fingerprint,
                     threshold=threshold,
                 )
+                stats.suggested += len(kept)
+                committed.append((photo_id, path))
+        done += len(results) - len(committed)
+        for photo_id, path in committed:
             stats.analysed += 1
-            stats.suggested += len(kept)
             done += 1
             if on_result:
                 on_result(photo_id)

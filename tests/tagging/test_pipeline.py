@@ -107,6 +107,7 @@ def test_models_load_once_and_generation_config_is_honoured(tiny_pipeline: Pipel
     pixels, _ = tiny_pipeline._model_inputs([Image.new("RGB", (64, 48), (200, 30, 30))])
     import torch
 
+    assert pixels is not None
     states = tiny_pipeline._vision_states(pixels)
     with torch.inference_mode():
         out = tiny_pipeline._blip.text_decoder.generate(
@@ -188,3 +189,11 @@ def test_models_status_of_a_hub_id_that_is_not_cached(tmp_path: Path, monkeypatc
     assert [r.role for r in rows] == ["captioner", "keywords", "visual"]
     assert not any(r.usable for r in rows)
     assert all("imgtag models download" in (r.problem or "") for r in rows)
+
+
+def test_search_needs_only_clip(tiny_settings: Settings, tmp_path: Path) -> None:
+    pipeline = load_pipeline(tiny_settings)
+    texts = pipeline.encode_texts(["dog"])
+    images = pipeline.image_embeddings(photos(tmp_path, 1))
+    assert texts.shape[1] == images.shape[1]
+    assert pipeline._blip is None and pipeline._st is None and not pipeline.loaded

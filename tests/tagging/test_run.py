@@ -143,3 +143,17 @@ def test_library_tags_become_candidates(catalog: Catalog, tiny_pipeline: Pipelin
     tag_photos(catalog, [ids[1]], tiny_pipeline, threshold=0.0)
     origins = {c.text: c.origin for c in catalog.candidates(ids[1])}
     assert origins.get("places|grandma's garden") == "library"
+
+
+def test_a_vanished_file_is_reported_not_marked_broken(
+    catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    folder = tmp_path / "photos"
+    ids = library(catalog, folder, 2)
+    (folder / "img00.jpg").unlink()
+    errors: list[tuple[int, str, str]] = []
+    stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, on_error=lambda *e: errors.append(e))
+    assert stats.analysed == 1 and [e[0] for e in errors] == [ids[0]] and "not found" in errors[0][2]
+    photo = catalog.photo(ids[0])
+    assert photo is not None and photo.status == "ok"
+    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == [ids[0]]
