@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.catalog import TagState, TagStateCounts
+from ..core.catalog import Catalog, TagState, TagStateCounts
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
 from .theme import placeholder_color, state_color
@@ -134,12 +134,36 @@ class PhotoGrid(QListView):
         self.setAccessibleName("Photos")
 
 
+ASYNC_ROWS = 5000  # libraries larger than this are read off the GUI thread
+GRID_KEY = "grid-rows"
+
+
+def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
+    """The grid rows of a source (any thread: give it that thread's catalog)."""
+    scores: dict[int, float | None] = {}
+    if source.kind == "folder":
+        photos = catalog.photos(folder_id=int(source.value))  # type: ignore[call-overload]
+    elif source.kind in ("tag", "review"):
+        states: tuple[TagState, ...] = ("suggested",) if source.kind == "review" else ("suggested", "approved")
+        tagged = catalog.photos_with_tag(str(source.value), states)
+        photos = catalog.photos(ids=[t.photo_id for t in tagged])
+        if source.kind == "review":
+            scores = {t.photo_id: t.score for t in tagged}
+    elif source.kind == "ids":
+        photos = catalog.photos(ids=list(source.value))  # type: ignore[call-overload]
+    else:
+        photos = catalog.photos()
+    counts = catalog.tag_state_counts()
+    return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
+
+
 class GridController(QObject):
     """Fills the grid from a :class:`Source`, keeps badges current, reports the current photo and selection."""
 
     current_changed = Signal(int)  # photo id, or -1
     selection_changed = Signal(list)  # photo ids
     source_changed = Signal(object)
+    loaded = Signal()  # rows replaced (after a reload)
 
     def __init__(self, session: Session, view: PhotoGrid, thumb_size: int = 160) -> None:
         super().__init__(view)
@@ -150,6 +174,8 @@ class GridController(QObject):
         view.setModel(self.model)
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
+        self.loading = False
+        session.queries.ready.connect(self._on_query)
         view.selectionModel().currentChanged.connect(self._on_current)
         view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
@@ -164,26 +190,30 @@ class GridController(QObject):
         self.source_changed.emit(source)
 
     def reload(self) -> None:
-        """Re-read the current source from the catalog, keeping the current photo when still shown."""
+        """Re-read the current source, keeping the current photo when still shown.
+
+        In a large library the rows are read on a worker thread (:class:`QueryRunner`) and the
+        grid switches when they arrive; small libraries are read at once.
+        """
+        source = self.source
+        if self.session.catalog.count_photos() > ASYNC_ROWS:
+            self.loading = True
+            self.session.queries.submit(GRID_KEY, lambda catalog: (source, build_items(catalog, source)))
+            return
+        self._apply(build_items(self.session.catalog, source))
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key != GRID_KEY or not isinstance(result, tuple) or self.session.closed:
+            return
+        source, items = result
+        if source == self.source:
+            self._apply(items)
+
+    def _apply(self, items: list[PhotoItem]) -> None:
         keep = self.current_photo_id()
-        catalog = self.session.catalog
-        scores: dict[int, float | None] = {}
-        src = self.source
-        if src.kind == "folder":
-            photos = catalog.photos(folder_id=int(src.value))  # type: ignore[call-overload]
-        elif src.kind in ("tag", "review"):
-            states: tuple[TagState, ...] = ("suggested",) if src.kind == "review" else ("suggested", "approved")
-            tagged = catalog.photos_with_tag(str(src.value), states)
-            photos = catalog.photos(ids=[t.photo_id for t in tagged])
-            if src.kind == "review":
-                scores = {t.photo_id: t.score for t in tagged}
-        elif src.kind == "ids":
-            photos = catalog.photos(ids=list(src.value))  # type: ignore[call-overload]
-        else:
-            photos = catalog.photos()
-        photos = [p for p in photos if p.status != "missing"]
-        counts = catalog.tag_state_counts()
-        self.model.set_items([PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos])
+        self.loading = False
+        self.model.set_items(items)
+        self.loaded.emit()
         if self.model.rowCount():
             row = max(0, self.model.row_of(keep)) if keep is not None else 0
             self.view.setCurrentIndex(self.model.index(row, 0))

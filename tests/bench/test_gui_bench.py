@@ -17,6 +17,7 @@ from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
 from imgtag_desktop.core.settings import load_settings, save_settings
 from imgtag_desktop.jobs import tagging_available
+from imgtag_desktop.ui.grid import ALL_PHOTOS, Source
 from tests.helpers import make_photo
 from tests.ui.gui_stall import Heartbeat
 
@@ -107,11 +108,20 @@ def test_grid_with_20000_photos(benchmark, qtbot, tmp_path):  # type: ignore[no-
     qtbot.addWidget(window)
     window.resize(1280, 800)
     window.show()
-    start = time.perf_counter()
-    window.grid.reload()
-    reload_s = time.perf_counter() - start
-    assert window.grid.model.rowCount() == n
+    qtbot.waitUntil(lambda: window.grid.model.rowCount() == n, timeout=60000)
     _spin(300)
+    # Switching what the grid shows: rows are read off the GUI thread in a large library.
+    beat = Heartbeat(5)
+    beat.start()
+    start = time.perf_counter()
+    with qtbot.waitSignal(window.grid.loaded, timeout=60000):
+        window.grid.show_source(Source("tag", "dog", "dog"))
+    with qtbot.waitSignal(window.grid.loaded, timeout=60000):
+        window.grid.show_source(ALL_PHOTOS)
+    reload_s = (time.perf_counter() - start) / 2
+    beat.stop()
+    switch_gap = beat.longest_gap_ms
+    assert window.grid.model.rowCount() == n
     bar = window.grid_view.verticalScrollBar()
 
     def scroll() -> Heartbeat:
@@ -124,9 +134,10 @@ def test_grid_with_20000_photos(benchmark, qtbot, tmp_path):  # type: ignore[no-
         return beat
 
     beat = benchmark.pedantic(scroll, rounds=1, iterations=1)
-    benchmark.extra_info.update({"reload_s": round(reload_s, 3), "longest_gap_ms": round(beat.longest_gap_ms, 1)})
-    print(f"\n20,000-photo grid: load {reload_s * 1000:.0f} ms; while scrolling: longest GUI stall "
-          f"{beat.longest_gap_ms:.1f} ms, p99 {beat.percentile(0.99):.1f} ms")
+    benchmark.extra_info.update({"reload_s": round(reload_s, 3), "longest_gap_ms": round(beat.longest_gap_ms, 1),
+                                 "switch_gap_ms": round(switch_gap, 1)})
+    print(f"\n20,000-photo grid: switching source {reload_s * 1000:.0f} ms (longest GUI stall {switch_gap:.1f} ms); "
+          f"while scrolling: longest GUI stall {beat.longest_gap_ms:.1f} ms, p99 {beat.percentile(0.99):.1f} ms")
     window.close()
     assert reload_s < 5 and beat.longest_gap_ms < 200
 

@@ -251,3 +251,23 @@ def test_gui_stays_responsive_while_scanning(qtbot, session, tmp_path):
     assert blocker.args[0].detail["new"] == 400
     assert len(beat.gaps) > 5
     assert beat.longest_gap_ms < 200, f"GUI stalled {beat.longest_gap_ms:.0f} ms during a scan"
+
+
+def test_grid_reads_large_libraries_off_the_gui_thread(qtbot, session, monkeypatch):
+    import imgtag_desktop.ui.grid as grid_module
+
+    monkeypatch.setattr(grid_module, "ASYNC_ROWS", 2)  # this small library counts as large
+    view = PhotoGrid()
+    qtbot.addWidget(view)
+    grid = GridController(session, view, 96)
+    with qtbot.waitSignal(grid.loaded, timeout=10000):
+        grid.show_source(Source("tag", "holiday", "holiday"))
+        assert grid.loading  # nothing read on the GUI thread yet
+    assert grid.model.photo_ids() == [session.catalog.photos(status="ok")[0].id] and not grid.loading
+    # A newer request wins over one still in flight.
+    with qtbot.waitSignal(grid.loaded, timeout=10000):
+        grid.show_source(Source("tag", "dog", "dog"))
+        grid.show_source(Source("all"))
+    session.queries.wait()
+    qtbot.wait(50)
+    assert grid.model.rowCount() == session.catalog.count_photos()
