@@ -50,6 +50,7 @@ class Settings:
     batch_size: int = 8
     # Browsing
     thumbnail_size: int = 256
+    grid_thumbnail_size: int = 160  # size of the desktop grid's cells (the cache keeps thumbnail_size)
     last_folder: str | None = None
     # Window state (base64 of Qt's saveGeometry/saveState), owned by the UI
     window_geometry: str | None = None

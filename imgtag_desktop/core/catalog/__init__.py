@@ -25,11 +25,12 @@ from .records import (
     display_path,
     path_to_bytes,
 )
+from .review import ReviewMixin, TaggedPhoto, TagStateCounts
 from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 
@@ -48,6 +49,8 @@ __all__ = [
     "ScanStats",
     "Tag",
     "TagCount",
+    "TagStateCounts",
+    "TaggedPhoto",
     "TagSource",
     "TagState",
     "display_path",

@@ -1,0 +1,38 @@
+"""Scanning a folder in the background."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from ..core.catalog import Catalog
+from ..core.scanner import scan_folder
+from .base import Job, JobStats
+
+
+class ScanJob(Job):
+    """Bring the catalog up to date with one folder (opens its own catalog on the library file)."""
+
+    kind = "scan"
+
+    def __init__(self, library: str | os.PathLike[str], folder: str | os.PathLike[str]) -> None:
+        super().__init__()
+        self.library = Path(library)
+        self.folder = Path(folder)
+        self.title = f"Scanning {self.folder.name or self.folder}"
+
+    def work(self, stats: JobStats) -> None:
+        if not self.folder.is_dir():
+            raise RuntimeError(f"{self.folder} is not a folder (moved or unplugged?); choose another with File > Open")
+
+        def progress(done: int, total: int, path: str) -> None:
+            stats.done, stats.total = done, total
+            self.progress.emit(done, total, path)
+
+        with Catalog(self.library) as catalog:
+            result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled)
+        for path, reason in result.errors:
+            photo = None
+            self.failed.emit(photo or 0, path, reason)
+        stats.failures = len(result.errors)
+        stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids)}

@@ -1,0 +1,76 @@
+"""Entry point of the desktop app: ``imgtag-desktop [FOLDER] [--library PATH]``."""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from ..core.catalog import CatalogError
+from ..core.paths import default_library, pictures_dir
+from ..core.settings import load_settings
+
+
+def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="imgtag-desktop", description="Browse, tag and review your photos.")
+    parser.add_argument("folder", nargs="?", type=Path, help="photo folder to open (default: the last one, "
+                        "or your Pictures folder)")
+    parser.add_argument("--library", type=Path, help="catalog file (default: the per-user library)")
+    return parser.parse_args(list(argv) if argv is not None else None)
+
+
+def choose_folder(arg: Path | None, last: str | None) -> Path | None:
+    """The folder to open: the argument, the last folder, or the Pictures folder (when they exist)."""
+    for candidate in (arg, Path(last) if last else None, pictures_dir()):
+        if candidate is not None and candidate.expanduser().is_dir():
+            return candidate.expanduser()
+    return None
+
+
+def create_window(folder: Path | None, library: Path | None, *, prompt: bool = True):  # type: ignore[no-untyped-def]
+    """Build the session and main window (a QApplication must exist). Scans ``folder`` in the background."""
+    from PySide6.QtCore import QTimer
+
+    from .main_window import MainWindow
+    from .session import Session
+
+    settings = load_settings()
+    session = Session(library or default_library(), settings)
+    window = MainWindow(session)
+    target = choose_folder(folder, settings.last_folder)
+    if folder is not None and target != folder.expanduser():
+        window.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+    if target is not None:
+        QTimer.singleShot(0, lambda: window.open_folder(target))
+    elif prompt and not session.catalog.folders():
+        QTimer.singleShot(0, window.ask_folder)  # first run with no Pictures folder: ask
+    window.grid.reload()
+    return window
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = parse_args(argv)
+    from .compat import guard_singleton_refcounts
+
+    guard_singleton_refcounts()
+    logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("imgtag")
+    app.setOrganizationName("imgtag")
+    try:
+        window = create_window(args.folder, args.library)
+    except CatalogError as exc:
+        QMessageBox.critical(None, "imgtag", str(exc))
+        return 2
+    window.show()
+    code = int(app.exec())
+    window.session.close()
+    return code
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

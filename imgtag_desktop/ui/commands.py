@@ -1,0 +1,99 @@
+"""Undoable tag edits. Each command is applied to the catalog at once (saved), and undone exactly.
+
+A command remembers, for every (photo, tag) it touches, the tag as it was before (or that it
+was absent), so undo restores scores, source and timestamps, not just the state.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from PySide6.QtGui import QUndoCommand
+
+from ..core.catalog import CatalogError, PhotoTag, normalise_tag_name
+from .session import Session
+
+OPS = ("approve", "reject", "suggest", "remove", "add")
+
+
+@dataclass(frozen=True)
+class TagChange:
+    """One operation on one tag of some photos: approve, reject, suggest (un-review), remove, add."""
+
+    op: str
+    photo_ids: tuple[int, ...]
+    name: str
+
+
+def _describe(changes: Sequence[TagChange]) -> str:
+    if len(changes) == 1:
+        c = changes[0]
+        where = "1 photo" if len(c.photo_ids) == 1 else f"{len(c.photo_ids)} photos"
+        return f"{c.op.capitalize()} '{c.name}' on {where}"
+    return f"{len(changes)} tag edits"
+
+
+class TagEditCommand(QUndoCommand):
+    """A list of :class:`TagChange` applied in order as one undo step."""
+
+    def __init__(self, session: Session, changes: Sequence[TagChange], text: str | None = None) -> None:
+        super().__init__(text or _describe(changes))
+        for c in changes:
+            if c.op not in OPS:
+                raise ValueError(f"unknown tag operation {c.op!r}")
+        self.session = session
+        self.changes = [TagChange(c.op, tuple(c.photo_ids), normalise_tag_name(c.name)) for c in changes]
+        self._before: dict[tuple[int, str], PhotoTag | None] = {}
+        catalog = session.catalog
+        touched = {(pid, c.name) for c in self.changes for pid in c.photo_ids}
+        by_photo: dict[int, dict[str, PhotoTag]] = {}
+        for pid, name in touched:
+            if pid not in by_photo:
+                by_photo[pid] = {t.name: t for t in catalog.photo_tags(pid)}
+            self._before[(pid, name)] = by_photo[pid].get(name)
+
+    def photo_ids(self) -> list[int]:
+        return sorted({pid for pid, _ in self._before})
+
+    def redo(self) -> None:
+        catalog = self.session.catalog
+        with catalog.transaction():
+            for c in self.changes:
+                if c.op == "add":
+                    catalog.add_manual_tag(c.photo_ids, c.name)
+                elif c.op == "remove":
+                    catalog.remove_tag(c.photo_ids, c.name)
+                else:
+                    for pid in c.photo_ids:
+                        if c.op == "approve":
+                            catalog.approve_tag(pid, c.name)
+                        elif c.op == "reject":
+                            catalog.reject_tag(pid, c.name)
+                        else:
+                            catalog.set_tag([pid], c.name, "suggested", "model")
+        self.session.announce(self.photo_ids())
+
+    def undo(self) -> None:
+        catalog = self.session.catalog
+        with catalog.transaction():
+            for (pid, name), before in self._before.items():
+                if before is None:
+                    catalog.remove_tag(pid, name)
+                else:
+                    catalog.restore_photo_tag(before)
+        self.session.announce(self.photo_ids())
+
+
+def push_changes(session: Session, changes: Sequence[TagChange], text: str | None = None) -> bool:
+    """Apply tag edits as one undo step. Returns False (and reports) when a name is invalid."""
+    changes = [c for c in changes if c.photo_ids]
+    if not changes:
+        return False
+    try:
+        command = TagEditCommand(session, changes, text)
+    except CatalogError as exc:
+        session.error.emit(str(exc))
+        return False
+    session.undo_stack.push(command)
+    return True

@@ -1,0 +1,331 @@
+"""The detail pane: large oriented preview, caption, tag chips, add-tag field; and its controller."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QCompleter,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QListView,
+    QSizePolicy,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.catalog import PhotoTag
+from .commands import TagChange, push_changes
+from .session import Session
+from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
+
+PREVIEW_SIZE = 1280
+
+
+class PreviewLabel(QLabel):
+    """Shows an image scaled to fit, keeping the aspect ratio, rescaled on resize."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._image: QImage | None = None
+        self.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.setMinimumSize(200, 150)
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setAccessibleName("Preview")
+
+    def set_image(self, image: QImage | None, message: str = "") -> None:
+        self._image = image
+        if image is None:
+            self.setPixmap(QPixmap())
+            self.setText(message)
+        else:
+            self.setText("")
+            self._rescale()
+
+    def has_image(self) -> bool:
+        return self._image is not None
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._rescale()
+
+    def _rescale(self) -> None:
+        if self._image is None or self.width() < 2 or self.height() < 2:
+            return
+        scaled = self._image.scaled(self.size(), Qt.AspectRatioMode.KeepAspectRatio,
+                                    Qt.TransformationMode.SmoothTransformation)
+        self.setPixmap(QPixmap.fromImage(scaled))
+
+
+class DetailPanel(QWidget):
+    """Widgets only; :class:`DetailController` fills them."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("detailPanel")
+        self.preview = PreviewLabel(self)
+        self.title = QLabel(self)
+        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.title.setWordWrap(True)
+        font = self.title.font()
+        font.setBold(True)
+        self.title.setFont(font)
+        self.info = QLabel(self)
+        self.info.setWordWrap(True)
+        self.info.setEnabled(False)  # secondary text, drawn in the palette's disabled colour
+        self.caption = QLabel(self)
+        self.caption.setWordWrap(True)
+        self.caption.setToolTip("The caption the captioning model wrote for this photo")
+        self.chips = QListView(self)
+        self.chips.setObjectName("tagChips")
+        self.chips.setViewMode(QListView.ViewMode.IconMode)
+        self.chips.setFlow(QListView.Flow.LeftToRight)
+        self.chips.setWrapping(True)
+        self.chips.setResizeMode(QListView.ResizeMode.Adjust)
+        self.chips.setMovement(QListView.Movement.Static)
+        self.chips.setSpacing(2)
+        self.chips.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.chips.setMinimumHeight(90)
+        self.chips.setFrameShape(QListView.Shape.NoFrame)
+        self.chips.setAccessibleName("Tags of this photo")
+        self.chips.setToolTip("Tags: approved (green), suggested with score (blue), rejected (struck out).\n"
+                              "A approve · R reject · Enter approve all above threshold · Del remove · F2 edit")
+        self.model = PhotoTagsModel(self)
+        self.chips.setModel(self.model)
+        self.chips.setItemDelegate(ChipDelegate(self.chips))
+        self.add_field = QLineEdit(self)
+        self.add_field.setObjectName("addTagField")
+        self.add_field.setPlaceholderText("Add a tag (Ctrl+T)… use a|b for a hierarchy")
+        self.add_field.setToolTip("Type a tag and press Enter: it is added, approved, to the selected photos")
+        self.add_field.setClearButtonEnabled(True)
+        self.completer_model = QStringListModel(self)
+        completer = QCompleter(self.completer_model, self)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.add_field.setCompleter(completer)
+        self.buttons = QHBoxLayout()
+        self.buttons.setSpacing(4)
+        self.summary = QLabel(self)
+        self.summary.setEnabled(False)
+
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(6, 6, 6, 6)
+        layout.addWidget(self.preview, 5)
+        layout.addWidget(self.title)
+        layout.addWidget(self.info)
+        layout.addWidget(self.caption)
+        layout.addWidget(self.chips, 1)
+        layout.addLayout(self.buttons)
+        layout.addWidget(self.add_field)
+        layout.addWidget(self.summary)
+
+    def add_button(self, action: object) -> QToolButton:
+        button = QToolButton(self)
+        button.setDefaultAction(action)  # type: ignore[arg-type]
+        button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+        self.buttons.addWidget(button)
+        return button
+
+    def sizeHint(self) -> QSize:
+        return QSize(380, 600)
+
+
+class DetailController(QObject):
+    """Shows the current photo and carries out the per-photo review edits (all undoable)."""
+
+    tag_edited = Signal()
+
+    def __init__(self, session: Session, panel: DetailPanel) -> None:
+        super().__init__(panel)
+        self.session = session
+        self.panel = panel
+        self.photo_id: int | None = None
+        self.selection: list[int] = []
+        self.model = panel.model
+        self.model.set_threshold(session.threshold)
+        panel.add_field.returnPressed.connect(self._add_from_field)
+        session.photos_changed.connect(self._on_photos_changed)
+        session.tags_changed.connect(self.refresh_completion)
+        session.threshold_changed.connect(self._on_threshold)
+        session.loader.loaded.connect(self._on_image)
+        session.loader.failed.connect(self._on_image_failed)
+        self.refresh_completion()
+        self.show_photo(None)
+
+    # -- display ------------------------------------------------------------------------------
+
+    def show_photo(self, photo_id: int | None, selection: list[int] | None = None) -> None:
+        self.photo_id = photo_id if photo_id is not None and photo_id >= 0 else None
+        if selection is not None:
+            self.selection = selection
+        p = self.panel
+        photo = self.session.catalog.photo(self.photo_id) if self.photo_id is not None else None
+        if photo is None:
+            self.photo_id = None
+            p.preview.set_image(None, "No photo selected")
+            p.title.setText("")
+            p.info.setText("")
+            p.caption.setText("")
+            self.model.set_tags([])
+            self._update_summary()
+            return
+        p.title.setText(photo.path.name)
+        p.title.setToolTip(photo.display_path)
+        facts = [f"{photo.width}×{photo.height}" if photo.width else "", photo.camera or "", photo.taken_at or ""]
+        if photo.status != "ok":
+            facts.append(f"⚠ {photo.error or photo.status}")
+        p.info.setText(" · ".join(f for f in facts if f))
+        self._update_caption()
+        if photo.status == "ok":
+            p.preview.set_image(None, "Loading…")
+            self.session.loader.request_preview(("preview", photo.id), photo.path, PREVIEW_SIZE)
+        else:
+            p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
+        self.reload_tags()
+
+    def _update_caption(self) -> None:
+        caption_of = getattr(self.session.catalog, "caption", None)
+        caption = caption_of(self.photo_id) if callable(caption_of) and self.photo_id is not None else None
+        text = getattr(caption, "text", caption)
+        self.panel.caption.setText(f"“{text}”" if text else "")
+        self.panel.caption.setVisible(bool(text))
+
+    def reload_tags(self, keep: str | None = None) -> None:
+        if self.photo_id is None:
+            return
+        current = keep or self.current_tag_name()
+        self.model.set_tags(self.session.catalog.photo_tags(self.photo_id))
+        row = self.model.row_of(current) if current else -1
+        if row < 0:
+            row = self._first_suggested()
+        if row >= 0:
+            self.panel.chips.setCurrentIndex(self.model.index(row, 0))
+        self._update_summary()
+
+    def _first_suggested(self, start: int = 0) -> int:
+        tags = self.model.tags()
+        for i in list(range(start, len(tags))) + list(range(0, start)):
+            if tags[i].state == "suggested":
+                return i
+        return 0 if tags else -1
+
+    def _update_summary(self) -> None:
+        tags = self.model.tags()
+        n = len(self.selection)
+        extra = f" · {n} photos selected" if n > 1 else ""
+        if self.photo_id is None:
+            self.panel.summary.setText(extra.strip(" ·"))
+            return
+        sug = sum(t.state == "suggested" for t in tags)
+        passing = sum(self.model.passes(t) for t in tags)
+        self.panel.summary.setText(
+            f"{sum(t.state == 'approved' for t in tags)} approved · {sug} suggested "
+            f"({passing} at or above {self.session.threshold:.2f}){extra}")
+
+    def refresh_completion(self) -> None:
+        self.panel.completer_model.setStringList(self.session.catalog.tag_names())
+
+    def _on_photos_changed(self, ids: list[int]) -> None:
+        if self.photo_id in ids:
+            self._update_caption()  # a tagging result brings a caption with its tags
+            self.reload_tags()
+
+    def _on_threshold(self, value: float) -> None:
+        self.model.set_threshold(value)
+        self._update_summary()
+
+    def _on_image(self, key: object, image: QImage) -> None:
+        if key == ("preview", self.photo_id):
+            self.panel.preview.set_image(image)
+
+    def _on_image_failed(self, key: object, reason: str) -> None:
+        if key == ("preview", self.photo_id):
+            self.panel.preview.set_image(None, f"This photo cannot be shown: {reason}")
+
+    # -- edits --------------------------------------------------------------------------------
+
+    def current_tag(self) -> PhotoTag | None:
+        idx = self.panel.chips.currentIndex()
+        return self.model.tag(idx.row()) if idx.isValid() and idx.row() < self.model.rowCount() else None
+
+    def current_tag_name(self) -> str | None:
+        idx = self.panel.chips.currentIndex()
+        return idx.data(TagRoles.Name) if idx.isValid() else None
+
+    def _after_edit(self, row: int) -> None:
+        """Move to the next suggestion after the edited chip (A/R go through suggestions quickly)."""
+        nxt = self._first_suggested(row)
+        if nxt >= 0:
+            self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
+        self.tag_edited.emit()
+
+    def set_state(self, op: str) -> bool:
+        """Approve / reject the current tag on the current photo."""
+        tag = self.current_tag()
+        if tag is None or self.photo_id is None:
+            return False
+        row = self.model.row_of(tag.name)
+        done = push_changes(self.session, [TagChange(op, (self.photo_id,), tag.name)])
+        self._after_edit(row)
+        return done
+
+    def approve(self) -> bool:
+        return self.set_state("approve")
+
+    def reject(self) -> bool:
+        return self.set_state("reject")
+
+    def remove(self) -> bool:
+        tag = self.current_tag()
+        if tag is None or self.photo_id is None:
+            return False
+        row = self.model.row_of(tag.name)
+        done = push_changes(self.session, [TagChange("remove", (self.photo_id,), tag.name)])
+        self._after_edit(max(0, row))
+        return done
+
+    def approve_all_above(self) -> int:
+        """Approve every suggestion of the current photo at or above the threshold. Returns how many."""
+        if self.photo_id is None:
+            return 0
+        names = [t.name for t in self.model.tags() if self.model.passes(t)]
+        if names:
+            push_changes(self.session, [TagChange("approve", (self.photo_id,), n) for n in names],
+                         f"Approve {len(names)} tags at or above {self.session.threshold:.2f}")
+        return len(names)
+
+    def rename_current(self, new_name: str) -> bool:
+        """Edit a tag on this photo: the old one goes, the new one is added approved (one undo step)."""
+        tag = self.current_tag()
+        new_name = new_name.strip()
+        if tag is None or self.photo_id is None or not new_name or new_name == tag.name:
+            return False
+        done = push_changes(self.session, [TagChange("remove", (self.photo_id,), tag.name),
+                                           TagChange("add", (self.photo_id,), new_name)],
+                            f"Edit '{tag.name}' to '{new_name}'")
+        if done:
+            self.reload_tags(keep=new_name)
+        return done
+
+    def edit_current(self) -> bool:
+        tag = self.current_tag()
+        if tag is None:
+            return False
+        text, ok = QInputDialog.getText(self.panel, "Edit tag", "New name for this photo's tag:", text=tag.name)
+        return bool(ok) and self.rename_current(text)
+
+    def add_tag(self, name: str, photo_ids: list[int] | None = None) -> bool:
+        ids = photo_ids or self.selection or ([self.photo_id] if self.photo_id is not None else [])
+        name = name.strip()
+        if not ids or not name:
+            return False
+        return push_changes(self.session, [TagChange("add", tuple(ids), name)])
+
+    def _add_from_field(self) -> None:
+        if self.add_tag(self.panel.add_field.text()):
+            self.panel.add_field.clear()

@@ -1,0 +1,291 @@
+"""Dialogs: models (status, local folders, download), settings, pick a tag."""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import (
+    QCheckBox,
+    QComboBox,
+    QCompleter,
+    QDialog,
+    QDialogButtonBox,
+    QDoubleSpinBox,
+    QFileDialog,
+    QFormLayout,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QProgressBar,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.settings import Settings
+from ..jobs import JobHandle, JobStats, start_job
+from ..jobs.download_job import DownloadJob, download_function
+from ..jobs.tagging_job import ENABLE_HINT, forget_pipelines, tagging_available, tagging_module
+
+MODEL_FIELDS = (
+    ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
+    ("keyword_model", "Keyword model", "Turns captions into candidate tags (a sentence-transformers model)"),
+    ("visual_model", "Visual model", "Scores how well each candidate matches the photo (CLIP)"),
+)
+METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XMP sidecar files"),
+                  ("embedded", "Inside the photo files"))
+
+
+def models_status_text(settings: Settings) -> str:
+    """A readable account of the models' state, from the tagging package's ``models_status``."""
+    ok, message = tagging_available()
+    if not ok:
+        return message
+    fn = getattr(tagging_module(), "models_status", None)
+    if fn is None:
+        return "The tagging pipeline does not report model status."
+    try:
+        status = fn(settings)
+    except Exception as exc:  # report, never hide
+        return f"Model status cannot be read: {exc}"
+    return describe_status(status)
+
+
+def describe_status(status: Any) -> str:
+    if isinstance(status, str):
+        return status
+    if isinstance(status, dict):
+        items: Sequence[Any] = [f"{k}: {_one(v)}" for k, v in status.items()]
+    elif isinstance(status, list | tuple):
+        items = [_one(s) for s in status]
+    else:
+        items = [_one(status)]
+    return "\n".join(str(i) for i in items)
+
+
+def _one(s: Any) -> str:
+    if isinstance(s, str | bool | int | float) or s is None:
+        return str(s)
+    if isinstance(s, dict):
+        return ", ".join(f"{k}={v}" for k, v in s.items())
+    if dataclasses.is_dataclass(s):
+        d = dataclasses.asdict(s)  # type: ignore[arg-type]
+        name = d.get("role") or d.get("name") or ""
+        ok = next((d[k] for k in ("usable", "available", "ok", "present") if k in d), None)
+        problem = next((d[k] for k in ("problem", "message", "detail", "reason") if d.get(k)), "")
+        mark = "✔" if ok else ("✘" if ok is not None else "•")
+        where = d.get("path") or d.get("spec") or ""
+        source = f" ({d['source']})" if d.get("source") else ""
+        return f"{mark} {name}: {problem}" if problem else f"{mark} {name}: {where}{source}"
+    return str(s)
+
+
+def models_missing(settings: Settings) -> str:
+    """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
+    fn = getattr(tagging_module(), "models_status", None)
+    if fn is None:
+        return ""
+    try:
+        rows = list(fn(settings))
+    except Exception as exc:  # report, never hide
+        return f"model status cannot be read ({exc})"
+    bad = [r for r in rows if getattr(r, "usable", True) is False]
+    if not bad:
+        return ""
+    first = bad[0]
+    return f"the {getattr(first, 'role', 'model')} model is missing. {getattr(first, 'problem', '') or ''}".strip()
+
+
+class ModelsDialog(QDialog):
+    """Model status, local folders, and a download button when the tagging package can download."""
+
+    def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Models")
+        self.resize(640, 380)
+        self.settings = dataclasses.replace(settings)
+        self.fields: dict[str, QLineEdit] = {}
+        form = QFormLayout()
+        for name, label, tip in MODEL_FIELDS:
+            edit = QLineEdit(getattr(self.settings, name), self)
+            edit.setToolTip(f"{tip}. A Hugging Face id (from the local cache) or a folder.")
+            browse = QPushButton("Folder…", self)
+            browse.setToolTip(f"Pick a local folder holding the {label.lower()}")
+            browse.clicked.connect(lambda _=False, n=name: self._browse(n))
+            row = QHBoxLayout()
+            row.addWidget(edit, 1)
+            row.addWidget(browse)
+            form.addRow(label, row)
+            self.fields[name] = edit
+        self.status = QLabel(self)
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.progress = QProgressBar(self)
+        self.progress.hide()
+        self.download = QPushButton("Download", self)
+        self.download.setToolTip("Download the models named above into the Hugging Face cache (needs a network)")
+        self.download.setEnabled(download_function() is not None)
+        if not self.download.isEnabled():
+            self.download.setToolTip("This build cannot download models; pick local folders instead")
+        self.download.clicked.connect(self._download)
+        recheck = QPushButton("Check again", self)
+        recheck.clicked.connect(self.refresh)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        actions = QHBoxLayout()
+        actions.addWidget(self.download)
+        actions.addWidget(recheck)
+        actions.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.status, 1)
+        layout.addWidget(self.progress)
+        layout.addLayout(actions)
+        layout.addWidget(buttons)
+        self._handle: JobHandle | None = None
+        self.refresh()
+
+    def values(self) -> Settings:
+        for name, edit in self.fields.items():
+            setattr(self.settings, name, edit.text().strip() or getattr(Settings(), name))
+        return self.settings
+
+    def refresh(self) -> None:
+        self.status.setText(models_status_text(self.values()))
+
+    def _browse(self, name: str) -> None:
+        folder = QFileDialog.getExistingDirectory(self, "Choose the model folder", self.fields[name].text())
+        if folder:
+            self.fields[name].setText(folder)
+            self.refresh()
+
+    def _download(self) -> None:
+        job = DownloadJob(self.values())
+        job.progress.connect(self._on_progress)
+        job.message.connect(self.status.setText)
+        job.finished.connect(self._on_finished)
+        self.progress.setRange(0, 0)
+        self.progress.show()
+        self.download.setEnabled(False)
+        self._handle = start_job(job, self)
+
+    def _on_progress(self, done: int, total: int, name: str) -> None:
+        if total > 0:
+            self.progress.setRange(0, total)
+            self.progress.setValue(done)
+        self.progress.setFormat(f"{name} %p%" if name else "%p%")
+
+    def _on_finished(self, stats: JobStats) -> None:
+        self.progress.hide()
+        self.download.setEnabled(True)
+        self.refresh()
+        if stats.error:
+            self.status.setText(f"Download failed: {stats.error}\n\n{self.status.text()}")
+
+    def done(self, result: int) -> None:
+        if self._handle is not None:
+            self._handle.cancel()
+            self._handle.thread.wait(10000)
+        super().done(result)
+
+
+class SettingsDialog(QDialog):
+    """The options a person may want to change; models are edited in the Models dialog."""
+
+    def __init__(self, settings: Settings, metadata_mode: str = "off", parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Settings")
+        self.settings = dataclasses.replace(settings)
+        form = QFormLayout(self)
+        self.models_button = QPushButton("Models…", self)
+        self.models_button.setToolTip("Model status, local folders, download")
+        self.models_button.clicked.connect(self._models)
+        form.addRow("Models", self.models_button)
+        self.device = QComboBox(self)
+        self.device.addItems(["auto", "cpu", "cuda", "mps"])
+        self.device.setCurrentText(settings.device)
+        self.device.setToolTip("Where the models run; auto picks a GPU when one is usable")
+        form.addRow("Device", self.device)
+        self.threshold = QDoubleSpinBox(self)
+        self.threshold.setRange(0.0, 1.0)
+        self.threshold.setSingleStep(0.05)
+        self.threshold.setValue(settings.threshold)
+        self.threshold.setToolTip("Suggestions scored at or above this pass (also on the toolbar slider)")
+        form.addRow("Threshold", self.threshold)
+        self.vocabulary = QCheckBox("Also score the built-in vocabulary and my own tags", self)
+        self.vocabulary.setChecked(settings.use_vocabulary)
+        form.addRow("Vocabulary", self.vocabulary)
+        self.metadata = QComboBox(self)
+        for key, text in METADATA_MODES:
+            self.metadata.addItem(text, key)
+        self.metadata.setCurrentIndex(max(0, self.metadata.findData(metadata_mode)))
+        self.metadata.setToolTip("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)")
+        form.addRow("Write tags to files", self.metadata)
+        self.thumb = QSpinBox(self)
+        self.thumb.setRange(64, 512)
+        self.thumb.setSingleStep(16)
+        self.thumb.setSuffix(" px")
+        self.thumb.setValue(settings.grid_thumbnail_size)
+        self.thumb.setToolTip("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)")
+        form.addRow("Thumbnail size", self.thumb)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        form.addRow(buttons)
+
+    def _models(self) -> None:
+        dialog = ModelsDialog(self.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            self.settings = dialog.values()
+
+    def values(self) -> tuple[Settings, str]:
+        s = self.settings
+        s.device = self.device.currentText()
+        s.threshold = round(self.threshold.value(), 2)
+        s.use_vocabulary = self.vocabulary.isChecked()
+        s.grid_thumbnail_size = self.thumb.value()
+        return s, str(self.metadata.currentData())
+
+
+def model_settings_changed(old: Settings, new: Settings) -> bool:
+    keys = ("captioner", "keyword_model", "visual_model", "device", "dtype", "use_vocabulary")
+    changed = any(getattr(old, k) != getattr(new, k) for k in keys)
+    if changed:
+        forget_pipelines()
+    return changed
+
+
+class TagPickerDialog(QDialog):
+    """Pick a tag name (with completion), e.g. to review or to remove from a selection."""
+
+    def __init__(self, title: str, prompt: str, names: Sequence[str], parent: QWidget | None = None,
+                 *, editable: bool = True) -> None:
+        super().__init__(parent)
+        self.setWindowTitle(title)
+        self.combo = QComboBox(self)
+        self.combo.setEditable(editable)
+        self.combo.addItems(list(names))
+        self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        if editable:
+            completer = QCompleter(list(names), self)
+            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.combo.setCompleter(completer)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
+        buttons.accepted.connect(self.accept)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(QLabel(prompt, self))
+        layout.addWidget(self.combo)
+        layout.addWidget(buttons)
+
+    def name(self) -> str:
+        return self.combo.currentText().strip()
+
+
+NO_MODELS_HINT = ENABLE_HINT

@@ -1,0 +1,276 @@
+"""The thumbnail grid: a QListView in icon mode, a delegate that paints badges, and its controller."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
+from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
+
+from ..core.catalog import Catalog, TagState, TagStateCounts
+from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
+from .session import Session
+from .theme import placeholder_color, state_color
+
+Index = QModelIndex | QPersistentModelIndex
+LABEL_HEIGHT = 20
+PADDING = 6
+
+
+@dataclass(frozen=True)
+class Source:
+    """What the grid shows: all photos, a folder, a tag, a tag under review, or a list of ids (albums)."""
+
+    kind: str  # all | folder | tag | review | ids
+    value: object = None
+    label: str = "All photos"
+
+
+ALL_PHOTOS = Source("all")
+
+
+class ThumbnailDelegate(QStyledItemDelegate):
+    """Paints a thumbnail, the file name, and badges: approved (green) and suggested (blue) counts."""
+
+    def __init__(self, parent: QObject | None = None, thumb_size: int = 160) -> None:
+        super().__init__(parent)
+        self.thumb_size = thumb_size
+
+    def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
+        return QSize(self.thumb_size + 2 * PADDING, self.thumb_size + LABEL_HEIGHT + 2 * PADDING)
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
+        painter.save()
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        palette: QPalette = option.palette
+        rect: QRect = option.rect
+        state = option.state
+        selected = bool(state & QStyle.StateFlag.State_Selected)
+        if selected:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(palette.color(QPalette.ColorRole.Highlight))
+            painter.drawRoundedRect(rect.adjusted(1, 1, -1, -1), 6, 6)
+        if state & QStyle.StateFlag.State_HasFocus:
+            painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight).lighter(130), 2))
+            painter.setBrush(Qt.BrushStyle.NoBrush)
+            painter.drawRoundedRect(rect.adjusted(2, 2, -2, -2), 6, 6)
+        area = QRect(rect.x() + PADDING, rect.y() + PADDING, self.thumb_size, self.thumb_size)
+        # Read the Python model directly: QModelIndex.data() returning None leaks a reference
+        # to None in PySide6 6.12 (see ui/compat.py), and this runs for every visible cell.
+        model = index.model()
+        if not isinstance(model, PhotoListModel) or not 0 <= index.row() < model.rowCount():
+            painter.restore()
+            return
+        item = model.item(index.row())
+        pix = model.thumbnail(item)
+        status = model.status_of(item)
+        if pix is not None and not pix.isNull():
+            scaled = pix.size().scaled(area.size(), Qt.AspectRatioMode.KeepAspectRatio)
+            target = QRect(0, 0, scaled.width(), scaled.height())
+            target.moveCenter(area.center())
+            painter.drawPixmap(target, pix)
+        else:
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(placeholder_color(palette))
+            painter.drawRoundedRect(area.adjusted(8, 8, -8, -8), 4, 4)
+            if status and status != "ok":
+                painter.setPen(palette.color(QPalette.ColorRole.Text))
+                painter.drawText(area, Qt.AlignmentFlag.AlignCenter, "⚠ cannot open" if status == "broken" else status)
+        # Badges, top right: approved then suggested.
+        x = area.right()
+        small = QFont(option.font)
+        small.setPointSizeF(max(7.0, small.pointSizeF() * 0.85))
+        small.setBold(True)
+        painter.setFont(small)
+        for count, tag_state in ((item.suggested, "suggested"), (item.approved, "approved")):
+            if not count:
+                continue
+            text = str(count)
+            w = max(20, painter.fontMetrics().horizontalAdvance(text) + 10)
+            badge = QRect(x - w, area.top() + 2, w, 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(state_color(tag_state, palette))
+            painter.drawRoundedRect(badge, 9, 9)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+            x -= w + 3
+        score = item.score
+        if score is not None:
+            text = f"{score:.2f}"
+            w = painter.fontMetrics().horizontalAdvance(text) + 10
+            badge = QRect(area.left() + 2, area.top() + 2, w, 18)
+            painter.setPen(Qt.PenStyle.NoPen)
+            painter.setBrush(QColor(0, 0, 0, 150))
+            painter.drawRoundedRect(badge, 9, 9)
+            painter.setPen(QColor("white"))
+            painter.drawText(badge, Qt.AlignmentFlag.AlignCenter, text)
+        painter.setFont(option.font)
+        label = QRect(rect.x() + PADDING, area.bottom() + 2, self.thumb_size, LABEL_HEIGHT)
+        painter.setPen(palette.color(QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text))
+        name = painter.fontMetrics().elidedText(item.name,
+                                               Qt.TextElideMode.ElideMiddle, self.thumb_size)
+        painter.drawText(label, Qt.AlignmentFlag.AlignCenter, name)
+        painter.restore()
+
+
+class PhotoGrid(QListView):
+    """The grid widget: icon mode, uniform sizes, batched layout (smooth with tens of thousands of rows)."""
+
+    def __init__(self, parent: QObject | None = None) -> None:
+        super().__init__(parent)  # type: ignore[arg-type]
+        self.setObjectName("photoGrid")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setUniformItemSizes(True)
+        self.setLayoutMode(QListView.LayoutMode.Batched)
+        self.setBatchSize(2000)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.setVerticalScrollMode(QAbstractItemView.ScrollMode.ScrollPerPixel)
+        self.setSpacing(2)
+        self.setWrapping(True)
+        self.setToolTip("")
+        self.setAccessibleName("Photos")
+
+
+ASYNC_ROWS = 5000  # libraries larger than this are read off the GUI thread
+GRID_KEY = "grid-rows"
+
+
+def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
+    """The grid rows of a source (any thread: give it that thread's catalog)."""
+    scores: dict[int, float | None] = {}
+    if source.kind == "folder":
+        photos = catalog.photos(folder_id=int(source.value))  # type: ignore[call-overload]
+    elif source.kind in ("tag", "review"):
+        states: tuple[TagState, ...] = ("suggested",) if source.kind == "review" else ("suggested", "approved")
+        tagged = catalog.photos_with_tag(str(source.value), states)
+        photos = catalog.photos(ids=[t.photo_id for t in tagged])
+        if source.kind == "review":
+            scores = {t.photo_id: t.score for t in tagged}
+    elif source.kind == "ids":
+        photos = catalog.photos(ids=list(source.value))  # type: ignore[call-overload]
+    else:
+        photos = catalog.photos()
+    counts = catalog.tag_state_counts()
+    return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
+
+
+class GridController(QObject):
+    """Fills the grid from a :class:`Source`, keeps badges current, reports the current photo and selection."""
+
+    current_changed = Signal(int)  # photo id, or -1
+    selection_changed = Signal(list)  # photo ids
+    source_changed = Signal(object)
+    loaded = Signal()  # rows replaced (after a reload)
+
+    def __init__(self, session: Session, view: PhotoGrid, thumb_size: int = 160) -> None:
+        super().__init__(view)
+        self.session = session
+        self.view = view
+        self.model = PhotoListModel(session.loader, thumb_size=thumb_size, parent=self)
+        self.delegate = ThumbnailDelegate(view, thumb_size)
+        view.setModel(self.model)
+        view.setItemDelegate(self.delegate)
+        self.source: Source = ALL_PHOTOS
+        self.loading = False
+        session.queries.ready.connect(self._on_query)
+        view.selectionModel().currentChanged.connect(self._on_current)
+        view.selectionModel().selectionChanged.connect(self._on_selection)
+        self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
+        session.photos_changed.connect(self.refresh_photos)
+        session.library_changed.connect(self.reload)
+
+    # -- content ------------------------------------------------------------------------------
+
+    def show_source(self, source: Source) -> None:
+        self.source = source
+        self.reload()
+        self.source_changed.emit(source)
+
+    def reload(self) -> None:
+        """Re-read the current source, keeping the current photo when still shown.
+
+        In a large library the rows are read on a worker thread (:class:`QueryRunner`) and the
+        grid switches when they arrive; small libraries are read at once.
+        """
+        source = self.source
+        if self.session.catalog.count_photos() > ASYNC_ROWS:
+            self.loading = True
+            self.session.queries.submit(GRID_KEY, lambda catalog: (source, build_items(catalog, source)))
+            return
+        self._apply(build_items(self.session.catalog, source))
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key != GRID_KEY or not isinstance(result, tuple) or self.session.closed:
+            return
+        source, items = result
+        if source == self.source:
+            self._apply(items)
+
+    def _apply(self, items: list[PhotoItem]) -> None:
+        keep = self.current_photo_id()
+        self.loading = False
+        self.model.set_items(items)
+        self.loaded.emit()
+        if self.model.rowCount():
+            row = max(0, self.model.row_of(keep)) if keep is not None else 0
+            self.view.setCurrentIndex(self.model.index(row, 0))
+
+    def refresh_photos(self, photo_ids: list[int]) -> None:
+        """Tags of these photos changed: update their badges (and scores when reviewing a tag)."""
+        catalog = self.session.catalog
+        self.model.update_counts(catalog.tag_state_counts(photo_ids), photo_ids)
+        if self.source.kind == "review":
+            tags = {pid: {t.name: t for t in catalog.photo_tags(pid)} for pid in photo_ids if
+                    self.model.row_of(pid) >= 0}
+            self.model.update_scores({pid: (t.visual_score if (t := by_name.get(str(self.source.value))) and
+                                            t.state == "suggested" else None) for pid, by_name in tags.items()})
+
+    def set_thumb_size(self, size: int) -> None:
+        self.delegate.thumb_size = size
+        self.model.set_thumb_size(size)
+        self.view.doItemsLayout()
+
+    # -- current / selection ------------------------------------------------------------------
+
+    def current_photo_id(self) -> int | None:
+        idx = self.view.currentIndex()
+        return int(idx.data(PhotoRoles.PhotoId)) if idx.isValid() else None
+
+    def selected_photo_ids(self) -> list[int]:
+        """The selection in grid order; the current photo alone when nothing is selected."""
+        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
+        if rows:
+            return [self.model.item(r).id for r in rows]
+        current = self.current_photo_id()
+        return [current] if current is not None else []
+
+    def select_photo(self, photo_id: int) -> bool:
+        idx = self.model.index_of(photo_id)
+        if not idx.isValid():
+            return False
+        self.view.setCurrentIndex(idx)
+        self.view.scrollTo(idx)
+        return True
+
+    def move(self, step: int) -> bool:
+        """Make the next (or previous) photo current. Returns False at the ends."""
+        row = self.view.currentIndex().row() + step
+        if not 0 <= row < self.model.rowCount():
+            return False
+        idx = self.model.index(row, 0)
+        self.view.setCurrentIndex(idx)
+        self.view.scrollTo(idx)
+        return True
+
+    def _on_current(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        self.current_changed.emit(int(current.data(PhotoRoles.PhotoId)) if current.isValid() else -1)
+
+    def _on_selection(self, *_: object) -> None:
+        self.selection_changed.emit(self.selected_photo_ids())
+
+
+def counts_for(session: Session, photo_ids: list[int]) -> dict[int, TagStateCounts]:
+    return session.catalog.tag_state_counts(photo_ids)

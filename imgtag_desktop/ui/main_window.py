@@ -1,0 +1,443 @@
+"""The main window: assembles the panels, binds the action registry, remembers its layout.
+
+Each panel has its own controller; this class only wires them together.
+"""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from pathlib import Path
+from typing import Any
+
+from PySide6.QtCore import QByteArray, Qt
+from PySide6.QtGui import QCloseEvent
+from PySide6.QtWidgets import (
+    QDialog,
+    QFileDialog,
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QMessageBox,
+    QPushButton,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..jobs import JobStats, tagging_available
+from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
+from .actions import ActionRegistry
+from .commands import TagChange, push_changes
+from .detail import DetailController, DetailPanel
+from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
+from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
+from .review import ReviewBar, ReviewController
+from .session import Session
+from .sidebar import SidebarController, make_sidebar
+from .status import JobsController, StatusPanel
+from .threshold import ThresholdController, ThresholdWidget
+
+log = logging.getLogger(__name__)
+
+GRID_SIZES = (96, 128, 160, 200, 256)
+
+
+class Banner(QWidget):
+    """A one-line notice above the grid with an optional button (e.g. models missing)."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("banner")
+        self.label = QLabel(self)
+        self.label.setWordWrap(True)
+        self.button = QPushButton(self)
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(8, 4, 8, 4)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.button)
+        self.setAutoFillBackground(True)
+        self.hide()
+
+    def show_message(self, text: str, button: str = "") -> None:
+        self.label.setText(text)
+        self.button.setText(button)
+        self.button.setVisible(bool(button))
+        self.show()
+
+
+class MainWindow(QMainWindow):
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+        session.setParent(self)  # the session's signals die with the window
+        self.setWindowTitle("imgtag")
+        self.resize(1280, 820)
+        self.registry = ActionRegistry(self)
+
+        # Panels
+        self.sidebar_view = make_sidebar(self)
+        self.grid_view = PhotoGrid(self)
+        self.detail_panel = DetailPanel(self)
+        self.review_bar = ReviewBar(self)
+        self.banner = Banner(self)
+        self.threshold_widget = ThresholdWidget(self)
+        self.status = StatusPanel(self.statusBar())
+        self.query_bar = self._make_query_bar()
+
+        # Controllers
+        size = self._grid_size(session.settings.grid_thumbnail_size)
+        self.grid = GridController(session, self.grid_view, size)
+        self.detail = DetailController(session, self.detail_panel)
+        self.sidebar = SidebarController(session, self.sidebar_view)
+        self.review = ReviewController(session, self.grid, self.review_bar)
+        self.threshold = ThresholdController(session, self.threshold_widget)
+        self.jobs = JobsController(session, self.status)
+
+        self._layout()
+        self._wire()
+        self._restore_layout()
+        self._check_tagging()
+
+    # -- assembly -----------------------------------------------------------------------------
+
+    def _layout(self) -> None:
+        middle = QWidget(self)
+        column = QVBoxLayout(middle)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.banner)
+        if self.query_bar is not None:
+            column.addWidget(self.query_bar)
+        column.addWidget(self.review_bar)
+        column.addWidget(self.grid_view, 1)
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("mainSplitter")
+        self.splitter.addWidget(self.sidebar_view)
+        self.splitter.addWidget(middle)
+        self.splitter.addWidget(self.detail_panel)
+        self.splitter.setStretchFactor(0, 0)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setStretchFactor(2, 0)
+        self.splitter.setSizes([220, 700, 380])
+        self.setCentralWidget(self.splitter)
+
+        r = self.registry
+        r.build_menus(self.menuBar())
+        toolbar = QToolBar("Main", self)
+        toolbar.setObjectName("mainToolbar")
+        toolbar.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+        for action_id in ("open_folder", "tag_all", "stop", "review_tag", "undo", "redo"):
+            toolbar.addAction(r[action_id])
+        toolbar.addSeparator()
+        toolbar.addWidget(self.threshold_widget)
+        self.addToolBar(toolbar)
+        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
+                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+            self.detail_panel.add_button(r[action_id]).setText(label)
+        r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        self.setTabOrder(self.sidebar_view, self.grid_view)
+        self.setTabOrder(self.grid_view, self.detail_panel.chips)
+        self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
+
+    def _wire(self) -> None:
+        s, r = self.session, self.registry
+        self.grid.current_changed.connect(self._on_current)
+        self.grid.selection_changed.connect(lambda ids: self.detail.show_photo(self.grid.current_photo_id(), ids))
+        self.sidebar.source_selected.connect(self.grid.show_source)
+        self.sidebar.review_requested.connect(self.review.start)
+        self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
+        self.grid.source_changed.connect(self._on_source)
+        self.jobs.job_finished.connect(self._on_job_finished)
+        self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
+        s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
+        self.banner.button.clicked.connect(self.show_models)
+        r["undo"].setEnabled(False)
+        r["redo"].setEnabled(False)
+        s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
+        s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
+        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
+        s.undo_stack.redoTextChanged.connect(
+            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+        bindings = {
+            "open_folder": self.ask_folder,
+            "rescan": self.rescan,
+            "write_metadata": self.write_metadata,
+            "quit": self.close,
+            "undo": s.undo_stack.undo,
+            "redo": s.undo_stack.redo,
+            "add_tag": self.focus_add_tag,
+            "remove_from_selection": self.remove_from_selection,
+            "settings": self.show_settings,
+            "approve": lambda: self.review.approve() if self.review.active else self.detail.approve(),
+            "reject": lambda: self.review.reject() if self.review.active else self.detail.reject(),
+            "approve_all": lambda: (self.review.approve_all_above() if self.review.active
+                                    else self.detail.approve_all_above()),
+            "remove_tag": lambda: self.review.remove() if self.review.active else self.detail.remove(),
+            "edit_tag": self.detail.edit_current,
+            "next_tag": lambda: self._step_chip(1),
+            "prev_tag": lambda: self._step_chip(-1),
+            "review_tag": self.pick_review_tag,
+            "threshold_up": lambda: self.threshold.step(0.05),
+            "threshold_down": lambda: self.threshold.step(-0.05),
+            "tag_all": self.tag_all,
+            "tag_selection": self.tag_selection,
+            "stop": self.jobs.cancel,
+            "error_log": self.jobs.show_log,
+            "models": self.show_models,
+            "find": self.focus_search,
+            "focus_sidebar": self.sidebar_view.setFocus,
+            "focus_grid": self.grid_view.setFocus,
+            "focus_tags": self.detail_panel.chips.setFocus,
+            "all_photos": self.sidebar.select_all_photos,
+            "bigger": lambda: self.resize_thumbnails(1),
+            "smaller": lambda: self.resize_thumbnails(-1),
+            "shortcuts": self.show_shortcuts,
+        }
+        for action_id, handler in bindings.items():
+            r.bind(action_id, handler)
+        self._write_dialog = self._optional("imgtag_desktop.ui.write_dialog")
+        r["write_metadata"].setEnabled(self._write_dialog is not None)
+        if self._write_dialog is None:
+            r["write_metadata"].setToolTip("Writing tags into files arrives with the metadata feature")
+
+    # -- panels talking to each other -----------------------------------------------------------
+
+    def _make_query_bar(self) -> QWidget | None:
+        """The search feature's query bar (``ui/query_bar.py``) when it is installed."""
+        module = self._optional("imgtag_desktop.ui.query_bar")
+        cls = getattr(module, "QueryBar", None) if module else None
+        if cls is None:
+            return None
+        try:
+            bar = cls(self.session.library, parent=self)
+        except Exception as exc:  # a search feature bug must not keep the window from opening
+            log.warning("the query bar cannot be created: %s", exc)
+            return None
+        bar.results_ready.connect(self._on_search_results)
+        bar.query_changed.connect(self._on_query)
+        bar.album_saved.connect(lambda *_: self.sidebar.refresh())
+        return bar  # type: ignore[no-any-return]
+
+    def _on_query(self, text: str, node: object) -> None:
+        self._last_query = text
+        if node is None:
+            self.grid.show_source(ALL_PHOTOS)
+
+    def _on_search_results(self, ids: list[int]) -> None:
+        text = getattr(self, "_last_query", "")
+        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
+        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+
+    def _text_encoder(self) -> object | None:
+        """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
+        pipeline = cached_pipeline(self.session.settings)
+        if pipeline is None or not hasattr(pipeline, "encode_texts"):
+            return None
+        return lambda text: pipeline.encode_texts([text])[0]
+
+    def focus_search(self) -> None:
+        if self.query_bar is not None:
+            edit: Any = getattr(self.query_bar, "edit", self.query_bar)
+            edit.setFocus()
+            edit.selectAll()
+
+    def _on_current(self, photo_id: int) -> None:
+        self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
+        self.threshold.set_photo(photo_id)
+
+    def _on_source(self, source: Source) -> None:
+        folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
+                       and f.id == source.value), None)
+        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+
+    def _step_chip(self, step: int) -> None:
+        chips = self.detail_panel.chips
+        row = chips.currentIndex().row() + step
+        if 0 <= row < self.detail.model.rowCount():
+            chips.setCurrentIndex(self.detail.model.index(row, 0))
+
+    # -- commands -----------------------------------------------------------------------------
+
+    def open_folder(self, folder: Path) -> None:
+        """Add a folder to the library, show it, and scan it in the background."""
+        folder = Path(folder).expanduser()
+        if not folder.is_dir():
+            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            return
+        self.session.settings.last_folder = str(folder.resolve())
+        self.session.save_settings()
+        self.jobs.scan(folder.resolve())
+
+    def ask_folder(self) -> None:
+        start = self.session.settings.last_folder or str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        if folder:
+            self.open_folder(Path(folder))
+
+    def rescan(self) -> None:
+        folders = self.session.catalog.folders()
+        if not folders:
+            self.ask_folder()
+        for f in folders:
+            self.jobs.scan(f.path)
+
+    def tag_all(self) -> None:
+        if self._check_tagging():
+            ids = [p.id for p in self.session.catalog.photos(status="ok")]
+            self.jobs.tag(ids, only_needed=True)
+
+    def tag_selection(self) -> None:
+        ids = self.grid.selected_photo_ids()
+        if ids and self._check_tagging():
+            self.jobs.tag(ids, only_needed=False)
+
+    def focus_add_tag(self) -> None:
+        self.detail_panel.add_field.setFocus()
+        self.detail_panel.add_field.selectAll()
+
+    def remove_from_selection(self) -> None:
+        ids = self.grid.selected_photo_ids()
+        names = sorted({t.name for pid in ids for t in self.session.catalog.photo_tags(pid)}, key=str.casefold)
+        if not names:
+            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            return
+        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
+            self.remove_tag_from(ids, dialog.name())
+
+    def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
+        """Batch edit: take a tag off these photos (one undo step)."""
+        return push_changes(self.session, [TagChange("remove", tuple(photo_ids), name)])
+
+    def pick_review_tag(self) -> None:
+        counts = [c for c in self.session.catalog.tags_with_counts() if c.suggested]
+        names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
+        if not names:
+            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            return
+        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
+            self.review.start(dialog.name())
+
+    def resize_thumbnails(self, step: int) -> None:
+        current = self._grid_size(self.grid.delegate.thumb_size)
+        i = min(len(GRID_SIZES) - 1, max(0, GRID_SIZES.index(current) + step))
+        self.grid.set_thumb_size(GRID_SIZES[i])
+        self.session.settings.grid_thumbnail_size = GRID_SIZES[i]
+
+    @staticmethod
+    def _grid_size(size: int) -> int:
+        return min(GRID_SIZES, key=lambda s: abs(s - size))
+
+    def show_models(self) -> None:
+        dialog = ModelsDialog(self.session.settings, self)
+        if dialog.exec() == QDialog.DialogCode.Accepted:
+            new = dialog.values()
+            model_settings_changed(self.session.settings, new)
+            self.session.settings = new
+            self.session.save_settings()
+            self._check_tagging()
+
+    def show_settings(self) -> None:
+        catalog = self.session.catalog
+        mode = str(catalog.metadata_write_mode())
+        dialog = SettingsDialog(self.session.settings, mode, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        new, new_mode = dialog.values()
+        model_settings_changed(self.session.settings, new)
+        threshold = new.threshold
+        new.threshold = self.session.settings.threshold
+        self.session.settings = new
+        self.session.set_threshold(threshold)
+        self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
+        if new_mode != mode:
+            catalog.set_metadata_write_mode(new_mode)
+        self.session.save_settings()
+
+    def write_metadata(self) -> None:
+        """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
+        cls = getattr(self._write_dialog, "WritePreviewDialog", None)
+        if cls is None:
+            return
+        ids = self.grid.selected_photo_ids()
+        if len(ids) <= 1:
+            ids = self.grid.model.photo_ids()
+        try:
+            dialog = cls(self.session.library, ids, self)
+        except Exception as exc:  # the metadata feature failing must not take the window down
+            log.exception("the write dialog cannot open")
+            QMessageBox.warning(self, "Write tags to files",
+                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            return
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.finished.connect(lambda _r: self.session.announce(ids))
+        dialog.open()
+
+    def show_shortcuts(self) -> None:
+        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.registry.keyboard_map())
+        extra = ("<tr><td><b>Arrows</b></td><td>Move between photos (grid) or tags (chips)</td></tr>"
+                 "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
+                 "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
+        box = QMessageBox(self)
+        box.setWindowTitle("Keyboard shortcuts")
+        box.setTextFormat(Qt.TextFormat.RichText)
+        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
+        box.open()
+
+    # -- state ----------------------------------------------------------------------------------
+
+    def _check_tagging(self) -> bool:
+        ok, message = tagging_available()
+        if ok:
+            missing = models_missing(self.session.settings)
+            if missing:
+                ok, message = False, missing
+        if ok:
+            self.banner.hide()
+        else:
+            self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
+        self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
+        return ok
+
+    def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
+        self.jobs.add_failure("thumbnail", photo_id, path, reason)
+
+    def _on_job_finished(self, stats: JobStats) -> None:
+        if self.query_bar is not None and stats.kind == "tagging":
+            self.query_bar.text_encoder = self._text_encoder()  # type: ignore[attr-defined]
+        if stats.kind == "tagging" and stats.error:
+            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+
+    @staticmethod
+    def _optional(module: str) -> object | None:
+        try:
+            return importlib.import_module(module)
+        except ImportError:
+            return None
+
+    def _restore_layout(self) -> None:
+        s = self.session.settings
+        if s.window_geometry:
+            self.restoreGeometry(QByteArray.fromBase64(s.window_geometry.encode()))
+        if s.window_state:
+            self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
+        if s.splitter_state:
+            self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+
+    def save_layout(self) -> None:
+        s = self.session.settings
+        s.window_geometry = bytes(self.saveGeometry().toBase64().data()).decode()
+        s.window_state = bytes(self.saveState().toBase64().data()).decode()
+        s.splitter_state = bytes(self.splitter.saveState().toBase64().data()).decode()
+        self.session.save_settings()
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        self.save_layout()
+        self.jobs.shutdown()
+        if self.query_bar is not None and hasattr(self.query_bar, "close_catalog"):
+            self.query_bar.close_catalog()
+        self.session.close()
+        event.accept()

@@ -1,0 +1,120 @@
+"""Review by tag: every photo where a tag is suggested, best score first, judged from the keyboard."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
+
+from .commands import TagChange, push_changes
+from .grid import GridController, Source
+from .session import Session
+
+
+class ReviewBar(QWidget):
+    """Shown above the grid while a tag is under review."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("reviewBar")
+        self.label = QLabel(self)
+        self.min_score = QDoubleSpinBox(self)
+        self.min_score.setRange(0.0, 1.0)
+        self.min_score.setSingleStep(0.05)
+        self.min_score.setDecimals(2)
+        self.min_score.setPrefix("≥ ")
+        self.min_score.setToolTip("Score used by 'Approve all ≥' (Enter)")
+        self.approve_all = QPushButton("Approve all ≥", self)
+        self.approve_all.setToolTip("Approve this tag on every photo scored at or above the value (Enter)")
+        self.done = QPushButton("Done", self)
+        self.done.setToolTip("Leave the review and show all photos")
+        layout = QHBoxLayout(self)
+        layout.setContentsMargins(6, 2, 6, 2)
+        layout.addWidget(self.label, 1)
+        layout.addWidget(self.min_score)
+        layout.addWidget(self.approve_all)
+        layout.addWidget(self.done)
+        self.hide()
+
+
+class ReviewController(QObject):
+    """Runs the review-by-tag mode of the grid: A/R/Del act on the reviewed tag of the selected photos."""
+
+    finished = Signal()
+
+    def __init__(self, session: Session, grid: GridController, bar: ReviewBar) -> None:
+        super().__init__(bar)
+        self.session = session
+        self.grid = grid
+        self.bar = bar
+        self.tag: str | None = None
+        bar.approve_all.clicked.connect(self._approve_all_clicked)
+        bar.done.clicked.connect(self.stop)
+        session.photos_changed.connect(lambda _ids: self._update_label())
+        grid.source_changed.connect(self._on_source)
+
+    @property
+    def active(self) -> bool:
+        return self.tag is not None and self.grid.source.kind == "review"
+
+    def start(self, name: str) -> None:
+        self.tag = name
+        self.bar.min_score.setValue(self.session.threshold)
+        self.grid.show_source(Source("review", name, f"Review: {name}"))
+        self.bar.show()
+        self._update_label()
+        self.grid.view.setFocus()
+
+    def _approve_all_clicked(self) -> None:
+        self.approve_all_above()
+
+    def stop(self) -> None:
+        was = self.tag
+        self.tag = None
+        self.bar.hide()
+        if was is not None:
+            self.finished.emit()
+
+    def _on_source(self, source: Source) -> None:
+        if source.kind != "review" and self.tag is not None:
+            self.tag = None
+            self.bar.hide()
+
+    def _update_label(self) -> None:
+        if self.tag is None:
+            return
+        left = len(self.session.catalog.photos_with_tag(self.tag, ("suggested",)))
+        approved = len(self.session.catalog.photos_with_tag(self.tag, ("approved",)))
+        self.bar.label.setText(f"Reviewing “{self.tag}”: {left} suggestions left, {approved} approved — "
+                               "A approve · R reject · Del remove · Enter approve all ≥")
+
+    def _apply(self, op: str) -> bool:
+        if self.tag is None:
+            return False
+        ids = self.grid.selected_photo_ids()
+        if not ids:
+            return False
+        done = push_changes(self.session, [TagChange(op, tuple(ids), self.tag)])
+        if done and len(ids) == 1:
+            self.grid.move(1)
+        return done
+
+    def approve(self) -> bool:
+        return self._apply("approve")
+
+    def reject(self) -> bool:
+        return self._apply("reject")
+
+    def remove(self) -> bool:
+        return self._apply("remove")
+
+    def approve_all_above(self, min_score: float | None = None) -> int:
+        """Approve the tag on every photo where it is suggested with a score >= ``min_score``."""
+        if self.tag is None:
+            return 0
+        value = self.bar.min_score.value() if min_score is None else min_score
+        ids = [t.photo_id for t in self.session.catalog.photos_with_tag(self.tag, ("suggested",))
+               if (t.score or 0.0) >= value - 1e-9]
+        if ids:
+            push_changes(self.session, [TagChange("approve", tuple(ids), self.tag)],
+                         f"Approve '{self.tag}' on {len(ids)} photos scored ≥ {value:.2f}")
+        return len(ids)

@@ -1,0 +1,89 @@
+"""What the panels share: the GUI thread's catalog, the settings, the undo stack, change signals."""
+
+from __future__ import annotations
+
+import dataclasses
+import logging
+import os
+from collections.abc import Iterable
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtGui import QUndoStack
+
+from ..core.catalog import Catalog
+from ..core.settings import ENV_OVERRIDES, Settings, load_settings, save_settings
+from ..core.thumbnails import ThumbnailCache
+from ..jobs.queries import QueryRunner
+from ..jobs.thumbnails import ImageLoader
+from .compat import guard_singleton_refcounts
+
+log = logging.getLogger(__name__)
+
+
+class Session(QObject):
+    """One open library. Panels read through ``catalog`` and announce edits through the signals.
+
+    ``photos_changed(ids)``: tags of these photos changed (an edit, an undo, a tagging result).
+    ``library_changed()``: photos were added or removed (a scan finished).
+    ``tags_changed()``: the tag vocabulary or counts changed.
+    ``threshold_changed(float)``: the suggestion threshold moved.
+    """
+
+    photos_changed = Signal(list)
+    library_changed = Signal()
+    tags_changed = Signal()
+    threshold_changed = Signal(float)
+    error = Signal(str)
+
+    def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,
+                 parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        guard_singleton_refcounts()
+        self.library = Path(library)
+        self.settings = settings
+        self.settings_path = settings_path
+        self.catalog = Catalog(self.library)
+        self.closed = False
+        self.undo_stack = QUndoStack(self)
+        self.thumbnails = ThumbnailCache(size=max(64, int(settings.thumbnail_size)))
+        self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
+        self.queries = QueryRunner(self.library, parent=self)
+
+    @property
+    def threshold(self) -> float:
+        return float(self.settings.threshold)
+
+    def set_threshold(self, value: float) -> None:
+        value = min(1.0, max(0.0, round(float(value), 2)))
+        if value != self.settings.threshold:
+            self.settings.threshold = value
+            self.threshold_changed.emit(value)
+
+    def save_settings(self) -> None:
+        """Save the settings; options overridden by the environment keep their value from the file."""
+        to_save = dataclasses.replace(self.settings)
+        overridden = [name for name, var in ENV_OVERRIDES.items() if os.environ.get(var)]
+        if overridden:
+            stored = load_settings(self.settings_path, apply_env=False)
+            for name in overridden:
+                if getattr(to_save, name) == os.environ[ENV_OVERRIDES[name]]:
+                    setattr(to_save, name, getattr(stored, name))
+        try:
+            save_settings(to_save, self.settings_path)
+        except OSError as exc:
+            log.warning("settings cannot be saved: %s", exc)
+            self.error.emit(f"Settings cannot be saved ({exc.strerror}); check that the config folder is writable.")
+
+    def announce(self, photo_ids: Iterable[int]) -> None:
+        """Tell every panel that these photos' tags changed."""
+        ids = sorted(set(photo_ids))
+        if ids:
+            self.photos_changed.emit(ids)
+            self.tags_changed.emit()
+
+    def close(self) -> None:
+        self.closed = True
+        self.queries.close()
+        self.loader.close()
+        self.catalog.close()

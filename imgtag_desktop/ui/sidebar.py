@@ -1,0 +1,254 @@
+"""The sidebar: library folders, smart albums (from the search feature when present), tags with counts."""
+
+from __future__ import annotations
+
+import importlib
+import logging
+from collections.abc import Sequence
+from typing import Any
+
+from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
+
+from ..core.catalog import HIERARCHY_SEPARATOR, Folder, TagCount
+from .grid import ALL_PHOTOS, Source
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+TAGS_KEY = "sidebar-tag-counts"
+SourceRole = Qt.ItemDataRole.UserRole + 1
+TagNameRole = Qt.ItemDataRole.UserRole + 2
+SuggestedRole = Qt.ItemDataRole.UserRole + 3
+ApprovedRole = Qt.ItemDataRole.UserRole + 4
+
+
+def tag_label(leaf: str, approved: int, suggested: int) -> str:
+    if not approved and not suggested:
+        return leaf  # a parent that only groups its children
+    return f"{leaf}  ({approved} · {suggested} suggested)" if suggested else f"{leaf}  ({approved})"
+
+
+class SidebarModel(QStandardItemModel):
+    """Three sections: Library (all photos, folders), Smart albums, Tags (a tree for ``a|b`` names)."""
+
+    def __init__(self, parent: Any = None) -> None:
+        super().__init__(parent)
+        self.library = self._section("Library")
+        self.albums = self._section("Smart albums")
+        self.tags = self._section("Tags")
+
+    def _section(self, title: str) -> QStandardItem:
+        item = _plain(title)
+        item.setSelectable(False)
+        item.setEditable(False)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        self.appendRow(item)
+        return item
+
+    def set_folders(self, folders: Sequence[Folder], total: int) -> None:
+        self.library.removeRows(0, self.library.rowCount())
+        everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
+        self.library.appendRow(everything)
+        for f in folders:
+            self.library.appendRow(_leaf(f.path.name or str(f.path), Source("folder", f.id, f.path.name),
+                                         str(f.path)))
+
+    def set_albums(self, albums: Sequence[tuple[str, Source, str]]) -> None:
+        """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
+        self.albums.removeRows(0, self.albums.rowCount())
+        if not albums:
+            hint = _plain("No smart albums yet")
+            hint.setEnabled(False)
+            hint.setEditable(False)
+            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            self.albums.appendRow(hint)
+        for label, source, tip in albums:
+            self.albums.appendRow(_leaf(label, source, tip))
+
+    def set_tags(self, counts: Sequence[TagCount]) -> None:
+        """The tag tree; a parent's counts are its own, its children show theirs."""
+        self.tags.removeRows(0, self.tags.rowCount())
+        by_name: dict[str, QStandardItem] = {}
+        for c in sorted(counts, key=lambda c: c.tag.name.casefold()):
+            name = c.tag.name
+            parts = name.split(HIERARCHY_SEPARATOR)
+            parent = self.tags
+            for depth in range(1, len(parts)):
+                prefix = HIERARCHY_SEPARATOR.join(parts[:depth])
+                node = by_name.get(prefix)
+                if node is None:
+                    node = _tag_item(prefix, parts[depth - 1], 0, 0)
+                    by_name[prefix] = node
+                    parent.appendRow(node)
+                parent = node
+            item = by_name.get(name)
+            if item is None:
+                item = _tag_item(name, parts[-1], c.approved, c.suggested)
+                by_name[name] = item
+                parent.appendRow(item)
+            else:  # a parent that also carries photos itself
+                item.setText(tag_label(parts[-1], c.approved, c.suggested))
+                item.setData(c.approved, ApprovedRole)
+                item.setData(c.suggested, SuggestedRole)
+        if not counts:
+            hint = _plain("No tags yet")
+            hint.setEnabled(False)
+            hint.setEditable(False)
+            self.tags.appendRow(hint)
+
+    def tag_item(self, name: str) -> QStandardItem | None:
+        def walk(item: QStandardItem) -> QStandardItem | None:
+            for r in range(item.rowCount()):
+                child = item.child(r)
+                if child.data(TagNameRole) == name:
+                    return child
+                found = walk(child)
+                if found:
+                    return found
+            return None
+
+        return walk(self.tags)
+
+
+NO_SOURCE = Source("none", None, "")
+
+
+def _plain(text: str) -> QStandardItem:
+    """An item whose roles are never empty: reading an empty role leaks a None reference in PySide6 6.12."""
+    item = QStandardItem(text)
+    item.setData(NO_SOURCE, SourceRole)
+    item.setData("", TagNameRole)
+    return item
+
+
+def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
+    item = _plain(text)
+    item.setEditable(False)
+    item.setData(source, SourceRole)
+    item.setToolTip(tip)
+    return item
+
+
+def _tag_item(name: str, leaf: str, approved: int, suggested: int) -> QStandardItem:
+    item = _leaf(tag_label(leaf, approved, suggested), Source("tag", name, name),
+                 f"{name}: photos with this tag. Double-click or R-click > Review to go through its suggestions.")
+    item.setData(name, TagNameRole)
+    item.setData(approved, ApprovedRole)
+    item.setData(suggested, SuggestedRole)
+    return item
+
+
+class SidebarController(QObject):
+    """Keeps the sidebar in step with the catalog; emits the source the person picked."""
+
+    source_selected = Signal(object)
+    review_requested = Signal(str)
+
+    def __init__(self, session: Session, view: QTreeView) -> None:
+        super().__init__(view)
+        self.session = session
+        self.view = view
+        self.model = SidebarModel(self)
+        view.setModel(self.model)
+        view.setHeaderHidden(True)
+        view.setObjectName("sidebar")
+        view.setAccessibleName("Library, albums and tags")
+        view.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        view.customContextMenuRequested.connect(self._menu)
+        view.doubleClicked.connect(self._double_clicked)
+        view.selectionModel().currentChanged.connect(self._current_changed)
+        self.albums_model: Any = None
+        # Counts over the whole library: recounted at most every 300 ms while results stream in.
+        self._tags_timer = QTimer(self)
+        self._tags_timer.setSingleShot(True)
+        self._tags_timer.setInterval(300)
+        self._tags_timer.timeout.connect(self.refresh_tags)
+        session.queries.ready.connect(self._on_query)
+        session.tags_changed.connect(self._tags_timer.start)
+        session.library_changed.connect(self.refresh)
+        self.refresh()
+        view.expandAll()
+
+    def refresh(self) -> None:
+        catalog = self.session.catalog
+        self.model.set_folders(catalog.folders(), catalog.count_photos())
+        self.model.set_albums(self._albums())
+        self._show_tags(catalog.tags_with_counts())
+        self.view.expand(self.model.library.index())
+        self.view.expand(self.model.albums.index())
+
+    def refresh_tags(self) -> None:
+        """Recount the tags off the GUI thread (it reads every photo tag); the tree follows."""
+        if self.session.closed:
+            return
+        self.session.queries.submit(TAGS_KEY, lambda catalog: catalog.tags_with_counts())
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == TAGS_KEY and isinstance(result, list) and not self.session.closed:
+            self._show_tags(result)
+
+    def _show_tags(self, counts: list[TagCount]) -> None:
+        expanded = self.view.isExpanded(self.model.tags.index())
+        index = self.view.currentIndex()
+        current = index.data(TagNameRole) if index.isValid() else ""
+        self.view.selectionModel().blockSignals(True)
+        self.model.set_tags(counts)
+        if current:
+            item = self.model.tag_item(current)
+            if item is not None:
+                self.view.setCurrentIndex(item.index())
+        self.view.selectionModel().blockSignals(False)
+        if self.model.tags.rowCount() < 200:
+            self.view.expandRecursively(self.model.tags.index())
+        elif expanded:
+            self.view.expand(self.model.tags.index())
+
+    def _albums(self) -> list[tuple[str, Source, str]]:
+        """Smart albums from the search feature (``ui/albums_model.py``) when it is installed."""
+        try:
+            module = importlib.import_module("imgtag_desktop.ui.albums_model")
+        except ImportError:
+            return []
+        lister = getattr(module, "sidebar_albums", None)
+        if lister is None:
+            return []
+        try:
+            return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in lister(self.session.catalog)]
+        except Exception as exc:  # an album feature bug must not take the sidebar down
+            log.warning("smart albums cannot be listed: %s", exc)
+            return []
+
+    def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
+        source = current.data(SourceRole) if current.isValid() else None
+        if isinstance(source, Source) and source.kind != "none":
+            self.source_selected.emit(source)
+
+    def _double_clicked(self, index: QModelIndex) -> None:
+        name = index.data(TagNameRole) if index.isValid() else ""
+        if name:
+            self.review_requested.emit(name)
+
+    def _menu(self, pos: QPoint) -> None:
+        index = self.view.indexAt(pos)
+        name = index.data(TagNameRole) if index.isValid() else ""
+        if not name:
+            return
+        menu = QMenu(self.view)
+        menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
+        menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def select_all_photos(self) -> None:
+        self.view.setCurrentIndex(self.model.library.child(0).index())
+
+
+def make_sidebar(parent: QWidget | None = None) -> QTreeView:
+    view = QTreeView(parent)
+    view.setUniformRowHeights(True)
+    view.setMinimumWidth(160)
+    return view

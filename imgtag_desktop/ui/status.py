@@ -1,0 +1,260 @@
+"""The status bar (job progress, rate, ETA, cancel, failures) and the jobs controller behind it."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtWidgets import (
+    QApplication,
+    QDialog,
+    QDialogButtonBox,
+    QHeaderView,
+    QLabel,
+    QProgressBar,
+    QStatusBar,
+    QTableWidget,
+    QTableWidgetItem,
+    QToolButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
+from .session import Session
+
+
+@dataclass(frozen=True)
+class Failure:
+    job: str
+    photo_id: int
+    path: str
+    reason: str
+
+
+def format_eta(seconds: float) -> str:
+    seconds = max(0, int(round(seconds)))
+    if seconds < 60:
+        return f"{seconds} s"
+    if seconds < 3600:
+        return f"{seconds // 60} min {seconds % 60:02d} s"
+    return f"{seconds // 3600} h {seconds % 3600 // 60:02d} min"
+
+
+class ErrorLogDialog(QDialog):
+    """Per-photo failures of the jobs of this session: which file, which job, why."""
+
+    def __init__(self, failures: list[Failure], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Problems")
+        self.resize(760, 360)
+        self.table = QTableWidget(len(failures), 3, self)
+        self.table.setHorizontalHeaderLabels(["Photo", "Job", "Problem"])
+        self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
+        self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
+        for row, f in enumerate(failures):
+            for col, text in enumerate((f.path, f.job, f.reason)):
+                item = QTableWidgetItem(text)
+                item.setToolTip(text)
+                self.table.setItem(row, col, item)
+        self.table.resizeColumnToContents(0)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        copy = buttons.addButton("Copy all", QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setToolTip("Copy the list as tab-separated text")
+        copy.clicked.connect(lambda: QApplication.clipboard().setText(
+            "\n".join(f"{f.path}\t{f.job}\t{f.reason}" for f in failures)))
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        hint = QLabel("These photos were skipped; the rest of the work went on. Fix or remove the files, "
+                      "then rescan (F5) or tag again.", self)
+        hint.setWordWrap(True)
+        layout.addWidget(hint)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+
+
+class StatusPanel(QObject):
+    """Widgets in the window's status bar."""
+
+    def __init__(self, bar: QStatusBar) -> None:
+        super().__init__(bar)
+        self.bar = bar
+        self.message = QLabel(bar)
+        self.progress = QProgressBar(bar)
+        self.progress.setMaximumWidth(220)
+        self.progress.setTextVisible(True)
+        self.rate = QLabel(bar)
+        self.cancel = QToolButton(bar)
+        self.cancel.setText("Stop")
+        self.cancel.setToolTip("Stop the running job after the photo in flight (Ctrl+.)")
+        self.failures = QToolButton(bar)
+        self.failures.setToolTip("Photos that could not be read or tagged: click for the list (Ctrl+L)")
+        self.failures.setAutoRaise(True)
+        bar.addWidget(self.message, 1)
+        for w in (self.progress, self.rate, self.cancel, self.failures):
+            bar.addPermanentWidget(w)
+        self.set_idle()
+        self.set_failures(0)
+
+    def set_idle(self) -> None:
+        self.progress.hide()
+        self.rate.hide()
+        self.cancel.hide()
+
+    def set_failures(self, count: int) -> None:
+        self.failures.setText(f"⚠ {count} failed")
+        self.failures.setVisible(count > 0)
+
+
+class JobsController(QObject):
+    """Runs scan and tagging jobs one after another, shows their progress, forwards their results.
+
+    Results are collected and announced to the panels at most every 200 ms, so a fast job
+    never floods the GUI thread with repaints.
+    """
+
+    job_finished = Signal(object)  # JobStats
+    message = Signal(str)
+
+    def __init__(self, session: Session, panel: StatusPanel) -> None:
+        super().__init__(panel)
+        self.session = session
+        self.panel = panel
+        self.failures: list[Failure] = []
+        self.handle: JobHandle | None = None
+        self._queue: list[Job] = []
+        self._results: set[int] = set()
+        self._started = 0.0
+        self._first_done: tuple[float, int] | None = None
+        self._flush = QTimer(self)
+        self._flush.setInterval(200)
+        self._flush.timeout.connect(self._announce)
+        panel.cancel.clicked.connect(self.cancel)
+        panel.failures.clicked.connect(self.show_log)
+        self._old: list[JobHandle] = []
+
+    @property
+    def busy(self) -> bool:
+        return self.handle is not None
+
+    def scan(self, folder: Path) -> None:
+        self.submit(ScanJob(self.session.library, folder))
+
+    def tag(self, photo_ids: list[int], *, only_needed: bool = True) -> None:
+        self.submit(TaggingJob(self.session.library, photo_ids, self.session.settings, only_needed=only_needed))
+
+    def submit(self, job: Job) -> None:
+        if self.session.closed:
+            return
+        if self.handle is None:
+            self._start(job)
+        else:
+            self._queue.append(job)
+            self.panel.message.setText(f"{job.title} will start when the current job ends")
+
+    def cancel(self) -> None:
+        self._queue.clear()
+        if self.handle is not None:
+            self.handle.cancel()
+            self.panel.message.setText("Stopping after the photo in flight…")
+
+    def _start(self, job: Job) -> None:
+        job.progress.connect(self._on_progress)
+        job.result.connect(self._on_result)
+        job.failed.connect(self._on_failed)
+        job.finished.connect(self._on_finished)
+        job.message.connect(self.panel.message.setText)
+        self._started = time.monotonic()
+        self._first_done = None
+        p = self.panel
+        p.message.setText(f"{job.title}…")
+        p.progress.setRange(0, 0)
+        p.progress.show()
+        p.rate.setText("")
+        p.rate.show()
+        p.cancel.show()
+        self.handle = start_job(job, self)
+        self._flush.start()
+
+    def _on_progress(self, done: int, total: int, path: str) -> None:
+        p = self.panel
+        if total <= 0:
+            return
+        p.progress.setRange(0, total)
+        p.progress.setValue(done)
+        now = time.monotonic()
+        if self._first_done is None:
+            self._first_done = (now, done)  # measure the rate after model loading
+            return
+        t0, d0 = self._first_done
+        if done > d0 and now > t0:
+            rate = (done - d0) / (now - t0)
+            p.rate.setText(f"{rate:.1f} photos/s · ETA {format_eta((total - done) / rate)}")
+        if path:
+            p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
+
+    def _on_result(self, photo_id: int) -> None:
+        self._results.add(photo_id)
+
+    def _on_failed(self, photo_id: int, path: str, reason: str) -> None:
+        self.add_failure(self.handle.job.kind if self.handle else "job", photo_id, path, reason)
+
+    def add_failure(self, job: str, photo_id: int, path: str, reason: str) -> None:
+        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log."""
+        self.failures.append(Failure(job, photo_id, path, reason))
+        self.panel.set_failures(len(self.failures))
+
+    def _announce(self) -> None:
+        if self._results and not self.session.closed:
+            ids, self._results = sorted(self._results), set()
+            self.session.announce(ids)
+
+    def _on_finished(self, stats: JobStats) -> None:
+        if self.session.closed:  # the window closed while the job was winding down
+            self.handle = None
+            return
+        self._announce()
+        handle, self.handle = self.handle, None
+        if handle is not None:  # keep the thread object alive until it has really ended
+            self._old = [h for h in self._old if h.running()] + [handle]
+        if stats.kind == "scan":
+            self.session.library_changed.emit()
+        self.panel.set_idle()
+        self.panel.message.setText(self.describe(stats))
+        self.job_finished.emit(stats)
+        if self._queue:
+            self._start(self._queue.pop(0))
+        else:
+            self._flush.stop()
+
+    @staticmethod
+    def describe(stats: JobStats) -> str:
+        if stats.error:
+            return f"{stats.kind.capitalize()} stopped: {stats.error}"
+        what = "Scan" if stats.kind == "scan" else "Tagging"
+        text = f"{what} {'stopped' if stats.cancelled else 'finished'}: {stats.done} of {stats.total} photos"
+        if stats.kind == "scan":
+            d = stats.detail
+            text = (f"Scan {'stopped' if stats.cancelled else 'finished'}: {d.get('new', 0)} new, "
+                    f"{d.get('changed', 0)} changed, {d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+        if stats.seconds:
+            text += f" in {stats.seconds:.1f} s"
+        if stats.failures:
+            text += f" · {stats.failures} failed (Ctrl+L for the list)"
+        return text
+
+    def show_log(self) -> None:
+        dialog = ErrorLogDialog(self.failures, self.panel.bar.window())
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+
+    def shutdown(self, wait_ms: int = 30000) -> None:
+        """Cancel and wait for the running job (on close)."""
+        self._queue.clear()
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle.thread.wait(wait_ms)
+        for h in self._old:
+            h.thread.wait(wait_ms)

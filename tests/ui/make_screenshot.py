@@ -1,0 +1,112 @@
+"""Take docs/screenshot.png of the real window (run under Xvfb or offscreen).
+
+    python tests/ui/make_screenshot.py [--tiny-models] [--out docs/screenshot.png]
+
+Scans /work/shared/data/images (or ../shared/data/images) plus generated photos into a
+temporary library, tags them (tiny models when available and asked for, else tags put in
+through the catalog as a model would: suggested with scores), approves some, and grabs
+the window.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "tests"))
+
+SAMPLE_TAGS = [("outdoor", 0.81), ("sky", 0.74), ("building", 0.66), ("tree", 0.58), ("car", 0.47),
+               ("animal|dog", 0.44), ("night", 0.31)]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--out", type=Path, default=ROOT / "docs" / "screenshot.png")
+    parser.add_argument("--images", type=Path, default=Path("/work/shared/data/images"))
+    parser.add_argument("--tiny-models", action="store_true",
+                        help="point the settings at tiny test models (needs the tagging package)")
+    parser.add_argument("--tag", action="store_true", help="also tag the photos with them (random words)")
+    args = parser.parse_args()
+    tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
+    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
+        os.environ[var] = str(tmp / sub)
+    from helpers import make_photo
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from imgtag_desktop.core.catalog import Catalog
+    from imgtag_desktop.core.scanner import scan_folder
+
+    photos = tmp / "photos"
+    photos.mkdir()
+    if args.images.is_dir():
+        for src in sorted(args.images.glob("*.jp*g"))[:24]:
+            (photos / src.name).symlink_to(src)
+    for i in range(6):
+        make_photo(photos / f"generated_{i}.jpg", (480, 320), seed=i)
+    library = tmp / "library.db"
+    with Catalog(library) as cat:
+        scan_folder(cat, photos)
+        ids = [p.id for p in cat.photos(status="ok")]
+        if args.tiny_models:
+            from tiny_models import build_tiny_models
+
+            from imgtag_desktop.core.settings import load_settings, save_settings
+
+            models = build_tiny_models(tmp / "models")
+            s = load_settings()
+            s.captioner, s.visual_model = str(models["captioner"]), str(models["visual"])
+            s.keyword_model = str(models["keywords"])
+            save_settings(s)
+        if args.tag:
+            from imgtag_desktop.jobs.tagging_job import loaded_pipeline, tag_photos_function, tagging_module
+
+            tag_photos_function(tagging_module())(cat, ids, loaded_pipeline(load_settings()), threshold=0.0)
+        else:
+            from imgtag_desktop.core.catalog import PhotoTag, Tag
+
+            with cat.transaction():
+                for n, pid in enumerate(ids):
+                    for k, (name, score) in enumerate(SAMPLE_TAGS):
+                        if (n + k) % 3 == 0:
+                            continue
+                        visual = round(score - 0.02 * ((n * 7 + k) % 5), 3)
+                        cat.restore_photo_tag(PhotoTag(pid, Tag(0, name, name, None), "suggested", "model",
+                                                       score * 0.8, visual, "sample", 0.0, 0.0))
+        for pid in ids[::2]:
+            for t in cat.photo_tags(pid)[:2]:
+                cat.approve_tag(pid, t.name)
+        for pid in ids[2::4]:
+            suggested = cat.photo_tags(pid, states=["suggested"])
+            if suggested:
+                cat.reject_tag(pid, suggested[-1].name)
+        cat.add_manual_tag(ids[:3], "holiday|2024")
+
+    _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps the app alive
+    from imgtag_desktop.ui.app import create_window
+
+    window = create_window(photos, library, prompt=False)
+    window.resize(1440, 900)
+    window.show()
+    loop = QEventLoop()
+    QTimer.singleShot(2500, loop.quit)
+    loop.exec()
+    window.grid.select_photo(ids[2])
+    loop = QEventLoop()
+    QTimer.singleShot(2500, loop.quit)
+    loop.exec()
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    window.grab().save(str(args.out))
+    print(f"saved {args.out}")
+    window.close()
+    window.session.close()
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

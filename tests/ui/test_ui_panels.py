@@ -1,0 +1,273 @@
+"""Each panel with its controller, on a real catalog (offscreen)."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from imgtag_desktop.core.settings import Settings
+from imgtag_desktop.jobs import ScanJob, start_job
+from imgtag_desktop.ui.detail import DetailController, DetailPanel
+from imgtag_desktop.ui.dialogs import ModelsDialog, SettingsDialog, TagPickerDialog
+from imgtag_desktop.ui.grid import GridController, PhotoGrid, Source
+from imgtag_desktop.ui.photo_model import PhotoRoles
+from imgtag_desktop.ui.review import ReviewBar, ReviewController
+from imgtag_desktop.ui.sidebar import SidebarController, make_sidebar
+from imgtag_desktop.ui.status import JobsController, StatusPanel, format_eta
+from imgtag_desktop.ui.threshold import ThresholdController, ThresholdWidget
+
+
+def _grid(qtbot, session):
+    view = PhotoGrid()
+    qtbot.addWidget(view)
+    grid = GridController(session, view, 96)
+    grid.reload()
+    return grid
+
+
+def test_grid_sources_and_live_badges(qtbot, session):
+    grid = _grid(qtbot, session)
+    ok_ids = [p.id for p in session.catalog.photos(status="ok")]
+    assert grid.model.rowCount() == len(ok_ids) + 1  # the broken file is shown too, marked
+    grid.show_source(Source("tag", "holiday", "holiday"))
+    assert grid.model.photo_ids() == [ok_ids[0]]
+    grid.show_source(Source("review", "dog", "Review dog"))
+    assert grid.model.photo_ids() == ok_ids  # best score first
+    assert grid.model.data(grid.model.index(0, 0), PhotoRoles.Score) == 0.9
+    grid.show_source(Source("all"))
+    pid = ok_ids[2]
+    session.catalog.approve_tag(pid, "dog")
+    session.announce([pid])
+    idx = grid.model.index_of(pid)
+    assert idx.data(PhotoRoles.Approved) == 1 and idx.data(PhotoRoles.Suggested) == 2
+
+
+def test_grid_selection_and_move(qtbot, session):
+    grid = _grid(qtbot, session)
+    grid.view.show()
+    assert grid.current_photo_id() == grid.model.item(0).id
+    assert grid.move(1) and grid.current_photo_id() == grid.model.item(1).id
+    grid.view.selectAll()
+    assert len(grid.selected_photo_ids()) == grid.model.rowCount()
+
+
+def test_detail_review_edits(qtbot, session):
+    panel = DetailPanel()
+    qtbot.addWidget(panel)
+    detail = DetailController(session, panel)
+    pid = session.catalog.photos(status="ok")[1].id
+    detail.show_photo(pid, [pid])
+    assert detail.current_tag_name() == "dog"  # the first suggestion is current
+    assert detail.approve()
+    assert detail.current_tag_name() == "grass"  # moved on to the next suggestion
+    assert detail.reject()
+    states = {t.name: t.state for t in session.catalog.photo_tags(pid)}
+    assert states == {"dog": "approved", "grass": "rejected", "animal|cat": "suggested"}
+    assert detail.approve_all_above() == 0  # 0.3 < threshold 0.5
+    session.set_threshold(0.25)
+    assert "1 at or above 0.25" in panel.summary.text()
+    assert detail.approve_all_above() == 1
+    detail.panel.chips.setCurrentIndex(detail.model.index(detail.model.row_of("dog"), 0))
+    assert detail.rename_current("puppy")
+    assert {t.name for t in session.catalog.photo_tags(pid)} == {"puppy", "grass", "animal|cat"}
+    assert detail.remove()  # the current tag, puppy
+    assert "puppy" not in {t.name for t in session.catalog.photo_tags(pid)}
+    # Add-tag field with completion applies to the whole selection.
+    ids = [p.id for p in session.catalog.photos(status="ok")][:3]
+    detail.show_photo(ids[0], ids)
+    assert "holiday" in panel.completer_model.stringList()
+    panel.add_field.setText("beach|sunset")
+    qtbot.keyClick(panel.add_field, Qt.Key.Key_Return)
+    assert panel.add_field.text() == ""
+    for i in ids:
+        assert "beach|sunset" in {t.name for t in session.catalog.photo_tags(i, states=["approved"])}
+    for _ in range(session.undo_stack.count()):
+        session.undo_stack.undo()
+    assert {t.name: t.state for t in session.catalog.photo_tags(pid)} == {
+        "dog": "suggested", "grass": "suggested", "animal|cat": "suggested"}
+
+
+def test_detail_shows_oriented_preview(qtbot, session):
+    panel = DetailPanel()
+    qtbot.addWidget(panel)
+    detail = DetailController(session, panel)
+    photo = session.catalog.photos(status="ok")[1]  # p1.jpg has EXIF orientation 6: 320x240 -> 240x320
+    assert photo.orientation == 6
+    with qtbot.waitSignal(session.loader.loaded, timeout=10000) as blocker:
+        detail.show_photo(photo.id, [photo.id])
+    image = blocker.args[1]
+    assert (image.width(), image.height()) == (240, 320)
+    assert panel.preview.has_image()
+    broken = next(p for p in session.catalog.photos() if p.status != "ok")
+    detail.show_photo(broken.id, [broken.id])
+    assert "cannot be shown" in panel.preview.text()
+
+
+def test_sidebar_emits_sources_and_refreshes(qtbot, session):
+    view = make_sidebar()
+    qtbot.addWidget(view)
+    sidebar = SidebarController(session, view)
+    item = sidebar.model.tag_item("dog")
+    with qtbot.waitSignal(sidebar.source_selected) as blocker:
+        view.setCurrentIndex(item.index())
+    assert blocker.args[0] == Source("tag", "dog", "dog")
+    with qtbot.waitSignal(sidebar.review_requested) as blocker:
+        view.doubleClicked.emit(item.index())
+    assert blocker.args == ["dog"]
+    session.catalog.add_manual_tag([session.catalog.photos()[0].id], "zebra")
+    session.announce([session.catalog.photos()[0].id])
+    qtbot.waitUntil(lambda: sidebar.model.tag_item("zebra") is not None, timeout=3000)
+
+
+def test_review_by_tag(qtbot, session):
+    grid = _grid(qtbot, session)
+    bar = ReviewBar()
+    qtbot.addWidget(bar)
+    review = ReviewController(session, grid, bar)
+    review.start("dog")
+    assert review.active and grid.source.kind == "review"
+    ids = grid.model.photo_ids()
+    assert grid.current_photo_id() == ids[0]
+    assert review.approve() and grid.current_photo_id() == ids[1]
+    assert review.reject() and grid.current_photo_id() == ids[2]
+    cat = session.catalog
+    assert {t.name: t.state for t in cat.photo_tags(ids[0])}["dog"] == "approved"
+    assert {t.name: t.state for t in cat.photo_tags(ids[1])}["dog"] == "rejected"
+    assert "4 suggestions left" in bar.label.text()
+    assert review.approve_all_above(0.55) == 2  # scores 0.7 and 0.6 remain above 0.55
+    assert len(cat.photos_with_tag("dog", ("approved",))) == 3
+    session.undo_stack.undo()
+    assert len(cat.photos_with_tag("dog", ("approved",))) == 1
+    review.stop()
+    assert not review.active and bar.isHidden()
+
+
+def test_threshold_live_preview(qtbot, session):
+    widget = ThresholdWidget()
+    qtbot.addWidget(widget)
+    ctrl = ThresholdController(session, widget)
+    pid = session.catalog.photos(status="ok")[0].id
+    ctrl.set_photo(pid)
+    qtbot.waitUntil(lambda: ctrl.counts()[1] == 18, timeout=5000)  # library histogram, computed off-thread
+    n = len(session.catalog.photos(status="ok"))
+    assert n == 6
+    assert ctrl.counts() == (5 + 6, 18, 2, 3)  # dog scores 0.9..0.4 (5 pass 0.5), grass 0.6 on all, cat 0.3
+    widget.slider.setValue(95)
+    assert session.threshold == 0.95
+    assert ctrl.counts()[0] == 0 and ctrl.counts()[2] == 0
+    assert "0 of 18 suggestions pass" in widget.preview.text() and "this photo 0 of 3" in widget.preview.text()
+    widget.slider.setValue(0)
+    assert ctrl.counts() == (3 * n, 3 * n, 3, 3)
+
+
+def test_scan_job_and_status_bar(qtbot, session, tmp_path):
+    from tests.helpers import make_photo
+
+    folder = tmp_path / "more"
+    for i in range(3):
+        make_photo(folder / f"m{i}.jpg", seed=20 + i)
+    (folder / "bad.png").write_bytes(b"\x89PNG\r\n\x1a\n not a png body")
+    from PySide6.QtWidgets import QStatusBar
+
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    jobs = JobsController(session, StatusPanel(bar))
+    before = session.catalog.count_photos()
+    with qtbot.waitSignal(session.library_changed, timeout=20000):
+        with qtbot.waitSignal(jobs.job_finished, timeout=20000) as blocker:
+            jobs.scan(folder)
+    stats = blocker.args[0]
+    assert stats.error is None and stats.detail["new"] == 4
+    assert session.catalog.count_photos() == before + 4
+    assert stats.failures == 1 and len(jobs.failures) == 1 and "bad.png" in jobs.failures[0].path
+    assert "⚠ 1 failed" in jobs.panel.failures.text() and not jobs.panel.failures.isHidden()
+    assert "4 new" in jobs.panel.message.text()
+    # A folder that vanished: the job fails with a message saying what to do.
+    with qtbot.waitSignal(jobs.job_finished, timeout=20000) as blocker:
+        jobs.scan(tmp_path / "gone")
+    assert "not a folder" in blocker.args[0].error and "File > Open" in blocker.args[0].error
+
+
+def test_scan_job_cancel(qtbot, library, tmp_path):
+    from tests.helpers import make_photo
+
+    folder = tmp_path / "many"
+    for i in range(40):
+        make_photo(folder / f"x{i}.jpg", (64, 64), seed=i)
+    job = ScanJob(library, folder)
+    job.cancel()  # cancelled before it starts: reads nothing
+    with qtbot.waitSignal(job.finished, timeout=20000) as blocker:
+        handle = start_job(job)
+    handle.wait()
+    assert blocker.args[0].cancelled and blocker.args[0].done == 0
+
+
+def test_format_eta():
+    assert format_eta(5.2) == "5 s"
+    assert format_eta(125) == "2 min 05 s"
+    assert format_eta(3 * 3600 + 120) == "3 h 02 min"
+
+
+def test_dialogs(qtbot):
+    settings = Settings(threshold=0.4, grid_thumbnail_size=128)
+    dialog = SettingsDialog(settings, "sidecar")
+    qtbot.addWidget(dialog)
+    dialog.threshold.setValue(0.65)
+    dialog.vocabulary.setChecked(False)
+    dialog.thumb.setValue(200)
+    new, mode = dialog.values()
+    assert (new.threshold, new.use_vocabulary, new.grid_thumbnail_size, mode) == (0.65, False, 200, "sidecar")
+    assert settings.threshold == 0.4  # the dialog edits a copy
+    models = ModelsDialog(Settings(captioner="/models/blip"))
+    qtbot.addWidget(models)
+    assert models.fields["captioner"].text() == "/models/blip"
+    assert models.status.text()  # says what the models' state is, or how to enable tagging
+    models.fields["visual_model"].setText("/models/clip")
+    assert models.values().visual_model == "/models/clip"
+    picker = TagPickerDialog("t", "pick", ["dog", "cat"])
+    qtbot.addWidget(picker)
+    assert picker.name() == "dog"
+
+
+def test_gui_stays_responsive_while_scanning(qtbot, session, tmp_path):
+    """The job contract keeps the GUI thread free: heartbeat gaps stay small during a scan."""
+    from PySide6.QtWidgets import QStatusBar
+
+    from tests.helpers import make_photo
+    from tests.ui.gui_stall import Heartbeat
+
+    folder = tmp_path / "scan"
+    template = make_photo(tmp_path / "t.jpg", (320, 240)).read_bytes()
+    for i in range(400):
+        (folder / f"d{i // 100}").mkdir(parents=True, exist_ok=True)
+        (folder / f"d{i // 100}" / f"s{i:04d}.jpg").write_bytes(template[:-2] + i.to_bytes(4, "little") + template[-2:])
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    jobs = JobsController(session, StatusPanel(bar))
+    beat = Heartbeat(5)
+    beat.start()
+    with qtbot.waitSignal(jobs.job_finished, timeout=60000) as blocker:
+        jobs.scan(folder)
+    beat.stop()
+    assert blocker.args[0].detail["new"] == 400
+    assert len(beat.gaps) > 5
+    assert beat.longest_gap_ms < 200, f"GUI stalled {beat.longest_gap_ms:.0f} ms during a scan"
+
+
+def test_grid_reads_large_libraries_off_the_gui_thread(qtbot, session, monkeypatch):
+    import imgtag_desktop.ui.grid as grid_module
+
+    monkeypatch.setattr(grid_module, "ASYNC_ROWS", 2)  # this small library counts as large
+    view = PhotoGrid()
+    qtbot.addWidget(view)
+    grid = GridController(session, view, 96)
+    with qtbot.waitSignal(grid.loaded, timeout=10000):
+        grid.show_source(Source("tag", "holiday", "holiday"))
+        assert grid.loading  # nothing read on the GUI thread yet
+    assert grid.model.photo_ids() == [session.catalog.photos(status="ok")[0].id] and not grid.loading
+    # A newer request wins over one still in flight.
+    with qtbot.waitSignal(grid.loaded, timeout=10000):
+        grid.show_source(Source("tag", "dog", "dog"))
+        grid.show_source(Source("all"))
+    session.queries.wait()
+    qtbot.wait(50)
+    assert grid.model.rowCount() == session.catalog.count_photos()
