@@ -194,3 +194,35 @@ def test_catalog_mixins_do_not_shadow_each_other() -> None:
                 clashes.append(f"{name}: {seen[name]} and {mixin.__name__}")
             seen[name] = mixin.__name__
     assert clashes == []
+
+
+def test_approved_tag_count_follows_every_kind_of_change(catalog: Catalog, tmp_path: Path) -> None:
+    """photos.approved_tags is kept by triggers: check it against a count after each kind of edit."""
+    a = _photo(catalog, tmp_path, "a.jpg")
+    b = _photo(catalog, tmp_path, "b.jpg")
+
+    def check() -> None:
+        rows = catalog._conn.execute(
+            "SELECT p.id, p.approved_tags, (SELECT count(*) FROM photo_tags pt"
+            " WHERE pt.photo_id = p.id AND pt.state = 'approved') FROM photos p"
+        ).fetchall()
+        assert all(kept == actual for _, kept, actual in rows), rows
+
+    catalog.add_manual_tag([a, b], "dog")
+    check()
+    catalog.set_tag([a], "beach", "suggested", "model")
+    catalog.approve_tag(a, "beach")
+    check()
+    catalog.reject_tag(a, "dog")
+    check()
+    saved = catalog.photo_tags(b)[0]
+    catalog.remove_tag(b, "dog")
+    check()
+    catalog.restore_photo_tag(saved)  # INSERT OR REPLACE
+    catalog.restore_photo_tag(saved)
+    check()
+    catalog.add_manual_tag([a], "puppy")
+    catalog.rename_tag("puppy", "beach")  # merge: upsert then cascade delete
+    check()
+    catalog.remove_folder(catalog.folders()[0].id)
+    check()

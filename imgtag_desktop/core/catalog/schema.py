@@ -172,9 +172,31 @@ CREATE TRIGGER IF NOT EXISTS embeddings_counter_delete AFTER DELETE ON embedding
 END;
 """
 
+# 5: how many approved tags each photo has, kept by triggers, so `untagged` (and "has any
+# approved tag") is an index lookup instead of a probe into photo_tags for every photo.
+# Connections run with recursive_triggers on, so INSERT OR REPLACE fires the delete trigger.
+SCHEMA_V5_APPROVED_COUNT = """
+ALTER TABLE photos ADD COLUMN approved_tags INTEGER NOT NULL DEFAULT 0;
+UPDATE photos SET approved_tags =
+    (SELECT count(*) FROM photo_tags pt WHERE pt.photo_id = photos.id AND pt.state = 'approved');
+CREATE INDEX photos_untagged ON photos(id) WHERE approved_tags = 0;
+CREATE TRIGGER photo_tags_approved_insert AFTER INSERT ON photo_tags WHEN NEW.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags + 1 WHERE id = NEW.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_delete AFTER DELETE ON photo_tags WHEN OLD.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags - 1 WHERE id = OLD.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_update AFTER UPDATE OF state, photo_id ON photo_tags
+WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW.photo_id BEGIN
+    UPDATE photos SET approved_tags = approved_tags - (OLD.state = 'approved') WHERE id = OLD.photo_id;
+    UPDATE photos SET approved_tags = approved_tags + (NEW.state = 'approved') WHERE id = NEW.photo_id;
+END;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
+    5: SCHEMA_V5_APPROVED_COUNT,
 }

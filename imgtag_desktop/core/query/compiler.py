@@ -103,8 +103,8 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             args.append(node.min_score)
         return Fragment(f"p.id IN (SELECT photo_id FROM photo_tags WHERE {' AND '.join(parts)})", tuple(args))
     if isinstance(node, Untagged):
-        # One index seek per photo beats materialising every approved row (most rows are).
-        return Fragment("NOT EXISTS (SELECT 1 FROM photo_tags u WHERE u.state = 'approved' AND u.photo_id = p.id)")
+        # photos.approved_tags is kept by triggers (schema 5); a partial index holds the zeros.
+        return Fragment("p.approved_tags = 0")
     if isinstance(node, Caption):
         return Fragment(
             "p.id IN (SELECT photo_id FROM captions WHERE caption LIKE ? ESCAPE '\\')", (like_contains(node.text),)
