@@ -23,7 +23,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--keyword-model", metavar="ID_OR_DIR", help="sentence-transformers model for this run")
     p.add_argument("--visual-model", metavar="ID_OR_DIR", help="CLIP model for this run")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"), help="where the models run (default: auto)")
-    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16"), help="model precision")
+    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16", "int8"),
+                   help="model precision (int8: CPU only, the captioner quantized; auto: see docs/tagging.md)")
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -53,7 +54,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--images", required=True, type=Path, help="folder of photos")
     p.add_argument("--batch-size", type=int, default=8)
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
-    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16"))
+    p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16", "int8"))
     p.add_argument("--threshold", type=float, default=0.5)
     p.set_defaults(handler=cmd_bench)
 

@@ -43,7 +43,7 @@ class Settings:
     keyword_model: str = DEFAULT_KEYWORD_MODEL
     visual_model: str = DEFAULT_VISUAL_MODEL
     device: str = "auto"  # auto | cpu | cuda | mps
-    dtype: str = "auto"  # auto | float32 | float16 | bfloat16
+    dtype: str = "auto"  # auto | float32 | float16 | bfloat16 | int8 (CPU: captioner int8)
     # Tagging
     threshold: float = 0.5  # calibrated visual relevance a tag needs to be suggested
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags

@@ -114,10 +114,32 @@ def cpu_has_bf16() -> bool:
         return False
 
 
+DTYPES = ("auto", "float32", "float16", "bfloat16", "int8")
+
+
+def int8_available() -> bool:
+    """Whether torch has a quantized CPU engine here (fbgemm/x86 on x86-64, qnnpack on ARM)."""
+    import torch
+
+    return str(torch.backends.quantized.engine) not in ("", "none")
+
+
+def captioner_int8(requested: str, device: str) -> bool:
+    """Whether the captioner's Linear layers run as dynamic int8 (``int8``: CPU only, never chosen by ``auto``)."""
+    if requested != "int8":
+        return False
+    if device != "cpu":
+        raise ValueError(f"dtype int8 runs on the CPU only (device is {device}); use --device cpu or another dtype")
+    if not int8_available():
+        raise ValueError("dtype int8 needs a quantized CPU engine, which this torch build lacks; use float32")
+    return True
+
+
 def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
     """The dtype of one model. ``auto``: float16 on CUDA/MPS; on CPU bfloat16 for the captioner when the
     CPU has native bfloat16 (it is most of the work), float32 otherwise and for CLIP (whose scores are
-    compared against a threshold)."""
+    compared against a threshold). ``int8``: every model loads in float32; the captioner is then
+    quantized (see :func:`captioner_int8`)."""
     import torch
 
     if requested in ("", "auto"):
@@ -126,10 +148,50 @@ def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
         if role == "captioner" and cpu_has_bf16():
             return torch.bfloat16
         return torch.float32
-    value = getattr(torch, requested, None) if requested in ("float32", "float16", "bfloat16") else None
+    if requested == "int8":
+        return torch.float32
+    value = getattr(torch, requested, None) if requested in DTYPES else None
     if not isinstance(value, torch.dtype):
-        raise ValueError(f"unknown dtype {requested!r}; use auto, float32, float16 or bfloat16")
+        raise ValueError(f"unknown dtype {requested!r}; use {', '.join(DTYPES)}")
     return value
+
+
+def quantize_int8(model: Any) -> Any:
+    """Dynamic int8 quantization of every ``nn.Linear``, in place: weights int8 (per tensor), each
+    input quantized at run time (layer norms, embeddings, attention products and softmax stay float32).
+
+    torch quantizes a Linear's input with one scale for the whole tensor, which would make a
+    photo's caption depend on the other photos of its batch; each quantized Linear is therefore
+    applied to one batch row at a time (each row gets its own scale, so a batch gives exactly the
+    one-by-one results; the int8 weights stay in cache between rows, so it costs about nothing).
+    """
+    import warnings
+
+    import torch
+
+    class PerSampleLinear(torch.nn.Module):
+        def __init__(self, inner: torch.nn.Module) -> None:
+            super().__init__()
+            self.inner = inner
+
+        def forward(self, x: torch.Tensor) -> torch.Tensor:
+            if x.dim() < 2 or x.shape[0] == 1:
+                out: torch.Tensor = self.inner(x)
+                return out
+            return torch.cat([self.inner(x[i : i + 1]) for i in range(x.shape[0])])
+
+    with warnings.catch_warnings():
+        # torch.ao.quantization's eager API warns that it is moving to torchao; it still ships and works.
+        warnings.simplefilter("ignore")
+        torch.ao.quantization.quantize_dynamic(  # type: ignore[no-untyped-call]
+            model, {torch.nn.Linear}, dtype=torch.qint8, inplace=True
+        )
+    quantized = torch.ao.nn.quantized.dynamic.Linear
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, quantized):
+                setattr(parent, name, PerSampleLinear(child))
+    return model
 
 
 class Pipeline:
@@ -154,6 +216,7 @@ class Pipeline:
         self._st: Any = None
         self._dtype: Any = None
         self._blip_dtype: Any = None
+        self._blip_int8 = False
         self._generation_config: Any = None
 
     # -- models ---------------------------------------------------------------------------------
@@ -216,11 +279,11 @@ class Pipeline:
         if os.environ.get("IMGTAG_THREADS"):
             torch.set_num_threads(int(os.environ["IMGTAG_THREADS"]))
         self.device = pick_device(self.settings.device)
+        self._blip_int8 = captioner_int8(self.settings.dtype, self.device)
         self._blip_dtype = pick_dtype(self.settings.dtype, self.device, "captioner")
         self._dtype = pick_dtype(self.settings.dtype, self.device, "visual")
-        self.dtype_name = (
-            f"captioner={str(self._blip_dtype).removeprefix('torch.')},visual={str(self._dtype).removeprefix('torch.')}"
-        )
+        captioner = "int8" if self._blip_int8 else str(self._blip_dtype).removeprefix("torch.")
+        self.dtype_name = f"captioner={captioner},visual={str(self._dtype).removeprefix('torch.')}"
 
     def _fail(self, model: ResolvedModel, exc: BaseException) -> ModelUnavailable:
         return ModelUnavailable(
@@ -240,6 +303,8 @@ class Pipeline:
         except Exception as exc:  # noqa: BLE001 - any loading failure is reported the same way
             raise self._fail(model, exc) from exc
         self._blip = blip.to(self.device).eval()  # type: ignore[arg-type]
+        if self._blip_int8:
+            self._blip = quantize_int8(self._blip)
         gen = copy.deepcopy(self._blip.generation_config)
         if getattr(gen, "max_new_tokens", None) is None and not (model.path / "generation_config.json").is_file():
             gen.max_new_tokens = 30  # the folder has no generation config: room for BLIP's usual captions

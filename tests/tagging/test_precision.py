@@ -1,0 +1,122 @@
+"""Model precision: the int8 captioner (CPU) runs through the same code path as float32."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from imgtag_desktop.tagging import Pipeline
+from imgtag_desktop.tagging.pipeline import captioner_int8, pick_dtype
+from tests.helpers import make_photo
+from tests.tagging.conftest import tiny_settings_for
+
+
+def photos(tmp_path: Path, n: int) -> list[Image.Image]:
+    return [Pipeline.decode(make_photo(tmp_path / f"p{i}.jpg", (400 + 37 * i, 300), seed=i)) for i in range(n)]
+
+
+@pytest.fixture(scope="module")
+def models(tiny_models: dict[str, Path], tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
+    """The tiny models, but the captioner's vision weights drawn at a working scale. BLIP's vision config
+    initialises them at std 1e-10: activations of 1e-7 are below the smallest int8 scale, so a quantized
+    layer would output its bias alone. Real checkpoints have working-scale activations."""
+    import shutil
+
+    import torch
+    from transformers import BlipForConditionalGeneration
+
+    folder = tmp_path_factory.mktemp("precision") / "blip"
+    shutil.copytree(tiny_models["captioner"], folder)
+    model = BlipForConditionalGeneration.from_pretrained(str(folder), local_files_only=True)
+    generator = torch.Generator().manual_seed(0)
+    vision = model.vision_model
+    embeddings = vision.embeddings
+    drawn = [m.weight for m in vision.modules() if isinstance(m, (torch.nn.Linear, torch.nn.Conv2d))]
+    with torch.no_grad():
+        for weight in [*drawn, embeddings.class_embedding, embeddings.position_embedding]:
+            fan_in = weight[0].numel() if weight.ndim > 1 and weight.shape[0] > 1 else 1
+            weight.copy_(torch.randn(weight.shape, generator=generator) * fan_in**-0.5)
+    model.save_pretrained(folder)
+    return {**tiny_models, "captioner": folder}
+
+
+@pytest.fixture(scope="module")
+def float32_pipeline(models: dict[str, Path]) -> Pipeline:
+    pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pipeline.load()
+    return pipeline
+
+
+@pytest.fixture(scope="module")
+def int8_pipeline(models: dict[str, Path]) -> Pipeline:
+    pipeline = Pipeline(tiny_settings_for(models, dtype="int8"))
+    pipeline.load()
+    return pipeline
+
+
+def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipeline: Pipeline) -> None:
+    import torch
+
+    quantized = torch.ao.nn.quantized.dynamic.Linear
+    blip_modules = list(int8_pipeline._blip.modules())
+    assert any(isinstance(m, quantized) for m in blip_modules)
+    # Every Linear of the vision encoder and the text decoder is int8; none is left in float32.
+    assert not any(type(m) is torch.nn.Linear for m in blip_modules)
+    assert not any(isinstance(m, quantized) for m in int8_pipeline._clip.modules())
+    assert int8_pipeline.dtype_name == "captioner=int8,visual=float32"
+    assert not any(isinstance(m, quantized) for m in float32_pipeline._blip.modules())
+
+
+def test_int8_batch_equals_one_by_one(int8_pipeline: Pipeline, tmp_path: Path) -> None:
+    images = photos(tmp_path, 4)
+    int8_pipeline.set_vocabulary(["dog", "beach", "birthday cake"])
+    batch = int8_pipeline.analyse(images)
+    single = [int8_pipeline.analyse([img])[0] for img in images]
+    for b, s in zip(batch, single, strict=True):
+        assert b.caption == s.caption
+        np.testing.assert_allclose(b.embedding, s.embedding, atol=1e-5)
+        assert [c.text for c in b.candidates] == [c.text for c in s.candidates]
+    assert not np.allclose(batch[0].embedding, batch[1].embedding)
+    assert all(a.caption for a in batch)
+
+
+def test_int8_is_numerically_close_to_float32(
+    int8_pipeline: Pipeline, float32_pipeline: Pipeline, tmp_path: Path
+) -> None:
+    import torch
+
+    images = photos(tmp_path, 3)
+    # CLIP stays float32: the embeddings (and so every visual score) are the float32 ones.
+    np.testing.assert_allclose(
+        int8_pipeline.image_embeddings(images), float32_pipeline.image_embeddings(images), atol=1e-6
+    )
+    # The captioner's image states move only by the quantization error (random weights: closeness, not quality).
+    pixels, _ = float32_pipeline._model_inputs(images)
+    assert pixels is not None
+    exact = float32_pipeline._vision_states(pixels)
+    approx = int8_pipeline._vision_states(pixels)
+    assert not torch.equal(exact, approx)
+    cosine = torch.nn.functional.cosine_similarity(exact.flatten(1), approx.flatten(1))
+    assert float(cosine.min()) > 0.98
+    # The text decoder's next-token logits for the same image states stay close too.
+    bos = torch.full((exact.shape[0], 1), 30522)
+    with torch.inference_mode():
+        logits = [p._blip.text_decoder(input_ids=bos, encoder_hidden_states=exact).logits[:, -1]
+                  for p in (float32_pipeline, int8_pipeline)]
+    assert not torch.equal(logits[0], logits[1])
+    assert float(torch.nn.functional.cosine_similarity(logits[0], logits[1]).min()) > 0.98
+
+
+def test_int8_is_cpu_only_and_never_automatic() -> None:
+    import torch
+
+    assert captioner_int8("int8", "cpu")
+    assert not captioner_int8("auto", "cpu") and not captioner_int8("float32", "cpu")
+    with pytest.raises(ValueError, match="CPU only"):
+        captioner_int8("int8", "cuda")
+    assert pick_dtype("int8", "cpu", "captioner") == torch.float32
+    with pytest.raises(ValueError, match="int8"):
+        pick_dtype("int4", "cpu", "captioner")
