@@ -110,13 +110,20 @@ def test_int8_is_numerically_close_to_float32(
     assert float(torch.nn.functional.cosine_similarity(logits[0], logits[1]).min()) > 0.98
 
 
-def test_int8_is_cpu_only_and_never_automatic() -> None:
+def test_auto_never_picks_int8(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    assert captioner_int8("int8", "cpu")
-    assert not captioner_int8("auto", "cpu") and not captioner_int8("float32", "cpu")
+    from imgtag_desktop.tagging import pipeline as module
+
+    for native_bf16, captioner in ((False, torch.float32), (True, torch.bfloat16)):
+        monkeypatch.setattr(module, "cpu_has_bf16", lambda native=native_bf16: native)
+        assert not captioner_int8("auto", "cpu") and not captioner_int8("float32", "cpu")
+        assert pick_dtype("auto", "cpu", "captioner") == captioner
+        assert captioner_int8("int8", "cpu") and pick_dtype("int8", "cpu", "captioner") == torch.float32
+
+
+def test_int8_is_cpu_only() -> None:
     with pytest.raises(ValueError, match="CPU only"):
         captioner_int8("int8", "cuda")
-    assert pick_dtype("int8", "cpu", "captioner") == torch.float32
     with pytest.raises(ValueError, match="int8"):
         pick_dtype("int4", "cpu", "captioner")
