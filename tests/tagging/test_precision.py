@@ -127,3 +127,26 @@ def test_int8_is_cpu_only() -> None:
         captioner_int8("int8", "cuda")
     with pytest.raises(ValueError, match="int8"):
         pick_dtype("int4", "cpu", "captioner")
+
+
+def test_bench_command_runs_int8(
+    tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from imgtag_desktop.cli import main
+
+    models = tmp_path / "models"
+    models.mkdir()
+    for sub, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
+        (models / sub).symlink_to(tiny_models[role], target_is_directory=True)
+    images = tmp_path / "photos"
+    images.mkdir()
+    for i in range(3):
+        make_photo(images / f"p{i}.jpg", (320 + 40 * i, 240), seed=i)
+    argv = ["bench", "--models", str(models), "--images", str(images), "--dtype", "int8", "--device", "cpu"]
+    assert main([*argv, "--batch-size", "2"]) == 0
+    result = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert result["dtype"] == "captioner=int8,visual=float32"
+    assert result["images"] == 3 and result["s_per_image"] > 0
+    assert set(result["stages_s_per_image"]) >= {"caption_vision", "caption_text", "visual"}
