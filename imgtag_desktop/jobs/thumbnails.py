@@ -102,10 +102,6 @@ class ImageLoader(QObject):
         with self._lock:
             self._pending.clear()
 
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._pending)
-
     def close(self, wait_ms: int = 10000) -> None:
         self._closed.set()
         self.pool.clear()

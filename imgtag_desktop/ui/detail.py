@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QObject, QSize, QStringListModel, Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -138,8 +138,6 @@ class DetailPanel(QWidget):
 class DetailController(QObject):
     """Shows the current photo and carries out the per-photo review edits (all undoable)."""
 
-    tag_edited = Signal()
-
     def __init__(self, session: Session, panel: DetailPanel) -> None:
         super().__init__(panel)
         self.session = session
@@ -262,7 +260,6 @@ class DetailController(QObject):
         nxt = self._first_suggested(row)
         if nxt >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
-        self.tag_edited.emit()
 
     def set_state(self, op: str) -> bool:
         """Approve / reject the current tag on the current photo."""

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob, download_function
-from ..jobs.tagging_job import ENABLE_HINT, forget_pipelines, tagging_available, tagging_module
+from ..jobs.tagging_job import forget_pipelines, tagging_available, tagging_module
 
 MODEL_FIELDS = (
     ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
@@ -287,5 +287,3 @@ class TagPickerDialog(QDialog):
     def name(self) -> str:
         return self.combo.currentText().strip()
 
-
-NO_MODELS_HINT = ENABLE_HINT

@@ -116,7 +116,6 @@ class JobsController(QObject):
     """
 
     job_finished = Signal(object)  # JobStats
-    message = Signal(str)
 
     def __init__(self, session: Session, panel: StatusPanel) -> None:
         super().__init__(panel)

@@ -28,7 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog
-from ..core.metadata import FileChange, WriteReport, WriteResult, plan_writes
+from ..core.metadata import FileChange, WriteReport, plan_writes
 from ..jobs.write_job import WriteJob, start_write_job
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
@@ -133,7 +133,6 @@ class WritePreviewDialog(QDialog):
     def _start(self, job: WriteJob) -> None:
         self._job = job
         job.progress.connect(self._on_progress)
-        job.result.connect(self._on_result)
         job.message.connect(self.summary.setText)
         job.finished.connect(self._on_finished)
         self.write_button.setEnabled(False)
@@ -148,9 +147,6 @@ class WritePreviewDialog(QDialog):
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total}  {Path(path).name}")
-
-    def _on_result(self, result: WriteResult) -> None:  # per file; the table is rebuilt at the end
-        pass
 
     def _thread_done(self) -> None:
         if self._thread is not None:
