@@ -166,8 +166,12 @@ class WritePreviewDialog(QDialog):
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
         self.summary.setText(text)
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+    def done(self, result: int) -> None:
+        """Close (Close button, Esc, window close): stop the job and wait for its thread first.
+
+        Not in ``closeEvent``: since Qt 6.3 ``reject()``/``accept()`` close the dialog without
+        one, and with WA_DeleteOnClose a still-running thread would be destroyed with it."""
         self.cancel()
         if self._thread is not None:
             self._thread.wait(30000)
-        super().closeEvent(event)  # type: ignore[arg-type]
+        super().done(result)
