@@ -29,7 +29,8 @@ from PySide6.QtWidgets import (
 
 from ..core.catalog import Catalog
 from ..core.metadata import FileChange, WriteReport, plan_writes
-from ..jobs.write_job import WriteJob, start_write_job
+from ..jobs.base import start_job
+from ..jobs.write_job import WriteJob
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
 
@@ -140,7 +141,7 @@ class WritePreviewDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self._thread = start_write_job(job, self)
+        self._thread = start_job(job, self).thread
         self._thread.finished.connect(self._thread_done)
 
     def _on_progress(self, done: int, total: int, path: str) -> None:

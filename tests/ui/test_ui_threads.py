@@ -5,23 +5,43 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, QThread
 
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
 from tests.helpers import make_photo
 
 
-def test_write_dialog_closed_while_writing_waits_for_its_thread(qtbot, tmp_path: Path) -> None:
-    write_dialog = pytest.importorskip("imgtag_desktop.ui.write_dialog")
+def _library(tmp_path: Path, n: int) -> tuple[Path, list[int]]:
     folder = tmp_path / "photos"
-    for i in range(4):
+    for i in range(n):
         make_photo(folder / f"p{i}.jpg", seed=i)
     lib = tmp_path / "lib.db"
     with Catalog(lib) as catalog:
         scan_folder(catalog, folder)
         ids = [p.id for p in catalog.photos()]
         catalog.add_manual_tag(ids, "dog")
+    return lib, ids
+
+
+def test_write_job_runs_on_its_own_thread(qtbot, tmp_path: Path) -> None:
+    from imgtag_desktop.jobs import start_job
+    from imgtag_desktop.jobs.write_job import WriteJob
+
+    lib, ids = _library(tmp_path, 2)
+    job = WriteJob(lib, ids, mode="sidecar", use_exiftool=False)
+    threads: list[QThread] = []
+    job.progress.connect(lambda *_: threads.append(QThread.currentThread()), Qt.ConnectionType.DirectConnection)
+    with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
+        handle = start_job(job)
+    assert handle.wait(5000)
+    assert blocker.args[0].count("written") == 2
+    assert len(threads) == 2 and all(t is handle.thread for t in threads)  # never the GUI thread
+
+
+def test_write_dialog_closed_while_writing_waits_for_its_thread(qtbot, tmp_path: Path) -> None:
+    write_dialog = pytest.importorskip("imgtag_desktop.ui.write_dialog")
+    lib, ids = _library(tmp_path, 4)
     dialog = write_dialog.WritePreviewDialog(lib, ids, mode="sidecar")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the main window opens it
     dialog.show()
