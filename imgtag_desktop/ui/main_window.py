@@ -211,7 +211,7 @@ class MainWindow(QMainWindow):
         if cls is None:
             return None
         try:
-            bar = cls(self.session.library, parent=self)
+            bar = cls(self.session.catalog, parent=self)  # the GUI thread's catalog, not a second one
         except Exception as exc:  # a search feature bug must not keep the window from opening
             log.warning("the query bar cannot be created: %s", exc)
             return None
