@@ -218,6 +218,7 @@ class MainWindow(QMainWindow):
         bar.results_ready.connect(self._on_search_results)
         bar.query_changed.connect(self._on_query)
         bar.album_saved.connect(lambda *_: self.sidebar.refresh())
+        self.session.tags_changed.connect(bar.refresh_completions)  # new tags complete too
         return bar  # type: ignore[no-any-return]
 
     def _on_query(self, text: str, node: object) -> None:
