@@ -11,7 +11,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
-from ..core.catalog import HIERARCHY_SEPARATOR, Folder, TagCount
+from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
 from .grid import ALL_PHOTOS, Source
 from .session import Session
 
@@ -163,7 +163,7 @@ class SidebarController(QObject):
         view.doubleClicked.connect(self._double_clicked)
         view.selectionModel().currentChanged.connect(self._current_changed)
         self.albums_model: Any = None
-        # Counts over the whole library: recounted at most every 300 ms while results stream in.
+        # Tag and album counts over the whole library: recounted at most every 300 ms while results stream in.
         self._tags_timer = QTimer(self)
         self._tags_timer.setSingleShot(True)
         self._tags_timer.setInterval(300)
@@ -177,20 +177,32 @@ class SidebarController(QObject):
     def refresh(self) -> None:
         catalog = self.session.catalog
         self.model.set_folders(catalog.folders(), catalog.count_photos())
-        self.model.set_albums(self._albums())
+        self._show_albums(album_rows(catalog))
         self._show_tags(catalog.tags_with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
 
     def refresh_tags(self) -> None:
-        """Recount the tags off the GUI thread (it reads every photo tag); the tree follows."""
+        """Recount the tags and the smart albums off the GUI thread (they read every photo tag)."""
         if self.session.closed:
             return
-        self.session.queries.submit(TAGS_KEY, lambda catalog: catalog.tags_with_counts())
+        self.session.queries.submit(TAGS_KEY, lambda catalog: (catalog.tags_with_counts(), album_rows(catalog)))
 
     def _on_query(self, key: object, result: object) -> None:
-        if key == TAGS_KEY and isinstance(result, list) and not self.session.closed:
-            self._show_tags(result)
+        if key == TAGS_KEY and isinstance(result, tuple) and not self.session.closed:
+            tags, albums = result
+            self._show_albums(albums)
+            self._show_tags(tags)
+
+    def _show_albums(self, albums: list[tuple[str, Source, str]]) -> None:
+        """Replace the album rows, keeping the current row without announcing a new source."""
+        index = self.view.currentIndex()
+        row = index.row() if index.isValid() and index.parent() == self.model.albums.index() else -1
+        self.view.selectionModel().blockSignals(True)
+        self.model.set_albums(albums)
+        if 0 <= row < self.model.albums.rowCount():
+            self.view.setCurrentIndex(self.model.albums.child(row).index())
+        self.view.selectionModel().blockSignals(False)
 
     def _show_tags(self, counts: list[TagCount]) -> None:
         expanded = self.view.isExpanded(self.model.tags.index())
@@ -207,21 +219,6 @@ class SidebarController(QObject):
             self.view.expandRecursively(self.model.tags.index())
         elif expanded:
             self.view.expand(self.model.tags.index())
-
-    def _albums(self) -> list[tuple[str, Source, str]]:
-        """Smart albums from the search feature (``ui/albums_model.py``) when it is installed."""
-        try:
-            module = importlib.import_module("imgtag_desktop.ui.albums_model")
-        except ImportError:
-            return []
-        lister = getattr(module, "sidebar_albums", None)
-        if lister is None:
-            return []
-        try:
-            return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in lister(self.session.catalog)]
-        except Exception as exc:  # an album feature bug must not take the sidebar down
-            log.warning("smart albums cannot be listed: %s", exc)
-            return []
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         source = current.data(SourceRole) if current.isValid() else None
@@ -245,6 +242,24 @@ class SidebarController(QObject):
 
     def select_all_photos(self) -> None:
         self.view.setCurrentIndex(self.model.library.child(0).index())
+
+
+def album_rows(catalog: Catalog) -> list[tuple[str, Source, str]]:
+    """Smart albums from the search feature (``ui/albums_model.py``) when it is installed.
+
+    Any thread: give it that thread's catalog."""
+    try:
+        module = importlib.import_module("imgtag_desktop.ui.albums_model")
+    except ImportError:
+        return []
+    lister = getattr(module, "sidebar_albums", None)
+    if lister is None:
+        return []
+    try:
+        return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in lister(catalog)]
+    except Exception as exc:  # an album feature bug must not take the sidebar down
+        log.warning("smart albums cannot be listed: %s", exc)
+        return []
 
 
 def make_sidebar(parent: QWidget | None = None) -> QTreeView:
