@@ -169,7 +169,7 @@ class SidebarController(QObject):
         self._tags_timer.setInterval(300)
         self._tags_timer.timeout.connect(self.refresh_tags)
         session.queries.ready.connect(self._on_query)
-        session.tags_changed.connect(self._tags_timer.start)
+        session.tags_changed.connect(self._schedule_tags)
         session.library_changed.connect(self.refresh)
         self.refresh()
         view.expandAll()
@@ -181,6 +181,10 @@ class SidebarController(QObject):
         self._show_tags(catalog.tags_with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
+
+    def _schedule_tags(self) -> None:
+        if not self._tags_timer.isActive():  # restarting it would put the recount off for as long as results stream in
+            self._tags_timer.start()
 
     def refresh_tags(self) -> None:
         """Recount the tags and the smart albums off the GUI thread (they read every photo tag)."""

@@ -40,3 +40,23 @@ def test_sidebar_albums_follow_tag_edits(qtbot, photo_dir, library):
     source = albums.child(0).data(SourceRole)
     assert sorted(source.value) == sorted(ids[:2])  # clicking the album shows the new photo too
     window.close()
+
+
+def test_counts_refresh_while_results_keep_arriving(qtbot, session):
+    """Tag counts and the threshold preview are recounted during a job, not only after it."""
+    from imgtag_desktop.ui.sidebar import SidebarController, make_sidebar
+    from imgtag_desktop.ui.threshold import ThresholdController, ThresholdWidget
+
+    view = make_sidebar()
+    widget = ThresholdWidget()
+    qtbot.addWidget(view)
+    qtbot.addWidget(widget)
+    sidebar = SidebarController(session, view)
+    threshold = ThresholdController(session, widget)
+    fired = {"tags": 0, "scores": 0}
+    sidebar._tags_timer.timeout.connect(lambda: fired.__setitem__("tags", fired["tags"] + 1))
+    threshold._reload_timer.timeout.connect(lambda: fired.__setitem__("scores", fired["scores"] + 1))
+    for _ in range(15):  # results announced every 100 ms for 1.5 s, as a fast tagging job does
+        session.tags_changed.emit()
+        qtbot.wait(100)
+    assert fired["tags"] >= 2 and fired["scores"] >= 2
