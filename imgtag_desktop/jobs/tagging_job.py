@@ -98,21 +98,23 @@ def forget_pipelines() -> None:
 
 
 class TaggingJob(Job):
-    """Tag photos. ``only_needed`` skips photos already analysed with the current models."""
+    """Tag photos (``photo_ids`` None: every readable photo, listed on the job's thread).
+
+    ``only_needed`` skips photos already analysed with the current models."""
 
     kind = "tagging"
 
     def __init__(
         self,
         library: str | os.PathLike[str],
-        photo_ids: Sequence[int],
+        photo_ids: Sequence[int] | None,
         settings: Settings,
         *,
         only_needed: bool = True,
     ) -> None:
         super().__init__()
         self.library = Path(library)
-        self.photo_ids = list(photo_ids)
+        self.photo_ids = list(photo_ids) if photo_ids is not None else None
         self.settings = dataclasses.replace(settings)  # a snapshot: later edits do not reach the worker
         self.only_needed = only_needed
         self.title = "Tagging"
@@ -130,9 +132,10 @@ class TaggingJob(Job):
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
-            ids = self.photo_ids
-            if self.only_needed and hasattr(catalog, "photos_needing_analysis"):
-                ids = list(catalog.photos_needing_analysis(pipeline.models_key, ids))
+            if self.only_needed:
+                ids = catalog.photos_needing_analysis(pipeline.models_key, self.photo_ids)
+            else:
+                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos(status="ok")]
             stats.total = len(ids)
             self.progress.emit(0, len(ids), "")
             if not ids:

@@ -286,8 +286,7 @@ class MainWindow(QMainWindow):
 
     def tag_all(self) -> None:
         if self._check_tagging():
-            ids = [p.id for p in self.session.catalog.photos(status="ok")]
-            self.jobs.tag(ids, only_needed=True)
+            self.jobs.tag(None, only_needed=True)  # the job lists the photos on its own thread
 
     def tag_selection(self) -> None:
         ids = self.grid.selected_photo_ids()

@@ -141,7 +141,8 @@ class JobsController(QObject):
     def scan(self, folder: Path) -> None:
         self.submit(ScanJob(self.session.library, folder))
 
-    def tag(self, photo_ids: list[int], *, only_needed: bool = True) -> None:
+    def tag(self, photo_ids: list[int] | None, *, only_needed: bool = True) -> None:
+        """Tag these photos (None: the whole library, listed by the job off the GUI thread)."""
         self.submit(TaggingJob(self.session.library, photo_ids, self.session.settings, only_needed=only_needed))
 
     def submit(self, job: Job) -> None:
