@@ -66,7 +66,8 @@ def tagging_available() -> tuple[bool, str]:
     return True, ""
 
 
-def _pipeline_key(settings: Settings) -> tuple[object, ...]:
+def pipeline_key(settings: Settings) -> tuple[object, ...]:
+    """The settings that decide which models a pipeline loads."""
     return (settings.captioner, settings.keyword_model, settings.visual_model, settings.device, settings.dtype,
             settings.use_vocabulary)
 
@@ -74,7 +75,7 @@ def _pipeline_key(settings: Settings) -> tuple[object, ...]:
 def loaded_pipeline(settings: Settings) -> Any:
     """A loaded pipeline for these settings (loaded once, then shared by later jobs)."""
     module = tagging_module()
-    key = _pipeline_key(settings)
+    key = pipeline_key(settings)
     with _pipelines_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
@@ -88,7 +89,7 @@ def loaded_pipeline(settings: Settings) -> Any:
 def cached_pipeline(settings: Settings) -> Any | None:
     """The pipeline a job already loaded for these settings, or None (never loads anything)."""
     with _pipelines_lock:
-        return _pipelines.get(_pipeline_key(settings))
+        return _pipelines.get(pipeline_key(settings))
 
 
 def forget_pipelines() -> None:

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob, download_function
-from ..jobs.tagging_job import forget_pipelines, tagging_available, tagging_module
+from ..jobs.tagging_job import forget_pipelines, pipeline_key, tagging_available, tagging_module
 
 MODEL_FIELDS = (
     ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
@@ -253,8 +253,8 @@ class SettingsDialog(QDialog):
 
 
 def model_settings_changed(old: Settings, new: Settings) -> bool:
-    keys = ("captioner", "keyword_model", "visual_model", "device", "dtype", "use_vocabulary")
-    changed = any(getattr(old, k) != getattr(new, k) for k in keys)
+    """Whether the new settings load other models; if so the loaded ones are dropped."""
+    changed = pipeline_key(old) != pipeline_key(new)
     if changed:
         forget_pipelines()
     return changed
