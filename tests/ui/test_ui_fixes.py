@@ -60,3 +60,20 @@ def test_counts_refresh_while_results_keep_arriving(qtbot, session):
         session.tags_changed.emit()
         qtbot.wait(100)
     assert fired["tags"] >= 2 and fired["scores"] >= 2
+
+
+def test_undo_restores_a_tag_edited_under_another_case(qtbot, session):
+    from imgtag_desktop.ui.commands import TagChange, push_changes
+
+    cat = session.catalog
+    pid = cat.photos(status="ok")[0].id
+    before = {t.name: t for t in cat.photo_tags(pid)}
+    assert before["dog"].state == "suggested"
+    assert push_changes(session, [TagChange("add", (pid,), "Dog")])  # the tag "dog", typed differently
+    assert {t.name: t.state for t in cat.photo_tags(pid)}["dog"] == "approved"
+    session.undo_stack.undo()
+    assert {t.name: t for t in cat.photo_tags(pid)} == before
+    # A rename that only changes the case is one tag too: undo gives the suggestion back.
+    assert push_changes(session, [TagChange("remove", (pid,), "dog"), TagChange("add", (pid,), "DOG")])
+    session.undo_stack.undo()
+    assert {t.name: t for t in cat.photo_tags(pid)} == before
