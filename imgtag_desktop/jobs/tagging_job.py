@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import inspect
 import logging
 import os
 import threading
@@ -41,28 +40,12 @@ def tagging_module() -> Any:
     return module
 
 
-def tag_photos_function(module: Any) -> Any | None:
-    """``tag_photos`` from the package, or from ``tagging.run`` when the package does not re-export it."""
-    fn = getattr(module, "tag_photos", None)
-    if fn is None:
-        try:
-            fn = getattr(importlib.import_module("imgtag_desktop.tagging.run"), "tag_photos", None)
-        except ImportError:
-            return None
-    return fn
-
-
 def tagging_available() -> tuple[bool, str]:
     """Whether the tagging package can be imported, and a message for the person when not."""
     try:
-        module = tagging_module()
+        tagging_module()
     except RuntimeError as exc:
         return False, str(exc)
-    missing = [n for n in ("load_pipeline",) if not hasattr(module, n)]
-    if tag_photos_function(module) is None:
-        missing.append("tag_photos")
-    if missing:
-        return False, f"the tagging pipeline is incomplete (no {', '.join(missing)}). {ENABLE_HINT}"
     return True, ""
 
 
@@ -125,11 +108,8 @@ class TaggingJob(Job):
         self.message.emit("Loading the tagging models…")
         try:
             pipeline = loaded_pipeline(self.settings)
-        except Exception as exc:
-            unavailable = getattr(module, "ModelUnavailable", None)
-            if unavailable is not None and isinstance(exc, unavailable):
-                raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
-            raise
+        except module.ModelUnavailable as exc:
+            raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
@@ -151,13 +131,7 @@ class TaggingJob(Job):
                 stats.failures += 1
                 self.failed.emit(int(photo_id), str(path), str(reason))
 
-            extra: dict[str, object] = {}
-            tag_photos = tag_photos_function(module)
-            if tag_photos is None:
-                raise RuntimeError(f"the tagging pipeline is incomplete (no tag_photos). {ENABLE_HINT}")
-            if "use_vocabulary" in inspect.signature(tag_photos).parameters:
-                extra["use_vocabulary"] = bool(self.settings.use_vocabulary)
-            result = tag_photos(
+            result = module.tag_photos(
                 catalog,
                 ids,
                 pipeline,
@@ -167,7 +141,6 @@ class TaggingJob(Job):
                 cancelled=self.is_cancelled,
                 on_result=lambda pid: self.result.emit(int(pid)),
                 on_error=on_error,
-                **extra,
+                use_vocabulary=bool(self.settings.use_vocabulary),
             )
-        if dataclasses.is_dataclass(result) and not isinstance(result, type):
-            stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}
+        stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}
