@@ -187,9 +187,7 @@ class DetailController(QObject):
         self.reload_tags()
 
     def _update_caption(self) -> None:
-        caption_of = getattr(self.session.catalog, "caption", None)
-        caption = caption_of(self.photo_id) if callable(caption_of) and self.photo_id is not None else None
-        text = getattr(caption, "text", caption)
+        text = self.session.catalog.caption(self.photo_id) if self.photo_id is not None else None
         self.panel.caption.setText(f"“{text}”" if text else "")
         self.panel.caption.setVisible(bool(text))
 

@@ -1,8 +1,7 @@
-"""The sidebar: library folders, smart albums (from the search feature when present), tags with counts."""
+"""The sidebar: library folders, smart albums, tags with counts."""
 
 from __future__ import annotations
 
-import importlib
 import logging
 from collections.abc import Sequence
 from typing import Any
@@ -12,6 +11,7 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
+from .albums_model import sidebar_albums
 from .grid import ALL_PHOTOS, Source
 from .session import Session
 
@@ -249,18 +249,9 @@ class SidebarController(QObject):
 
 
 def album_rows(catalog: Catalog) -> list[tuple[str, Source, str]]:
-    """Smart albums from the search feature (``ui/albums_model.py``) when it is installed.
-
-    Any thread: give it that thread's catalog."""
+    """The smart albums as sidebar rows (any thread: give it that thread's catalog)."""
     try:
-        module = importlib.import_module("imgtag_desktop.ui.albums_model")
-    except ImportError:
-        return []
-    lister = getattr(module, "sidebar_albums", None)
-    if lister is None:
-        return []
-    try:
-        return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in lister(catalog)]
+        return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in sidebar_albums(catalog)]
     except Exception as exc:  # an album feature bug must not take the sidebar down
         log.warning("smart albums cannot be listed: %s", exc)
         return []
