@@ -30,9 +30,12 @@ from PySide6.QtWidgets import (
 from ..core.catalog import Catalog
 from ..core.metadata import FileChange, WriteReport, plan_writes
 from ..jobs.base import start_job
+from ..jobs.queries import QueryRunner
 from ..jobs.write_job import WriteJob
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
+ASYNC_PLANS = 500  # previews of more photos than this read their files on a worker thread
+PLAN_KEY = "write-plan"
 
 
 class WritePreviewDialog(QDialog):
@@ -49,6 +52,7 @@ class WritePreviewDialog(QDialog):
         self.last_report: WriteReport | None = None
         self._job: WriteJob | None = None
         self._thread: QThread | None = None
+        self._note = ""  # the last run's outcome, shown instead of the preview's summary once
         with Catalog(self.catalog_path) as catalog:
             saved_mode = catalog.metadata_write_mode()
         self.mode_box = QComboBox()
@@ -93,6 +97,9 @@ class WritePreviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        self._queries = QueryRunner(self.catalog_path, parent=self)
+        self._queries.ready.connect(self._on_plans)
+        self._queries.failed.connect(lambda _key, reason: self.summary.setText(f"The files cannot be read: {reason}"))
         self.refresh()
 
     @property
@@ -100,10 +107,26 @@ class WritePreviewDialog(QDialog):
         return str(self.mode_box.currentData())
 
     def refresh(self) -> None:
-        """Recompute the per-file preview (reads the files; writes nothing)."""
+        """Recompute the per-file preview (reads the files; writes nothing).
+
+        For many photos the files are read on a worker thread and the table follows."""
+        mode, ids = self.mode, list(self.photo_ids)
+        if len(ids) > ASYNC_PLANS:
+            self.write_button.setEnabled(False)
+            self.undo_button.setEnabled(False)
+            self.summary.setText(f"Reading {len(ids):,} files…")
+            self._queries.submit(PLAN_KEY, lambda catalog: (mode, plan_writes(catalog, ids, mode),
+                                                            catalog.last_write_batch() is not None))
+            return
         with Catalog(self.catalog_path) as catalog:
-            self.plans = plan_writes(catalog, self.photo_ids, self.mode)
-            can_undo = catalog.last_write_batch() is not None
+            self._show(plan_writes(catalog, ids, mode), catalog.last_write_batch() is not None)
+
+    def _on_plans(self, key: object, result: object) -> None:
+        if key == PLAN_KEY and isinstance(result, tuple) and result[0] == self.mode:
+            self._show(result[1], result[2])
+
+    def _show(self, plans: list[FileChange], can_undo: bool) -> None:
+        self.plans = plans
         rows = [p for p in self.plans if p.changes or p.skip]
         self.table.setRowCount(len(rows))
         for i, plan in enumerate(rows):
@@ -115,8 +138,9 @@ class WritePreviewDialog(QDialog):
                 self.table.setItem(i, j, item)
         changing = sum(1 for p in self.plans if p.changes)
         skipped = sum(1 for p in self.plans if p.skip)
-        self.summary.setText(f"{changing} file(s) will change, {skipped} will be skipped, "
-                             f"{len(self.plans) - changing - skipped} already up to date.")
+        self.summary.setText(self._note or f"{changing} file(s) will change, {skipped} will be skipped, "
+                                           f"{len(self.plans) - changing - skipped} already up to date.")
+        self._note = ""
         self.write_button.setEnabled(changing > 0 and self._job is None)
         self.undo_button.setEnabled(can_undo and self._job is None)
 
@@ -159,13 +183,13 @@ class WritePreviewDialog(QDialog):
         self._job = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        self.refresh()
         problems = [r for r in report.results if r.status in ("skipped", "failed")]
         text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
         if problems:
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
-        self.summary.setText(text)
+        self._note = text
+        self.refresh()
 
     def done(self, result: int) -> None:
         """Close (Close button, Esc, window close): stop the job and wait for its thread first.
@@ -175,4 +199,5 @@ class WritePreviewDialog(QDialog):
         self.cancel()
         if self._thread is not None:
             self._thread.wait(30000)
+        self._queries.close()
         super().done(result)

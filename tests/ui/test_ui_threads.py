@@ -50,3 +50,18 @@ def test_write_dialog_closed_while_writing_waits_for_its_thread(qtbot, tmp_path:
     assert thread is not None and thread.isRunning()
     dialog.reject()  # Close / Esc while the job runs: no closeEvent since Qt 6.3
     assert not thread.isRunning()  # cancelled and waited for, not destroyed while running
+
+
+def test_write_preview_of_many_photos_reads_files_off_the_gui_thread(qtbot, tmp_path: Path, monkeypatch) -> None:
+    write_dialog = pytest.importorskip("imgtag_desktop.ui.write_dialog")
+    monkeypatch.setattr(write_dialog, "ASYNC_PLANS", 1)  # these two photos count as many
+    lib, ids = _library(tmp_path, 2)
+    dialog = write_dialog.WritePreviewDialog(lib, ids, mode="sidecar")
+    qtbot.addWidget(dialog)
+    assert dialog.table.rowCount() == 0 and not dialog.write_button.isEnabled()  # nothing read yet
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2, timeout=10000)
+    assert dialog.write_button.isEnabled() and "2 file(s) will change" in dialog.summary.text()
+    dialog.write_button.click()
+    qtbot.waitUntil(lambda: dialog.last_report is not None and dialog.table.rowCount() == 0, timeout=30000)
+    assert dialog.summary.text().startswith("2 written") and dialog.undo_button.isEnabled()
+    dialog.reject()
