@@ -65,3 +65,21 @@ def test_write_preview_of_many_photos_reads_files_off_the_gui_thread(qtbot, tmp_
     qtbot.waitUntil(lambda: dialog.last_report is not None and dialog.table.rowCount() == 0, timeout=30000)
     assert dialog.summary.text().startswith("2 written") and dialog.undo_button.isEnabled()
     dialog.reject()
+
+
+def test_dropping_queued_thumbnails_keeps_the_preview(qtbot, tmp_path: Path) -> None:
+    """Resizing the thumbnails drops their queued requests, not the detail pane's preview."""
+    from imgtag_desktop.core.thumbnails import ThumbnailCache
+    from imgtag_desktop.jobs.thumbnails import ImageLoader
+
+    paths = [make_photo(tmp_path / f"p{i}.jpg", seed=i) for i in range(12)]
+    loader = ImageLoader(ThumbnailCache(tmp_path / "thumbs"), threads=1)
+    loaded: list[object] = []
+    loader.loaded.connect(lambda key, _image: loaded.append(key))
+    loader.request(("thumb", 0, 96), paths[0], None, 96)  # keeps the one worker busy
+    loader.request_preview(("preview", 0), paths[0], 640)  # queued, behind the newer thumbnails
+    for i, path in enumerate(paths[1:], 1):
+        loader.request(("thumb", i, 96), path, None, 96)
+    loader.drop_queued()
+    qtbot.waitUntil(lambda: ("preview", 0) in loaded, timeout=10000)
+    loader.close()
