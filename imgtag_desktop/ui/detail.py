@@ -224,7 +224,9 @@ class DetailController(QObject):
             f"({passing} at or above {self.session.threshold:.2f}){extra}")
 
     def refresh_completion(self) -> None:
-        self.panel.completer_model.setStringList(self.session.catalog.tag_names())
+        names = self.session.catalog.tag_names()
+        if names != self.panel.completer_model.stringList():  # a reset loses the highlighted completion
+            self.panel.completer_model.setStringList(names)
 
     def _on_photos_changed(self, ids: list[int]) -> None:
         if self.photo_id in ids:

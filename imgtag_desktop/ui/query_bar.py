@@ -162,7 +162,9 @@ class QueryBar(QWidget):
         except (CatalogError, OSError) as exc:
             log.warning("tag names for completion unavailable: %s", exc)
             names = []
-        self.completion_model.setStringList([*names, *FIELD_COMPLETIONS])
+        entries = [*names, *FIELD_COMPLETIONS]
+        if entries != self.completion_model.stringList():  # a reset loses the highlighted completion
+            self.completion_model.setStringList(entries)
 
     def submit(self) -> None:
         """Parse the text and, when valid, announce it (and its photo ids with a catalog)."""

@@ -77,3 +77,24 @@ def test_undo_restores_a_tag_edited_under_another_case(qtbot, session):
     assert push_changes(session, [TagChange("remove", (pid,), "dog"), TagChange("add", (pid,), "DOG")])
     session.undo_stack.undo()
     assert {t.name: t for t in cat.photo_tags(pid)} == before
+
+
+def test_completion_popup_survives_result_announcements(qtbot, photo_dir, library):
+    from PySide6.QtCore import Qt
+
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    bar = window.query_bar
+    bar.edit.setFocus()
+    qtbot.keyClicks(bar.edit, "do")
+    popup = bar.completer.popup()
+    qtbot.waitUntil(popup.isVisible, timeout=2000)
+    qtbot.keyClick(popup, Qt.Key.Key_Down)  # the person picks a completion with the arrows
+    current = popup.currentIndex()
+    assert current.isValid()
+    photo = window.session.catalog.photos(status="ok")[0].id
+    window.session.announce([photo])  # a tagging result arrives while the person types
+    assert popup.isVisible() and popup.currentIndex() == current
+    qtbot.keyClick(popup, Qt.Key.Key_Escape)
+    window.close()
