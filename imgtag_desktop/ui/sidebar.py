@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -170,17 +170,25 @@ class SidebarController(QObject):
         self._tags_timer.timeout.connect(self.refresh_tags)
         session.queries.ready.connect(self._on_query)
         session.tags_changed.connect(self._schedule_tags)
-        session.library_changed.connect(self.refresh)
+        session.library_changed.connect(self._on_library_changed)
         self.refresh()
         view.expandAll()
 
     def refresh(self) -> None:
-        catalog = self.session.catalog
-        self.model.set_folders(catalog.folders(), catalog.count_photos())
-        self._show_albums(album_rows(catalog))
-        self._show_tags(catalog.tags_with_counts())
+        self._show_folders()
+        self._show_albums(album_rows(self.session.catalog))
+        self._show_tags(self.session.catalog.tags_with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
+
+    def _on_library_changed(self) -> None:
+        """A scan ended: folders at once, tag and album counts (they read every photo tag) off the GUI thread."""
+        self._show_folders()
+        self.refresh_tags()
+
+    def _show_folders(self) -> None:
+        folders, total = self.session.catalog.folders(), self.session.catalog.count_photos()
+        self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
 
     def _schedule_tags(self) -> None:
         if not self._tags_timer.isActive():  # restarting it would put the recount off for as long as results stream in
@@ -199,13 +207,20 @@ class SidebarController(QObject):
             self._show_tags(tags)
 
     def _show_albums(self, albums: list[tuple[str, Source, str]]) -> None:
-        """Replace the album rows, keeping the current row without announcing a new source."""
+        self._keeping_current(self.model.albums, lambda: self.model.set_albums(albums))
+
+    def _keeping_current(self, section: QStandardItem, refill: Callable[[], None]) -> None:
+        """Refill a section's rows; the current item (same source, else same row) stays current, quietly."""
         index = self.view.currentIndex()
-        row = index.row() if index.isValid() and index.parent() == self.model.albums.index() else -1
+        row = index.row() if index.isValid() and index.parent() == section.index() else -1
+        source = index.data(SourceRole) if row >= 0 else None
         self.view.selectionModel().blockSignals(True)
-        self.model.set_albums(albums)
-        if 0 <= row < self.model.albums.rowCount():
-            self.view.setCurrentIndex(self.model.albums.child(row).index())
+        refill()
+        if row >= 0:
+            rows = [r for r in range(section.rowCount()) if section.child(r).data(SourceRole) == source]
+            row = rows[0] if rows else row
+        if 0 <= row < section.rowCount():
+            self.view.setCurrentIndex(section.child(row).index())
         self.view.selectionModel().blockSignals(False)
 
     def _show_tags(self, counts: list[TagCount]) -> None:

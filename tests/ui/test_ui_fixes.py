@@ -1,4 +1,4 @@
-"""Window-level fixes: the search bar and the sidebar albums follow tag edits."""
+"""Fixes from the UI review: completions, sidebar albums and counts, undo of a differently cased tag."""
 
 from __future__ import annotations
 
@@ -98,3 +98,19 @@ def test_completion_popup_survives_result_announcements(qtbot, photo_dir, librar
     assert popup.isVisible() and popup.currentIndex() == current
     qtbot.keyClick(popup, Qt.Key.Key_Escape)
     window.close()
+
+
+def test_sidebar_keeps_the_chosen_folder_when_a_scan_ends(qtbot, session):
+    from imgtag_desktop.ui.sidebar import SidebarController, make_sidebar
+
+    view = make_sidebar()
+    qtbot.addWidget(view)
+    sidebar = SidebarController(session, view)
+    folder = sidebar.model.library.child(1)  # row 0 is "All photos"
+    view.setCurrentIndex(folder.index())
+    chosen = folder.data(SourceRole)
+    picked: list[object] = []
+    sidebar.source_selected.connect(picked.append)
+    session.library_changed.emit()  # a scan or rescan finished
+    qtbot.wait(500)
+    assert view.currentIndex().data(SourceRole) == chosen and picked == []
