@@ -186,6 +186,11 @@ class DetailController(QObject):
             p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
         self.reload_tags()
 
+    def set_selection(self, photo_ids: list[int]) -> None:
+        """The photos that batch edits apply to (the shown photo does not change)."""
+        self.selection = photo_ids
+        self._update_summary()
+
     def _update_caption(self) -> None:
         text = self.session.catalog.caption(self.photo_id) if self.photo_id is not None else None
         self.panel.caption.setText(f"“{text}”" if text else "")

@@ -145,7 +145,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         s, r = self.session, self.registry
         self.grid.current_changed.connect(self._on_current)
-        self.grid.selection_changed.connect(lambda ids: self.detail.show_photo(self.grid.current_photo_id(), ids))
+        self.grid.selection_changed.connect(self.detail.set_selection)  # the current photo has its own signal
         self.sidebar.source_selected.connect(self.grid.show_source)
         self.sidebar.review_requested.connect(self.review.start)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
