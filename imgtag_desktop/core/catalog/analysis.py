@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .base import CatalogBase
+from .base import CatalogBase, in_chunks
 
 CANDIDATE_ORIGINS = ("caption", "vocabulary", "library")
 # Decisions recorded for a candidate (the "why" of `imgtag explain`).
@@ -130,9 +130,8 @@ class AnalysisMixin(CatalogBase):
             return [int(r[0]) for r in self._conn.execute(sql + " ORDER BY p.path_bytes", (models_key,))]
         wanted: set[int] = set()
         ids = list(photo_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._conn.execute(sql + f" AND p.id IN ({','.join('?' * len(chunk))})", (models_key, *chunk))
+        for chunk, marks in in_chunks(ids):
+            rows = self._conn.execute(sql + f" AND p.id IN ({marks})", (models_key, *chunk))
             wanted.update(int(r[0]) for r in rows)
         return [pid for pid in dict.fromkeys(ids) if pid in wanted]
 

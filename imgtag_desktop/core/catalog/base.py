@@ -8,7 +8,7 @@ import os
 import sqlite3
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
@@ -18,7 +18,17 @@ from .schema import MIGRATIONS
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+# Values per ``IN (...)`` list: well under SQLite's limit on ``?`` variables.
+IN_CHUNK = 500
 _C = TypeVar("_C", bound="CatalogBase")
+_T = TypeVar("_T")
+
+
+def in_chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+    """``values`` in slices for ``IN (...)`` lists, each with its ``?,?,...`` placeholders."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class CatalogError(Exception):

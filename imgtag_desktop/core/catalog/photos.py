@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .base import CatalogBase
+from .base import CatalogBase, in_chunks
 from .records import Folder, Photo, PhotoStatus, display_path, path_to_bytes
 
 PHOTO_COLUMNS = (
@@ -119,11 +119,8 @@ class PhotosMixin(CatalogBase):
 
     def missing_by_fingerprint(self, fingerprints: Iterable[str]) -> dict[str, int]:
         """Missing photos (any folder) whose fingerprint is one of these: candidates for a move."""
-        wanted = list(set(fingerprints))
         found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(list(set(fingerprints))):
             rows = self._conn.execute(
                 f"SELECT fingerprint, id FROM photos WHERE status = 'missing' AND fingerprint IN ({marks})",
                 chunk,
@@ -214,9 +211,8 @@ class PhotosMixin(CatalogBase):
             if not ids:
                 return []
             photos: list[Photo] = []
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
-                clause = " AND ".join([*where, f"id IN ({','.join('?' * len(chunk))})"])
+            for chunk, marks in in_chunks(ids):
+                clause = " AND ".join([*where, f"id IN ({marks})"])
                 rows = self._conn.execute(f"SELECT {PHOTO_COLUMNS} FROM photos WHERE {clause}", [*args, *chunk])
                 photos.extend(photo_from_row(r) for r in rows)
             order = {pid: i for i, pid in enumerate(ids)}

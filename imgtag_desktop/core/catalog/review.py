@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import CatalogBase
+from .base import CatalogBase, in_chunks
 from .records import TagState
 
 
@@ -46,11 +46,8 @@ class ReviewMixin(CatalogBase):
             for r in self._conn.execute(base + " GROUP BY photo_id"):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
             return result
-        ids = list(photo_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = base + f" WHERE photo_id IN ({','.join('?' * len(chunk))}) GROUP BY photo_id"
-            for r in self._conn.execute(sql, chunk):
+        for chunk, marks in in_chunks(list(photo_ids)):
+            for r in self._conn.execute(base + f" WHERE photo_id IN ({marks}) GROUP BY photo_id", chunk):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
         return result
 
