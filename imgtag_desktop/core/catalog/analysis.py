@@ -11,10 +11,6 @@ import numpy.typing as npt
 
 from .base import CatalogBase, in_chunks
 
-CANDIDATE_ORIGINS = ("caption", "vocabulary", "library")
-# Decisions recorded for a candidate (the "why" of `imgtag explain`).
-DECISIONS = ("suggested", "below-threshold", "rejected-before", "approved-before", "not-kept")
-
 
 @dataclass(frozen=True)
 class CandidateRow:
@@ -105,13 +101,6 @@ class AnalysisMixin(CatalogBase):
             return [], np.zeros((0, 0), dtype=np.float32)
         matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(len(ids), dim).astype(np.float32)
         return ids, matrix
-
-    def image_embedding(self, photo_id: int) -> npt.NDArray[np.float32] | None:
-        """The stored embedding of one photo, or None."""
-        row = self._conn.execute("SELECT dim, vector FROM embeddings WHERE photo_id = ?", (photo_id,)).fetchone()
-        if row is None:
-            return None
-        return np.frombuffer(bytes(row[1]), dtype="<f4").reshape(int(row[0])).astype(np.float32)
 
     # -- resumability -------------------------------------------------------------------------------
 

@@ -6,7 +6,6 @@ import json
 import logging
 import os
 import sqlite3
-import threading
 import time
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
@@ -44,7 +43,6 @@ class CatalogBase:
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self._owner = threading.get_ident()
         self._depth = 0
         self._conn = self._connect(read_only)
         try:

@@ -166,11 +166,6 @@ class PhotosMixin(CatalogBase):
                 [(reason, now, pid) for pid in photo_ids],
             )
 
-    def purge_missing(self) -> int:
-        """Delete the rows of missing photos (and their tags). Returns how many."""
-        with self.transaction() as conn:
-            return conn.execute("DELETE FROM photos WHERE status = 'missing'").rowcount
-
     def mark_broken(self, photo_id: int, reason: str) -> None:
         """Record that a photo's pixels cannot be decoded (found by a thumbnailer or the pipeline)."""
         with self.transaction() as conn:

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -132,17 +131,10 @@ def import_keywords(
 # -- write --------------------------------------------------------------------------------------------
 
 
-def resolve_mode(catalog: Catalog, mode: str | None) -> str:
-    return mode or catalog.metadata_write_mode()
-
-
-def photos_to_write(catalog: Catalog, tag: str | None = None) -> list[int]:
-    """Photos a write should visit: those with approved tags (or the tag), plus, without a tag
-    filter, photos written before (whose removed tags must leave the file too)."""
-    ids = catalog.photo_ids_with_approved_tags(tag)
-    if tag is None:
-        ids = list(dict.fromkeys(ids + catalog.photo_ids_with_file_keywords()))
-    return ids
+def photos_to_write(catalog: Catalog) -> list[int]:
+    """Photos a write should visit: those with approved tags, plus photos whose files hold
+    keywords or that were written before (whose removed tags must leave the file too)."""
+    return list(dict.fromkeys(catalog.photo_ids_with_approved_tags() + catalog.photo_ids_with_file_keywords()))
 
 
 def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
@@ -188,7 +180,7 @@ def write_photos(
     on_result: ResultCallback | None = None,
 ) -> WriteReport:
     """Write the approved tags of photos into their files or sidecars, safely, and record undo data."""
-    mode = resolve_mode(catalog, mode)
+    mode = mode or catalog.metadata_write_mode()
     if mode not in ("sidecar", "embedded"):
         raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
     style = style or catalog.sidecar_style()
@@ -337,8 +329,3 @@ def _current(target: Path, mode: str, fmt: str | None) -> KeywordFields | None:
         return read_embedded(target, fmt).fields
     except MetadataParseError:
         return None
-
-
-def cleanup(folder: str | os.PathLike[str]) -> list[Path]:
-    """Remove stray temporary files of killed writes in a folder (for callers outside a write)."""
-    return clean_stray_temps(folder)
