@@ -226,3 +226,12 @@ def test_approved_tag_count_follows_every_kind_of_change(catalog: Catalog, tmp_p
     check()
     catalog.remove_folder(catalog.folders()[0].id)
     check()
+
+
+def test_photos_with_tag_matches_children_case_insensitively_like_search(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    catalog.add_manual_tag(pid, "Animal|Dog")
+    assert catalog.search("animal") == [pid]  # tag names compare case-insensitively everywhere
+    assert [t.photo_id for t in catalog.photos_with_tag("animal", ("approved",))] == [pid]
+    assert [t.photo_id for t in catalog.photos_with_tag("ANIMAL|dog", ("approved",))] == [pid]
+    assert catalog.photos_with_tag("animal", ("approved",), include_children=False) == []
