@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, Photo
+from ..catalog.writes import WriteRecord
 from .exiftool import Exiftool
 from .keywords import KeywordFields
 from .read import read_keywords
@@ -140,12 +141,14 @@ def photos_to_write(catalog: Catalog) -> list[int]:
 def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
     """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
     style = style or catalog.sidecar_style()
-    plans = []
-    for photo in catalog.photos(ids=list(photo_ids)):
-        approved = catalog.photo_approved_tag_names(photo.id)
-        managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
-        plans.append(plan_change(snapshot(photo), approved, managed, mode, style))
-    return plans
+    return [_plan(catalog, photo, mode, style) for photo in catalog.photos(ids=list(photo_ids))]
+
+
+def _plan(catalog: Catalog, photo: Photo, mode: str, style: str) -> FileChange:
+    """What writing one photo would change: its approved tags in, the other tags imgtag manages out."""
+    approved = catalog.photo_approved_tag_names(photo.id)
+    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+    return plan_change(snapshot(photo), approved, managed, mode, style)
 
 
 @contextlib.contextmanager
@@ -221,12 +224,9 @@ def _open_exiftool(use: bool | None) -> Exiftool | None:
 
 def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
                exiftool: Exiftool | None, batch: str) -> WriteResult:
-    approved = catalog.photo_approved_tag_names(photo.id)
-    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
-    snap = snapshot(photo)
-    change = plan_change(snap, approved, managed, mode, style)
+    change = _plan(catalog, photo, mode, style)
     try:
-        result = apply_change(change, snap, keep_mtime=keep_mtime, style=style, exiftool=exiftool)
+        result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool)
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
         log.exception("unexpected error writing %s", photo.path)
         return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
@@ -239,7 +239,7 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
         )
         if result.new_state is not None:
             catalog.record_file_state(photo.id, *result.new_state)
-        catalog.set_file_keywords(photo.id, approved)
+        catalog.set_file_keywords(photo.id, change.approved)
     return result
 
 
@@ -282,11 +282,8 @@ def undo_last_write(
     return report
 
 
-def _undo_one(catalog: Catalog, photo: Photo, record: object, keep_mtime: bool,
+def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: bool,
               exiftool: Exiftool | None) -> WriteResult:
-    from ..catalog.writes import WriteRecord
-
-    assert isinstance(record, WriteRecord)
     target = Path(record.target)
     previous = KeywordFields.from_json(record.previous.get("fields"))  # type: ignore[arg-type]
     written = KeywordFields.from_json(record.written.get("fields"))  # type: ignore[arg-type]
