@@ -156,10 +156,9 @@ class TagsMixin(CatalogBase):
         if tag is None:
             return 0
         with self.transaction() as conn:
-            return sum(
-                conn.execute("DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", (pid, tag.id)).rowcount
-                for pid in ids
-            )
+            return conn.executemany(
+                "DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", [(pid, tag.id) for pid in ids]
+            ).rowcount
 
     def restore_photo_tag(self, tag: PhotoTag) -> None:
         """Put back a photo tag exactly as it was (for undo)."""

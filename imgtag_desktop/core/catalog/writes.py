@@ -124,13 +124,13 @@ class WritesMixin(CatalogBase):
         """
         added: list[str] = []
         now = time.time()
-        for raw in names:
-            try:
-                name = normalise_tag_name(raw)
-            except CatalogError:
-                continue
-            tag = self.ensure_tag(name)  # type: ignore[attr-defined]
-            with self.transaction() as conn:
+        with self.transaction() as conn:
+            for raw in names:
+                try:
+                    name = normalise_tag_name(raw)
+                except CatalogError:
+                    continue
+                tag = self.ensure_tag(name)  # type: ignore[attr-defined]
                 cur = conn.execute(
                     "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
                     " VALUES (?, ?, 'approved', 'imported', ?, ?)"

@@ -112,7 +112,6 @@ def import_keywords(
             continue
         stats.photos += 1
         reading = read_keywords(photo.path, photo.format)
-        catalog.set_metadata_error(photo.id, reading.error)
         if reading.error:
             stats.errors.append((photo.display_path, reading.error))
         for sidecar, reason in reading.sidecar_errors.items():
@@ -120,10 +119,12 @@ def import_keywords(
         names = reading.tags()
         if names:
             stats.with_keywords += 1
-        seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
-        fresh = [n for n in names if n.casefold() not in seen_before]
-        stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
-        catalog.set_file_keywords(photo.id, names)
+        with catalog.transaction():  # one commit per photo: its tags and what its file held, together
+            catalog.set_metadata_error(photo.id, reading.error)
+            seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
+            fresh = [n for n in names if n.casefold() not in seen_before]
+            stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
+            catalog.set_file_keywords(photo.id, names)
         if progress:
             progress(done, len(photos), photo.display_path)
     return stats
