@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .catalog import Catalog, PhotoFacts, ScanStats, display_path
 from .imageio import IMAGE_EXTENSIONS, ImageReadError, describe_non_image, read_header, sniff_format, verify_decodes
@@ -113,32 +114,34 @@ def read_facts(entry: _Entry) -> PhotoFacts:
     base = {"path_bytes": entry.path, "rel_dir": entry.rel_dir, "size": entry.size, "mtime_ns": entry.mtime_ns}
     try:
         with open(entry.path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-            tail = b""
-            if entry.size > 4:
-                fh.seek(max(0, entry.size - 4096))
-                tail = fh.read()
+            return _facts_from_file(fh, entry, base)
     except FileNotFoundError:
         return PhotoFacts(**base, fingerprint=None, format=None, status="missing",  # type: ignore[arg-type]
                           error="file disappeared while scanning")
     except OSError as exc:
         return PhotoFacts(**base, fingerprint=None, format=None, status="broken",  # type: ignore[arg-type]
                           error=f"cannot be read: {exc.strerror} (check the file's permissions)")
+
+
+def _facts_from_file(fh: BinaryIO, entry: _Entry, base: dict[str, object]) -> PhotoFacts:
+    """The facts of an open file; the header parser and the truncation check read the same handle."""
+    head = fh.read(HEAD_BYTES)
+    tail = b""
+    if entry.size > 4:
+        fh.seek(max(0, entry.size - 4096))
+        tail = fh.read()
     fp = fingerprint(head, entry.size)
     fmt = sniff_format(head[:32])
     if fmt is None:
         return PhotoFacts(**base, fingerprint=fp, format=None, status="broken",  # type: ignore[arg-type]
                           error=describe_non_image(head[:32]))
     try:
-        header = read_header(entry.path, fmt)
+        header = read_header(fh, fmt)
         # A JPEG that does not end in an EOI marker is usually cut short: prove it decodes.
         if fmt == "jpeg" and b"\xff\xd9" not in tail:
-            verify_decodes(entry.path)
+            verify_decodes(fh)
     except ImageReadError as exc:
         return PhotoFacts(**base, fingerprint=fp, format=fmt, status="broken", error=str(exc))  # type: ignore[arg-type]
-    except FileNotFoundError:
-        return PhotoFacts(**base, fingerprint=fp, format=fmt, status="missing",  # type: ignore[arg-type]
-                          error="file disappeared while scanning")
     return PhotoFacts(
         **base,  # type: ignore[arg-type]
         fingerprint=fp,
