@@ -170,7 +170,7 @@ def scan_folder(
     walk = walk_photos(os.fsencode(root))
     record = catalog.add_folder(root)
     known = catalog.known_files(record.id)
-    stats = ScanStats(errors=list(walk.errors))
+    errors = list(walk.errors)
     seen: set[bytes] = set()
     to_read: list[tuple[_Entry, int | None]] = []  # (entry, existing photo id)
     unchanged = 0
@@ -222,7 +222,7 @@ def scan_folder(
         facts = read_facts(entry)
         if facts.status != "ok":
             counts["broken"] += 1
-            stats.errors.append((display_path(entry.path), facts.error or "unreadable"))
+            errors.append((display_path(entry.path), facts.error or "unreadable"))
         if photo_id is None:
             new_facts.append(facts)
         else:
@@ -246,7 +246,7 @@ def scan_folder(
         unchanged=unchanged,
         broken=counts["broken"],
         contents_read=total,
-        errors=stats.errors,
+        errors=errors,
         touched_ids=touched,
     )
 
