@@ -235,3 +235,18 @@ def test_photos_with_tag_matches_children_case_insensitively_like_search(catalog
     assert [t.photo_id for t in catalog.photos_with_tag("animal", ("approved",))] == [pid]
     assert [t.photo_id for t in catalog.photos_with_tag("ANIMAL|dog", ("approved",))] == [pid]
     assert catalog.photos_with_tag("animal", ("approved",), include_children=False) == []
+
+
+def test_catalog_path_with_uri_characters_opens_that_file(tmp_path: Path) -> None:
+    path = tmp_path / "My#Photos?100%" / "library.db"
+    with Catalog(path) as cat:
+        cat.set_setting("k", 1)
+    assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["My#Photos?100%"]
+    with Catalog(path, read_only=True) as cat:
+        assert cat.get_setting("k") == 1
+
+
+def test_read_only_catalog_that_does_not_exist_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no catalog at .*scan a folder into it first"):
+        Catalog(tmp_path / "none.db", read_only=True)
+    assert not (tmp_path / "none.db").exists()

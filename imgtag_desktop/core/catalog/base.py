@@ -11,6 +11,7 @@ from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from .schema import MIGRATIONS
 
@@ -72,7 +73,13 @@ class CatalogBase:
                     f"the library {path} is in a read-only location. "
                     "Choose a library path in a folder you can write to (--library PATH)."
                 )
-        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        elif not path.exists():
+            raise CatalogError(
+                f"there is no catalog at {path}; scan a folder into it first (imgtag --library {path} scan FOLDER) "
+                "or choose another library path (--library PATH)."
+            )
+        # Percent-encoded: '?', '#' or '%' in a folder name would otherwise cut the URI short.
+        uri = f"file:{quote(os.fsencode(path), safe='/')}" + ("?mode=ro" if read_only else "")
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
