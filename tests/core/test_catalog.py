@@ -250,3 +250,19 @@ def test_read_only_catalog_that_does_not_exist_says_what_to_do(tmp_path: Path) -
     with pytest.raises(CatalogError, match="no catalog at .*scan a folder into it first"):
         Catalog(tmp_path / "none.db", read_only=True)
     assert not (tmp_path / "none.db").exists()
+
+
+def test_renaming_a_parent_tag_moves_its_children_instead_of_deleting_them(catalog: Catalog, tmp_path: Path) -> None:
+    a = _photo(catalog, tmp_path, "a.jpg")
+    b = _photo(catalog, tmp_path, "b.jpg")
+    catalog.add_manual_tag(a, "places|paris|louvre")
+    catalog.set_tag([b], "places|paris", "suggested", "model")
+    catalog.add_manual_tag(b, "places")
+    catalog.rename_tag("places", "Locations")
+    assert [t.name for t in catalog.photo_tags(a)] == ["Locations|paris|louvre"]
+    assert {(t.name, t.state) for t in catalog.photo_tags(b)} == {("Locations", "approved"),
+                                                                   ("Locations|paris", "suggested")}
+    assert not [n for n in catalog.tag_names() if n.startswith("places")]
+    with pytest.raises(CatalogError, match="below itself"):
+        catalog.rename_tag("Locations", "locations|old")
+    assert [t.name for t in catalog.photo_tags(a)] == ["Locations|paris|louvre"]

@@ -75,26 +75,40 @@ class TagsMixin(CatalogBase):
         return [c for c in counts if c.approved or c.suggested or c.rejected]
 
     def rename_tag(self, old: str, new: str) -> Tag:
-        """Rename a tag everywhere (merging into ``new`` when it exists already)."""
+        """Rename a tag everywhere (merging into ``new`` when it exists already).
+
+        The tags below it move along (``places|paris`` becomes ``locations|paris``): deleting
+        the old tag cascades to its children, so their photo tags are moved first."""
         source = self.tag_by_name(old)
         if source is None:
             raise CatalogError(f"there is no tag {old!r}")
-        target = self.ensure_tag(new)
-        if target.id == source.id:
-            return target
+        new = normalise_tag_name(new)
+        prefix = source.name + HIERARCHY_SEPARATOR
+        if new.casefold().startswith(prefix.casefold()):
+            raise CatalogError(f"cannot rename {source.name!r} to {new!r}, a tag below itself; choose another name")
         with self.transaction() as conn:
-            # Keep the stronger state when a photo has both: approved > rejected > suggested.
-            conn.execute(
-                "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
-                " model_version, created_at, updated_at)"
-                " SELECT photo_id, ?, state, source, keyword_score, visual_score, model_version,"
-                " created_at, updated_at FROM photo_tags WHERE tag_id = ?"
-                " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = CASE"
-                "  WHEN 'approved' IN (excluded.state, photo_tags.state) THEN 'approved'"
-                "  WHEN 'rejected' IN (excluded.state, photo_tags.state) THEN 'rejected'"
-                "  ELSE 'suggested' END",
-                (target.id, source.id),
-            )
+            target = self.ensure_tag(new)
+            if target.id == source.id:
+                return target
+            children = conn.execute(
+                "SELECT id, name FROM tags WHERE name > ? AND name < ? ORDER BY length(name)",
+                (prefix, source.name + "}"),  # '}' follows '|': the range holds exactly the descendants
+            ).fetchall()
+            moves = [(source.id, target.id)]
+            moves += [(int(cid), self.ensure_tag(new + str(cname)[len(source.name):]).id) for cid, cname in children]
+            for from_id, to_id in moves:
+                # Keep the stronger state when a photo has both: approved > rejected > suggested.
+                conn.execute(
+                    "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
+                    " model_version, created_at, updated_at)"
+                    " SELECT photo_id, ?, state, source, keyword_score, visual_score, model_version,"
+                    " created_at, updated_at FROM photo_tags WHERE tag_id = ?"
+                    " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = CASE"
+                    "  WHEN 'approved' IN (excluded.state, photo_tags.state) THEN 'approved'"
+                    "  WHEN 'rejected' IN (excluded.state, photo_tags.state) THEN 'rejected'"
+                    "  ELSE 'suggested' END",
+                    (to_id, from_id),
+                )
             conn.execute("DELETE FROM tags WHERE id = ?", (source.id,))
         return target
 
