@@ -44,7 +44,7 @@ from .keywords import (
     parse_xmp,
     xmp_other_properties,
 )
-from .read import EmbeddedMetadata, read_embedded, read_sidecar, sidecar_path
+from .read import EmbeddedMetadata, read_embedded, read_sidecar, sidecar_fields, sidecar_path
 
 log = logging.getLogger(__name__)
 
@@ -476,9 +476,8 @@ def verify_embedded(original: Path, copy: Path, change: FileChange, before_meta:
         gained = set(after_xmp.items()) - set((before_xmp or {}).items())
         raise VerificationError(f"other XMP properties changed (lost {sorted(lost)[:3]}, gained {sorted(gained)[:3]})")
     exif_a, iptc_a = _exiv2_snapshot(copy)
-    exif_a, exif_b0 = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
-    before_exiv2 = (exif_b0, before_exiv2[1])
-    exif_b, iptc_b = before_exiv2
+    exif_a, exif_b = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
+    iptc_b = before_exiv2[1]
     if exif_a != exif_b:
         lost_keys = sorted(set(exif_b) - set(exif_a))
         changed = sorted(k for k in exif_b if k in exif_a and exif_a[k] != exif_b[k])
@@ -651,7 +650,7 @@ def _write_sidecar(change: FileChange) -> None:
         before_others = _xmp_others(original_bytes)
         if before_others is None:
             raise WriteSkipped("the existing sidecar cannot be parsed; fix or remove it")
-        if read_sidecar(target) != change.before:
+        if sidecar_fields(original_bytes) != change.before:
             raise WriteSkipped("the sidecar changed since the preview; write again")
     temp = temp_path_for(target)
     with _active_lock:
@@ -704,7 +703,7 @@ def remove_sidecar_if_ours(path: Path, expected: KeywordFields) -> bool:
     try:
         data = path.read_bytes()
         others = _xmp_others(data)
-        got = read_sidecar(path)
+        got = sidecar_fields(data)
     except (OSError, MetadataParseError):
         return False
     template = _xmp_others(SIDECAR_TEMPLATE.encode())
