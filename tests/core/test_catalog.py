@@ -266,3 +266,14 @@ def test_renaming_a_parent_tag_moves_its_children_instead_of_deleting_them(catal
     with pytest.raises(CatalogError, match="below itself"):
         catalog.rename_tag("Locations", "locations|old")
     assert [t.name for t in catalog.photo_tags(a)] == ["Locations|paris|louvre"]
+
+
+def test_error_after_sqlite_rolled_back_by_itself_is_not_hidden(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    with pytest.raises(ValueError, match="the real error"), catalog.transaction() as conn:
+        catalog.add_manual_tag(pid, "dog")
+        conn.execute("ROLLBACK")  # what SQLite does on its own after a full disk or an I/O error
+        raise ValueError("the real error")
+    assert catalog.photo_tags(pid) == []
+    catalog.add_manual_tag(pid, "cat")  # the connection is usable again
+    assert [t.name for t in catalog.photo_tags(pid)] == ["cat"]

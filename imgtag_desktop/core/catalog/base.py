@@ -120,12 +120,15 @@ class CatalogBase:
         self._depth = 1
         try:
             yield self._conn
+            self._depth = 0
+            self._conn.execute("COMMIT")
         except BaseException:
             self._depth = 0
-            self._conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full, I/O error): a second ROLLBACK would
+            # raise "no transaction is active" and hide the error that matters.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
 
     # -- per-library settings ------------------------------------------------------------------
 
