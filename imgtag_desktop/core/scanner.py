@@ -216,8 +216,10 @@ def scan_folder(
             touched.extend(pid for pid, f in updates if f.status == "ok")
             updates.clear()
 
+    was_cancelled = False
     for done, (entry, photo_id) in enumerate(to_read, 1):
         if cancelled and cancelled():
+            was_cancelled = True
             break
         facts = read_facts(entry)
         if facts.status != "ok":
@@ -233,7 +235,6 @@ def scan_folder(
         if progress:
             progress(done, total, display_path(entry.path))
     flush()
-    was_cancelled = bool(cancelled and cancelled())
     if gone and not was_cancelled:
         catalog.mark_missing(k.photo_id for k in gone.values())
     if not was_cancelled:
