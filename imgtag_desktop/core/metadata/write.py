@@ -28,7 +28,7 @@ import stat
 import threading
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -116,7 +116,6 @@ class FileChange:
     note: str | None = None
     skip: str | None = None  # not written, with the reason
     target_existed: bool = True
-    iptc_utf8_ok: bool = True
     approved: tuple[str, ...] = ()
     managed: tuple[str, ...] = ()
 
@@ -157,7 +156,6 @@ class WriteResult:
     note: str | None = None
     new_state: tuple[int, int, str] | None = None  # (size, mtime_ns, fingerprint) of a rewritten photo
     change: FileChange | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- planning -----------------------------------------------------------------------------------------
@@ -245,8 +243,7 @@ def plan_change(
             fields: tuple[str, ...] = ("subject", "hierarchical")
             if photo.format in XP_FORMATS:
                 fields += ("iptc", "xp")
-            iptc_ok = _iptc_can_be_utf8(meta)
-            if not iptc_ok and "iptc" in fields:
+            if "iptc" in fields and not _iptc_can_be_utf8(meta):
                 fields = tuple(f for f in fields if f != "iptc")
                 note = "IPTC uses a non-UTF-8 character set; IPTC Keywords left as they are"
             before = meta.fields
@@ -256,7 +253,6 @@ def plan_change(
             existed = target.exists()
             before = read_sidecar(target) if existed else empty
             fields = ("subject", "hierarchical")
-            iptc_ok = True
     except WriteSkipped as exc:
         return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
                           skip=str(exc), note=note)
@@ -270,7 +266,7 @@ def plan_change(
     added = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(after, f)) if v.casefold() not in old)
     removed = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(before, f)) if v.casefold() not in new)
     return FileChange(**base, target=target, mode=mode, before=before, after=after, fields=fields,  # type: ignore[arg-type]
-                      added=added, removed=removed, note=note, target_existed=existed, iptc_utf8_ok=iptc_ok)
+                      added=added, removed=removed, note=note, target_existed=existed)
 
 
 def _iptc_can_be_utf8(meta: EmbeddedMetadata) -> bool:
