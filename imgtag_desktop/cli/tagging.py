@@ -145,7 +145,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
             print("nothing to do: every photo is tagged by the current models (use --redo to analyse again)")
             return 0
         bar = Progress(len(todo), "tag", force=args.progress)
-        errors: list[tuple[str, str]] = []
         with _Interrupt() as interrupt:
             try:
                 stats = tag_photos(
@@ -156,7 +155,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     batch_size=batch_size,
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
-                    on_error=lambda pid, path, reason: errors.append((path, reason)),
                     use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
                 )
             finally:
@@ -170,7 +168,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
             f"in {stats.seconds:.1f}s ({rate:.2f} photos/s)" + ("; stopped early, run again to resume" if
                                                                stats.cancelled else "")
         )
-        for path, reason in errors:
+        for _photo_id, path, reason in stats.errors:
             print(f"  failed {path}: {reason}", file=sys.stderr)
     return 130 if stats.cancelled else 0
 
