@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..query.parser import normalise_name
 from .base import CatalogBase, CatalogError
 from .records import PhotoTag, Tag, TagCount, TagSource, TagState
 
@@ -13,11 +14,12 @@ HIERARCHY_SEPARATOR = "|"
 
 
 def normalise_tag_name(name: str) -> str:
-    """Trim whitespace around the name and each ``|`` component; reject empty names."""
-    parts = [" ".join(p.split()) for p in name.split(HIERARCHY_SEPARATOR)]
-    if not name.strip() or any(not p for p in parts):
+    """Trim whitespace around the name and each ``|`` component (as the query language does);
+    reject empty names."""
+    normalised = normalise_name(name)
+    if "" in normalised.split(HIERARCHY_SEPARATOR):
         raise CatalogError(f"{name!r} is not a valid tag name (empty, or an empty part between '|')")
-    return HIERARCHY_SEPARATOR.join(parts)
+    return normalised
 
 
 class TagsMixin(CatalogBase):
