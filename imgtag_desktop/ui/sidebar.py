@@ -162,7 +162,6 @@ class SidebarController(QObject):
         view.customContextMenuRequested.connect(self._menu)
         view.doubleClicked.connect(self._double_clicked)
         view.selectionModel().currentChanged.connect(self._current_changed)
-        self.albums_model: Any = None
         # Tag and album counts over the whole library: recounted at most every 300 ms while results stream in.
         self._tags_timer = QTimer(self)
         self._tags_timer.setSingleShot(True)
