@@ -9,7 +9,7 @@ import time
 from pathlib import Path
 from typing import TextIO
 
-from ..core.catalog import Catalog
+from ..core.catalog import Catalog, Photo
 from ..core.paths import default_library
 
 
@@ -23,6 +23,22 @@ def library_path(args: argparse.Namespace) -> Path:
 
 def open_catalog(args: argparse.Namespace) -> Catalog:
     return Catalog(library_path(args))
+
+
+def find_photo(catalog: Catalog, path: str) -> Photo:
+    """The library's photo at ``path``, or a :class:`CliError` saying how to add it."""
+    photo = catalog.photo_by_path(path)
+    if photo is None:
+        raise CliError(f"{path} is not in the library; run 'imgtag scan FOLDER' on its folder first")
+    return photo
+
+
+def existing_folder(value: str) -> Path:
+    """A folder argument as an absolute path, or a :class:`CliError` when it is not a folder."""
+    folder = Path(value).expanduser().resolve()
+    if not folder.is_dir():
+        raise CliError(f"{value} is not a folder; give the path of a folder of photos")
+    return folder
 
 
 def print_json(value: object) -> None:
@@ -67,3 +83,22 @@ class Progress:
         if self.enabled:
             self.stream.write("\n")
             self.stream.flush()
+
+
+class LazyProgress:
+    """A ``(done, total, current)`` progress callback whose bar is made on the first call,
+    when the total is known (for work that counts its items itself, like a scan)."""
+
+    def __init__(self, label: str, *, force: bool = False) -> None:
+        self.label = label
+        self.force = force
+        self.bar: Progress | None = None
+
+    def __call__(self, done: int, total: int, current: str) -> None:
+        if self.bar is None:
+            self.bar = Progress(total, self.label, force=self.force)
+        self.bar.update(done, current)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()

@@ -5,10 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.catalog import Catalog, Photo
 from ..core.metadata import import_keywords
 from ..core.scanner import scan_folder
-from .common import CliError, Progress, open_catalog, print_json
+from .common import CliError, LazyProgress, find_photo, open_catalog, print_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -41,21 +40,13 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 def cmd_scan(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        bar: Progress | None = None
-
-        def progress(done: int, total: int, current: str) -> None:
-            nonlocal bar
-            if bar is None:
-                bar = Progress(total, "scan", force=args.progress)
-            bar.update(done, current)
-
+        progress = LazyProgress("scan", force=args.progress)
         try:
             stats = scan_folder(catalog, args.folder, progress=progress)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close()
         # Keywords already in new / changed / moved files become approved, imported tags.
         imported = import_keywords(catalog, stats.touched_ids)
     if args.json:
@@ -84,13 +75,6 @@ def cmd_photos(args: argparse.Namespace) -> int:
             extra = f"  [{p.status}: {p.error}]" if p.status != "ok" else f"  {p.width}x{p.height} {p.format}"
             print(p.display_path + extra)
     return 0
-
-
-def find_photo(catalog: Catalog, path: str) -> Photo:
-    photo = catalog.photo_by_path(path)
-    if photo is None:
-        raise CliError(f"{path} is not in the library; run 'imgtag scan FOLDER' on its folder first")
-    return photo
 
 
 def cmd_tag_add(args: argparse.Namespace) -> int:

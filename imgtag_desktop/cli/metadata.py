@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.metadata import (
@@ -16,7 +15,7 @@ from ..core.metadata import (
     undo_last_write,
     write_photos,
 )
-from .common import CliError, Progress, open_catalog, print_json
+from .common import CliError, LazyProgress, Progress, existing_folder, open_catalog, print_json
 
 FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
                "iptc": "IPTC Keywords", "xp": "EXIF XPKeywords"}
@@ -77,14 +76,7 @@ def cmd_write(args: argparse.Namespace) -> int:
                 catalog.set_metadata_write_mode(args.mode)
             if args.sidecar_style:
                 catalog.set_sidecar_style(args.sidecar_style)
-        bar: Progress | None = None
-
-        def progress(done: int, total: int, current: str) -> None:
-            nonlocal bar
-            if bar is None:
-                bar = Progress(total, "write", force=args.progress)
-            bar.update(done, current)
-
+        progress = LazyProgress("write", force=args.progress)
         try:
             if args.undo:
                 report = undo_last_write(catalog, keep_mtime=args.keep_mtime,
@@ -123,8 +115,7 @@ def cmd_write(args: argparse.Namespace) -> int:
         except ValueError as exc:
             raise CliError(str(exc)) from exc
         finally:
-            if bar is not None:
-                bar.close()
+            progress.close()
     return _print_report(report, args, "written")
 
 
@@ -147,9 +138,7 @@ def _print_report(report: WriteReport, args: argparse.Namespace, verb: str) -> i
 
 def cmd_import(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        under = Path(args.folder).expanduser().resolve() if args.folder else None
-        if under is not None and not under.is_dir():
-            raise CliError(f"{args.folder} is not a folder")
+        under = existing_folder(args.folder) if args.folder else None
         ids = [p.id for p in catalog.photos(status="ok", under=under)]
         bar = Progress(len(ids), "import", force=args.progress)
         try:

@@ -73,9 +73,7 @@ def load_text_encoder() -> TextEncoder:
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
                        "drop the ~ term to search by tags") from exc
-    unavailable: tuple[type[BaseException], ...] = tuple(
-        t for t in (getattr(tagging, "ModelUnavailable", None),) if isinstance(t, type)
-    )
+    unavailable: type[Exception] = tagging.ModelUnavailable
     try:
         pipeline = tagging.load_pipeline(load_settings())
     except unavailable as exc:

@@ -11,9 +11,10 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
+from typing import Any
 
 from ..core.settings import Settings, load_settings, save_settings
-from .common import CliError, Progress, open_catalog, print_json
+from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
 
 ROLE_CHOICES = ("captioner", "keywords", "visual")
 
@@ -72,20 +73,21 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     q.set_defaults(handler=cmd_models_use)
 
 
+MODEL_OPTIONS = ("captioner", "keyword_model", "visual_model")
+
+
 def settings_from_args(args: argparse.Namespace) -> Settings:
+    """The saved settings with this run's model, device and dtype options (a model folder made absolute)."""
     settings = load_settings()
-    changes: dict[str, object] = {}
-    for name, field in (("captioner", "captioner"), ("keyword_model", "keyword_model"),
-                        ("visual_model", "visual_model"), ("device", "device"), ("dtype", "dtype")):
+    changes: dict[str, Any] = {}
+    for name in (*MODEL_OPTIONS, "device", "dtype"):
         value = getattr(args, name, None)
-        if value:
-            changes[field] = str(Path(value).expanduser().resolve()) if Path(value).expanduser().is_dir() else value
-    if not changes:
-        return settings
-    settings = dataclasses.replace(settings)
-    for name, value in changes.items():
-        setattr(settings, name, value)
-    return settings
+        if not value:
+            continue
+        if name in MODEL_OPTIONS and Path(value).expanduser().is_dir():
+            value = str(Path(value).expanduser().resolve())
+        changes[name] = value
+    return dataclasses.replace(settings, **changes) if changes else settings
 
 
 def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
@@ -130,9 +132,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         under: Path | None = None
         if args.folder:
-            under = Path(args.folder).expanduser().resolve()
-            if not under.is_dir():
-                raise CliError(f"{args.folder} is not a folder")
+            under = existing_folder(args.folder)
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
                 scan_folder(catalog, under)
@@ -146,7 +146,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
             print("nothing to do: every photo is tagged by the current models (use --redo to analyse again)")
             return 0
         bar = Progress(len(todo), "tag", force=args.progress)
-        errors: list[tuple[str, str]] = []
         with _Interrupt() as interrupt:
             try:
                 stats = tag_photos(
@@ -157,7 +156,6 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     batch_size=batch_size,
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
-                    on_error=lambda pid, path, reason: errors.append((path, reason)),
                     use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
                 )
             finally:
@@ -171,16 +169,14 @@ def cmd_tag(args: argparse.Namespace) -> int:
             f"in {stats.seconds:.1f}s ({rate:.2f} photos/s)" + ("; stopped early, run again to resume" if
                                                                stats.cancelled else "")
         )
-        for path, reason in errors:
+        for _photo_id, path, reason in stats.errors:
             print(f"  failed {path}: {reason}", file=sys.stderr)
     return 130 if stats.cancelled else 0
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        photo = catalog.photo_by_path(args.photo)
-        if photo is None:
-            raise CliError(f"{args.photo} is not in the library; run 'imgtag scan FOLDER' on its folder first")
+        photo = find_photo(catalog, args.photo)
         info = catalog.analysis(photo.id)
         caption = catalog.caption(photo.id)
         candidates = catalog.candidates(photo.id)

@@ -94,7 +94,7 @@ class HeaderFacts:
     camera: str | None
 
 
-def read_header(path: str | bytes | os.PathLike[str], fmt: str) -> HeaderFacts:
+def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> HeaderFacts:
     """Dimensions, orientation, capture date and camera from the header alone (no decode)."""
     if fmt == "heif" and not ensure_heif_support():
         raise ImageReadError("HEIF support is missing: install pillow-heif")
@@ -177,7 +177,7 @@ def _to_rgb(img: Image.Image) -> Image.Image:
     return img.convert("RGB")
 
 
-def verify_decodes(path: str | bytes | os.PathLike[str]) -> None:
+def verify_decodes(path: str | bytes | os.PathLike[str] | IO[bytes]) -> None:
     """Decode at the smallest draft scale to prove the pixel data is complete (truncation check)."""
     previous = ImageFile.LOAD_TRUNCATED_IMAGES
     if previous:  # another component relaxed the global; a check must be strict

@@ -15,6 +15,7 @@ import stat
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import BinaryIO
 
 from .catalog import Catalog, PhotoFacts, ScanStats, display_path
 from .imageio import IMAGE_EXTENSIONS, ImageReadError, describe_non_image, read_header, sniff_format, verify_decodes
@@ -113,32 +114,34 @@ def read_facts(entry: _Entry) -> PhotoFacts:
     base = {"path_bytes": entry.path, "rel_dir": entry.rel_dir, "size": entry.size, "mtime_ns": entry.mtime_ns}
     try:
         with open(entry.path, "rb") as fh:
-            head = fh.read(HEAD_BYTES)
-            tail = b""
-            if entry.size > 4:
-                fh.seek(max(0, entry.size - 4096))
-                tail = fh.read()
+            return _facts_from_file(fh, entry, base)
     except FileNotFoundError:
         return PhotoFacts(**base, fingerprint=None, format=None, status="missing",  # type: ignore[arg-type]
                           error="file disappeared while scanning")
     except OSError as exc:
         return PhotoFacts(**base, fingerprint=None, format=None, status="broken",  # type: ignore[arg-type]
                           error=f"cannot be read: {exc.strerror} (check the file's permissions)")
+
+
+def _facts_from_file(fh: BinaryIO, entry: _Entry, base: dict[str, object]) -> PhotoFacts:
+    """The facts of an open file; the header parser and the truncation check read the same handle."""
+    head = fh.read(HEAD_BYTES)
+    tail = b""
+    if entry.size > 4:
+        fh.seek(max(0, entry.size - 4096))
+        tail = fh.read()
     fp = fingerprint(head, entry.size)
     fmt = sniff_format(head[:32])
     if fmt is None:
         return PhotoFacts(**base, fingerprint=fp, format=None, status="broken",  # type: ignore[arg-type]
                           error=describe_non_image(head[:32]))
     try:
-        header = read_header(entry.path, fmt)
+        header = read_header(fh, fmt)
         # A JPEG that does not end in an EOI marker is usually cut short: prove it decodes.
         if fmt == "jpeg" and b"\xff\xd9" not in tail:
-            verify_decodes(entry.path)
+            verify_decodes(fh)
     except ImageReadError as exc:
         return PhotoFacts(**base, fingerprint=fp, format=fmt, status="broken", error=str(exc))  # type: ignore[arg-type]
-    except FileNotFoundError:
-        return PhotoFacts(**base, fingerprint=fp, format=fmt, status="missing",  # type: ignore[arg-type]
-                          error="file disappeared while scanning")
     return PhotoFacts(
         **base,  # type: ignore[arg-type]
         fingerprint=fp,
@@ -167,7 +170,7 @@ def scan_folder(
     walk = walk_photos(os.fsencode(root))
     record = catalog.add_folder(root)
     known = catalog.known_files(record.id)
-    stats = ScanStats(errors=list(walk.errors))
+    errors = list(walk.errors)
     seen: set[bytes] = set()
     to_read: list[tuple[_Entry, int | None]] = []  # (entry, existing photo id)
     unchanged = 0
@@ -213,13 +216,15 @@ def scan_folder(
             touched.extend(pid for pid, f in updates if f.status == "ok")
             updates.clear()
 
+    was_cancelled = False
     for done, (entry, photo_id) in enumerate(to_read, 1):
         if cancelled and cancelled():
+            was_cancelled = True
             break
         facts = read_facts(entry)
         if facts.status != "ok":
             counts["broken"] += 1
-            stats.errors.append((display_path(entry.path), facts.error or "unreadable"))
+            errors.append((display_path(entry.path), facts.error or "unreadable"))
         if photo_id is None:
             new_facts.append(facts)
         else:
@@ -230,7 +235,6 @@ def scan_folder(
         if progress:
             progress(done, total, display_path(entry.path))
     flush()
-    was_cancelled = bool(cancelled and cancelled())
     if gone and not was_cancelled:
         catalog.mark_missing(k.photo_id for k in gone.values())
     if not was_cancelled:
@@ -243,7 +247,7 @@ def scan_folder(
         unchanged=unchanged,
         broken=counts["broken"],
         contents_read=total,
-        errors=stats.errors,
+        errors=errors,
         touched_ids=touched,
     )
 

@@ -70,7 +70,7 @@ def settings_file() -> Path:
 
 
 def load_settings(path: Path | None = None, *, apply_env: bool = True) -> Settings:
-    """Read settings; unknown keys are ignored, a damaged file falls back to defaults (logged)."""
+    """Read settings; unknown keys are ignored, a damaged file or value falls back to defaults (logged)."""
     path = path or settings_file()
     data: dict[str, Any] = {}
     if path.exists():
@@ -79,9 +79,7 @@ def load_settings(path: Path | None = None, *, apply_env: bool = True) -> Settin
             data = loaded if isinstance(loaded, dict) else {}
         except (OSError, ValueError) as exc:
             log.warning("settings file %s cannot be read (%s); using defaults", path, exc)
-    data = _upgrade(data)
-    known = {f.name for f in dataclasses.fields(Settings)}
-    settings = Settings(**{k: v for k, v in data.items() if k in known})
+    settings = Settings(**_valid_values(_upgrade(data), path))
     return settings.with_env() if apply_env else settings
 
 
@@ -92,6 +90,36 @@ def save_settings(settings: Settings, path: Path | None = None) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(json.dumps(dataclasses.asdict(settings), indent=2), encoding="utf-8")
     os.replace(tmp, path)
+
+
+# JSON types each option accepts, by its annotation (a test checks every field is listed).
+OPTION_TYPES: dict[str, tuple[type, ...]] = {
+    "str": (str,),
+    "str | None": (str, type(None)),
+    "float": (int, float),
+    "int": (int,),
+    "bool": (bool,),
+    "list[str]": (list,),
+}
+
+
+def _valid_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
+    """The known options whose values have the option's type; a wrong one keeps its default (logged),
+    so a hand-edited ``"threshold": "high"`` cannot break tagging later."""
+    values: dict[str, Any] = {}
+    for f in dataclasses.fields(Settings):
+        if f.name not in data:
+            continue
+        value = data[f.name]
+        kinds = OPTION_TYPES[str(f.type)]
+        ok = isinstance(value, kinds) and (bool in kinds or not isinstance(value, bool))
+        if ok and isinstance(value, list):
+            ok = all(isinstance(v, str) for v in value)
+        if ok:
+            values[f.name] = value
+        else:
+            log.warning("settings file %s: %s = %r is not valid; using the default", path, f.name, value)
+    return values
 
 
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:

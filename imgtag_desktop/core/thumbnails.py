@@ -35,10 +35,9 @@ class ThumbnailCache:
 
     def get(self, photo_path: str | os.PathLike[str], fingerprint: str | None) -> Path:
         """The thumbnail file for a photo, made now when missing. Raises ImageReadError with a reason."""
-        if fingerprint:
-            hit = self.cached(fingerprint)
-            if hit:
-                return hit
+        hit = self.cached(fingerprint)
+        if hit:
+            return hit
         image = open_oriented(photo_path, max_side=self.size)
         target = self.path_for(fingerprint or _path_key(photo_path))
         target.parent.mkdir(parents=True, exist_ok=True)

@@ -34,7 +34,9 @@ class Job(QObject):
       ``failed(photo_id, path, reason)`` per photo that failed (the job goes on),
       ``finished(JobStats)`` once, last, also after a cancel or a job-level error.
 
-    Subclasses implement :meth:`work` and call :meth:`is_cancelled` between photos.
+    Subclasses implement :meth:`work` and call :meth:`is_cancelled` between photos. A job
+    whose ``finished`` carries something else than :class:`JobStats` overrides :meth:`execute`;
+    never ``run`` (PySide6 6.12 then delivers ``QThread.started`` to the GUI thread instead).
     """
 
     kind = "job"
@@ -59,6 +61,10 @@ class Job(QObject):
 
     @Slot()
     def run(self) -> None:
+        self.finished.emit(self.execute())
+
+    def execute(self) -> object:
+        """Do the work on the job's thread; returns what ``finished`` carries."""
         stats = JobStats(kind=self.kind)
         start = time.perf_counter()
         try:
@@ -68,7 +74,7 @@ class Job(QObject):
             stats.error = str(exc) or exc.__class__.__name__
         stats.cancelled = stats.cancelled or self.is_cancelled()
         stats.seconds = time.perf_counter() - start
-        self.finished.emit(stats)
+        return stats
 
     def work(self, stats: JobStats) -> None:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -32,7 +32,6 @@ class ScanJob(Job):
         with Catalog(self.library) as catalog:
             result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled)
         for path, reason in result.errors:
-            photo = None
-            self.failed.emit(photo or 0, path, reason)
+            self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
         stats.failures = len(result.errors)
         stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids)}

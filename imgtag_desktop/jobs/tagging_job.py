@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import dataclasses
 import importlib
-import inspect
 import logging
 import os
 import threading
@@ -41,32 +40,17 @@ def tagging_module() -> Any:
     return module
 
 
-def tag_photos_function(module: Any) -> Any | None:
-    """``tag_photos`` from the package, or from ``tagging.run`` when the package does not re-export it."""
-    fn = getattr(module, "tag_photos", None)
-    if fn is None:
-        try:
-            fn = getattr(importlib.import_module("imgtag_desktop.tagging.run"), "tag_photos", None)
-        except ImportError:
-            return None
-    return fn
-
-
 def tagging_available() -> tuple[bool, str]:
     """Whether the tagging package can be imported, and a message for the person when not."""
     try:
-        module = tagging_module()
+        tagging_module()
     except RuntimeError as exc:
         return False, str(exc)
-    missing = [n for n in ("load_pipeline",) if not hasattr(module, n)]
-    if tag_photos_function(module) is None:
-        missing.append("tag_photos")
-    if missing:
-        return False, f"the tagging pipeline is incomplete (no {', '.join(missing)}). {ENABLE_HINT}"
     return True, ""
 
 
-def _pipeline_key(settings: Settings) -> tuple[object, ...]:
+def pipeline_key(settings: Settings) -> tuple[object, ...]:
+    """The settings that decide which models a pipeline loads."""
     return (settings.captioner, settings.keyword_model, settings.visual_model, settings.device, settings.dtype,
             settings.use_vocabulary)
 
@@ -74,7 +58,7 @@ def _pipeline_key(settings: Settings) -> tuple[object, ...]:
 def loaded_pipeline(settings: Settings) -> Any:
     """A loaded pipeline for these settings (loaded once, then shared by later jobs)."""
     module = tagging_module()
-    key = _pipeline_key(settings)
+    key = pipeline_key(settings)
     with _pipelines_lock:
         pipeline = _pipelines.get(key)
         if pipeline is None:
@@ -88,7 +72,7 @@ def loaded_pipeline(settings: Settings) -> Any:
 def cached_pipeline(settings: Settings) -> Any | None:
     """The pipeline a job already loaded for these settings, or None (never loads anything)."""
     with _pipelines_lock:
-        return _pipelines.get(_pipeline_key(settings))
+        return _pipelines.get(pipeline_key(settings))
 
 
 def forget_pipelines() -> None:
@@ -98,21 +82,23 @@ def forget_pipelines() -> None:
 
 
 class TaggingJob(Job):
-    """Tag photos. ``only_needed`` skips photos already analysed with the current models."""
+    """Tag photos (``photo_ids`` None: every readable photo, listed on the job's thread).
+
+    ``only_needed`` skips photos already analysed with the current models."""
 
     kind = "tagging"
 
     def __init__(
         self,
         library: str | os.PathLike[str],
-        photo_ids: Sequence[int],
+        photo_ids: Sequence[int] | None,
         settings: Settings,
         *,
         only_needed: bool = True,
     ) -> None:
         super().__init__()
         self.library = Path(library)
-        self.photo_ids = list(photo_ids)
+        self.photo_ids = list(photo_ids) if photo_ids is not None else None
         self.settings = dataclasses.replace(settings)  # a snapshot: later edits do not reach the worker
         self.only_needed = only_needed
         self.title = "Tagging"
@@ -122,17 +108,15 @@ class TaggingJob(Job):
         self.message.emit("Loading the tagging models…")
         try:
             pipeline = loaded_pipeline(self.settings)
-        except Exception as exc:
-            unavailable = getattr(module, "ModelUnavailable", None)
-            if unavailable is not None and isinstance(exc, unavailable):
-                raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
-            raise
+        except module.ModelUnavailable as exc:
+            raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
-            ids = self.photo_ids
-            if self.only_needed and hasattr(catalog, "photos_needing_analysis"):
-                ids = list(catalog.photos_needing_analysis(pipeline.models_key, ids))
+            if self.only_needed:
+                ids = catalog.photos_needing_analysis(pipeline.models_key, self.photo_ids)
+            else:
+                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos(status="ok")]
             stats.total = len(ids)
             self.progress.emit(0, len(ids), "")
             if not ids:
@@ -147,13 +131,7 @@ class TaggingJob(Job):
                 stats.failures += 1
                 self.failed.emit(int(photo_id), str(path), str(reason))
 
-            extra: dict[str, object] = {}
-            tag_photos = tag_photos_function(module)
-            if tag_photos is None:
-                raise RuntimeError(f"the tagging pipeline is incomplete (no tag_photos). {ENABLE_HINT}")
-            if "use_vocabulary" in inspect.signature(tag_photos).parameters:
-                extra["use_vocabulary"] = bool(self.settings.use_vocabulary)
-            result = tag_photos(
+            result = module.tag_photos(
                 catalog,
                 ids,
                 pipeline,
@@ -163,7 +141,6 @@ class TaggingJob(Job):
                 cancelled=self.is_cancelled,
                 on_result=lambda pid: self.result.emit(int(pid)),
                 on_error=on_error,
-                **extra,
+                use_vocabulary=bool(self.settings.use_vocabulary),
             )
-        if dataclasses.is_dataclass(result) and not isinstance(result, type):
-            stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}
+        stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

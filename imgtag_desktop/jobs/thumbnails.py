@@ -26,16 +26,17 @@ class _Signals(QObject):
 
 class _Task(QRunnable):
     def __init__(self, loader: ImageLoader, key: object, path: Path, fingerprint: str | None, size: int,
-                 preview: bool) -> None:
+                 preview: bool, generation: int) -> None:
         super().__init__()
         self.setAutoDelete(True)
         self.loader, self.key, self.path, self.fingerprint, self.size, self.preview = (
             loader, key, path, fingerprint, size, preview)
+        self.generation = generation
 
     def run(self) -> None:
         signals = self.loader._signals
         try:
-            if self.loader._closed.is_set():
+            if self.loader._closed.is_set() or self.loader._dropped(self):
                 return
             if self.preview:
                 pil = open_oriented(self.path, max_side=self.size)
@@ -71,7 +72,8 @@ class ImageLoader(QObject):
         self._signals = _Signals()
         self._signals.loaded.connect(self.loaded, Qt.ConnectionType.QueuedConnection)
         self._signals.failed.connect(self.failed, Qt.ConnectionType.QueuedConnection)
-        self._pending: set[object] = set()
+        self._pending: dict[object, _Task] = {}
+        self._generation = 0  # thumbnails requested before the last drop_queued() are skipped
         self._lock = threading.Lock()
         self._order = itertools.count(1)
         self._closed = threading.Event()
@@ -88,23 +90,22 @@ class ImageLoader(QObject):
         with self._lock:
             if key in self._pending or self._closed.is_set():
                 return
-            self._pending.add(key)
+            task = self._pending[key] = _Task(self, key, path, fingerprint, size, preview, self._generation)
         # Newest first: priorities grow, so what was requested last (just scrolled to) runs next.
-        self.pool.start(_Task(self, key, path, fingerprint, size, preview), min(next(self._order), 2**30))
+        self.pool.start(task, min(next(self._order), 2**30))
+
+    def _dropped(self, task: _Task) -> bool:
+        return not task.preview and task.generation != self._generation
 
     def _done(self, key: object) -> None:
         with self._lock:
-            self._pending.discard(key)
+            self._pending.pop(key, None)
 
     def drop_queued(self) -> None:
-        """Forget requests not started yet (after the view jumped elsewhere)."""
-        self.pool.clear()
+        """Skip the thumbnail requests not started yet (the thumbnail size changed); previews still load."""
         with self._lock:
-            self._pending.clear()
-
-    def pending(self) -> int:
-        with self._lock:
-            return len(self._pending)
+            self._generation += 1
+            self._pending = {k: t for k, t in self._pending.items() if t.preview}
 
     def close(self, wait_ms: int = 10000) -> None:
         self._closed.set()

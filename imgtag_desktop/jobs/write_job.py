@@ -1,9 +1,9 @@
 """The metadata write job: writes (or undoes) approved tags in files on a worker thread.
 
-Same contract as the other jobs: a QObject moved to a QThread, signals
-``progress(done, total, path)``, ``result(WriteResult)`` per file handled,
-``failed(photo_id, path, reason)`` per file skipped or failed, ``finished(WriteReport)``
-once, and a cancel flag checked between files. One writer at a time: a second job started
+A :class:`~imgtag_desktop.jobs.base.Job` started with :func:`~imgtag_desktop.jobs.base.start_job`
+like the others: ``progress(done, total, path)``, ``failed(photo_id, path, reason)`` per file
+skipped or failed, the cancel flag checked between files; but ``result(WriteResult)`` per file
+handled and ``finished(WriteReport)`` once. One writer at a time: a second job started
 while one runs finishes at once with an error (and the catalog's write lock also keeps
 another process out).
 """
@@ -15,27 +15,24 @@ import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
+from PySide6.QtCore import QObject, QThread, Signal
 
 from ..core.catalog import Catalog
 from ..core.metadata import WriterBusy, WriteReport, WriteResult, undo_last_write, write_photos
+from .base import Job, start_job
 
 log = logging.getLogger(__name__)
 
 _one_writer = threading.Lock()
 
 
-class WriteJob(QObject):
+class WriteJob(Job):
     """Write the approved tags of ``photo_ids`` (or undo the last write when ``undo``)."""
 
     kind = "write"
     title = "Writing tags to files"
 
-    progress = Signal(int, int, str)
-    result = Signal(object)  # WriteResult
-    failed = Signal(int, str, str)
-    finished = Signal(object)  # WriteReport
-    message = Signal(str)
+    result = Signal(object)  # WriteResult (the base class's carries a photo id)
 
     def __init__(
         self,
@@ -56,30 +53,20 @@ class WriteJob(QObject):
         self.keep_mtime = keep_mtime
         self.undo = undo
         self.use_exiftool = use_exiftool
-        self._cancel = threading.Event()
         self.report: WriteReport | None = None
-
-    def cancel(self) -> None:
-        """Stop after the file in flight (thread-safe)."""
-        self._cancel.set()
-
-    def is_cancelled(self) -> bool:
-        return self._cancel.is_set()
 
     def _on_result(self, r: WriteResult) -> None:
         self.result.emit(r)
         if r.status in ("skipped", "failed"):
             self.failed.emit(r.photo_id, str(r.path), r.reason or r.status)
 
-    @Slot()
-    def run(self) -> None:
+    def execute(self) -> WriteReport:
         report = WriteReport()
         if not _one_writer.acquire(blocking=False):
             self.message.emit("another write is running; wait for it to finish")
             report.cancelled = True
             self.report = report
-            self.finished.emit(report)
-            return
+            return report
         try:
             with Catalog(self.catalog_path) as catalog:
                 if self.undo:
@@ -100,16 +87,9 @@ class WriteJob(QObject):
         finally:
             _one_writer.release()
         self.report = report
-        self.finished.emit(report)
+        return report
 
 
 def start_write_job(job: WriteJob, parent: QObject | None = None) -> QThread:
-    """Move ``job`` to a new QThread and start it; connect to its signals first."""
-    thread = QThread(parent)
-    thread.setObjectName("imgtag-write")
-    job.moveToThread(thread)
-    thread.started.connect(job.run)
-    # Direct: quit() is thread-safe, and a queued call would wait for a GUI thread that may be waiting on us.
-    job.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
-    thread.start(QThread.Priority.LowPriority)
-    return thread
+    """:func:`~imgtag_desktop.jobs.base.start_job`, returning the thread."""
+    return start_job(job, parent).thread

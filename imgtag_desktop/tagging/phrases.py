@@ -233,8 +233,6 @@ def _is_modifier_only(word: str) -> bool:
         return True
     if word.endswith("ed") and len(word) > 4 and word not in ED_NOUNS and not word.endswith("eed"):
         return True  # a participle used as an adjective ('parked car', 'snow-covered')
-    if word.endswith(("ful", "ous", "ive", "ish", "less", "able", "ible", "ic", "al", "y")) and word in ADJECTIVES:
-        return True
     return word.endswith("'s")  # a possessive ("dog's") modifies, it is not a head
 
 

@@ -130,6 +130,13 @@ def tag_photos(
         if on_error:
             on_error(photo_id, path, reason)
 
+    def advance(path: str) -> None:
+        """One more photo finished (analysed or failed): the progress counts both."""
+        nonlocal done
+        done += 1
+        if progress:
+            progress(done, stats.total, path)
+
     for first in range(0, len(photo_ids), batch_size):
         if is_cancelled():
             stats.cancelled = True
@@ -142,19 +149,19 @@ def tag_photos(
                 break
             if not photo.path.exists():  # moved or deleted since the scan: not broken, just not there
                 catalog.record_analysis_error(photo.id, models_key, "file not found at its path")
-                done += 1
                 fail(photo.id, photo.display_path, "file not found at its path; scan its folder again")
+                advance(photo.display_path)
                 continue
             try:
                 decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
             except ImageReadError as exc:
                 catalog.mark_broken(photo.id, str(exc))
-                done += 1
                 fail(photo.id, photo.display_path, str(exc))
+                advance(photo.display_path)
             except OSError as exc:  # vanished or unreadable file: not broken pixels, just not there now
                 catalog.record_analysis_error(photo.id, models_key, str(exc))
-                done += 1
                 fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
+                advance(photo.display_path)
         if stats.cancelled:
             break
         if not decoded:
@@ -180,14 +187,14 @@ def tag_photos(
                 )
                 stats.suggested += len(kept)
                 committed.append((photo_id, path))
-        done += len(results) - len(committed)
+        for (_photo_id, path, _fp, _img), analysis in results:
+            if analysis is None:
+                advance(path)
         for photo_id, path in committed:
             stats.analysed += 1
-            done += 1
             if on_result:
                 on_result(photo_id)
-            if progress:
-                progress(done, stats.total, path)
+            advance(path)
     stats.seconds = time.monotonic() - start
     return stats
 

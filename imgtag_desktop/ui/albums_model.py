@@ -115,9 +115,6 @@ class AlbumsModel(QAbstractListModel):
 
     # -- actions ------------------------------------------------------------------------------------
 
-    def album_at(self, row: int) -> Album:
-        return self._albums[row]
-
     def row_of(self, name: str) -> int:
         for row, album in enumerate(self._albums):
             if album.name == name:

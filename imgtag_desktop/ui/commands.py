@@ -46,7 +46,10 @@ class TagEditCommand(QUndoCommand):
         self.changes = [TagChange(c.op, tuple(c.photo_ids), normalise_tag_name(c.name)) for c in changes]
         self._before: dict[tuple[int, str], PhotoTag | None] = {}
         catalog = session.catalog
-        touched = {(pid, c.name) for c in self.changes for pid in c.photo_ids}
+        # Tag names match case-insensitively in the catalog ("Dog" is the tag "dog"): remember
+        # each tag under its stored name, or undo would miss it and remove the original.
+        stored = {c.name: (t.name if (t := catalog.tag_by_name(c.name)) else c.name) for c in self.changes}
+        touched = {(pid, stored[c.name]) for c in self.changes for pid in c.photo_ids}
         by_photo: dict[int, dict[str, PhotoTag]] = {}
         for pid, name in touched:
             if pid not in by_photo:

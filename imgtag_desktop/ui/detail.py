@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, QStringListModel, Qt, Signal
+from PySide6.QtCore import QObject, QSize, QStringListModel, Qt
 from PySide6.QtGui import QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -138,8 +138,6 @@ class DetailPanel(QWidget):
 class DetailController(QObject):
     """Shows the current photo and carries out the per-photo review edits (all undoable)."""
 
-    tag_edited = Signal()
-
     def __init__(self, session: Session, panel: DetailPanel) -> None:
         super().__init__(panel)
         self.session = session
@@ -188,10 +186,13 @@ class DetailController(QObject):
             p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
         self.reload_tags()
 
+    def set_selection(self, photo_ids: list[int]) -> None:
+        """The photos that batch edits apply to (the shown photo does not change)."""
+        self.selection = photo_ids
+        self._update_summary()
+
     def _update_caption(self) -> None:
-        caption_of = getattr(self.session.catalog, "caption", None)
-        caption = caption_of(self.photo_id) if callable(caption_of) and self.photo_id is not None else None
-        text = getattr(caption, "text", caption)
+        text = self.session.catalog.caption(self.photo_id) if self.photo_id is not None else None
         self.panel.caption.setText(f"“{text}”" if text else "")
         self.panel.caption.setVisible(bool(text))
 
@@ -228,7 +229,9 @@ class DetailController(QObject):
             f"({passing} at or above {self.session.threshold:.2f}){extra}")
 
     def refresh_completion(self) -> None:
-        self.panel.completer_model.setStringList(self.session.catalog.tag_names())
+        names = self.session.catalog.tag_names()
+        if names != self.panel.completer_model.stringList():  # a reset loses the highlighted completion
+            self.panel.completer_model.setStringList(names)
 
     def _on_photos_changed(self, ids: list[int]) -> None:
         if self.photo_id in ids:
@@ -262,7 +265,6 @@ class DetailController(QObject):
         nxt = self._first_suggested(row)
         if nxt >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
-        self.tag_edited.emit()
 
     def set_state(self, op: str) -> bool:
         """Approve / reject the current tag on the current photo."""

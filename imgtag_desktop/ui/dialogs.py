@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
-from typing import Any
 
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
@@ -28,8 +27,8 @@ from PySide6.QtWidgets import (
 
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
-from ..jobs.download_job import DownloadJob, download_function
-from ..jobs.tagging_job import ENABLE_HINT, forget_pipelines, tagging_available, tagging_module
+from ..jobs.download_job import DownloadJob
+from ..jobs.tagging_job import forget_pipelines, pipeline_key, tagging_available, tagging_module
 
 MODEL_FIELDS = (
     ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
@@ -41,63 +40,26 @@ METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XM
 
 
 def models_status_text(settings: Settings) -> str:
-    """A readable account of the models' state, from the tagging package's ``models_status``."""
+    """One line per model (✔ usable / ✘ not, with the problem or where it was found)."""
     ok, message = tagging_available()
     if not ok:
         return message
-    fn = getattr(tagging_module(), "models_status", None)
-    if fn is None:
-        return "The tagging pipeline does not report model status."
     try:
-        status = fn(settings)
+        rows = tagging_module().models_status(settings)
     except Exception as exc:  # report, never hide
         return f"Model status cannot be read: {exc}"
-    return describe_status(status)
-
-
-def describe_status(status: Any) -> str:
-    if isinstance(status, str):
-        return status
-    if isinstance(status, dict):
-        items: Sequence[Any] = [f"{k}: {_one(v)}" for k, v in status.items()]
-    elif isinstance(status, list | tuple):
-        items = [_one(s) for s in status]
-    else:
-        items = [_one(status)]
-    return "\n".join(str(i) for i in items)
-
-
-def _one(s: Any) -> str:
-    if isinstance(s, str | bool | int | float) or s is None:
-        return str(s)
-    if isinstance(s, dict):
-        return ", ".join(f"{k}={v}" for k, v in s.items())
-    if dataclasses.is_dataclass(s):
-        d = dataclasses.asdict(s)  # type: ignore[arg-type]
-        name = d.get("role") or d.get("name") or ""
-        ok = next((d[k] for k in ("usable", "available", "ok", "present") if k in d), None)
-        problem = next((d[k] for k in ("problem", "message", "detail", "reason") if d.get(k)), "")
-        mark = "✔" if ok else ("✘" if ok is not None else "•")
-        where = d.get("path") or d.get("spec") or ""
-        source = f" ({d['source']})" if d.get("source") else ""
-        return f"{mark} {name}: {problem}" if problem else f"{mark} {name}: {where}{source}"
-    return str(s)
+    return "\n".join(f"{'✔' if r.usable else '✘'} {r.role}: {r.problem or f'{r.path or r.spec} ({r.source})'}"
+                     for r in rows)
 
 
 def models_missing(settings: Settings) -> str:
     """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
-    fn = getattr(tagging_module(), "models_status", None)
-    if fn is None:
-        return ""
     try:
-        rows = list(fn(settings))
+        rows = tagging_module().models_status(settings)
     except Exception as exc:  # report, never hide
         return f"model status cannot be read ({exc})"
-    bad = [r for r in rows if getattr(r, "usable", True) is False]
-    if not bad:
-        return ""
-    first = bad[0]
-    return f"the {getattr(first, 'role', 'model')} model is missing. {getattr(first, 'problem', '') or ''}".strip()
+    first = next((r for r in rows if not r.usable), None)
+    return "" if first is None else f"the {first.role} model is missing. {first.problem or ''}".strip()
 
 
 class ModelsDialog(QDialog):
@@ -128,7 +90,7 @@ class ModelsDialog(QDialog):
         self.progress.hide()
         self.download = QPushButton("Download", self)
         self.download.setToolTip("Download the models named above into the Hugging Face cache (needs a network)")
-        self.download.setEnabled(download_function() is not None)
+        self.download.setEnabled(tagging_available()[0])
         if not self.download.isEnabled():
             self.download.setToolTip("This build cannot download models; pick local folders instead")
         self.download.clicked.connect(self._download)
@@ -253,8 +215,8 @@ class SettingsDialog(QDialog):
 
 
 def model_settings_changed(old: Settings, new: Settings) -> bool:
-    keys = ("captioner", "keyword_model", "visual_model", "device", "dtype", "use_vocabulary")
-    changed = any(getattr(old, k) != getattr(new, k) for k in keys)
+    """Whether the new settings load other models; if so the loaded ones are dropped."""
+    changed = pipeline_key(old) != pipeline_key(new)
     if changed:
         forget_pipelines()
     return changed
@@ -287,5 +249,3 @@ class TagPickerDialog(QDialog):
     def name(self) -> str:
         return self.combo.currentText().strip()
 
-
-NO_MODELS_HINT = ENABLE_HINT

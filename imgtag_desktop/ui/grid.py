@@ -8,7 +8,7 @@ from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, Q
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.catalog import Catalog, TagState, TagStateCounts
+from ..core.catalog import Catalog, TagState
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
 from .theme import placeholder_color, state_color
@@ -271,6 +271,3 @@ class GridController(QObject):
     def _on_selection(self, *_: object) -> None:
         self.selection_changed.emit(self.selected_photo_ids())
 
-
-def counts_for(session: Session, photo_ids: list[int]) -> dict[int, TagStateCounts]:
-    return session.catalog.tag_state_counts(photo_ids)

@@ -5,8 +5,8 @@ Each panel has its own controller; this class only wires them together.
 
 from __future__ import annotations
 
-import importlib
 import logging
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +33,13 @@ from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
+from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
 from .threshold import ThresholdController, ThresholdWidget
+from .write_dialog import WritePreviewDialog
 
 log = logging.getLogger(__name__)
 
@@ -108,8 +110,7 @@ class MainWindow(QMainWindow):
         column.setContentsMargins(0, 0, 0, 0)
         column.setSpacing(0)
         column.addWidget(self.banner)
-        if self.query_bar is not None:
-            column.addWidget(self.query_bar)
+        column.addWidget(self.query_bar)
         column.addWidget(self.review_bar)
         column.addWidget(self.grid_view, 1)
         self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
@@ -144,7 +145,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         s, r = self.session, self.registry
         self.grid.current_changed.connect(self._on_current)
-        self.grid.selection_changed.connect(lambda ids: self.detail.show_photo(self.grid.current_photo_id(), ids))
+        self.grid.selection_changed.connect(self.detail.set_selection)  # the current photo has its own signal
         self.sidebar.source_selected.connect(self.grid.show_source)
         self.sidebar.review_requested.connect(self.review.start)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
@@ -197,51 +198,36 @@ class MainWindow(QMainWindow):
         }
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
-        self._write_dialog = self._optional("imgtag_desktop.ui.write_dialog")
-        r["write_metadata"].setEnabled(self._write_dialog is not None)
-        if self._write_dialog is None:
-            r["write_metadata"].setToolTip("Writing tags into files arrives with the metadata feature")
 
     # -- panels talking to each other -----------------------------------------------------------
 
-    def _make_query_bar(self) -> QWidget | None:
-        """The search feature's query bar (``ui/query_bar.py``) when it is installed."""
-        module = self._optional("imgtag_desktop.ui.query_bar")
-        cls = getattr(module, "QueryBar", None) if module else None
-        if cls is None:
-            return None
-        try:
-            bar = cls(self.session.library, parent=self)
-        except Exception as exc:  # a search feature bug must not keep the window from opening
-            log.warning("the query bar cannot be created: %s", exc)
-            return None
+    def _make_query_bar(self) -> QueryBar:
+        bar = QueryBar(self.session.catalog, parent=self)  # the GUI thread's catalog, not a second one
         bar.results_ready.connect(self._on_search_results)
         bar.query_changed.connect(self._on_query)
         bar.album_saved.connect(lambda *_: self.sidebar.refresh())
-        return bar  # type: ignore[no-any-return]
+        self.session.tags_changed.connect(bar.refresh_completions)  # new tags complete too
+        return bar
 
-    def _on_query(self, text: str, node: object) -> None:
-        self._last_query = text
+    def _on_query(self, _text: str, node: object) -> None:
         if node is None:
             self.grid.show_source(ALL_PHOTOS)
 
     def _on_search_results(self, ids: list[int]) -> None:
-        text = getattr(self, "_last_query", "")
+        text = self.query_bar.text()
         self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
         self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
 
-    def _text_encoder(self) -> object | None:
+    def _text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
         pipeline = cached_pipeline(self.session.settings)
-        if pipeline is None or not hasattr(pipeline, "encode_texts"):
+        if pipeline is None:
             return None
         return lambda text: pipeline.encode_texts([text])[0]
 
     def focus_search(self) -> None:
-        if self.query_bar is not None:
-            edit: Any = getattr(self.query_bar, "edit", self.query_bar)
-            edit.setFocus()
-            edit.selectAll()
+        self.query_bar.edit.setFocus()
+        self.query_bar.edit.selectAll()
 
     def _on_current(self, photo_id: int) -> None:
         self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
@@ -285,8 +271,7 @@ class MainWindow(QMainWindow):
 
     def tag_all(self) -> None:
         if self._check_tagging():
-            ids = [p.id for p in self.session.catalog.photos(status="ok")]
-            self.jobs.tag(ids, only_needed=True)
+            self.jobs.tag(None, only_needed=True)  # the job lists the photos on its own thread
 
     def tag_selection(self) -> None:
         ids = self.grid.selected_photo_ids()
@@ -359,14 +344,11 @@ class MainWindow(QMainWindow):
 
     def write_metadata(self) -> None:
         """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
-        cls = getattr(self._write_dialog, "WritePreviewDialog", None)
-        if cls is None:
-            return
         ids = self.grid.selected_photo_ids()
         if len(ids) <= 1:
             ids = self.grid.model.photo_ids()
         try:
-            dialog = cls(self.session.library, ids, self)
+            dialog = WritePreviewDialog(self.session.library, ids, self)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
             QMessageBox.warning(self, "Write tags to files",
@@ -406,17 +388,10 @@ class MainWindow(QMainWindow):
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
     def _on_job_finished(self, stats: JobStats) -> None:
-        if self.query_bar is not None and stats.kind == "tagging":
-            self.query_bar.text_encoder = self._text_encoder()  # type: ignore[attr-defined]
+        if stats.kind == "tagging":
+            self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
             self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
-
-    @staticmethod
-    def _optional(module: str) -> object | None:
-        try:
-            return importlib.import_module(module)
-        except ImportError:
-            return None
 
     def _restore_layout(self) -> None:
         s = self.session.settings
@@ -437,7 +412,6 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.jobs.shutdown()
-        if self.query_bar is not None and hasattr(self.query_bar, "close_catalog"):
-            self.query_bar.close_catalog()
+        self.query_bar.close_catalog()
         self.session.close()
         event.accept()

@@ -1,10 +1,11 @@
 """The query bar above the grid: a line edit for the search language with completion of tag
 names and fields, inline syntax errors, and "Save as smart album".
 
-Self-contained: construct it with a catalog path (it then runs the queries and reports photo
-ids) or with a callable returning tag names (it then only parses; the host runs the query)::
+Self-contained: construct it with a catalog or a catalog path (it then runs the queries and
+reports photo ids) or with a callable returning tag names (it then only parses; the host runs
+the query)::
 
-    bar = QueryBar(session.library, text_encoder=None)
+    bar = QueryBar(session.catalog, text_encoder=None)
     bar.results_ready.connect(lambda ids: grid.show_source(Source("ids", ids, "Search")))
 """
 
@@ -85,7 +86,7 @@ class QueryBar(QWidget):
 
     def __init__(
         self,
-        source: str | os.PathLike[str] | Callable[[], Sequence[str]],
+        source: Catalog | str | os.PathLike[str] | Callable[[], Sequence[str]],
         *,
         text_encoder: Callable[[str], Any] | None = None,
         parent: QWidget | None = None,
@@ -93,10 +94,15 @@ class QueryBar(QWidget):
         super().__init__(parent)
         self.text_encoder = text_encoder
         self._catalog: Catalog | None = None
-        if callable(source):
-            self._tag_source: Callable[[], Sequence[str]] = source
+        self._owns_catalog = False  # a catalog given by the host stays open until the host closes it
+        if isinstance(source, Catalog):
+            self._catalog = source
+            self._tag_source: Callable[[], Sequence[str]] = source.tag_names
+        elif callable(source):
+            self._tag_source = source
         else:
             self._catalog = Catalog(source)
+            self._owns_catalog = True
             self._tag_source = self._catalog.tag_names
         self.error = ""
 
@@ -156,7 +162,9 @@ class QueryBar(QWidget):
         except (CatalogError, OSError) as exc:
             log.warning("tag names for completion unavailable: %s", exc)
             names = []
-        self.completion_model.setStringList([*names, *FIELD_COMPLETIONS])
+        entries = [*names, *FIELD_COMPLETIONS]
+        if entries != self.completion_model.stringList():  # a reset loses the highlighted completion
+            self.completion_model.setStringList(entries)
 
     def submit(self) -> None:
         """Parse the text and, when valid, announce it (and its photo ids with a catalog)."""
@@ -200,9 +208,10 @@ class QueryBar(QWidget):
         return True
 
     def close_catalog(self) -> None:
-        if self._catalog is not None:
+        """Close the catalog the bar opened itself (one given to it is left to its owner)."""
+        if self._catalog is not None and self._owns_catalog:
             self._catalog.close()
-            self._catalog = None
+        self._catalog = None
 
     # -- internals --------------------------------------------------------------------------------
 

@@ -83,6 +83,9 @@ class Session(QObject):
             self.tags_changed.emit()
 
     def close(self) -> None:
+        """Stop the worker pools and close the catalog (once; the window and ``main`` both call it)."""
+        if self.closed:
+            return
         self.closed = True
         self.queries.close()
         self.loader.close()

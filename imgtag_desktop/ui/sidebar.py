@@ -1,17 +1,17 @@
-"""The sidebar: library folders, smart albums (from the search feature when present), tags with counts."""
+"""The sidebar: library folders, smart albums, tags with counts."""
 
 from __future__ import annotations
 
-import importlib
 import logging
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
-from ..core.catalog import HIERARCHY_SEPARATOR, Folder, TagCount
+from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
+from .albums_model import sidebar_albums
 from .grid import ALL_PHOTOS, Source
 from .session import Session
 
@@ -162,35 +162,65 @@ class SidebarController(QObject):
         view.customContextMenuRequested.connect(self._menu)
         view.doubleClicked.connect(self._double_clicked)
         view.selectionModel().currentChanged.connect(self._current_changed)
-        self.albums_model: Any = None
-        # Counts over the whole library: recounted at most every 300 ms while results stream in.
+        # Tag and album counts over the whole library: recounted at most every 300 ms while results stream in.
         self._tags_timer = QTimer(self)
         self._tags_timer.setSingleShot(True)
         self._tags_timer.setInterval(300)
         self._tags_timer.timeout.connect(self.refresh_tags)
         session.queries.ready.connect(self._on_query)
-        session.tags_changed.connect(self._tags_timer.start)
-        session.library_changed.connect(self.refresh)
+        session.tags_changed.connect(self._schedule_tags)
+        session.library_changed.connect(self._on_library_changed)
         self.refresh()
         view.expandAll()
 
     def refresh(self) -> None:
-        catalog = self.session.catalog
-        self.model.set_folders(catalog.folders(), catalog.count_photos())
-        self.model.set_albums(self._albums())
-        self._show_tags(catalog.tags_with_counts())
+        self._show_folders()
+        self._show_albums(album_rows(self.session.catalog))
+        self._show_tags(self.session.catalog.tags_with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
 
+    def _on_library_changed(self) -> None:
+        """A scan ended: folders at once, tag and album counts (they read every photo tag) off the GUI thread."""
+        self._show_folders()
+        self.refresh_tags()
+
+    def _show_folders(self) -> None:
+        folders, total = self.session.catalog.folders(), self.session.catalog.count_photos()
+        self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
+
+    def _schedule_tags(self) -> None:
+        if not self._tags_timer.isActive():  # restarting it would put the recount off for as long as results stream in
+            self._tags_timer.start()
+
     def refresh_tags(self) -> None:
-        """Recount the tags off the GUI thread (it reads every photo tag); the tree follows."""
+        """Recount the tags and the smart albums off the GUI thread (they read every photo tag)."""
         if self.session.closed:
             return
-        self.session.queries.submit(TAGS_KEY, lambda catalog: catalog.tags_with_counts())
+        self.session.queries.submit(TAGS_KEY, lambda catalog: (catalog.tags_with_counts(), album_rows(catalog)))
 
     def _on_query(self, key: object, result: object) -> None:
-        if key == TAGS_KEY and isinstance(result, list) and not self.session.closed:
-            self._show_tags(result)
+        if key == TAGS_KEY and isinstance(result, tuple) and not self.session.closed:
+            tags, albums = result
+            self._show_albums(albums)
+            self._show_tags(tags)
+
+    def _show_albums(self, albums: list[tuple[str, Source, str]]) -> None:
+        self._keeping_current(self.model.albums, lambda: self.model.set_albums(albums))
+
+    def _keeping_current(self, section: QStandardItem, refill: Callable[[], None]) -> None:
+        """Refill a section's rows; the current item (same source, else same row) stays current, quietly."""
+        index = self.view.currentIndex()
+        row = index.row() if index.isValid() and index.parent() == section.index() else -1
+        source = index.data(SourceRole) if row >= 0 else None
+        self.view.selectionModel().blockSignals(True)
+        refill()
+        if row >= 0:
+            rows = [r for r in range(section.rowCount()) if section.child(r).data(SourceRole) == source]
+            row = rows[0] if rows else row
+        if 0 <= row < section.rowCount():
+            self.view.setCurrentIndex(section.child(row).index())
+        self.view.selectionModel().blockSignals(False)
 
     def _show_tags(self, counts: list[TagCount]) -> None:
         expanded = self.view.isExpanded(self.model.tags.index())
@@ -207,21 +237,6 @@ class SidebarController(QObject):
             self.view.expandRecursively(self.model.tags.index())
         elif expanded:
             self.view.expand(self.model.tags.index())
-
-    def _albums(self) -> list[tuple[str, Source, str]]:
-        """Smart albums from the search feature (``ui/albums_model.py``) when it is installed."""
-        try:
-            module = importlib.import_module("imgtag_desktop.ui.albums_model")
-        except ImportError:
-            return []
-        lister = getattr(module, "sidebar_albums", None)
-        if lister is None:
-            return []
-        try:
-            return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in lister(self.session.catalog)]
-        except Exception as exc:  # an album feature bug must not take the sidebar down
-            log.warning("smart albums cannot be listed: %s", exc)
-            return []
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         source = current.data(SourceRole) if current.isValid() else None
@@ -245,6 +260,15 @@ class SidebarController(QObject):
 
     def select_all_photos(self) -> None:
         self.view.setCurrentIndex(self.model.library.child(0).index())
+
+
+def album_rows(catalog: Catalog) -> list[tuple[str, Source, str]]:
+    """The smart albums as sidebar rows (any thread: give it that thread's catalog)."""
+    try:
+        return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in sidebar_albums(catalog)]
+    except Exception as exc:  # an album feature bug must not take the sidebar down
+        log.warning("smart albums cannot be listed: %s", exc)
+        return []
 
 
 def make_sidebar(parent: QWidget | None = None) -> QTreeView:

@@ -116,7 +116,6 @@ class JobsController(QObject):
     """
 
     job_finished = Signal(object)  # JobStats
-    message = Signal(str)
 
     def __init__(self, session: Session, panel: StatusPanel) -> None:
         super().__init__(panel)
@@ -142,7 +141,8 @@ class JobsController(QObject):
     def scan(self, folder: Path) -> None:
         self.submit(ScanJob(self.session.library, folder))
 
-    def tag(self, photo_ids: list[int], *, only_needed: bool = True) -> None:
+    def tag(self, photo_ids: list[int] | None, *, only_needed: bool = True) -> None:
+        """Tag these photos (None: the whole library, listed by the job off the GUI thread)."""
         self.submit(TaggingJob(self.session.library, photo_ids, self.session.settings, only_needed=only_needed))
 
     def submit(self, job: Job) -> None:
@@ -233,12 +233,13 @@ class JobsController(QObject):
     def describe(stats: JobStats) -> str:
         if stats.error:
             return f"{stats.kind.capitalize()} stopped: {stats.error}"
-        what = "Scan" if stats.kind == "scan" else "Tagging"
-        text = f"{what} {'stopped' if stats.cancelled else 'finished'}: {stats.done} of {stats.total} photos"
+        ended = "stopped" if stats.cancelled else "finished"
         if stats.kind == "scan":
             d = stats.detail
-            text = (f"Scan {'stopped' if stats.cancelled else 'finished'}: {d.get('new', 0)} new, "
-                    f"{d.get('changed', 0)} changed, {d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+            text = (f"Scan {ended}: {d.get('new', 0)} new, {d.get('changed', 0)} changed, "
+                    f"{d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+        else:
+            text = f"Tagging {ended}: {stats.done} of {stats.total} photos"
         if stats.seconds:
             text += f" in {stats.seconds:.1f} s"
         if stats.failures:

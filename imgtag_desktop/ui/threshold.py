@@ -72,8 +72,8 @@ class ThresholdController(QObject):
         widget.slider.valueChanged.connect(self._on_slider)
         widget.slider.sliderReleased.connect(session.save_settings)
         session.threshold_changed.connect(self._on_threshold)
-        session.tags_changed.connect(self._reload_timer.start)
-        session.library_changed.connect(self._reload_timer.start)
+        session.tags_changed.connect(self._schedule_reload)
+        session.library_changed.connect(self._schedule_reload)
         session.queries.ready.connect(self._on_query)
         self.reload_scores()
 
@@ -81,6 +81,10 @@ class ThresholdController(QObject):
         self.photo_id = photo_id if photo_id is not None and photo_id >= 0 else None
         self.photo_scores = self.session.catalog.suggestion_scores(self.photo_id) if self.photo_id else []
         self._update_label()
+
+    def _schedule_reload(self) -> None:
+        if not self._reload_timer.isActive():  # restarting it would put the recount off while results stream in
+            self._reload_timer.start()
 
     def reload_scores(self) -> None:
         if self.session.closed:

@@ -28,10 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog
-from ..core.metadata import FileChange, WriteReport, WriteResult, plan_writes
-from ..jobs.write_job import WriteJob, start_write_job
+from ..core.metadata import FileChange, WriteReport, plan_writes
+from ..jobs.base import start_job
+from ..jobs.queries import QueryRunner
+from ..jobs.write_job import WriteJob
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
+ASYNC_PLANS = 500  # previews of more photos than this read their files on a worker thread
+PLAN_KEY = "write-plan"
 
 
 class WritePreviewDialog(QDialog):
@@ -48,6 +52,7 @@ class WritePreviewDialog(QDialog):
         self.last_report: WriteReport | None = None
         self._job: WriteJob | None = None
         self._thread: QThread | None = None
+        self._note = ""  # the last run's outcome, shown instead of the preview's summary once
         with Catalog(self.catalog_path) as catalog:
             saved_mode = catalog.metadata_write_mode()
         self.mode_box = QComboBox()
@@ -92,6 +97,9 @@ class WritePreviewDialog(QDialog):
         layout.addWidget(self.table, 1)
         layout.addWidget(self.progress)
         layout.addLayout(buttons)
+        self._queries = QueryRunner(self.catalog_path, parent=self)
+        self._queries.ready.connect(self._on_plans)
+        self._queries.failed.connect(lambda _key, reason: self.summary.setText(f"The files cannot be read: {reason}"))
         self.refresh()
 
     @property
@@ -99,10 +107,26 @@ class WritePreviewDialog(QDialog):
         return str(self.mode_box.currentData())
 
     def refresh(self) -> None:
-        """Recompute the per-file preview (reads the files; writes nothing)."""
+        """Recompute the per-file preview (reads the files; writes nothing).
+
+        For many photos the files are read on a worker thread and the table follows."""
+        mode, ids = self.mode, list(self.photo_ids)
+        if len(ids) > ASYNC_PLANS:
+            self.write_button.setEnabled(False)
+            self.undo_button.setEnabled(False)
+            self.summary.setText(f"Reading {len(ids):,} files…")
+            self._queries.submit(PLAN_KEY, lambda catalog: (mode, plan_writes(catalog, ids, mode),
+                                                            catalog.last_write_batch() is not None))
+            return
         with Catalog(self.catalog_path) as catalog:
-            self.plans = plan_writes(catalog, self.photo_ids, self.mode)
-            can_undo = catalog.last_write_batch() is not None
+            self._show(plan_writes(catalog, ids, mode), catalog.last_write_batch() is not None)
+
+    def _on_plans(self, key: object, result: object) -> None:
+        if key == PLAN_KEY and isinstance(result, tuple) and result[0] == self.mode:
+            self._show(result[1], result[2])
+
+    def _show(self, plans: list[FileChange], can_undo: bool) -> None:
+        self.plans = plans
         rows = [p for p in self.plans if p.changes or p.skip]
         self.table.setRowCount(len(rows))
         for i, plan in enumerate(rows):
@@ -114,8 +138,9 @@ class WritePreviewDialog(QDialog):
                 self.table.setItem(i, j, item)
         changing = sum(1 for p in self.plans if p.changes)
         skipped = sum(1 for p in self.plans if p.skip)
-        self.summary.setText(f"{changing} file(s) will change, {skipped} will be skipped, "
-                             f"{len(self.plans) - changing - skipped} already up to date.")
+        self.summary.setText(self._note or f"{changing} file(s) will change, {skipped} will be skipped, "
+                                           f"{len(self.plans) - changing - skipped} already up to date.")
+        self._note = ""
         self.write_button.setEnabled(changing > 0 and self._job is None)
         self.undo_button.setEnabled(can_undo and self._job is None)
 
@@ -133,7 +158,6 @@ class WritePreviewDialog(QDialog):
     def _start(self, job: WriteJob) -> None:
         self._job = job
         job.progress.connect(self._on_progress)
-        job.result.connect(self._on_result)
         job.message.connect(self.summary.setText)
         job.finished.connect(self._on_finished)
         self.write_button.setEnabled(False)
@@ -141,16 +165,13 @@ class WritePreviewDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setValue(0)
-        self._thread = start_write_job(job, self)
+        self._thread = start_job(job, self).thread
         self._thread.finished.connect(self._thread_done)
 
     def _on_progress(self, done: int, total: int, path: str) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total}  {Path(path).name}")
-
-    def _on_result(self, result: WriteResult) -> None:  # per file; the table is rebuilt at the end
-        pass
 
     def _thread_done(self) -> None:
         if self._thread is not None:
@@ -162,16 +183,21 @@ class WritePreviewDialog(QDialog):
         self._job = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        self.refresh()
         problems = [r for r in report.results if r.status in ("skipped", "failed")]
         text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
         if problems:
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
-        self.summary.setText(text)
+        self._note = text
+        self.refresh()
 
-    def closeEvent(self, event: object) -> None:  # noqa: N802 - Qt naming
+    def done(self, result: int) -> None:
+        """Close (Close button, Esc, window close): stop the job and wait for its thread first.
+
+        Not in ``closeEvent``: since Qt 6.3 ``reject()``/``accept()`` close the dialog without
+        one, and with WA_DeleteOnClose a still-running thread would be destroyed with it."""
         self.cancel()
         if self._thread is not None:
             self._thread.wait(30000)
-        super().closeEvent(event)  # type: ignore[arg-type]
+        self._queries.close()
+        super().done(result)

@@ -226,3 +226,54 @@ def test_approved_tag_count_follows_every_kind_of_change(catalog: Catalog, tmp_p
     check()
     catalog.remove_folder(catalog.folders()[0].id)
     check()
+
+
+def test_photos_with_tag_matches_children_case_insensitively_like_search(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    catalog.add_manual_tag(pid, "Animal|Dog")
+    assert catalog.search("animal") == [pid]  # tag names compare case-insensitively everywhere
+    assert [t.photo_id for t in catalog.photos_with_tag("animal", ("approved",))] == [pid]
+    assert [t.photo_id for t in catalog.photos_with_tag("ANIMAL|dog", ("approved",))] == [pid]
+    assert catalog.photos_with_tag("animal", ("approved",), include_children=False) == []
+
+
+def test_catalog_path_with_uri_characters_opens_that_file(tmp_path: Path) -> None:
+    path = tmp_path / "My#Photos?100%" / "library.db"
+    with Catalog(path) as cat:
+        cat.set_setting("k", 1)
+    assert path.is_file() and sorted(p.name for p in tmp_path.iterdir()) == ["My#Photos?100%"]
+    with Catalog(path, read_only=True) as cat:
+        assert cat.get_setting("k") == 1
+
+
+def test_read_only_catalog_that_does_not_exist_says_what_to_do(tmp_path: Path) -> None:
+    with pytest.raises(CatalogError, match="no catalog at .*scan a folder into it first"):
+        Catalog(tmp_path / "none.db", read_only=True)
+    assert not (tmp_path / "none.db").exists()
+
+
+def test_renaming_a_parent_tag_moves_its_children_instead_of_deleting_them(catalog: Catalog, tmp_path: Path) -> None:
+    a = _photo(catalog, tmp_path, "a.jpg")
+    b = _photo(catalog, tmp_path, "b.jpg")
+    catalog.add_manual_tag(a, "places|paris|louvre")
+    catalog.set_tag([b], "places|paris", "suggested", "model")
+    catalog.add_manual_tag(b, "places")
+    catalog.rename_tag("places", "Locations")
+    assert [t.name for t in catalog.photo_tags(a)] == ["Locations|paris|louvre"]
+    assert {(t.name, t.state) for t in catalog.photo_tags(b)} == {("Locations", "approved"),
+                                                                   ("Locations|paris", "suggested")}
+    assert not [n for n in catalog.tag_names() if n.startswith("places")]
+    with pytest.raises(CatalogError, match="below itself"):
+        catalog.rename_tag("Locations", "locations|old")
+    assert [t.name for t in catalog.photo_tags(a)] == ["Locations|paris|louvre"]
+
+
+def test_error_after_sqlite_rolled_back_by_itself_is_not_hidden(catalog: Catalog, tmp_path: Path) -> None:
+    pid = _photo(catalog, tmp_path)
+    with pytest.raises(ValueError, match="the real error"), catalog.transaction() as conn:
+        catalog.add_manual_tag(pid, "dog")
+        conn.execute("ROLLBACK")  # what SQLite does on its own after a full disk or an I/O error
+        raise ValueError("the real error")
+    assert catalog.photo_tags(pid) == []
+    catalog.add_manual_tag(pid, "cat")  # the connection is usable again
+    assert [t.name for t in catalog.photo_tags(pid)] == ["cat"]

@@ -28,12 +28,6 @@ def test_sniff_by_content(head: bytes, fmt: str | None) -> None:
     assert sniff_format(head) == fmt
 
 
-def _left_half_is_red(img: Image.Image) -> bool:
-    arr = np.asarray(img)
-    h, w = arr.shape[:2]
-    return bool(arr[h // 2, w // 4, 0] > 200 and arr[h // 2, w // 4, 2] < 60)
-
-
 def test_orientation_is_applied(tmp_path: Path) -> None:
     # Stored pixels: red on top, blue at the bottom; orientation 6 (rotate 90 CW) puts red on the right.
     img = Image.new("RGB", (200, 100), (0, 0, 255))

@@ -46,9 +46,7 @@ def exiftool_keywords(path: Path) -> dict[str, list[str]]:
 
 def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves)."""
-    both = all(any(k.startswith(("IFD0:", "ExifIFD:")) for k in r) for r in (before, after))
-    return sorted(k for k in set(before) | set(after)
-                  if before.get(k) != after.get(k) and not is_allowed_change(k, both))
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k))
 
 
 def pixels(path: Path) -> str:

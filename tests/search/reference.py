@@ -94,7 +94,7 @@ class RefLibrary:
         if isinstance(node, Camera):
             return p.camera is not None and fold(node.text) in fold(p.camera)
         if isinstance(node, Format):
-            return p.format == node.name
+            return p.format == node.name or (node.name == "heif" and p.format == "avif")
         if isinstance(node, Has):
             return (p.caption is not None) if node.what == "caption" else (p.embedding is not None)
         if isinstance(node, Semantic):

@@ -151,3 +151,13 @@ def test_reference_and_sql_on_a_known_library():
     finally:
         cat.close()
         shutil.rmtree(folder, ignore_errors=True)
+
+
+def test_avif_photos_match_format_heif_and_its_avif_alias(catalog: Catalog, tmp_path: Path) -> None:
+    folder = catalog.add_folder(tmp_path)
+    facts = [PhotoFacts(path_bytes=bytes(tmp_path / f"p.{ext}"), rel_dir="", size=1, mtime_ns=1, fingerprint=ext,
+                        format=fmt) for ext, fmt in (("avif", "avif"), ("heic", "heif"), ("jpg", "jpeg"))]
+    avif, heic, _jpeg = catalog.add_photos(folder.id, facts)
+    for query in ("format:avif", "format:heif", "format:heic"):
+        assert sorted(catalog.search(query)) == sorted([avif, heic]), query
+    assert catalog.count("-format:avif") == 1

@@ -100,3 +100,16 @@ def test_tag_shared_images(tiny_env: dict[str, Path], shared_images: Path, tmp_p
         for p in photos:
             if p.status != "ok":
                 assert p.error, p.display_path
+
+
+def test_device_option_is_never_taken_for_a_folder(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import argparse
+
+    from imgtag_desktop.cli.tagging import settings_from_args
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "cpu").mkdir()
+    (tmp_path / "clip").mkdir()
+    settings = settings_from_args(argparse.Namespace(device="cpu", visual_model="clip"))
+    assert settings.device == "cpu"  # a choice, even with a folder of that name here
+    assert settings.visual_model == str(tmp_path / "clip")  # a model folder is made absolute

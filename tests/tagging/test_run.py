@@ -157,3 +157,14 @@ def test_a_vanished_file_is_reported_not_marked_broken(
     photo = catalog.photo(ids[0])
     assert photo is not None and photo.status == "ok"
     assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == [ids[0]]
+
+
+def test_progress_counts_failed_photos_too(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:
+    folder = tmp_path / "photos"
+    ids = library(catalog, folder, 3, broken=1)
+    (folder / "img02.jpg").unlink()  # the last photo vanished: the run ends on a failure
+    progress: list[tuple[int, int]] = []
+    stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, batch_size=2,
+                       progress=lambda d, t, _p: progress.append((d, t)))
+    assert stats.analysed == 1 and stats.failed == 2
+    assert progress[-1] == (3, 3) and [d for d, _t in progress] == [1, 2, 3]

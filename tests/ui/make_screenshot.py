@@ -64,9 +64,10 @@ def main() -> int:
             s.keyword_model = str(models["keywords"])
             save_settings(s)
         if args.tag:
-            from imgtag_desktop.jobs.tagging_job import loaded_pipeline, tag_photos_function, tagging_module
+            from imgtag_desktop.jobs.tagging_job import loaded_pipeline
+            from imgtag_desktop.tagging import tag_photos
 
-            tag_photos_function(tagging_module())(cat, ids, loaded_pipeline(load_settings()), threshold=0.0)
+            tag_photos(cat, ids, loaded_pipeline(load_settings()), threshold=0.0)
         else:
             from imgtag_desktop.core.catalog import PhotoTag, Tag
 

@@ -67,9 +67,15 @@ class _EmbeddingIndex:
     matrix: npt.NDArray[np.float32]  # N x D, rows L2-normalised
 
 
-def parse_query(query: str | Node) -> Node:
-    """A tree from query text (or the tree itself)."""
-    return parse(query) if isinstance(query, str) else query
+def parse_query(query: str | Node) -> Node | None:
+    """A tree from query text (or the tree itself); None for blank text, which matches every photo."""
+    if isinstance(query, str):
+        return parse(query) if query.strip() else None
+    return query
+
+
+def _semantic_terms(node: Node | None) -> list[Semantic]:
+    return [] if node is None else semantic_terms(node)
 
 
 class AlbumsMixin(CatalogBase):
@@ -177,15 +183,8 @@ class AlbumsMixin(CatalogBase):
 
         A blank query matches every photo. Raises :class:`QueryError` for a syntax error and
         :class:`SemanticSearchUnavailable` when a ``~`` term needs an encoder that was not given."""
-        if isinstance(query, str) and not query.strip():
-            sql = "SELECT p.id FROM photos p ORDER BY p.path_bytes"
-            args: tuple[object, ...] = ()
-            if limit is not None:
-                sql += " LIMIT ?"
-                args = (limit,)
-            return [r[0] for r in self._conn.execute(sql, args)]
         node = parse_query(query)
-        self._prepare_vectors(semantic_terms(node), text_encoder)
+        self._prepare_vectors(_semantic_terms(node), text_encoder)
         ranking, rest = _split_ranking(node)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
@@ -210,11 +209,9 @@ class AlbumsMixin(CatalogBase):
     def count(self, query: str | Node, *, text_encoder: TextEncoder | None = None,
               top_k: int = DEFAULT_TOP_K) -> int:
         """How many photos a query matches (a ranking ``~`` term needs no encoder to count)."""
-        if isinstance(query, str) and not query.strip():
-            return int(self._conn.execute("SELECT count(*) FROM photos").fetchone()[0])
         node = parse_query(query)
         ranking, rest = _split_ranking(node)
-        self._prepare_vectors([t for t in semantic_terms(node) if t not in ranking], text_encoder)
+        self._prepare_vectors([t for t in _semantic_terms(node) if t not in ranking], text_encoder)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
             return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
@@ -223,9 +220,7 @@ class AlbumsMixin(CatalogBase):
 
     def needs_text_encoder(self, query: str | Node) -> bool:
         """Whether running the query needs the text encoder (it has a ``~`` term)."""
-        if isinstance(query, str) and not query.strip():
-            return False
-        return bool(semantic_terms(parse_query(query)))
+        return bool(_semantic_terms(parse_query(query)))
 
     # -- bulk loading (benchmarks, imports) -----------------------------------------------------
 
@@ -333,8 +328,10 @@ class AlbumsMixin(CatalogBase):
         return v
 
 
-def _split_ranking(node: Node) -> tuple[list[Semantic], Node | None]:
+def _split_ranking(node: Node | None) -> tuple[list[Semantic], Node | None]:
     """Top-level semantic terms without a floor (they rank), and the rest of the query."""
+    if node is None:
+        return [], None
     conjuncts = list(node.children) if isinstance(node, And) else [node]
     ranking = [c for c in conjuncts if isinstance(c, Semantic) and c.floor is None]
     rest = [c for c in conjuncts if not (isinstance(c, Semantic) and c.floor is None)]

@@ -9,11 +9,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .base import CatalogBase
-
-CANDIDATE_ORIGINS = ("caption", "vocabulary", "library")
-# Decisions recorded for a candidate (the "why" of `imgtag explain`).
-DECISIONS = ("suggested", "below-threshold", "rejected-before", "approved-before", "not-kept")
+from .base import CatalogBase, in_chunks
 
 
 @dataclass(frozen=True)
@@ -106,13 +102,6 @@ class AnalysisMixin(CatalogBase):
         matrix = np.frombuffer(b"".join(chunks), dtype="<f4").reshape(len(ids), dim).astype(np.float32)
         return ids, matrix
 
-    def image_embedding(self, photo_id: int) -> npt.NDArray[np.float32] | None:
-        """The stored embedding of one photo, or None."""
-        row = self._conn.execute("SELECT dim, vector FROM embeddings WHERE photo_id = ?", (photo_id,)).fetchone()
-        if row is None:
-            return None
-        return np.frombuffer(bytes(row[1]), dtype="<f4").reshape(int(row[0])).astype(np.float32)
-
     # -- resumability -------------------------------------------------------------------------------
 
     def photos_needing_analysis(self, models_key: str, photo_ids: Sequence[int] | None = None) -> list[int]:
@@ -130,9 +119,8 @@ class AnalysisMixin(CatalogBase):
             return [int(r[0]) for r in self._conn.execute(sql + " ORDER BY p.path_bytes", (models_key,))]
         wanted: set[int] = set()
         ids = list(photo_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            rows = self._conn.execute(sql + f" AND p.id IN ({','.join('?' * len(chunk))})", (models_key, *chunk))
+        for chunk, marks in in_chunks(ids):
+            rows = self._conn.execute(sql + f" AND p.id IN ({marks})", (models_key, *chunk))
             wanted.update(int(r[0]) for r in rows)
         return [pid for pid in dict.fromkeys(ids) if pid in wanted]
 

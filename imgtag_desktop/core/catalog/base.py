@@ -6,19 +6,29 @@ import json
 import logging
 import os
 import sqlite3
-import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import TypeVar
+from urllib.parse import quote
 
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+# Values per ``IN (...)`` list: well under SQLite's limit on ``?`` variables.
+IN_CHUNK = 500
 _C = TypeVar("_C", bound="CatalogBase")
+_T = TypeVar("_T")
+
+
+def in_chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
+    """``values`` in slices for ``IN (...)`` lists, each with its ``?,?,...`` placeholders."""
+    for start in range(0, len(values), IN_CHUNK):
+        chunk = list(values[start : start + IN_CHUNK])
+        yield chunk, ",".join("?" * len(chunk))
 
 
 class CatalogError(Exception):
@@ -34,7 +44,6 @@ class CatalogBase:
 
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
         self.path = Path(path)
-        self._owner = threading.get_ident()
         self._depth = 0
         self._conn = self._connect(read_only)
         try:
@@ -64,7 +73,13 @@ class CatalogBase:
                     f"the library {path} is in a read-only location. "
                     "Choose a library path in a folder you can write to (--library PATH)."
                 )
-        uri = f"file:{path}?mode=ro" if read_only else f"file:{path}"
+        elif not path.exists():
+            raise CatalogError(
+                f"there is no catalog at {path}; scan a folder into it first (imgtag --library {path} scan FOLDER) "
+                "or choose another library path (--library PATH)."
+            )
+        # Percent-encoded: '?', '#' or '%' in a folder name would otherwise cut the URI short.
+        uri = f"file:{quote(os.fsencode(path), safe='/')}" + ("?mode=ro" if read_only else "")
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
             conn.execute("PRAGMA foreign_keys = ON")
@@ -105,12 +120,15 @@ class CatalogBase:
         self._depth = 1
         try:
             yield self._conn
+            self._depth = 0
+            self._conn.execute("COMMIT")
         except BaseException:
             self._depth = 0
-            self._conn.execute("ROLLBACK")
+            # SQLite may have rolled back already (disk full, I/O error): a second ROLLBACK would
+            # raise "no transaction is active" and hide the error that matters.
+            if self._conn.in_transaction:
+                self._conn.execute("ROLLBACK")
             raise
-        self._depth = 0
-        self._conn.execute("COMMIT")
 
     # -- per-library settings ------------------------------------------------------------------
 

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .base import CatalogBase
+from .base import CatalogBase, in_chunks
 from .records import Folder, Photo, PhotoStatus, display_path, path_to_bytes
 
 PHOTO_COLUMNS = (
@@ -119,11 +119,8 @@ class PhotosMixin(CatalogBase):
 
     def missing_by_fingerprint(self, fingerprints: Iterable[str]) -> dict[str, int]:
         """Missing photos (any folder) whose fingerprint is one of these: candidates for a move."""
-        wanted = list(set(fingerprints))
         found: dict[str, int] = {}
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        for chunk, marks in in_chunks(list(set(fingerprints))):
             rows = self._conn.execute(
                 f"SELECT fingerprint, id FROM photos WHERE status = 'missing' AND fingerprint IN ({marks})",
                 chunk,
@@ -169,11 +166,6 @@ class PhotosMixin(CatalogBase):
                 [(reason, now, pid) for pid in photo_ids],
             )
 
-    def purge_missing(self) -> int:
-        """Delete the rows of missing photos (and their tags). Returns how many."""
-        with self.transaction() as conn:
-            return conn.execute("DELETE FROM photos WHERE status = 'missing'").rowcount
-
     def mark_broken(self, photo_id: int, reason: str) -> None:
         """Record that a photo's pixels cannot be decoded (found by a thumbnailer or the pipeline)."""
         with self.transaction() as conn:
@@ -214,9 +206,8 @@ class PhotosMixin(CatalogBase):
             if not ids:
                 return []
             photos: list[Photo] = []
-            for start in range(0, len(ids), 500):
-                chunk = list(ids[start : start + 500])
-                clause = " AND ".join([*where, f"id IN ({','.join('?' * len(chunk))})"])
+            for chunk, marks in in_chunks(ids):
+                clause = " AND ".join([*where, f"id IN ({marks})"])
                 rows = self._conn.execute(f"SELECT {PHOTO_COLUMNS} FROM photos WHERE {clause}", [*args, *chunk])
                 photos.extend(photo_from_row(r) for r in rows)
             order = {pid: i for i, pid in enumerate(ids)}

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import CatalogBase
+from ..query.compiler import Fragment, tag_ids_sql
+from .base import CatalogBase, in_chunks
 from .records import TagState
 
 
@@ -46,11 +47,8 @@ class ReviewMixin(CatalogBase):
             for r in self._conn.execute(base + " GROUP BY photo_id"):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
             return result
-        ids = list(photo_ids)
-        for start in range(0, len(ids), 500):
-            chunk = ids[start : start + 500]
-            sql = base + f" WHERE photo_id IN ({','.join('?' * len(chunk))}) GROUP BY photo_id"
-            for r in self._conn.execute(sql, chunk):
+        for chunk, marks in in_chunks(list(photo_ids)):
+            for r in self._conn.execute(base + f" WHERE photo_id IN ({marks}) GROUP BY photo_id", chunk):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
         return result
 
@@ -64,13 +62,13 @@ class ReviewMixin(CatalogBase):
         states = list(states) or ["suggested", "approved", "rejected"]
         name = name.strip()
         marks = ",".join("?" * len(states))
-        clause = "(t.name = ?" + (" OR substr(t.name, 1, ?) = ?)" if include_children else ")")
-        args: list[object] = [name] + ([len(name) + 1, name + "|"] if include_children else [])
+        # The search language's tag matching (case-insensitive, children by index range).
+        tag_ids = tag_ids_sql([name]) if include_children else Fragment("SELECT id FROM tags WHERE name = ?", (name,))
         rows = self._conn.execute(
-            "SELECT pt.photo_id, pt.state, max(pt.visual_score) FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
-            f" WHERE {clause} AND pt.state IN ({marks})"
+            f"SELECT pt.photo_id, pt.state, max(pt.visual_score) FROM photo_tags pt WHERE pt.tag_id IN ({tag_ids.sql})"
+            f" AND pt.state IN ({marks})"
             " GROUP BY pt.photo_id ORDER BY max(pt.visual_score) IS NULL, max(pt.visual_score) DESC, pt.photo_id",
-            [*args, *states],
+            [*tag_ids.args, *states],
         )
         return [TaggedPhoto(int(r[0]), r[1], r[2]) for r in rows]
 

@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..query.parser import normalise_name
 from .base import CatalogBase, CatalogError
 from .records import PhotoTag, Tag, TagCount, TagSource, TagState
 
@@ -13,11 +14,12 @@ HIERARCHY_SEPARATOR = "|"
 
 
 def normalise_tag_name(name: str) -> str:
-    """Trim whitespace around the name and each ``|`` component; reject empty names."""
-    parts = [" ".join(p.split()) for p in name.split(HIERARCHY_SEPARATOR)]
-    if not name.strip() or any(not p for p in parts):
+    """Trim whitespace around the name and each ``|`` component (as the query language does);
+    reject empty names."""
+    normalised = normalise_name(name)
+    if "" in normalised.split(HIERARCHY_SEPARATOR):
         raise CatalogError(f"{name!r} is not a valid tag name (empty, or an empty part between '|')")
-    return HIERARCHY_SEPARATOR.join(parts)
+    return normalised
 
 
 class TagsMixin(CatalogBase):
@@ -75,26 +77,40 @@ class TagsMixin(CatalogBase):
         return [c for c in counts if c.approved or c.suggested or c.rejected]
 
     def rename_tag(self, old: str, new: str) -> Tag:
-        """Rename a tag everywhere (merging into ``new`` when it exists already)."""
+        """Rename a tag everywhere (merging into ``new`` when it exists already).
+
+        The tags below it move along (``places|paris`` becomes ``locations|paris``): deleting
+        the old tag cascades to its children, so their photo tags are moved first."""
         source = self.tag_by_name(old)
         if source is None:
             raise CatalogError(f"there is no tag {old!r}")
-        target = self.ensure_tag(new)
-        if target.id == source.id:
-            return target
+        new = normalise_tag_name(new)
+        prefix = source.name + HIERARCHY_SEPARATOR
+        if new.casefold().startswith(prefix.casefold()):
+            raise CatalogError(f"cannot rename {source.name!r} to {new!r}, a tag below itself; choose another name")
         with self.transaction() as conn:
-            # Keep the stronger state when a photo has both: approved > rejected > suggested.
-            conn.execute(
-                "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
-                " model_version, created_at, updated_at)"
-                " SELECT photo_id, ?, state, source, keyword_score, visual_score, model_version,"
-                " created_at, updated_at FROM photo_tags WHERE tag_id = ?"
-                " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = CASE"
-                "  WHEN 'approved' IN (excluded.state, photo_tags.state) THEN 'approved'"
-                "  WHEN 'rejected' IN (excluded.state, photo_tags.state) THEN 'rejected'"
-                "  ELSE 'suggested' END",
-                (target.id, source.id),
-            )
+            target = self.ensure_tag(new)
+            if target.id == source.id:
+                return target
+            children = conn.execute(
+                "SELECT id, name FROM tags WHERE name > ? AND name < ? ORDER BY length(name)",
+                (prefix, source.name + "}"),  # '}' follows '|': the range holds exactly the descendants
+            ).fetchall()
+            moves = [(source.id, target.id)]
+            moves += [(int(cid), self.ensure_tag(new + str(cname)[len(source.name):]).id) for cid, cname in children]
+            for from_id, to_id in moves:
+                # Keep the stronger state when a photo has both: approved > rejected > suggested.
+                conn.execute(
+                    "INSERT INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
+                    " model_version, created_at, updated_at)"
+                    " SELECT photo_id, ?, state, source, keyword_score, visual_score, model_version,"
+                    " created_at, updated_at FROM photo_tags WHERE tag_id = ?"
+                    " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = CASE"
+                    "  WHEN 'approved' IN (excluded.state, photo_tags.state) THEN 'approved'"
+                    "  WHEN 'rejected' IN (excluded.state, photo_tags.state) THEN 'rejected'"
+                    "  ELSE 'suggested' END",
+                    (to_id, from_id),
+                )
             conn.execute("DELETE FROM tags WHERE id = ?", (source.id,))
         return target
 
@@ -156,10 +172,9 @@ class TagsMixin(CatalogBase):
         if tag is None:
             return 0
         with self.transaction() as conn:
-            return sum(
-                conn.execute("DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", (pid, tag.id)).rowcount
-                for pid in ids
-            )
+            return conn.executemany(
+                "DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", [(pid, tag.id) for pid in ids]
+            ).rowcount
 
     def restore_photo_tag(self, tag: PhotoTag) -> None:
         """Put back a photo tag exactly as it was (for undo)."""

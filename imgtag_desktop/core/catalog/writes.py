@@ -77,19 +77,13 @@ class WritesMixin(CatalogBase):
         )
         return [r[0] for r in rows]
 
-    def photo_ids_with_approved_tags(self, tag: str | None = None) -> list[int]:
-        """Photos (status ok) with at least one approved tag, or with the approved tag ``tag``
-        (a tag name also matches its children: ``places`` matches ``places|paris``)."""
-        sql = (
+    def photo_ids_with_approved_tags(self) -> list[int]:
+        """Photos (status ok) with at least one approved tag, in path order."""
+        rows = self._conn.execute(
             "SELECT DISTINCT p.id FROM photos p JOIN photo_tags pt ON pt.photo_id = p.id"
-            " JOIN tags t ON t.id = pt.tag_id WHERE pt.state = 'approved' AND p.status = 'ok'"
+            " WHERE pt.state = 'approved' AND p.status = 'ok' ORDER BY p.path_bytes"
         )
-        args: list[object] = []
-        if tag is not None:
-            sql += " AND (t.name = ? COLLATE NOCASE OR t.name LIKE ? ESCAPE '\\')"
-            escaped = tag.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            args += [tag, escaped + "|%"]
-        return [int(r[0]) for r in self._conn.execute(sql + " ORDER BY p.path_bytes", args)]
+        return [int(r[0]) for r in rows]
 
     def photo_ids_with_file_keywords(self) -> list[int]:
         """Photos whose files held keywords when last read or written, or that imgtag wrote before
@@ -130,13 +124,13 @@ class WritesMixin(CatalogBase):
         """
         added: list[str] = []
         now = time.time()
-        for raw in names:
-            try:
-                name = normalise_tag_name(raw)
-            except CatalogError:
-                continue
-            tag = self.ensure_tag(name)  # type: ignore[attr-defined]
-            with self.transaction() as conn:
+        with self.transaction() as conn:
+            for raw in names:
+                try:
+                    name = normalise_tag_name(raw)
+                except CatalogError:
+                    continue
+                tag = self.ensure_tag(name)  # type: ignore[attr-defined]
                 cur = conn.execute(
                     "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
                     " VALUES (?, ?, 'approved', 'imported', ?, ?)"
@@ -185,14 +179,6 @@ class WritesMixin(CatalogBase):
             "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
             " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL ORDER BY id DESC",
             (batch,),
-        )
-        return [_record(r) for r in rows]
-
-    def write_history(self, photo_id: int) -> list[WriteRecord]:
-        rows = self._conn.execute(
-            "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
-            " FROM metadata_writes WHERE photo_id = ? ORDER BY id",
-            (photo_id,),
         )
         return [_record(r) for r in rows]
 

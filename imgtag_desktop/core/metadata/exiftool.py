@@ -23,7 +23,7 @@ ALLOWED_CHANGES = frozenset({
 })
 
 
-def is_allowed_change(key: str, exif_on_both_sides: bool) -> bool:
+def is_allowed_change(key: str) -> bool:
     group, _, name = key.partition(":")
     if key in ALLOWED_CHANGES or group in ("System", "Composite", "ExifTool"):
         return True
@@ -74,11 +74,7 @@ class Exiftool:
         if len(records) != 2:
             return ["exiftool could not read both files"]
         before, after = records
-        both = all(any(k.startswith(("IFD0:", "ExifIFD:")) for k in r) for r in records)
-        return sorted(
-            k for k in set(before) | set(after)
-            if before.get(k) != after.get(k) and not is_allowed_change(k, both)
-        )
+        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k))
 
     def close(self) -> None:
         if self._proc.poll() is None:

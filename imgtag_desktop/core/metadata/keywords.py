@@ -56,9 +56,6 @@ class KeywordFields:
         """Field-wise union (first occurrence wins), e.g. embedded + sidecar."""
         return replace(self, **{f.name: _union(getattr(self, f.name), getattr(other, f.name)) for f in fields(self)})
 
-    def is_empty(self) -> bool:
-        return not any(getattr(self, f.name) for f in fields(self))
-
     def tags(self) -> list[str]:
         """The union of all fields as tag names: hierarchies kept, duplicates dropped.
 
@@ -241,7 +238,3 @@ def xp_keywords(value: object) -> tuple[str, ...]:
         data = data[:-1]
     text = data.decode("utf-16-le", errors="replace").replace("\x00", "")
     return _union(tuple(p.strip() for p in text.split(";") if p.strip()), ())
-
-
-def encode_xp(values: tuple[str, ...]) -> bytes:
-    return ";".join(values).encode("utf-16-le") + b"\x00\x00"

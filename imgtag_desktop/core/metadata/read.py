@@ -116,6 +116,11 @@ def read_sidecar(path: str | os.PathLike[str]) -> KeywordFields:
         data = Path(path).read_bytes()
     except OSError as exc:
         raise MetadataParseError(f"sidecar cannot be read: {exc.strerror}") from exc
+    return sidecar_fields(data)
+
+
+def sidecar_fields(data: bytes) -> KeywordFields:
+    """Keyword fields of the bytes of an XMP sidecar already read. Raises :class:`MetadataParseError`."""
     return xmp_keyword_fields(parse_xmp(data))
 
 

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from ..catalog import Catalog, Photo
+from ..catalog.writes import WriteRecord
 from .exiftool import Exiftool
 from .keywords import KeywordFields
 from .read import read_keywords
@@ -112,7 +112,6 @@ def import_keywords(
             continue
         stats.photos += 1
         reading = read_keywords(photo.path, photo.format)
-        catalog.set_metadata_error(photo.id, reading.error)
         if reading.error:
             stats.errors.append((photo.display_path, reading.error))
         for sidecar, reason in reading.sidecar_errors.items():
@@ -120,10 +119,12 @@ def import_keywords(
         names = reading.tags()
         if names:
             stats.with_keywords += 1
-        seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
-        fresh = [n for n in names if n.casefold() not in seen_before]
-        stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
-        catalog.set_file_keywords(photo.id, names)
+        with catalog.transaction():  # one commit per photo: its tags and what its file held, together
+            catalog.set_metadata_error(photo.id, reading.error)
+            seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
+            fresh = [n for n in names if n.casefold() not in seen_before]
+            stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
+            catalog.set_file_keywords(photo.id, names)
         if progress:
             progress(done, len(photos), photo.display_path)
     return stats
@@ -132,28 +133,23 @@ def import_keywords(
 # -- write --------------------------------------------------------------------------------------------
 
 
-def resolve_mode(catalog: Catalog, mode: str | None) -> str:
-    return mode or catalog.metadata_write_mode()
-
-
-def photos_to_write(catalog: Catalog, tag: str | None = None) -> list[int]:
-    """Photos a write should visit: those with approved tags (or the tag), plus, without a tag
-    filter, photos written before (whose removed tags must leave the file too)."""
-    ids = catalog.photo_ids_with_approved_tags(tag)
-    if tag is None:
-        ids = list(dict.fromkeys(ids + catalog.photo_ids_with_file_keywords()))
-    return ids
+def photos_to_write(catalog: Catalog) -> list[int]:
+    """Photos a write should visit: those with approved tags, plus photos whose files hold
+    keywords or that were written before (whose removed tags must leave the file too)."""
+    return list(dict.fromkeys(catalog.photo_ids_with_approved_tags() + catalog.photo_ids_with_file_keywords()))
 
 
 def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
     """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
     style = style or catalog.sidecar_style()
-    plans = []
-    for photo in catalog.photos(ids=list(photo_ids)):
-        approved = catalog.photo_approved_tag_names(photo.id)
-        managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
-        plans.append(plan_change(snapshot(photo), approved, managed, mode, style))
-    return plans
+    return [_plan(catalog, photo, mode, style) for photo in catalog.photos(ids=list(photo_ids))]
+
+
+def _plan(catalog: Catalog, photo: Photo, mode: str, style: str) -> FileChange:
+    """What writing one photo would change: its approved tags in, the other tags imgtag manages out."""
+    approved = catalog.photo_approved_tag_names(photo.id)
+    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+    return plan_change(snapshot(photo), approved, managed, mode, style)
 
 
 @contextlib.contextmanager
@@ -188,7 +184,7 @@ def write_photos(
     on_result: ResultCallback | None = None,
 ) -> WriteReport:
     """Write the approved tags of photos into their files or sidecars, safely, and record undo data."""
-    mode = resolve_mode(catalog, mode)
+    mode = mode or catalog.metadata_write_mode()
     if mode not in ("sidecar", "embedded"):
         raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
     style = style or catalog.sidecar_style()
@@ -229,12 +225,9 @@ def _open_exiftool(use: bool | None) -> Exiftool | None:
 
 def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
                exiftool: Exiftool | None, batch: str) -> WriteResult:
-    approved = catalog.photo_approved_tag_names(photo.id)
-    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
-    snap = snapshot(photo)
-    change = plan_change(snap, approved, managed, mode, style)
+    change = _plan(catalog, photo, mode, style)
     try:
-        result = apply_change(change, snap, keep_mtime=keep_mtime, style=style, exiftool=exiftool)
+        result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool)
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
         log.exception("unexpected error writing %s", photo.path)
         return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
@@ -247,7 +240,7 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
         )
         if result.new_state is not None:
             catalog.record_file_state(photo.id, *result.new_state)
-        catalog.set_file_keywords(photo.id, approved)
+        catalog.set_file_keywords(photo.id, change.approved)
     return result
 
 
@@ -290,11 +283,8 @@ def undo_last_write(
     return report
 
 
-def _undo_one(catalog: Catalog, photo: Photo, record: object, keep_mtime: bool,
+def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: bool,
               exiftool: Exiftool | None) -> WriteResult:
-    from ..catalog.writes import WriteRecord
-
-    assert isinstance(record, WriteRecord)
     target = Path(record.target)
     previous = KeywordFields.from_json(record.previous.get("fields"))  # type: ignore[arg-type]
     written = KeywordFields.from_json(record.written.get("fields"))  # type: ignore[arg-type]
@@ -337,8 +327,3 @@ def _current(target: Path, mode: str, fmt: str | None) -> KeywordFields | None:
         return read_embedded(target, fmt).fields
     except MetadataParseError:
         return None
-
-
-def cleanup(folder: str | os.PathLike[str]) -> list[Path]:
-    """Remove stray temporary files of killed writes in a folder (for callers outside a write)."""
-    return clean_stray_temps(folder)

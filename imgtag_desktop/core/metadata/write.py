@@ -28,7 +28,7 @@ import stat
 import threading
 import warnings
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -44,7 +44,7 @@ from .keywords import (
     parse_xmp,
     xmp_other_properties,
 )
-from .read import EmbeddedMetadata, read_embedded, read_sidecar, sidecar_path
+from .read import EmbeddedMetadata, read_embedded, read_sidecar, sidecar_fields, sidecar_path
 
 log = logging.getLogger(__name__)
 
@@ -116,7 +116,6 @@ class FileChange:
     note: str | None = None
     skip: str | None = None  # not written, with the reason
     target_existed: bool = True
-    iptc_utf8_ok: bool = True
     approved: tuple[str, ...] = ()
     managed: tuple[str, ...] = ()
 
@@ -157,7 +156,6 @@ class WriteResult:
     note: str | None = None
     new_state: tuple[int, int, str] | None = None  # (size, mtime_ns, fingerprint) of a rewritten photo
     change: FileChange | None = None
-    extra: dict[str, Any] = field(default_factory=dict)
 
 
 # -- planning -----------------------------------------------------------------------------------------
@@ -245,8 +243,7 @@ def plan_change(
             fields: tuple[str, ...] = ("subject", "hierarchical")
             if photo.format in XP_FORMATS:
                 fields += ("iptc", "xp")
-            iptc_ok = _iptc_can_be_utf8(meta)
-            if not iptc_ok and "iptc" in fields:
+            if "iptc" in fields and not _iptc_can_be_utf8(meta):
                 fields = tuple(f for f in fields if f != "iptc")
                 note = "IPTC uses a non-UTF-8 character set; IPTC Keywords left as they are"
             before = meta.fields
@@ -256,7 +253,6 @@ def plan_change(
             existed = target.exists()
             before = read_sidecar(target) if existed else empty
             fields = ("subject", "hierarchical")
-            iptc_ok = True
     except WriteSkipped as exc:
         return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
                           skip=str(exc), note=note)
@@ -270,7 +266,7 @@ def plan_change(
     added = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(after, f)) if v.casefold() not in old)
     removed = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(before, f)) if v.casefold() not in new)
     return FileChange(**base, target=target, mode=mode, before=before, after=after, fields=fields,  # type: ignore[arg-type]
-                      added=added, removed=removed, note=note, target_existed=existed, iptc_utf8_ok=iptc_ok)
+                      added=added, removed=removed, note=note, target_existed=existed)
 
 
 def _iptc_can_be_utf8(meta: EmbeddedMetadata) -> bool:
@@ -476,9 +472,8 @@ def verify_embedded(original: Path, copy: Path, change: FileChange, before_meta:
         gained = set(after_xmp.items()) - set((before_xmp or {}).items())
         raise VerificationError(f"other XMP properties changed (lost {sorted(lost)[:3]}, gained {sorted(gained)[:3]})")
     exif_a, iptc_a = _exiv2_snapshot(copy)
-    exif_a, exif_b0 = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
-    before_exiv2 = (exif_b0, before_exiv2[1])
-    exif_b, iptc_b = before_exiv2
+    exif_a, exif_b = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
+    iptc_b = before_exiv2[1]
     if exif_a != exif_b:
         lost_keys = sorted(set(exif_b) - set(exif_a))
         changed = sorted(k for k in exif_b if k in exif_a and exif_a[k] != exif_b[k])
@@ -651,7 +646,7 @@ def _write_sidecar(change: FileChange) -> None:
         before_others = _xmp_others(original_bytes)
         if before_others is None:
             raise WriteSkipped("the existing sidecar cannot be parsed; fix or remove it")
-        if read_sidecar(target) != change.before:
+        if sidecar_fields(original_bytes) != change.before:
             raise WriteSkipped("the sidecar changed since the preview; write again")
     temp = temp_path_for(target)
     with _active_lock:
@@ -704,7 +699,7 @@ def remove_sidecar_if_ours(path: Path, expected: KeywordFields) -> bool:
     try:
         data = path.read_bytes()
         others = _xmp_others(data)
-        got = read_sidecar(path)
+        got = sidecar_fields(data)
     except (OSError, MetadataParseError):
         return False
     template = _xmp_others(SIDECAR_TEMPLATE.encode())

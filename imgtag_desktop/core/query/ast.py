@@ -13,7 +13,8 @@ from dataclasses import dataclass
 STATES: tuple[str, ...] = ("approved", "suggested", "rejected")
 DEFAULT_STATES: tuple[str, ...] = ("approved",)
 
-#: ``format:`` values and their aliases (the catalog stores the canonical name).
+#: ``format:`` values and their aliases (the catalog stores the canonical name, except that AVIF
+#: files are stored as ``avif``: the compiler matches them under ``heif``).
 FORMATS: dict[str, str] = {
     "jpeg": "jpeg", "jpg": "jpeg", "png": "png", "tiff": "tiff", "tif": "tiff", "webp": "webp",
     "heif": "heif", "heic": "heif", "avif": "heif",

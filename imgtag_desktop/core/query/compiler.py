@@ -44,6 +44,8 @@ class Fragment:
 
 TRUE = Fragment("1")
 SemanticResolver = Callable[[Semantic], Fragment]
+# The scanner records AVIF files as 'avif' (imageio.sniff_format); the language counts them as HEIF.
+STORED_FORMATS: dict[str, tuple[str, ...]] = {"heif": ("heif", "avif")}
 
 
 def like_contains(text: str) -> str:
@@ -129,7 +131,10 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             (like_contains(node.text),),
         )
     if isinstance(node, Format):
-        return Fragment("p.format = ?", (node.name,))
+        stored = STORED_FORMATS.get(node.name, (node.name,))
+        if len(stored) == 1:
+            return Fragment("p.format = ?", stored)
+        return Fragment(f"p.format IN ({','.join('?' * len(stored))})", stored)
     if isinstance(node, Has):
         table = "captions" if node.what == "caption" else "embeddings"
         return Fragment(f"p.id IN (SELECT photo_id FROM {table})")
