@@ -219,6 +219,9 @@ class Pipeline:
         self.device = "cpu"
         self.dtype_name = settings.dtype
         self._text_cache: dict[str, FloatArray] = {}
+        # Fast tokenizers refuse concurrent use ("Already borrowed"): free-text search encodes on
+        # the GUI thread while a tagging job scores phrases with the same CLIP tokenizer.
+        self._clip_tokenizer_lock = threading.Lock()
         self._phrase_cache: dict[str, FloatArray] = {}
         self._vocab_key: tuple[str, ...] = ()
         self._vocab_matrix: FloatArray = np.zeros((0, 0), dtype=np.float32)
@@ -477,9 +480,11 @@ class Pipeline:
         max_len = int(getattr(self._clip.config.text_config, "max_position_embeddings", 77))
         chunks = []
         for start in range(0, len(prompts), 256):
-            enc = tok(
-                prompts[start : start + 256], padding=True, truncation=True, max_length=max_len, return_tensors="pt"
-            )
+            with self._clip_tokenizer_lock:
+                enc = tok(
+                    prompts[start : start + 256], padding=True, truncation=True, max_length=max_len,
+                    return_tensors="pt",
+                )
             with torch.inference_mode():
                 feats = self._clip.get_text_features(
                     input_ids=enc["input_ids"].to(self.device), attention_mask=enc["attention_mask"].to(self.device)

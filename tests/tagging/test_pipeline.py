@@ -199,3 +199,4 @@ def test_search_needs_only_clip(tiny_settings: Settings, tmp_path: Path) -> None
     images = pipeline.image_embeddings(photos(tmp_path, 1))
     assert texts.shape[1] == images.shape[1]
     assert pipeline._blip is None and pipeline._st is None and not pipeline.loaded
+
