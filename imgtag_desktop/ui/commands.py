@@ -50,11 +50,10 @@ class TagEditCommand(QUndoCommand):
         # each tag under its stored name, or undo would miss it and remove the original.
         stored = {c.name: (t.name if (t := catalog.tag_by_name(c.name)) else c.name) for c in self.changes}
         touched = {(pid, stored[c.name]) for c in self.changes for pid in c.photo_ids}
-        by_photo: dict[int, dict[str, PhotoTag]] = {}
+        by_photo = {pid: {t.name: t for t in tags}
+                    for pid, tags in catalog.photo_tags_of([pid for pid, _ in touched]).items()}
         for pid, name in touched:
-            if pid not in by_photo:
-                by_photo[pid] = {t.name: t for t in catalog.photo_tags(pid)}
-            self._before[(pid, name)] = by_photo[pid].get(name)
+            self._before[(pid, name)] = by_photo.get(pid, {}).get(name)
 
     def photo_ids(self) -> list[int]:
         return sorted({pid for pid, _ in self._before})

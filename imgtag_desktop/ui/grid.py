@@ -223,8 +223,9 @@ class GridController(QObject):
         catalog = self.session.catalog
         self.model.update_counts(catalog.tag_state_counts(photo_ids), photo_ids)
         if self.source.kind == "review":
-            tags = {pid: {t.name: t for t in catalog.photo_tags(pid)} for pid in photo_ids if
-                    self.model.row_of(pid) >= 0}
+            shown = [pid for pid in photo_ids if self.model.row_of(pid) >= 0]
+            tags = {pid: {t.name: t for t in found} for pid, found in catalog.photo_tags_of(shown).items()}
+            tags.update({pid: {} for pid in shown if pid not in tags})
             self.model.update_scores({pid: (t.visual_score if (t := by_name.get(str(self.source.value))) and
                                             t.state == "suggested" else None) for pid, by_name in tags.items()})
 

@@ -284,7 +284,8 @@ class MainWindow(QMainWindow):
 
     def remove_from_selection(self) -> None:
         ids = self.grid.selected_photo_ids()
-        names = sorted({t.name for pid in ids for t in self.session.catalog.photo_tags(pid)}, key=str.casefold)
+        tags = self.session.catalog.photo_tags_of(ids)
+        names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
             self.statusBar().showMessage("The selected photos have no tags", 4000)
             return
