@@ -114,9 +114,9 @@ class TaggingJob(Job):
             return
         with Catalog(self.library) as catalog:
             if self.only_needed:
-                ids = catalog.photos_needing_analysis(pipeline.models_key, self.photo_ids)
+                ids = catalog.analysis.pending(pipeline.models_key, self.photo_ids)
             else:
-                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos(status="ok")]
+                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos.all(status="ok")]
             stats.total = len(ids)
             self.progress.emit(0, len(ids), "")
             if not ids:
