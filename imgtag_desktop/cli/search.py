@@ -7,7 +7,6 @@ from the tagging pipeline, with a clear message when the models are not availabl
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -68,21 +67,20 @@ def load_text_encoder() -> TextEncoder:
     hint = ("download the models (imgtag models download) or set the visual model to a local folder "
             "(IMGTAG_VISUAL_MODEL=/path/to/clip)")
     try:
-        tagging = importlib.import_module("imgtag_desktop.tagging")
         from ..core.settings import load_settings
+        from ..tagging import ModelUnavailable, load_pipeline
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
                        "drop the ~ term to search by tags") from exc
-    unavailable: type[Exception] = tagging.ModelUnavailable
     try:
-        pipeline = tagging.load_pipeline(load_settings())
-    except unavailable as exc:
+        pipeline = load_pipeline(load_settings())
+    except ModelUnavailable as exc:
         raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 
     def encode(text: str) -> Any:
         try:
             return pipeline.encode_texts([text])[0]
-        except unavailable as exc:
+        except ModelUnavailable as exc:
             raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 
     return encode

@@ -27,11 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..jobs import JobStats, tagging_available
-from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
+from ..jobs.tagging_job import ENABLE_HINT
+from ..tagging import cached_pipeline, evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
+from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -321,7 +322,7 @@ class MainWindow(QMainWindow):
         dialog = ModelsDialog(self.session.settings, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new = dialog.values()
-            model_settings_changed(self.session.settings, new)
+            evict_models_if_changed(self.session.settings, new)
             self.session.settings = new
             self.session.save_settings()
             self._check_tagging()
@@ -333,7 +334,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new, new_mode = dialog.values()
-        model_settings_changed(self.session.settings, new)
+        evict_models_if_changed(self.session.settings, new)
         threshold = new.threshold
         new.threshold = self.session.settings.threshold
         self.session.settings = new

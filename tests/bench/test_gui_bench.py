@@ -68,9 +68,9 @@ def test_longest_gui_stall_while_tagging(benchmark, qtbot, tmp_path, monkeypatch
         beat.stop()
         return beat
 
-    from imgtag_desktop.jobs.tagging_job import forget_pipelines
+    from imgtag_desktop.tagging import evict_models
 
-    forget_pipelines()
+    evict_models()
     first = run()  # includes loading the models (once per app session)
     beat = benchmark.pedantic(run, rounds=1, iterations=1)  # models loaded: tagging only
     benchmark.extra_info.update({"longest_gap_ms": round(beat.longest_gap_ms, 1),

@@ -42,7 +42,7 @@ def test_tagging_without_pipeline_says_how_to_enable(qtbot, library, monkeypatch
     def missing():
         raise RuntimeError(f"the tagging pipeline is not installed (No module). {tj.ENABLE_HINT}")
 
-    monkeypatch.setattr(tj, "tagging_module", missing)  # the boundary: an install without the ML extra
+    monkeypatch.setattr(tj, "check_model_libraries", missing)  # the boundary: an install without the ML extra
     job = TaggingJob(library, [1, 2], load_settings())
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         handle = start_job(job)
