@@ -11,10 +11,13 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
+
+if TYPE_CHECKING:
+    from ..tagging import Pipeline
 
 ROLE_CHOICES = ("captioner", "keywords", "visual")
 
@@ -90,7 +93,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(settings, **changes) if changes else settings
 
 
-def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+def _pipeline(settings: Settings) -> Pipeline:
     from ..tagging import ModelUnavailable, load_pipeline
 
     pipeline = load_pipeline(settings)
