@@ -25,6 +25,19 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     yield base
 
 
+@pytest.fixture(autouse=True)
+def gui_thread_guard() -> Iterator[None]:
+    """Active in every test: ``ui/`` code asking the catalog for more than an O(1) read on the GUI
+    thread raises (tests/gui_guard.py); a call swallowed by a Qt slot fails the test here."""
+    from tests import gui_guard
+
+    gui_guard.install()
+    gui_guard.violations.clear()
+    yield
+    found, gui_guard.violations[:] = list(gui_guard.violations), []
+    assert not found, found
+
+
 @pytest.fixture
 def catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
     from imgtag_desktop.core.catalog import Catalog

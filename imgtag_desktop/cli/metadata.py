@@ -6,15 +6,8 @@ import argparse
 import sys
 
 from ..core.catalog import Catalog
-from ..core.metadata import (
-    WriterBusy,
-    WriteReport,
-    import_keywords,
-    photos_to_write,
-    plan_writes,
-    undo_last_write,
-    write_photos,
-)
+from ..core.metadata import WriteReport, import_keywords, plan_writes
+from ..services.writing import WriterBusy, choose_photos_to_write, undo_write, write_mode, write_tags
 from .common import CliError, LazyProgress, Progress, existing_folder, open_catalog, print_json
 
 FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
@@ -56,17 +49,17 @@ def select_photos(catalog: Catalog, query: str | None) -> list[int]:
     ``"places|paris"``, ``folder:/photos/2024``; without QUERY, every photo with approved tags
     plus photos whose files hold keywords imgtag manages."""
     if not query:
-        return photos_to_write(catalog)
+        return choose_photos_to_write(catalog)
     from ..core.query import QueryError
     from .search import _encoder_for, _query_error
 
     try:
-        ids = catalog.albums.search(query, text_encoder=_encoder_for(catalog, query))
+        ids = choose_photos_to_write(catalog, query, _encoder_for(catalog, query))
     except QueryError as exc:
         raise _query_error(query, exc) from exc
     if not ids:
         raise CliError(f"no photos match {query!r}; see 'imgtag tags' for the tags in the library")
-    return [int(i) for i in ids]
+    return ids
 
 
 def cmd_write(args: argparse.Namespace) -> int:
@@ -79,16 +72,16 @@ def cmd_write(args: argparse.Namespace) -> int:
         progress = LazyProgress("write", force=args.progress)
         try:
             if args.undo:
-                report = undo_last_write(catalog, keep_mtime=args.keep_mtime,
-                                         use_exiftool=False if args.no_exiftool else None, progress=progress)
+                report = undo_write(catalog, keep_mtime=args.keep_mtime,
+                                    use_exiftool=False if args.no_exiftool else None, progress=progress)
                 if report.batch is None:
                     print("nothing to undo: no write recorded in this library")
                     return 0
                 return _print_report(report, args, "restored")
-            mode = args.mode or catalog.writes.mode()
-            if mode == "off":
+            if not (args.mode or catalog.writes.mode() != "off"):
                 raise CliError("metadata writing is off for this library; pass --mode sidecar or --mode embedded "
                                "(add --save to make it the default)")
+            mode = write_mode(catalog, args.mode)
             ids = select_photos(catalog, args.query)
             if args.dry_run:
                 plans = plan_writes(catalog, ids, mode, args.sidecar_style)
@@ -108,8 +101,8 @@ def cmd_write(args: argparse.Namespace) -> int:
                 print(f"{changed} file(s) would change, {skipped} skipped, "
                       f"{len(plans) - changed - skipped} already up to date (dry run: nothing written)")
                 return 0
-            report = write_photos(catalog, ids, mode=mode, style=args.sidecar_style, keep_mtime=args.keep_mtime,
-                                  use_exiftool=False if args.no_exiftool else None, progress=progress)
+            report = write_tags(catalog, ids, mode=mode, style=args.sidecar_style, keep_mtime=args.keep_mtime,
+                                use_exiftool=False if args.no_exiftool else None, progress=progress)
         except WriterBusy as exc:
             raise CliError(str(exc)) from exc
         except ValueError as exc:

@@ -126,40 +126,30 @@ class _Interrupt:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from ..core.scanner import scan_folder
-    from ..tagging.run import tag_photos
+    from ..services import photos_to_tag, run_tagging, scan_and_import
 
     settings = settings_from_args(args)
-    threshold = settings.threshold if args.threshold is None else args.threshold
-    batch_size = args.batch_size or settings.batch_size
     with open_catalog(args) as catalog:
         under: Path | None = None
         if args.folder:
             under = existing_folder(args.folder)
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
-                scan_folder(catalog, under)
-        ids = [p.id for p in catalog.photos.all(status="ok", under=under)] if under else None
+                scan_and_import(catalog, under)
         pipeline = _pipeline(settings)
-        if args.redo:
-            todo = ids if ids is not None else [p.id for p in catalog.photos.all(status="ok")]
-        else:
-            todo = catalog.analysis.pending(pipeline.models_key, ids)
+        todo = photos_to_tag(catalog, pipeline.models_key, under=under, redo=args.redo)
         if not todo:
             print("nothing to do: every photo is tagged by the current models (use --redo to analyse again)")
             return 0
         bar = Progress(len(todo), "tag", force=args.progress)
         with _Interrupt() as interrupt:
             try:
-                stats = tag_photos(
-                    catalog,
-                    todo,
-                    pipeline,
-                    threshold=threshold,
-                    batch_size=batch_size,
+                stats = run_tagging(
+                    catalog, todo, pipeline, settings,
+                    threshold=args.threshold, batch_size=args.batch_size,
+                    use_vocabulary=False if args.no_vocabulary else None,
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
-                    use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
                 )
             finally:
                 bar.close()

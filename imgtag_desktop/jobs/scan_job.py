@@ -6,12 +6,13 @@ import os
 from pathlib import Path
 
 from ..core.catalog import Catalog
-from ..core.scanner import scan_folder
+from ..services.library import scan_and_import
 from .base import Job, JobStats
 
 
 class ScanJob(Job):
-    """Bring the catalog up to date with one folder (opens its own catalog on the library file)."""
+    """Bring the catalog up to date with one folder, keywords in the files included
+    (:func:`~imgtag_desktop.services.library.scan_and_import`, on its own catalog)."""
 
     kind = "scan"
 
@@ -30,8 +31,10 @@ class ScanJob(Job):
             self.progress.emit(done, total, path)
 
         with Catalog(self.library) as catalog:
-            result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled)
-        for path, reason in result.errors:
+            report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
+                                     cancelled=self.is_cancelled)
+        for path, reason in report.errors:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
-        stats.failures = len(result.errors)
-        stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids)}
+        stats.failures = len(report.errors)
+        stats.detail = {"folder": str(self.folder), **report.scan.to_json(),
+                        "touched_ids": list(report.scan.touched_ids), "imported": report.imported.to_json()}

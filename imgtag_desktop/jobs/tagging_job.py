@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.settings import Settings
-from ..tagging import ModelUnavailable, loaded_pipeline, tag_photos
+from ..services.tagging import photos_to_tag, run_tagging
+from ..tagging import ModelUnavailable, loaded_pipeline
 from .base import Job, JobStats
 
 log = logging.getLogger(__name__)
@@ -78,10 +79,7 @@ class TaggingJob(Job):
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
-            if self.only_needed:
-                ids = catalog.analysis.pending(pipeline.models_key, self.photo_ids)
-            else:
-                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos.all(status="ok")]
+            ids = photos_to_tag(catalog, pipeline.models_key, self.photo_ids, redo=not self.only_needed)
             stats.total = len(ids)
             self.progress.emit(0, len(ids), "")
             if not ids:
@@ -96,16 +94,7 @@ class TaggingJob(Job):
                 stats.failures += 1
                 self.failed.emit(int(photo_id), str(path), str(reason))
 
-            result = tag_photos(
-                catalog,
-                ids,
-                pipeline,
-                threshold=self.settings.threshold,
-                batch_size=max(1, int(self.settings.batch_size)),
-                progress=progress,
-                cancelled=self.is_cancelled,
-                on_result=lambda pid: self.result.emit(int(pid)),
-                on_error=on_error,
-                use_vocabulary=bool(self.settings.use_vocabulary),
-            )
+            result = run_tagging(catalog, ids, pipeline, self.settings, progress=progress,
+                                 cancelled=self.is_cancelled, on_result=lambda pid: self.result.emit(int(pid)),
+                                 on_error=on_error)
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

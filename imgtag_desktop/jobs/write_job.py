@@ -1,38 +1,28 @@
 """The metadata write job: writes (or undoes) approved tags in files on a worker thread.
 
-A :class:`~imgtag_desktop.jobs.base.Job` started with :func:`~imgtag_desktop.jobs.base.start_job`
-like the others: ``progress(done, total, path)``, ``failed(photo_id, path, reason)`` per file
-skipped or failed, the cancel flag checked between files; but ``result(WriteResult)`` per file
-handled and ``finished(WriteReport)`` once. One writer at a time: a second job started
-while one runs finishes at once with an error (and the catalog's write lock also keeps
-another process out).
+A :class:`~imgtag_desktop.jobs.base.Job` like the others, queueable by the window's jobs
+controller: ``progress(done, total, path)``, ``result(photo_id)`` per file written or
+restored, ``failed(photo_id, path, reason)`` per file skipped or failed (they reach the
+Problems list), ``finished(JobStats)`` once, with the :class:`WriteReport` in
+``stats.detail["report"]``. A write started while another runs ends with ``stats.error``
+saying so; it is not a cancel.
 """
 
 from __future__ import annotations
 
-import logging
-import threading
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QObject, QThread, Signal
-
 from ..core.catalog import Catalog
-from ..core.metadata import WriterBusy, WriteReport, WriteResult, undo_last_write, write_photos
-from .base import Job, start_job
-
-log = logging.getLogger(__name__)
-
-_one_writer = threading.Lock()
+from ..core.metadata import WriteReport, WriteResult
+from ..services.writing import undo_write, write_tags
+from .base import Job, JobStats
 
 
 class WriteJob(Job):
     """Write the approved tags of ``photo_ids`` (or undo the last write when ``undo``)."""
 
     kind = "write"
-    title = "Writing tags to files"
-
-    result = Signal(object)  # WriteResult (the base class's carries a photo id)
 
     def __init__(
         self,
@@ -53,43 +43,30 @@ class WriteJob(Job):
         self.keep_mtime = keep_mtime
         self.undo = undo
         self.use_exiftool = use_exiftool
-        self.report: WriteReport | None = None
+        self.title = "Undoing the last write" if undo else "Writing tags to files"
 
-    def _on_result(self, r: WriteResult) -> None:
-        self.result.emit(r)
-        if r.status in ("skipped", "failed"):
-            self.failed.emit(r.photo_id, str(r.path), r.reason or r.status)
+    def work(self, stats: JobStats) -> None:
+        def progress(done: int, total: int, path: str) -> None:
+            stats.done, stats.total = done, total
+            self.progress.emit(done, total, path)
 
-    def execute(self) -> WriteReport:
+        def on_result(r: WriteResult) -> None:
+            if r.status in ("skipped", "failed"):
+                stats.failures += 1
+                self.failed.emit(r.photo_id, str(r.path), r.reason or r.status)
+            else:
+                self.result.emit(r.photo_id)
+
         report = WriteReport()
-        if not _one_writer.acquire(blocking=False):
-            self.message.emit("another write is running; wait for it to finish")
-            report.cancelled = True
-            self.report = report
-            return report
-        try:
-            with Catalog(self.catalog_path) as catalog:
-                if self.undo:
-                    report = undo_last_write(catalog, keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
-                                             progress=self.progress.emit, cancelled=self.is_cancelled)
-                    for r in report.results:
-                        self._on_result(r)
-                else:
-                    report = write_photos(catalog, self.photo_ids, mode=self.mode, style=self.style,
-                                          keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
-                                          progress=self.progress.emit, cancelled=self.is_cancelled,
-                                          on_result=self._on_result)
-        except (WriterBusy, ValueError) as exc:
-            self.message.emit(str(exc))
-        except Exception as exc:  # a job-level failure is reported, never swallowed
-            log.exception("write job failed")
-            self.message.emit(f"writing failed: {exc}")
-        finally:
-            _one_writer.release()
-        self.report = report
-        return report
-
-
-def start_write_job(job: WriteJob, parent: QObject | None = None) -> QThread:
-    """:func:`~imgtag_desktop.jobs.base.start_job`, returning the thread."""
-    return start_job(job, parent).thread
+        stats.detail["report"] = report
+        with Catalog(self.catalog_path) as catalog:
+            if self.undo:
+                report = undo_write(catalog, keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
+                                    progress=progress, cancelled=self.is_cancelled, on_result=on_result)
+            else:
+                stats.total = len(self.photo_ids)
+                report = write_tags(catalog, self.photo_ids, mode=self.mode, style=self.style,
+                                    keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
+                                    progress=progress, cancelled=self.is_cancelled, on_result=on_result)
+        stats.detail["report"] = report
+        stats.cancelled = report.cancelled

@@ -24,6 +24,7 @@ from .session import Session
 from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
 
 PREVIEW_SIZE = 1280
+NAMES_KEY = "detail-tag-names"
 
 
 class PreviewLabel(QLabel):
@@ -229,7 +230,10 @@ class DetailController(QObject):
             f"({passing} at or above {self.session.threshold:.2f}){extra}")
 
     def refresh_completion(self) -> None:
-        names = self.session.catalog.tags.names()
+        """The add-tag field completes every tag name of the library (read off the GUI thread)."""
+        self.session.queries.run(lambda catalog: catalog.tags.names(), self._set_completion, key=NAMES_KEY)
+
+    def _set_completion(self, names: list[str]) -> None:
         if names != self.panel.completer_model.stringList():  # a reset loses the highlighted completion
             self.panel.completer_model.setStringList(names)
 

@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
 from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
 from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
-from ..core.catalog import Catalog, TagState
+from ..core.catalog import Catalog, TagStateCounts
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
+from .sources import ALL_PHOTOS, ReviewSource, Rows, Source, read_rows
 from .theme import placeholder_color, state_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -18,16 +17,7 @@ LABEL_HEIGHT = 20
 PADDING = 6
 
 
-@dataclass(frozen=True)
-class Source:
-    """What the grid shows: all photos, a folder, a tag, a tag under review, or a list of ids (albums)."""
-
-    kind: str  # all | folder | tag | review | ids
-    value: object = None
-    label: str = "All photos"
-
-
-ALL_PHOTOS = Source("all")
+__all__ = ["ALL_PHOTOS", "GridController", "PhotoGrid", "Source", "ThumbnailDelegate"]
 
 
 class ThumbnailDelegate(QStyledItemDelegate):
@@ -134,27 +124,8 @@ class PhotoGrid(QListView):
         self.setAccessibleName("Photos")
 
 
-ASYNC_ROWS = 5000  # libraries larger than this are read off the GUI thread
 GRID_KEY = "grid-rows"
-
-
-def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
-    """The grid rows of a source (any thread: give it that thread's catalog)."""
-    scores: dict[int, float | None] = {}
-    if source.kind == "folder":
-        photos = catalog.photos.all(folder_id=int(source.value))  # type: ignore[call-overload]
-    elif source.kind in ("tag", "review"):
-        states: tuple[TagState, ...] = ("suggested",) if source.kind == "review" else ("suggested", "approved")
-        tagged = catalog.review.photos_with_tag(str(source.value), states)
-        photos = catalog.photos.all(ids=[t.photo_id for t in tagged])
-        if source.kind == "review":
-            scores = {t.photo_id: t.score for t in tagged}
-    elif source.kind == "ids":
-        photos = catalog.photos.all(ids=list(source.value))  # type: ignore[call-overload]
-    else:
-        photos = catalog.photos.all()
-    counts = catalog.review.tag_state_counts()
-    return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
+BADGES_KEY = "grid-badges"
 
 
 class GridController(QObject):
@@ -175,7 +146,6 @@ class GridController(QObject):
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
         self.loading = False
-        session.queries.ready.connect(self._on_query)
         view.selectionModel().currentChanged.connect(self._on_current)
         view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
@@ -190,24 +160,21 @@ class GridController(QObject):
         self.source_changed.emit(source)
 
     def reload(self) -> None:
-        """Re-read the current source, keeping the current photo when still shown.
+        """Re-read the current source on the query worker (one query for the rows); the grid
+        switches when they arrive, keeping the current photo when still shown."""
+        source, encoder = self.source, self.session.text_encoder()
+        self.loading = True
+        self.session.queries.run(lambda catalog: read_rows(catalog, source, encoder), self._on_rows,
+                                 failure=self._on_failure, key=GRID_KEY)
 
-        In a large library the rows are read on a worker thread (:class:`QueryRunner`) and the
-        grid switches when they arrive; small libraries are read at once.
-        """
-        source = self.source
-        if self.session.catalog.photos.count() > ASYNC_ROWS:
-            self.loading = True
-            self.session.queries.submit(GRID_KEY, lambda catalog: (source, build_items(catalog, source)))
+    def _on_rows(self, result: Rows) -> None:
+        if self.session.closed or result.source != self.source:
             return
-        self._apply(build_items(self.session.catalog, source))
+        self._apply([PhotoItem.from_row(r, result.scores.get(r.id)) for r in result.rows])
 
-    def _on_query(self, key: object, result: object) -> None:
-        if key != GRID_KEY or not isinstance(result, tuple) or self.session.closed:
-            return
-        source, items = result
-        if source == self.source:
-            self._apply(items)
+    def _on_failure(self, message: str) -> None:
+        self.loading = False
+        self.session.error.emit(f"The photos of {self.source.label} cannot be listed: {message}")
 
     def _apply(self, items: list[PhotoItem]) -> None:
         keep = self.current_photo_id()
@@ -219,15 +186,28 @@ class GridController(QObject):
             self.view.setCurrentIndex(self.model.index(row, 0))
 
     def refresh_photos(self, photo_ids: list[int]) -> None:
-        """Tags of these photos changed: update their badges (and scores when reviewing a tag)."""
-        catalog = self.session.catalog
-        self.model.update_counts(catalog.review.tag_state_counts(photo_ids), photo_ids)
-        if self.source.kind == "review":
-            shown = [pid for pid in photo_ids if self.model.row_of(pid) >= 0]
-            tags = {pid: {t.name: t for t in found} for pid, found in catalog.tags.photo_tags_of(shown).items()}
-            tags.update({pid: {} for pid in shown if pid not in tags})
-            self.model.update_scores({pid: (t.visual_score if (t := by_name.get(str(self.source.value))) and
-                                            t.state == "suggested" else None) for pid, by_name in tags.items()})
+        """Tags of these photos changed: update their badges (and scores when reviewing a tag), read off
+        the GUI thread."""
+        shown = [pid for pid in photo_ids if self.model.row_of(pid) >= 0]
+        if not shown:
+            return
+        reviewed = self.source.name if isinstance(self.source, ReviewSource) else None
+
+        def read(catalog: Catalog) -> tuple[dict[int, TagStateCounts], dict[int, float | None] | None]:
+            counts = catalog.review.tag_state_counts(shown)
+            if reviewed is None:
+                return counts, None
+            tags = catalog.tags.photo_tags_of(shown)
+            return counts, {pid: next((t.visual_score for t in tags.get(pid, []) if t.name == reviewed
+                                       and t.state == "suggested"), None) for pid in shown}
+
+        def show(result: tuple[dict[int, TagStateCounts], dict[int, float | None] | None]) -> None:
+            counts, scores = result
+            self.model.update_counts(counts, shown)
+            if scores is not None and isinstance(self.source, ReviewSource) and self.source.name == reviewed:
+                self.model.update_scores(scores)
+
+        self.session.queries.run(read, show)
 
     def set_thumb_size(self, size: int) -> None:
         self.delegate.thumb_size = size

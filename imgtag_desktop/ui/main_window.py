@@ -6,9 +6,7 @@ Each panel has its own controller; this class only wires them together.
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
@@ -26,18 +24,20 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.catalog import Catalog, Folder, PhotoTag, TagCount
 from ..jobs import JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
-from ..tagging import cached_pipeline, evict_models_if_changed
+from ..tagging import evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, models_missing
-from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
+from .grid import GridController, PhotoGrid
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
+from .sources import ALL_PHOTOS, FolderSource, SearchSource, Source
 from .status import JobsController, StatusPanel
 from .threshold import ThresholdController, ThresholdWidget
 from .write_dialog import WritePreviewDialog
@@ -203,7 +203,9 @@ class MainWindow(QMainWindow):
     # -- panels talking to each other -----------------------------------------------------------
 
     def _make_query_bar(self) -> QueryBar:
-        bar = QueryBar(self.session.catalog, parent=self)  # the GUI thread's catalog, not a second one
+        catalog = self.session.catalog
+        bar = QueryBar(self.session.queries, encoder=self.session.text_encoder, save_album=catalog.albums.add,
+                       parent=self)
         bar.results_ready.connect(self._on_search_results)
         bar.query_changed.connect(self._on_query)
         bar.album_saved.connect(lambda *_: self.sidebar.refresh())
@@ -216,15 +218,8 @@ class MainWindow(QMainWindow):
 
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
-        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
+        self.grid.show_source(SearchSource(text, tuple(ids)))
         self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
-
-    def _text_encoder(self) -> Callable[[str], Any] | None:
-        """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
-        pipeline = cached_pipeline(self.session.settings)
-        if pipeline is None:
-            return None
-        return lambda text: pipeline.encode_texts([text])[0]
 
     def focus_search(self) -> None:
         self.query_bar.edit.setFocus()
@@ -235,9 +230,7 @@ class MainWindow(QMainWindow):
         self.threshold.set_photo(photo_id)
 
     def _on_source(self, source: Source) -> None:
-        folder = next((f.path for f in self.session.catalog.photos.folders() if source.kind == "folder"
-                       and f.id == source.value), None)
-        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+        self.setWindowTitle(f"imgtag — {source.path if isinstance(source, FolderSource) else source.label}")
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -264,7 +257,9 @@ class MainWindow(QMainWindow):
             self.open_folder(Path(folder))
 
     def rescan(self) -> None:
-        folders = self.session.catalog.photos.folders()
+        self.session.queries.run(lambda catalog: catalog.photos.folders(), self._rescan)
+
+    def _rescan(self, folders: list[Folder]) -> None:
         if not folders:
             self.ask_folder()
         for f in folders:
@@ -285,7 +280,13 @@ class MainWindow(QMainWindow):
 
     def remove_from_selection(self) -> None:
         ids = self.grid.selected_photo_ids()
-        tags = self.session.catalog.tags.photo_tags_of(ids)
+
+        def read(catalog: Catalog) -> dict[int, list[PhotoTag]]:
+            return catalog.tags.photo_tags_of(ids)
+
+        self.session.queries.run(read, lambda tags: self._pick_tag_to_remove(ids, tags))
+
+    def _pick_tag_to_remove(self, ids: list[int], tags: dict[int, list[PhotoTag]]) -> None:
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
             self.statusBar().showMessage("The selected photos have no tags", 4000)
@@ -299,7 +300,10 @@ class MainWindow(QMainWindow):
         return push_changes(self.session, [TagChange("remove", tuple(photo_ids), name)])
 
     def pick_review_tag(self) -> None:
-        counts = [c for c in self.session.catalog.tags.with_counts() if c.suggested]
+        self.session.queries.run(lambda catalog: catalog.tags.with_counts(), self._pick_review_tag)
+
+    def _pick_review_tag(self, with_counts: list[TagCount]) -> None:
+        counts = [c for c in with_counts if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
             self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
@@ -350,7 +354,8 @@ class MainWindow(QMainWindow):
         if len(ids) <= 1:
             ids = self.grid.model.photo_ids()
         try:
-            dialog = WritePreviewDialog(self.session.library, ids, self)
+            dialog = WritePreviewDialog(self.session.library, ids, self,
+                                        saved_mode=str(self.session.catalog.writes.mode()), submit=self.jobs.submit)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
             QMessageBox.warning(self, "Write tags to files",
@@ -390,8 +395,6 @@ class MainWindow(QMainWindow):
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
     def _on_job_finished(self, stats: JobStats) -> None:
-        if stats.kind == "tagging":
-            self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
             self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
 
@@ -414,6 +417,5 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.jobs.shutdown()
-        self.query_bar.close_catalog()
         self.session.close()
         event.accept()

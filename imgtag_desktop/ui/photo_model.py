@@ -11,7 +11,7 @@ from typing import Any
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, Qt, Signal
 from PySide6.QtGui import QImage, QPixmap
 
-from ..core.catalog import Photo, TagStateCounts
+from ..core.catalog import GridRow, Photo, TagStateCounts
 from ..jobs.thumbnails import ImageLoader
 
 Index = QModelIndex | QPersistentModelIndex
@@ -43,6 +43,11 @@ class PhotoItem:
     approved: int = 0
     rejected: int = 0
     score: float | None = None  # the reviewed tag's score, in review-by-tag mode
+
+    @classmethod
+    def from_row(cls, row: GridRow, score: float | None = None) -> PhotoItem:
+        return cls(row.id, row.path, row.path.name, row.fingerprint, row.status, row.error,
+                   row.suggested, row.approved, row.rejected, score)
 
     @classmethod
     def from_photo(cls, photo: Photo, counts: TagStateCounts | None = None, score: float | None = None) -> PhotoItem:

@@ -1,19 +1,18 @@
 """The query bar above the grid: a line edit for the search language with completion of tag
 names and fields, inline syntax errors, and "Save as smart album".
 
-Self-contained: construct it with a catalog or a catalog path (it then runs the queries and
-reports photo ids) or with a callable returning tag names (it then only parses; the host runs
-the query)::
+The bar runs its searches (CLIP text encoding included) and reads the tag names it
+completes through a :class:`~imgtag_desktop.jobs.queries.QueryRunner`, never on the GUI
+thread; saving an album goes through the host's ``save_album``::
 
-    bar = QueryBar(session.catalog, text_encoder=None)
-    bar.results_ready.connect(lambda ids: grid.show_source(Source("ids", ids, "Search")))
+    bar = QueryBar(session.queries, encoder=session.text_encoder, save_album=catalog.albums.add)
+    bar.results_ready.connect(lambda ids: grid.show_source(SearchSource(bar.text(), tuple(ids))))
 """
 
 from __future__ import annotations
 
 import logging
-import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
@@ -29,10 +28,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog, CatalogError
-from ..core.catalog.albums import SemanticSearchUnavailable
 from ..core.query import QueryError, parse, quote
+from ..jobs.queries import QueryRunner
 
 log = logging.getLogger(__name__)
+
+TextEncoder = Callable[[str], Any]
+SEARCH_KEY = "query-bar-search"
+NAMES_KEY = "query-bar-tag-names"
 
 #: Completions offered besides tag names.
 FIELD_COMPLETIONS: tuple[str, ...] = (
@@ -73,10 +76,9 @@ class QueryBar(QWidget):
     Signals:
       ``query_changed(text, node)``: a valid query was submitted (Enter); ``node`` is the parsed
       tree, or ``None`` for a blank query (show everything).
-      ``results_ready(ids)``: the matching photo ids (only with a catalog path).
+      ``results_ready(ids)``: the matching photo ids (searched off the GUI thread).
       ``error_changed(message)``: the inline error ("" when the text is valid).
-      ``album_saved(name, query)``: saved as a smart album (in the catalog when the bar has one,
-      otherwise the host saves it).
+      ``album_saved(name, query)``: saved as a smart album (through ``save_album``).
     """
 
     query_changed = Signal(str, object)
@@ -86,24 +88,16 @@ class QueryBar(QWidget):
 
     def __init__(
         self,
-        source: Catalog | str | os.PathLike[str] | Callable[[], Sequence[str]],
+        queries: QueryRunner,
         *,
-        text_encoder: Callable[[str], Any] | None = None,
+        encoder: Callable[[], TextEncoder | None] | None = None,
+        save_album: Callable[[str, str], object] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         super().__init__(parent)
-        self.text_encoder = text_encoder
-        self._catalog: Catalog | None = None
-        self._owns_catalog = False  # a catalog given by the host stays open until the host closes it
-        if isinstance(source, Catalog):
-            self._catalog = source
-            self._tag_source: Callable[[], Sequence[str]] = source.tags.names
-        elif callable(source):
-            self._tag_source = source
-        else:
-            self._catalog = Catalog(source)
-            self._owns_catalog = True
-            self._tag_source = self._catalog.tags.names
+        self.queries = queries
+        self.encoder = encoder or (lambda: None)
+        self._save_album = save_album
         self.error = ""
 
         self.edit = QLineEdit(self)
@@ -145,10 +139,6 @@ class QueryBar(QWidget):
 
     # -- API -------------------------------------------------------------------------------------
 
-    @property
-    def catalog(self) -> Catalog | None:
-        return self._catalog
-
     def text(self) -> str:
         return self.edit.text()
 
@@ -156,33 +146,32 @@ class QueryBar(QWidget):
         self.edit.setText(text)
 
     def refresh_completions(self) -> None:
-        """Reload tag names (call when tags were added, renamed or removed)."""
-        try:
-            names = [completion_text(n) for n in self._tag_source()]
-        except (CatalogError, OSError) as exc:
-            log.warning("tag names for completion unavailable: %s", exc)
-            names = []
-        entries = [*names, *FIELD_COMPLETIONS]
+        """Reload tag names off the GUI thread (call when tags were added, renamed or removed)."""
+        self.queries.run(lambda catalog: catalog.tags.names(), self._set_completions, key=NAMES_KEY,
+                         failure=lambda reason: log.warning("tag names for completion unavailable: %s", reason))
+
+    def _set_completions(self, names: list[str]) -> None:
+        entries = [*(completion_text(n) for n in names), *FIELD_COMPLETIONS]
         if entries != self.completion_model.stringList():  # a reset loses the highlighted completion
             self.completion_model.setStringList(entries)
 
     def submit(self) -> None:
-        """Parse the text and, when valid, announce it (and its photo ids with a catalog)."""
+        """Parse the text and, when valid, announce it and search it off the GUI thread."""
         text = self.edit.text()
         if not self._validate(text):
             return
         node = parse(text) if text.strip() else None
         self.query_changed.emit(text, node)
-        if self._catalog is None:
+        if node is None:
             return
-        try:
-            ids = self._catalog.albums.search(text, text_encoder=self.text_encoder)
-        except SemanticSearchUnavailable as exc:
-            self._show_error(str(exc))
-            return
-        except CatalogError as exc:
-            self._show_error(str(exc))
-            return
+        encoder = self.encoder()
+
+        def search(catalog: Catalog) -> list[int]:
+            return catalog.albums.search(text, text_encoder=encoder)
+
+        self.queries.run(search, self._on_results, failure=self._show_error, key=SEARCH_KEY)
+
+    def _on_results(self, ids: list[int]) -> None:
         self.results_ready.emit(ids)
 
     def save_as_album(self, name: str | None = None) -> bool:
@@ -198,20 +187,14 @@ class QueryBar(QWidget):
         if not name:
             self._show_error("an album needs a name")
             return False
-        if self._catalog is not None:
+        if self._save_album is not None:
             try:
-                self._catalog.albums.add(name, text)
+                self._save_album(name, text)
             except (CatalogError, QueryError) as exc:
                 self._show_error(str(exc))
                 return False
         self.album_saved.emit(name, text)
         return True
-
-    def close_catalog(self) -> None:
-        """Close the catalog the bar opened itself (one given to it is left to its owner)."""
-        if self._catalog is not None and self._owns_catalog:
-            self._catalog.close()
-        self._catalog = None
 
     # -- internals --------------------------------------------------------------------------------
 

@@ -5,9 +5,13 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
+from ..core.catalog import Catalog
 from .commands import TagChange, push_changes
-from .grid import GridController, Source
+from .grid import GridController
 from .session import Session
+from .sources import ReviewSource, Source
+
+LABEL_KEY = "review-label"
 
 
 class ReviewBar(QWidget):
@@ -40,6 +44,7 @@ class ReviewController(QObject):
     """Runs the review-by-tag mode of the grid: A/R/Del act on the reviewed tag of the selected photos."""
 
     finished = Signal()
+    approved_all = Signal(int)  # how many photos "Approve all ≥" approved
 
     def __init__(self, session: Session, grid: GridController, bar: ReviewBar) -> None:
         super().__init__(bar)
@@ -54,12 +59,12 @@ class ReviewController(QObject):
 
     @property
     def active(self) -> bool:
-        return self.tag is not None and self.grid.source.kind == "review"
+        return self.tag is not None and isinstance(self.grid.source, ReviewSource)
 
     def start(self, name: str) -> None:
         self.tag = name
         self.bar.min_score.setValue(self.session.threshold)
-        self.grid.show_source(Source("review", name, f"Review: {name}"))
+        self.grid.show_source(ReviewSource(name))
         self.bar.show()
         self._update_label()
         self.grid.view.setFocus()
@@ -75,17 +80,26 @@ class ReviewController(QObject):
             self.finished.emit()
 
     def _on_source(self, source: Source) -> None:
-        if source.kind != "review" and self.tag is not None:
+        if not isinstance(source, ReviewSource) and self.tag is not None:
             self.tag = None
             self.bar.hide()
 
     def _update_label(self) -> None:
         if self.tag is None:
             return
-        left = len(self.session.catalog.review.photos_with_tag(self.tag, ("suggested",)))
-        approved = len(self.session.catalog.review.photos_with_tag(self.tag, ("approved",)))
-        self.bar.label.setText(f"Reviewing “{self.tag}”: {left} suggestions left, {approved} approved — "
-                               "A approve · R reject · Del remove · Enter approve all ≥")
+        tag = self.tag
+
+        def read(catalog: Catalog) -> tuple[int, int]:
+            return (len(catalog.review.photos_with_tag(tag, ("suggested",))),
+                    len(catalog.review.photos_with_tag(tag, ("approved",))))
+
+        def show(counts: tuple[int, int]) -> None:
+            if self.tag == tag:
+                left, approved = counts
+                self.bar.label.setText(f"Reviewing “{tag}”: {left} suggestions left, {approved} approved — "
+                                       "A approve · R reject · Del remove · Enter approve all ≥")
+
+        self.session.queries.run(read, show, key=LABEL_KEY)
 
     def _apply(self, op: str) -> bool:
         if self.tag is None:
@@ -107,14 +121,23 @@ class ReviewController(QObject):
     def remove(self) -> bool:
         return self._apply("remove")
 
-    def approve_all_above(self, min_score: float | None = None) -> int:
-        """Approve the tag on every photo where it is suggested with a score >= ``min_score``."""
+    def approve_all_above(self, min_score: float | None = None) -> None:
+        """Approve the tag on every photo where it is suggested with a score >= ``min_score``.
+
+        The photos are listed off the GUI thread; the edit (one undo step) follows."""
         if self.tag is None:
-            return 0
+            return
+        tag = self.tag
         value = self.bar.min_score.value() if min_score is None else min_score
-        ids = [t.photo_id for t in self.session.catalog.review.photos_with_tag(self.tag, ("suggested",))
-               if (t.score or 0.0) >= value - 1e-9]
-        if ids:
-            push_changes(self.session, [TagChange("approve", tuple(ids), self.tag)],
-                         f"Approve '{self.tag}' on {len(ids)} photos scored ≥ {value:.2f}")
-        return len(ids)
+
+        def read(catalog: Catalog) -> list[int]:
+            return [t.photo_id for t in catalog.review.photos_with_tag(tag, ("suggested",))
+                    if (t.score or 0.0) >= value - 1e-9]
+
+        def approve(ids: list[int]) -> None:
+            if ids and self.tag == tag:
+                push_changes(self.session, [TagChange("approve", tuple(ids), tag)],
+                             f"Approve '{tag}' on {len(ids)} photos scored ≥ {value:.2f}")
+            self.approved_all.emit(len(ids))
+
+        self.session.queries.run(read, approve)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import dataclasses
 import logging
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
@@ -16,13 +17,15 @@ from ..core.settings import ENV_OVERRIDES, Settings, load_settings, save_setting
 from ..core.thumbnails import ThumbnailCache
 from ..jobs.queries import QueryRunner
 from ..jobs.thumbnails import ImageLoader
+from ..tagging import cached_pipeline
 from .compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
 
 
 class Session(QObject):
-    """One open library. Panels read through ``catalog`` and announce edits through the signals.
+    """One open library. Panels read through ``queries`` (off the GUI thread), make their
+    edits through ``catalog`` and announce them through the signals.
 
     ``photos_changed(ids)``: tags of these photos changed (an edit, an undo, a tagging result).
     ``library_changed()``: photos were added or removed (a scan finished).
@@ -59,6 +62,15 @@ class Session(QObject):
         if value != self.settings.threshold:
             self.settings.threshold = value
             self.threshold_changed.emit(value)
+
+    def text_encoder(self) -> Callable[[str], Any] | None:
+        """CLIP text encoding for ~"..." searches once a tagging job has loaded the models (None before).
+
+        The encoder is called by queries on the worker thread, never on the GUI thread."""
+        pipeline = cached_pipeline(self.settings)
+        if pipeline is None:
+            return None
+        return lambda text: pipeline.encode_texts([text])[0]
 
     def save_settings(self) -> None:
         """Save the settings; options overridden by the environment keep their value from the file."""

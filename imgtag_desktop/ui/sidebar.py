@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -11,17 +12,43 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
 
 from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
-from .albums_model import sidebar_albums
-from .grid import ALL_PHOTOS, Source
+from ..core.catalog.albums import Album
 from .session import Session
+from .sources import ALL_PHOTOS, AlbumSource, FolderSource, Source, TagSource
 
 log = logging.getLogger(__name__)
 
 TAGS_KEY = "sidebar-tag-counts"
+FOLDERS_KEY = "sidebar-folders"
 SourceRole = Qt.ItemDataRole.UserRole + 1
 TagNameRole = Qt.ItemDataRole.UserRole + 2
 SuggestedRole = Qt.ItemDataRole.UserRole + 3
 ApprovedRole = Qt.ItemDataRole.UserRole + 4
+
+
+def album_label(album: Album, count: int | None) -> str:
+    return f"{album.name} ({'?' if count is None else count})"
+
+
+def album_tooltip(album: Album, count: int | None) -> str:
+    tip = album.query
+    if count is None:
+        tip += "\nThe count needs the CLIP model (this album has a ~\"...\">floor term), or the query cannot run here."
+    return tip
+
+
+@dataclass(frozen=True)
+class SidebarCounts:
+    """What the sidebar shows besides the folders: the albums with their counts and the tag counts."""
+
+    albums: list[tuple[Album, int | None]]
+    tags: list[TagCount]
+
+
+def read_counts(catalog: Catalog, encoder: Callable[[str], Any] | None = None) -> SidebarCounts:
+    """Album counts (``count()``, no id lists) and tag counts (on the query worker)."""
+    counts = catalog.albums.counts(text_encoder=encoder)
+    return SidebarCounts([(a, counts.get(a.id)) for a in catalog.albums.all()], catalog.tags.with_counts())
 
 
 def tag_label(leaf: str, approved: int, suggested: int) -> str:
@@ -54,11 +81,10 @@ class SidebarModel(QStandardItemModel):
         everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
         self.library.appendRow(everything)
         for f in folders:
-            self.library.appendRow(_leaf(f.path.name or str(f.path), Source("folder", f.id, f.path.name),
-                                         str(f.path)))
+            self.library.appendRow(_leaf(f.path.name or str(f.path), FolderSource(f.id, f.path), str(f.path)))
 
-    def set_albums(self, albums: Sequence[tuple[str, Source, str]]) -> None:
-        """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
+    def set_albums(self, albums: Sequence[tuple[Album, int | None]]) -> None:
+        """Albums with their counts (None: cannot count now); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
             hint = _plain("No smart albums yet")
@@ -66,8 +92,9 @@ class SidebarModel(QStandardItemModel):
             hint.setEditable(False)
             hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
             self.albums.appendRow(hint)
-        for label, source, tip in albums:
-            self.albums.appendRow(_leaf(label, source, tip))
+        for album, count in albums:
+            self.albums.appendRow(_leaf(album_label(album, count), AlbumSource(album.id, album.name, album.query),
+                                        album_tooltip(album, count)))
 
     def set_tags(self, counts: Sequence[TagCount]) -> None:
         """The tag tree; a parent's counts are its own, its children show theirs."""
@@ -114,7 +141,7 @@ class SidebarModel(QStandardItemModel):
         return walk(self.tags)
 
 
-NO_SOURCE = Source("none", None, "")
+NO_SOURCE = ""  # a section title or placeholder: not a source
 
 
 def _plain(text: str) -> QStandardItem:
@@ -134,7 +161,7 @@ def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
 
 
 def _tag_item(name: str, leaf: str, approved: int, suggested: int) -> QStandardItem:
-    item = _leaf(tag_label(leaf, approved, suggested), Source("tag", name, name),
+    item = _leaf(tag_label(leaf, approved, suggested), TagSource(name),
                  f"{name}: photos with this tag. Double-click or R-click > Review to go through its suggestions.")
     item.setData(name, TagNameRole)
     item.setData(approved, ApprovedRole)
@@ -167,27 +194,32 @@ class SidebarController(QObject):
         self._tags_timer.setSingleShot(True)
         self._tags_timer.setInterval(300)
         self._tags_timer.timeout.connect(self.refresh_tags)
-        session.queries.ready.connect(self._on_query)
+        self.folders: list[Folder] = []
         session.tags_changed.connect(self._schedule_tags)
-        session.library_changed.connect(self._on_library_changed)
+        session.library_changed.connect(self.refresh)
+        self.model.set_folders([], 0)
         self.refresh()
         view.expandAll()
 
     def refresh(self) -> None:
-        self._show_folders()
-        self._show_albums(album_rows(self.session.catalog))
-        self._show_tags(self.session.catalog.tags.with_counts())
-        self.view.expand(self.model.library.index())
-        self.view.expand(self.model.albums.index())
-
-    def _on_library_changed(self) -> None:
-        """A scan ended: folders at once, tag and album counts (they read every photo tag) off the GUI thread."""
+        """Reread the folders, the albums and the tags (off the GUI thread; the rows follow)."""
         self._show_folders()
         self.refresh_tags()
 
     def _show_folders(self) -> None:
-        folders, total = self.session.catalog.photos.folders(), self.session.catalog.photos.count()
-        self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
+        if self.session.closed:
+            return
+
+        def read(catalog: Catalog) -> tuple[list[Folder], int]:
+            return catalog.photos.folders(), catalog.photos.count()
+
+        def show(result: tuple[list[Folder], int]) -> None:
+            folders, total = result
+            self.folders = folders
+            self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
+            self.view.expand(self.model.library.index())
+
+        self.session.queries.run(read, show, key=FOLDERS_KEY)
 
     def _schedule_tags(self) -> None:
         if not self._tags_timer.isActive():  # restarting it would put the recount off for as long as results stream in
@@ -197,15 +229,18 @@ class SidebarController(QObject):
         """Recount the tags and the smart albums off the GUI thread (they read every photo tag)."""
         if self.session.closed:
             return
-        self.session.queries.submit(TAGS_KEY, lambda catalog: (catalog.tags.with_counts(), album_rows(catalog)))
+        encoder = self.session.text_encoder()
+        self.session.queries.run(lambda catalog: read_counts(catalog, encoder), self._on_counts, key=TAGS_KEY,
+                                 failure=lambda reason: log.warning("sidebar counts unavailable: %s", reason))
 
-    def _on_query(self, key: object, result: object) -> None:
-        if key == TAGS_KEY and isinstance(result, tuple) and not self.session.closed:
-            tags, albums = result
-            self._show_albums(albums)
-            self._show_tags(tags)
+    def _on_counts(self, counts: SidebarCounts) -> None:
+        if self.session.closed:
+            return
+        self._show_albums(counts.albums)
+        self._show_tags(counts.tags)
+        self.view.expand(self.model.albums.index())
 
-    def _show_albums(self, albums: list[tuple[str, Source, str]]) -> None:
+    def _show_albums(self, albums: list[tuple[Album, int | None]]) -> None:
         self._keeping_current(self.model.albums, lambda: self.model.set_albums(albums))
 
     def _keeping_current(self, section: QStandardItem, refill: Callable[[], None]) -> None:
@@ -240,7 +275,7 @@ class SidebarController(QObject):
 
     def _current_changed(self, current: QModelIndex, _previous: QModelIndex) -> None:
         source = current.data(SourceRole) if current.isValid() else None
-        if isinstance(source, Source) and source.kind != "none":
+        if source != NO_SOURCE and source is not None:
             self.source_selected.emit(source)
 
     def _double_clicked(self, index: QModelIndex) -> None:
@@ -255,20 +290,11 @@ class SidebarController(QObject):
             return
         menu = QMenu(self.view)
         menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
-        menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.addAction("Show photos", lambda: self.source_selected.emit(TagSource(name)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all_photos(self) -> None:
         self.view.setCurrentIndex(self.model.library.child(0).index())
-
-
-def album_rows(catalog: Catalog) -> list[tuple[str, Source, str]]:
-    """The smart albums as sidebar rows (any thread: give it that thread's catalog)."""
-    try:
-        return [(label, Source("ids", list(ids), label), tip) for label, ids, tip in sidebar_albums(catalog)]
-    except Exception as exc:  # an album feature bug must not take the sidebar down
-        log.warning("smart albums cannot be listed: %s", exc)
-        return []
 
 
 def make_sidebar(parent: QWidget | None = None) -> QTreeView:

@@ -109,7 +109,7 @@ class StatusPanel(QObject):
 
 
 class JobsController(QObject):
-    """Runs scan and tagging jobs one after another, shows their progress, forwards their results.
+    """Runs scan, tagging and write jobs one after another, shows their progress, forwards their results.
 
     Results are collected and announced to the panels at most every 200 ms, so a fast job
     never floods the GUI thread with repaints.
@@ -238,6 +238,8 @@ class JobsController(QObject):
             d = stats.detail
             text = (f"Scan {ended}: {d.get('new', 0)} new, {d.get('changed', 0)} changed, "
                     f"{d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+        elif stats.kind == "write":
+            text = f"Writing {ended}: {stats.done} of {stats.total} files"
         else:
             text = f"Tagging {ended}: {stats.done} of {stats.total} photos"
         if stats.seconds:

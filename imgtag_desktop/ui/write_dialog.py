@@ -1,14 +1,15 @@
 """The "Write tags to files" dialog: a per-file preview, then Write / Undo last write.
 
 Self-contained: ``WritePreviewDialog(catalog_path, photo_ids, parent)``. The preview
-(what each file gains and loses) is computed when the dialog opens and after each run; the
-writing itself runs in a :class:`~imgtag_desktop.jobs.write_job.WriteJob` on its own thread,
-with progress and cancel.
+(what each file gains and loses) is computed on a worker thread when the dialog opens and
+after each run; the writing itself runs in a :class:`~imgtag_desktop.jobs.write_job.WriteJob`,
+with progress and cancel: through the window's jobs controller when one is given (``submit``,
+so its failures reach the Problems list), else on a thread of its own.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from PySide6.QtCore import QThread
@@ -29,12 +30,11 @@ from PySide6.QtWidgets import (
 
 from ..core.catalog import Catalog
 from ..core.metadata import FileChange, WriteReport, plan_writes
-from ..jobs.base import start_job
+from ..jobs.base import JobStats, start_job
 from ..jobs.queries import QueryRunner
 from ..jobs.write_job import WriteJob
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
-ASYNC_PLANS = 500  # previews of more photos than this read their files on a worker thread
 PLAN_KEY = "write-plan"
 
 
@@ -42,7 +42,8 @@ class WritePreviewDialog(QDialog):
     """Preview and perform the writing of approved tags for ``photo_ids``."""
 
     def __init__(self, catalog_path: str | Path, photo_ids: Sequence[int], parent: QWidget | None = None,
-                 *, mode: str | None = None) -> None:
+                 *, mode: str | None = None, saved_mode: str = "off",
+                 submit: Callable[[WriteJob], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Write tags to files")
         self.resize(900, 480)
@@ -53,8 +54,7 @@ class WritePreviewDialog(QDialog):
         self._job: WriteJob | None = None
         self._thread: QThread | None = None
         self._note = ""  # the last run's outcome, shown instead of the preview's summary once
-        with Catalog(self.catalog_path) as catalog:
-            saved_mode = catalog.writes.mode()
+        self._submit = submit
         self.mode_box = QComboBox()
         self.mode_box.addItem("XMP sidecar (photo.jpg.xmp)", "sidecar")
         self.mode_box.addItem("Inside the file (embedded)", "embedded")
@@ -111,15 +111,14 @@ class WritePreviewDialog(QDialog):
 
         For many photos the files are read on a worker thread and the table follows."""
         mode, ids = self.mode, list(self.photo_ids)
-        if len(ids) > ASYNC_PLANS:
-            self.write_button.setEnabled(False)
-            self.undo_button.setEnabled(False)
-            self.summary.setText(f"Reading {len(ids):,} files…")
-            self._queries.submit(PLAN_KEY, lambda catalog: (mode, plan_writes(catalog, ids, mode),
-                                                            catalog.writes.last_batch() is not None))
-            return
-        with Catalog(self.catalog_path) as catalog:
-            self._show(plan_writes(catalog, ids, mode), catalog.writes.last_batch() is not None)
+        self.write_button.setEnabled(False)
+        self.undo_button.setEnabled(False)
+        self.summary.setText(f"Reading {len(ids):,} files…")
+
+        def plan(catalog: Catalog) -> tuple[str, list[FileChange], bool]:
+            return mode, plan_writes(catalog, ids, mode), catalog.writes.last_batch() is not None
+
+        self._queries.submit(PLAN_KEY, plan)
 
     def _on_plans(self, key: object, result: object) -> None:
         if key == PLAN_KEY and isinstance(result, tuple) and result[0] == self.mode:
@@ -165,6 +164,9 @@ class WritePreviewDialog(QDialog):
         self.cancel_button.setEnabled(True)
         self.progress.setVisible(True)
         self.progress.setValue(0)
+        if self._submit is not None:
+            self._submit(job)
+            return
         self._thread = start_job(job, self).thread
         self._thread.finished.connect(self._thread_done)
 
@@ -178,7 +180,9 @@ class WritePreviewDialog(QDialog):
             self._thread.deleteLater()
         self._thread = None
 
-    def _on_finished(self, report: WriteReport) -> None:
+    def _on_finished(self, stats: JobStats) -> None:
+        report = stats.detail.get("report")
+        report = report if isinstance(report, WriteReport) else WriteReport()
         self.last_report = report
         self._job = None
         self.cancel_button.setEnabled(False)
@@ -186,6 +190,8 @@ class WritePreviewDialog(QDialog):
         problems = [r for r in report.results if r.status in ("skipped", "failed")]
         text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
+        if stats.error:
+            text = f"Nothing written: {stats.error}"
         if problems:
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
         self._note = text

@@ -21,6 +21,11 @@ def suggest(catalog: Catalog, photo_id: int, name: str, score: float) -> None:
                                        score * 0.9, score, "test-models", now, now))
 
 
+def settle(qtbot, session, timeout: int = 10000) -> None:  # type: ignore[no-untyped-def]
+    """Wait until every catalog read the panels asked for has been delivered (a signal-driven wait)."""
+    qtbot.waitUntil(lambda: not session.queries.busy(), timeout=timeout)
+
+
 @pytest.fixture(autouse=True, scope="session")
 def _pyside_refcount_guard() -> None:
     from imgtag_desktop.ui.compat import guard_singleton_refcounts

@@ -30,7 +30,7 @@ from .records import (
     display_path,
     path_to_bytes,
 )
-from .review import ReviewRepository, TaggedPhoto, TagStateCounts
+from .review import GridRow, ReviewRepository, TaggedPhoto, TagStateCounts
 from .tags import HIERARCHY_SEPARATOR, TagsRepository, normalise_tag_name
 from .writes import WritesRepository
 
@@ -60,6 +60,7 @@ __all__ = [
     "CatalogBase",
     "CatalogError",
     "Folder",
+    "GridRow",
     "KnownFile",
     "Photo",
     "PhotoFacts",

@@ -6,12 +6,15 @@ are plain reads so the GUI thread can run them on its own connection.
 
 from __future__ import annotations
 
+import json
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..query.compiler import Fragment, tag_ids_sql
 from .base import Repository, in_chunks
-from .records import TagState
+from .records import PhotoStatus, TagState
 
 
 @dataclass(frozen=True)
@@ -32,8 +35,45 @@ class TaggedPhoto:
     score: float | None
 
 
+@dataclass(frozen=True)
+class GridRow:
+    """What the photo grid shows of one photo: the file and its tag counts by state."""
+
+    id: int
+    path: Path
+    fingerprint: str | None
+    status: PhotoStatus
+    error: str | None
+    suggested: int
+    approved: int
+    rejected: int
+
+
+# The approved count is kept in the photo row by triggers; the other two are index probes.
+_GRID_ROW = (
+    "SELECT p.id, p.path_bytes, p.fingerprint, p.status, p.error,"
+    " (SELECT count(*) FROM photo_tags pt WHERE pt.photo_id = p.id AND pt.state = 'suggested'),"
+    " p.approved_tags,"
+    " (SELECT count(*) FROM photo_tags pt WHERE pt.photo_id = p.id AND pt.state = 'rejected')"
+    " FROM photos p"
+)
+
+
 class ReviewRepository(Repository):
     """Queries for the review views. Reads only."""
+
+    def grid_rows(self, *, folder_id: int | None = None, ids: Sequence[int] | None = None) -> list[GridRow]:
+        """The grid's rows in one query: every present photo (by path), a folder's, or ``ids`` in that order."""
+        if ids is not None:
+            sql = (_GRID_ROW + " JOIN json_each(?) j ON p.id = j.value WHERE p.status != 'missing' ORDER BY j.key")
+            rows = self._conn.execute(sql, (json.dumps([int(i) for i in ids]),))
+        elif folder_id is not None:
+            rows = self._conn.execute(_GRID_ROW + " WHERE p.folder_id = ? AND p.status != 'missing'"
+                                      " ORDER BY p.path_bytes", (folder_id,))
+        else:
+            rows = self._conn.execute(_GRID_ROW + " WHERE p.status != 'missing' ORDER BY p.path_bytes")
+        return [GridRow(int(r[0]), Path(os.fsdecode(bytes(r[1]))), r[2], r[3], r[4], int(r[5]), int(r[6]), int(r[7]))
+                for r in rows]
 
     def tag_state_counts(self, photo_ids: Sequence[int] | None = None) -> dict[int, TagStateCounts]:
         """Per-photo counts of suggested / approved / rejected tags (photos without tags are absent)."""

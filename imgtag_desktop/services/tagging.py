@@ -1,0 +1,65 @@
+"""Tagging use cases: choosing the photos to tag, and tagging them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from ..core.catalog import Catalog
+from ..core.settings import Settings
+from ..tagging import Pipeline, TagRunStats, tag_photos
+
+
+def photos_to_tag(
+    catalog: Catalog,
+    models_key: str,
+    photo_ids: Sequence[int] | None = None,
+    *,
+    under: str | os.PathLike[str] | None = None,
+    redo: bool = False,
+) -> list[int]:
+    """The photos a tagging run visits, in catalog order.
+
+    ``photo_ids`` (a selection) or ``under`` (a folder) narrow the library; without ``redo``
+    photos already analysed by the models ``models_key`` are left out, so a run resumes
+    where the last one stopped."""
+    ids: list[int] | None = list(photo_ids) if photo_ids is not None else None
+    if under is not None:
+        in_folder = [p.id for p in catalog.photos.all(status="ok", under=Path(under))]
+        ids = in_folder if ids is None else [i for i in ids if i in set(in_folder)]
+    if not redo:
+        return catalog.analysis.pending(models_key, ids)
+    if ids is None:
+        return [p.id for p in catalog.photos.all(status="ok")]
+    return ids
+
+
+def run_tagging(
+    catalog: Catalog,
+    photo_ids: Sequence[int],
+    pipeline: Pipeline,
+    settings: Settings,
+    *,
+    threshold: float | None = None,
+    batch_size: int | None = None,
+    use_vocabulary: bool | None = None,
+    progress: Callable[[int, int, str], None] | None = None,
+    cancelled: Callable[[], bool] | None = None,
+    on_result: Callable[[int], None] | None = None,
+    on_error: Callable[[int, str, str], None] | None = None,
+) -> TagRunStats:
+    """Tag ``photo_ids`` with the settings' threshold, batch size and vocabulary choice
+    (each overridable for one run); results are committed batch by batch."""
+    return tag_photos(
+        catalog,
+        photo_ids,
+        pipeline,
+        threshold=settings.threshold if threshold is None else threshold,
+        batch_size=max(1, int(batch_size or settings.batch_size)),
+        progress=progress,
+        cancelled=cancelled,
+        on_result=on_result,
+        on_error=on_error,
+        use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
+    )
