@@ -1,18 +1,16 @@
-"""The write job on its thread (progress, per-file failures, cancel, one writer) and the preview dialog."""
+"""The write job on its thread (progress, per-file failures, cancel, one writer, the Job contract) and the
+preview dialog."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-pytest.importorskip("PySide6")
-
-from imgtag_desktop.core.catalog import Catalog  # noqa: E402
-from imgtag_desktop.core.scanner import scan_folder  # noqa: E402
-from imgtag_desktop.jobs.write_job import WriteJob, start_write_job  # noqa: E402
-from tests.helpers import make_photo  # noqa: E402
-from tests.metadata.oracle import exiftool_keywords  # noqa: E402
+from imgtag_desktop.core.catalog import Catalog
+from imgtag_desktop.core.scanner import scan_folder
+from imgtag_desktop.jobs import start_job
+from imgtag_desktop.jobs.write_job import WriteJob
+from tests.helpers import make_photo
+from tests.metadata.oracle import exiftool_keywords
 
 
 def make_library(tmp_path: Path, n: int = 3) -> tuple[Path, list[int], Path]:
@@ -36,9 +34,11 @@ def test_write_job_reports_progress_failures_and_finishes(qtbot, tmp_path: Path)
     job.progress.connect(lambda d, t, p: progress.append((d, t, p)))
     job.failed.connect(lambda pid, path, reason: failures.append((pid, path, reason)))
     with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
-        thread = start_write_job(job)
-    thread.wait(5000)
-    report = blocker.args[0]
+        handle = start_job(job)
+    handle.wait(5000)
+    stats = blocker.args[0]
+    report = stats.detail["report"]
+    assert stats.kind == "write" and stats.error is None and stats.failures == 1 and not stats.cancelled
     assert report.count("written") == 2 and report.count("skipped") == 1
     assert [p[0] for p in progress] == [1, 2, 3] and progress[-1][1] == 3
     assert len(failures) == 1 and "p1.jpg" in failures[0][1] and "not found" in failures[0][2]
@@ -50,10 +50,48 @@ def test_cancel_stops_between_files(qtbot, tmp_path: Path) -> None:  # type: ign
     job = WriteJob(lib, ids, mode="sidecar", use_exiftool=False)
     job.progress.connect(lambda d, t, p: job.cancel())  # cancel as soon as the first file is done
     with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
-        thread = start_write_job(job)
-    thread.wait(5000)
-    report = blocker.args[0]
-    assert report.cancelled and len(report.results) == 1
+        handle = start_job(job)
+    handle.wait(5000)
+    stats = blocker.args[0]
+    assert stats.cancelled and len(stats.detail["report"].results) == 1
+
+
+def test_a_busy_writer_is_an_error_not_a_cancel(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from imgtag_desktop.services import writing
+
+    lib, ids, _ = make_library(tmp_path, 1)
+    job = WriteJob(lib, ids, mode="sidecar", use_exiftool=False)
+    with writing._single_writer():  # another write in flight
+        with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
+            start_job(job).wait(5000)
+    stats = blocker.args[0]
+    assert not stats.cancelled and "another write is running" in stats.error
+
+
+def test_write_jobs_queue_in_the_jobs_controller_and_failures_reach_problems(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QStatusBar
+
+    from imgtag_desktop.core.settings import Settings
+    from imgtag_desktop.ui.session import Session
+    from imgtag_desktop.ui.status import JobsController, StatusPanel
+
+    lib, ids, folder = make_library(tmp_path, 3)
+    (folder / "p2.jpg").unlink()
+    session = Session(lib, Settings())
+    bar = QStatusBar()
+    qtbot.addWidget(bar)
+    jobs = JobsController(session, StatusPanel(bar))
+    finished = []
+    jobs.job_finished.connect(finished.append)
+    jobs.submit(WriteJob(lib, ids, mode="sidecar", use_exiftool=False))
+    jobs.submit(WriteJob(lib, undo=True, use_exiftool=False))  # queued behind the first
+    qtbot.waitUntil(lambda: len(finished) == 2, timeout=30000)
+    assert [s.kind for s in finished] == ["write", "write"] and not any(s.error for s in finished)
+    assert finished[0].detail["report"].count("written") == 2
+    assert finished[1].detail["report"].count("written") == 2  # both files restored
+    assert [f.job for f in jobs.failures] == ["write"] and "p2.jpg" in jobs.failures[0].path
+    assert not (folder / "p0.jpg.xmp").exists()
+    session.close()
 
 
 def test_preview_dialog_lists_changes_writes_and_undoes(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -62,16 +100,17 @@ def test_preview_dialog_lists_changes_writes_and_undoes(qtbot, tmp_path: Path) -
     lib, ids, folder = make_library(tmp_path, 2)
     dialog = WritePreviewDialog(lib, ids, mode="sidecar")
     qtbot.addWidget(dialog)
-    assert dialog.table.rowCount() == 2
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
     assert dialog.table.item(0, 2).text() == "Zürich"
     assert dialog.write_button.isEnabled() and not dialog.undo_button.isEnabled()
     with qtbot.waitSignal(dialog.progress.valueChanged, timeout=30000, raising=False):
         dialog.write_button.click()
     qtbot.waitUntil(lambda: dialog.last_report is not None, timeout=30000)
     assert dialog.last_report.count("written") == 2
+    qtbot.waitUntil(lambda: dialog.undo_button.isEnabled())
     assert (folder / "p0.jpg.xmp").exists() and dialog.table.rowCount() == 0
-    assert dialog.undo_button.isEnabled()
     dialog.last_report = None
     dialog.undo_button.click()
     qtbot.waitUntil(lambda: dialog.last_report is not None, timeout=30000)
-    assert not (folder / "p0.jpg.xmp").exists() and dialog.table.rowCount() == 2
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
+    assert not (folder / "p0.jpg.xmp").exists()

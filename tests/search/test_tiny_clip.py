@@ -1,7 +1,4 @@
-"""Visual search through the product's own CLIP pipeline, with the tiny CLIP of tests/tiny_models.py.
-
-Skipped until the tagging pipeline (``imgtag_desktop.tagging``) and the tiny models are present.
-"""
+"""Visual search through the product's own CLIP pipeline, with the tiny CLIP of tests/tiny_models.py."""
 
 from __future__ import annotations
 
@@ -9,21 +6,16 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from imgtag_desktop import tagging
 from imgtag_desktop.cli import main
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.settings import Settings
 from tests.helpers import make_photo
 
-tagging = pytest.importorskip("imgtag_desktop.tagging")
-pytest.importorskip("tests.tiny_models")
-
 
 @pytest.fixture
-def tiny(request):
-    try:
-        return request.getfixturevalue("tiny_models")
-    except pytest.FixtureLookupError:
-        pytest.skip("the tiny_models fixture is not registered in conftest.py")
+def tiny(tiny_models):
+    return tiny_models
 
 
 @pytest.mark.slow

@@ -1,4 +1,4 @@
-"""The query bar and the albums model (pytest-qt, offscreen)."""
+"""The query bar and the sidebar's album counts (pytest-qt, offscreen)."""
 
 from __future__ import annotations
 
@@ -6,13 +6,10 @@ import os
 
 import pytest
 
-pytest.importorskip("PySide6")
-
-from PySide6.QtCore import Qt  # noqa: E402
-
-from imgtag_desktop.core.catalog import Catalog, PhotoFacts  # noqa: E402
-from imgtag_desktop.ui.albums_model import AlbumsModel, CountRole, QueryRole, sidebar_albums  # noqa: E402
-from imgtag_desktop.ui.query_bar import QueryBar, completion_text, current_word  # noqa: E402
+from imgtag_desktop.core.catalog import Catalog, PhotoFacts
+from imgtag_desktop.jobs.queries import QueryRunner
+from imgtag_desktop.ui.query_bar import QueryBar, completion_text, current_word
+from imgtag_desktop.ui.sidebar import read_counts
 
 
 @pytest.fixture
@@ -26,6 +23,24 @@ def library(catalog: Catalog):
     return catalog, ids
 
 
+@pytest.fixture
+def make_bar(qtbot, library):
+    runners = []
+
+    def make(**kwargs):
+        catalog, _ = library
+        runner = QueryRunner(catalog.path)
+        runners.append(runner)
+        bar = QueryBar(runner, save_album=catalog.albums.add, **kwargs)
+        qtbot.addWidget(bar)
+        qtbot.waitUntil(lambda: not runner.busy())
+        return bar
+
+    yield make
+    for runner in runners:
+        runner.close()
+
+
 def test_current_word_and_completion_text():
     assert current_word("dog AND pla", 11) == (8, "pla")
     assert current_word("dog -pla", 8) == (5, "pla")
@@ -37,16 +52,14 @@ def test_current_word_and_completion_text():
     assert completion_text("untagged") == '"untagged"'
 
 
-def test_query_bar_runs_queries_and_reports_ids(qtbot, library):
+def test_query_bar_runs_queries_and_reports_ids(qtbot, library, make_bar):
     catalog, ids = library
-    bar = QueryBar(catalog.path)
-    qtbot.addWidget(bar)
+    bar = make_bar()
     with qtbot.waitSignal(bar.results_ready) as results, qtbot.waitSignal(bar.query_changed) as changed:
         bar.set_text("dog -places")
         bar.submit()
     assert results.args == [[ids[0]]]
     assert changed.args[1] == bar_node("dog -places")
-    bar.close_catalog()
 
 
 def bar_node(text):
@@ -55,10 +68,8 @@ def bar_node(text):
     return parse(text)
 
 
-def test_query_bar_shows_syntax_errors_inline(qtbot, library):
-    catalog, _ = library
-    bar = QueryBar(lambda: catalog.tags.names())
-    qtbot.addWidget(bar)
+def test_query_bar_shows_syntax_errors_inline(qtbot, make_bar):
+    bar = make_bar()
     bar.show()
     with qtbot.waitSignal(bar.error_changed) as err:
         bar.set_text("dog AND (cat OR)")
@@ -71,10 +82,9 @@ def test_query_bar_shows_syntax_errors_inline(qtbot, library):
     assert bar.error == "" and not bar.error_label.isVisible() and bar.save_button.isEnabled()
 
 
-def test_query_bar_completes_tags_and_fields(qtbot, library):
+def test_query_bar_completes_tags_and_fields(qtbot, library, make_bar):
     catalog, _ = library
-    bar = QueryBar(catalog.path)
-    qtbot.addWidget(bar)
+    bar = make_bar()
     strings = bar.completion_model.stringList()
     assert {"dog", "places|paris", '"city skyline"', "state:suggested", "date:"} <= set(strings)
     bar.edit.setText("dog AND pla")
@@ -94,14 +104,12 @@ def test_query_bar_completes_tags_and_fields(qtbot, library):
     # New tags show up after a refresh.
     catalog.tags.add(1, "zebra")
     bar.refresh_completions()
-    assert "zebra" in bar.completion_model.stringList()
-    bar.close_catalog()
+    qtbot.waitUntil(lambda: "zebra" in bar.completion_model.stringList())
 
 
-def test_save_as_smart_album(qtbot, library):
+def test_save_as_smart_album(qtbot, library, make_bar):
     catalog, _ = library
-    bar = QueryBar(catalog.path)
-    qtbot.addWidget(bar)
+    bar = make_bar()
     bar.set_text("dog OR places")
     with qtbot.waitSignal(bar.album_saved) as saved:
         assert bar.save_as_album("Dogs and Paris")
@@ -109,64 +117,58 @@ def test_save_as_smart_album(qtbot, library):
     assert catalog.albums.get("Dogs and Paris").query == "dog OR places"
     assert not bar.save_as_album("Dogs and Paris")
     assert "already an album" in bar.error
-    bar.close_catalog()
 
 
-def test_semantic_query_without_encoder_shows_what_to_do(qtbot, library):
-    catalog, _ = library
-    bar = QueryBar(catalog.path)
-    qtbot.addWidget(bar)
+def test_semantic_query_without_encoder_shows_what_to_do(qtbot, make_bar):
+    bar = make_bar()
     bar.set_text('~"a dog"')
     with qtbot.assertNotEmitted(bar.results_ready):
         bar.submit()
-    assert "needs the CLIP model" in bar.error
-    bar.close_catalog()
+        qtbot.waitUntil(lambda: "needs the CLIP model" in bar.error)
 
 
-def test_albums_model_counts_are_live(qtbot, library):
+def test_a_search_encodes_its_text_off_the_gui_thread(qtbot, library, make_bar):
+    import threading
+
+    import numpy as np
+
+    catalog, ids = library
+    catalog.analysis.set_embeddings([(i, np.eye(4, dtype=np.float32)[n]) for n, i in enumerate(ids)], "clip-test")
+    threads = []
+
+    def encode(text):
+        threads.append(threading.current_thread())
+        return np.eye(4, dtype=np.float32)[2]
+
+    bar = make_bar(encoder=lambda: encode)
+    bar.set_text('~"a dog"')
+    with qtbot.waitSignal(bar.results_ready) as results:
+        bar.submit()
+    assert results.args[0][0] == ids[2]
+    assert threads and threading.main_thread() not in threads
+
+
+def test_sidebar_album_counts_come_from_count(library):
     catalog, ids = library
     catalog.albums.add("Dogs", "dog")
-    catalog.albums.add("Paris", "places")
-    model = AlbumsModel(catalog, poll_ms=20)
-    assert model.rowCount() == 2
-    assert [model.index(r).data() for r in range(2)] == ["Dogs (2)", "Paris (2)"]
-    assert model.index(0).data(QueryRole) == "dog"
-    with qtbot.waitSignal(model.dataChanged, timeout=2000):
-        catalog.tags.add(ids[2:], "dog")  # polling notices the change
-    assert model.index(0).data(CountRole) == 4
-    assert not model.refresh_if_changed()
-    # Rename through the model, edit, remove, add.
-    assert model.setData(model.index(0), "Doggies", Qt.ItemDataRole.EditRole)
-    assert model.row_of("Doggies") == 0 and catalog.albums.get("Doggies") is not None
-    assert not model.setData(model.index(0), "Paris", Qt.ItemDataRole.EditRole)
-    assert "already an album" in model.last_error
-    model.edit_query(model.row_of("Paris"), "places -dog")
-    assert model.index(model.row_of("Paris")).data(CountRole) == 0
-    model.add_album("Skyline", '"city skyline"')
-    assert model.index(model.row_of("Skyline")).data() == "Skyline (1)"
-    model.remove(model.row_of("Doggies"))
-    assert [model.index(r).data(Qt.ItemDataRole.EditRole) for r in range(model.rowCount())] == ["Paris", "Skyline"]
-    model.close()
+    catalog.albums.add("Visual", '~"a dog">0.2')
+    from concurrent.futures import ThreadPoolExecutor
+
+    def on_a_worker():
+        with Catalog(catalog.path, read_only=True) as worker_catalog:
+            return read_counts(worker_catalog)
+
+    with ThreadPoolExecutor(1) as pool:
+        counts = pool.submit(on_a_worker).result()
+    assert [(a.name, n) for a, n in counts.albums] == [("Dogs", 2), ("Visual", None)]
+    assert {c.tag.name for c in counts.tags} >= {"dog", "places|paris"}
 
 
-def test_sidebar_albums(library):
-    catalog, ids = library
-    catalog.albums.add("Dogs", "dog")
-    catalog.albums.add("Visual", '~"a dog"')
-    listed = sidebar_albums(catalog)
-    assert listed[0] == ("Dogs (2)", ids[:2], "dog")
-    label, photo_ids, tip = listed[1]
-    assert label == "Visual (?)" and photo_ids == [] and "CLIP model" in tip
-
-
-def test_typing_pops_up_completions_and_activation_inserts(qtbot, library):
-    catalog, _ = library
-    bar = QueryBar(catalog.path)
-    qtbot.addWidget(bar)
+def test_typing_pops_up_completions_and_activation_inserts(qtbot, make_bar):
+    bar = make_bar()
     bar.show()
     qtbot.keyClicks(bar.edit, "cat OR pla")
     assert bar.completer.completionPrefix() == "pla"
     assert bar.completer.popup().isVisible()
     bar.completer.activated.emit("places|paris")
     assert bar.text() == "cat OR places|paris "
-    bar.close_catalog()

@@ -12,8 +12,8 @@ from imgtag_desktop.ui.grid import GridController, PhotoGrid
 from imgtag_desktop.ui.photo_model import PhotoRoles
 from imgtag_desktop.ui.review import ReviewBar, ReviewController
 from imgtag_desktop.ui.sidebar import SidebarController, make_sidebar
-from imgtag_desktop.ui.status import JobsController, StatusPanel, format_eta
 from imgtag_desktop.ui.sources import ALL_PHOTOS, ReviewSource, TagSource
+from imgtag_desktop.ui.status import JobsController, StatusPanel, format_eta
 from imgtag_desktop.ui.threshold import ThresholdController, ThresholdWidget
 from tests.ui.conftest import settle
 

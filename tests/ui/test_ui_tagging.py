@@ -1,8 +1,7 @@
-"""Tagging from the window with tiny models: end to end, and GUI responsiveness while it runs."""
+"""Tagging from the window with tiny models, end to end (GUI stalls are measured in tests/bench)."""
 
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 import pytest
@@ -10,12 +9,8 @@ from PySide6.QtCore import Qt
 
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.settings import load_settings, save_settings
-from imgtag_desktop.jobs import TaggingJob, start_job, tagging_available
+from imgtag_desktop.jobs import TaggingJob, start_job
 from tests.helpers import make_photo
-from tests.ui.gui_stall import Heartbeat
-
-HAVE_TAGGING = tagging_available()[0] and importlib.util.find_spec("tests.tiny_models") is not None
-needs_tagging = pytest.mark.skipif(not HAVE_TAGGING, reason="the tagging pipeline or tests/tiny_models.py is absent")
 
 
 @pytest.fixture
@@ -50,7 +45,6 @@ def test_tagging_without_pipeline_says_how_to_enable(qtbot, library, monkeypatch
     assert "Models" in blocker.args[0].error and "browsing and editing" in blocker.args[0].error
 
 
-@needs_tagging
 @pytest.mark.slow
 def test_tag_all_then_review_from_keyboard(qtbot, tmp_path, tiny_settings):
     from imgtag_desktop.ui.app import create_window
@@ -99,33 +93,6 @@ def test_tag_all_then_review_from_keyboard(qtbot, tmp_path, tiny_settings):
         assert {t.name: t.state for t in fresh.tags.photo_tags(ids[0])}[first] == "suggested"
 
 
-@needs_tagging
-@pytest.mark.slow
-def test_gui_stays_responsive_while_tagging(qtbot, tmp_path, tiny_settings):
-    from imgtag_desktop.ui.app import create_window
-
-    folder = _folder(tmp_path, 24)
-    window = create_window(folder, tmp_path / "library.db", prompt=False)
-    qtbot.addWidget(window)
-    window.show()
-    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == 24, timeout=30000)
-    # Models load once per session (importing sentence-transformers holds the GIL ~0.3 s, see
-    # docs/ui.md); this test measures the tagging itself, so load them first.
-    from imgtag_desktop.jobs.tagging_job import loaded_pipeline
-
-    loaded_pipeline(window.session.settings)
-    beat = Heartbeat(5)
-    beat.start()
-    with qtbot.waitSignal(window.jobs.job_finished, timeout=180000) as blocker:
-        window.registry["tag_all"].trigger()
-    beat.stop()
-    assert blocker.args[0].error is None and blocker.args[0].done == 24
-    assert len(beat.gaps) > 10
-    assert beat.longest_gap_ms < 200, f"the GUI stalled {beat.longest_gap_ms:.0f} ms while tagging"
-    window.close()
-
-
-@needs_tagging
 def test_models_dialog_reports_tiny_models(qtbot, tiny_settings):
     from imgtag_desktop.ui.dialogs import ModelsDialog, models_missing
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import Qt, QThread
 
 from imgtag_desktop.core.catalog import Catalog
@@ -35,16 +34,18 @@ def test_write_job_runs_on_its_own_thread(qtbot, tmp_path: Path) -> None:
     with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
         handle = start_job(job)
     assert handle.wait(5000)
-    assert blocker.args[0].count("written") == 2
+    assert blocker.args[0].detail["report"].count("written") == 2
     assert len(threads) == 2 and all(t is handle.thread for t in threads)  # never the GUI thread
 
 
 def test_write_dialog_closed_while_writing_waits_for_its_thread(qtbot, tmp_path: Path) -> None:
-    write_dialog = pytest.importorskip("imgtag_desktop.ui.write_dialog")
+    from imgtag_desktop.ui import write_dialog
+
     lib, ids = _library(tmp_path, 4)
     dialog = write_dialog.WritePreviewDialog(lib, ids, mode="sidecar")
     dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)  # as the main window opens it
     dialog.show()
+    qtbot.waitUntil(dialog.write_button.isEnabled)  # the preview was read off the GUI thread
     dialog.write_button.click()
     thread = dialog._thread
     assert thread is not None  # running: writing four files takes far longer than getting here
@@ -52,9 +53,9 @@ def test_write_dialog_closed_while_writing_waits_for_its_thread(qtbot, tmp_path:
     assert not thread.isRunning()  # cancelled and waited for, not destroyed while running
 
 
-def test_write_preview_of_many_photos_reads_files_off_the_gui_thread(qtbot, tmp_path: Path, monkeypatch) -> None:
-    write_dialog = pytest.importorskip("imgtag_desktop.ui.write_dialog")
-    monkeypatch.setattr(write_dialog, "ASYNC_PLANS", 1)  # these two photos count as many
+def test_write_preview_reads_files_off_the_gui_thread(qtbot, tmp_path: Path) -> None:
+    from imgtag_desktop.ui import write_dialog
+
     lib, ids = _library(tmp_path, 2)
     dialog = write_dialog.WritePreviewDialog(lib, ids, mode="sidecar")
     qtbot.addWidget(dialog)
