@@ -65,7 +65,7 @@ def run_unprivileged(fn: object) -> object:
             os.setgid(65534)
             os.setuid(65534)
             payload = pickle.dumps(("ok", fn()))  # type: ignore[operator]
-        except BaseException as exc:  # noqa: BLE001 - everything goes back to the parent
+        except BaseException as exc:
             payload = pickle.dumps(("error", repr(exc)))
         with os.fdopen(write, "wb") as fh:
             fh.write(payload)

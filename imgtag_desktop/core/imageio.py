@@ -8,6 +8,7 @@ scale when a smaller image is enough), with EXIF orientation applied.
 from __future__ import annotations
 
 import datetime as _dt
+import logging
 import os
 import struct
 import threading
@@ -16,6 +17,8 @@ from dataclasses import dataclass
 from typing import IO
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
+
+log = logging.getLogger(__name__)
 
 # Extensions that may hold a photo; the content decides what the file really is.
 IMAGE_EXTENSIONS = frozenset(
@@ -79,7 +82,8 @@ def ensure_heif_support() -> bool:
 
                 pillow_heif.register_heif_opener()
                 _heif_ready = True
-            except Exception:  # noqa: BLE001 - missing/broken optional codec: report per file instead
+            except Exception:  # missing/broken optional codec: HEIC files are reported per file instead
+                log.warning("HEIC/HEIF support is unavailable (pillow-heif cannot be loaded)", exc_info=True)
                 _heif_ready = False
         return _heif_ready
 
@@ -125,7 +129,8 @@ def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> H
         orientation = 1
     try:
         exif_ifd = exif.get_ifd(0x8769)
-    except Exception:  # noqa: BLE001 - a damaged EXIF sub-IFD only costs us the date
+    except Exception:  # a damaged EXIF sub-IFD only costs us the date
+        log.debug("EXIF sub-IFD unreadable", exc_info=True)
         exif_ifd = {}
     taken = _exif_datetime(exif_ifd.get(0x9003)) or _exif_datetime(exif.get(0x0132))
     return HeaderFacts(fmt, width, height, orientation, taken, _camera(exif.get(0x010F), exif.get(0x0110)))

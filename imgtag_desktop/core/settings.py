@@ -12,7 +12,7 @@ import dataclasses
 import json
 import logging
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -56,7 +56,6 @@ class Settings:
     window_geometry: str | None = None
     window_state: str | None = None
     splitter_state: str | None = None
-    recent_libraries: list[str] = field(default_factory=list)
     version: int = SETTINGS_VERSION
 
     def with_env(self) -> Settings:

@@ -9,6 +9,7 @@ through the on-disk :class:`~imgtag_desktop.core.thumbnails.ThumbnailCache`.
 from __future__ import annotations
 
 import itertools
+import logging
 import threading
 from pathlib import Path
 
@@ -17,6 +18,8 @@ from PySide6.QtGui import QImage
 
 from ..core.imageio import ImageReadError, open_oriented
 from ..core.thumbnails import ThumbnailCache
+
+log = logging.getLogger(__name__)
 
 
 class _Signals(QObject):
@@ -53,6 +56,7 @@ class _Task(QRunnable):
         except (ImageReadError, OSError, ValueError) as exc:
             signals.failed.emit(self.key, str(exc) or exc.__class__.__name__)
         except Exception as exc:  # decoders raise many things; report per photo, keep going
+            log.warning("unexpected error decoding %s", self.path, exc_info=True)
             signals.failed.emit(self.key, f"{exc.__class__.__name__}: {exc}")
         finally:
             self.loader._done(self.key)

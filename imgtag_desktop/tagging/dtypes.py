@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import os
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
@@ -9,6 +10,8 @@ from typing import TYPE_CHECKING, Any
 from ..core.settings import Settings
 from .int8 import int8_available
 from .models import Role
+
+log = logging.getLogger(__name__)
 
 if TYPE_CHECKING:
     import torch
@@ -37,7 +40,8 @@ def cpu_has_bf16() -> bool:
     check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
     try:
         return bool(check()) if check is not None else False
-    except Exception:  # noqa: BLE001 - an odd build: assume no
+    except Exception:  # an odd build: assume no
+        log.debug("bfloat16 support check failed", exc_info=True)
         return False
 
 

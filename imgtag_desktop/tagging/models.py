@@ -229,7 +229,7 @@ def download_models(
         log(f"{role}: downloading {spec} ...")
         try:
             snapshot_download(spec, allow_patterns=DOWNLOAD_PATTERNS)
-        except Exception as exc:  # noqa: BLE001 - network/hub errors of every kind become one message
+        except Exception as exc:
             raise ModelUnavailable(
                 f"Downloading {spec} failed ({exc}). Check the network connection and try "
                 "'imgtag models download' again, or copy the model folder here and use "

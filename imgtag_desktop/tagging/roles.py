@@ -95,7 +95,7 @@ class RoleModel:
                 loaded = self._open(model, plan)
             except ModelUnavailable:
                 raise
-            except Exception as exc:  # noqa: BLE001 - any loading failure is reported the same way
+            except Exception as exc:
                 raise ModelUnavailable(
                     f"The {ROLE_TITLES[model.role]} at {model.path} cannot be loaded ({type(exc).__name__}: {exc}). "
                     f"{fix_hint(model.role)}",

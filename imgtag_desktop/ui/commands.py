@@ -8,20 +8,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Literal, get_args
 
 from PySide6.QtGui import QUndoCommand
 
 from ..core.catalog import CatalogError, PhotoTag, normalise_tag_name
 from .session import Session
 
-OPS = ("approve", "reject", "suggest", "remove", "add")
+TagOp = Literal["approve", "reject", "suggest", "remove", "add"]
+OPS: tuple[TagOp, ...] = get_args(TagOp)
 
 
 @dataclass(frozen=True)
 class TagChange:
     """One operation on one tag of some photos: approve, reject, suggest (un-review), remove, add."""
 
-    op: str
+    op: TagOp
     photo_ids: tuple[int, ...]
     name: str
 

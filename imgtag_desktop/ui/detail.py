@@ -19,7 +19,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import PhotoTag
-from .commands import TagChange, push_changes
+from .commands import TagChange, TagOp, push_changes
 from .session import Session
 from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
 
@@ -270,7 +270,7 @@ class DetailController(QObject):
         if nxt >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
 
-    def set_state(self, op: str) -> bool:
+    def set_state(self, op: TagOp) -> bool:
         """Approve / reject the current tag on the current photo."""
         tag = self.current_tag()
         if tag is None or self.photo_id is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import logging
 from collections.abc import Sequence
 
 from PySide6.QtCore import Qt
@@ -31,6 +32,8 @@ from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import tagging_available
 from ..tagging import models_status
 
+log = logging.getLogger(__name__)
+
 MODEL_FIELDS = (
     ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
     ("keyword_model", "Keyword model", "Turns captions into candidate tags (a sentence-transformers model)"),
@@ -48,6 +51,7 @@ def models_status_text(settings: Settings) -> str:
     try:
         rows = models_status(settings)
     except Exception as exc:  # report, never hide
+        log.warning("model status cannot be read", exc_info=True)
         return f"Model status cannot be read: {exc}"
     return "\n".join(f"{'✔' if r.usable else '✘'} {r.role}: {r.problem or f'{r.path or r.spec} ({r.source})'}"
                      for r in rows)
@@ -58,6 +62,7 @@ def models_missing(settings: Settings) -> str:
     try:
         rows = models_status(settings)
     except Exception as exc:  # report, never hide
+        log.warning("model status cannot be read", exc_info=True)
         return f"model status cannot be read ({exc})"
     first = next((r for r in rows if not r.usable), None)
     return "" if first is None else f"the {first.role} model is missing. {first.problem or ''}".strip()

@@ -6,7 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
 
 from ..core.catalog import Catalog
-from .commands import TagChange, push_changes
+from .commands import TagChange, TagOp, push_changes
 from .grid import GridController
 from .session import Session
 from .sources import ReviewSource, Source
@@ -101,7 +101,7 @@ class ReviewController(QObject):
 
         self.session.queries.run(read, show, key=LABEL_KEY)
 
-    def _apply(self, op: str) -> bool:
+    def _apply(self, op: TagOp) -> bool:
         if self.tag is None:
             return False
         ids = self.grid.selected_photo_ids()

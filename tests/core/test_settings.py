@@ -13,19 +13,19 @@ def test_every_option_has_a_known_type() -> None:
 
 def test_settings_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
-    save_settings(Settings(threshold=0.3, recent_libraries=["/a.db"], last_folder="/photos"), path)
+    save_settings(Settings(threshold=0.3, grid_thumbnail_size=200, last_folder="/photos"), path)
     loaded = load_settings(path, apply_env=False)
-    assert (loaded.threshold, loaded.recent_libraries, loaded.last_folder) == (0.3, ["/a.db"], "/photos")
+    assert (loaded.threshold, loaded.grid_thumbnail_size, loaded.last_folder) == (0.3, 200, "/photos")
 
 
 def test_a_value_of_the_wrong_type_falls_back_to_its_default(tmp_path: Path) -> None:
     path = tmp_path / "settings.json"
     path.write_text(json.dumps({"threshold": "high", "batch_size": True, "use_vocabulary": 1, "device": "cpu",
-                                "recent_libraries": [1], "last_folder": None, "unknown": 5}), encoding="utf-8")
+                                "grid_thumbnail_size": "big", "last_folder": None, "unknown": 5}), encoding="utf-8")
     loaded = load_settings(path, apply_env=False)
     defaults = Settings()
-    assert (loaded.threshold, loaded.batch_size, loaded.use_vocabulary, loaded.recent_libraries) == (
-        defaults.threshold, defaults.batch_size, defaults.use_vocabulary, defaults.recent_libraries)
+    assert (loaded.threshold, loaded.batch_size, loaded.use_vocabulary, loaded.grid_thumbnail_size) == (
+        defaults.threshold, defaults.batch_size, defaults.use_vocabulary, defaults.grid_thumbnail_size)
     assert loaded.device == "cpu" and loaded.last_folder is None  # valid values are kept
 
 

@@ -88,7 +88,7 @@ def main() -> int:
                 cat.tags.reject(pid, suggested[-1].name)
         cat.tags.add(ids[:3], "holiday|2024")
 
-    _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps the app alive
+    _app = QApplication.instance() or QApplication([])
     from imgtag_desktop.ui.app import create_window
 
     window = create_window(photos, library, prompt=False)

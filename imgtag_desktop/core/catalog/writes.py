@@ -14,6 +14,7 @@ from .tags import TagsRepository, normalise_tag_name
 
 WriteMode = Literal["off", "sidecar", "embedded"]
 SidecarStyle = Literal["append", "replace"]
+FileMode = Literal["embedded", "sidecar"]  # where one write went (a write mode other than off)
 WRITE_MODES: tuple[WriteMode, ...] = ("off", "sidecar", "embedded")
 SIDECAR_STYLES: tuple[SidecarStyle, ...] = ("append", "replace")
 MODE_KEY = "metadata.write_mode"
@@ -28,7 +29,7 @@ class WriteRecord:
     batch: str | None
     photo_id: int
     target: str
-    mode: str
+    mode: FileMode
     previous: dict[str, object]
     written: dict[str, object]
     written_at: float
@@ -142,7 +143,7 @@ class WritesRepository(Repository):
         batch: str,
         photo_id: int,
         target: str,
-        mode: str,
+        mode: FileMode,
         previous: dict[str, object],
         written: dict[str, object],
     ) -> int:
@@ -182,7 +183,7 @@ def _record(r: tuple[object, ...]) -> WriteRecord:
         batch=r[1],  # type: ignore[arg-type]
         photo_id=int(r[2]),  # type: ignore[call-overload]
         target=str(r[3]),
-        mode=str(r[4]),
+        mode="sidecar" if r[4] == "sidecar" else "embedded",
         previous=json.loads(str(r[5])),
         written=json.loads(str(r[6])),
         written_at=float(r[7]),  # type: ignore[arg-type]

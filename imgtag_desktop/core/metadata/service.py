@@ -157,7 +157,7 @@ def _plan(catalog: Catalog, photo: Photo, mode: str, style: str) -> FileChange:
 def writer_lock(catalog: Catalog) -> Iterator[None]:
     """One metadata writer per library at a time, across threads and processes."""
     lock_path = Path(str(catalog.path) + ".write-lock")
-    fh = open(lock_path, "a+b")  # noqa: SIM115 - held for the whole block
+    fh = open(lock_path, "a+b")
     try:
         try:
             import fcntl
@@ -229,7 +229,7 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
     change = _plan(catalog, photo, mode, style)
     try:
         result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool)
-    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
+    except Exception as exc:
         log.exception("unexpected error writing %s", photo.path)
         return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
     if result.status == "written" and result.change is not None:

@@ -30,10 +30,11 @@ import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 from PIL import Image
 
+from ..catalog.writes import FileMode
 from ..scanner import HEAD_BYTES, fingerprint
 from .exiftool import Exiftool
 from .keywords import (
@@ -99,6 +100,9 @@ class PhotoSnapshot:
     error: str | None = None  # why the file is broken / missing
 
 
+WriteStatus = Literal["written", "unchanged", "skipped", "failed"]
+
+
 @dataclass(frozen=True)
 class FileChange:
     """The plan for one photo: which file gets which managed fields, and what changes."""
@@ -106,7 +110,7 @@ class FileChange:
     photo_id: int
     photo: Path
     target: Path
-    mode: str  # embedded | sidecar
+    mode: FileMode
     format: str | None
     before: KeywordFields
     after: KeywordFields
@@ -149,9 +153,9 @@ class WriteResult:
 
     photo_id: int
     path: Path
-    status: str  # written | unchanged | skipped | failed
+    status: WriteStatus
     target: Path | None = None
-    mode: str | None = None
+    mode: FileMode | None = None
     reason: str | None = None
     note: str | None = None
     new_state: tuple[int, int, str] | None = None  # (size, mtime_ns, fingerprint) of a rewritten photo
@@ -433,7 +437,7 @@ def _exiv2_snapshot(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
                     if k not in ("Iptc.Application2.Keywords", "Iptc.Envelope.CharacterSet")}
         finally:
             img.close()
-    except Exception as exc:  # noqa: BLE001 - exiv2 raises RuntimeError and others
+    except Exception as exc:
         raise VerificationError(f"exiv2 cannot read the metadata of {path.name} ({exc})") from exc
     return exif, iptc
 
@@ -598,7 +602,7 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool,
             raise WriteSkipped(_os_reason(exc, "cannot make the temporary copy")) from exc
         try:
             _exiv2_modify(temp, change)
-        except Exception as exc:  # noqa: BLE001 - exiv2 raises RuntimeError and others
+        except Exception as exc:
             raise VerificationError(f"exiv2 could not write the copy ({exc})") from exc
         verify_embedded(original, temp, change, before_meta, before_exiv2)
         if exiftool is not None:
@@ -658,7 +662,7 @@ def _write_sidecar(change: FileChange) -> None:
             raise WriteSkipped(_os_reason(exc, "cannot write the sidecar")) from exc
         try:
             _exiv2_modify(temp, change)
-        except Exception as exc:  # noqa: BLE001
+        except Exception as exc:
             raise VerificationError(f"exiv2 could not write the sidecar ({exc})") from exc
         try:
             got = read_sidecar(temp)
