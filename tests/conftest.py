@@ -15,12 +15,22 @@ os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 SHARED_IMAGES = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "images"
 
 
+@pytest.fixture(scope="session")
+def shared_text_embeddings(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """One text-embedding cache for the session: the vocabulary is encoded once per model, not per test."""
+    return tmp_path_factory.mktemp("text-embeddings")
+
+
 @pytest.fixture(autouse=True)
-def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
-    """Per-test user folders so no test touches the real settings, cache or library."""
+def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+                  shared_text_embeddings: Path) -> Iterator[Path]:
+    """Per-test user folders so no test touches the real settings, cache or library (the cache of
+    vocabulary text embeddings, keyed by model version and texts, is shared by the session)."""
     base = tmp_path_factory.mktemp("user")
     for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
         monkeypatch.setenv(var, str(base / sub))
+    (base / "cache").mkdir()
+    (base / "cache" / "text-embeddings").symlink_to(shared_text_embeddings, target_is_directory=True)
     monkeypatch.delenv("IMGTAG_LIBRARY", raising=False)
     yield base
 

@@ -18,11 +18,17 @@ NON_ASCII = ["café", "Zürich", "東京"]
 
 
 def exiftool_json(path: Path, *extra: str) -> dict[str, Any]:
+    return exiftool_json_many([path], *extra)[path]
+
+
+def exiftool_json_many(paths: list[Path], *extra: str) -> dict[Path, dict[str, Any]]:
+    """exiftool's view of many files, from one exiftool process."""
     if shutil.which("exiftool") is None:
         pytest.skip("exiftool is not installed (CI installs it)")
-    out = subprocess.run(["exiftool", "-j", "-G1", "-a", "-s", "-charset", "filename=utf8", *extra, str(path)],
-                         capture_output=True, check=False)
-    return dict(json.loads(out.stdout.decode("utf-8"))[0])
+    out = subprocess.run(["exiftool", "-j", "-G1", "-a", "-s", "-charset", "filename=utf8", *extra,
+                          *(str(p) for p in paths)], capture_output=True, check=False)
+    found = {Path(d["SourceFile"]): d for d in json.loads(out.stdout.decode("utf-8"))}
+    return {p: dict(found[p]) for p in paths}
 
 
 def as_list(value: object) -> list[str]:
@@ -34,7 +40,11 @@ def as_list(value: object) -> list[str]:
 
 
 def exiftool_keywords(path: Path) -> dict[str, list[str]]:
-    d = exiftool_json(path)
+    return keywords_of(exiftool_json(path))
+
+
+def keywords_of(d: dict[str, Any]) -> dict[str, list[str]]:
+    """The managed keyword fields of one file's exiftool JSON."""
     xp = d.get("IFD0:XPKeywords")
     return {
         "subject": as_list(d.get("XMP-dc:Subject")),
