@@ -81,6 +81,7 @@ def cli(library: Path, *args: str) -> None:
     assert main(["--library", str(library), *args]) == 0
 
 
+@pytest.mark.slow
 def test_every_use_case_gives_the_same_catalog_through_the_cli_and_the_jobs(two_copies, capsys) -> None:  # type: ignore[no-untyped-def]
     (cli_root, cli_lib), (job_root, job_lib) = two_copies
 

@@ -35,6 +35,7 @@ def test_keywords_reads_captions_from_stdin(
     assert [t["tag"] for t in lines[1]["tags"]] == ["cat"]
 
 
+@pytest.mark.slow
 def test_tag_then_explain_then_nothing_left(
     tiny_env: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

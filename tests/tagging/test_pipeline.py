@@ -20,6 +20,7 @@ def photos(tmp_path: Path, n: int) -> list[Image.Image]:
     return [Pipeline.decode(make_photo(tmp_path / f"p{i}.jpg", (400 + 37 * i, 300), seed=i)) for i in range(n)]
 
 
+@pytest.mark.slow
 def test_batch_equals_one_by_one(tiny_pipeline: Pipeline, tmp_path: Path) -> None:
     images = photos(tmp_path, 4)
     tiny_pipeline.set_vocabulary(["dog", "beach", "birthday cake"])
@@ -58,6 +59,7 @@ def _exif_orientation(value: int) -> bytes:
     return piexif.dump({"0th": {piexif.ImageIFD.Orientation: value}})
 
 
+@pytest.mark.slow
 def test_visual_score_does_not_depend_on_other_candidates(tiny_pipeline: Pipeline, tmp_path: Path) -> None:
     images = photos(tmp_path, 2)
     emb = tiny_pipeline.image_embeddings(images)

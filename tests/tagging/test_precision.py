@@ -73,6 +73,7 @@ def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipe
     assert not any(isinstance(m, quantized) for m in float32_pipeline.captioner.model.modules())
 
 
+@pytest.mark.slow
 def test_int8_batch_equals_one_by_one(int8_pipeline: Pipeline, tmp_path: Path) -> None:
     images = photos(tmp_path, 4)
     int8_pipeline.set_vocabulary(["dog", "beach", "birthday cake"])
@@ -132,6 +133,7 @@ def test_int8_is_cpu_only() -> None:
         pick_dtype("int4", "cpu", "captioner")
 
 
+@pytest.mark.slow
 def test_bench_command_runs_int8(
     tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:

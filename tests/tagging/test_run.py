@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
@@ -24,6 +25,7 @@ def library(catalog: Catalog, folder: Path, n: int, *, broken: int | None = None
     return [p.id for p in catalog.photos.all()]
 
 
+@pytest.mark.slow
 def test_every_photo_gets_caption_candidates_embedding_and_analysis(
     catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path
 ) -> None:
@@ -89,6 +91,7 @@ def test_rejected_tags_are_never_suggested_again_and_approved_stay(
     assert decisions[approved] == "approved-before"
 
 
+@pytest.mark.slow
 def test_stale_suggestions_are_withdrawn(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:
     ids = library(catalog, tmp_path / "photos", 1)
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.0)
@@ -113,6 +116,7 @@ def test_broken_photo_fails_alone_and_the_batch_goes_on(
     assert catalog.analysis.pending(tiny_pipeline.models_key) == []
 
 
+@pytest.mark.slow
 def test_cancel_keeps_committed_batches_and_the_next_run_resumes(
     catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path
 ) -> None:
