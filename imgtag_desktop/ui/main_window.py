@@ -6,6 +6,7 @@ Each panel has its own controller; this class only wires them together.
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from pathlib import Path
 
 from PySide6.QtCore import QByteArray, Qt
@@ -291,9 +292,8 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage("The selected photos have no tags", 4000)
             return
-        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
-            self.remove_tag_from(ids, dialog.name())
+        self._ask_tag("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names,
+                      lambda name: self.remove_tag_from(ids, name))
 
     def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
         """Batch edit: take a tag off these photos (one undo step)."""
@@ -308,9 +308,14 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
             return
-        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
-        if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
-            self.review.start(dialog.name())
+        self._ask_tag("Review by tag", "Review the suggestions of which tag?", names, self.review.start)
+
+    def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object]) -> None:
+        """A tag picker that does not block (it opens when the names arrive from the query worker)."""
+        dialog = TagPickerDialog(title, prompt, names, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: then(dialog.name()) if dialog.name() else None)
+        dialog.open()
 
     def resize_thumbnails(self, step: int) -> None:
         current = self._grid_size(self.grid.delegate.thumb_size)

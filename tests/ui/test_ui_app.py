@@ -187,3 +187,29 @@ def test_batch_remove_and_problem_log(qtbot, photo_dir, library):
     assert "new_broken.png" in logs[0].table.item(0, 0).text()
     logs[0].close()
     window.close()
+
+
+def test_remove_from_selection_lists_the_tags_off_the_gui_thread_then_asks(qtbot, photo_dir, library):
+    from imgtag_desktop.ui.dialogs import TagPickerDialog
+
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    cat = window.session.catalog
+    ids = [p.id for p in cat.photos.all(status="ok")][:3]
+    window.grid.view.clearSelection()
+    for pid in ids:
+        window.grid.view.selectionModel().select(window.grid.model.index_of(pid),
+                                                 window.grid.view.selectionModel().SelectionFlag.Select)
+    window.registry["remove_from_selection"].trigger()
+
+    def picker() -> TagPickerDialog | None:
+        return next((w for w in QApplication.topLevelWidgets() if isinstance(w, TagPickerDialog) and w.isVisible()),
+                    None)
+
+    qtbot.waitUntil(lambda: picker() is not None)
+    dialog = picker()
+    assert dialog is not None
+    dialog.combo.setEditText("grass")
+    dialog.accept()
+    assert all("grass" not in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
+    window.close()
