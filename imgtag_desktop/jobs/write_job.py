@@ -5,7 +5,7 @@ controller: ``progress(done, total, path)``, ``result(photo_id)`` per file writt
 restored, ``failed(photo_id, path, reason)`` per file skipped or failed (they reach the
 Problems list), ``finished(JobStats)`` once, with the :class:`WriteReport` in
 ``stats.detail["report"]``. A write started while another runs ends with ``stats.error``
-saying so; it is not a cancel.
+saying so and ``stats.detail["busy"]`` set; it is not a cancel.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.metadata import WriteReport, WriteResult
-from ..services.writing import undo_write, write_tags
+from ..services.writing import WriterBusy, undo_write, write_tags
 from .base import Job, JobStats
 
 
@@ -59,14 +59,19 @@ class WriteJob(Job):
 
         report = WriteReport()
         stats.detail["report"] = report
-        with Catalog(self.catalog_path) as catalog:
-            if self.undo:
-                report = undo_write(catalog, keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
-                                    progress=progress, cancelled=self.is_cancelled, on_result=on_result)
-            else:
-                stats.total = len(self.photo_ids)
-                report = write_tags(catalog, self.photo_ids, mode=self.mode, style=self.style,
-                                    keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
-                                    progress=progress, cancelled=self.is_cancelled, on_result=on_result)
+        try:
+            with Catalog(self.catalog_path) as catalog:
+                if self.undo:
+                    report = undo_write(catalog, keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
+                                        progress=progress, cancelled=self.is_cancelled, on_result=on_result)
+                else:
+                    stats.total = len(self.photo_ids)
+                    report = write_tags(catalog, self.photo_ids, mode=self.mode, style=self.style,
+                                        keep_mtime=self.keep_mtime, use_exiftool=self.use_exiftool,
+                                        progress=progress, cancelled=self.is_cancelled, on_result=on_result)
+        except WriterBusy as exc:  # expected, not a failure of the program: said plainly, no traceback
+            stats.error = str(exc)
+            stats.detail["busy"] = True
+            return
         stats.detail["report"] = report
         stats.cancelled = report.cancelled

@@ -65,7 +65,7 @@ def test_a_busy_writer_is_an_error_not_a_cancel(qtbot, tmp_path: Path) -> None: 
         with qtbot.waitSignal(job.finished, timeout=30000) as blocker:
             start_job(job).wait(5000)
     stats = blocker.args[0]
-    assert not stats.cancelled and "another write is running" in stats.error
+    assert not stats.cancelled and "another write is running" in stats.error and stats.detail["busy"]
 
 
 def test_write_jobs_queue_in_the_jobs_controller_and_failures_reach_problems(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
