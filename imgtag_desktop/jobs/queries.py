@@ -8,8 +8,9 @@ other read, every search (CLIP text encoding included) goes through
                         success=self.show_ids, failure=self.show_error, key="search")
 
 ``op(catalog)`` runs on a worker thread with a read-only
-:class:`~imgtag_desktop.core.catalog.Catalog` of its own; ``success(result)`` or
-``failure(message)`` is then called on the GUI thread. With a ``key``, only the newest
+:class:`~imgtag_desktop.core.catalog.Catalog` of its own (``write=True``: a writable one, for
+library-wide edits such as renaming a tag everywhere); ``success(result)`` or
+``failure(message)`` is then called on the GUI thread. Requests run one at a time, in order. With a ``key``, only the newest
 request of that key is delivered (and an older one not yet started is skipped), so a burst
 of refreshes while tagging costs one query, not a queue of them.
 """
@@ -39,6 +40,7 @@ class _Request:
     success: Callable[[Any], None] | None
     failure: Callable[[str], None] | None
     key: object
+    write: bool = False
 
 
 class _Relay(QObject):
@@ -61,7 +63,7 @@ class _Query(QRunnable):
             runner._relay.done.emit(self.request_id, None)  # dropped on delivery, but counted as done
             return
         try:
-            with Catalog(runner.library, read_only=True) as catalog:
+            with Catalog(runner.library, read_only=not request.write) as catalog:
                 result = request.op(catalog)
         except Exception as exc:  # reported, never swallowed
             log.warning("background query %r failed", request.key, exc_info=True)
@@ -95,13 +97,13 @@ class QueryRunner(QObject):
         self._closed = threading.Event()
 
     def run(self, op: Op, success: Callable[[Any], None] | None = None, *,
-            failure: Callable[[str], None] | None = None, key: object = None) -> None:
+            failure: Callable[[str], None] | None = None, key: object = None, write: bool = False) -> None:
         """Run ``op(catalog)`` off the GUI thread; then ``success(result)`` or ``failure(message)`` on it."""
         if self._closed.is_set():
             return
         with self._lock:
             request_id = next(self._ids)
-            self._requests[request_id] = _Request(op, success, failure, key)
+            self._requests[request_id] = _Request(op, success, failure, key, write)
             if key is not None:
                 self._latest[key] = request_id
         self.pool.start(_Query(self, request_id))

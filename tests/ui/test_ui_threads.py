@@ -84,3 +84,32 @@ def test_dropping_queued_thumbnails_keeps_the_preview(qtbot, tmp_path: Path) -> 
     loader.drop_queued()
     qtbot.waitUntil(lambda: ("preview", 0) in loaded, timeout=10000)
     loader.close()
+
+
+def test_queries_run_in_order_off_the_gui_thread_and_writes_get_a_writable_catalog(qtbot, tmp_path: Path) -> None:
+    import threading
+
+    from imgtag_desktop.jobs.queries import QueryRunner
+
+    lib, ids = _library(tmp_path, 2)
+    runner = QueryRunner(lib)
+    threads: list[threading.Thread] = []
+    results: list[object] = []
+
+    def rename(catalog):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return catalog.tags.rename("dog", "puppy").name
+
+    def names(catalog):  # type: ignore[no-untyped-def]
+        threads.append(threading.current_thread())
+        return catalog.tags.names()
+
+    failures: list[str] = []
+    runner.run(lambda catalog: catalog.tags.rename("dog", "cat"), results.append, failure=failures.append)
+    runner.run(rename, results.append, write=True)
+    runner.run(names, results.append)
+    qtbot.waitUntil(lambda: not runner.busy())
+    assert failures and "read" in failures[0].lower()  # a read-only catalog refuses the edit
+    assert results == ["puppy", ["puppy"]]  # in order: the read sees the edit
+    assert threads and threading.main_thread() not in threads
+    runner.close()
