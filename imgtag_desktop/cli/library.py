@@ -5,8 +5,10 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.metadata import import_keywords
 from ..core.scanner import scan_folder
+from ..core.settings import load_settings
 from .common import CliError, LazyProgress, find_photo, open_catalog, print_json
 
 
@@ -42,7 +44,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         progress = LazyProgress("scan", force=args.progress)
         try:
-            stats = scan_folder(catalog, args.folder, progress=progress)
+            language = resolve_language(load_settings().tag_language, TAG_LANGUAGES)
+            stats = scan_folder(catalog, args.folder, progress=progress, language=language)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:

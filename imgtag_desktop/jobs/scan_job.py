@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 from ..core.catalog import Catalog
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.scanner import scan_folder
+from ..core.settings import load_settings
 from .base import Job, JobStats
 
 
@@ -29,8 +31,10 @@ class ScanJob(Job):
             stats.done, stats.total = done, total
             self.progress.emit(done, total, path)
 
+        language = resolve_language(load_settings().tag_language, TAG_LANGUAGES)
         with Catalog(self.library) as catalog:
-            result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled)
+            result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled,
+                                 language=language)
         for path, reason in result.errors:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
         stats.failures = len(result.errors)

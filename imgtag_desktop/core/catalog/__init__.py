@@ -11,6 +11,7 @@ from .albums import AlbumsMixin
 from .analysis import AnalysisMixin
 from .base import SCHEMA_VERSION, CatalogError
 from .photos import KnownFile, PhotoFacts, PhotosMixin
+from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesMixin
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -30,12 +31,14 @@ from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin, PlacesMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 
 __all__ = [
     "HIERARCHY_SEPARATOR",
+    "PLACES_AUTO_APPROVE",
+    "GpsRow",
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",

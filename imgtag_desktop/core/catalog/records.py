@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 TagState = Literal["suggested", "approved", "rejected"]
-TagSource = Literal["model", "manual", "imported"]
+TagSource = Literal["model", "manual", "imported", "gps"]
 PhotoStatus = Literal["ok", "broken", "missing"]
 
 TAG_STATES: tuple[TagState, ...] = ("suggested", "approved", "rejected")
-TAG_SOURCES: tuple[TagSource, ...] = ("model", "manual", "imported")
+TAG_SOURCES: tuple[TagSource, ...] = ("model", "manual", "imported", "gps")
 
 
 def path_to_bytes(path: str | os.PathLike[str] | bytes) -> bytes:
