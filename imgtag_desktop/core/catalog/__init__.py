@@ -10,6 +10,7 @@ from __future__ import annotations
 from .albums import AlbumsMixin
 from .analysis import AnalysisMixin
 from .base import SCHEMA_VERSION, CatalogError
+from .duplicates import DuplicatesMixin
 from .photos import KnownFile, PhotoFacts, PhotosMixin
 from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesMixin
 from .records import (
@@ -31,7 +32,8 @@ from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin, PlacesMixin):
+class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin, PlacesMixin,
+              DuplicatesMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 

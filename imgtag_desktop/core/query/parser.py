@@ -44,7 +44,7 @@ from .ast import (
 )
 
 KEYWORDS = ("AND", "OR", "NOT")
-FIELDS = ("tag", "state", "caption", "folder", "date", "camera", "format", "has")
+FIELDS = ("tag", "state", "caption", "folder", "date", "camera", "format", "has", "like")
 SPECIAL = set('()">')
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -315,6 +315,10 @@ class _Parser:
                     raise QueryError(f"unknown state {part!r} (states: approved, suggested, rejected, any)", vcol)
             self.no_threshold("'state:'")
             return _Mod(canonical_states(states), None)
+        if key == "like":
+            if not value.strip():
+                raise QueryError("like: needs a photo (its path, file name or id), e.g. like:IMG_0042.jpg", vcol)
+            return Semantic(value.strip(), self.threshold(), photo=True)
         self.no_threshold(f"'{key}:'")
         if key == "caption":
             return Caption(value)
