@@ -26,12 +26,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs import JobStats, tagging_available
+from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
+from .duplicates import DuplicatesDialog, install_grid_menu
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
                                  ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
             self.detail_panel.add_button(r[action_id]).setText(label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
         self.setTabOrder(self.grid_view, self.detail_panel.chips)
         self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
@@ -195,6 +197,8 @@ class MainWindow(QMainWindow):
             "bigger": lambda: self.resize_thumbnails(1),
             "smaller": lambda: self.resize_thumbnails(-1),
             "shortcuts": self.show_shortcuts,
+            "find_similar": self.find_similar,
+            "duplicates": self.find_duplicates,
         }
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
@@ -388,7 +392,27 @@ class MainWindow(QMainWindow):
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
+    def find_similar(self) -> None:
+        """Search for photos like the current one (``like:ID``), most similar first."""
+        photo_id = self.grid.current_photo_id()
+        if photo_id is None:
+            self.statusBar().showMessage(self.tr("Select a photo first, then Find similar"), 4000)
+            return
+        self.query_bar.set_text(f"like:{photo_id}")
+        self.query_bar.submit()
+
+    def find_duplicates(self) -> None:
+        self.jobs.submit(DuplicatesJob(self.session.library))
+
+    def show_duplicates(self, groups: list[Any]) -> None:
+        dialog = DuplicatesDialog(self.session, self.jobs, groups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.duplicates_dialog = dialog
+
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
+            self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "tagging":
             self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
