@@ -37,7 +37,7 @@ def choose_folder(arg: Path | None, last: str | None) -> Path | None:
 
 def create_window(folder: Path | None, library: Path | None, *, prompt: bool = True):  # type: ignore[no-untyped-def]
     """Build the session and main window (a QApplication must exist). Scans ``folder`` in the background."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
 
     from .main_window import MainWindow
     from .session import Session
@@ -47,7 +47,8 @@ def create_window(folder: Path | None, library: Path | None, *, prompt: bool = T
     window = MainWindow(session)
     target = choose_folder(folder, settings.last_folder)
     if folder is not None and target != folder.expanduser():
-        window.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "app", "{folder} is not a folder; choose one with File > Open folder (Ctrl+O)").format(folder=folder))
     if target is not None:
         QTimer.singleShot(0, lambda: window.open_folder(target))
     elif prompt and not session.catalog.folders():

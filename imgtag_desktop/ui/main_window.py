@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         session.setParent(self)  # the session's signals die with the window
-        self.setWindowTitle("imgtag")
+        self.setWindowTitle(self.tr("imgtag"))
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
 
@@ -160,9 +160,10 @@ class MainWindow(QMainWindow):
         r["redo"].setEnabled(False)
         s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
         s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
-        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
+        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(self.tr("Undo {t} (Ctrl+Z)")
+            .format(t=t) if t else self.tr("Undo")))
         s.undo_stack.redoTextChanged.connect(
-            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+            lambda t: r["redo"].setToolTip(self.tr("Redo {t} (Ctrl+Shift+Z)").format(t=t) if t else self.tr("Redo")))
         bindings = {
             "open_folder": self.ask_folder,
             "rescan": self.rescan,
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
         self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
-        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+        self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
@@ -240,7 +241,8 @@ class MainWindow(QMainWindow):
     def _on_source(self, source: Source) -> None:
         folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
                        and f.id == source.value), None)
-        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+        self.setWindowTitle(self.tr("imgtag — {source_label_if_folder_i}")
+            .format(source_label_if_folder_i=source.label if folder is None else folder))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -254,7 +256,9 @@ class MainWindow(QMainWindow):
         """Add a folder to the library, show it, and scan it in the background."""
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            self.statusBar().showMessage(
+                self.tr("{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+                .format(folder=folder))
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
@@ -262,7 +266,7 @@ class MainWindow(QMainWindow):
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a photo folder"), start)
         if folder:
             self.open_folder(Path(folder))
 
@@ -291,7 +295,7 @@ class MainWindow(QMainWindow):
         tags = self.session.catalog.photo_tags_of(ids)
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
-            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
         dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
@@ -305,7 +309,7 @@ class MainWindow(QMainWindow):
         counts = [c for c in self.session.catalog.tags_with_counts() if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
-            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
         dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
@@ -356,8 +360,9 @@ class MainWindow(QMainWindow):
             dialog = WritePreviewDialog(self.session.library, ids, self)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
-            QMessageBox.warning(self, "Write tags to files",
-                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            QMessageBox.warning(self, self.tr("Write tags to files"),
+                                self.tr("The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+                                    .format(exc=exc))
             return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.session.announce(ids))
@@ -369,9 +374,9 @@ class MainWindow(QMainWindow):
                  "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
                  "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
         box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
+        box.setText(self.tr("<table cellspacing=4>{extra}{rows}</table>").format(extra=extra, rows=rows))
         box.open()
 
     # -- state ----------------------------------------------------------------------------------
@@ -385,7 +390,8 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
+            self.banner.show_message(self.tr("Automatic tagging is off: {message}")
+                .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 
@@ -416,7 +422,8 @@ class MainWindow(QMainWindow):
         if stats.kind == "tagging":
             self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
-            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+            self.banner.show_message(self.tr("Tagging stopped: {stats_error}")
+                .format(stats_error=stats.error), self.tr("Models…"))
 
     def _restore_layout(self) -> None:
         s = self.session.settings

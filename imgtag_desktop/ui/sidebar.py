@@ -64,7 +64,7 @@ class SidebarModel(QStandardItemModel):
             hint = _plain("No smart albums yet")
             hint.setEnabled(False)
             hint.setEditable(False)
-            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            hint.setToolTip(self.tr("Smart albums are saved tag queries, e.g. dog AND (beach OR park)"))
             self.albums.appendRow(hint)
         for label, source, tip in albums:
             self.albums.appendRow(_leaf(label, source, tip))

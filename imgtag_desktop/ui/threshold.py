@@ -33,15 +33,16 @@ class ThresholdWidget(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
-        self.slider.setToolTip("Suggestion threshold: suggestions scored at or above it are approved by "
-                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.")
+        self.slider.setToolTip(self.tr("Suggestion threshold: suggestions scored at or above it are approved by "
+                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it."))
         self.value = QLabel(self)
         self.value.setMinimumWidth(36)
         self.preview = QLabel(self)
-        self.preview.setToolTip("How many suggestions pass the threshold: across the library, and on the current photo")
+        self.preview.setToolTip(
+            self.tr("How many suggestions pass the threshold: across the library, and on the current photo"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(QLabel("Threshold", self))
+        layout.addWidget(QLabel(self.tr("Threshold"), self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
         layout.addWidget(self.preview)
