@@ -39,7 +39,7 @@ fi
   --collect-all sentence_transformers \
   --copy-metadata torch --copy-metadata transformers --copy-metadata tokenizers \
   --copy-metadata huggingface-hub --copy-metadata safetensors --copy-metadata numpy \
-  --copy-metadata tqdm --copy-metadata regex --copy-metadata requests --copy-metadata packaging \
+  --copy-metadata tqdm --copy-metadata regex --copy-metadata packaging \
   --copy-metadata filelock --copy-metadata pyyaml --copy-metadata sentence-transformers \
   --hidden-import transformers.models.blip --hidden-import transformers.models.clip \
   --hidden-import transformers.models.bert --hidden-import transformers.models.xlm_roberta \

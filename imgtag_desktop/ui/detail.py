@@ -165,7 +165,7 @@ class DetailController(QObject):
         photo = self.session.catalog.photo(self.photo_id) if self.photo_id is not None else None
         if photo is None:
             self.photo_id = None
-            p.preview.set_image(None, "No photo selected")
+            p.preview.set_image(None, self.tr("No photo selected"))
             p.title.setText("")
             p.info.setText("")
             p.caption.setText("")
@@ -180,10 +180,11 @@ class DetailController(QObject):
         p.info.setText(" · ".join(f for f in facts if f))
         self._update_caption()
         if photo.status == "ok":
-            p.preview.set_image(None, "Loading…")
+            p.preview.set_image(None, self.tr("Loading…"))
             self.session.loader.request_preview(("preview", photo.id), photo.path, PREVIEW_SIZE)
         else:
-            p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
+            p.preview.set_image(None, self.tr("This photo cannot be shown: {reason}").format(
+                reason=photo.error or photo.status))
         self.reload_tags()
 
     def set_selection(self, photo_ids: list[int]) -> None:
@@ -249,7 +250,7 @@ class DetailController(QObject):
 
     def _on_image_failed(self, key: object, reason: str) -> None:
         if key == ("preview", self.photo_id):
-            self.panel.preview.set_image(None, f"This photo cannot be shown: {reason}")
+            self.panel.preview.set_image(None, self.tr("This photo cannot be shown: {reason}").format(reason=reason))
 
     # -- edits --------------------------------------------------------------------------------
 

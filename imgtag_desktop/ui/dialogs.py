@@ -25,18 +25,24 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import TAG_LANGUAGES, UI_LANGUAGES
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import forget_pipelines, pipeline_key, tagging_available, tagging_module
+from .i18n import N_, tr_
+
+# Each language in its own name: the person looking for theirs may not read the current one.
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+                  "nl": "Nederlands"}
 
 MODEL_FIELDS = (
-    ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
-    ("keyword_model", "Keyword model", "Turns captions into candidate tags (a sentence-transformers model)"),
-    ("visual_model", "Visual model", "Scores how well each candidate matches the photo (CLIP)"),
+    ("captioner", N_("Captioner"), N_("Writes a caption for each photo (BLIP)")),
+    ("keyword_model", N_("Keyword model"), N_("Turns captions into candidate tags (a sentence-transformers model)")),
+    ("visual_model", N_("Visual model"), N_("Scores how well each candidate matches the photo (CLIP)")),
 )
-METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XMP sidecar files"),
-                  ("embedded", "Inside the photo files"))
+METADATA_MODES = (("off", N_("Off: keep tags in the catalog only")), ("sidecar", N_("XMP sidecar files")),
+                  ("embedded", N_("Inside the photo files")))
 
 
 def models_status_text(settings: Settings) -> str:
@@ -72,7 +78,7 @@ class ModelsDialog(QDialog):
         self.settings = dataclasses.replace(settings)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        for name, label, tip in MODEL_FIELDS:
+        for name, label, tip in ((n, tr_(la), tr_(t)) for n, la, t in MODEL_FIELDS):
             edit = QLineEdit(getattr(self.settings, name), self)
             edit.setToolTip(self.tr("{tip}. A Hugging Face id (from the local cache) or a folder.").format(tip=tip))
             browse = QPushButton(self.tr("Folder…"), self)
@@ -187,7 +193,7 @@ class SettingsDialog(QDialog):
         form.addRow(self.tr("Vocabulary"), self.vocabulary)
         self.metadata = QComboBox(self)
         for key, text in METADATA_MODES:
-            self.metadata.addItem(text, key)
+            self.metadata.addItem(tr_(text), key)
         self.metadata.setCurrentIndex(max(0, self.metadata.findData(metadata_mode)))
         self.metadata.setToolTip(self.tr("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)"))
         form.addRow(self.tr("Write tags to files"), self.metadata)
@@ -198,6 +204,19 @@ class SettingsDialog(QDialog):
         self.thumb.setValue(settings.grid_thumbnail_size)
         self.thumb.setToolTip(self.tr("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)"))
         form.addRow(self.tr("Thumbnail size"), self.thumb)
+        self.ui_language = QComboBox(self)
+        self.tag_language = QComboBox(self)
+        for combo, codes, current in ((self.ui_language, UI_LANGUAGES, settings.ui_language),
+                                      (self.tag_language, TAG_LANGUAGES, settings.tag_language)):
+            combo.addItem(self.tr("Automatic (system language)"), "auto")
+            for code in codes:
+                combo.addItem(LANGUAGE_NAMES[code], code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        self.ui_language.setToolTip(self.tr("Language of menus and dialogs (takes effect at the next start)"))
+        self.tag_language.setToolTip(self.tr("Language of suggested vocabulary tags and of country names in "
+                                             "place tags; tags you approved keep their names"))
+        form.addRow(self.tr("Language"), self.ui_language)
+        form.addRow(self.tr("Tag language"), self.tag_language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -214,6 +233,8 @@ class SettingsDialog(QDialog):
         s.threshold = round(self.threshold.value(), 2)
         s.use_vocabulary = self.vocabulary.isChecked()
         s.grid_thumbnail_size = self.thumb.value()
+        s.ui_language = str(self.ui_language.currentData())
+        s.tag_language = str(self.tag_language.currentData())
         return s, str(self.metadata.currentData())
 
 

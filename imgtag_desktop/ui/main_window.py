@@ -135,8 +135,9 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.threshold_widget)
         self.addToolBar(toolbar)
-        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
-                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+        for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
+                                 ("approve_all", self.tr("All ≥ threshold (Enter)")),
+                                 ("remove_tag", self.tr("Remove (Del)"))):
             self.detail_panel.add_button(r[action_id]).setText(label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
         install_grid_menu(self.grid_view, r)
@@ -220,7 +221,7 @@ class MainWindow(QMainWindow):
 
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
-        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
+        self.grid.show_source(Source("ids", list(ids), self.tr("Search: {text}").format(text=text)))
         self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
@@ -241,8 +242,8 @@ class MainWindow(QMainWindow):
     def _on_source(self, source: Source) -> None:
         folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
                        and f.id == source.value), None)
-        self.setWindowTitle(self.tr("imgtag — {source_label_if_folder_i}")
-            .format(source_label_if_folder_i=source.label if folder is None else folder))
+        self.setWindowTitle(self.tr("imgtag — {place}")
+            .format(place=source.label if folder is None else folder))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -297,7 +298,8 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
-        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
+        dialog = TagPickerDialog(self.tr("Remove tag"),
+                                 self.tr("Remove which tag from {n} photo(s)?").format(n=len(ids)), names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.remove_tag_from(ids, dialog.name())
 
@@ -311,7 +313,7 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
-        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
+        dialog = TagPickerDialog(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.review.start(dialog.name())
 

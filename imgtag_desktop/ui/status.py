@@ -6,7 +6,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -192,8 +192,8 @@ class JobsController(QObject):
         t0, d0 = self._first_done
         if done > d0 and now > t0:
             rate = (done - d0) / (now - t0)
-            p.rate.setText(self.tr("{rate:.1f} photos/s · ETA {format_eta_total_done_ra}")
-                .format(rate=rate, format_eta_total_done_ra=format_eta((total - done) / rate)))
+            p.rate.setText(self.tr("{rate:.1f} photos/s · ETA {eta}")
+                .format(rate=rate, eta=format_eta((total - done) / rate)))
         if path:
             p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
 
@@ -233,19 +233,25 @@ class JobsController(QObject):
 
     @staticmethod
     def describe(stats: JobStats) -> str:
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
         if stats.error:
-            return f"{stats.kind.capitalize()} stopped: {stats.error}"
-        ended = "stopped" if stats.cancelled else "finished"
+            return _tr("{kind} stopped: {error}").format(kind=stats.kind.capitalize(), error=stats.error)
+        d = stats.detail
         if stats.kind == "scan":
-            d = stats.detail
-            text = (f"Scan {ended}: {d.get('new', 0)} new, {d.get('changed', 0)} changed, "
-                    f"{d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+            text = (_tr("Scan stopped: {new} new, {changed} changed, {moved} moved, {removed} gone") if stats.cancelled
+                    else _tr("Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone")).format(
+                new=d.get("new", 0), changed=d.get("changed", 0), moved=d.get("moved", 0), removed=d.get("removed", 0))
+        elif stats.kind == "duplicates":
+            text = _tr("Duplicates: {groups} groups found").format(groups=len(d.get("groups", [])))  # type: ignore[arg-type]
         else:
-            text = f"Tagging {ended}: {stats.done} of {stats.total} photos"
+            text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled
+                    else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
         if stats.seconds:
-            text += f" in {stats.seconds:.1f} s"
+            text += _tr(" in {seconds:.1f} s").format(seconds=stats.seconds)
         if stats.failures:
-            text += f" · {stats.failures} failed (Ctrl+L for the list)"
+            text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
         return text
 
     def show_log(self) -> None:
