@@ -36,6 +36,7 @@ fi
   --collect-data imgtag_desktop \
   --collect-data reverse_geocode \
   --collect-data pycountry \
+  --add-data "$PWD/resources:resources" \
   --collect-all sentence_transformers \
   --copy-metadata torch --copy-metadata transformers --copy-metadata tokenizers \
   --copy-metadata huggingface-hub --copy-metadata safetensors --copy-metadata numpy \

@@ -13,6 +13,7 @@ from pathlib import Path
 from types import FrameType
 from typing import Any
 
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
 
@@ -157,6 +158,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
                     use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
+                    language=resolve_language(settings.tag_language, TAG_LANGUAGES),
                 )
             finally:
                 bar.close()
