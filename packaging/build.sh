@@ -44,7 +44,7 @@ fi
   --copy-metadata filelock --copy-metadata pyyaml --copy-metadata sentence-transformers \
   --hidden-import transformers.models.blip --hidden-import transformers.models.clip \
   --hidden-import transformers.models.bert --hidden-import transformers.models.xlm_roberta \
-  --hidden-import pillow_heif --hidden-import scipy.spatial._ckdtree \
+  --hidden-import reverse_geocode --hidden-import pillow_heif --hidden-import scipy.spatial._ckdtree \
   --exclude-module tkinter --exclude-module matplotlib --exclude-module IPython \
   --exclude-module pytest --exclude-module tests \
   packaging/launcher.py

