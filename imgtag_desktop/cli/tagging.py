@@ -17,7 +17,7 @@ from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
 
-ROLE_CHOICES = ("captioner", "keywords", "visual")
+ROLE_CHOICES = ("captioner", "keywords", "visual", "multilingual")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:

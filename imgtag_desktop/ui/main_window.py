@@ -102,6 +102,25 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_layout()
         self._check_tagging()
+        self._load_multilingual()
+
+    def _load_multilingual(self) -> None:
+        """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""
+        settings = self.session.settings
+        if not settings.multilingual_text_model.strip():
+            return
+
+        def load(_catalog: object) -> object:
+            from ..tagging.multilingual import multilingual_encoder
+
+            return multilingual_encoder(settings)
+
+        def ready(key: object, _result: object) -> None:
+            if key == "multilingual":
+                self.query_bar.text_encoder = self._text_encoder()
+
+        self.session.queries.ready.connect(ready)
+        self.session.queries.submit("multilingual", load)
 
     # -- assembly -----------------------------------------------------------------------------
 
@@ -226,6 +245,12 @@ class MainWindow(QMainWindow):
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
+        if self.session.settings.multilingual_text_model.strip():
+            from ..tagging.multilingual import loaded_multilingual_encoder
+
+            multilingual = loaded_multilingual_encoder(self.session.settings)
+            if multilingual is not None:
+                return multilingual
         pipeline = cached_pipeline(self.session.settings)
         if pipeline is None:
             return None
