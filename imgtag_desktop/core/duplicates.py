@@ -235,7 +235,7 @@ def update_hashes(catalog: Catalog, *, progress: Progress | None = None,
     """Compute the difference hash of every readable photo that has none for its current content.
 
     Returns (path, reason) for photos that cannot be decoded; they are skipped, never fatal."""
-    todo = catalog.photos_needing_hash()
+    todo = catalog.duplicates.needing_hash()
     problems: list[tuple[str, str]] = []
     batch: list[tuple[int, str | None, int]] = []
     for done, (photo_id, path, fingerprint) in enumerate(todo, 1):
@@ -246,19 +246,19 @@ def update_hashes(catalog: Catalog, *, progress: Progress | None = None,
         except Exception as exc:  # noqa: BLE001 - any decoder failure is this photo's reason, not the run's
             problems.append((str(path), f"cannot be decoded for duplicate search: {exc}"))
         if len(batch) >= 200:
-            catalog.set_hashes(batch)
+            catalog.duplicates.set_hashes(batch)
             batch.clear()
         if progress:
             progress(done, len(todo), str(path))
-    catalog.set_hashes(batch)
+    catalog.duplicates.set_hashes(batch)
     return problems
 
 
 def find_duplicates(catalog: Catalog, *, min_similarity: float = MIN_SIMILARITY,
                     max_hash_bits: int = MAX_HASH_BITS) -> list[DuplicateGroup]:
     """Groups of near-duplicate photos in the library, from stored embeddings and hashes."""
-    emb_ids, matrix = catalog.image_embeddings()
-    hash_ids, hash_values = catalog.photo_hashes()
+    emb_ids, matrix = catalog.analysis.image_embeddings()
+    hash_ids, hash_values = catalog.duplicates.hashes()
     ids = np.union1d(np.asarray(emb_ids, dtype=np.int64), np.asarray(hash_ids, dtype=np.int64))
     if len(ids) < 2:
         return []
@@ -275,7 +275,7 @@ def find_duplicates(catalog: Catalog, *, min_similarity: float = MIN_SIMILARITY,
         ids.tolist(), emb, hashes, has_embedding=has_e, has_hash=has_h,
         min_similarity=min_similarity, max_hash_bits=max_hash_bits,
     )
-    return [DuplicateGroup(catalog.rank_keepers(g.photo_ids), g.similarity) for g in groups]
+    return [DuplicateGroup(catalog.duplicates.rank_keepers(g.photo_ids), g.similarity) for g in groups]
 
 
 # -- acting on a group ---------------------------------------------------------------------------
@@ -301,7 +301,7 @@ def move_photos(catalog: Catalog, photo_ids: Sequence[int], folder: str | os.Pat
     moved_ids: list[int] = []
     try:
         for photo_id in photo_ids:
-            photo = catalog.photo(photo_id)
+            photo = catalog.photos.get(photo_id)
             if photo is None or not photo.path.exists():
                 continue
             for src in (photo.path, *dict.fromkeys(sidecar_paths(photo.path))):
@@ -313,7 +313,7 @@ def move_photos(catalog: Catalog, photo_ids: Sequence[int], folder: str | os.Pat
     except OSError as exc:
         undo_move(catalog, MoveRecord(tuple(moved_ids), tuple(moves)))
         raise RuntimeError(f"could not move the files to {target}: {exc.strerror}; nothing was moved") from exc
-    catalog.mark_missing(moved_ids, reason=f"moved to {target} from the duplicates view (Edit > Undo puts it back)")
+    catalog.photos.mark_missing(moved_ids, reason=f"moved to {target} from the duplicates view (Edit > Undo puts it back)")
     return MoveRecord(tuple(moved_ids), tuple(moves))
 
 
@@ -322,7 +322,7 @@ def undo_move(catalog: Catalog, record: MoveRecord) -> None:
     for src, dst in reversed(record.moves):
         if Path(dst).exists() and not Path(src).exists():
             shutil.move(dst, src)
-    catalog.mark_present(record.photo_ids)
+    catalog.duplicates.mark_present(record.photo_ids)
 
 
 def _free_name(path: Path) -> Path:

@@ -352,8 +352,8 @@ def record_places(catalog: Catalog, photos: Sequence[tuple[int, PhotoFacts]], *,
             problems.append((display_path(facts.path_bytes), reading.error))
         else:
             no_gps.append(photo_id)
-    catalog.set_gps(rows)
-    catalog.clear_gps(no_gps)
+    catalog.places.set_gps(rows)
+    catalog.places.clear_gps(no_gps)
     names: list[tuple[int, str | None]] = [(pid, None) for pid in no_gps]
     names += [(r.photo_id, None) for r in rows if r.error]
     if located:
@@ -363,5 +363,5 @@ def record_places(catalog: Catalog, photos: Sequence[tuple[int, PhotoFacts]], *,
             return [*problems, ("(places)", str(exc))]
         names += [(pid, p.tag(language) if p else None) for (pid, _), p in zip(located, found, strict=True)]
     approve = bool(catalog.get_setting(PLACES_AUTO_APPROVE, False))
-    catalog.record_place_tags(names, approve=approve)
+    catalog.places.record_tags(names, approve=approve)
     return problems

@@ -162,7 +162,7 @@ class DuplicatesDialog(QDialog):
                                   "to change it."))
         catalog = self.session.catalog
         for photo_id in self.groups[row].photo_ids:
-            photo = catalog.photo(photo_id)  # one row by key
+            photo = catalog.photos.get(photo_id)  # one row by key
             if photo is None:
                 continue
             size = f"{photo.width}×{photo.height}" if photo.width else "?"
@@ -201,7 +201,7 @@ class DuplicatesDialog(QDialog):
         keeper, others = self.keepers[row], self._others(row)
 
         def merge(catalog: object) -> list[str]:
-            return catalog.merge_tags(keeper, others)  # type: ignore[attr-defined, no-any-return]
+            return catalog.duplicates.merge_tags(keeper, others)  # type: ignore[attr-defined, no-any-return]
 
         job = CatalogActionJob(self.session.library, "merge", self.tr("Merging tags"), merge)
         job.finished.connect(lambda stats: self._merged(keeper, stats))

@@ -97,8 +97,8 @@ def test_library_duplicates_keeper_merge_move_and_undo(tmp_path: Path, catalog: 
     folder = _library_with_copies(tmp_path, shared_images)
     scan_folder(catalog, folder)
     assert update_hashes(catalog) == []
-    assert catalog.photos_needing_hash() == []
-    ids = {p.path.name: p.id for p in catalog.photos()}
+    assert catalog.duplicates.needing_hash() == []
+    ids = {p.path.name: p.id for p in catalog.photos.all()}
     groups = find_duplicates(catalog)
     assert len(groups) == 1
     group = groups[0]
@@ -106,19 +106,19 @@ def test_library_duplicates_keeper_merge_move_and_undo(tmp_path: Path, catalog: 
     keeper = group.photo_ids[0]
     assert keeper in (ids["original.jpg"], ids["reencoded.webp"])  # full size, not the resized copy
     others = [i for i in group.photo_ids if i != keeper]
-    catalog.add_manual_tag(others[0], "holiday")
-    catalog.add_manual_tag(keeper, "tuscany")
-    assert catalog.merge_tags(keeper, others) == ["holiday"]
-    assert {t.name for t in catalog.photo_tags(keeper) if t.state == "approved"} >= {"holiday", "tuscany"}
+    catalog.tags.add(others[0], "holiday")
+    catalog.tags.add(keeper, "tuscany")
+    assert catalog.duplicates.merge_tags(keeper, others) == ["holiday"]
+    assert {t.name for t in catalog.tags.photo_tags(keeper) if t.state == "approved"} >= {"holiday", "tuscany"}
 
     target = tmp_path / "set aside"
     record = move_photos(catalog, others, target)
-    assert sorted(p.name for p in target.iterdir()) == sorted(catalog.photo(i).path.name for i in others)  # type: ignore[union-attr]
-    assert all(catalog.photo(i).status == "missing" for i in others)  # type: ignore[union-attr]
-    assert all(not catalog.photo(i).path.exists() for i in others)  # type: ignore[union-attr]
+    assert sorted(p.name for p in target.iterdir()) == sorted(catalog.photos.get(i).path.name for i in others)  # type: ignore[union-attr]
+    assert all(catalog.photos.get(i).status == "missing" for i in others)  # type: ignore[union-attr]
+    assert all(not catalog.photos.get(i).path.exists() for i in others)  # type: ignore[union-attr]
     undo_move(catalog, record)
     assert list(target.iterdir()) == []
-    assert all(catalog.photo(i).status == "ok" and catalog.photo(i).path.exists() for i in others)  # type: ignore[union-attr]
+    assert all(catalog.photos.get(i).status == "ok" and catalog.photos.get(i).path.exists() for i in others)  # type: ignore[union-attr]
 
 
 def test_move_never_overwrites(tmp_path: Path, catalog: Catalog) -> None:
@@ -129,7 +129,7 @@ def test_move_never_overwrites(tmp_path: Path, catalog: Catalog) -> None:
     target = tmp_path / "t"
     target.mkdir()
     (target / "a.jpg").write_bytes(b"keep me")
-    (pid,) = [p.id for p in catalog.photos()]
+    (pid,) = [p.id for p in catalog.photos.all()]
     record = move_photos(catalog, [pid], target)
     assert (target / "a.jpg").read_bytes() == b"keep me" and (target / "a (2).jpg").exists()
     undo_move(catalog, record)
@@ -147,34 +147,34 @@ def _embedded_library(tmp_path: Path, catalog: Catalog) -> dict[str, int]:
     (folder / "sub").mkdir()
     Image.new("RGB", (8, 8)).save(folder / "sub" / "a.jpg")
     scan_folder(catalog, folder)
-    ids = {str(p.path.relative_to(folder)): p.id for p in catalog.photos()}
+    ids = {str(p.path.relative_to(folder)): p.id for p in catalog.photos.all()}
     base = np.eye(8, dtype=np.float32)
     vecs = {"a.jpg": base[0], "b.jpg": base[0] * 0.9 + base[1] * 0.1, "c.jpg": base[1],
             "d.jpg": base[0] * 0.5 + base[2] * 0.5}
-    catalog.set_embeddings([(ids[k], v) for k, v in vecs.items()], "test")
+    catalog.analysis.set_embeddings([(ids[k], v) for k, v in vecs.items()], "test")
     return ids
 
 
 def test_like_ranks_by_similarity_and_combines(tmp_path: Path, catalog: Catalog) -> None:
     ids = _embedded_library(tmp_path, catalog)
-    assert catalog.search(f"like:{ids['a.jpg']}") == [ids["a.jpg"], ids["b.jpg"], ids["d.jpg"], ids["c.jpg"]]
+    assert catalog.albums.search(f"like:{ids['a.jpg']}") == [ids["a.jpg"], ids["b.jpg"], ids["d.jpg"], ids["c.jpg"]]
     path = str(tmp_path / "lib" / "b.jpg")
-    assert catalog.search(f'like:"{path}"', top_k=2) == [ids["b.jpg"], ids["a.jpg"]]
-    catalog.add_manual_tag([ids["c.jpg"], ids["d.jpg"]], "kept")
-    assert catalog.search(f"like:{ids['a.jpg']} kept") == [ids["d.jpg"], ids["c.jpg"]]
-    assert catalog.search(f"like:{ids['a.jpg']}>0.8") == [ids["a.jpg"], ids["b.jpg"]]  # a floor: path order
-    assert catalog.count(f"-like:{ids['a.jpg']}>0.8") == 3  # c, d and the photo without an embedding
-    assert not catalog.needs_text_encoder(f"like:{ids['a.jpg']}")
+    assert catalog.albums.search(f'like:"{path}"', top_k=2) == [ids["b.jpg"], ids["a.jpg"]]
+    catalog.tags.add([ids["c.jpg"], ids["d.jpg"]], "kept")
+    assert catalog.albums.search(f"like:{ids['a.jpg']} kept") == [ids["d.jpg"], ids["c.jpg"]]
+    assert catalog.albums.search(f"like:{ids['a.jpg']}>0.8") == [ids["a.jpg"], ids["b.jpg"]]  # a floor: path order
+    assert catalog.albums.count(f"-like:{ids['a.jpg']}>0.8") == 3  # c, d and the photo without an embedding
+    assert not catalog.albums.needs_text_encoder(f"like:{ids['a.jpg']}")
 
 
 def test_like_reference_errors(tmp_path: Path, catalog: Catalog) -> None:
     ids = _embedded_library(tmp_path, catalog)
     with pytest.raises(CatalogError, match="several photos"):
-        catalog.search("like:a.jpg")
+        catalog.albums.search("like:a.jpg")
     with pytest.raises(CatalogError, match="no image embedding yet"):
-        catalog.search("like:sub/a.jpg")
+        catalog.albums.search("like:sub/a.jpg")
     with pytest.raises(CatalogError, match="no photo in the library"):
-        catalog.search("like:nowhere.jpg")
+        catalog.albums.search("like:nowhere.jpg")
     del ids
 
 

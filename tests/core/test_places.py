@@ -169,13 +169,13 @@ def test_scan_suggests_places_and_reports_broken_gps(tmp_path: Path, catalog: Ca
     assert "not a number" in problems[str(folder / "nan.jpg")]
     assert "no longitude" in problems[str(folder / "half.jpg")]
     assert stats.broken == 0  # a bad GPS field does not make a photo broken
-    tags = {p.path.name: catalog.photo_tags(p.id) for p in catalog.photos()}
+    tags = {p.path.name: catalog.tags.photo_tags(p.id) for p in catalog.photos.all()}
     assert [(t.name, t.state, t.source) for t in tags["arezzo.jpg"]] == [
         ("places|Italien|Tuscany|Arezzo", "suggested", "gps")]
     assert all(not tags[n] for n in ("nan.jpg", "half.jpg", "sea.jpg", "plain.jpg"))
-    assert len(catalog.gps_problems()) == 2
+    assert len(catalog.places.gps_problems()) == 2
     # places search like any hierarchical tag
-    assert catalog.tag_by_name("places|Italien") is not None
+    assert catalog.tags.by_name("places|Italien") is not None
 
 
 def test_rejected_place_stays_rejected_and_approved_is_never_renamed(tmp_path: Path, catalog: Catalog) -> None:
@@ -183,19 +183,19 @@ def test_rejected_place_stays_rejected_and_approved_is_never_renamed(tmp_path: P
     folder.mkdir()
     photo = _jpeg_with_gps(folder / "a.jpg", {1: "N", 2: _dms(43.4674), 3: "E", 4: _dms(11.8851)})
     scan_folder(catalog, folder)
-    (pid,) = [p.id for p in catalog.photos()]
-    catalog.approve_tag(pid, "places|Italy|Tuscany|Arezzo")
+    (pid,) = [p.id for p in catalog.photos.all()]
+    catalog.tags.approve(pid, "places|Italy|Tuscany|Arezzo")
     # same file rescanned with another language: the approved English name stays, nothing is added twice
     photo.touch()
     import os
 
     os.utime(photo, ns=(1, 1))
     scan_folder(catalog, folder, language="fr")
-    assert {(t.name, t.state) for t in catalog.photo_tags(pid)} == {("places|Italy|Tuscany|Arezzo", "approved")}
-    catalog.reject_tag(pid, "places|Italy|Tuscany|Arezzo")
+    assert {(t.name, t.state) for t in catalog.tags.photo_tags(pid)} == {("places|Italy|Tuscany|Arezzo", "approved")}
+    catalog.tags.reject(pid, "places|Italy|Tuscany|Arezzo")
     os.utime(photo, ns=(2, 2))
     scan_folder(catalog, folder, language="en")
-    assert {(t.name, t.state) for t in catalog.photo_tags(pid)} == {("places|Italy|Tuscany|Arezzo", "rejected")}
+    assert {(t.name, t.state) for t in catalog.tags.photo_tags(pid)} == {("places|Italy|Tuscany|Arezzo", "rejected")}
 
 
 def test_auto_approve_setting(tmp_path: Path, catalog: Catalog) -> None:
@@ -204,8 +204,8 @@ def test_auto_approve_setting(tmp_path: Path, catalog: Catalog) -> None:
     _jpeg_with_gps(folder / "a.jpg", {1: "N", 2: _dms(51.1789), 3: "W", 4: _dms(1.8262)})
     catalog.set_setting(PLACES_AUTO_APPROVE, True)
     scan_folder(catalog, folder)
-    (pid,) = [p.id for p in catalog.photos()]
-    assert [(t.state, t.source) for t in catalog.photo_tags(pid)] == [("approved", "gps")]
+    (pid,) = [p.id for p in catalog.photos.all()]
+    assert [(t.state, t.source) for t in catalog.tags.photo_tags(pid)] == [("approved", "gps")]
 
 
 def test_real_folder_scan(tmp_path: Path, catalog: Catalog, shared_images: Path) -> None:
@@ -215,7 +215,7 @@ def test_real_folder_scan(tmp_path: Path, catalog: Catalog, shared_images: Path)
         shutil.copy(shared_images / name, folder / name)
     stats = scan_folder(catalog, folder)
     assert [Path(p).name for p, _ in stats.errors] == ["dne__Samsung_GT-I9000_Galaxy_S.jpg"]
-    by_name = {p.path.name: [t.name for t in catalog.photo_tags(p.id)] for p in catalog.photos()}
+    by_name = {p.path.name: [t.name for t in catalog.tags.photo_tags(p.id)] for p in catalog.photos.all()}
     assert by_name["ianare__DSCN0010.jpg"] == ["places|Italy|Tuscany|Arezzo"]
     assert by_name["dne__Panasonic_DMC-LC40.jpg"] == []
 
@@ -238,6 +238,6 @@ def test_migration_keeps_tags_and_counts(tmp_path: Path) -> None:
     conn.commit()
     conn.close()
     with Catalog(db) as cat:
-        assert [t.name for t in cat.photo_tags(1)] == ["dog"]
-        cat.remove_tag(1, "dog")  # the rebuilt table still keeps the approved count
+        assert [t.name for t in cat.tags.photo_tags(1)] == ["dog"]
+        cat.tags.remove(1, "dog")  # the rebuilt table still keeps the approved count
         assert cat._conn.execute("SELECT approved_tags FROM photos WHERE id = 1").fetchone()[0] == 0

@@ -75,12 +75,12 @@ def test_status_and_visual_search_in_german(tiny_multilingual: Path, catalog: Ca
     for i in range(5):
         Image.new("RGB", (8, 8), (i * 40, 0, 0)).save(folder / f"{i}.jpg")
     scan_folder(catalog, folder)
-    ids = [p.id for p in catalog.photos()]
+    ids = [p.id for p in catalog.photos.all()]
     rng = np.random.default_rng(1)
     vectors = rng.standard_normal((5, CLIP_DIM)).astype(np.float32)
     vectors[3] = query + 0.05 * vectors[3] / np.linalg.norm(vectors[3])  # the photo that matches the words
-    catalog.set_embeddings(list(zip(ids, vectors, strict=True)), "clip")
-    assert catalog.search('~"Hund am Strand"', text_encoder=encoder, top_k=1) == [ids[3]]
+    catalog.analysis.set_embeddings(list(zip(ids, vectors, strict=True)), "clip")
+    assert catalog.albums.search('~"Hund am Strand"', text_encoder=encoder, top_k=1) == [ids[3]]
 
 
 def test_pickled_dense_weights_are_refused(tiny_multilingual: Path, tmp_path: Path) -> None:

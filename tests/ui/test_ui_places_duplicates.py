@@ -25,13 +25,13 @@ def located_library(tmp_path: Path, shared_images: Path) -> tuple[Path, Path]:
     library = tmp_path / "library.db"
     with Catalog(library) as cat:
         scan_folder(cat, folder)
-        ids = {p.path.name: p.id for p in cat.photos()}
+        ids = {p.path.name: p.id for p in cat.photos.all()}
         for name in ("arezzo.jpg", "arezzo copy.jpg"):
-            cat.approve_tag(ids[name], "places|Italy|Tuscany|Arezzo")
+            cat.tags.approve(ids[name], "places|Italy|Tuscany|Arezzo")
         rng = np.random.default_rng(0)
         vecs = rng.standard_normal((4, 16)).astype(np.float32)
         vecs[1] = vecs[0] + 0.01
-        cat.set_embeddings([(ids[n], vecs[i]) for i, n in enumerate(sorted(ids))], "test")
+        cat.analysis.set_embeddings([(ids[n], vecs[i]) for i, n in enumerate(sorted(ids))], "test")
     return folder, library
 
 
@@ -52,7 +52,7 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     assert sidebar.model.tag_item("places|Italy") is not None
 
     cat = window.session.catalog
-    ids = {p.path.name: p.id for p in cat.photos()}
+    ids = {p.path.name: p.id for p in cat.photos.all()}
     window.grid.select_photo(ids["arezzo.jpg"])
     with qtbot.waitSignal(window.query_bar.results_ready):
         window.registry["find_similar"].trigger()
@@ -73,9 +73,9 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     moved = [i for i in ids.values() if i != keeper and i in (ids["arezzo.jpg"], ids["arezzo copy.jpg"])]
     qtbot.waitUntil(lambda: len(list(target.iterdir())) == 1, timeout=5000)
     assert dialog.groups == []
-    assert cat.photo(moved[0]).status == "missing"
+    assert cat.photos.get(moved[0]).status == "missing"
     with qtbot.waitSignal(window.jobs.job_finished, timeout=10000):
         window.session.undo_stack.undo()
-    assert list(target.iterdir()) == [] and cat.photo(moved[0]).status == "ok"
+    assert list(target.iterdir()) == [] and cat.photos.get(moved[0]).status == "ok"
     dialog.close()
     window.close()

@@ -10,13 +10,13 @@ from pathlib import Path
 import numpy as np
 import numpy.typing as npt
 
-from .base import CatalogBase, in_chunks
+from .base import Repository, in_chunks
 
 
-class DuplicatesMixin(CatalogBase):
-    """The catalog side of the duplicates view."""
+class DuplicatesRepository(Repository):
+    """The catalog side of the duplicates view (``catalog.duplicates``)."""
 
-    def photos_needing_hash(self) -> list[tuple[int, Path, str | None]]:
+    def needing_hash(self) -> list[tuple[int, Path, str | None]]:
         """(id, path, fingerprint) of readable photos with no hash of their current content."""
         rows = self._conn.execute(
             "SELECT p.id, p.path_bytes, p.fingerprint FROM photos p LEFT JOIN photo_hashes h ON h.photo_id = p.id"
@@ -34,7 +34,7 @@ class DuplicatesMixin(CatalogBase):
                 "INSERT OR REPLACE INTO photo_hashes (photo_id, fingerprint, dhash) VALUES (?, ?, ?)", rows
             )
 
-    def photo_hashes(self) -> tuple[list[int], npt.NDArray[np.int64]]:
+    def hashes(self) -> tuple[list[int], npt.NDArray[np.int64]]:
         """(photo ids, hashes) of every readable photo whose hash matches its current content."""
         rows = self._conn.execute(
             "SELECT h.photo_id, h.dhash FROM photo_hashes h JOIN photos p ON p.id = h.photo_id"

@@ -6,7 +6,12 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import CatalogBase, in_chunks
+from typing import TYPE_CHECKING
+
+from .base import CatalogBase, Repository, in_chunks
+
+if TYPE_CHECKING:
+    from .tags import TagsRepository
 
 PLACES_AUTO_APPROVE = "places.auto_approve"  # per-library setting; default False: place tags are suggestions
 
@@ -19,8 +24,12 @@ class GpsRow:
     error: str | None
 
 
-class PlacesMixin(CatalogBase):
-    """Where photos were taken, and the place tags that says."""
+class PlacesRepository(Repository):
+    """Where photos were taken (``catalog.places``), and the place tags that says."""
+
+    def __init__(self, db: CatalogBase, tags: TagsRepository) -> None:
+        super().__init__(db)
+        self._tags = tags
 
     def set_gps(self, rows: Sequence[GpsRow]) -> None:
         """Record GPS readings (a position, or why there is none usable); replaces earlier ones."""
@@ -49,7 +58,7 @@ class PlacesMixin(CatalogBase):
         return [(int(r[0]), str(r[1])) for r in self._conn.execute(
             "SELECT photo_id, error FROM photo_gps WHERE error IS NOT NULL ORDER BY photo_id")]
 
-    def record_place_tags(self, places: Sequence[tuple[int, str | None]], *, approve: bool = False) -> int:
+    def record_tags(self, places: Sequence[tuple[int, str | None]], *, approve: bool = False) -> int:
         """Make ``name`` each photo's place tag from GPS (None: the photo has no place).
 
         Earlier GPS suggestions that differ are withdrawn; approved and rejected tags are never
@@ -66,7 +75,7 @@ class PlacesMixin(CatalogBase):
                 if name is not None and self._has_approved_place(photo_id):
                     name = None
                 if name is not None:
-                    keep = int(self.ensure_tag(name).id)  # type: ignore[attr-defined]
+                    keep = int(self._tags.ensure(name).id)
                     cur = conn.execute(
                         "INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, state, source, model_version,"
                         " created_at, updated_at) VALUES (?, ?, ?, 'gps', 'geonames', ?, ?)",
