@@ -313,7 +313,8 @@ def move_photos(catalog: Catalog, photo_ids: Sequence[int], folder: str | os.Pat
     except OSError as exc:
         undo_move(catalog, MoveRecord(tuple(moved_ids), tuple(moves)))
         raise RuntimeError(f"could not move the files to {target}: {exc.strerror}; nothing was moved") from exc
-    catalog.photos.mark_missing(moved_ids, reason=f"moved to {target} from the duplicates view (Edit > Undo puts it back)")
+    catalog.photos.mark_missing(
+        moved_ids, reason=f"moved to {target} from the duplicates view (Edit > Undo puts it back)")
     return MoveRecord(tuple(moved_ids), tuple(moves))
 
 

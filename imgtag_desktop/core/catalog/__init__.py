@@ -15,8 +15,8 @@ import os
 from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
-from .photos import KnownFile, PhotoFacts, PhotosRepository
 from .duplicates import DuplicatesRepository
+from .photos import KnownFile, PhotoFacts, PhotosRepository
 from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesRepository
 from .records import (
     TAG_SOURCES,
