@@ -182,3 +182,21 @@ def test_like_parses_and_prints() -> None:
     node = parse('like:"my photo.jpg">0.3 dog')
     assert to_text(node) == 'like:"my photo.jpg">0.3 dog'
     assert parse(to_text(parse("like:42"))) == parse("like:42")
+
+
+def test_cli_lists_and_moves_duplicates(tmp_path: Path, shared_images: Path,
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from imgtag_desktop.cli import main
+
+    folder = _library_with_copies(tmp_path, shared_images)
+    library = str(tmp_path / "lib.db")
+    assert main(["--library", library, "scan", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--library", library, "duplicates", "--json"]) == 0
+    (group,) = json.loads(capsys.readouterr().out)
+    assert {Path(p).name for p in group["paths"]} == {"original.jpg", "resized.jpg", "reencoded.webp"}
+    target = tmp_path / "aside"
+    assert main(["--library", library, "duplicates", "--move-others-to", str(target)]) == 0
+    assert len(list(target.iterdir())) == 2 and (folder / Path(group["paths"][0]).name).exists()
