@@ -241,3 +241,25 @@ def test_migration_keeps_tags_and_counts(tmp_path: Path) -> None:
         assert [t.name for t in cat.tags.photo_tags(1)] == ["dog"]
         cat.tags.remove(1, "dog")  # the rebuilt table still keeps the approved count
         assert cat._conn.execute("SELECT approved_tags FROM photos WHERE id = 1").fetchone()[0] == 0
+
+
+def test_cli_places_setting_and_problems(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    import json
+
+    from imgtag_desktop.cli import main
+
+    folder = tmp_path / "p"
+    folder.mkdir()
+    _jpeg_with_gps(folder / "half.jpg", {1: "N", 2: (10.0, 0.0, 0.0)})
+    _jpeg_with_gps(folder / "ok.jpg", {1: "N", 2: _dms(43.4674), 3: "E", 4: _dms(11.8851)})
+    library = str(tmp_path / "lib.db")
+    assert main(["--library", library, "places", "--auto-approve", "on"]) == 0
+    assert main(["--library", library, "scan", str(folder)]) == 0
+    capsys.readouterr()
+    assert main(["--library", library, "places", "--json"]) == 0
+    out = json.loads(capsys.readouterr().out)
+    assert out["auto_approve"] is True
+    assert [Path(p["path"]).name for p in out["problems"]] == ["half.jpg"]
+    with Catalog(tmp_path / "lib.db") as cat:
+        (ok,) = [p.id for p in cat.photos.all() if p.path.name == "ok.jpg"]
+        assert [(t.name, t.state) for t in cat.tags.photo_tags(ok)] == [("places|Italy|Tuscany|Arezzo", "approved")]
