@@ -574,6 +574,17 @@ An Ihren Dateien wurde nichts geändert.</translation>
     </message>
   </context>
   <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · this photo {ph} of {ph_total}</source>
+      <translation> · dieses Foto {ph} von {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <translation>{lib:,} von {lib_total:,} Vorschlägen erreichen die Schwelle</translation>
+    </message>
+  </context>
+  <context>
     <name>ThresholdWidget</name>
     <message>
       <source>How many suggestions pass the threshold: across the library, and on the current photo</source>

@@ -574,6 +574,17 @@ Rien n’a été modifié dans vos fichiers.</translation>
     </message>
   </context>
   <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · this photo {ph} of {ph_total}</source>
+      <translation> · cette photo {ph} sur {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <translation>{lib:,} sur {lib_total:,} suggestions passent</translation>
+    </message>
+  </context>
+  <context>
     <name>ThresholdWidget</name>
     <message>
       <source>How many suggestions pass the threshold: across the library, and on the current photo</source>

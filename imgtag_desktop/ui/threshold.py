@@ -122,7 +122,7 @@ class ThresholdController(QObject):
     def _update_label(self) -> None:
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
-        text = f"{lib:,} of {lib_total:,} suggestions pass"
+        text = self.tr("{lib:,} of {lib_total:,} suggestions pass").format(lib=lib, lib_total=lib_total)
         if self.photo_id is not None:
-            text += f" · this photo {ph} of {ph_total}"
+            text += self.tr(" · this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
         self.widget.preview.setText(text)
