@@ -63,6 +63,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(f"{imported.tags_added} tags imported from the metadata of {imported.with_keywords} photos")
         for path, reason in stats.errors:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
+        for path, reason in stats.notes:
+            print(f"  {path}: {reason}", file=sys.stderr)
     return 0
 
 

@@ -168,13 +168,14 @@ def scan_folder(
 
     Writes are committed in batches, so a cancel or crash loses at most one batch, and the
     next scan picks up from there. Photos with a GPS position get a place tag (country names
-    in ``language``); an unusable GPS field is reported with the scan's errors.
+    in ``language``); an unusable GPS field is reported in the scan's notes.
     """
     root = Path(folder).expanduser().resolve()
     walk = walk_photos(os.fsencode(root))
     record = catalog.photos.add_folder(root)
     known = catalog.photos.known_files(record.id)
     errors = list(walk.errors)
+    notes: list[tuple[str, str]] = []
     seen: set[bytes] = set()
     to_read: list[tuple[_Entry, int | None]] = []  # (entry, existing photo id)
     unchanged = 0
@@ -223,7 +224,7 @@ def scan_folder(
             located.extend((pid, f) for pid, f in updates if f.status == "ok")
             updates.clear()
         if located:
-            errors.extend(record_places(catalog, located, language=language))
+            notes.extend(record_places(catalog, located, language=language))
             located.clear()
 
     was_cancelled = False
@@ -258,6 +259,7 @@ def scan_folder(
         broken=counts["broken"],
         contents_read=total,
         errors=errors,
+        notes=notes,
         touched_ids=touched,
     )
 

@@ -35,7 +35,7 @@ class ScanJob(Job):
         with Catalog(self.library) as catalog:
             result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled,
                                  language=language)
-        for path, reason in result.errors:
+        for path, reason in [*result.errors, *result.notes]:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
         stats.failures = len(result.errors)
         stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids)}

@@ -164,7 +164,8 @@ def test_scan_suggests_places_and_reports_broken_gps(tmp_path: Path, catalog: Ca
     _jpeg_with_gps(folder / "sea.jpg", {1: "S", 2: (30.0, 0.0, 0.0), 3: "W", 4: (130.0, 0.0, 0.0)})
     Image.new("RGB", (8, 8)).save(folder / "plain.jpg")
     stats = scan_folder(catalog, folder, language="de")
-    problems = dict(stats.errors)
+    problems = dict(stats.notes)
+    assert stats.errors == []
     assert set(problems) == {str(folder / "nan.jpg"), str(folder / "half.jpg")}
     assert "not a number" in problems[str(folder / "nan.jpg")]
     assert "no longitude" in problems[str(folder / "half.jpg")]
@@ -214,7 +215,7 @@ def test_real_folder_scan(tmp_path: Path, catalog: Catalog, shared_images: Path)
     for name in ("ianare__DSCN0010.jpg", "dne__Samsung_GT-I9000_Galaxy_S.jpg", "dne__Panasonic_DMC-LC40.jpg"):
         shutil.copy(shared_images / name, folder / name)
     stats = scan_folder(catalog, folder)
-    assert [Path(p).name for p, _ in stats.errors] == ["dne__Samsung_GT-I9000_Galaxy_S.jpg"]
+    assert [Path(p).name for p, _ in stats.notes] == ["dne__Samsung_GT-I9000_Galaxy_S.jpg"] and not stats.errors
     by_name = {p.path.name: [t.name for t in catalog.tags.photo_tags(p.id)] for p in catalog.photos.all()}
     assert by_name["ianare__DSCN0010.jpg"] == ["places|Italy|Tuscany|Arezzo"]
     assert by_name["dne__Panasonic_DMC-LC40.jpg"] == []

@@ -32,6 +32,8 @@ def located_library(tmp_path: Path, shared_images: Path) -> tuple[Path, Path]:
         vecs = rng.standard_normal((4, 16)).astype(np.float32)
         vecs[1] = vecs[0] + 0.01
         cat.analysis.set_embeddings([(ids[n], vecs[i]) for i, n in enumerate(sorted(ids))], "test")
+    # added after the first scan: the window's own scan reads it and reports its 0°,0° position
+    shutil.copy(shared_images / "dne__Samsung_GT-I9000_Galaxy_S.jpg", folder / "null island.jpg")
     return folder, library
 
 
@@ -47,6 +49,8 @@ def _window(qtbot, folder, library):  # type: ignore[no-untyped-def]
 def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_path):  # type: ignore[no-untyped-def]
     folder, library = located_library
     window = _window(qtbot, folder, library)
+    gps_problems = [f for f in window.jobs.failures if f.path.endswith("null island.jpg")]
+    assert len(gps_problems) == 1 and "0°, 0°" in gps_problems[0].reason  # listed in Tools > Problems
     sidebar = window.sidebar
     qtbot.waitUntil(lambda: sidebar.model.tag_item("places|Italy|Tuscany|Arezzo") is not None, timeout=5000)
     assert sidebar.model.tag_item("places|Italy") is not None

@@ -131,6 +131,8 @@ class ScanStats:
     contents_read: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     touched_ids: list[int] = field(default_factory=list)  # photos new, changed or moved (readable ones)
+    # Problems with readable photos that were scanned all the same (e.g. a damaged GPS field)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -146,4 +148,5 @@ class ScanStats:
             "broken": self.broken,
             "contents_read": self.contents_read,
             "errors": [{"path": p, "reason": r} for p, r in self.errors],
+            "notes": [{"path": p, "reason": r} for p, r in self.notes],
         }
