@@ -127,6 +127,7 @@ class DuplicatesDialog(QDialog):
         self.keep_button.clicked.connect(self.keep_selected)
         self.merge_button.clicked.connect(self.merge_tags)
         self.move_button.clicked.connect(self.ask_move)
+        self._items: dict[int, QListWidgetItem] = {}
         session.loader.loaded.connect(self._on_thumbnail)
         self._fill_groups()
 
@@ -146,6 +147,7 @@ class DuplicatesDialog(QDialog):
         if empty:
             self.hint.setText(self.tr("No near-duplicates found. Photos are compared by how they look "
                                       "(after tagging also by what they show)."))
+            self._items = {}
             self.photos.clear()
         else:
             self.group_list.setCurrentRow(0)
@@ -154,6 +156,7 @@ class DuplicatesDialog(QDialog):
         return self.group_list.currentRow()
 
     def _show_group(self, row: int) -> None:
+        self._items = {}
         self.photos.clear()
         if not 0 <= row < len(self.groups):
             return
@@ -172,15 +175,27 @@ class DuplicatesDialog(QDialog):
             item.setToolTip(photo.display_path)
             item.setSizeHint(QSize(THUMB + 20, THUMB + 44))
             self.photos.addItem(item)
+            self._items[photo_id] = item
             self.session.loader.request(("dup", photo_id), photo.path, photo.fingerprint, THUMB)
 
     def _on_thumbnail(self, key: object, image: QImage) -> None:
         if not (isinstance(key, tuple) and key and key[0] == "dup"):
             return
-        for i in range(self.photos.count()):
-            item = self.photos.item(i)
-            if item.data(Qt.ItemDataRole.UserRole) == key[1]:
+        # Items are looked up in our own map: after QListWidget.clear() PySide may hand back a
+        # stale wrapper from item(i) for a new item at a reused address.
+        item = self._items.get(key[1])
+        if item is not None:
+            try:
                 item.setIcon(QIcon(QPixmap.fromImage(image)))
+            except RuntimeError:  # the group changed while the thumbnail was on its way
+                pass
+
+    def done(self, result: int) -> None:
+        try:
+            self.session.loader.loaded.disconnect(self._on_thumbnail)
+        except (RuntimeError, TypeError):
+            pass
+        super().done(result)
 
     # -- actions ----------------------------------------------------------------------------------
 
