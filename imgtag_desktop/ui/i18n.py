@@ -41,8 +41,9 @@ def qm_path(language: str) -> Path:
     into the cache folder (a source checkout), else the shipped path (which may not exist)."""
     ts = I18N_DIR / f"imgtag_{language}.ts"
     shipped = ts.with_suffix(".qm")
-    if shipped.exists() and (not ts.exists() or shipped.stat().st_mtime >= ts.stat().st_mtime):
-        return shipped
+    if shipped.exists() and (getattr(sys, "frozen", False) or not ts.exists()
+                             or shipped.stat().st_mtime >= ts.stat().st_mtime):
+        return shipped  # a bundle's copies carry no meaningful times: its .qm were built with it
     if not ts.exists():
         return shipped
     from ..core.paths import cache_dir
