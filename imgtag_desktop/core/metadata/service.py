@@ -16,7 +16,7 @@ from ..catalog import Catalog, Photo
 from ..catalog.writes import WriteRecord
 from .exiftool import Exiftool
 from .keywords import KeywordFields
-from .read import read_keywords
+from .read import KeywordReading, read_keywords
 from .write import (
     FileChange,
     PhotoSnapshot,
@@ -111,7 +111,11 @@ def import_keywords(
         if photo.status != "ok":
             continue
         stats.photos += 1
-        reading = read_keywords(photo.path, photo.format)
+        try:
+            reading = read_keywords(photo.path, photo.format)
+        except Exception as exc:  # noqa: BLE001 - one file's surprise never stops an import
+            log.warning("unexpected error reading keywords of %s", photo.display_path, exc_info=True)
+            reading = KeywordReading(error=f"metadata cannot be read ({type(exc).__name__}: {exc})")
         if reading.error:
             stats.errors.append((photo.display_path, reading.error))
         for sidecar, reason in reading.sidecar_errors.items():
@@ -225,8 +229,8 @@ def _open_exiftool(use: bool | None) -> Exiftool | None:
 
 def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
                exiftool: Exiftool | None, batch: str) -> WriteResult:
-    change = _plan(catalog, photo, mode, style)
     try:
+        change = _plan(catalog, photo, mode, style)
         result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool)
     except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
         log.exception("unexpected error writing %s", photo.path)

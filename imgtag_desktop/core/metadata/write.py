@@ -260,6 +260,9 @@ def plan_change(
         what = "sidecar" if mode == "sidecar" else "metadata"
         return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
                           skip=f"its {what} cannot be parsed ({exc}); not written", note=note)
+    except OSError as exc:  # e.g. a sidecar name longer than the file system allows
+        return FileChange(**base, target=photo.path, mode=mode, before=empty, after=empty, fields=(),  # type: ignore[arg-type]
+                          skip=_os_reason(exc, "cannot be examined"), note=note)
     after = desired_fields(before, approved, managed, fields)
     old = {v.casefold() for f in fields for v in getattr(before, f)}
     new = {v.casefold() for f in fields for v in getattr(after, f)}
@@ -367,6 +370,8 @@ def _os_reason(exc: OSError, what: str) -> str:
         return f"{what}: permission denied (read-only file, folder or disk); make it writable and write again"
     if exc.errno == errno.ENOENT:
         return f"{what}: file or folder disappeared; rescan the folder"
+    if exc.errno == errno.ENAMETOOLONG:
+        return f"{what}: the file name is too long for the file system; shorten it and rescan"
     return f"{what}: {exc.strerror or exc}"
 
 
