@@ -5,8 +5,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from ..core.metadata import import_keywords
-from ..core.scanner import scan_folder
+from ..core.scan_import import scan_and_import
 from .common import CliError, LazyProgress, find_photo, open_catalog, print_json
 
 
@@ -42,13 +41,13 @@ def cmd_scan(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         progress = LazyProgress("scan", force=args.progress)
         try:
-            stats = scan_folder(catalog, args.folder, progress=progress)
+            # Keywords already in new / changed / moved files become approved, imported tags.
+            report = scan_and_import(catalog, args.folder, progress=progress)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:
             progress.close()
-        # Keywords already in new / changed / moved files become approved, imported tags.
-        imported = import_keywords(catalog, stats.touched_ids)
+        stats, imported = report.scan, report.imported
     if args.json:
         print_json(stats.to_json())
     else:

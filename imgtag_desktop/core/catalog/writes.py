@@ -102,6 +102,21 @@ class WritesMixin(CatalogBase):
                 (size, mtime_ns, fingerprint, time.time(), photo_id),
             )
 
+    # -- keyword import state (part of what a scan resumes) --------------------------------------
+
+    def photo_ids_pending_keyword_import(self) -> list[int]:
+        """Readable photos new or changed since their files' keywords were last read, in id order."""
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE keywords_pending = 1 AND status = 'ok' ORDER BY id"
+        )
+        return [int(r[0]) for r in rows]
+
+    def finish_keyword_import(self, photo_id: int, metadata_error: str | None) -> None:
+        """The file's keywords are read (call inside the transaction that records them)."""
+        with self.transaction() as conn:
+            conn.execute("UPDATE photos SET metadata_error = ?, keywords_pending = 0 WHERE id = ?",
+                         (metadata_error, photo_id))
+
     # -- keywords last seen in files ------------------------------------------------------------
 
     def file_keywords(self, photo_id: int) -> list[str] | None:

@@ -123,8 +123,8 @@ def import_keywords(
         names = reading.tags()
         if names:
             stats.with_keywords += 1
-        with catalog.transaction():  # one commit per photo: its tags and what its file held, together
-            catalog.set_metadata_error(photo.id, reading.error)
+        with catalog.transaction():  # one commit per photo: its tags, what its file held, and "done"
+            catalog.finish_keyword_import(photo.id, reading.error)
             seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
             fresh = [n for n in names if n.casefold() not in seen_before]
             stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
