@@ -14,7 +14,7 @@ import os
 from dataclasses import dataclass
 
 from .catalog import Catalog, ScanStats
-from .metadata.service import ImportStats, import_keywords
+from .metadata.service import ImportStats, WriterBusy, import_keywords, recover_interrupted_writes, writer_lock
 from .scanner import CancelCheck, ProgressCallback, scan_folder
 
 
@@ -35,6 +35,11 @@ def scan_and_import(
     cancelled: CancelCheck | None = None,
 ) -> ScanReport:
     """Scan ``folder``, then import the keywords of every photo still pending (any folder)."""
+    try:
+        with writer_lock(catalog):  # a write killed after its rename: the file is ours, not "changed"
+            recover_interrupted_writes(catalog)
+    except WriterBusy:
+        pass  # a writer is running; it settles what is pending itself
     stats = scan_folder(catalog, folder, progress=progress, cancelled=cancelled)
     pending = catalog.photo_ids_pending_keyword_import()
     imported = import_keywords(catalog, pending, progress=import_progress, cancelled=cancelled)

@@ -45,8 +45,12 @@ def exiftool_keywords(path: Path) -> dict[str, list[str]]:
 
 
 def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves)."""
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k))
+    """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves).
+
+    An empty XMP structure (exiftool shows '') that disappears lost nothing."""
+    empty = ("", None)
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k)
+                  and not (before.get(k) in empty and after.get(k) in empty))
 
 
 def pixels(path: Path) -> str:

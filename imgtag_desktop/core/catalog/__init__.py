@@ -10,6 +10,7 @@ from __future__ import annotations
 from .albums import AlbumsMixin
 from .analysis import AnalysisMixin
 from .base import SCHEMA_VERSION, CatalogError
+from .journal import PendingWrite, WriteJournalMixin
 from .photos import KnownFile, PhotoFacts, PhotosMixin
 from .records import (
     TAG_SOURCES,
@@ -30,7 +31,7 @@ from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin, WriteJournalMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 
@@ -44,6 +45,7 @@ __all__ = [
     "Folder",
     "KnownFile",
     "Photo",
+    "PendingWrite",
     "PhotoFacts",
     "PhotoTag",
     "ScanStats",

@@ -90,7 +90,7 @@ class WritesMixin(CatalogBase):
         (a write must visit them too, so that tags the person removed leave the files)."""
         rows = self._conn.execute(
             "SELECT photo_id FROM file_keywords WHERE keywords != '[]'"
-            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL"
+            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL AND expected_state IS NULL"
         )
         return sorted(int(r[0]) for r in rows)
 
@@ -185,14 +185,15 @@ class WritesMixin(CatalogBase):
     def last_write_batch(self) -> str | None:
         """The most recent batch with writes not undone yet."""
         row = self._conn.execute(
-            "SELECT batch FROM metadata_writes WHERE undone_at IS NULL ORDER BY written_at DESC, id DESC LIMIT 1"
+            "SELECT batch FROM metadata_writes WHERE undone_at IS NULL AND expected_state IS NULL"
+            " ORDER BY written_at DESC, id DESC LIMIT 1"
         ).fetchone()
         return row[0] if row else None
 
     def writes_in_batch(self, batch: str) -> list[WriteRecord]:
         rows = self._conn.execute(
             "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
-            " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL ORDER BY id DESC",
+            " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL AND expected_state IS NULL ORDER BY id DESC",
             (batch,),
         )
         return [_record(r) for r in rows]

@@ -80,7 +80,9 @@ def read_embedded(path: str | os.PathLike[str], fmt: str | None = None) -> Embed
                 iptc = IptcImagePlugin.getiptcinfo(img) if img.format in ("JPEG", "TIFF") else None
                 exif = img.getexif()
                 xp = exif.get(XP_KEYWORDS_TAG)
-                count = len(exif) + sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
+                # EXIF entries outside the managed XPKeywords, for the writer's completeness check.
+                count = len(exif) - (XP_KEYWORDS_TAG in exif)
+                count += sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
     except Exception as exc:  # noqa: BLE001 - decoder plugins raise anything; the file gets a reason
         raise MetadataParseError(f"metadata cannot be read ({type(exc).__name__}: {exc})") from exc
     try:

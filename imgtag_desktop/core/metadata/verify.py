@@ -1,0 +1,110 @@
+"""Verifying a written copy: it differs from the original only in the managed keyword fields."""
+
+from __future__ import annotations
+
+import hashlib
+import warnings
+from pathlib import Path
+from typing import Any
+
+from PIL import Image
+
+from . import exiv2_backend
+from .keywords import MetadataParseError, parse_xmp, xmp_other_properties
+from .plan import FileChange, VerificationError
+from .read import EmbeddedMetadata, read_embedded
+
+
+def _pixels(path: Path) -> tuple[str, tuple[int, int], str]:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        with Image.open(path) as img:
+            img.load()
+            return img.mode, img.size, hashlib.blake2b(img.tobytes(), digest_size=16).hexdigest()
+
+
+def verify_embedded(original: Path, copy: Path, change: FileChange, before_meta: EmbeddedMetadata,
+                    before_exiv2: tuple[dict[str, Any], dict[str, Any]] | None) -> None:
+    """Raise :class:`VerificationError` unless the copy differs from the original only in our fields.
+
+    ``before_exiv2`` is exiv2's reading of the original's EXIF/IPTC; None when exiv2 cannot
+    read the format, and then the caller has exiftool compare every tag instead.
+    """
+    try:
+        after_meta = read_embedded(copy, change.format)
+    except MetadataParseError as exc:
+        raise VerificationError(f"the written copy's metadata cannot be read back ({exc})") from exc
+    for name in ("subject", "hierarchical", "iptc", "xp"):
+        expected = getattr(change.after if name in change.fields else before_meta.fields, name)
+        got = getattr(after_meta.fields, name)
+        if list(got) != list(expected):
+            raise VerificationError(f"{name} keywords read back as {list(got)}, expected {list(expected)}")
+    before_xmp = xmp_others(before_meta.xmp)
+    after_xmp = xmp_others(after_meta.xmp)
+    if before_xmp is None and before_meta.xmp:
+        raise VerificationError("the original XMP packet could not be parsed")
+    if after_xmp is None:
+        raise VerificationError("the written XMP packet does not parse")
+    if before_xmp != (after_xmp or {}) and not (before_xmp is None and not after_xmp):
+        lost = set((before_xmp or {}).items()) - set(after_xmp.items())
+        gained = set(after_xmp.items()) - set((before_xmp or {}).items())
+        raise VerificationError(f"other XMP properties changed (lost {sorted(lost)[:3]}, gained {sorted(gained)[:3]})")
+    if before_exiv2 is not None:
+        exif_a, iptc_a = exiv2_backend.snapshot(copy)
+        exif_a, exif_b = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
+        iptc_b = before_exiv2[1]
+        if exif_a != exif_b:
+            lost_keys = sorted(set(exif_b) - set(exif_a))
+            changed = sorted(k for k in exif_b if k in exif_a and exif_a[k] != exif_b[k])
+            raise VerificationError(
+                f"EXIF outside the keywords changed ({len(lost_keys)} entries lost, e.g. {lost_keys[:3]}; "
+                f"{len(changed)} changed, e.g. {changed[:3]})"
+            )
+        if iptc_a != iptc_b:
+            raise VerificationError("IPTC records other than Keywords changed")
+    # Counted without XPKeywords (read.py), whose presence is ours to change: an empty or
+    # unreadable XPKeywords entry used to make a faithful copy look one tag short.
+    if after_meta.exif_tag_count < before_meta.exif_tag_count:
+        raise VerificationError(
+            f"EXIF entries other than XPKeywords dropped from {before_meta.exif_tag_count} "
+            f"to {after_meta.exif_tag_count}"
+        )
+    try:
+        if _pixels(original) != _pixels(copy):
+            raise VerificationError("decoded pixels differ from the original")
+    except (OSError, ValueError, SyntaxError) as exc:
+        raise VerificationError(f"the written copy does not decode ({exc})") from exc
+
+
+_STANDARD_EXIF_GROUPS = frozenset({"Image", "Photo", "GPSInfo", "Iop", "Thumbnail", "Image2", "Image3", "MpfInfo"})
+_OLYMPUS_POINTERS = frozenset({"CameraSettings", "Equipment", "FocusInfo", "ImageProcessing", "RawDevelopment",
+                               "RawDevelopment2", "RawInfo", "MainInfo"})
+
+
+def _comparable_exif(exif: dict[str, Any]) -> dict[str, Any]:
+    """EXIF entries minus those a faithful rewrite changes: offsets, and the raw MakerNote
+    blob when exiv2 decoded it (exiv2 relocates it and fixes its offsets; the decoded
+    MakerNote entries are compared one by one instead)."""
+    decoded_makernote = any(k.split(".")[1] not in _STANDARD_EXIF_GROUPS for k in exif if k.count(".") >= 2)
+    out: dict[str, Any] = {}
+    for key, value in exif.items():
+        _, group, name = (key.split(".", 2) + ["", ""])[:3]
+        if key == "Exif.Photo.MakerNote" and decoded_makernote:
+            continue
+        if group not in _STANDARD_EXIF_GROUPS and (
+            name.endswith(("Offset", "Start")) or (group.startswith("Olympus") and name in _OLYMPUS_POINTERS)
+        ):
+            continue
+        out[key] = value
+    return out
+
+
+def xmp_others(packet: bytes | None) -> dict[tuple[str, str], int] | None:
+    if not packet:
+        return {}
+    try:
+        return dict(xmp_other_properties(parse_xmp(packet)))
+    except MetadataParseError:
+        return None
+
+
