@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -41,9 +42,19 @@ def existing_folder(value: str) -> Path:
     return folder
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def to_json_text(value: object) -> str:
+    """JSON text that is valid UTF-8 whatever the file names: a byte that is not UTF-8 (which
+    Python holds as a lone surrogate, U+DC80..U+DCFF) is written as the escape ``\\udcXX``,
+    where XX is the byte; ``os.fsencode(json.loads(...))`` gives back the exact name."""
+    text = json.dumps(value, ensure_ascii=False, indent=None)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=None)
-    sys.stdout.write("\n")
+    sys.stdout.write(to_json_text(value) + "\n")
 
 
 class Progress:

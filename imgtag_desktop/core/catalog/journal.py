@@ -9,12 +9,26 @@ the write (the file is what the write produced) or drops it (the rename never ha
 from __future__ import annotations
 
 import json
+import os
 import time
 from dataclasses import dataclass
 
 from .base import CatalogBase
 
 FileState = tuple[int, int, str]  # size, mtime_ns, fingerprint
+
+
+def stored_path(path: str) -> str | bytes:
+    """A path for a TEXT column: as text when it is UTF-8, else its exact bytes (a BLOB)."""
+    try:
+        path.encode("utf-8")
+        return path
+    except UnicodeEncodeError:
+        return os.fsencode(path)
+
+
+def loaded_path(value: object) -> str:
+    return os.fsdecode(value) if isinstance(value, bytes) else str(value)
 
 
 @dataclass(frozen=True)
@@ -43,7 +57,7 @@ class WriteJournalMixin(CatalogBase):
             cur = conn.execute(
                 "INSERT INTO metadata_writes (batch, photo_id, target, mode, previous, written, written_at,"
                 " expected_state) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (batch, photo_id, target, mode, json.dumps(previous, ensure_ascii=False),
+                (batch, photo_id, stored_path(target), mode, json.dumps(previous, ensure_ascii=False),
                  json.dumps(written, ensure_ascii=False), time.time(), json.dumps(expected, ensure_ascii=False)),
             )
             return int(cur.lastrowid or 0)
@@ -92,7 +106,7 @@ class WriteJournalMixin(CatalogBase):
             exp = json.loads(raw)
             photo = exp.get("photo")
             out.append(PendingWrite(
-                int(wid), int(photo_id), str(target), bool(exp.get("undo")),
+                int(wid), int(photo_id), loaded_path(target), bool(exp.get("undo")),
                 (int(exp["target"][0]), int(exp["target"][1]), str(exp["target"][2])),
                 (int(photo[0]), int(photo[1]), str(photo[2])) if photo else None,
                 exp.get("file_keywords"),

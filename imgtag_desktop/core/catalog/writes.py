@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .base import CatalogBase, CatalogError
+from .journal import loaded_path, stored_path
 from .tags import normalise_tag_name
 
 WriteMode = Literal["off", "sidecar", "embedded"]
@@ -177,7 +178,7 @@ class WritesMixin(CatalogBase):
             cur = conn.execute(
                 "INSERT INTO metadata_writes (batch, photo_id, target, mode, previous, written, written_at)"
                 " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (batch, photo_id, target, mode, json.dumps(previous, ensure_ascii=False),
+                (batch, photo_id, stored_path(target), mode, json.dumps(previous, ensure_ascii=False),
                  json.dumps(written, ensure_ascii=False), time.time()),
             )
             return int(cur.lastrowid or 0)
@@ -208,7 +209,7 @@ def _record(r: tuple[object, ...]) -> WriteRecord:
         id=int(r[0]),  # type: ignore[call-overload]
         batch=r[1],  # type: ignore[arg-type]
         photo_id=int(r[2]),  # type: ignore[call-overload]
-        target=str(r[3]),
+        target=loaded_path(r[3]),
         mode=str(r[4]),
         previous=json.loads(str(r[5])),
         written=json.loads(str(r[6])),

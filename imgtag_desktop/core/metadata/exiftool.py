@@ -28,7 +28,12 @@ ALLOWED_CHANGES = frozenset({
     "RIFF:WebP_Flags", "IFD0:StripOffsets", "IFD0:TileOffsets", "IFD1:ThumbnailOffset",
     "QuickTime:MediaDataSize",  # HEIF/AVIF: the size of the box that holds the (unchanged) pixels
 })
-_EMPTY = ("", [], {}, None)
+_EMPTY: tuple[object, ...] = ("", [], {}, None)
+# Tags that come and go with a new or emptied EXIF IFD0 or IPTC block.
+CREATED_WITH_BLOCK = frozenset({
+    "IFD0:XResolution", "IFD0:YResolution", "IFD0:ResolutionUnit", "IFD0:YCbCrPositioning",
+    "IPTC:EnvelopeRecordVersion", "IPTC:ApplicationRecordVersion",
+})
 
 
 def is_allowed_change(key: str) -> bool:
@@ -112,7 +117,8 @@ class Exiftool:
         # An empty XMP structure or list (value '') carries nothing; a rewrite may drop it.
         return sorted(k for k in set(before) | set(after)
                       if before.get(k) != after.get(k) and not is_allowed_change(k)
-                      and not (before.get(k) in _EMPTY and after.get(k) in _EMPTY))
+                      and not (before.get(k) in _EMPTY and after.get(k) in _EMPTY)
+                      and not (k in CREATED_WITH_BLOCK and (k not in before or k not in after)))
 
     def close(self) -> None:
         if self._proc.poll() is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import threading
 from pathlib import Path
@@ -46,10 +47,16 @@ def _bagify(packet: str) -> str:
     return packet
 
 
+def _image(pyexiv2: Any, path: Path) -> Any:
+    """Open a file by its exact bytes: Latin-1 maps each byte of the name to one character and
+    back, so non-UTF-8 and non-Latin-1 names alike reach exiv2 unchanged."""
+    return pyexiv2.Image(os.fsencode(path).decode("latin-1"), encoding="latin-1")
+
+
 def modify(path: Path, change: FileChange) -> None:
     pyexiv2 = _exiv2()
     before, after = change.before, change.after
-    img = pyexiv2.Image(str(path))
+    img = _image(pyexiv2, path)
     try:
         if "iptc" in change.fields and before.iptc != after.iptc:
             iptc: dict[str, object] = {"Iptc.Application2.Keywords": list(after.iptc) or None}
@@ -77,7 +84,7 @@ def snapshot(path: Path) -> tuple[dict[str, Any], dict[str, Any]]:
     pyexiv2 = _exiv2()
     # Latin-1 maps every byte to one character, so values compare exactly whatever their charset.
     try:
-        img = pyexiv2.Image(str(path), encoding="ISO-8859-1")
+        img = _image(pyexiv2, path)
         try:
             exif = {k: v for k, v in img.read_exif(encoding="ISO-8859-1").items() if k not in _EXIF_OFFSET_KEYS}
             iptc = {k: v for k, v in img.read_iptc(encoding="ISO-8859-1").items()

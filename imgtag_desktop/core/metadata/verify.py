@@ -15,6 +15,14 @@ from .plan import FileChange, VerificationError
 from .read import EmbeddedMetadata, read_embedded
 
 
+# EXIF and IPTC entries a writer creates with a new IFD0 or IPTC block (EXIF makes
+# resolution and YCbCr positioning mandatory; IPTC its record versions).
+CREATED_WITH_BLOCK = frozenset({
+    "Exif.Image.XResolution", "Exif.Image.YResolution", "Exif.Image.ResolutionUnit", "Exif.Image.YCbCrPositioning",
+    "Iptc.Envelope.ModelVersion", "Iptc.Application2.RecordVersion",
+})
+
+
 def _pixels(path: Path) -> tuple[str, tuple[int, int], str]:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -52,7 +60,13 @@ def verify_embedded(original: Path, copy: Path, change: FileChange, before_meta:
     if before_exiv2 is not None:
         exif_a, iptc_a = exiv2_backend.snapshot(copy)
         exif_a, exif_b = _comparable_exif(exif_a), _comparable_exif(before_exiv2[0])
-        iptc_b = before_exiv2[1]
+        iptc_b = dict(before_exiv2[1])
+        # Entries a writer must create along with a new EXIF IFD0 or IPTC block.
+        # They come and go with their block (an undo that empties IPTC drops the block).
+        for a, b in ((exif_a, exif_b), (iptc_a, iptc_b)):
+            for key in CREATED_WITH_BLOCK & (set(a) ^ set(b)):
+                a.pop(key, None)
+                b.pop(key, None)
         if exif_a != exif_b:
             lost_keys = sorted(set(exif_b) - set(exif_a))
             changed = sorted(k for k in exif_b if k in exif_a and exif_a[k] != exif_b[k])
@@ -100,11 +114,17 @@ def _comparable_exif(exif: dict[str, Any]) -> dict[str, Any]:
 
 
 def xmp_others(packet: bytes | None) -> dict[tuple[str, str], int] | None:
+    """XMP properties outside the managed fields, with how often each occurs.
+
+    Empty values (an empty structure or text) carry nothing and are left out, and
+    ``rdf:about`` counts once however many ``rdf:Description`` elements repeat it: writers
+    merge descriptions and drop empty containers."""
     if not packet:
         return {}
     try:
-        return dict(xmp_other_properties(parse_xmp(packet)))
+        props = dict(xmp_other_properties(parse_xmp(packet)))
     except MetadataParseError:
         return None
+    return {k: (1 if k[0].endswith("}about") else n) for k, n in props.items() if str(k[1]).strip()}
 
 
