@@ -14,7 +14,6 @@ from .keywords import MetadataParseError, parse_xmp, xmp_other_properties
 from .plan import FileChange, VerificationError
 from .read import EmbeddedMetadata, read_embedded
 
-
 # EXIF and IPTC entries a writer creates with a new IFD0 or IPTC block (EXIF makes
 # resolution and YCbCr positioning mandatory; IPTC its record versions).
 CREATED_WITH_BLOCK = frozenset({
