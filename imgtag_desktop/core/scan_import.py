@@ -41,6 +41,6 @@ def scan_and_import(
     except WriterBusy:
         pass  # a writer is running; it settles what is pending itself
     stats = scan_folder(catalog, folder, progress=progress, cancelled=cancelled)
-    pending = catalog.photo_ids_pending_keyword_import()
+    pending = catalog.writes.photo_ids_pending_keyword_import()
     imported = import_keywords(catalog, pending, progress=import_progress, cancelled=cancelled)
     return ScanReport(stats, imported)

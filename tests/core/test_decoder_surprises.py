@@ -27,7 +27,7 @@ def test_scan_records_a_reason_and_goes_on(catalog: Catalog, tmp_path: Path, mon
     folder = _folder(tmp_path)
     make_decoder_raise(monkeypatch, stage, "bad.jpg")
     stats = scan_folder(catalog, folder)
-    by_name = {p.path.name: p for p in catalog.photos()}
+    by_name = {p.path.name: p for p in catalog.photos.all()}
     assert set(by_name) == set(NAMES)
     assert by_name["bad.jpg"].status == "broken"
     reason = by_name["bad.jpg"].error or ""
@@ -48,12 +48,12 @@ def test_keyword_import_records_a_reason_and_goes_on(catalog: Catalog, tmp_path:
     stats = scan_folder(catalog, folder)
     make_decoder_raise(monkeypatch, stage, "bad.jpg")
     imported = import_keywords(catalog, stats.touched_ids)
-    by_name = {p.path.name: p for p in catalog.photos()}
+    by_name = {p.path.name: p for p in catalog.photos.all()}
     assert imported.photos == 3 and imported.tags_added == 3  # the sidecar of the bad file still counts
     assert [p for p, _r in imported.errors] == [by_name["bad.jpg"].display_path]
     assert "DecoderSurprise" in (by_name["bad.jpg"].metadata_error or "")
     for name in NAMES:
-        assert [t.name for t in catalog.photo_tags(by_name[name].id)] == [f"kw-{name}"]
+        assert [t.name for t in catalog.tags.photo_tags(by_name[name].id)] == [f"kw-{name}"]
 
 
 @pytest.mark.parametrize("stage", DECODER_STAGES)
@@ -61,9 +61,9 @@ def test_embedded_write_records_a_reason_and_goes_on(catalog: Catalog, tmp_path:
                                                      monkeypatch: pytest.MonkeyPatch, stage: str) -> None:
     folder = _folder(tmp_path)
     scan_folder(catalog, folder)
-    photos = catalog.photos()
+    photos = catalog.photos.all()
     for p in photos:
-        catalog.add_manual_tag(p.id, "dog")
+        catalog.tags.add(p.id, "dog")
     before = (folder / "bad.jpg").read_bytes()
     make_decoder_raise(monkeypatch, stage, "bad.jpg")
     report = write_photos(catalog, [p.id for p in photos], mode="embedded", use_exiftool=False)
@@ -87,9 +87,9 @@ def test_a_name_too_long_for_its_sidecar_does_not_stop_the_import(catalog: Catal
     stats = scan_folder(catalog, folder)
     imported = import_keywords(catalog, stats.touched_ids)
     assert imported.photos == 2 and imported.tags_added == 1
-    z = next(p for p in catalog.photos() if p.path.name == "z.jpg")
-    assert [t.name for t in catalog.photo_tags(z.id)] == ["later"]
-    long_photo = next(p for p in catalog.photos() if p.path.name == long_name)
-    catalog.add_manual_tag(long_photo.id, "dog")
+    z = next(p for p in catalog.photos.all() if p.path.name == "z.jpg")
+    assert [t.name for t in catalog.tags.photo_tags(z.id)] == ["later"]
+    long_photo = next(p for p in catalog.photos.all() if p.path.name == long_name)
+    catalog.tags.add(long_photo.id, "dog")
     report = write_photos(catalog, [long_photo.id], mode="sidecar", use_exiftool=False)
     assert report.results[0].status == "skipped" and "too long" in (report.results[0].reason or "")

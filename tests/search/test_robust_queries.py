@@ -31,10 +31,10 @@ def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
         from imgtag_desktop.core.scanner import scan_folder
 
         scan_folder(cat, photos)
-        ids = [p.id for p in cat.photos()]
+        ids = [p.id for p in cat.photos.all()]
         for i, pid in enumerate(ids):
-            cat.add_manual_tag(pid, f"t{i * 200}")  # t0, t200, ... t1000
-            cat.add_manual_tag(pid, "dog" if i % 2 else "cat")
+            cat.tags.add(pid, f"t{i * 200}")  # t0, t200, ... t1000
+            cat.tags.add(pid, "dog" if i % 2 else "cat")
     return path
 
 
@@ -83,7 +83,7 @@ def test_non_utf8_arguments_are_one_line_errors(db: Path, capsys: pytest.Capture
     capsys.readouterr()
     assert run(db, "search", bad) == 2
     assert "not UTF-8" in capsys.readouterr().err
-    photo = next(p for p in Catalog(db, read_only=True).photos())
+    photo = next(p for p in Catalog(db, read_only=True).photos.all())
     assert run(db, "tag-add", str(photo.path), bad) == 2
     assert "not UTF-8" in capsys.readouterr().err
     assert run(db, "albums", "add", bad, "dog") == 2
@@ -143,8 +143,8 @@ def test_json_with_non_utf8_names_is_valid_and_broken_pipe_is_quiet(tmp_path: Pa
     cli = [sys.executable, "-m", "imgtag_desktop.cli", "--library", str(db)]
     assert subprocess.run([*cli, "scan", str(photos)], env=env, capture_output=True).returncode == 0
     with Catalog(db) as cat:
-        cat.add_manual_tag([p.id for p in cat.photos()], "dog")
-        cat.set_metadata_write_mode("sidecar")
+        cat.tags.add([p.id for p in cat.photos.all()], "dog")
+        cat.writes.set_mode("sidecar")
     out = subprocess.run([*cli, "write", "--json"], env=env, capture_output=True)
     assert out.returncode == 0, out.stderr
     report = json.loads(out.stdout.decode("utf-8"))  # strict UTF-8: valid JSON text

@@ -13,7 +13,7 @@ import os
 import time
 from dataclasses import dataclass
 
-from .base import CatalogBase
+from .base import Repository
 
 FileState = tuple[int, int, str]  # size, mtime_ns, fingerprint
 
@@ -44,8 +44,8 @@ class PendingWrite:
     file_keywords: list[str] | None
 
 
-class WriteJournalMixin(CatalogBase):
-    """Pending writes and their confirmation (see the module docstring)."""
+class JournalRepository(Repository):
+    """Pending writes and their confirmation (see the module docstring); ``catalog.journal``."""
 
     def begin_write(self, batch: str, photo_id: int, target: str, mode: str, previous: dict[str, object],
                     written: dict[str, object], target_state: FileState, photo_state: FileState | None,

@@ -108,7 +108,7 @@ def import_keywords(
     (such a file is never written).
     """
     stats = ImportStats()
-    photos = catalog.photos(ids=list(photo_ids))
+    photos = catalog.photos.all(ids=list(photo_ids))
     for done, photo in enumerate(photos, 1):
         if cancelled and cancelled():
             break
@@ -128,11 +128,11 @@ def import_keywords(
         if names:
             stats.with_keywords += 1
         with catalog.transaction():  # one commit per photo: its tags, what its file held, and "done"
-            catalog.finish_keyword_import(photo.id, reading.error)
-            seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
+            catalog.writes.finish_keyword_import(photo.id, reading.error)
+            seen_before = {n.casefold() for n in (catalog.writes.file_keywords(photo.id) or [])}
             fresh = [n for n in names if n.casefold() not in seen_before]
-            stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
-            catalog.set_file_keywords(photo.id, names)
+            stats.tags_added += len(catalog.writes.import_keywords(photo.id, fresh))
+            catalog.writes.set_file_keywords(photo.id, names)
         if progress:
             progress(done, len(photos), photo.display_path)
     return stats
@@ -144,15 +144,16 @@ def import_keywords(
 def photos_to_write(catalog: Catalog) -> list[int]:
     """Photos a write should visit: those with approved tags, plus photos whose files hold
     keywords or that were written before (whose removed tags must leave the file too)."""
-    return list(dict.fromkeys(catalog.photo_ids_with_approved_tags() + catalog.photo_ids_with_file_keywords()))
+    writes = catalog.writes
+    return list(dict.fromkeys(writes.photo_ids_with_approved_tags() + writes.photo_ids_with_file_keywords()))
 
 
 def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None,
                 use_exiftool: bool | None = None) -> list[FileChange]:
     """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
-    style = style or catalog.sidecar_style()
+    style = style or catalog.writes.sidecar_style()
     formats = _embedded_formats(use_exiftool)
-    return [_plan(catalog, photo, mode, style, formats) for photo in catalog.photos(ids=list(photo_ids))]
+    return [_plan(catalog, photo, mode, style, formats) for photo in catalog.photos.all(ids=list(photo_ids))]
 
 
 def _embedded_formats(use_exiftool: bool | None) -> frozenset[str]:
@@ -164,8 +165,8 @@ def _embedded_formats(use_exiftool: bool | None) -> frozenset[str]:
 def _plan(catalog: Catalog, photo: Photo, mode: str, style: str,
           formats: frozenset[str] = EMBEDDED_FORMATS) -> FileChange:
     """What writing one photo would change: its approved tags in, the other tags imgtag manages out."""
-    approved = catalog.photo_approved_tag_names(photo.id)
-    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+    approved = catalog.tags.names_on(photo.id, states=("approved",))
+    managed = set(catalog.tags.names_on(photo.id)) | set(catalog.writes.file_keywords(photo.id) or [])
     try:
         return plan_change(snapshot(photo), approved, managed, mode, style, embedded_formats=formats)
     except Exception as exc:  # noqa: BLE001 - one file's surprise never stops a preview
@@ -211,14 +212,14 @@ def write_photos(
     ``use_exiftool``: None = use exiftool where installed (writer and verifier), True = require
     it, False = exiv2 and the inner checks only.
     """
-    mode = mode or catalog.metadata_write_mode()
+    mode = mode or catalog.writes.mode()
     if mode not in ("sidecar", "embedded"):
         raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
-    style = style or catalog.sidecar_style()
-    report = WriteReport(batch=catalog.new_write_batch())
+    style = style or catalog.writes.sidecar_style()
+    report = WriteReport(batch=catalog.writes.new_batch())
     with writer_lock(catalog), _exiftool_tools(use_exiftool) as (exiftool, writer):
         report.recovered = recover_interrupted_writes(catalog)
-        photos = catalog.photos(ids=list(photo_ids))
+        photos = catalog.photos.all(ids=list(photo_ids))
         for folder in dict.fromkeys(p.path.parent for p in photos):
             report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
         formats = EXIFTOOL_EMBEDDED_FORMATS if writer is not None else EMBEDDED_FORMATS
@@ -273,7 +274,7 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
 
     def journal(ch: FileChange, state: FileState) -> None:
         """Just before the rename: the write and the state it will leave, as one pending row."""
-        pending.append(catalog.begin_write(
+        pending.append(catalog.journal.begin_write(
             batch, photo.id, str(ch.target), ch.mode,
             {"fields": ch.before.to_json(), "existed": ch.target_existed, "written_fields": list(ch.fields)},
             {"fields": ch.after.to_json(), "written_fields": list(ch.fields)},
@@ -294,12 +295,12 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
 
 def _settle(catalog: Catalog, write_id: int, *, confirmed: bool | None) -> bool:
     """Confirm or abandon one pending write; ``confirmed=None`` decides from the file on disk."""
-    for p in catalog.pending_writes(write_id):
+    for p in catalog.journal.pending_writes(write_id):
         done = _file_matches(p) if confirmed is None else confirmed
         if done:
-            catalog.confirm_write(p)
+            catalog.journal.confirm_write(p)
         else:
-            catalog.abandon_write(p)
+            catalog.journal.abandon_write(p)
         return done
     return False
 
@@ -316,7 +317,7 @@ def _file_matches(p: PendingWrite) -> bool:
 def recover_interrupted_writes(catalog: Catalog) -> int:
     """Settle writes and undos a killed run left pending: confirmed when the file on disk is
     what they produced, forgotten when the rename never happened. Returns how many were done."""
-    return sum(_settle(catalog, p.id, confirmed=None) for p in catalog.pending_writes())
+    return sum(_settle(catalog, p.id, confirmed=None) for p in catalog.journal.pending_writes())
 
 
 # -- undo ---------------------------------------------------------------------------------------------
@@ -331,20 +332,20 @@ def undo_last_write(
     cancelled: CancelCheck | None = None,
 ) -> WriteReport:
     """Restore the managed fields the last write batch replaced (the same safe path as a write)."""
-    batch = catalog.last_write_batch()
+    batch = catalog.writes.last_batch()
     report = WriteReport(batch=batch)
     if batch is None:
         return report
     with writer_lock(catalog), _exiftool_tools(use_exiftool) as (exiftool, writer):
         report.recovered = recover_interrupted_writes(catalog)
-        records = catalog.writes_in_batch(batch)
+        records = catalog.writes.in_batch(batch)
         for folder in dict.fromkeys(Path(r.target).parent for r in records):
             report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
         for done, record in enumerate(records, 1):
             if cancelled and cancelled():
                 report.cancelled = True
                 break
-            photo = catalog.photo(record.photo_id)
+            photo = catalog.photos.get(record.photo_id)
             if photo is None:
                 continue
             try:
@@ -370,7 +371,7 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
     if record.mode == "sidecar":
         if not record.previous.get("existed"):
             if not target.exists() or remove_sidecar_if_ours(target, written):
-                catalog.mark_write_undone(record.id)
+                catalog.writes.mark_undone(record.id)
                 return WriteResult(photo.id, photo.path, "written", target=target, mode="sidecar",
                                    note="sidecar created by the write removed")
         current = _current(target, "sidecar", photo.format)
@@ -388,7 +389,7 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
     journaled: list[bool] = []
 
     def journal(ch: FileChange, state: FileState) -> None:
-        catalog.begin_undo(record.id, state, state if ch.mode == "embedded" else None)
+        catalog.journal.begin_undo(record.id, state, state if ch.mode == "embedded" else None)
         journaled.append(True)
 
     result = apply_change(change, snap, keep_mtime=keep_mtime, fallback=False, exiftool=exiftool, writer=writer,
@@ -396,7 +397,7 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
     if journaled:
         _settle(catalog, record.id, confirmed=result.status == "written")
     elif result.status == "unchanged":
-        catalog.mark_write_undone(record.id)
+        catalog.writes.mark_undone(record.id)
     return result
 
 
