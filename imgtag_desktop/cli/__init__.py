@@ -10,11 +10,13 @@ import argparse
 import importlib
 import logging
 import os
+import sqlite3
 import sys
 from collections.abc import Sequence
 
 from ..core.catalog import CatalogError
-from .common import CliError
+from ..core.catalog.health import explain
+from .common import CliError, library_path
 
 # Modules that contribute subcommands, in help order.
 COMMAND_MODULES = ("library", "tagging", "metadata", "search")
@@ -89,6 +91,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return int(args.handler(args) or 0)
     except (CliError, CatalogError) as exc:
         print(f"imgtag: error: {exc}", file=sys.stderr)
+        return 2
+    except sqlite3.Error as exc:  # outside a transaction (a read): the same one-line advice
+        explained = explain(exc, library_path(args))
+        if explained is exc:
+            raise
+        print(f"imgtag: error: {explained}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print("imgtag: interrupted; work done so far is saved", file=sys.stderr)

@@ -40,8 +40,8 @@ from .writes import WritesRepository
 class Catalog(CatalogBase):
     """The library's catalog gateway: the connection plus one repository per area."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
-        super().__init__(path, read_only=read_only)
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
+        super().__init__(path, read_only=read_only, create=create)
         self.photos = PhotosRepository(self)
         self.tags = TagsRepository(self)
         self.review = ReviewRepository(self)
