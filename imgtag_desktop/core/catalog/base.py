@@ -19,6 +19,8 @@ from .schema import MIGRATIONS
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+# How long a statement waits for another connection's write lock before "the library is busy".
+BUSY_TIMEOUT_S = 30.0
 # Values per ``IN (...)`` list: well under SQLite's limit on ``?`` variables.
 IN_CHUNK = 500
 _C = TypeVar("_C", bound="CatalogBase")
@@ -69,6 +71,7 @@ class CatalogBase:
                 raise explain(exc, self.path) from exc
             self.created = kind == "new"
             if not read_only:
+                self._use_wal()
                 self._migrate(kind)
         except BaseException:
             self._conn.close()
@@ -116,7 +119,6 @@ class CatalogBase:
                 # A WAL catalog in a folder we cannot write: no -shm can be made, so read it
                 # as an immutable file (browsing and search; nothing else writes it meanwhile).
                 conn = self._open(uri.replace("?mode=ro", "?immutable=1"), read_only)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] if not read_only else "wal"
         except sqlite3.DatabaseError as exc:
             explained = explain(exc, path)
             if isinstance(explained, CatalogError) and "damaged" not in str(explained):
@@ -125,18 +127,25 @@ class CatalogBase:
                 f"{path} is not an imgtag catalog, or is damaged (SQLite said: {exc}). Nothing was changed; "
                 f"run 'imgtag --library {path} doctor', or choose another library path (--library PATH)."
             ) from exc
-        if mode != "wal":
-            log.warning("catalog %s runs in journal mode %s, not WAL", path, mode)
         return conn
+
+    def _use_wal(self) -> None:
+        """WAL mode (readers and a writer side by side); set only once the file is known to be ours."""
+        try:
+            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise explain(exc, self.path) from exc
+        if mode != "wal":
+            log.warning("catalog %s runs in journal mode %s, not WAL", self.path, mode)
 
     @staticmethod
     def _open(uri: str, read_only: bool) -> sqlite3.Connection:
-        conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # REPLACE must fire delete triggers (migration 5)
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
         except BaseException:
             conn.close()

@@ -136,25 +136,22 @@ def check(path: Path) -> DoctorReport:
 def salvage(path: Path, report: DoctorReport) -> DoctorReport:
     """Copy everything still readable into ``NAME.recovered-TIME.db`` next to the original.
 
-    The schema comes from the original (so it stays an imgtag catalog of the same version);
-    each table is copied whole, and row by row where a whole copy fails. The original file
-    is never written."""
+    The copy gets imgtag's schema at the original's version (or the current one when the
+    version cannot be read); each table is copied whole, and row by row where a whole copy
+    fails. The original file is never written."""
+    from .base import CatalogBase  # the schema comes from the migrations, not the damaged file
+
     target = path.with_name(f"{path.name}.recovered-{time.strftime('%Y%m%d-%H%M%S')}.db")
+    CatalogBase(target).close()
     src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
     dst = sqlite3.connect(target, isolation_level=None)
     try:
-        schema = src.execute("SELECT type, name, sql FROM sqlite_master WHERE sql IS NOT NULL"
-                             " AND name NOT LIKE 'sqlite_%' ORDER BY type = 'table' DESC").fetchall()
-        for _type, _name, sql in schema:
-            try:
-                dst.execute(sql)
-            except sqlite3.Error as exc:
-                report.problems.append(f"cannot recreate {_name}: {exc}")
-        for pragma in ("user_version", "application_id"):
-            dst.execute(f"PRAGMA {pragma} = {int(src.execute(f'PRAGMA {pragma}').fetchone()[0])}")
         dst.execute("PRAGMA foreign_keys = OFF")
-        tables = [name for kind, name, _ in schema if kind == "table"]
+        dst.execute("PRAGMA recursive_triggers = ON")
+        tables = [r[0] for r in dst.execute("SELECT name FROM sqlite_master WHERE type = 'table'"
+                                            " AND name NOT LIKE 'sqlite_%' ORDER BY name")]
         for table in tables:
+            dst.execute(f'DELETE FROM "{table}"')  # rows a migration seeded come from the original
             copied, lost = _copy_table(src, dst, table)
             report.rows_copied[table] = copied
             if lost:
@@ -167,12 +164,13 @@ def salvage(path: Path, report: DoctorReport) -> DoctorReport:
 
 
 def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) -> tuple[int, int]:
-    cols = [r[1] for r in src.execute(f'PRAGMA table_info("{table}")')]
-    marks = ",".join("?" * len(cols))
-    insert = f'INSERT OR IGNORE INTO "{table}" VALUES ({marks})'
+    cols = [r[1] for r in dst.execute(f'PRAGMA table_info("{table}")')]
+    names = ", ".join(f'"{c}"' for c in cols)
+    insert = f'INSERT OR IGNORE INTO "{table}" ({names}) VALUES ({",".join("?" * len(cols))})'
+    select = f'SELECT {names} FROM "{table}"'
     dst.execute("BEGIN")
     try:
-        rows = src.execute(f'SELECT * FROM "{table}"').fetchall()
+        rows = src.execute(select).fetchall()
         dst.executemany(insert, rows)
         dst.execute("COMMIT")
         return len(rows), 0
@@ -187,7 +185,7 @@ def _copy_table(src: sqlite3.Connection, dst: sqlite3.Connection, table: str) ->
     dst.execute("BEGIN")
     for rowid in range(1, int(hi) + 1):
         try:
-            row = src.execute(f'SELECT * FROM "{table}" WHERE rowid = ?', (rowid,)).fetchone()
+            row = src.execute(f"{select} WHERE rowid = ?", (rowid,)).fetchone()
         except sqlite3.Error:
             lost += 1
             continue
