@@ -121,14 +121,22 @@ def dump(library: Path, root: Path) -> dict[str, object]:
 
 def run_trials(op: str, fixture: Callable[[Path], tuple[Path, Path]], workdir: Path, *, trials: int, seed: int,
                extra: str = "", check: Callable[[Path, Path], list[str]] | None = None,
-               normalise: Callable[[dict[str, object]], dict[str, object]] | None = None) -> Trials:
-    """``fixture(dir)`` makes a library and a folder under ``dir``; returns (library, folder)."""
+               normalise: Callable[[dict[str, object]], dict[str, object]] | None = None,
+               local: Callable[[Path, Path], int] | None = None) -> Trials:
+    """``fixture(dir)`` makes a library and a folder under ``dir``; returns (library, folder).
+
+    ``local(library, folder)``, when given, runs the operation in this process (the reference
+    run and the resumes) and returns its number of kill points; only the killed run then
+    pays for a new process (models load once)."""
     result = Trials(op)
     ref_dir = workdir / "reference"
     library, folder = fixture(ref_dir)
-    done = run_op(op, library, folder, extra=extra)
-    assert done.returncode == 0, done.stderr
-    points = int(done.stdout.strip().splitlines()[-1])
+    if local is not None:
+        points = local(library, folder)
+    else:
+        done = run_op(op, library, folder, extra=extra)
+        assert done.returncode == 0, done.stderr
+        points = int(done.stdout.strip().splitlines()[-1])
     expected = dump(library, ref_dir)
     if normalise:
         expected = normalise(expected)
@@ -145,7 +153,11 @@ def run_trials(op: str, fixture: Callable[[Path], tuple[Path, Path]], workdir: P
             result.failures.append(f"trial {t} (kill at {kill_at}/{points}): exit {killed.returncode}: "
                                    f"{killed.stderr[-300:]}")
             continue
-        resumed = run_op(op, library, folder, extra=extra)
+        if local is not None:
+            local(library, folder)
+            resumed = subprocess.CompletedProcess([], 0, "", "")
+        else:
+            resumed = run_op(op, library, folder, extra=extra)
         if resumed.returncode != 0:
             result.failures.append(f"trial {t} (kill at {kill_at}/{points}): resume exit {resumed.returncode}: "
                                    f"{resumed.stderr[-300:]}")
