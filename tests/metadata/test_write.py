@@ -272,3 +272,27 @@ def test_heic_goes_to_a_sidecar_without_exiftool(library, shared_images: Path) -
     assert result.status == "written" and result.mode == "sidecar" and "sidecar" in (result.note or "")
     assert digest(photo) == original
     assert sorted(exiftool_keywords(folder / "s.heic.xmp")["subject"]) == sorted(LEAVES)
+
+
+@pytest.mark.parametrize("use_exiftool", [False, True], ids=["exiv2", "exiftool"])
+def test_latin1_exif_text_and_an_empty_xpkeywords_entry_do_not_stop_a_write(library, use_exiftool: bool) -> None:  # type: ignore[no-untyped-def]
+    """Camera text in Latin-1 (not UTF-8), and an XPKeywords entry that holds nothing, which used
+    to fail verification as "EXIF tag count dropped from N to N"."""
+    import piexif
+    from PIL import Image
+
+    catalog, folder, _ = library
+    photo = folder / "p.jpg"
+    exif = piexif.dump({"0th": {piexif.ImageIFD.ImageDescription: b"Montr\xe9al caf\xe9",
+                                piexif.ImageIFD.Artist: b"Jos\xe9", piexif.ImageIFD.XPKeywords: [0, 0]},
+                        "Exif": {piexif.ExifIFD.UserComment: b"ASCII\x00\x00\x00caf\xe9"}})
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(photo, exif=exif)
+    before = exiftool_json(photo)
+    ids = tag_all(catalog, folder)
+    result = write_photos(catalog, ids, mode="embedded", use_exiftool=use_exiftool).results[0]
+    assert (result.status, result.mode) == ("written", "embedded"), (result.reason, result.note)
+    assert result.writer == ("exiftool" if use_exiftool else "exiv2")
+    after = exiftool_json(photo)
+    assert after["IFD0:ImageDescription"] == before["IFD0:ImageDescription"]
+    assert after["IFD0:Artist"] == before["IFD0:Artist"]
+    assert sorted(exiftool_keywords(photo)["xp"]) == sorted(LEAVES)

@@ -76,6 +76,7 @@ class WriteReport:
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "cancelled": self.cancelled,
+            "recovered": self.recovered,
             "files": [
                 {"path": str(r.path), "status": r.status, "target": str(r.target) if r.target else None,
                  "mode": r.mode, "writer": r.writer, "reason": r.reason, "note": r.note,
