@@ -99,3 +99,6 @@ def test_mutated_camera_files_never_stop_the_work(tmp_path: Path, shared_images:
                 open_oriented(r.path, max_side=32)  # still decodes after the write
     print(f"fuzz: {n} files; scan {dict(status)}; keyword import {report.imported.photos} read, "
           f"{len(report.imported.errors)} with a reason; decode {dict(decoded)}; write {dict(results)}")
+    for r in written.results:
+        if r.status == "failed":
+            print(f"  failed {r.path.name}: {r.reason}")
