@@ -153,3 +153,22 @@ def test_json_with_non_utf8_names_is_valid_and_broken_pipe_is_quiet(tmp_path: Pa
     piped = subprocess.run(f"{' '.join(cli)} search --json dog | head -c 10", shell=True, env=env,
                            capture_output=True)
     assert b"Traceback" not in piped.stderr and b"BrokenPipe" not in piped.stderr
+
+
+def test_large_tag_or_matches_the_union_of_its_terms(tmp_path: Path) -> None:
+    """Past 32 names the OR runs through json_each: same case-insensitive, hierarchy-aware matching."""
+    photos = tmp_path / "photos"
+    for i in range(8):
+        make_photo(photos / f"p{i}.jpg", (16, 16), seed=i)
+    with Catalog(tmp_path / "l.db") as cat:
+        from imgtag_desktop.core.scanner import scan_folder
+
+        scan_folder(cat, photos)
+        ids = [p.id for p in cat.photos.all()]
+        names = ["Places|Paris", "places|Rome|Trastevere", "Dog", "cat", "x|y", "Zürich", "東京", "a_b%c"]
+        for pid, name in zip(ids, names, strict=True):
+            cat.tags.add(pid, name)
+        terms = ["places", "DOG", "zürich", "東京", "a_b%c", "x|Y"] + [f"filler{i}" for i in range(40)]
+        big = cat.albums.search(" OR ".join(f'"{t}"' for t in terms))
+        union = sorted({pid for t in terms[:6] for pid in cat.albums.search(f'"{t}"')})
+        assert sorted(big) == union and len(union) == 7  # places: Paris and Rome|Trastevere
