@@ -38,7 +38,7 @@ def scan_fixture(base: Path) -> tuple[Path, Path]:
 
 @pytest.mark.slow
 def test_kill9_during_scan_resumes_to_the_same_catalog(tmp_path: Path) -> None:
-    result = run_trials("scan", scan_fixture, tmp_path, trials=trial_count(6), seed=13)
+    result = run_trials("scan", scan_fixture, tmp_path, trials=trial_count(4), seed=13)
     print(f"kill -9 scan: {result.trials} trials, {result.killed} killed, {len(result.failures)} failures")
     assert result.killed >= 1
     assert result.failures == []
@@ -78,7 +78,7 @@ def write_consistent(db: Path, folder: Path) -> list[str]:
 def test_kill9_during_write_resumes_to_the_same_catalog(tmp_path: Path, writer: str) -> None:
     if writer == "exiftool" and not __import__("shutil").which("exiftool"):
         pytest.skip("exiftool is not installed")
-    result = run_trials("write", write_fixture, tmp_path, trials=trial_count(5), seed=7, extra=writer,
+    result = run_trials("write", write_fixture, tmp_path, trials=trial_count(3), seed=7, extra=writer,
                         check=write_consistent)
     print(f"kill -9 write ({writer}): {result.trials} trials, {result.killed} killed, "
           f"{len(result.failures)} failures")

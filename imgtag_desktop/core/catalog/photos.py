@@ -176,10 +176,6 @@ class PhotosRepository(Repository):
                 (reason, time.time(), photo_id),
             )
 
-    def set_metadata_error(self, photo_id: int, reason: str | None) -> None:
-        with self.transaction() as conn:
-            conn.execute("UPDATE photos SET metadata_error = ? WHERE id = ?", (reason, photo_id))
-
     # -- photos: readers ------------------------------------------------------------------------
 
     def get(self, photo_id: int) -> Photo | None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .base import CatalogBase, CatalogError, Repository
-from .journal import loaded_path, stored_path
+from .journal import loaded_path
 from .tags import TagsRepository, normalise_tag_name
 
 WriteMode = Literal["off", "sidecar", "embedded"]
@@ -84,14 +84,6 @@ class WritesRepository(Repository):
         )
         return sorted(int(r[0]) for r in rows)
 
-    def record_file_state(self, photo_id: int, size: int, mtime_ns: int, fingerprint: str) -> None:
-        """After imgtag rewrote a file: store its new size/mtime/fingerprint so a scan sees no change."""
-        with self.transaction() as conn:
-            conn.execute(
-                "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
-                (size, mtime_ns, fingerprint, time.time(), photo_id),
-            )
-
     # -- keyword import state (part of what a scan resumes) --------------------------------------
 
     def photo_ids_pending_keyword_import(self) -> list[int]:
@@ -152,25 +144,6 @@ class WritesRepository(Repository):
     @staticmethod
     def new_batch() -> str:
         return uuid.uuid4().hex
-
-    def record(
-        self,
-        batch: str,
-        photo_id: int,
-        target: str,
-        mode: str,
-        previous: dict[str, object],
-        written: dict[str, object],
-    ) -> int:
-        """Remember one write with the managed fields before and after (for undo)."""
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO metadata_writes (batch, photo_id, target, mode, previous, written, written_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (batch, photo_id, stored_path(target), mode, json.dumps(previous, ensure_ascii=False),
-                 json.dumps(written, ensure_ascii=False), time.time()),
-            )
-            return int(cur.lastrowid or 0)
 
     def last_batch(self) -> str | None:
         """The most recent batch with writes not undone yet."""
