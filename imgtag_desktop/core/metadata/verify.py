@@ -128,17 +128,18 @@ def _comparable_exif(exif: dict[str, Any]) -> dict[str, Any]:
 
 
 def xmp_others(packet: bytes | None) -> dict[tuple[str, str], int] | None:
-    """XMP properties outside the managed fields, with how often each occurs.
+    """XMP properties outside the managed fields, each (path, value) pair counted once.
 
-    Empty values (an empty structure or text) carry nothing and are left out, and
-    ``rdf:about`` counts once however many ``rdf:Description`` elements repeat it: writers
-    merge descriptions and drop empty containers."""
+    Empty values (an empty structure or text) carry nothing and are left out, and a pair
+    repeated (the same property in two ``rdf:Description`` elements, ``rdf:about`` on each)
+    counts once: writers merge descriptions and drop empty containers, and neither loses a
+    value."""
     if not packet:
         return {}
     try:
         props = dict(xmp_other_properties(parse_xmp(packet)))
     except MetadataParseError:
         return None
-    return {k: (1 if k[0].endswith("}about") else n) for k, n in props.items() if str(k[1]).strip()}
+    return {k: 1 for k in props if str(k[1]).strip()}
 
 
