@@ -254,6 +254,8 @@ def test_cli_places_setting_and_problems(tmp_path: Path, capsys: pytest.CaptureF
     _jpeg_with_gps(folder / "half.jpg", {1: "N", 2: (10.0, 0.0, 0.0)})
     _jpeg_with_gps(folder / "ok.jpg", {1: "N", 2: _dms(43.4674), 3: "E", 4: _dms(11.8851)})
     library = str(tmp_path / "lib.db")
+    (tmp_path / "empty").mkdir()
+    assert main(["--library", library, "scan", str(tmp_path / "empty")]) == 0  # only a scan creates a library
     assert main(["--library", library, "places", "--auto-approve", "on"]) == 0
     assert main(["--library", library, "scan", str(folder)]) == 0
     capsys.readouterr()
