@@ -72,8 +72,16 @@ def load_text_encoder() -> TextEncoder:
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
                        "drop the ~ term to search by tags") from exc
+    settings = load_settings()
+    if settings.multilingual_text_model.strip():  # the optional fourth model: queries in any language
+        from ..tagging.multilingual import multilingual_encoder
+
+        try:
+            return multilingual_encoder(settings)  # type: ignore[return-value]
+        except ModelUnavailable as exc:
+            raise CliError(f"visual search (~\"...\") uses the multilingual text encoder: {exc}") from exc
     try:
-        pipeline = load_pipeline(load_settings())
+        pipeline = load_pipeline(settings)
     except ModelUnavailable as exc:
         raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 
@@ -100,7 +108,7 @@ def _query_error(query: str, err: QueryError) -> CliError:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         try:
             encoder = _encoder_for(catalog, args.query)
             if args.count:
@@ -122,7 +130,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_albums_list(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         albums = catalog.albums.all()
         counts = catalog.albums.counts()
     if args.json:
@@ -189,7 +197,7 @@ def cmd_albums_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_albums_show(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         album = _find(catalog, args.name)
         try:
             ids = catalog.albums.search(album.query, text_encoder=_encoder_for(catalog, album.query))

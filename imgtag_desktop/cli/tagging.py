@@ -19,7 +19,7 @@ from .common import CliError, Progress, existing_folder, find_photo, open_catalo
 if TYPE_CHECKING:
     from ..tagging import Pipeline
 
-ROLE_CHOICES = ("captioner", "keywords", "visual")
+ROLE_CHOICES = ("captioner", "keywords", "visual", "multilingual")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
@@ -129,10 +129,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from ..services import photos_to_tag, run_tagging, scan_and_import
 
     settings = settings_from_args(args)
-    with open_catalog(args) as catalog:
-        under: Path | None = None
-        if args.folder:
-            under = existing_folder(args.folder)
+    under: Path | None = existing_folder(args.folder) if args.folder else None
+    with open_catalog(args, create=under is not None) as catalog:  # tag FOLDER scans it: a new library
+        if under is not None:
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
                 scan_and_import(catalog, under)
@@ -168,7 +167,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         photo = find_photo(catalog, args.photo)
         info = catalog.analysis.info(photo.id)
         caption = catalog.analysis.caption(photo.id)

@@ -10,9 +10,9 @@ other read, every search (CLIP text encoding included) goes through
 ``op(catalog)`` runs on a worker thread with a read-only
 :class:`~imgtag_desktop.core.catalog.Catalog` of its own (``write=True``: a writable one,
 for library-wide edits such as renaming a tag everywhere); ``success(result)`` or
-``failure(message)`` is then called on the GUI thread. Requests run one at a time, in order. With a ``key``, only the newest
-request of that key is delivered (and an older one not yet started is skipped), so a burst
-of refreshes while tagging costs one query, not a queue of them.
+``failure(message)`` is then called on the GUI thread. Requests run one at a time, in order.
+With a ``key``, only the newest request of that key is delivered (and an older one not yet
+started is skipped), so a burst of refreshes while tagging costs one query, not a queue of them.
 """
 
 from __future__ import annotations

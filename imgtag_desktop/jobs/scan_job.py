@@ -33,8 +33,9 @@ class ScanJob(Job):
         with Catalog(self.library) as catalog:
             report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
                                      cancelled=self.is_cancelled)
-        for path, reason in report.errors:
+        result = report.scan
+        for path, reason in report.errors + result.notes:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
         stats.failures = len(report.errors)
-        stats.detail = {"folder": str(self.folder), **report.scan.to_json(),
-                        "touched_ids": list(report.scan.touched_ids), "imported": report.imported.to_json()}
+        stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids),
+                        "imported": report.imported.to_json()}

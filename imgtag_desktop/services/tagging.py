@@ -9,6 +9,7 @@ from pathlib import Path
 from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..tagging import Pipeline, TagRunStats, tag_photos
+from .library import tag_language
 
 
 def photos_to_tag(
@@ -49,8 +50,8 @@ def run_tagging(
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
 ) -> TagRunStats:
-    """Tag ``photo_ids`` with the settings' threshold, batch size and vocabulary choice
-    (each overridable for one run); results are committed batch by batch."""
+    """Tag ``photo_ids`` with the settings' threshold, batch size, vocabulary choice and tag
+    language (the first three overridable for one run); results are committed batch by batch."""
     return tag_photos(
         catalog,
         photo_ids,
@@ -62,4 +63,5 @@ def run_tagging(
         on_result=on_result,
         on_error=on_error,
         use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
+        language=tag_language(settings),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from PySide6.QtCore import QByteArray, Qt
 from PySide6.QtGui import QCloseEvent
@@ -26,13 +27,14 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog, Folder, PhotoTag, TagCount
-from ..jobs import JobStats, tagging_available
+from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from ..tagging import evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, models_missing
+from .duplicates import DuplicatesDialog, install_grid_menu
 from .grid import GridController, PhotoGrid
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -76,7 +78,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         session.setParent(self)  # the session's signals die with the window
-        self.setWindowTitle("imgtag")
+        self.setWindowTitle(self.tr("imgtag"))
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
 
@@ -103,6 +105,22 @@ class MainWindow(QMainWindow):
         self._wire()
         self._restore_layout()
         self._check_tagging()
+        self._load_multilingual()
+
+    def _load_multilingual(self) -> None:
+        """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""
+        settings = self.session.settings
+        if not settings.multilingual_text_model.strip():
+            return
+
+        def load(_catalog: object) -> object:
+            from ..tagging.multilingual import multilingual_encoder
+
+            return multilingual_encoder(settings)
+
+        # Searches pick it up through Session.text_encoder(); album counts that need it are redone.
+        self.session.queries.run(load, lambda _encoder: self.sidebar.refresh_tags(), key="multilingual",
+                                 failure=lambda reason: log.warning("multilingual text encoder: %s", reason))
 
     # -- assembly -----------------------------------------------------------------------------
 
@@ -136,10 +154,12 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.threshold_widget)
         self.addToolBar(toolbar)
-        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
-                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+        for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
+                                 ("approve_all", self.tr("All ≥ threshold (Enter)")),
+                                 ("remove_tag", self.tr("Remove (Del)"))):
             self.detail_panel.add_button(r[action_id]).setText(label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
         self.setTabOrder(self.grid_view, self.detail_panel.chips)
         self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
@@ -160,9 +180,10 @@ class MainWindow(QMainWindow):
         r["redo"].setEnabled(False)
         s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
         s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
-        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
+        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(self.tr("Undo {t} (Ctrl+Z)")
+            .format(t=t) if t else self.tr("Undo")))
         s.undo_stack.redoTextChanged.connect(
-            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+            lambda t: r["redo"].setToolTip(self.tr("Redo {t} (Ctrl+Shift+Z)").format(t=t) if t else self.tr("Redo")))
         bindings = {
             "open_folder": self.ask_folder,
             "rescan": self.rescan,
@@ -197,6 +218,8 @@ class MainWindow(QMainWindow):
             "bigger": lambda: self.resize_thumbnails(1),
             "smaller": lambda: self.resize_thumbnails(-1),
             "shortcuts": self.show_shortcuts,
+            "find_similar": self.find_similar,
+            "duplicates": self.find_duplicates,
         }
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
@@ -220,7 +243,7 @@ class MainWindow(QMainWindow):
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
         self.grid.show_source(SearchSource(text, tuple(ids)))
-        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+        self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def focus_search(self) -> None:
         self.query_bar.edit.setFocus()
@@ -231,7 +254,8 @@ class MainWindow(QMainWindow):
         self.threshold.set_photo(photo_id)
 
     def _on_source(self, source: Source) -> None:
-        self.setWindowTitle(f"imgtag — {source.path if isinstance(source, FolderSource) else source.label}")
+        place = source.path if isinstance(source, FolderSource) else source.label
+        self.setWindowTitle(self.tr("imgtag — {place}").format(place=place))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -245,7 +269,9 @@ class MainWindow(QMainWindow):
         """Add a folder to the library, show it, and scan it in the background."""
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            self.statusBar().showMessage(
+                self.tr("{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+                .format(folder=folder))
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
@@ -253,7 +279,7 @@ class MainWindow(QMainWindow):
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a photo folder"), start)
         if folder:
             self.open_folder(Path(folder))
 
@@ -290,9 +316,9 @@ class MainWindow(QMainWindow):
     def _pick_tag_to_remove(self, ids: list[int], tags: dict[int, list[PhotoTag]]) -> None:
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
-            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
-        self._ask_tag("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names,
+        self._ask_tag(self.tr("Remove tag"), self.tr("Remove which tag from {n} photo(s)?").format(n=len(ids)), names,
                       lambda name: self.remove_tag_from(ids, name))
 
     def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
@@ -306,9 +332,10 @@ class MainWindow(QMainWindow):
         counts = [c for c in with_counts if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
-            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
-        self._ask_tag("Review by tag", "Review the suggestions of which tag?", names, self.review.start)
+        self._ask_tag(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names,
+                      self.review.start)
 
     def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object]) -> None:
         """A tag picker that does not block (it opens when the names arrive from the query worker)."""
@@ -363,8 +390,9 @@ class MainWindow(QMainWindow):
                                         saved_mode=str(self.session.catalog.writes.mode()), submit=self.jobs.submit)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
-            QMessageBox.warning(self, "Write tags to files",
-                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            QMessageBox.warning(self, self.tr("Write tags to files"),
+                                self.tr("The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+                                    .format(exc=exc))
             return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.session.announce(ids))
@@ -376,9 +404,9 @@ class MainWindow(QMainWindow):
                  "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
                  "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
         box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
+        box.setText(self.tr("<table cellspacing=4>{extra}{rows}</table>").format(extra=extra, rows=rows))
         box.open()
 
     # -- state ----------------------------------------------------------------------------------
@@ -392,16 +420,38 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
+            self.banner.show_message(self.tr("Automatic tagging is off: {message}")
+                .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
+    def find_similar(self) -> None:
+        """Search for photos like the current one (``like:ID``), most similar first."""
+        photo_id = self.grid.current_photo_id()
+        if photo_id is None:
+            self.statusBar().showMessage(self.tr("Select a photo first, then Find similar"), 4000)
+            return
+        self.query_bar.set_text(f"like:{photo_id}")
+        self.query_bar.submit()
+
+    def find_duplicates(self) -> None:
+        self.jobs.submit(DuplicatesJob(self.session.library))
+
+    def show_duplicates(self, groups: list[Any]) -> None:
+        dialog = DuplicatesDialog(self.session, self.jobs, groups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.duplicates_dialog = dialog
+
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
+            self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "tagging" and stats.error:
-            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+            self.banner.show_message(self.tr("Tagging stopped: {stats_error}")
+                .format(stats_error=stats.error), self.tr("Models…"))
 
     def _restore_layout(self) -> None:
         s = self.session.settings

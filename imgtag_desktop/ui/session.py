@@ -66,7 +66,14 @@ class Session(QObject):
     def text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches once a tagging job has loaded the models (None before).
 
-        The encoder is called by queries on the worker thread, never on the GUI thread."""
+        The encoder is called by queries on the worker thread, never on the GUI thread. The optional
+        multilingual text encoder, once loaded, takes precedence."""
+        if self.settings.multilingual_text_model.strip():
+            from ..tagging.multilingual import loaded_multilingual_encoder
+
+            multilingual = loaded_multilingual_encoder(self.settings)
+            if multilingual is not None:
+                return multilingual
         pipeline = cached_pipeline(self.settings)
         if pipeline is None:
             return None

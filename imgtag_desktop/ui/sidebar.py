@@ -62,9 +62,9 @@ class SidebarModel(QStandardItemModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.library = self._section("Library")
-        self.albums = self._section("Smart albums")
-        self.tags = self._section("Tags")
+        self.library = self._section(self.tr("Library"))
+        self.albums = self._section(self.tr("Smart albums"))
+        self.tags = self._section(self.tr("Tags"))
 
     def _section(self, title: str) -> QStandardItem:
         item = _plain(title)
@@ -78,7 +78,8 @@ class SidebarModel(QStandardItemModel):
 
     def set_folders(self, folders: Sequence[Folder], total: int) -> None:
         self.library.removeRows(0, self.library.rowCount())
-        everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
+        everything = _leaf(self.tr("All photos  ({total})").format(total=total), ALL_PHOTOS,
+                           self.tr("Every photo in the library"))
         self.library.appendRow(everything)
         for f in folders:
             self.library.appendRow(_leaf(f.path.name or str(f.path), FolderSource(f.id, f.path), str(f.path)))
@@ -87,10 +88,10 @@ class SidebarModel(QStandardItemModel):
         """Albums with their counts (None: cannot count now); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
-            hint = _plain("No smart albums yet")
+            hint = _plain(self.tr("No smart albums yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
-            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            hint.setToolTip(self.tr("Smart albums are saved tag queries, e.g. dog AND (beach OR park)"))
             self.albums.appendRow(hint)
         for album, count in albums:
             self.albums.appendRow(_leaf(album_label(album, count), AlbumSource(album.id, album.name, album.query),
@@ -122,7 +123,7 @@ class SidebarModel(QStandardItemModel):
                 item.setData(c.approved, ApprovedRole)
                 item.setData(c.suggested, SuggestedRole)
         if not counts:
-            hint = _plain("No tags yet")
+            hint = _plain(self.tr("No tags yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
             self.tags.appendRow(hint)
@@ -289,8 +290,8 @@ class SidebarController(QObject):
         if not name:
             return
         menu = QMenu(self.view)
-        menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
-        menu.addAction("Show photos", lambda: self.source_selected.emit(TagSource(name)))
+        menu.addAction(self.tr("Review suggestions"), lambda: self.review_requested.emit(name))
+        menu.addAction(self.tr("Show photos"), lambda: self.source_selected.emit(TagSource(name)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all_photos(self) -> None:

@@ -9,6 +9,7 @@ so its failures reach the Problems list), else on a thread of its own.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -45,7 +46,7 @@ class WritePreviewDialog(QDialog):
                  *, mode: str | None = None, saved_mode: str = "off",
                  submit: Callable[[WriteJob], None] | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Write tags to files")
+        self.setWindowTitle(self.tr("Write tags to files"))
         self.resize(900, 480)
         self.catalog_path = Path(catalog_path)
         self.photo_ids = list(photo_ids)
@@ -61,7 +62,7 @@ class WritePreviewDialog(QDialog):
         wanted = mode or (saved_mode if saved_mode != "off" else "sidecar")
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(wanted)))
         self.mode_box.currentIndexChanged.connect(self.refresh)
-        self.keep_mtime = QCheckBox("Keep modification times")
+        self.keep_mtime = QCheckBox(self.tr("Keep modification times"))
         self.summary = QLabel()
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
@@ -70,18 +71,18 @@ class WritePreviewDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.write_button = QPushButton("Write")
-        self.undo_button = QPushButton("Undo last write")
-        self.cancel_button = QPushButton("Cancel")
+        self.write_button = QPushButton(self.tr("Write"))
+        self.undo_button = QPushButton(self.tr("Undo last write"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.write_button.clicked.connect(self.start_write)
         self.undo_button.clicked.connect(self.start_undo)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Write to:"))
+        top.addWidget(QLabel(self.tr("Write to:")))
         top.addWidget(self.mode_box)
         top.addWidget(self.keep_mtime)
         top.addStretch(1)
@@ -99,7 +100,9 @@ class WritePreviewDialog(QDialog):
         layout.addLayout(buttons)
         self._queries = QueryRunner(self.catalog_path, parent=self)
         self._queries.ready.connect(self._on_plans)
-        self._queries.failed.connect(lambda _key, reason: self.summary.setText(f"The files cannot be read: {reason}"))
+        self._queries.failed.connect(lambda _key, reason: self.summary.setText(
+            self.tr("The files cannot be read: {reason}")
+            .format(reason=reason)))
         self.refresh()
 
     @property
@@ -113,7 +116,7 @@ class WritePreviewDialog(QDialog):
         mode, ids = self.mode, list(self.photo_ids)
         self.write_button.setEnabled(False)
         self.undo_button.setEnabled(False)
-        self.summary.setText(f"Reading {len(ids):,} files…")
+        self.summary.setText(self.tr("Reading {len_ids:,} files…").format(len_ids=len(ids)))
 
         def plan(catalog: Catalog) -> tuple[str, list[FileChange], bool]:
             return mode, plan_writes(catalog, ids, mode), catalog.writes.last_batch() is not None
@@ -190,8 +193,11 @@ class WritePreviewDialog(QDialog):
         problems = [r for r in report.results if r.status in ("skipped", "failed")]
         text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
+        writers = Counter(str(r.writer) for r in report.results if r.status == "written" and r.mode == "embedded")
+        if writers:
+            text += " (embedded by " + ", ".join(f"{w}: {n}" for w, n in sorted(writers.items())) + ")"
         if stats.error:
-            text = f"Nothing written: {stats.error}"
+            text = self.tr("Nothing written: {error}").format(error=stats.error)
         if problems:
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
         self._note = text

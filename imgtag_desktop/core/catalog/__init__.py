@@ -3,7 +3,8 @@
 :class:`Catalog` is the gateway: it owns the connection (:class:`CatalogBase`: transactions,
 migrations, per-library settings) and one repository per area, so each area's SQL lives next
 to its API: ``catalog.photos``, ``catalog.tags``, ``catalog.review``, ``catalog.analysis``,
-``catalog.albums`` (saved albums and search) and ``catalog.writes`` (metadata write history).
+``catalog.albums`` (saved albums and search), ``catalog.writes`` (metadata write history) and
+``catalog.journal`` (metadata writes pending between their rename and their confirmation).
 A repository that needs another area gets it in its constructor. Open one ``Catalog`` per
 thread; SQLite's WAL mode lets readers and a writer work side by side.
 """
@@ -15,7 +16,10 @@ import os
 from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
+from .duplicates import DuplicatesRepository
+from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
+from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesRepository
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -38,19 +42,24 @@ from .writes import WritesRepository
 class Catalog(CatalogBase):
     """The library's catalog gateway: the connection plus one repository per area."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
-        super().__init__(path, read_only=read_only)
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
+        super().__init__(path, read_only=read_only, create=create)
         self.photos = PhotosRepository(self)
         self.tags = TagsRepository(self)
         self.review = ReviewRepository(self)
         self.analysis = AnalysisRepository(self, self.tags)
         self.albums = AlbumsRepository(self, self.analysis)
         self.writes = WritesRepository(self, self.tags)
+        self.journal = JournalRepository(self)
+        self.places = PlacesRepository(self, self.tags)
+        self.duplicates = DuplicatesRepository(self)
 
 
 
 __all__ = [
     "HIERARCHY_SEPARATOR",
+    "PLACES_AUTO_APPROVE",
+    "GpsRow",
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",
@@ -61,8 +70,10 @@ __all__ = [
     "CatalogError",
     "Folder",
     "GridRow",
+    "JournalRepository",
     "KnownFile",
     "Photo",
+    "PendingWrite",
     "PhotoFacts",
     "PhotoTag",
     "PhotosRepository",

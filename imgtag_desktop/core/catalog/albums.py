@@ -18,6 +18,8 @@ Semantic terms (see docs/search.md):
 from __future__ import annotations
 
 import json
+import os
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,6 +59,11 @@ class _EmbeddingIndex:
     key: tuple[int, str | None]
     ids: npt.NDArray[np.int64]  # sorted photo ids, one per matrix row
     matrix: npt.NDArray[np.float32]  # N x D, rows L2-normalised
+
+
+def _check_text(name: str) -> None:
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        raise CatalogError(f"{name.encode('utf-8', 'surrogateescape')!r} is not UTF-8 text; type the name as UTF-8")
 
 
 def parse_query(query: str | Node) -> Node | None:
@@ -101,7 +108,8 @@ class AlbumsRepository(Repository):
         name = " ".join(name.split())
         if not name:
             raise CatalogError("an album needs a name")
-        parse(query)
+        _check_text(name)
+        self.check_query_runs(query)
         if self.get(name) is not None:
             raise CatalogError(f"there is already an album named {name!r}; choose another name or edit that one")
         now = time.time()
@@ -122,11 +130,13 @@ class AlbumsRepository(Repository):
         new_name = " ".join(name.split()) if name is not None else album.name
         if not new_name:
             raise CatalogError("an album needs a name")
+        _check_text(new_name)
         other = self.get(new_name)
         if other is not None and other.id != album_id:
             raise CatalogError(f"there is already an album named {new_name!r}")
         new_query = query.strip() if query is not None else album.query
-        parse(new_query)
+        if query is not None:
+            self.check_query_runs(new_query)
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE albums SET name = ?, query = ?, updated_at = ? WHERE id = ?",
@@ -153,9 +163,27 @@ class AlbumsRepository(Repository):
         for album in self.all():
             try:
                 counts[album.id] = self.count(album.query, text_encoder=text_encoder, top_k=top_k)
-            except (QueryError, SemanticSearchUnavailable):
-                counts[album.id] = None
+            except (QueryError, SemanticSearchUnavailable, sqlite3.Error):
+                counts[album.id] = None  # one album that cannot run never stops the others
         return counts
+
+    def check_query_runs(self, query: str) -> None:
+        """Raise :class:`QueryError` unless the query parses and SQLite can prepare it
+        (``~`` terms stand in as true: they need no encoder to be checked)."""
+        node = parse_query(query)
+        if node is None:
+            return
+        where = compile_node(node, lambda _term: Fragment("1"))
+        self._run(f"EXPLAIN SELECT count(*) FROM photos p WHERE {where.sql}", where.args)
+
+    def _run(self, sql: str, args: Sequence[object]) -> list[tuple[Any, ...]]:
+        """Run a compiled query; SQLite's refusal (too complex, too many terms) is a :class:`QueryError`."""
+        try:
+            return self._conn.execute(sql, tuple(args)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not any(w in str(exc) for w in ("too large", "too many", "too deep", "too big", "stack overflow")):
+                raise
+            raise QueryError(f"the query is too complex for the database ({exc}); make it shorter", 1) from exc
 
     # -- search ---------------------------------------------------------------------------------
 
@@ -181,12 +209,12 @@ class AlbumsRepository(Repository):
             if limit is not None:
                 sql += " LIMIT ?"
                 args = (*args, limit)
-            return [r[0] for r in self._conn.execute(sql, args)]
+            return [r[0] for r in self._run(sql, args)]
         index = self._embedding_index()
         rows = self._candidate_rows(index, rest, where)
         scores = np.zeros(len(rows), dtype=np.float32)
         for term in ranking:
-            scores += self._similarities(index, term.text, text_encoder, rows)
+            scores += self._similarities(index, term, text_encoder, rows)
         scores /= len(ranking)
         keep = min(top_k, len(rows))
         if limit is not None:
@@ -202,13 +230,13 @@ class AlbumsRepository(Repository):
         self._prepare_vectors([t for t in _semantic_terms(node) if t not in ranking], text_encoder)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
-            return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
+            return int(self._run(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args)[0][0])
         index = self._embedding_index()
         return min(top_k, len(self._candidate_rows(index, rest, where)))
 
     def needs_text_encoder(self, query: str | Node) -> bool:
         """Whether running the query needs the text encoder (it has a ``~`` term)."""
-        return bool(_semantic_terms(parse_query(query)))
+        return any(not t.photo for t in _semantic_terms(parse_query(query)))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -218,7 +246,7 @@ class AlbumsRepository(Repository):
 
         def resolve(term: Semantic) -> Fragment:
             index = self._embedding_index()
-            sims = self._similarities(index, term.text, text_encoder)
+            sims = self._similarities(index, term, text_encoder)
             if term.floor is not None:
                 ids = index.ids[sims > term.floor]
             else:
@@ -233,14 +261,14 @@ class AlbumsRepository(Repository):
             return
         self._embedding_index()  # (re)load first: a reload forgets cached text vectors
         for term in terms:
-            self._text_vector(term.text, encoder)
+            self._term_vector(term, encoder)
 
     def _candidate_rows(self, index: _EmbeddingIndex, rest: Node | None, where: Fragment) -> npt.NDArray[np.intp]:
         """Matrix rows of the photos matching the non-ranking part of a query."""
         if rest is None:
             return np.arange(len(index.ids), dtype=np.intp)
         candidates = np.fromiter(
-            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
+            (r[0] for r in self._run(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
             dtype=np.int64,
         )
         return _rows_of(index, candidates)
@@ -258,13 +286,13 @@ class AlbumsRepository(Repository):
         return index
 
     def _similarities(
-        self, index: _EmbeddingIndex, text: str, encoder: TextEncoder | None,
+        self, index: _EmbeddingIndex, term: Semantic, encoder: TextEncoder | None,
         rows: npt.NDArray[np.intp] | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Cosine similarity of the text with every stored embedding (or with those rows)."""
+        """Cosine similarity of the term's vector with every stored embedding (or with those rows)."""
         if index.matrix.shape[0] == 0 or (rows is not None and len(rows) == 0):
             return np.zeros(0 if rows is None else len(rows), dtype=np.float32)
-        vector = self._text_vector(text, encoder)
+        vector = self._term_vector(term, encoder)
         if vector.shape[0] != index.matrix.shape[1]:
             raise CatalogError(
                 f"the text encoder gives {vector.shape[0]}-dimensional vectors but the stored image embeddings "
@@ -277,6 +305,41 @@ class AlbumsRepository(Repository):
             return sub
         sims: npt.NDArray[np.float32] = np.einsum("ij,j->i", index.matrix, vector)
         return sims if rows is None or len(rows) == len(index.ids) else sims[rows]
+
+    def _term_vector(self, term: Semantic, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
+        if term.photo:
+            return self._photo_vector(term.text)
+        return self._text_vector(term.text, encoder)
+
+    def _photo_vector(self, ref: str) -> npt.NDArray[np.float32]:
+        """The stored image embedding of the photo ``like:ref`` names (id, path or file name)."""
+        index = self._embedding_index()
+        photo_id = self.resolve_photo_ref(ref)
+        row = _rows_of(index, np.array([photo_id], dtype=np.int64))
+        if len(row) == 0:
+            raise CatalogError(f"like:{ref}: that photo has no image embedding yet; tag it first (Tag > Tag photos)")
+        vector: npt.NDArray[np.float32] = index.matrix[int(row[0])]
+        return vector
+
+    def resolve_photo_ref(self, ref: str) -> int:
+        """The id of the photo ``ref`` names: an id, an exact path, or a unique file name / path ending."""
+        text = ref.strip()
+        if text.isdigit():
+            row = self._conn.execute("SELECT id FROM photos WHERE id = ?", (int(text),)).fetchone()
+            if row:
+                return int(row[0])
+        row = self._conn.execute("SELECT id FROM photos WHERE path_bytes = ?", (os.fsencode(text),)).fetchone()
+        if row:
+            return int(row[0])
+        tail = "/" + text.lstrip("/")
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE substr(path, -?) = ? LIMIT 2", (len(tail), tail)
+        ).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        if rows:
+            raise CatalogError(f"like:{ref}: several photos have that name; give more of the path or the photo's id")
+        raise CatalogError(f"like:{ref}: no photo in the library has that id, path or file name")
 
     def _text_vector(self, text: str, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
         cache = self._text_vector_cache
