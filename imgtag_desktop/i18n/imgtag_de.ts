@@ -206,6 +206,14 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Taggen angehalten: {done} von {total} Fotos</translation>
     </message>
     <message>
+      <source>Writing finished: {done} of {total} files</source>
+      <translation>Schreiben beendet: {done} von {total} Dateien</translation>
+    </message>
+    <message>
+      <source>Writing stopped: {done} of {total} files</source>
+      <translation>Schreiben angehalten: {done} von {total} Dateien</translation>
+    </message>
+    <message>
       <source>{job_title} will start when the current job ends</source>
       <translation>{job_title} beginnt, wenn die laufende Aufgabe endet</translation>
     </message>
@@ -283,10 +291,6 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     <message>
       <source>Review the suggestions of which tag?</source>
       <translation>Die Vorschläge welches Tags prüfen?</translation>
-    </message>
-    <message>
-      <source>Search: {text}</source>
-      <translation>Suche: {text}</translation>
     </message>
     <message>
       <source>Select a photo first, then Find similar</source>
@@ -612,6 +616,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>Keep modification times</source>
       <translation>Änderungszeiten beibehalten</translation>
+    </message>
+    <message>
+      <source>Nothing written: {error}</source>
+      <translation>Nichts geschrieben: {error}</translation>
     </message>
     <message>
       <source>Reading {len_ids:,} files…</source>

@@ -206,6 +206,14 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Étiquetage arrêté : {done} sur {total} photos</translation>
     </message>
     <message>
+      <source>Writing finished: {done} of {total} files</source>
+      <translation>Écriture terminée : {done} fichiers sur {total}</translation>
+    </message>
+    <message>
+      <source>Writing stopped: {done} of {total} files</source>
+      <translation>Écriture arrêtée : {done} fichiers sur {total}</translation>
+    </message>
+    <message>
       <source>{job_title} will start when the current job ends</source>
       <translation>{job_title} commencera à la fin de la tâche en cours</translation>
     </message>
@@ -283,10 +291,6 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     <message>
       <source>Review the suggestions of which tag?</source>
       <translation>Examiner les suggestions de quel tag ?</translation>
-    </message>
-    <message>
-      <source>Search: {text}</source>
-      <translation>Recherche : {text}</translation>
     </message>
     <message>
       <source>Select a photo first, then Find similar</source>
@@ -612,6 +616,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>Keep modification times</source>
       <translation>Conserver les dates de modification</translation>
+    </message>
+    <message>
+      <source>Nothing written: {error}</source>
+      <translation>Rien n’a été écrit : {error}</translation>
     </message>
     <message>
       <source>Reading {len_ids:,} files…</source>

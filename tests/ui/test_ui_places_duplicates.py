@@ -11,6 +11,7 @@ import pytest
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
 from imgtag_desktop.ui.app import create_window
+from tests.ui.conftest import settle
 
 
 @pytest.fixture
@@ -61,6 +62,7 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     with qtbot.waitSignal(window.query_bar.results_ready):
         window.registry["find_similar"].trigger()
     assert window.query_bar.text() == f"like:{ids['arezzo.jpg']}"
+    settle(qtbot, window.session)  # the grid reads the results' rows off the GUI thread
     shown = window.grid.model.photo_ids()
     assert shown[:2] == [ids["arezzo.jpg"], ids["arezzo copy.jpg"]]
 
