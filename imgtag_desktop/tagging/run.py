@@ -13,6 +13,8 @@ from PIL import Image
 from ..core.catalog.analysis import CandidateRow, Suggestion
 from ..core.imageio import ImageReadError
 from .pipeline import ImageAnalysis, Pipeline
+from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
+from .suggest import RankingOptions, maybe_calibrate, rerank
 from .vocabulary import builtin_vocabulary
 
 if TYPE_CHECKING:
@@ -20,11 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "decide", "tag_photos"]
+__all__ = ["TagRunStats", "candidate_rows", "tag_photos"]
 
-# Vocabulary/library candidates kept per photo in the explanation besides those passing the
-# threshold (all are scored).
-VOCABULARY_KEEP = 10
 
 
 @dataclass
@@ -51,27 +50,16 @@ class TagRunStats:
         }
 
 
-def decide(
-    analysis: ImageAnalysis, states: dict[str, str], threshold: float
-) -> tuple[list[CandidateRow], list[Suggestion]]:
-    """Turn scored candidates into explanation rows and suggestions.
-
-    One rule: a candidate is suggested when its calibrated visual score reaches ``threshold``,
-    unless the photo already has that tag approved (kept as it is) or rejected (never again).
-    """
+def candidate_rows(analysis: ImageAnalysis, states: dict[str, str]) -> list[CandidateRow]:
+    """The candidates to store for a photo: every caption phrase, then the vocabulary by visual
+    evidence, :data:`STORED_PER_PHOTO` in all, with their features. What is suggested is decided
+    by the ranking (:func:`.suggest.rerank`) from these stored rows."""
+    caption = [c for c in analysis.candidates if c.origin == "caption"]
+    others = [c for c in analysis.candidates if c.origin != "caption"]
+    kept = caption + others[: max(0, STORED_PER_PHOTO - len(caption))]
     rows: list[CandidateRow] = []
-    suggestions: list[Suggestion] = []
-    for c in analysis.candidates:
+    for c in kept:
         state = states.get(c.text.lower())
-        if state == "rejected":
-            decision = "rejected-before"
-        elif state == "approved":
-            decision = "approved-before"
-        elif c.visual_score >= threshold:
-            decision = "suggested"
-            suggestions.append(Suggestion(c.text, c.keyword_score, round(c.visual_score, 6)))
-        else:
-            decision = "below-threshold"
         rows.append(
             CandidateRow(
                 c.text,
@@ -79,10 +67,13 @@ def decide(
                 c.keyword_score,
                 round(c.visual_score, 6),
                 round(c.raw_score, 6),
-                decision,
+                f"{state}-before" if state in ("approved", "rejected") else "pending",
+                None if c.margin is None else round(c.margin, 7),
+                c.caption_similarity,
+                c.duplicate_group,
             )
         )
-    return rows, suggestions
+    return rows
 
 
 def tag_photos(
@@ -97,11 +88,16 @@ def tag_photos(
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
     use_vocabulary: bool = True,
+    budget: int = DEFAULT_BUDGET,
+    mute_after: int = 5,
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
     ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
     is kept, and :meth:`Catalog.photos_needing_analysis` tells the next run what is left.
+    Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
+    (see :mod:`.suggest`); when the run makes the models' calibration possible or due, the
+    whole library is ranked again with it at the end.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
     batch goes on without it.
     """
@@ -118,6 +114,8 @@ def tag_photos(
         for name in catalog.library_tag_names():
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
+    options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
+    analysed_ids: list[int] = []
     done = 0
     batch_size = max(1, int(batch_size))
 
@@ -172,21 +170,22 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                rows, suggestions = decide(analysis, catalog.tag_states(photo_id), threshold)
-                kept = catalog.record_analysis(
+                catalog.record_analysis(
                     photo_id,
                     caption=analysis.caption,
                     caption_model=caption_model,
-                    candidates=rows,
-                    suggestions=suggestions,
+                    candidates=candidate_rows(analysis, catalog.tag_states(photo_id)),
+                    suggestions=[],
                     embedding=analysis.embedding,
                     visual_model=visual_model,
                     models_key=models_key,
                     fingerprint=fingerprint,
                     threshold=threshold,
                 )
-                stats.suggested += len(kept)
                 committed.append((photo_id, path))
+            analysed_ids.extend(pid for pid, _ in committed)
+            if committed:
+                stats.suggested += rerank(catalog, options, [pid for pid, _ in committed]).suggestions
         for (_photo_id, path, _fp, _img), analysis in results:
             if analysis is None:
                 advance(path)
@@ -195,6 +194,9 @@ def tag_photos(
             if on_result:
                 on_result(photo_id)
             advance(path)
+    if stats.analysed and maybe_calibrate(catalog, models_key) is not None:
+        rerank(catalog, options)  # the new calibration changes every photo's confidences
+        stats.suggested = sum(c.suggested for c in catalog.tag_state_counts(analysed_ids).values())
     stats.seconds = time.monotonic() - start
     return stats
 
@@ -209,9 +211,7 @@ def _analyse(
     """Analyse a batch; if the batch fails as a whole, retry photo by photo so one bad photo fails alone."""
     images = [d[3] for d in decoded]
     try:
-        analyses = pipeline.analyse(
-            images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP, keep_above=threshold
-        )
+        analyses = pipeline.analyse(images, vocabulary_origin=origins, vocabulary_keep=STORED_PER_PHOTO)
         return list(zip(decoded, analyses, strict=True))
     except (RuntimeError, ValueError) as exc:
         if len(decoded) == 1:

@@ -26,11 +26,12 @@ from .records import (
     path_to_bytes,
 )
 from .review import ReviewMixin, TaggedPhoto, TagStateCounts
+from .suggestions import CandidateTable, Decision, SuggestionsMixin, TagMute
 from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin, SuggestionsMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 
@@ -39,8 +40,10 @@ __all__ = [
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",
+    "CandidateTable",
     "Catalog",
     "CatalogError",
+    "Decision",
     "Folder",
     "KnownFile",
     "Photo",
@@ -49,6 +52,7 @@ __all__ = [
     "ScanStats",
     "Tag",
     "TagCount",
+    "TagMute",
     "TagStateCounts",
     "TaggedPhoto",
     "TagSource",

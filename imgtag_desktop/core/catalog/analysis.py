@@ -22,6 +22,11 @@ class CandidateRow:
     visual_score: float | None
     raw_score: float | None
     decision: str
+    margin: float | None = None  # cos(x, t) - cos(x, neutral text)
+    caption_similarity: float | None = None  # keyword-model cosine to the caption
+    duplicate_group: int | None = None  # near-duplicates of one photo share it
+    confidence: float | None = None  # of the last ranking
+    rank: int | None = None  # 1-based in the photo, by visual evidence
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -31,6 +36,11 @@ class CandidateRow:
             "visual_score": self.visual_score,
             "raw_score": self.raw_score,
             "decision": self.decision,
+            "margin": self.margin,
+            "caption_similarity": self.caption_similarity,
+            "duplicate_group": self.duplicate_group,
+            "confidence": self.confidence,
+            "rank": self.rank,
         }
 
 
@@ -150,9 +160,11 @@ class AnalysisMixin(CatalogBase):
             conn.execute("DELETE FROM candidates WHERE photo_id = ?", (photo_id,))
             conn.executemany(
                 "INSERT OR REPLACE INTO candidates (photo_id, text, origin, keyword_score, visual_score, raw_score,"
-                " decision) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " decision, margin, caption_similarity, duplicate_group, confidence, rank)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.decision)
+                    (photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.decision,
+                     c.margin, c.caption_similarity, c.duplicate_group, c.confidence, c.rank)
                     for c in candidates
                 ],
             )
@@ -217,8 +229,9 @@ class AnalysisMixin(CatalogBase):
     def candidates(self, photo_id: int) -> list[CandidateRow]:
         """The explanation of a photo's last analysis: every candidate, best visual score first."""
         rows = self._conn.execute(
-            "SELECT text, origin, keyword_score, visual_score, raw_score, decision FROM candidates"
-            " WHERE photo_id = ? ORDER BY visual_score DESC, text",
+            "SELECT text, origin, keyword_score, visual_score, raw_score, decision, margin, caption_similarity,"
+            " duplicate_group, confidence, rank FROM candidates"
+            " WHERE photo_id = ? ORDER BY coalesce(confidence, visual_score) DESC, text",
             (photo_id,),
         )
         return [CandidateRow(*r) for r in rows]

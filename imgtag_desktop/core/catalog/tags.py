@@ -149,13 +149,16 @@ class TagsMixin(CatalogBase):
         """Put a tag on photos in a state (insert, or change the state of an existing one)."""
         tag = self.ensure_tag(name)
         now = time.time()
+        ids = list(photo_ids)
         with self.transaction() as conn:
+            action = "add" if source == "manual" and state == "approved" else state
+            self.note_decision(ids, tag.name, state, action)  # type: ignore[attr-defined]
             conn.executemany(
                 "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = excluded.state,"
                 " updated_at = excluded.updated_at",
-                [(pid, tag.id, state, source, now, now) for pid in photo_ids],
+                [(pid, tag.id, state, source, now, now) for pid in ids],
             )
         return tag
 
@@ -178,6 +181,7 @@ class TagsMixin(CatalogBase):
         if tag is None:
             return 0
         with self.transaction() as conn:
+            self.note_decision(ids, tag.name, "removed", "remove")  # type: ignore[attr-defined]
             return conn.executemany(
                 "DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", [(pid, tag.id) for pid in ids]
             ).rowcount
@@ -197,10 +201,16 @@ class TagsMixin(CatalogBase):
         tag = self.tag_by_name(name)
         with self.transaction() as conn:
             if tag is None or not conn.execute(
+                "SELECT 1 FROM photo_tags WHERE photo_id = ? AND tag_id = ?", (photo_id, tag.id)
+            ).fetchone():
+                self.set_tag([photo_id], name, state, "manual")
+                return
+            action = "approve" if state == "approved" else "reject"
+            self.note_decision([photo_id], tag.name, state, action)  # type: ignore[attr-defined]
+            conn.execute(
                 "UPDATE photo_tags SET state = ?, updated_at = ? WHERE photo_id = ? AND tag_id = ?",
                 (state, time.time(), photo_id, tag.id),
-            ).rowcount:
-                self.set_tag([photo_id], name, state, "manual")
+            )
 
 
 def _photo_tag(r: Any) -> PhotoTag:
