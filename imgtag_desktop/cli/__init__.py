@@ -16,7 +16,7 @@ from ..core.catalog import CatalogError
 from .common import CliError
 
 # Modules that contribute subcommands, in help order.
-COMMAND_MODULES = ("library", "tagging", "metadata", "search")
+COMMAND_MODULES = ("library", "tagging", "suggestions", "metadata", "search")
 
 
 def build_parser() -> argparse.ArgumentParser:

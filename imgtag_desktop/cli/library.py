@@ -8,6 +8,7 @@ import sys
 from ..core.metadata import import_keywords
 from ..core.scanner import scan_folder
 from .common import CliError, LazyProgress, find_photo, open_catalog, print_json
+from .suggestions import after_decisions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -81,6 +82,7 @@ def cmd_tag_add(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         tag = catalog.add_manual_tag(photo.id, args.tag)
+        after_decisions(catalog, args)
     print(f"approved '{tag.name}' on {photo.display_path}")
     return 0
 
@@ -89,6 +91,8 @@ def cmd_tag_remove(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         removed = catalog.remove_tag(photo.id, args.tag)
+        if removed:
+            after_decisions(catalog, args)
     if not removed:
         raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
     print(f"removed '{args.tag}' from {photo.display_path}")

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from ..core.catalog.analysis import CandidateRow, Suggestion
+from ..core.catalog.analysis import CandidateRow
 from ..core.imageio import ImageReadError
 from .pipeline import ImageAnalysis, Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO

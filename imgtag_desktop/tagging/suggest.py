@@ -41,6 +41,7 @@ FloatArray = npt.NDArray[np.float64]
 CALIBRATIONS_SETTING = "suggestions.calibrations"
 MODEL_SETTING = "suggestions.learned_model"
 ENABLED_SETTING = "suggestions.learning"
+VIEW_SETTING = "suggestions.view"  # the threshold and budget of the last ranking
 DEFAULT_MUTE_AFTER = 5
 
 
@@ -90,6 +91,12 @@ def reset_learning(catalog: Catalog) -> None:
     with catalog.transaction():
         catalog.forget_decisions()
         catalog.set_setting(MODEL_SETTING, None)
+
+
+def last_view(catalog: Catalog) -> dict[str, float]:
+    """The threshold and budget the library's suggestions were last ranked with ({} when never)."""
+    view = catalog.get_setting(VIEW_SETTING, {})
+    return dict(view) if isinstance(view, dict) else {}
 
 
 def calibrations(catalog: Catalog) -> dict[str, Calibration]:
@@ -215,7 +222,10 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
             kw = None if math.isnan(table.keyword[i]) else float(table.keyword[i])
             suggestions[pid].append((table.texts[i], kw, float(confidence[i])))
         rows.append((pid, table.texts[i], r.decision, float(confidence[i]), int(scored.ranks[i])))
-    shown = catalog.apply_ranking(suggestions, rows, models_keys)
+    with catalog.transaction():
+        shown = catalog.apply_ranking(suggestions, rows, models_keys)
+        if last_view(catalog) != {"threshold": options.threshold, "budget": options.budget}:
+            catalog.set_setting(VIEW_SETTING, {"threshold": options.threshold, "budget": options.budget})
     return RerankStats(photos=len(suggestions), suggestions=shown)
 
 
@@ -270,6 +280,23 @@ def maybe_calibrate(catalog: Catalog, models_key: str, *, force: bool = False) -
     stored[models_key] = cal.to_json()
     catalog.set_setting(CALIBRATIONS_SETTING, stored)
     return cal
+
+
+def mute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[str, int] | None:
+    """Mute a tag by hand. Returns the previous choice (for undo)."""
+    previous = catalog.mute_override(name)
+    rejections = next((m.rejections for m in catalog.tag_mutes(options.mute_after) if m.tag.lower() == name.lower()), 0)
+    catalog.set_mute_override(name, ("muted", rejections))
+    return previous
+
+
+def unmute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[str, int] | None:
+    """Unmute a tag: suggested again until it gathers ``mute_after`` more rejections. Returns the
+    previous choice (for undo: :meth:`Catalog.set_mute_override` with it)."""
+    previous = catalog.mute_override(name)
+    rejections = next((m.rejections for m in catalog.tag_mutes(options.mute_after) if m.tag.lower() == name.lower()), 0)
+    catalog.set_mute_override(name, ("unmuted", rejections))
+    return previous
 
 
 # -- explaining -------------------------------------------------------------------------------------
