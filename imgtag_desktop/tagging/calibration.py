@@ -131,12 +131,11 @@ def weak_labels(table: CandidateTable) -> tuple[npt.NDArray[np.bool_], npt.NDArr
 
 
 def _fit_logistic_1d(x: FloatArray, y: FloatArray) -> tuple[float, float]:
-    """Balanced, lightly regularised 1-D logistic regression on standardised ``x`` (Newton)."""
+    """Lightly regularised 1-D logistic regression on standardised ``x`` (Newton)."""
     mu, sd = float(x.mean()), float(x.std())
     sd = sd if sd > 0 else 1.0
     z = (x - mu) / sd
-    n_pos, n_neg = float(y.sum()), float(len(y) - y.sum())
-    w = np.where(y > 0, len(y) / (2 * n_pos), len(y) / (2 * n_neg))
+    w = np.ones_like(y)
     beta = np.zeros(2)
     design = np.column_stack([np.ones_like(z), z])
     ridge = np.diag([0.0, 1e-3 * len(y)])

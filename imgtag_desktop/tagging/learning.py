@@ -146,13 +146,28 @@ def fit_model(x: FloatArray, y: FloatArray, tags: Sequence[str]) -> LearnedModel
     prior = np.r_[_prior_vector(), np.zeros(len(biased))]
     penalty = np.r_[np.full(n_global, L2_GLOBAL), np.full(len(biased), L2_TAG)]
     theta = prior.copy()
-    for _ in range(30):
+
+    def objective(t: FloatArray) -> float:
+        logits = design @ t
+        return float(np.sum(np.logaddexp(0.0, logits) - y * logits) + 0.5 * np.sum(penalty * (t - prior) ** 2))
+
+    current = objective(theta)
+    for _ in range(50):
         p = 1.0 / (1.0 + np.exp(-np.clip(design @ theta, -30, 30)))
         grad = design.T @ (p - y) + penalty * (theta - prior)
         hess = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
-        theta -= step
-        if float(np.abs(step).max()) < 1e-8:
+        scale = 1.0
+        while scale > 1e-4:  # damped Newton: never a step that makes the fit worse
+            candidate = theta - scale * step
+            value = objective(candidate)
+            if value <= current:
+                break
+            scale /= 2
+        else:
+            break
+        theta, improvement, current = candidate, current - value, value
+        if float(np.abs(scale * step).max()) < 1e-8 or improvement < 1e-10:
             break
     return LearnedModel(
         weights=[float(v) for v in theta[:n_global]],
