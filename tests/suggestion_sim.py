@@ -92,10 +92,10 @@ def build_library(
     term_bias = rng.normal(0.0, 0.012, len(terms))
     for g in GENERIC:
         term_bias[index[g]] += 0.035  # scene words the image model likes on almost any photo
-    folder = catalog.add_folder("/sim")
+    folder = catalog.photos.add_folder("/sim")
     facts = [PhotoFacts(f"/sim/p{i:05d}.jpg".encode(), "", 1000 + i, i, f"fp{i}", "jpeg", 640, 480)
              for i in range(n_photos)]
-    ids = catalog.add_photos(folder.id, facts)
+    ids = catalog.photos.add(folder.id, facts)
     lib = SimLibrary(ids, {})
     theme_names = list(THEMES)
     with catalog.transaction():
@@ -158,7 +158,7 @@ def build_library(
                              r.caption_similarity, g)
                 for g, r in enumerate(rows)
             ]
-            catalog.record_analysis(
+            catalog.analysis.record(
                 pid, caption=" ".join(named) or "a photo", caption_model="sim-captioner", candidates=rows,
                 suggestions=[], embedding=None, visual_model=model.key, models_key=model.key,
                 fingerprint=f"fp{pid}", threshold=None,
@@ -170,7 +170,7 @@ def build_library(
 
 def shown(catalog: Catalog, photo_ids: list[int]) -> dict[int, list[str]]:
     """The suggestions each photo shows now, best first."""
-    tags = catalog.photo_tags_of(photo_ids, states=["suggested"])
+    tags = catalog.tags.photo_tags_of(photo_ids, states=["suggested"])
     return {pid: [t.name for t in tags.get(pid, [])] for pid in photo_ids}
 
 
@@ -188,8 +188,8 @@ def review(catalog: Catalog, lib: SimLibrary, photo_id: int, limit: int) -> int:
     done = 0
     for name in shown(catalog, [photo_id])[photo_id][:limit]:
         if name in lib.wanted[photo_id]:
-            catalog.approve_tag(photo_id, name)
+            catalog.tags.approve(photo_id, name)
         else:
-            catalog.reject_tag(photo_id, name)
+            catalog.tags.reject(photo_id, name)
         done += 1
     return done

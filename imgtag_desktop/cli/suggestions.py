@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 from ..core.catalog import Catalog
 from ..core.settings import load_settings
@@ -74,13 +75,13 @@ def after_decisions(catalog: Catalog, args: argparse.Namespace) -> None:
 def cmd_review(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
-        tag = catalog.tag_by_name(args.tag)
-        if tag is None or not any(t.tag.id == tag.id for t in catalog.photo_tags(photo.id)):
+        tag = catalog.tags.by_name(args.tag)
+        if tag is None or not any(t.tag.id == tag.id for t in catalog.tags.photo_tags(photo.id)):
             raise CliError(f"{photo.display_path} has no tag '{args.tag}'; see 'imgtag tags --photo PATH'")
         if args.state == "approved":
-            catalog.approve_tag(photo.id, tag.name)
+            catalog.tags.approve(photo.id, tag.name)
         else:
-            catalog.reject_tag(photo.id, tag.name)
+            catalog.tags.reject(photo.id, tag.name)
         after_decisions(catalog, args)
     print(f"{'approved' if args.state == 'approved' else 'rejected'} '{tag.name}' on {photo.display_path}")
     return 0
@@ -103,14 +104,14 @@ def cmd_calibration(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         options = ranking_options(args, catalog)
         if args.refit:
-            fitted = [k for k in catalog.models_keys() if maybe_calibrate(catalog, k, force=True)]
+            fitted = [k for k in catalog.suggestions.models_keys() if maybe_calibrate(catalog, k, force=True)]
             if fitted:
                 rerank(catalog, options)
-        report = calibration_report(catalog, options)
+        report: dict[str, Any] = calibration_report(catalog, options)
     if args.json:
         print_json(report)
         return 0
-    for m in report["models"]:  # type: ignore[attr-defined]
+    for m in report["models"]:
         print(f"models {m['models_key']}: {m['photos']} photos analysed")
         fit = m["fit"]
         if fit is None:
@@ -122,15 +123,15 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         print("  margins p5/p25/p50/p75/p95: positive " + " / ".join(f"{v:.4f}" for v in fit["positive_margins"]))
         print("                              negative " + " / ".join(f"{v:.4f}" for v in fit["negative_margins"]))
     s = report["suggestions_per_photo"]
-    print(f"suggestions per photo: p50 {s['p50']}, p95 {s['p95']}, max {s['max']} over {s['photos']} photos "  # type: ignore[index]
-          f"(threshold {s['threshold']:.2f}, budget {s['budget']})")  # type: ignore[index]
+    print(f"suggestions per photo: p50 {s['p50']}, p95 {s['p95']}, max {s['max']} over {s['photos']} photos "
+          f"(threshold {s['threshold']:.2f}, budget {s['budget']})")
     learning = report["learning"]
-    model = learning["model"]  # type: ignore[index]
-    print(f"learning: {'on' if learning['enabled'] else 'off'}, {learning['decisions']} decisions, "  # type: ignore[index]
+    model = learning["model"]
+    print(f"learning: {'on' if learning['enabled'] else 'off'}, {learning['decisions']} decisions, "
           f"model {model['state']}")
     print("  weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model["weights"].items()))
     muted = report["muted"]
-    print(f"muted tags ({len(muted)}): " + (", ".join(m["tag"] for m in muted) or "none"))  # type: ignore[arg-type]
+    print(f"muted tags ({len(muted)}): " + (", ".join(m["tag"] for m in muted) or "none"))
     return 0
 
 
@@ -146,7 +147,7 @@ def cmd_muted(args: argparse.Namespace) -> int:
             rerank(catalog, options)
             print(f"{args.action}d '{args.tag}'")
             return 0
-        muted = [m for m in catalog.tag_mutes(options.mute_after) if m.muted]
+        muted = [m for m in catalog.decisions.mutes(options.mute_after) if m.muted]
     if args.json:
         print_json([m.to_json() for m in muted])
     else:
@@ -169,5 +170,5 @@ def cmd_learning(args: argparse.Namespace) -> int:
         if args.action != "status":
             refit_and_rerank(catalog, ranking_options(args, catalog))
         print(f"learning is {'on' if learning_enabled(catalog) else 'off'}; "
-              f"{catalog.decision_count()} decisions recorded")
+              f"{catalog.decisions.count()} decisions recorded")
     return 0

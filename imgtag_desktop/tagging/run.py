@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -50,7 +50,7 @@ class TagRunStats:
         }
 
 
-def candidate_rows(analysis: ImageAnalysis, states: dict[str, str]) -> list[CandidateRow]:
+def candidate_rows(analysis: ImageAnalysis, states: Mapping[str, str]) -> list[CandidateRow]:
     """The candidates to store for a photo: every caption phrase, then the vocabulary by visual
     evidence, :data:`STORED_PER_PHOTO` in all, with their features. What is suggested is decided
     by the ranking (:func:`.suggest.rerank`) from these stored rows."""
@@ -94,7 +94,7 @@ def tag_photos(
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
     ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
-    is kept, and :meth:`Catalog.photos_needing_analysis` tells the next run what is left.
+    is kept, and :meth:`AnalysisRepository.pending` tells the next run what is left.
     Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
     (see :mod:`.suggest`); when the run makes the models' calibration possible or due, the
     whole library is ranked again with it at the end.
@@ -111,7 +111,7 @@ def tag_photos(
     if use_vocabulary:
         for name in builtin_vocabulary():
             origins.setdefault(name, "vocabulary")
-        for name in catalog.library_tag_names():
+        for name in catalog.tags.names(states=("approved",)):
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
     options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
@@ -139,25 +139,25 @@ def tag_photos(
         if is_cancelled():
             stats.cancelled = True
             break
-        photos = catalog.photos(ids=list(photo_ids[first : first + batch_size]))
+        photos = catalog.photos.all(ids=list(photo_ids[first : first + batch_size]))
         decoded: list[tuple[int, str, str | None, Image.Image]] = []
         for photo in photos:
             if is_cancelled():
                 stats.cancelled = True
                 break
             if not photo.path.exists():  # moved or deleted since the scan: not broken, just not there
-                catalog.record_analysis_error(photo.id, models_key, "file not found at its path")
+                catalog.analysis.record_error(photo.id, models_key, "file not found at its path")
                 fail(photo.id, photo.display_path, "file not found at its path; scan its folder again")
                 advance(photo.display_path)
                 continue
             try:
                 decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
             except ImageReadError as exc:
-                catalog.mark_broken(photo.id, str(exc))
+                catalog.photos.mark_broken(photo.id, str(exc))
                 fail(photo.id, photo.display_path, str(exc))
                 advance(photo.display_path)
             except OSError as exc:  # vanished or unreadable file: not broken pixels, just not there now
-                catalog.record_analysis_error(photo.id, models_key, str(exc))
+                catalog.analysis.record_error(photo.id, models_key, str(exc))
                 fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
                 advance(photo.display_path)
         if stats.cancelled:
@@ -170,11 +170,11 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                catalog.record_analysis(
+                catalog.analysis.record(
                     photo_id,
                     caption=analysis.caption,
                     caption_model=caption_model,
-                    candidates=candidate_rows(analysis, catalog.tag_states(photo_id)),
+                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id)),
                     suggestions=[],
                     embedding=analysis.embedding,
                     visual_model=visual_model,
@@ -196,7 +196,7 @@ def tag_photos(
             advance(path)
     if stats.analysed and maybe_calibrate(catalog, models_key) is not None:
         rerank(catalog, options)  # the new calibration changes every photo's confidences
-        stats.suggested = sum(c.suggested for c in catalog.tag_state_counts(analysed_ids).values())
+        stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
     stats.seconds = time.monotonic() - start
     return stats
 

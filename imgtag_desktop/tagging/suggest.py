@@ -89,7 +89,7 @@ def set_learning(catalog: Catalog, enabled: bool) -> None:
 def reset_learning(catalog: Catalog) -> None:
     """Forget every decision, the learned model and the mute choices (the tags themselves stay)."""
     with catalog.transaction():
-        catalog.forget_decisions()
+        catalog.decisions.forget()
         catalog.set_setting(MODEL_SETTING, None)
 
 
@@ -118,7 +118,7 @@ def learned_model(catalog: Catalog) -> LearnedModel:
 
 
 def muted_tags(catalog: Catalog, options: RankingOptions) -> set[str]:
-    return catalog.muted_tag_names(options.mute_after) if learning_enabled(catalog) else set()
+    return catalog.decisions.muted_names(options.mute_after) if learning_enabled(catalog) else set()
 
 
 # -- scoring ---------------------------------------------------------------------------------------
@@ -203,10 +203,10 @@ def prior_suggestions(rows: Sequence[CandidateRow], options: RankingOptions) -> 
 def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] | None = None) -> RerankStats:
     """Rank the stored candidates of these photos (all analysed photos by default) and make the
     suggestions they show: one transaction, no model run."""
-    table = catalog.candidate_table(photo_ids)
+    table = catalog.suggestions.table(photo_ids)
     scored = score_table(catalog, table)
     confidence = scored.confidence
-    reviewed = catalog.reviewed_tags(photo_ids)
+    reviewed = catalog.suggestions.reviewed(photo_ids)
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
                     budget=options.budget, reviewed=reviewed, muted=muted_tags(catalog, options))
     suggestions: dict[int, list[tuple[str, float | None, float]]] = {int(p): [] for p in photo_ids or ()}
@@ -223,7 +223,7 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
             suggestions[pid].append((table.texts[i], kw, float(confidence[i])))
         rows.append((pid, table.texts[i], r.decision, float(confidence[i]), int(scored.ranks[i])))
     with catalog.transaction():
-        shown = catalog.apply_ranking(suggestions, rows, models_keys)
+        shown = catalog.suggestions.apply(suggestions, rows, models_keys)
         if last_view(catalog) != {"threshold": options.threshold, "budget": options.budget}:
             catalog.set_setting(VIEW_SETTING, {"threshold": options.threshold, "budget": options.budget})
     return RerankStats(photos=len(suggestions), suggestions=shown)
@@ -231,8 +231,8 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
 
 def refit(catalog: Catalog, table: CandidateTable | None = None) -> LearnedModel:
     """Fit the library's model on the effective decisions that have features, and store it."""
-    table = table if table is not None else catalog.candidate_table()
-    decisions = [d for d in catalog.decisions() if d.margin is not None or d.visual_score is not None]
+    table = table if table is not None else catalog.suggestions.table()
+    decisions = [d for d in catalog.decisions.effective() if d.margin is not None or d.visual_score is not None]
     stats = _raw_stats(table)
     if not decisions:
         model = LearnedModel(raw_stats=stats)
@@ -265,13 +265,13 @@ def after_decisions(catalog: Catalog, options: RankingOptions) -> RerankStats:
 def maybe_calibrate(catalog: Catalog, models_key: str, *, force: bool = False) -> Calibration | None:
     """Fit this models key's calibration when there are enough photos and the library grew since
     the last fit (or ``force``). Returns the new fit, or None when nothing changed."""
-    photos = catalog.analysed_photo_count(models_key)
+    photos = catalog.suggestions.analysed_count(models_key)
     current = calibrations(catalog).get(models_key)
     if photos < MIN_PHOTOS:
         return None
     if not force and current is not None and photos < current.photos * REFIT_GROWTH:
         return None
-    table = catalog.candidate_table()
+    table = catalog.suggestions.table()
     cal = fit_calibration(table, models_key, photos)
     if cal is None:
         return None
@@ -282,20 +282,23 @@ def maybe_calibrate(catalog: Catalog, models_key: str, *, force: bool = False) -
     return cal
 
 
+def _rejections(catalog: Catalog, name: str, options: RankingOptions) -> int:
+    return next((m.rejections for m in catalog.decisions.mutes(options.mute_after)
+                 if m.tag.lower() == name.lower()), 0)
+
+
 def mute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[str, int] | None:
     """Mute a tag by hand. Returns the previous choice (for undo)."""
-    previous = catalog.mute_override(name)
-    rejections = next((m.rejections for m in catalog.tag_mutes(options.mute_after) if m.tag.lower() == name.lower()), 0)
-    catalog.set_mute_override(name, ("muted", rejections))
+    previous = catalog.decisions.override(name)
+    catalog.decisions.set_override(name, ("muted", _rejections(catalog, name, options)))
     return previous
 
 
 def unmute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[str, int] | None:
     """Unmute a tag: suggested again until it gathers ``mute_after`` more rejections. Returns the
-    previous choice (for undo: :meth:`Catalog.set_mute_override` with it)."""
-    previous = catalog.mute_override(name)
-    rejections = next((m.rejections for m in catalog.tag_mutes(options.mute_after) if m.tag.lower() == name.lower()), 0)
-    catalog.set_mute_override(name, ("unmuted", rejections))
+    previous choice (for undo: :meth:`DecisionsRepository.set_override` with it)."""
+    previous = catalog.decisions.override(name)
+    catalog.decisions.set_override(name, ("unmuted", _rejections(catalog, name, options)))
     return previous
 
 
@@ -304,13 +307,13 @@ def unmute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[st
 def explain_photo(catalog: Catalog, photo_id: int, options: RankingOptions) -> list[dict[str, object]]:
     """Every stored candidate of a photo with its confidence, what was decided, each feature's
     contribution (log-odds) and, for a collapsed near-duplicate, the suggestion it collapsed into."""
-    table = catalog.candidate_table([photo_id])
+    table = catalog.suggestions.table([photo_id])
     if not len(table):
         return []
     scored = score_table(catalog, table)
     confidence = scored.confidence
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
-                    budget=options.budget, reviewed=catalog.reviewed_tags([photo_id]),
+                    budget=options.budget, reviewed=catalog.suggestions.reviewed([photo_id]),
                     muted=muted_tags(catalog, options))
     contributions = scored.model.contributions(scored.x, scored.names)
     titles = ("bias", *FEATURES, "tag")
@@ -351,15 +354,15 @@ def contribution_titles() -> dict[str, str]:
 
 def suggestions_per_photo(catalog: Catalog) -> list[int]:
     """How many suggestions each analysed photo shows now (0 included)."""
-    counts = catalog.tag_state_counts()
-    return [counts[p].suggested if p in counts else 0 for p in catalog.analysed_photo_ids()]
+    counts = catalog.review.tag_state_counts()
+    return [counts[p].suggested if p in counts else 0 for p in catalog.suggestions.analysed_ids()]
 
 
 def calibration_report(catalog: Catalog, options: RankingOptions) -> dict[str, object]:
     cals = calibrations(catalog)
     per_key = []
-    for key in catalog.models_keys():
-        photos = catalog.analysed_photo_count(key)
+    for key in catalog.suggestions.models_keys():
+        photos = catalog.suggestions.analysed_count(key)
         cal = cals.get(key)
         per_key.append({
             "models_key": key,
@@ -383,10 +386,10 @@ def calibration_report(catalog: Catalog, options: RankingOptions) -> dict[str, o
         },
         "learning": {
             "enabled": learning_enabled(catalog),
-            "decisions": catalog.decision_count(),
+            "decisions": catalog.decisions.count(),
             "model": model.to_json() | {"state": "prior" if model.is_prior else "fitted"},
         },
-        "muted": [m.to_json() for m in catalog.tag_mutes(options.mute_after) if m.muted]
+        "muted": [m.to_json() for m in catalog.decisions.mutes(options.mute_after) if m.muted]
         if learning_enabled(catalog) else [],
         "mute_after": options.mute_after,
     }
