@@ -12,7 +12,7 @@ photo, and its raw cosine (standardised per models key). ``b_tag`` is the tag's 
 history in this library.
 
 The prior, used as is before any decision and when learning is off: ``visual`` 1 (the
-calibrated evidence as it is), ``caption`` ln 3 (the caption naming a tag counts as one more
+calibrated evidence as it is; this weight stays 1, the self-calibration sets its scale), ``caption`` ln 3 (the caption naming a tag counts as one more
 3:1 witness, so a tag both named and visually confirmed outranks one only the vocabulary
 offers at the same visual evidence), every other weight 0. The penalties :data:`L2_GLOBAL` and
 :data:`L2_TAG` pull the fit towards the prior, so a few decisions move it a little and many move
@@ -145,16 +145,23 @@ def fit_model(x: FloatArray, y: FloatArray, tags: Sequence[str]) -> LearnedModel
     n_global = 1 + x.shape[1]
     prior = np.r_[_prior_vector(), np.zeros(len(biased))]
     penalty = np.r_[np.full(n_global, L2_GLOBAL), np.full(len(biased), L2_TAG)]
-    theta = prior.copy()
+    # The visual evidence is an offset with weight 1: its scale is the self-calibration's. The
+    # person only judges what was shown (high visual evidence), so a weight learned from that
+    # selection would be extrapolated badly to the rest; fixing it keeps the ranking sane.
+    fixed = np.zeros(len(prior), dtype=bool)
+    fixed[1 + FEATURES.index("visual")] = True
+    offset = design[:, fixed] @ prior[fixed]
+    design, prior_free, penalty = design[:, ~fixed], prior[~fixed], penalty[~fixed]
+    theta = prior_free.copy()
 
     def objective(t: FloatArray) -> float:
-        logits = design @ t
-        return float(np.sum(np.logaddexp(0.0, logits) - y * logits) + 0.5 * np.sum(penalty * (t - prior) ** 2))
+        logits = offset + design @ t
+        return float(np.sum(np.logaddexp(0.0, logits) - y * logits) + 0.5 * np.sum(penalty * (t - prior_free) ** 2))
 
     current = objective(theta)
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(design @ theta, -30, 30)))
-        grad = design.T @ (p - y) + penalty * (theta - prior)
+        p = 1.0 / (1.0 + np.exp(-np.clip(offset + design @ theta, -30, 30)))
+        grad = design.T @ (p - y) + penalty * (theta - prior_free)
         hess = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hess, grad)
         scale = 1.0
@@ -169,6 +176,9 @@ def fit_model(x: FloatArray, y: FloatArray, tags: Sequence[str]) -> LearnedModel
         theta, improvement, current = candidate, current - value, value
         if float(np.abs(scale * step).max()) < 1e-8 or improvement < 1e-10:
             break
+    full = prior.copy()
+    full[~fixed] = theta
+    theta = full
     return LearnedModel(
         weights=[float(v) for v in theta[:n_global]],
         tag_bias={t: float(theta[n_global + i]) for t, i in column.items()},
