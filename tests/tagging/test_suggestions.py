@@ -16,7 +16,7 @@ from imgtag_desktop.tagging import suggest
 from imgtag_desktop.tagging.calibration import MIN_PHOTOS
 from imgtag_desktop.tagging.ranking import duplicate_groups
 from imgtag_desktop.tagging.suggest import RankingOptions, after_decisions, maybe_calibrate, rerank
-from tests.suggestion_sim import MODEL_A, MODEL_B, SimLibrary, build_library, review, shown
+from tests.suggestion_sim import MODEL_A, SimLibrary, build_library, review, shown
 
 
 def _library(tmp_path: Path, name: str, n: int = 160, **kw: object) -> tuple[Catalog, SimLibrary]:

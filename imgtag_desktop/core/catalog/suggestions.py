@@ -85,20 +85,28 @@ class SuggestionsRepository(Repository):
         )
 
     def reviewed(self, photo_ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:
-        """Per photo, its approved and rejected tags (lower-cased names) and their states."""
-        sql = (
-            "SELECT pt.photo_id, lower(t.name), pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
-            " WHERE pt.state IN ('approved', 'rejected')"
+        """Per photo, its approved and rejected tags (lower-cased names) and their states.
+
+        A suggestion the person removed (and did not put back) counts as rejected there, so the
+        ranking does not bring it straight back."""
+        queries = (
+            ("SELECT pt.photo_id, lower(t.name), pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
+             " WHERE pt.state IN ('approved', 'rejected')", "pt.photo_id"),
+            ("SELECT d.photo_id, lower(d.tag), 'rejected' FROM decisions d"
+             " JOIN (SELECT max(id) AS id FROM decisions GROUP BY photo_id, tag) last ON last.id = d.id"
+             " WHERE d.action = 'remove' AND NOT EXISTS (SELECT 1 FROM photo_tags pt JOIN tags t"
+             " ON t.id = pt.tag_id WHERE pt.photo_id = d.photo_id AND t.name = d.tag)", "d.photo_id"),
         )
         out: dict[int, dict[str, str]] = {}
-        if photo_ids is None:
-            chunks: Iterable[tuple[list[int], str]] = [([], "")]
-        else:
-            chunks = in_chunks(sorted(set(photo_ids)))
-        for chunk, marks in chunks:
-            q = sql if photo_ids is None else sql + f" AND pt.photo_id IN ({marks})"
-            for pid, name, state in self._conn.execute(q, chunk):
-                out.setdefault(int(pid), {})[str(name)] = str(state)
+        for sql, column in reversed(queries):  # a photo tag's own state wins
+            if photo_ids is None:
+                chunks: Iterable[tuple[list[int], str]] = [([], "")]
+            else:
+                chunks = in_chunks(sorted(set(photo_ids)))
+            for chunk, marks in chunks:
+                q = sql if photo_ids is None else sql + f" AND {column} IN ({marks})"
+                for pid, name, state in self._conn.execute(q, chunk):
+                    out.setdefault(int(pid), {})[str(name)] = str(state)
         return out
 
     def apply(
