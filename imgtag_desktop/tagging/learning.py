@@ -13,8 +13,9 @@ history in this library.
 
 The prior, used as is before any decision and when learning is off: ``visual`` 1 (the
 calibrated evidence as it is; this weight stays 1, the self-calibration sets its scale),
-``caption`` ln 3 (the caption naming a tag counts as one more 3:1 witness, so a tag both named and visually confirmed outranks one only the vocabulary
-offers at the same visual evidence), every other weight 0. The penalties :data:`L2_GLOBAL` and
+``caption`` ln 3 (the caption naming a tag counts as one more 3:1 witness, so a tag both
+named and visually confirmed outranks one only the vocabulary offers at the same visual
+evidence), every other weight 0. The penalties :data:`L2_GLOBAL` and
 :data:`L2_TAG` pull the fit towards the prior, so a few decisions move it a little and many move
 it a lot; they are properties of the learner, not of any model's weights.
 """
