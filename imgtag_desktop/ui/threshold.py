@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from .session import Session
 
@@ -33,10 +33,14 @@ class ThresholdWidget(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
-        self.slider.setToolTip("Suggestion threshold: suggestions scored at or above it are approved by "
-                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.")
+        self.slider.setToolTip("Suggestion threshold: a photo shows the suggestions whose confidence (how likely "
+                               "you are to approve them) is at or above it. Alt+Up / Alt+Down move it.")
         self.value = QLabel(self)
         self.value.setMinimumWidth(36)
+        self.budget = QSpinBox(self)
+        self.budget.setRange(1, 50)
+        self.budget.setAccessibleName("Suggestions per photo")
+        self.budget.setToolTip("At most this many suggestions per photo, the most confident first")
         self.preview = QLabel(self)
         self.preview.setToolTip("How many suggestions pass the threshold: across the library, and on the current photo")
         layout = QHBoxLayout(self)
@@ -44,6 +48,8 @@ class ThresholdWidget(QWidget):
         layout.addWidget(QLabel("Threshold", self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
+        layout.addWidget(QLabel("Per photo", self))
+        layout.addWidget(self.budget)
         layout.addWidget(self.preview)
 
 
@@ -69,6 +75,8 @@ class ThresholdController(QObject):
         self._reload_timer.setInterval(400)  # many results arriving: recount at most this often
         self._reload_timer.timeout.connect(self.reload_scores)
         widget.slider.setValue(round(session.threshold * 100))
+        widget.budget.setValue(session.budget)
+        widget.budget.valueChanged.connect(session.set_budget)
         widget.slider.valueChanged.connect(self._on_slider)
         widget.slider.sliderReleased.connect(session.save_settings)
         session.threshold_changed.connect(self._on_threshold)
