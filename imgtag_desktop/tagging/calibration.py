@@ -15,7 +15,8 @@ where that is 0.5. Standardising makes the fit invariant to any affine change of
 (a positive scale and a shift): the same photos get the same decisions.
 
 The fit needs :data:`MIN_PHOTOS` analysed photos and is redone whenever the library has grown by
-:data:`REFIT_GROWTH` since. Until then the prior is the model's own: ``s * margin`` with ``s`` the
+:data:`REFIT_GROWTH` since. A fit whose slope is not positive (caption phrases do not score higher
+than unrelated terms: an image model without signal, such as random weights) is refused. Until then the prior is the model's own: ``s * margin`` with ``s`` the
 image model's logit scale (CLIP's training temperature), i.e. the stored visual score.
 """
 
@@ -162,6 +163,10 @@ def fit_calibration(table: CandidateTable, models_key: str, photos: int) -> Cali
     x = np.r_[table.margin[pos], table.margin[neg]]
     y = np.r_[np.ones(int(pos.sum())), np.zeros(int(neg.sum()))]
     slope, intercept = _fit_logistic_1d(x, y)
+    if slope <= 0:
+        # Caption phrases do not score higher than unrelated terms: the image model's margins carry
+        # no usable signal here (random weights do this). A fit would invert the ranking; keep the prior.
+        return None
     return Calibration(
         models_key=models_key,
         slope=slope,

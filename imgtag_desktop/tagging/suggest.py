@@ -370,7 +370,8 @@ def calibration_report(catalog: Catalog, options: RankingOptions) -> dict[str, o
             "fit": cal.to_json() if cal else None,
             "status": "fitted" if cal else (
                 f"prior (CLIP's own scale): needs {MIN_PHOTOS} analysed photos, has {photos}"
-                if photos < MIN_PHOTOS else "prior: too few positive or negative samples"),
+                if photos < MIN_PHOTOS else "prior: too few samples, or the visual margins do not separate caption "
+                "phrases from unrelated terms (no positive slope)"),
         })
     per_photo = suggestions_per_photo(catalog)
     model = learned_model(catalog)

@@ -267,3 +267,10 @@ def test_cli_review_commands_record_decisions_as_the_catalog_calls_of_the_app(
     assert all(g[4] is not None for g in got)  # each built from the candidate's stored features
     assert main([*lib_arg, "calibration", "--json"]) == 0
     assert '"decisions": 4' in capsys.readouterr().out
+
+
+def test_a_calibration_that_would_invert_the_ranking_is_refused(tmp_path: Path) -> None:
+    """Margins where caption phrases score lower than unrelated terms (no signal, e.g. random weights)."""
+    catalog, _lib = _library(tmp_path, "inverted", MIN_PHOTOS + 20, transform=lambda c: -c)
+    assert maybe_calibrate(catalog, MODEL_A.key) is None
+    assert suggest.calibrations(catalog) == {}
