@@ -9,15 +9,17 @@ as weak supervision:
 - negatives: vocabulary terms unrelated to the caption: keyword-model cosine to the caption
   below :data:`UNRELATED_BELOW`, and no near-duplicate of a caption phrase.
 
-A one-feature logistic regression on the standardised margin, both classes weighted equally,
-gives ``P(relevant) = sigmoid(slope * margin + intercept)``; the fitted threshold is the margin
-where that is 0.5. Standardising makes the fit invariant to any affine change of the cosines
+A one-feature logistic regression on the standardised margin, every sample counted once (so the
+library's own mix of caption phrases and unrelated terms among the stored candidates sets the
+base rate), gives ``P(relevant) = sigmoid(slope * margin + intercept)``; the fitted threshold is
+the margin where that is 0.5. Standardising makes the fit invariant to any affine change of the cosines
 (a positive scale and a shift): the same photos get the same decisions.
 
 The fit needs :data:`MIN_PHOTOS` analysed photos and is redone whenever the library has grown by
 :data:`REFIT_GROWTH` since. A fit whose slope is not positive (caption phrases do not score higher
-than unrelated terms: an image model without signal, such as random weights) is refused. Until then the prior is the model's own: ``s * margin`` with ``s`` the
-image model's logit scale (CLIP's training temperature), i.e. the stored visual score.
+than unrelated terms: an image model without signal, such as random weights) is refused. Until
+then the prior is the model's own: ``s * margin`` with ``s`` the image model's logit scale
+(CLIP's training temperature), i.e. the stored visual score.
 """
 
 from __future__ import annotations
