@@ -120,3 +120,37 @@ def test_suggested_only_tags_have_their_own_collapsed_section_with_a_filter(qtbo
     visible = [section.child(r).data(TagNameRole) for r in range(1, section.rowCount())
                if not sidebar.view.isRowHidden(r, section.index())]
     assert visible == ["sky"]
+
+
+def test_cli_records_the_same_decisions_as_the_window(qtbot, photo_dir, library, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    """approve / reject / tag-add / tag-remove from the CLI log what the window's tag edits log."""
+    import shutil
+
+    from imgtag_desktop.cli import main
+    from imgtag_desktop.core.settings import Settings
+    from imgtag_desktop.ui.session import Session
+
+    ids = add_candidates(library)
+    twin = tmp_path / "twin.db"
+    shutil.copy(library, twin)
+    with Catalog(library) as cat:
+        s0 = [t.name for t in cat.tags.photo_tags(ids[0], states=["suggested"])]
+        s1 = [t.name for t in cat.tags.photo_tags(ids[1], states=["suggested"])]
+        other = next(w for w in WORDS if w not in s1)
+        paths = {p.id: str(p.path) for p in cat.photos.all()}
+    session = Session(library, Settings(threshold=0.5))
+    try:
+        for op, pid, name in (("approve", ids[0], s0[0]), ("reject", ids[0], s0[1]), ("remove", ids[1], s1[0]),
+                              ("add", ids[1], other)):
+            assert push_changes(session, [TagChange(op, (pid,), name)])
+        app = [(d.photo_id, d.tag, d.label, d.action, d.margin) for d in session.catalog.decisions.effective()]
+    finally:
+        session.close()
+    lib = ["--library", str(twin)]
+    assert main([*lib, "approve", paths[ids[0]], s0[0]]) == 0
+    assert main([*lib, "reject", paths[ids[0]], s0[1]]) == 0
+    assert main([*lib, "tag-remove", paths[ids[1]], s1[0]]) == 0
+    assert main([*lib, "tag-add", paths[ids[1]], other]) == 0
+    with Catalog(twin) as cat:
+        cli = [(d.photo_id, d.tag, d.label, d.action, d.margin) for d in cat.decisions.effective()]
+    assert cli == app and [d[2] for d in app] == [1, 0, 0, 1] and all(d[4] is not None for d in app)
