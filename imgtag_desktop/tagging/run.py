@@ -96,8 +96,8 @@ def tag_photos(
     ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
     is kept, and :meth:`AnalysisRepository.pending` tells the next run what is left.
     Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
-    (see :mod:`.suggest`); when the run makes the models' calibration possible or due, the
-    whole library is ranked again with it at the end.
+    (see :mod:`.suggest`); when a batch makes the models' calibration possible or due (100
+    photos, then every 25 % more), the whole library is ranked again with it.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
     batch goes on without it.
     """
@@ -184,7 +184,11 @@ def tag_photos(
                 )
                 committed.append((photo_id, path))
             analysed_ids.extend(pid for pid, _ in committed)
-            if committed:
+            if committed and maybe_calibrate(catalog, models_key) is not None:
+                # Enough photos for a (new) calibration: every photo's confidences change.
+                rerank(catalog, options)
+                stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
+            elif committed:
                 stats.suggested += rerank(catalog, options, [pid for pid, _ in committed]).suggestions
         for (_photo_id, path, _fp, _img), analysis in results:
             if analysis is None:
@@ -194,9 +198,6 @@ def tag_photos(
             if on_result:
                 on_result(photo_id)
             advance(path)
-    if stats.analysed and maybe_calibrate(catalog, models_key) is not None:
-        rerank(catalog, options)  # the new calibration changes every photo's confidences
-        stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
     stats.seconds = time.monotonic() - start
     return stats
 

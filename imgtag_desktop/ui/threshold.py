@@ -129,7 +129,7 @@ class ThresholdController(QObject):
     def _update_label(self) -> None:
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
-        text = f"{lib:,} of {lib_total:,} suggestions pass"
+        text = f"{lib:,} suggestions shown" if lib == lib_total else f"{lib:,} of {lib_total:,} suggestions pass"
         if self.photo_id is not None:
             text += f" · this photo {ph} of {ph_total}"
         self.widget.preview.setText(text)
