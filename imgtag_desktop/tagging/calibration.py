@@ -42,6 +42,7 @@ __all__ = [
     "prior_logit",
     "visual_logits",
     "weak_labels",
+    "why_not_fitted",
 ]
 
 FloatArray = npt.NDArray[np.float64]
@@ -154,12 +155,28 @@ def _fit_logistic_1d(x: FloatArray, y: FloatArray) -> tuple[float, float]:
     return float(slope), float(beta[0] - slope * mu)
 
 
-def fit_calibration(table: CandidateTable, models_key: str, photos: int) -> Calibration | None:
-    """Fit one models key's calibration from its photos' stored candidates (None: too few samples)."""
-    keys = np.array(table.models_keys, dtype=object)
-    mine = keys == models_key
+def why_not_fitted(table: CandidateTable, models_key: str) -> str:
+    """Why :func:`fit_calibration` gives no fit for this models key (for ``imgtag calibration``)."""
+    pos, neg = _samples(table, models_key)
+    if pos.sum() < _MIN_PER_CLASS or neg.sum() < _MIN_PER_CLASS:
+        return (f"too few samples ({int(pos.sum())} caption phrases, {int(neg.sum())} unrelated terms; "
+                f"{_MIN_PER_CLASS} of each needed)")
+    x = np.r_[table.margin[pos], table.margin[neg]]
+    slope, _ = _fit_logistic_1d(x, np.r_[np.ones(int(pos.sum())), np.zeros(int(neg.sum()))])
+    return (f"refused: caption phrases do not score higher than unrelated terms (slope {slope:.2f} from "
+            f"{int(pos.sum())} + {int(neg.sum())} samples); the image model's margins carry no usable signal")
+
+
+def _samples(table: CandidateTable, models_key: str) -> tuple[npt.NDArray[np.bool_], npt.NDArray[np.bool_]]:
+    mine = np.array(table.models_keys, dtype=object) == models_key
     pos, neg = weak_labels(table)
-    pos, neg = pos & mine, neg & mine
+    return pos & mine, neg & mine
+
+
+def fit_calibration(table: CandidateTable, models_key: str, photos: int) -> Calibration | None:
+    """Fit one models key's calibration from its photos' stored candidates (None: too few samples,
+    or no signal; :func:`why_not_fitted` says which)."""
+    pos, neg = _samples(table, models_key)
     if pos.sum() < _MIN_PER_CLASS or neg.sum() < _MIN_PER_CLASS:
         return None
     x = np.r_[table.margin[pos], table.margin[neg]]

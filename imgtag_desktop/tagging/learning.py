@@ -37,7 +37,7 @@ FloatArray = npt.NDArray[np.float64]
 FEATURES = ("visual", "caption", "keyword", "caption_similarity", "library", "rank", "raw")
 FEATURE_TITLES = {
     "bias": "baseline",
-    "visual": "visual evidence (calibrated margin)",
+    "visual": "visual evidence",
     "caption": "named by the caption",
     "keyword": "keyword score",
     "caption_similarity": "similarity to the caption",

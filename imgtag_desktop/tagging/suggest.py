@@ -18,7 +18,7 @@ import numpy.typing as npt
 from ..core.catalog import CandidateTable, Catalog
 from ..core.catalog.analysis import CandidateRow
 from ..core.settings import Settings
-from .calibration import MIN_PHOTOS, REFIT_GROWTH, Calibration, fit_calibration, visual_logits
+from .calibration import MIN_PHOTOS, REFIT_GROWTH, Calibration, fit_calibration, visual_logits, why_not_fitted
 from .learning import FEATURE_TITLES, FEATURES, LearnedModel, design_matrix, fit_model
 from .ranking import DEFAULT_BUDGET, MAX_BUDGET, prior_ranks, select
 
@@ -361,18 +361,19 @@ def suggestions_per_photo(catalog: Catalog) -> list[int]:
 def calibration_report(catalog: Catalog, options: RankingOptions) -> dict[str, object]:
     cals = calibrations(catalog)
     per_key = []
+    table: CandidateTable | None = None
     for key in catalog.suggestions.models_keys():
         photos = catalog.suggestions.analysed_count(key)
         cal = cals.get(key)
-        per_key.append({
-            "models_key": key,
-            "photos": photos,
-            "fit": cal.to_json() if cal else None,
-            "status": "fitted" if cal else (
-                f"prior (CLIP's own scale): needs {MIN_PHOTOS} analysed photos, has {photos}"
-                if photos < MIN_PHOTOS else "prior: too few samples, or the visual margins do not separate caption "
-                "phrases from unrelated terms (no positive slope)"),
-        })
+        if cal is not None:
+            status = "fitted"
+        elif photos < MIN_PHOTOS:
+            status = f"prior (the image model's own scale): needs {MIN_PHOTOS} analysed photos, has {photos}"
+        else:
+            table = table if table is not None else catalog.suggestions.table()
+            status = "prior (the image model's own scale): " + why_not_fitted(table, key)
+        per_key.append({"models_key": key, "photos": photos, "fit": cal.to_json() if cal else None,
+                        "status": status})
     per_photo = suggestions_per_photo(catalog)
     model = learned_model(catalog)
     return {

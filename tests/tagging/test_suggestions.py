@@ -274,3 +274,5 @@ def test_a_calibration_that_would_invert_the_ranking_is_refused(tmp_path: Path) 
     catalog, _lib = _library(tmp_path, "inverted", MIN_PHOTOS + 20, transform=lambda c: -c)
     assert maybe_calibrate(catalog, MODEL_A.key) is None
     assert suggest.calibrations(catalog) == {}
+    status = suggest.calibration_report(catalog, RankingOptions())["models"][0]["status"]  # type: ignore[index]
+    assert "refused" in status and "slope -" in status
