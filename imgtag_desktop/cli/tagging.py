@@ -131,19 +131,18 @@ class _Interrupt:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from ..core.scanner import scan_folder
+    from ..core.scan_import import scan_and_import
     from ..tagging.run import tag_photos
 
     settings = settings_from_args(args)
     batch_size = args.batch_size or settings.batch_size
-    with open_catalog(args) as catalog:
+    under: Path | None = existing_folder(args.folder) if args.folder else None
+    with open_catalog(args, create=under is not None) as catalog:  # tag FOLDER scans it: a new library
         options = ranking_options(args, catalog)
-        under: Path | None = None
-        if args.folder:
-            under = existing_folder(args.folder)
+        if under is not None:
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
-                scan_folder(catalog, under)
+                scan_and_import(catalog, under)
         ids = [p.id for p in catalog.photos.all(status="ok", under=under)] if under else None
         pipeline = _pipeline(settings)
         if args.redo:
@@ -188,7 +187,7 @@ def cmd_explain(args: argparse.Namespace) -> int:
     from ..tagging.learning import FEATURE_TITLES
     from ..tagging.suggest import explain_photo
 
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         options = ranking_options(args, catalog)
         photo = find_photo(catalog, args.photo)
         info = catalog.analysis.info(photo.id)

@@ -8,6 +8,7 @@ with progress and cancel.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -186,6 +187,9 @@ class WritePreviewDialog(QDialog):
         problems = [r for r in report.results if r.status in ("skipped", "failed")]
         text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
+        writers = Counter(str(r.writer) for r in report.results if r.status == "written" and r.mode == "embedded")
+        if writers:
+            text += " (embedded by " + ", ".join(f"{w}: {n}" for w, n in sorted(writers.items())) + ")"
         if problems:
             text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
         self._note = text

@@ -4,6 +4,7 @@
 migrations, per-library settings) and one repository per area, so each area's SQL lives next
 to its API: ``catalog.photos``, ``catalog.tags``, ``catalog.review``, ``catalog.analysis``,
 ``catalog.albums`` (saved albums and search), ``catalog.writes`` (metadata write history),
+``catalog.journal`` (metadata writes pending between their rename and their confirmation),
 ``catalog.suggestions`` (stored candidates, ranked suggestions) and ``catalog.decisions``
 (approvals and rejections to learn from, muted tags).
 A repository that needs another area gets it in its constructor. Open one ``Catalog`` per
@@ -18,6 +19,7 @@ from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
 from .decisions import Decision, DecisionsRepository, TagMute
+from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
 from .records import (
     TAG_SOURCES,
@@ -42,8 +44,8 @@ from .writes import WritesRepository
 class Catalog(CatalogBase):
     """The library's catalog gateway: the connection plus one repository per area."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
-        super().__init__(path, read_only=read_only)
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
+        super().__init__(path, read_only=read_only, create=create)
         self.photos = PhotosRepository(self)
         self.decisions = DecisionsRepository(self)
         self.tags = TagsRepository(self, self.decisions)
@@ -52,6 +54,7 @@ class Catalog(CatalogBase):
         self.albums = AlbumsRepository(self, self.analysis)
         self.writes = WritesRepository(self, self.tags)
         self.suggestions = SuggestionsRepository(self, self.tags)
+        self.journal = JournalRepository(self)
 
 
 
@@ -69,8 +72,10 @@ __all__ = [
     "Decision",
     "DecisionsRepository",
     "Folder",
+    "JournalRepository",
     "KnownFile",
     "Photo",
+    "PendingWrite",
     "PhotoFacts",
     "PhotoTag",
     "PhotosRepository",

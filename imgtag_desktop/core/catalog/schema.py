@@ -229,6 +229,16 @@ CREATE TABLE tag_mutes (
 ) WITHOUT ROWID;
 """
 
+# 7 robustness: keyword import is part of what a scan resumes (a photo row new or changed
+# since its file's keywords were last read is pending until they are), and a metadata write
+# records the file state it expects before the rename, so a kill between the rename and the
+# catalog update is recognised as done by the next run.
+SCHEMA_V7_RESUME = """
+ALTER TABLE photos ADD COLUMN keywords_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX photos_keywords_pending ON photos(id) WHERE keywords_pending = 1;
+ALTER TABLE metadata_writes ADD COLUMN expected_state TEXT;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
@@ -236,4 +246,5 @@ MIGRATIONS: dict[int, str] = {
     4: SCHEMA_V4_SEARCH,
     5: SCHEMA_V5_APPROVED_COUNT,
     6: SCHEMA_V6_SUGGESTIONS,
+    7: SCHEMA_V7_RESUME,
 }
