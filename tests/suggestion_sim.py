@@ -129,7 +129,8 @@ def build_library(
             m = cos - cos_n[0]
             visual = 1.0 / (1.0 + np.exp(-logit_scale * m))
             # The caption: names ~70% of the true tags (generic scene words rarely), sometimes a wrong one.
-            named = [t for t in true if rng.random() < (0.7 if theme_of[t] != "generic" else 0.15)]
+            # (sorted: set order depends on the process's string hashing; the simulation must not)
+            named = [t for t in sorted(true) if rng.random() < (0.7 if theme_of[t] != "generic" else 0.15)]
             if related and rng.random() < 0.2:
                 named.append(str(rng.choice(sorted(related))))
             rows: list[CandidateRow] = []
