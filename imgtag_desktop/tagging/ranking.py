@@ -114,8 +114,11 @@ def select(
     budget: int,
     reviewed: dict[int, dict[str, str]],
     muted: set[str],
+    aliases: Sequence[str] | None = None,
 ) -> list[RankedCandidate]:
-    """Decide every candidate: shown as a suggestion, or why not. ``names`` are lower-cased."""
+    """Decide every candidate: shown as a suggestion, or why not. ``names`` (the tags suggested) and
+    ``aliases`` (the concepts scored, when the tag is named in another language) are lower-cased;
+    a tag approved or rejected under either name counts."""
     budget = max(1, int(budget))
     out: list[RankedCandidate] = []
     order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
@@ -131,7 +134,8 @@ def select(
             current, shown, position = pid, 0, 0
             seen_groups, seen_names = set(), set()
         name = names[i]
-        state = reviewed.get(pid, {}).get(name)
+        on_photo = reviewed.get(pid, {})
+        state = on_photo.get(name) or (on_photo.get(aliases[i]) if aliases is not None else None)
         if state is not None:
             out.append(RankedCandidate(i, f"{state}-before", 0))
             if state == "approved" and groups[i] >= 0:  # its near-duplicates would repeat it

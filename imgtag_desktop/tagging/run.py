@@ -15,7 +15,7 @@ from ..core.imageio import ImageReadError
 from .pipeline import ImageAnalysis, Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
 from .suggest import RankingOptions, maybe_calibrate, rerank
-from .vocabulary import builtin_vocabulary
+from .vocabulary import builtin_vocabulary, vocabulary_names
 
 if TYPE_CHECKING:
     from ..core.catalog import Catalog
@@ -50,16 +50,24 @@ class TagRunStats:
         }
 
 
-def candidate_rows(analysis: ImageAnalysis, states: Mapping[str, str]) -> list[CandidateRow]:
+def candidate_rows(
+    analysis: ImageAnalysis, states: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> list[CandidateRow]:
     """The candidates to store for a photo: every caption phrase, then the vocabulary by visual
     evidence, :data:`STORED_PER_PHOTO` in all, with their features. What is suggested is decided
-    by the ranking (:func:`.suggest.rerank`) from these stored rows."""
+    by the ranking (:func:`.suggest.rerank`) from these stored rows.
+
+    ``names`` renames vocabulary concepts into the tag language (a candidate from the person's
+    own tags keeps its name); the row keeps the concept CLIP scored as its text. A tag approved
+    or rejected under either name counts, so an approved tag is never renamed and never
+    suggested again in another language."""
     caption = [c for c in analysis.candidates if c.origin == "caption"]
     others = [c for c in analysis.candidates if c.origin != "caption"]
     kept = caption + others[: max(0, STORED_PER_PHOTO - len(caption))]
     rows: list[CandidateRow] = []
     for c in kept:
-        state = states.get(c.text.lower())
+        name = names.get(c.text.lower(), c.text) if names and c.origin != "library" else c.text
+        state = states.get(name.lower()) or states.get(c.text.lower())
         rows.append(
             CandidateRow(
                 c.text,
@@ -71,6 +79,7 @@ def candidate_rows(analysis: ImageAnalysis, states: Mapping[str, str]) -> list[C
                 None if c.margin is None else round(c.margin, 7),
                 c.caption_similarity,
                 c.duplicate_group,
+                name=name if name != c.text else None,
             )
         )
     return rows
@@ -90,6 +99,7 @@ def tag_photos(
     use_vocabulary: bool = True,
     budget: int = DEFAULT_BUDGET,
     mute_after: int = 5,
+    language: str = "en",
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
@@ -116,6 +126,7 @@ def tag_photos(
     pipeline.set_vocabulary(list(origins))
     options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
     analysed_ids: list[int] = []
+    names = vocabulary_names(language)
     done = 0
     batch_size = max(1, int(batch_size))
 
@@ -180,7 +191,7 @@ def tag_photos(
                     photo_id,
                     caption=analysis.caption,
                     caption_model=caption_model,
-                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id)),
+                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
                     suggestions=[],
                     embedding=analysis.embedding,
                     visual_model=visual_model,

@@ -9,7 +9,7 @@ features; nothing loads or calls a model.
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -162,7 +162,7 @@ def score_table(catalog: Catalog, table: CandidateTable, model: LearnedModel | N
     ranks = prior_ranks(table.photo_ids, z)
     x = design_matrix(z, table.origins, table.keyword, table.caption_similarity, ranks.astype(np.float64),
                       _raw_standardised(table.raw, table.models_keys, model.raw_stats))
-    return Scored(table, [t.lower() for t in table.texts], z, ranks, x, model)
+    return Scored(table, [n.lower() for n in table.names], z, ranks, x, model)
 
 
 def table_of_rows(photo_id: int, rows: Sequence[CandidateRow], models_key: str = "") -> CandidateTable:
@@ -181,21 +181,27 @@ def table_of_rows(photo_id: int, rows: Sequence[CandidateRow], models_key: str =
         caption_similarity=col([r.caption_similarity for r in rows]),
         group=np.array([-1 if r.duplicate_group is None else r.duplicate_group for r in rows], dtype=np.int64),
         models_keys=[models_key] * len(rows),
+        names=[r.tag_name for r in rows],
     )
 
 
-def prior_suggestions(rows: Sequence[CandidateRow], options: RankingOptions) -> list[str]:
-    """What a photo with these candidates shows under the prior (no calibration, no learning)."""
+def prior_suggestions(
+    rows: Sequence[CandidateRow], options: RankingOptions, states: Mapping[str, str] | None = None
+) -> list[str]:
+    """The tags a photo with these candidates shows under the prior (no calibration, no learning);
+    ``states``: its approved/rejected tags (lower-cased names)."""
     table = table_of_rows(0, rows)
     z = visual_logits(table.margin, table.visual, table.models_keys, {})
     ranks = prior_ranks(table.photo_ids, z)
     x = design_matrix(z, table.origins, table.keyword, table.caption_similarity, ranks.astype(np.float64),
                       np.zeros(len(table)))
-    names = [t.lower() for t in table.texts]
+    names = [n.lower() for n in table.names]
     confidence = LearnedModel().confidence(x, names)
     ranked = select(table.photo_ids, names, table.group, confidence, threshold=options.threshold,
-                    budget=options.budget, reviewed={}, muted=set())
-    return [table.texts[r.index] for r in ranked if r.decision == "suggested"]
+                    budget=options.budget, reviewed={0: dict(states or {})}, muted=set(),
+                    aliases=[t.lower() for t in table.texts])
+    order = sorted((r for r in ranked if r.decision == "suggested"), key=lambda r: -confidence[r.index])
+    return [table.names[r.index] for r in order]
 
 
 # -- ranking ---------------------------------------------------------------------------------------
@@ -208,7 +214,8 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
     confidence = scored.confidence
     reviewed = catalog.suggestions.reviewed(photo_ids)
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
-                    budget=options.budget, reviewed=reviewed, muted=muted_tags(catalog, options))
+                    budget=options.budget, reviewed=reviewed, muted=muted_tags(catalog, options),
+                    aliases=[t.lower() for t in table.texts])
     suggestions: dict[int, list[tuple[str, float | None, float]]] = {int(p): [] for p in photo_ids or ()}
     models_keys: dict[int, str] = {}
     rows = []
@@ -220,7 +227,7 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
         models_keys[pid] = table.models_keys[i]
         if r.decision == "suggested":
             kw = None if math.isnan(table.keyword[i]) else float(table.keyword[i])
-            suggestions[pid].append((table.texts[i], kw, float(confidence[i])))
+            suggestions[pid].append((table.names[i], kw, float(confidence[i])))
         rows.append((pid, table.texts[i], r.decision, float(confidence[i]), int(scored.ranks[i])))
     with catalog.transaction():
         shown = catalog.suggestions.apply(suggestions, rows, models_keys)
@@ -314,19 +321,20 @@ def explain_photo(catalog: Catalog, photo_id: int, options: RankingOptions) -> l
     confidence = scored.confidence
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
                     budget=options.budget, reviewed=catalog.suggestions.reviewed([photo_id]),
-                    muted=muted_tags(catalog, options))
+                    muted=muted_tags(catalog, options), aliases=[t.lower() for t in table.texts])
     contributions = scored.model.contributions(scored.x, scored.names)
     titles = ("bias", *FEATURES, "tag")
     best_in_group: dict[int, str] = {}
     for r in sorted(ranked, key=lambda r: -confidence[r.index]):
         g = int(table.group[r.index])
         if g >= 0 and r.decision != "duplicate":
-            best_in_group.setdefault(g, table.texts[r.index])
+            best_in_group.setdefault(g, table.names[r.index])
     out: list[dict[str, object]] = []
     for r in sorted(ranked, key=lambda r: (-confidence[r.index], r.index)):
         i = r.index
         item: dict[str, object] = {
             "text": table.texts[i],
+            "name": table.names[i],
             "origin": table.origins[i],
             "decision": r.decision,
             "confidence": round(float(confidence[i]), 4),

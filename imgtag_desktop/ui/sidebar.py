@@ -36,11 +36,11 @@ class SidebarModel(QStandardItemModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.library = self._section("Library")
-        self.albums = self._section("Smart albums")
-        self.tags = self._section("Tags")
-        self.suggested_only = self._section("Suggestions only")
-        self.suggested_only.setToolTip("Tags that are only suggested so far (no photo has them approved)")
+        self.library = self._section(self.tr("Library"))
+        self.albums = self._section(self.tr("Smart albums"))
+        self.tags = self._section(self.tr("Tags"))
+        self.suggested_only = self._section(self.tr("Suggestions only"))
+        self.suggested_only.setToolTip(self.tr("Tags that are only suggested so far (no photo has them approved)"))
         self.filter_row = _plain("")  # row 0 holds the filter box (an index widget)
         self.filter_row.setEditable(False)
         self.filter_row.setSelectable(False)
@@ -58,7 +58,8 @@ class SidebarModel(QStandardItemModel):
 
     def set_folders(self, folders: Sequence[Folder], total: int) -> None:
         self.library.removeRows(0, self.library.rowCount())
-        everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
+        everything = _leaf(self.tr("All photos  ({total})").format(total=total), ALL_PHOTOS,
+                           self.tr("Every photo in the library"))
         self.library.appendRow(everything)
         for f in folders:
             self.library.appendRow(_leaf(f.path.name or str(f.path), Source("folder", f.id, f.path.name),
@@ -68,10 +69,10 @@ class SidebarModel(QStandardItemModel):
         """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
-            hint = _plain("No smart albums yet")
+            hint = _plain(self.tr("No smart albums yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
-            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            hint.setToolTip(self.tr("Smart albums are saved tag queries, e.g. dog AND (beach OR park)"))
             self.albums.appendRow(hint)
         for label, source, tip in albums:
             self.albums.appendRow(_leaf(label, source, tip))
@@ -114,7 +115,7 @@ class SidebarModel(QStandardItemModel):
                 item.setData(c.approved, ApprovedRole)
                 item.setData(c.suggested, SuggestedRole)
         if not counts:
-            hint = _plain("No tags yet")
+            hint = _plain(self.tr("No tags yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
             self.tags.appendRow(hint)
@@ -290,8 +291,8 @@ class SidebarController(QObject):
         if not name:
             return
         menu = QMenu(self.view)
-        menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
-        menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.addAction(self.tr("Review suggestions"), lambda: self.review_requested.emit(name))
+        menu.addAction(self.tr("Show photos"), lambda: self.source_selected.emit(Source("tag", name, name)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all_photos(self) -> None:

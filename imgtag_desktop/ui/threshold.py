@@ -33,8 +33,8 @@ class ThresholdWidget(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
-        self.slider.setToolTip("Suggestion threshold: a photo shows the suggestions whose confidence (how likely "
-                               "you are to approve them) is at or above it. Alt+Up / Alt+Down move it.")
+        self.slider.setToolTip(self.tr("Suggestion threshold: a photo shows the suggestions whose confidence (how "
+                                       "likely you are to approve them) is at or above it. Alt+Up / Alt+Down move it."))
         self.value = QLabel(self)
         self.value.setMinimumWidth(36)
         self.budget = QSpinBox(self)
@@ -42,10 +42,11 @@ class ThresholdWidget(QWidget):
         self.budget.setAccessibleName("Suggestions per photo")
         self.budget.setToolTip("At most this many suggestions per photo, the most confident first")
         self.preview = QLabel(self)
-        self.preview.setToolTip("How many suggestions pass the threshold: across the library, and on the current photo")
+        self.preview.setToolTip(
+            self.tr("How many suggestions pass the threshold: across the library, and on the current photo"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(QLabel("Threshold", self))
+        layout.addWidget(QLabel(self.tr("Threshold"), self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
         layout.addWidget(QLabel("Per photo", self))
@@ -129,7 +130,8 @@ class ThresholdController(QObject):
     def _update_label(self) -> None:
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
-        text = f"{lib:,} suggestions shown" if lib == lib_total else f"{lib:,} of {lib_total:,} suggestions pass"
+        text = (self.tr("{lib:,} suggestions shown").format(lib=lib) if lib == lib_total else
+                self.tr("{lib:,} of {lib_total:,} suggestions pass").format(lib=lib, lib_total=lib_total))
         if self.photo_id is not None:
-            text += f" · this photo {ph} of {ph_total}"
+            text += self.tr(" · this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
         self.widget.preview.setText(text)

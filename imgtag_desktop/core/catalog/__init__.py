@@ -19,8 +19,10 @@ from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
 from .decisions import Decision, DecisionsRepository, TagMute
+from .duplicates import DuplicatesRepository
 from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
+from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesRepository
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -55,11 +57,15 @@ class Catalog(CatalogBase):
         self.writes = WritesRepository(self, self.tags)
         self.suggestions = SuggestionsRepository(self, self.tags)
         self.journal = JournalRepository(self)
+        self.places = PlacesRepository(self, self.tags)
+        self.duplicates = DuplicatesRepository(self)
 
 
 
 __all__ = [
     "HIERARCHY_SEPARATOR",
+    "PLACES_AUTO_APPROVE",
+    "GpsRow",
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",

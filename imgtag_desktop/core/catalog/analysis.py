@@ -28,6 +28,11 @@ class CandidateRow:
     duplicate_group: int | None = None  # near-duplicates of one photo share it
     confidence: float | None = None  # of the last ranking
     rank: int | None = None  # 1-based in the photo, by visual evidence
+    name: str | None = None  # the tag it suggests, in the tag language (None: ``text``)
+
+    @property
+    def tag_name(self) -> str:
+        return self.name or self.text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -42,6 +47,7 @@ class CandidateRow:
             "duplicate_group": self.duplicate_group,
             "confidence": self.confidence,
             "rank": self.rank,
+            "name": self.tag_name,
         }
 
 
@@ -165,11 +171,11 @@ class AnalysisRepository(Repository):
             conn.execute("DELETE FROM candidates WHERE photo_id = ?", (photo_id,))
             conn.executemany(
                 "INSERT OR REPLACE INTO candidates (photo_id, text, origin, keyword_score, visual_score, raw_score,"
-                " decision, margin, caption_similarity, duplicate_group, confidence, rank)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                " decision, margin, caption_similarity, duplicate_group, confidence, rank, name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
                     (photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.decision,
-                     c.margin, c.caption_similarity, c.duplicate_group, c.confidence, c.rank)
+                     c.margin, c.caption_similarity, c.duplicate_group, c.confidence, c.rank, c.name)
                     for c in candidates
                 ],
             )
@@ -235,7 +241,7 @@ class AnalysisRepository(Repository):
         """The explanation of a photo's last analysis: every candidate, best visual score first."""
         rows = self._conn.execute(
             "SELECT text, origin, keyword_score, visual_score, raw_score, decision, margin, caption_similarity,"
-            " duplicate_group, confidence, rank FROM candidates"
+            " duplicate_group, confidence, rank, name FROM candidates"
             " WHERE photo_id = ? ORDER BY coalesce(confidence, visual_score) DESC, text",
             (photo_id,),
         )

@@ -67,7 +67,8 @@ class DecisionsRepository(Repository):
                     " visual_score, raw_score, margin, caption_similarity, rank, decided_at)"
                     " SELECT p.id, ?, ?, ?, a.models_key, c.origin, c.keyword_score, c.visual_score, c.raw_score,"
                     " c.margin, c.caption_similarity, c.rank, ? FROM photos p"
-                    " LEFT JOIN candidates c ON c.photo_id = p.id AND c.text = ? COLLATE NOCASE"
+                    " LEFT JOIN candidates c ON c.photo_id = p.id AND c.text = (SELECT text FROM candidates"
+                    " WHERE photo_id = p.id AND coalesce(name, text) = ? COLLATE NOCASE ORDER BY name IS NULL LIMIT 1)"
                     " LEFT JOIN analyses a ON a.photo_id = p.id"
                     f" WHERE p.id IN ({marks})",
                     (name, int(label), action, now, name, *chunk),

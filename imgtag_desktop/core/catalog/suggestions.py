@@ -37,6 +37,7 @@ class CandidateTable:
     caption_similarity: FloatArray
     group: IntArray  # -1 when unknown (each candidate alone)
     models_keys: list[str]
+    names: list[str]  # the tag each suggests (tag language; the text when no other name)
 
     def __len__(self) -> int:
         return len(self.texts)
@@ -62,7 +63,7 @@ class SuggestionsRepository(Repository):
         """The stored candidates of analysed photos (all, or of these photos), in photo order."""
         sql = (
             "SELECT c.photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.margin,"
-            " c.caption_similarity, c.duplicate_group, a.models_key FROM candidates c"
+            " c.caption_similarity, c.duplicate_group, a.models_key, coalesce(c.name, c.text) FROM candidates c"
             " JOIN analyses a ON a.photo_id = c.photo_id"
         )
         rows: list[tuple[object, ...]] = []
@@ -82,6 +83,7 @@ class SuggestionsRepository(Repository):
             caption_similarity=np.array([_nan(r[7]) for r in rows], dtype=np.float64),
             group=np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64),  # type: ignore[call-overload]
             models_keys=[str(r[9]) for r in rows],
+            names=[str(r[10]) for r in rows],
         )
 
     def reviewed(self, photo_ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:
