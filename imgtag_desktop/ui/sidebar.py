@@ -86,9 +86,9 @@ class SidebarModel(QStandardItemModel):
         self.suggested_only.removeRows(1, self.suggested_only.rowCount() - 1)
         for c in sorted(only, key=lambda c: (-c.suggested, c.tag.name.casefold())):
             only_item = _tag_item(c.tag.name, c.tag.name, 0, c.suggested)
-            only_item.setText(f"{c.tag.name}  ({c.suggested} suggested)")
+            only_item.setText(self.tr("{name}  ({n} suggested)").format(name=c.tag.name, n=c.suggested))
             self.suggested_only.appendRow(only_item)
-        self.suggested_only.setText(f"Suggestions only  ({len(only)})")
+        self.suggested_only.setText(self.tr("Suggestions only  ({n})").format(n=len(only)))
         hidden = {c.tag.name for c in only}
         counts = [c for c in counts if c.tag.name not in hidden]
         self.tags.removeRows(0, self.tags.rowCount())
@@ -192,9 +192,9 @@ class SidebarController(QObject):
         session.tags_changed.connect(self._schedule_tags)
         session.library_changed.connect(self._on_library_changed)
         self.filter_edit = QLineEdit(view)
-        self.filter_edit.setPlaceholderText("Filter suggested tags")
+        self.filter_edit.setPlaceholderText(self.tr("Filter suggested tags"))
         self.filter_edit.setClearButtonEnabled(True)
-        self.filter_edit.setAccessibleName("Filter suggested tags")
+        self.filter_edit.setAccessibleName(self.tr("Filter suggested tags"))
         self.filter_edit.textChanged.connect(lambda _t: self.apply_filter())
         self.refresh()
         view.expandAll()

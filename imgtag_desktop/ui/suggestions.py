@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QTimer
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QUndoCommand
 from PySide6.QtWidgets import (
     QDialog,
@@ -80,7 +80,7 @@ class SuggestionsController(QObject):
         self.handle = None
         self.last_stats = stats
         if stats.error:
-            self.session.error.emit(f"Suggestions could not be ranked again: {stats.error}")
+            self.session.error.emit(self.tr("Suggestions could not be ranked again: {error}").format(error=stats.error))
         elif not self.session.closed:
             self.session.suggestions_changed.emit()
         if self._pending is not None and not self.session.closed:
@@ -107,9 +107,9 @@ class SuggestionsController(QObject):
 
     def reset(self, parent: QWidget | None = None) -> bool:
         answer = QMessageBox.question(
-            parent, "Reset learning",
-            "Forget every approval and rejection learned so far, and the muted tags?\n"
-            "Your tags stay as they are; only the suggestions' ranking starts over.")
+            parent, self.tr("Reset learning"),
+            self.tr("Forget every approval and rejection learned so far, and the muted tags?\n"
+                    "Your tags stay as they are; only the suggestions' ranking starts over."))
         if answer != QMessageBox.StandardButton.Yes:
             return False
         reset_learning(self.session.catalog)
@@ -121,7 +121,9 @@ class MuteCommand(QUndoCommand):
     """Unmute (or mute) a tag as one undoable step: undo puts back the person's previous choice."""
 
     def __init__(self, session: Session, tag: TagMute, state: str) -> None:
-        super().__init__(f"{'Unmute' if state == 'unmuted' else 'Mute'} '{tag.tag}'")
+        text = (QCoreApplication.translate("MuteCommand", "Unmute '{tag}'") if state == "unmuted"
+                else QCoreApplication.translate("MuteCommand", "Mute '{tag}'"))
+        super().__init__(text.format(tag=tag.tag))
         self.session = session
         self.name = tag.tag
         self.after = (state, tag.rejections)
@@ -145,20 +147,20 @@ class MutedTagsDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.setObjectName("mutedTagsDialog")
-        self.setWindowTitle("Muted tags")
+        self.setWindowTitle(self.tr("Muted tags"))
         self.resize(420, 360)
         layout = QVBoxLayout(self)
         self.hint = QLabel(
-            f"A tag you rejected on {session.settings.mute_after} photos and never approved is no longer "
-            "suggested anywhere. Unmute it to see it suggested again.", self)
+            self.tr("A tag you rejected on {n} photos and never approved is no longer suggested anywhere. "
+                    "Unmute it to see it suggested again.").format(n=session.settings.mute_after), self)
         self.hint.setWordWrap(True)
         layout.addWidget(self.hint)
         self.list = QListWidget(self)
-        self.list.setAccessibleName("Muted tags")
+        self.list.setAccessibleName(self.tr("Muted tags"))
         layout.addWidget(self.list)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        self.unmute_button = QPushButton("&Unmute", self)
-        self.undo_button = QPushButton("U&ndo", self)
+        self.unmute_button = QPushButton(self.tr("&Unmute"), self)
+        self.undo_button = QPushButton(self.tr("U&ndo"), self)
         buttons.addButton(self.unmute_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
         buttons.rejected.connect(self.reject)
@@ -185,14 +187,15 @@ class MutedTagsDialog(QDialog):
         self.tags = tags
         self.list.clear()
         for m in tags:
-            item = QListWidgetItem(f"{m.tag}  —  rejected on {m.rejections} photos"
-                                   + ("  (muted by you)" if m.override == "muted" else ""))
+            text = (self.tr("{tag}  —  rejected on {n} photos (muted by you)") if m.override == "muted"
+                    else self.tr("{tag}  —  rejected on {n} photos"))
+            item = QListWidgetItem(text.format(tag=m.tag, n=m.rejections))
             item.setData(Qt.ItemDataRole.UserRole, m.tag)
             self.list.addItem(item)
             if m.tag == current:
                 self.list.setCurrentItem(item)
         if not tags:
-            placeholder = QListWidgetItem("No muted tags")
+            placeholder = QListWidgetItem(self.tr("No muted tags"))
             placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
             self.list.addItem(placeholder)
         elif self.list.currentRow() < 0:

@@ -39,8 +39,8 @@ class ThresholdWidget(QWidget):
         self.value.setMinimumWidth(36)
         self.budget = QSpinBox(self)
         self.budget.setRange(1, 50)
-        self.budget.setAccessibleName("Suggestions per photo")
-        self.budget.setToolTip("At most this many suggestions per photo, the most confident first")
+        self.budget.setAccessibleName(self.tr("Suggestions per photo"))
+        self.budget.setToolTip(self.tr("At most this many suggestions per photo, the most confident first"))
         self.preview = QLabel(self)
         self.preview.setToolTip(
             self.tr("How many suggestions pass the threshold: across the library, and on the current photo"))
@@ -49,7 +49,7 @@ class ThresholdWidget(QWidget):
         layout.addWidget(QLabel(self.tr("Threshold"), self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
-        layout.addWidget(QLabel("Per photo", self))
+        layout.addWidget(QLabel(self.tr("Per photo"), self))
         layout.addWidget(self.budget)
         layout.addWidget(self.preview)
 
