@@ -43,6 +43,8 @@ def run_tagging(
     settings: Settings,
     *,
     threshold: float | None = None,
+    budget: int | None = None,
+    mute_after: int | None = None,
     batch_size: int | None = None,
     use_vocabulary: bool | None = None,
     progress: Callable[[int, int, str], None] | None = None,
@@ -50,13 +52,16 @@ def run_tagging(
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
 ) -> TagRunStats:
-    """Tag ``photo_ids`` with the settings' threshold, batch size, vocabulary choice and tag
-    language (the first three overridable for one run); results are committed batch by batch."""
+    """Tag ``photo_ids`` with the settings' threshold, suggestion budget, muting, batch size,
+    vocabulary choice and tag language (all but the language overridable for one run); results
+    are committed batch by batch."""
     return tag_photos(
         catalog,
         photo_ids,
         pipeline,
         threshold=settings.threshold if threshold is None else threshold,
+        budget=settings.suggestion_budget if budget is None else budget,
+        mute_after=settings.mute_after if mute_after is None else mute_after,
         batch_size=max(1, int(batch_size or settings.batch_size)),
         progress=progress,
         cancelled=cancelled,
