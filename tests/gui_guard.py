@@ -26,16 +26,23 @@ UI_DIR = str(PACKAGE / "ui") + os.sep
 CORE_DIR = str(PACKAGE / "core") + os.sep
 THIS_FILE = str(Path(__file__).resolve())
 
-REPOSITORIES: dict[type, str] = {
-    catalog_pkg.CatalogBase: "",
-    catalog_pkg.Repository: "",
-    catalog_pkg.PhotosRepository: "photos.",
-    catalog_pkg.TagsRepository: "tags.",
-    catalog_pkg.ReviewRepository: "review.",
-    catalog_pkg.AnalysisRepository: "analysis.",
-    catalog_pkg.AlbumsRepository: "albums.",
-    catalog_pkg.WritesRepository: "writes.",
-}
+def _repositories() -> dict[type, str]:
+    """Every repository class of the catalog with the attribute it is reached by (``tags.``, ...),
+    found on a real catalog, so a new repository is guarded as soon as it exists."""
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as folder, catalog_pkg.Catalog(Path(folder) / "probe.db") as catalog:
+        found: dict[type, str] = {catalog_pkg.CatalogBase: "", catalog_pkg.Repository: ""}
+        for name, value in vars(catalog).items():
+            if isinstance(value, catalog_pkg.Repository):
+                for cls in type(value).__mro__:
+                    if cls is catalog_pkg.Repository:
+                        break
+                    found.setdefault(cls, f"{name}.")
+        return found
+
+
+REPOSITORIES: dict[type, str] = _repositories()
 NOT_QUERIES = {"close", "schema_version", "path"}
 
 

@@ -18,11 +18,14 @@ O1_READS: frozenset[str] = frozenset({
     "review.suggestion_scores",
     "writes.mode",
     "get_setting",
+    "decisions.override",
 })
 
 #: The person's own edits, applied at once so that undo and redo are exact: the tag edits of the
 #: shown photo or the selection (with the undo snapshot of those photos' tags), saving an album,
-#: the library's write mode.
+#: a library setting (write mode, learning on/off), muting or unmuting one tag. Library-wide
+#: edits (renaming a tag everywhere, resetting what was learned) run on the query worker
+#: (``queries.run(op, write=True)``).
 EDITS: frozenset[str] = frozenset({
     "transaction",
     "tags.photo_tags_of",
@@ -34,6 +37,8 @@ EDITS: frozenset[str] = frozenset({
     "tags.restore",
     "albums.add",
     "writes.set_mode",
+    "set_setting",
+    "decisions.set_override",
 })
 
 ALLOWED: frozenset[str] = O1_READS | EDITS

@@ -112,8 +112,7 @@ class SuggestionsController(QObject):
                     "Your tags stay as they are; only the suggestions' ranking starts over."))
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        reset_learning(self.session.catalog)
-        self.request(refit=True)
+        self.session.queries.run(reset_learning, lambda _result: self.request(refit=True), write=True)
         return True
 
 

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import QApplication
 
 from imgtag_desktop.core.i18n import resolve_language, system_language
 from imgtag_desktop.ui.i18n import I18N_DIR, extract_messages, install_translators, tr_
+from tests.ui.conftest import settle
 
 
 @pytest.fixture
@@ -41,6 +42,7 @@ def test_german_window_offscreen(qtbot, app, library, photo_dir) -> None:  # typ
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[:3] == ["&Datei", "&Bearbeiten", "&Prüfen"]
     assert window.registry["duplicates"].text() == "&Duplikate…"
+    settle(qtbot, window.session)  # the sidebar's counts are read off the GUI thread
     sections = [window.sidebar.model.item(r).text() for r in range(window.sidebar.model.rowCount())]
     assert sections == ["Bibliothek", "Intelligente Alben", "Tags", "Nur Vorschläge  (2)"]
     # a string without a translation falls back to English

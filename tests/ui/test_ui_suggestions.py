@@ -46,6 +46,7 @@ def _window(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
 
 def _settle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
     qtbot.waitUntil(lambda: not window.suggestions.busy(), timeout=20000)
+    qtbot.waitUntil(lambda: not window.session.queries.busy(), timeout=20000)  # grid and sidebar reads delivered
 
 
 def _shown(window, ids: list[int]) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
