@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imgtag_desktop.core.metadata.exiftool import is_allowed_change
+from imgtag_desktop.core.metadata.exiftool import block_key, is_allowed_change
 
 NON_ASCII = ["café", "Zürich", "東京"]
 
@@ -48,13 +48,14 @@ def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves).
 
     An empty XMP structure (exiftool shows '') that disappears lost nothing, and a new IPTC
-    block or EXIF IFD0 comes with the records the IIM and EXIF standards make mandatory."""
+    block or EXIF IFD0 comes with the records the IIM and EXIF standards make mandatory (in
+    each IPTC block of a file, ``IPTC2`` being exiftool's name for the second)."""
     empty = ("", None)
     mandatory = {"IPTC:EnvelopeRecordVersion", "IPTC:ApplicationRecordVersion", "IFD0:XResolution",
                  "IFD0:YResolution", "IFD0:ResolutionUnit", "IFD0:YCbCrPositioning"}
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k)
                   and not (before.get(k) in empty and after.get(k) in empty)
-                  and not (k in mandatory and k not in before))
+                  and not (block_key(k) in mandatory and k not in before))
 
 
 def pixels(path: Path) -> str:
