@@ -68,3 +68,30 @@ def test_every_shared_file_is_written_and_verified_or_skipped_untouched(  # type
     for key, n in sorted(summary.items()):
         print(f"  {n:3d}  {key}")
     assert sum(n for k, n in summary.items() if k.startswith("written")) > 0
+
+
+@pytest.mark.shared_data
+@pytest.mark.parametrize("name", [
+    "ianare__canon_hdr_YES.jpg",  # Canon MakerNote with a shifted base: exiftool corrects it, exiv2 misreads it
+    "dne__Sony_DSC-HX5V_2.jpg",  # damaged IFD0 entry: exiftool refuses to rewrite the EXIF block
+    "exiv2__iptc-psAPP13-wIPTC1-psAPP13-wIPTC2.jpg",  # IPTC split over two APP13 segments
+    "exiftool__PNG.png",  # the XMP chunk after the image data
+])
+def test_files_only_exiftool_writes_faithfully_are_written_embedded(  # type: ignore[no-untyped-def]
+    library, shared_images: Path, name: str
+) -> None:
+    catalog, folder, _ = library
+    shutil.copy(shared_images / name, folder / name)
+    photo = folder / name
+    photo.chmod(0o644)
+    scan_folder(catalog, folder)
+    ids = [p.id for p in catalog.photos.all()]
+    import_keywords(catalog, ids)
+    before = exiftool_json(photo)
+    catalog.tags.add(ids, "places|Zürich")
+    [r] = write_photos(catalog, ids, mode="embedded").results
+    assert (r.status, r.mode, r.writer) == ("written", "embedded", "exiftool"), (r.reason, r.note)
+    assert "Zürich" in exiftool_keywords(photo)["subject"]
+    assert metadata_diff(before, exiftool_json(photo)) == []
+    assert metadata_diff(exiftool_json(shared_images / name, "-n", "-u"), exiftool_json(photo, "-n", "-u")) == []
+    assert pixels(photo) == pixels(shared_images / name)

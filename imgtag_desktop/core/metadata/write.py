@@ -193,13 +193,17 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool, 
         attempts.append((EXIV2, change))
     without_xp = _without_xp(change)
     if writer is not None and without_xp is not None:
-        # Last: XMP and IPTC only, leaving the EXIF block as it is, for files whose EXIF a writer
-        # refuses or damages (exiftool: "Bad format (0) for IFD0 entry 0").
+        # XMP and IPTC only, leaving the EXIF block byte for byte as it is: last, or next when
+        # exiftool refuses to rewrite a damaged EXIF block ("Bad format (0) for IFD0 entry 0"),
+        # which exiv2 would rewrite with nobody able to judge the entries neither can read.
         attempts.append((writer, without_xp))
     if not attempts:
         raise VerificationError(f"no writer for {(change.format or 'this format').upper()} files here")
     errors: list[str] = []
-    for w, ch in attempts:
+    single = len(attempts) == 1
+    while attempts:
+        w, ch = attempts.pop(0)
+        refused = False
         # A MakerNote whose offsets exiftool corrects as it rewrites (Canon's shifted base)
         # reads differently to exiv2 afterwards; exiftool, which wrote it, compares it instead,
         # tag by tag (decoded, unknown tags included).
@@ -211,13 +215,16 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool, 
                 try:
                     w.modify(staged.temp, ch)
                 except Exception as exc:  # noqa: BLE001 - writers raise RuntimeError and others
+                    refused = True
                     raise VerificationError(f"{w.name} could not write the copy ({exc})") from exc
                 verify_embedded(original, staged.temp, ch, before_meta, before_exiv2,
                                 makernote_by_exiftool=by_exiftool)
                 _exiftool_agrees(exiftool, original, staged.temp)
         except VerificationError as exc:
             label = w.name if ch is change else f"{w.name} without XPKeywords"
-            errors.append(str(exc) if len(attempts) == 1 else f"{label}: {exc}")
+            errors.append(str(exc) if single else f"{label}: {exc}")
+            if refused and w is writer and ch is change and attempts[-1:] == [(writer, without_xp)]:
+                attempts.insert(0, attempts.pop())
             continue
         assert staged.new_state is not None
         if ch is not change:
