@@ -25,6 +25,19 @@ def exiftool_json(path: Path, *extra: str) -> dict[str, Any]:
     return dict(json.loads(out.stdout.decode("utf-8"))[0])
 
 
+def exiftool_jsons(paths: list[Path], *extra: str) -> dict[Path, dict[str, Any]]:
+    """:func:`exiftool_json` of many files in one exiftool run (perl starts once)."""
+    if shutil.which("exiftool") is None:
+        pytest.skip("exiftool is not installed (CI installs it)")
+    if not paths:
+        return {}
+    out = subprocess.run(["exiftool", "-j", "-G1", "-a", "-s", "-charset", "filename=utf8", *extra,
+                          *map(str, paths)], capture_output=True, check=False)
+    records = json.loads(out.stdout.decode("utf-8"))
+    by_name = {str(r["SourceFile"]): dict(r) for r in records}
+    return {p: by_name[str(p)] for p in paths}
+
+
 def as_list(value: object) -> list[str]:
     if value is None:
         return []
@@ -33,8 +46,8 @@ def as_list(value: object) -> list[str]:
     return [str(value)]
 
 
-def exiftool_keywords(path: Path) -> dict[str, list[str]]:
-    d = exiftool_json(path)
+def exiftool_keywords(path: Path, record: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    d = exiftool_json(path) if record is None else record
     xp = d.get("IFD0:XPKeywords")
     return {
         "subject": as_list(d.get("XMP-dc:Subject")),
