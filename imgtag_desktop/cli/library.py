@@ -7,8 +7,11 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import health
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.scan_import import scan_and_import
+from ..core.settings import load_settings
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
+from .suggestions import after_decisions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -52,7 +55,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         progress = LazyProgress("scan", force=args.progress)
         try:
             # Keywords already in new / changed / moved files become approved, imported tags.
-            report = scan_and_import(catalog, args.folder, progress=progress)
+            language = resolve_language(load_settings().tag_language, TAG_LANGUAGES)
+            report = scan_and_import(catalog, args.folder, progress=progress, language=language)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:
@@ -69,6 +73,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(f"{imported.tags_added} tags imported from the metadata of {imported.with_keywords} photos")
         for path, reason in stats.errors:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
+        for path, reason in stats.notes:
+            print(f"  {path}: {reason}", file=sys.stderr)
     return 0
 
 
@@ -90,6 +96,7 @@ def cmd_tag_add(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         tag = catalog.tags.add(photo.id, args.tag)
+        after_decisions(catalog, args)
     print(f"approved '{tag.name}' on {photo.display_path}")
     return 0
 
@@ -98,6 +105,8 @@ def cmd_tag_remove(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         removed = catalog.tags.remove(photo.id, args.tag)
+        if removed:
+            after_decisions(catalog, args)
     if not removed:
         raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
     print(f"removed '{args.tag}' from {photo.display_path}")

@@ -31,6 +31,7 @@ ENV_OVERRIDES = {
     "keyword_model": "IMGTAG_KEYWORD_MODEL",
     "visual_model": "IMGTAG_VISUAL_MODEL",
     "device": "IMGTAG_DEVICE",
+    "multilingual_text_model": "IMGTAG_MULTILINGUAL_TEXT_MODEL",
 }
 
 
@@ -45,7 +46,9 @@ class Settings:
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "auto"  # auto | float32 | float16 | bfloat16 | int8 (CPU: captioner int8)
     # Tagging
-    threshold: float = 0.5  # calibrated visual relevance a tag needs to be suggested
+    threshold: float = 0.5  # confidence (P(you approve)) a tag needs to be suggested
+    suggestion_budget: int = 10  # at most this many suggestions per photo (1-50)
+    mute_after: int = 5  # a tag rejected on this many photos and never approved is muted
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
     batch_size: int = 8
     # Browsing
@@ -57,6 +60,11 @@ class Settings:
     window_state: str | None = None
     splitter_state: str | None = None
     recent_libraries: list[str] = field(default_factory=list)
+    # Languages: "auto" follows the system locale; a code (de, fr, ...) overrides it
+    ui_language: str = "auto"
+    tag_language: str = "auto"  # vocabulary suggestions and country names of place tags
+    # Optional multilingual text encoder in the visual model's space ("" = none)
+    multilingual_text_model: str = ""
     version: int = SETTINGS_VERSION
 
     def with_env(self) -> Settings:

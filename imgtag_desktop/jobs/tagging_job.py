@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.catalog import Catalog
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings
 from ..tagging import ModelUnavailable, loaded_pipeline, tag_photos
 from .base import Job, JobStats
@@ -101,11 +102,14 @@ class TaggingJob(Job):
                 ids,
                 pipeline,
                 threshold=self.settings.threshold,
+                budget=self.settings.suggestion_budget,
+                mute_after=self.settings.mute_after,
                 batch_size=max(1, int(self.settings.batch_size)),
                 progress=progress,
                 cancelled=self.is_cancelled,
                 on_result=lambda pid: self.result.emit(int(pid)),
                 on_error=on_error,
                 use_vocabulary=bool(self.settings.use_vocabulary),
+                language=resolve_language(self.settings.tag_language, TAG_LANGUAGES),
             )
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

@@ -25,19 +25,25 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import TAG_LANGUAGES, UI_LANGUAGES
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import tagging_available
 from ..tagging import models_status
+from .i18n import N_, tr_
+
+# Each language in its own name: the person looking for theirs may not read the current one.
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+                  "nl": "Nederlands"}
 
 MODEL_FIELDS = (
-    ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
-    ("keyword_model", "Keyword model", "Turns captions into candidate tags (a sentence-transformers model)"),
-    ("visual_model", "Visual model", "Scores how well each candidate matches the photo (CLIP)"),
+    ("captioner", N_("Captioner"), N_("Writes a caption for each photo (BLIP)")),
+    ("keyword_model", N_("Keyword model"), N_("Turns captions into candidate tags (a sentence-transformers model)")),
+    ("visual_model", N_("Visual model"), N_("Scores how well each candidate matches the photo (CLIP)")),
 )
-METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XMP sidecar files"),
-                  ("embedded", "Inside the photo files"))
+METADATA_MODES = (("off", N_("Off: keep tags in the catalog only")), ("sidecar", N_("XMP sidecar files")),
+                  ("embedded", N_("Inside the photo files")))
 
 
 def models_status_text(settings: Settings) -> str:
@@ -68,16 +74,17 @@ class ModelsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(640, 380)
         self.settings = dataclasses.replace(settings)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        for name, label, tip in MODEL_FIELDS:
+        for name, label, tip in ((n, tr_(la), tr_(t)) for n, la, t in MODEL_FIELDS):
             edit = QLineEdit(getattr(self.settings, name), self)
-            edit.setToolTip(f"{tip}. A Hugging Face id (from the local cache) or a folder.")
-            browse = QPushButton("Folder…", self)
-            browse.setToolTip(f"Pick a local folder holding the {label.lower()}")
+            edit.setToolTip(self.tr("{tip}. A Hugging Face id (from the local cache) or a folder.").format(tip=tip))
+            browse = QPushButton(self.tr("Folder…"), self)
+            browse.setToolTip(self.tr("Pick a local folder holding the {label_lower}")
+                .format(label_lower=label.lower()))
             browse.clicked.connect(lambda _=False, n=name: self._browse(n))
             row = QHBoxLayout()
             row.addWidget(edit, 1)
@@ -89,13 +96,14 @@ class ModelsDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.hide()
-        self.download = QPushButton("Download", self)
-        self.download.setToolTip("Download the models named above into the Hugging Face cache (needs a network)")
+        self.download = QPushButton(self.tr("Download"), self)
+        self.download.setToolTip(
+            self.tr("Download the models named above into the Hugging Face cache (needs a network)"))
         self.download.setEnabled(tagging_available()[0])
         if not self.download.isEnabled():
-            self.download.setToolTip("This build cannot download models; pick local folders instead")
+            self.download.setToolTip(self.tr("This build cannot download models; pick local folders instead"))
         self.download.clicked.connect(self._download)
-        recheck = QPushButton("Check again", self)
+        recheck = QPushButton(self.tr("Check again"), self)
         recheck.clicked.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -122,7 +130,7 @@ class ModelsDialog(QDialog):
         self.status.setText(models_status_text(self.values()))
 
     def _browse(self, name: str) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose the model folder", self.fields[name].text())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"), self.fields[name].text())
         if folder:
             self.fields[name].setText(folder)
             self.refresh()
@@ -148,7 +156,8 @@ class ModelsDialog(QDialog):
         self.download.setEnabled(True)
         self.refresh()
         if stats.error:
-            self.status.setText(f"Download failed: {stats.error}\n\n{self.status.text()}")
+            self.status.setText(self.tr("Download failed: {stats_error}\n\n{status_text}")
+                .format(stats_error=stats.error, status_text=self.status.text()))
 
     def done(self, result: int) -> None:
         if self._handle is not None:
@@ -162,40 +171,65 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, metadata_mode: str = "off", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.settings = dataclasses.replace(settings)
         form = QFormLayout(self)
-        self.models_button = QPushButton("Models…", self)
-        self.models_button.setToolTip("Model status, local folders, download")
+        self.models_button = QPushButton(self.tr("Models…"), self)
+        self.models_button.setToolTip(self.tr("Model status, local folders, download"))
         self.models_button.clicked.connect(self._models)
-        form.addRow("Models", self.models_button)
+        form.addRow(self.tr("Models"), self.models_button)
         self.device = QComboBox(self)
         self.device.addItems(["auto", "cpu", "cuda", "mps"])
         self.device.setCurrentText(settings.device)
-        self.device.setToolTip("Where the models run; auto picks a GPU when one is usable")
-        form.addRow("Device", self.device)
+        self.device.setToolTip(self.tr("Where the models run; auto picks a GPU when one is usable"))
+        form.addRow(self.tr("Device"), self.device)
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setValue(settings.threshold)
-        self.threshold.setToolTip("Suggestions scored at or above this pass (also on the toolbar slider)")
-        form.addRow("Threshold", self.threshold)
-        self.vocabulary = QCheckBox("Also score the built-in vocabulary and my own tags", self)
+        self.threshold.setToolTip(self.tr("A photo shows the suggestions whose confidence (how likely you are "
+                                          "to approve them) is at or above this (also on the toolbar slider)"))
+        form.addRow(self.tr("Threshold"), self.threshold)
+        self.budget = QSpinBox(self)
+        self.budget.setRange(1, 50)
+        self.budget.setValue(settings.suggestion_budget)
+        self.budget.setToolTip(self.tr("At most this many suggestions per photo, the most confident first"))
+        form.addRow(self.tr("Suggestions per photo"), self.budget)
+        self.mute_after = QSpinBox(self)
+        self.mute_after.setRange(1, 100)
+        self.mute_after.setValue(settings.mute_after)
+        self.mute_after.setToolTip(self.tr("A tag you reject on this many photos, and never approve, is no longer "
+                                           "suggested (Review > Muted tags to unmute it)"))
+        form.addRow(self.tr("Mute a tag after rejections"), self.mute_after)
+        self.vocabulary = QCheckBox(self.tr("Also score the built-in vocabulary and my own tags"), self)
         self.vocabulary.setChecked(settings.use_vocabulary)
-        form.addRow("Vocabulary", self.vocabulary)
+        form.addRow(self.tr("Vocabulary"), self.vocabulary)
         self.metadata = QComboBox(self)
         for key, text in METADATA_MODES:
-            self.metadata.addItem(text, key)
+            self.metadata.addItem(tr_(text), key)
         self.metadata.setCurrentIndex(max(0, self.metadata.findData(metadata_mode)))
-        self.metadata.setToolTip("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)")
-        form.addRow("Write tags to files", self.metadata)
+        self.metadata.setToolTip(self.tr("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)"))
+        form.addRow(self.tr("Write tags to files"), self.metadata)
         self.thumb = QSpinBox(self)
         self.thumb.setRange(64, 512)
         self.thumb.setSingleStep(16)
         self.thumb.setSuffix(" px")
         self.thumb.setValue(settings.grid_thumbnail_size)
-        self.thumb.setToolTip("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)")
-        form.addRow("Thumbnail size", self.thumb)
+        self.thumb.setToolTip(self.tr("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)"))
+        form.addRow(self.tr("Thumbnail size"), self.thumb)
+        self.ui_language = QComboBox(self)
+        self.tag_language = QComboBox(self)
+        for combo, codes, current in ((self.ui_language, UI_LANGUAGES, settings.ui_language),
+                                      (self.tag_language, TAG_LANGUAGES, settings.tag_language)):
+            combo.addItem(self.tr("Automatic (system language)"), "auto")
+            for code in codes:
+                combo.addItem(LANGUAGE_NAMES[code], code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        self.ui_language.setToolTip(self.tr("Language of menus and dialogs (takes effect at the next start)"))
+        self.tag_language.setToolTip(self.tr("Language of suggested vocabulary tags and of country names in "
+                                             "place tags; tags you approved keep their names"))
+        form.addRow(self.tr("Language"), self.ui_language)
+        form.addRow(self.tr("Tag language"), self.tag_language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -210,8 +244,12 @@ class SettingsDialog(QDialog):
         s = self.settings
         s.device = self.device.currentText()
         s.threshold = round(self.threshold.value(), 2)
+        s.suggestion_budget = self.budget.value()
+        s.mute_after = self.mute_after.value()
         s.use_vocabulary = self.vocabulary.isChecked()
         s.grid_thumbnail_size = self.thumb.value()
+        s.ui_language = str(self.ui_language.currentData())
+        s.tag_language = str(self.tag_language.currentData())
         return s, str(self.metadata.currentData())
 
 

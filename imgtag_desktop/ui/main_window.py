@@ -26,19 +26,21 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs import JobStats, tagging_available
+from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from ..tagging import cached_pipeline, evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, models_missing
+from .duplicates import DuplicatesDialog, install_grid_menu
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
+from .suggestions import MutedTagsDialog, SuggestionsController
 from .threshold import ThresholdController, ThresholdWidget
 from .write_dialog import WritePreviewDialog
 
@@ -75,7 +77,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         session.setParent(self)  # the session's signals die with the window
-        self.setWindowTitle("imgtag")
+        self.setWindowTitle(self.tr("imgtag"))
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
 
@@ -97,11 +99,32 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(session, self.grid, self.review_bar)
         self.threshold = ThresholdController(session, self.threshold_widget)
         self.jobs = JobsController(session, self.status)
+        self.suggestions = SuggestionsController(session, self)
+        self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
 
         self._layout()
         self._wire()
         self._restore_layout()
         self._check_tagging()
+        self._load_multilingual()
+
+    def _load_multilingual(self) -> None:
+        """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""
+        settings = self.session.settings
+        if not settings.multilingual_text_model.strip():
+            return
+
+        def load(_catalog: object) -> object:
+            from ..tagging.multilingual import multilingual_encoder
+
+            return multilingual_encoder(settings)
+
+        def ready(key: object, _result: object) -> None:
+            if key == "multilingual":
+                self.query_bar.text_encoder = self._text_encoder()
+
+        self.session.queries.ready.connect(ready)
+        self.session.queries.submit("multilingual", load)
 
     # -- assembly -----------------------------------------------------------------------------
 
@@ -135,10 +158,12 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.threshold_widget)
         self.addToolBar(toolbar)
-        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
-                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+        for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
+                                 ("approve_all", self.tr("All ≥ threshold (Enter)")),
+                                 ("remove_tag", self.tr("Remove (Del)"))):
             self.detail_panel.add_button(r[action_id]).setText(label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
         self.setTabOrder(self.grid_view, self.detail_panel.chips)
         self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
@@ -159,9 +184,10 @@ class MainWindow(QMainWindow):
         r["redo"].setEnabled(False)
         s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
         s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
-        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
+        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(self.tr("Undo {t} (Ctrl+Z)")
+            .format(t=t) if t else self.tr("Undo")))
         s.undo_stack.redoTextChanged.connect(
-            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+            lambda t: r["redo"].setToolTip(self.tr("Redo {t} (Ctrl+Shift+Z)").format(t=t) if t else self.tr("Redo")))
         bindings = {
             "open_folder": self.ask_folder,
             "rescan": self.rescan,
@@ -196,7 +222,17 @@ class MainWindow(QMainWindow):
             "bigger": lambda: self.resize_thumbnails(1),
             "smaller": lambda: self.resize_thumbnails(-1),
             "shortcuts": self.show_shortcuts,
+            "find_similar": self.find_similar,
+            "duplicates": self.find_duplicates,
+            "muted_tags": self.show_muted_tags,
+            "reset_learning": lambda: self.suggestions.reset(self),
         }
+        learning = r["learning"]
+        learning.setCheckable(True)
+        learning.setChecked(self.suggestions.learning())
+        learning.toggled.connect(self.suggestions.set_learning)
+        s.suggestions_changed.connect(self._on_suggestions_changed)
+        s.budget_changed.connect(lambda _v: s.save_settings())
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
 
@@ -216,11 +252,17 @@ class MainWindow(QMainWindow):
 
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
-        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
-        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+        self.grid.show_source(Source("ids", list(ids), self.tr("Search: {text}").format(text=text)))
+        self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
+        if self.session.settings.multilingual_text_model.strip():
+            from ..tagging.multilingual import loaded_multilingual_encoder
+
+            multilingual = loaded_multilingual_encoder(self.session.settings)
+            if multilingual is not None:
+                return multilingual
         pipeline = cached_pipeline(self.session.settings)
         if pipeline is None:
             return None
@@ -237,7 +279,8 @@ class MainWindow(QMainWindow):
     def _on_source(self, source: Source) -> None:
         folder = next((f.path for f in self.session.catalog.photos.folders() if source.kind == "folder"
                        and f.id == source.value), None)
-        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+        self.setWindowTitle(self.tr("imgtag — {place}")
+            .format(place=source.label if folder is None else folder))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -251,7 +294,9 @@ class MainWindow(QMainWindow):
         """Add a folder to the library, show it, and scan it in the background."""
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            self.statusBar().showMessage(
+                self.tr("{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+                .format(folder=folder))
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
@@ -259,7 +304,7 @@ class MainWindow(QMainWindow):
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a photo folder"), start)
         if folder:
             self.open_folder(Path(folder))
 
@@ -288,9 +333,10 @@ class MainWindow(QMainWindow):
         tags = self.session.catalog.tags.photo_tags_of(ids)
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
-            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
-        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
+        dialog = TagPickerDialog(self.tr("Remove tag"),
+                                 self.tr("Remove which tag from {n} photo(s)?").format(n=len(ids)), names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.remove_tag_from(ids, dialog.name())
 
@@ -302,9 +348,9 @@ class MainWindow(QMainWindow):
         counts = [c for c in self.session.catalog.tags.with_counts() if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
-            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
-        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
+        dialog = TagPickerDialog(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.review.start(dialog.name())
 
@@ -335,10 +381,15 @@ class MainWindow(QMainWindow):
             return
         new, new_mode = dialog.values()
         evict_models_if_changed(self.session.settings, new)
-        threshold = new.threshold
-        new.threshold = self.session.settings.threshold
+        threshold, budget = new.threshold, new.suggestion_budget
+        new.threshold, new.suggestion_budget = self.session.settings.threshold, self.session.budget
+        mute_changed = new.mute_after != self._mute_after
+        self._mute_after = new.mute_after
         self.session.settings = new
         self.session.set_threshold(threshold)
+        self.session.set_budget(budget)
+        if mute_changed:
+            self.suggestions.request(refit=False)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
@@ -353,8 +404,9 @@ class MainWindow(QMainWindow):
             dialog = WritePreviewDialog(self.session.library, ids, self)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
-            QMessageBox.warning(self, "Write tags to files",
-                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            QMessageBox.warning(self, self.tr("Write tags to files"),
+                                self.tr("The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+                                    .format(exc=exc))
             return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.session.announce(ids))
@@ -366,9 +418,9 @@ class MainWindow(QMainWindow):
                  "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
                  "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
         box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
+        box.setWindowTitle(self.tr("Keyboard shortcuts"))
         box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
+        box.setText(self.tr("<table cellspacing=4>{extra}{rows}</table>").format(extra=extra, rows=rows))
         box.open()
 
     # -- state ----------------------------------------------------------------------------------
@@ -382,18 +434,53 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(f"Automatic tagging is off: {message}", "Models…")
+            self.banner.show_message(self.tr("Automatic tagging is off: {message}")
+                .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
+    def find_similar(self) -> None:
+        """Search for photos like the current one (``like:ID``), most similar first."""
+        photo_id = self.grid.current_photo_id()
+        if photo_id is None:
+            self.statusBar().showMessage(self.tr("Select a photo first, then Find similar"), 4000)
+            return
+        self.query_bar.set_text(f"like:{photo_id}")
+        self.query_bar.submit()
+
+    def find_duplicates(self) -> None:
+        self.jobs.submit(DuplicatesJob(self.session.library))
+
+    def show_duplicates(self, groups: list[Any]) -> None:
+        dialog = DuplicatesDialog(self.session, self.jobs, groups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.duplicates_dialog = dialog
+
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
+            self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "tagging":
             self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
-            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+            self.banner.show_message(self.tr("Tagging stopped: {stats_error}")
+                .format(stats_error=stats.error), self.tr("Models…"))
+
+    def _on_suggestions_changed(self) -> None:
+        """The suggestions were ranked again: badges, sidebar counts, the preview and the chips follow."""
+        self.grid.reload()
+        self.sidebar.refresh_tags()
+        self.threshold.reload_scores()
+        self.detail.reload_tags()
+
+    def show_muted_tags(self) -> MutedTagsDialog:
+        dialog = MutedTagsDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
 
     def _restore_layout(self) -> None:
         s = self.session.settings
@@ -414,6 +501,7 @@ class MainWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
         self.jobs.shutdown()
+        self.suggestions.close()
         self.query_bar.close_catalog()
         self.session.close()
         event.accept()

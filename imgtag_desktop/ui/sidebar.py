@@ -8,7 +8,7 @@ from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QMenu, QTreeView, QWidget
+from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QMenu, QTreeView, QWidget
 
 from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
 from .albums_model import sidebar_albums
@@ -31,13 +31,20 @@ def tag_label(leaf: str, approved: int, suggested: int) -> str:
 
 
 class SidebarModel(QStandardItemModel):
-    """Three sections: Library (all photos, folders), Smart albums, Tags (a tree for ``a|b`` names)."""
+    """Four sections: Library (all photos, folders), Smart albums, Tags (a tree for ``a|b`` names), and
+    Suggestions only (tags no photo has approved yet, which would otherwise crowd the tag tree)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.library = self._section("Library")
-        self.albums = self._section("Smart albums")
-        self.tags = self._section("Tags")
+        self.library = self._section(self.tr("Library"))
+        self.albums = self._section(self.tr("Smart albums"))
+        self.tags = self._section(self.tr("Tags"))
+        self.suggested_only = self._section(self.tr("Suggestions only"))
+        self.suggested_only.setToolTip(self.tr("Tags that are only suggested so far (no photo has them approved)"))
+        self.filter_row = _plain("")  # row 0 holds the filter box (an index widget)
+        self.filter_row.setEditable(False)
+        self.filter_row.setSelectable(False)
+        self.suggested_only.appendRow(self.filter_row)
 
     def _section(self, title: str) -> QStandardItem:
         item = _plain(title)
@@ -51,7 +58,8 @@ class SidebarModel(QStandardItemModel):
 
     def set_folders(self, folders: Sequence[Folder], total: int) -> None:
         self.library.removeRows(0, self.library.rowCount())
-        everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
+        everything = _leaf(self.tr("All photos  ({total})").format(total=total), ALL_PHOTOS,
+                           self.tr("Every photo in the library"))
         self.library.appendRow(everything)
         for f in folders:
             self.library.appendRow(_leaf(f.path.name or str(f.path), Source("folder", f.id, f.path.name),
@@ -61,16 +69,28 @@ class SidebarModel(QStandardItemModel):
         """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
-            hint = _plain("No smart albums yet")
+            hint = _plain(self.tr("No smart albums yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
-            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            hint.setToolTip(self.tr("Smart albums are saved tag queries, e.g. dog AND (beach OR park)"))
             self.albums.appendRow(hint)
         for label, source, tip in albums:
             self.albums.appendRow(_leaf(label, source, tip))
 
     def set_tags(self, counts: Sequence[TagCount]) -> None:
-        """The tag tree; a parent's counts are its own, its children show theirs."""
+        """The tag tree; a parent's counts are its own, its children show theirs. Tags that are
+        only suggested (none approved, not part of an ``a|b`` hierarchy) go to the Suggestions only section."""
+        parents = {c.tag.name.rsplit(HIERARCHY_SEPARATOR, 1)[0] for c in counts if HIERARCHY_SEPARATOR in c.tag.name}
+        only = [c for c in counts if not c.approved and c.suggested and c.tag.name not in parents
+                and HIERARCHY_SEPARATOR not in c.tag.name]
+        self.suggested_only.removeRows(1, self.suggested_only.rowCount() - 1)
+        for c in sorted(only, key=lambda c: (-c.suggested, c.tag.name.casefold())):
+            only_item = _tag_item(c.tag.name, c.tag.name, 0, c.suggested)
+            only_item.setText(self.tr("{name}  ({n} suggested)").format(name=c.tag.name, n=c.suggested))
+            self.suggested_only.appendRow(only_item)
+        self.suggested_only.setText(self.tr("Suggestions only  ({n})").format(n=len(only)))
+        hidden = {c.tag.name for c in only}
+        counts = [c for c in counts if c.tag.name not in hidden]
         self.tags.removeRows(0, self.tags.rowCount())
         by_name: dict[str, QStandardItem] = {}
         for c in sorted(counts, key=lambda c: c.tag.name.casefold()):
@@ -95,7 +115,7 @@ class SidebarModel(QStandardItemModel):
                 item.setData(c.approved, ApprovedRole)
                 item.setData(c.suggested, SuggestedRole)
         if not counts:
-            hint = _plain("No tags yet")
+            hint = _plain(self.tr("No tags yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
             self.tags.appendRow(hint)
@@ -111,7 +131,8 @@ class SidebarModel(QStandardItemModel):
                     return found
             return None
 
-        return walk(self.tags)
+        found = walk(self.tags)
+        return found if found is not None else walk(self.suggested_only)
 
 
 NO_SOURCE = Source("none", None, "")
@@ -170,8 +191,23 @@ class SidebarController(QObject):
         session.queries.ready.connect(self._on_query)
         session.tags_changed.connect(self._schedule_tags)
         session.library_changed.connect(self._on_library_changed)
+        self.filter_edit = QLineEdit(view)
+        self.filter_edit.setPlaceholderText(self.tr("Filter suggested tags"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName(self.tr("Filter suggested tags"))
+        self.filter_edit.textChanged.connect(lambda _t: self.apply_filter())
         self.refresh()
         view.expandAll()
+        view.collapse(self.model.suggested_only.index())  # collapsed until the person opens it
+        view.setIndexWidget(self.model.filter_row.index(), self.filter_edit)
+
+    def apply_filter(self) -> None:
+        """Hide the suggested-only tags whose name does not contain the filter text."""
+        text = self.filter_edit.text().strip().casefold()
+        section = self.model.suggested_only
+        for r in range(1, section.rowCount()):
+            name = str(section.child(r).data(TagNameRole) or "")
+            self.view.setRowHidden(r, section.index(), bool(text) and text not in name.casefold())
 
     def refresh(self) -> None:
         self._show_folders()
@@ -233,6 +269,7 @@ class SidebarController(QObject):
             if item is not None:
                 self.view.setCurrentIndex(item.index())
         self.view.selectionModel().blockSignals(False)
+        self.apply_filter()
         if self.model.tags.rowCount() < 200:
             self.view.expandRecursively(self.model.tags.index())
         elif expanded:
@@ -254,8 +291,8 @@ class SidebarController(QObject):
         if not name:
             return
         menu = QMenu(self.view)
-        menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
-        menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.addAction(self.tr("Review suggestions"), lambda: self.review_requested.emit(name))
+        menu.addAction(self.tr("Show photos"), lambda: self.source_selected.emit(Source("tag", name, name)))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all_photos(self) -> None:

@@ -193,6 +193,43 @@ WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW
 END;
 """
 
+# 6 suggestions: every stored candidate keeps the features the ranking needs (so re-ranking never
+# runs a model), every approve/reject is logged with the candidate's features (learning), and the
+# person's mute/unmute choices. In photo_tags, the visual_score of a model suggestion is its
+# confidence (P(you approve)) since this migration; the candidates table keeps the visual score.
+SCHEMA_V6_SUGGESTIONS = """
+ALTER TABLE candidates ADD COLUMN margin REAL;                -- cos(x, t) - cos(x, neutral text)
+ALTER TABLE candidates ADD COLUMN caption_similarity REAL;    -- keyword-model cosine to the caption
+ALTER TABLE candidates ADD COLUMN duplicate_group INTEGER;    -- near-duplicates on the photo share it
+ALTER TABLE candidates ADD COLUMN confidence REAL;            -- of the last ranking
+ALTER TABLE candidates ADD COLUMN rank INTEGER;               -- 1-based, by the model prior, in the photo
+ALTER TABLE candidates ADD COLUMN name TEXT;                  -- the tag it suggests (tag language); NULL: text
+CREATE TABLE decisions (
+    id                 INTEGER PRIMARY KEY,
+    photo_id           INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag                TEXT NOT NULL COLLATE NOCASE,
+    label              INTEGER NOT NULL CHECK (label IN (0, 1)),   -- 1 approved, 0 rejected
+    action             TEXT NOT NULL,                              -- approve | reject | add | remove
+    models_key         TEXT,
+    origin             TEXT,
+    keyword_score      REAL,
+    visual_score       REAL,
+    raw_score          REAL,
+    margin             REAL,
+    caption_similarity REAL,
+    rank               INTEGER,
+    decided_at         REAL NOT NULL
+);
+CREATE INDEX decisions_photo_tag ON decisions(photo_id, tag);
+CREATE INDEX decisions_tag ON decisions(tag);
+CREATE TABLE tag_mutes (
+    tag         TEXT PRIMARY KEY COLLATE NOCASE,
+    state       TEXT NOT NULL CHECK (state IN ('muted', 'unmuted')),
+    rejections  INTEGER NOT NULL,     -- rejections when the person chose this state
+    changed_at  REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
 # 7 robustness: keyword import is part of what a scan resumes (a photo row new or changed
 # since its file's keywords were last read is pending until they are), and a metadata write
 # records the file state it expects before the rename, so a kill between the rename and the
@@ -203,11 +240,61 @@ CREATE INDEX photos_keywords_pending ON photos(id) WHERE keywords_pending = 1;
 ALTER TABLE metadata_writes ADD COLUMN expected_state TEXT;
 """
 
+# 9 places and duplicates: each photo's GPS reading (position or why it is unusable), a
+# perceptual hash per photo for near-duplicate grouping, and 'gps' as the source of place
+# tags (SQLite cannot alter a CHECK constraint: photo_tags is rebuilt with the same rows,
+# indexes and migration-5 triggers; DROP TABLE fires no triggers, so approved counts hold).
+SCHEMA_V9_PLACES = """
+CREATE TABLE photo_gps (
+    photo_id   INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    latitude   REAL,
+    longitude  REAL,
+    error      TEXT,                          -- why the GPS field is unusable (shown in Problems)
+    read_at    REAL NOT NULL
+);
+CREATE TABLE photo_hashes (
+    photo_id    INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    fingerprint TEXT,                         -- of the file the hash was computed from
+    dhash       INTEGER NOT NULL              -- 64-bit difference hash, as a signed integer
+);
+CREATE TABLE photo_tags_v9 (
+    photo_id      INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id        INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('suggested', 'approved', 'rejected')),
+    source        TEXT NOT NULL CHECK (source IN ('model', 'manual', 'imported', 'gps')),
+    keyword_score REAL,
+    visual_score  REAL,
+    model_version TEXT,
+    created_at    REAL NOT NULL,
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (photo_id, tag_id)
+) WITHOUT ROWID;
+INSERT INTO photo_tags_v9 SELECT photo_id, tag_id, state, source, keyword_score, visual_score, model_version,
+    created_at, updated_at FROM photo_tags;
+DROP TABLE photo_tags;
+ALTER TABLE photo_tags_v9 RENAME TO photo_tags;
+CREATE INDEX photo_tags_tag_state ON photo_tags(tag_id, state, visual_score);
+CREATE INDEX photo_tags_state ON photo_tags(state);
+CREATE TRIGGER photo_tags_approved_insert AFTER INSERT ON photo_tags WHEN NEW.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags + 1 WHERE id = NEW.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_delete AFTER DELETE ON photo_tags WHEN OLD.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags - 1 WHERE id = OLD.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_update AFTER UPDATE OF state, photo_id ON photo_tags
+WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW.photo_id BEGIN
+    UPDATE photos SET approved_tags = approved_tags - (OLD.state = 'approved') WHERE id = OLD.photo_id;
+    UPDATE photos SET approved_tags = approved_tags + (NEW.state = 'approved') WHERE id = NEW.photo_id;
+END;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
     5: SCHEMA_V5_APPROVED_COUNT,
+    6: SCHEMA_V6_SUGGESTIONS,
     7: SCHEMA_V7_RESUME,
+    9: SCHEMA_V9_PLACES,
 }
