@@ -17,7 +17,7 @@ from tests.kill9 import run_trials, trial_count
 
 def tag_fixture(base: Path) -> tuple[Path, Path]:
     folder = base / "photos"
-    for i in range(6):
+    for i in range(4):
         make_photo(folder / f"p{i}.jpg", (64, 48), seed=i)
     db = base / "library.db"
     with Catalog(db) as cat:
