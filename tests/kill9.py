@@ -18,6 +18,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -63,15 +64,6 @@ with Catalog(library) as catalog:
         if bad:
             print(json.dumps(bad), file=sys.stderr)
             sys.exit(3)
-    elif op == "tag":
-        from imgtag_desktop.core.settings import Settings
-        from imgtag_desktop.tagging import load_pipeline, tag_photos
-        models = json.loads(extra)
-        pipeline = load_pipeline(Settings(captioner=models["captioner"], keyword_model=models["keywords"],
-                                          visual_model=models["visual"], device="cpu"))
-        pipeline.load()
-        todo = catalog.analysis.pending(pipeline.models_key)
-        tag_photos(catalog, todo, pipeline, threshold=0.0, batch_size=1)
 print(count)
 '''
 
@@ -119,20 +111,49 @@ def dump(library: Path, root: Path) -> dict[str, object]:
     return out
 
 
+def run_forked(local: Callable[[Path, Path, int], int], library: Path, folder: Path,
+               kill_at: int) -> subprocess.CompletedProcess[str]:
+    """``local(library, folder, kill_at)`` in a forked child, which SIGKILLs itself at point
+    ``kill_at``: a real kill -9 of a process, without a new interpreter loading the models again."""
+    pid = os.fork()
+    if pid == 0:  # the child: never returns into the test runner
+        code = 0
+        try:
+            import torch
+
+            torch.set_num_threads(1)  # the parent's thread pool does not survive a fork
+            local(library, folder, kill_at)
+        except BaseException:
+            code = 1
+        os._exit(code)
+    deadline = time.monotonic() + 120
+    while True:
+        done, status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        if time.monotonic() > deadline:  # a hung child is a failure, not a hung test run
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+            return subprocess.CompletedProcess([], 124, "", "the forked run hung")
+        time.sleep(0.05)
+    rc = -os.WTERMSIG(status) if os.WIFSIGNALED(status) else os.WEXITSTATUS(status)
+    return subprocess.CompletedProcess([], rc, "", "")
+
+
 def run_trials(op: str, fixture: Callable[[Path], tuple[Path, Path]], workdir: Path, *, trials: int, seed: int,
                extra: str = "", check: Callable[[Path, Path], list[str]] | None = None,
                normalise: Callable[[dict[str, object]], dict[str, object]] | None = None,
-               local: Callable[[Path, Path], int] | None = None) -> Trials:
+               local: Callable[[Path, Path, int], int] | None = None) -> Trials:
     """``fixture(dir)`` makes a library and a folder under ``dir``; returns (library, folder).
 
-    ``local(library, folder)``, when given, runs the operation in this process (the reference
-    run and the resumes) and returns its number of kill points; only the killed run then
-    pays for a new process (models load once)."""
+    ``local(library, folder, kill_at)``, when given, runs the operation in this process (the
+    reference run and the resumes, ``kill_at=0``) and returns its number of kill points; the
+    killed run is a fork of this process (:func:`run_forked`), so models load once."""
     result = Trials(op)
     ref_dir = workdir / "reference"
     library, folder = fixture(ref_dir)
     if local is not None:
-        points = local(library, folder)
+        points = local(library, folder, 0)
     else:
         done = run_op(op, library, folder, extra=extra)
         assert done.returncode == 0, done.stderr
@@ -145,7 +166,7 @@ def run_trials(op: str, fixture: Callable[[Path], tuple[Path, Path]], workdir: P
         trial_dir = workdir / f"trial{t}"
         library, folder = fixture(trial_dir)
         kill_at = rng.randint(1, points)
-        killed = run_op(op, library, folder, kill_at, extra)
+        killed = run_forked(local, library, folder, kill_at) if local else run_op(op, library, folder, kill_at, extra)
         result.trials += 1
         if killed.returncode == -signal.SIGKILL:
             result.killed += 1
@@ -154,7 +175,7 @@ def run_trials(op: str, fixture: Callable[[Path], tuple[Path, Path]], workdir: P
                                    f"{killed.stderr[-300:]}")
             continue
         if local is not None:
-            local(library, folder)
+            local(library, folder, 0)
             resumed = subprocess.CompletedProcess([], 0, "", "")
         else:
             resumed = run_op(op, library, folder, extra=extra)

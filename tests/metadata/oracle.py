@@ -12,23 +12,30 @@ from typing import Any
 import pytest
 from PIL import Image
 
-from imgtag_desktop.core.metadata.exiftool import is_allowed_change
+from imgtag_desktop.core.metadata.exiftool import block_key, is_allowed_change
 
 NON_ASCII = ["café", "Zürich", "東京"]
 
 
 def exiftool_json(path: Path, *extra: str) -> dict[str, Any]:
-    return exiftool_json_many([path], *extra)[path]
-
-
-def exiftool_json_many(paths: list[Path], *extra: str) -> dict[Path, dict[str, Any]]:
-    """exiftool's view of many files, from one exiftool process."""
     if shutil.which("exiftool") is None:
         pytest.skip("exiftool is not installed (CI installs it)")
+    out = subprocess.run(["exiftool", "-j", "-G1", "-a", "-s", "-charset", "filename=utf8", *extra, str(path)],
+                         capture_output=True, check=False)
+    return dict(json.loads(out.stdout.decode("utf-8"))[0])
+
+
+def exiftool_jsons(paths: list[Path], *extra: str) -> dict[Path, dict[str, Any]]:
+    """:func:`exiftool_json` of many files in one exiftool run (perl starts once)."""
+    if shutil.which("exiftool") is None:
+        pytest.skip("exiftool is not installed (CI installs it)")
+    if not paths:
+        return {}
     out = subprocess.run(["exiftool", "-j", "-G1", "-a", "-s", "-charset", "filename=utf8", *extra,
-                          *(str(p) for p in paths)], capture_output=True, check=False)
-    found = {Path(d["SourceFile"]): d for d in json.loads(out.stdout.decode("utf-8"))}
-    return {p: dict(found[p]) for p in paths}
+                          *map(str, paths)], capture_output=True, check=False)
+    records = json.loads(out.stdout.decode("utf-8"))
+    by_name = {str(r["SourceFile"]): dict(r) for r in records}
+    return {p: by_name[str(p)] for p in paths}
 
 
 def as_list(value: object) -> list[str]:
@@ -39,12 +46,8 @@ def as_list(value: object) -> list[str]:
     return [str(value)]
 
 
-def exiftool_keywords(path: Path) -> dict[str, list[str]]:
-    return keywords_of(exiftool_json(path))
-
-
-def keywords_of(d: dict[str, Any]) -> dict[str, list[str]]:
-    """The managed keyword fields of one file's exiftool JSON."""
+def exiftool_keywords(path: Path, record: dict[str, Any] | None = None) -> dict[str, list[str]]:
+    d = exiftool_json(path) if record is None else record
     xp = d.get("IFD0:XPKeywords")
     return {
         "subject": as_list(d.get("XMP-dc:Subject")),
@@ -58,13 +61,14 @@ def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
     """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves).
 
     An empty XMP structure (exiftool shows '') that disappears lost nothing, and a new IPTC
-    block or EXIF IFD0 comes with the records the IIM and EXIF standards make mandatory."""
+    block or EXIF IFD0 comes with the records the IIM and EXIF standards make mandatory (in
+    each IPTC block of a file, ``IPTC2`` being exiftool's name for the second)."""
     empty = ("", None)
     mandatory = {"IPTC:EnvelopeRecordVersion", "IPTC:ApplicationRecordVersion", "IFD0:XResolution",
                  "IFD0:YResolution", "IFD0:ResolutionUnit", "IFD0:YCbCrPositioning"}
     return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k)
                   and not (before.get(k) in empty and after.get(k) in empty)
-                  and not (k in mandatory and k not in before))
+                  and not (block_key(k) in mandatory and k not in before))
 
 
 def pixels(path: Path) -> str:

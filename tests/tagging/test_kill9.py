@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-import json
+import os
+import signal
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,7 @@ from tests.kill9 import run_trials, trial_count
 
 def tag_fixture(base: Path) -> tuple[Path, Path]:
     folder = base / "photos"
-    for i in range(6):
+    for i in range(4):
         make_photo(folder / f"p{i}.jpg", (64, 48), seed=i)
     db = base / "library.db"
     with Catalog(db) as cat:
@@ -25,17 +26,17 @@ def tag_fixture(base: Path) -> tuple[Path, Path]:
 
 
 @pytest.mark.slow
-def test_kill9_during_tagging_resumes_to_the_same_catalog(tmp_path: Path, tiny_models: dict[str, Path],
-                                                          tiny_pipeline: Pipeline) -> None:
-    models = json.dumps({k: str(v) for k, v in tiny_models.items()})
-
-    def local(db: Path, _folder: Path) -> int:
-        """The run in this process (reference and resumes), counting its SQL statements."""
+def test_kill9_during_tagging_resumes_to_the_same_catalog(tmp_path: Path, tiny_pipeline: Pipeline) -> None:
+    def local(db: Path, _folder: Path, kill_at: int) -> int:
+        """The run (reference and resumes in this process, the killed one in a fork), counting
+        its SQL statements; the process SIGKILLs itself at statement ``kill_at``."""
         count = 0
 
         def point(_sql: str) -> None:
             nonlocal count
             count += 1
+            if count == kill_at:
+                os.kill(os.getpid(), signal.SIGKILL)
 
         with Catalog(db) as cat:
             cat._conn.set_trace_callback(point)
@@ -43,7 +44,7 @@ def test_kill9_during_tagging_resumes_to_the_same_catalog(tmp_path: Path, tiny_m
                        batch_size=1)
         return count
 
-    result = run_trials("tag", tag_fixture, tmp_path, trials=trial_count(1), seed=11, extra=models, local=local)
+    result = run_trials("tag", tag_fixture, tmp_path, trials=trial_count(2), seed=11, local=local)
     print(f"kill -9 tag: {result.trials} trials, {result.killed} killed, {len(result.failures)} failures")
     assert result.killed >= 1
     assert result.failures == []

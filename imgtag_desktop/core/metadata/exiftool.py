@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import threading
@@ -26,7 +27,9 @@ ALLOWED_CHANGES = frozenset({
     "SourceFile", "XMP-x:XMPToolkit", "XMP-dc:Subject", "XMP-lr:HierarchicalSubject", "IPTC:Keywords",
     "IPTC:CodedCharacterSet", "IFD0:XPKeywords", "File:CurrentIPTCDigest", "Photoshop:IPTCDigest",
     "RIFF:WebP_Flags", "IFD0:StripOffsets", "IFD0:TileOffsets", "IFD1:ThumbnailOffset",
-    "QuickTime:MediaDataSize",  # HEIF/AVIF: the size of the box that holds the (unchanged) pixels
+    # HEIF/AVIF: the box that holds the (unchanged, separately compared) pixels and the XMP item;
+    # exiftool shows it, with -u, as its size.
+    "QuickTime:MediaDataSize", "QuickTime:MediaData",
 })
 _EMPTY: tuple[object, ...] = ("", [], {}, None)
 # Tags that come and go with a new or emptied EXIF IFD0 or IPTC block.
@@ -36,7 +39,14 @@ CREATED_WITH_BLOCK = frozenset({
 })
 
 
+def block_key(key: str) -> str:
+    """``IPTC2:Keywords`` -> ``IPTC:Keywords``: exiftool numbers the second and later IPTC blocks
+    of a file (IPTC split over several APP13 segments); each block holds managed fields alike."""
+    return re.sub(r"^IPTC\d+:", "IPTC:", key)
+
+
 def is_allowed_change(key: str) -> bool:
+    key = block_key(key)
     group, _, name = key.partition(":")
     if key in ALLOWED_CHANGES or group in ("System", "Composite", "ExifTool"):
         return True
@@ -55,11 +65,13 @@ class ExiftoolError(RuntimeError):
 class Exiftool:
     """A persistent ``exiftool -stay_open`` process (thread-safe, one request at a time).
 
-    Without ``common_args`` it reads metadata as JSON (``-j -G1 -a -s``); the writer starts
+    Without ``common_args`` it reads metadata as JSON (``-j -G1 -a -s -u -n``: every tag,
+    unknown ones and duplicates included, as raw values, MakerNotes decoded by exiftool, which
+    also understands the MakerNote layouts it rewrites); the writer starts
     its own process with no output options.
     """
 
-    READ_ARGS = ("-j", "-G1", "-a", "-s")
+    READ_ARGS = ("-j", "-G1", "-a", "-s", "-u", "-n")
 
     def __init__(self, executable: str | None = None, common_args: Sequence[str] | None = None) -> None:
         exe = executable or shutil.which("exiftool")
@@ -118,7 +130,7 @@ class Exiftool:
         return sorted(k for k in set(before) | set(after)
                       if before.get(k) != after.get(k) and not is_allowed_change(k)
                       and not (before.get(k) in _EMPTY and after.get(k) in _EMPTY)
-                      and not (k in CREATED_WITH_BLOCK and (k not in before or k not in after)))
+                      and not (block_key(k) in CREATED_WITH_BLOCK and (k not in before or k not in after)))
 
     def close(self) -> None:
         if self._proc.poll() is None:

@@ -7,7 +7,9 @@ happens on every scan, and a crafted file must at worst be reported, not crash t
 from __future__ import annotations
 
 import os
+import struct
 import warnings
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -77,6 +79,8 @@ def read_embedded(path: str | os.PathLike[str], fmt: str | None = None) -> Embed
             warnings.simplefilter("ignore")
             with Image.open(path) as img:
                 xmp = _raw_xmp(img)
+                if xmp is None and img.format == "PNG":
+                    xmp = png_trailing_xmp(path)
                 iptc = IptcImagePlugin.getiptcinfo(img) if img.format in ("JPEG", "TIFF") else None
                 exif = img.getexif()
                 xp = exif.get(XP_KEYWORDS_TAG)
@@ -113,6 +117,39 @@ def _raw_xmp(img: Image.Image) -> bytes | None:
         except (TypeError, ValueError):
             return None
     return None
+
+
+_PNG_XMP_KEY = b"XML:com.adobe.xmp"
+_MAX_XMP = 16 << 20
+
+
+def png_trailing_xmp(path: str | os.PathLike[str]) -> bytes | None:
+    """The XMP ``iTXt`` chunk of a PNG that holds it after the image data, where Pillow only
+    looks once the pixels are decoded (the PNG standard allows text chunks there). Walks the
+    chunk headers, skipping the data: no pixel decode."""
+    found: bytes | None = None
+    with open(path, "rb") as fh:
+        if fh.read(8) != b"\x89PNG\r\n\x1a\n":
+            return None
+        while True:
+            head = fh.read(8)
+            if len(head) < 8:
+                return found
+            length, kind = struct.unpack(">I4s", head)
+            if kind == b"IEND":
+                return found
+            if kind != b"iTXt" or length > _MAX_XMP:
+                fh.seek(length + 4, os.SEEK_CUR)
+                continue
+            data = fh.read(length)
+            fh.seek(4, os.SEEK_CUR)  # CRC
+            key, _, rest = data.partition(b"\0")
+            if key != _PNG_XMP_KEY or len(rest) < 2:
+                continue
+            compressed, text = rest[0], rest[2:].split(b"\0", 2)[-1]
+            if compressed:
+                text = zlib.decompressobj().decompress(text, _MAX_XMP)
+            found = text or None
 
 
 def read_sidecar(path: str | os.PathLike[str]) -> KeywordFields:

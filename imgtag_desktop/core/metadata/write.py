@@ -22,6 +22,7 @@ process are removed by :func:`clean_stray_temps` on the next run.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import os
 from collections.abc import Callable
@@ -132,8 +133,10 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
         return result
     try:
         if change.mode == "embedded":
-            result.new_state, result.writer = _write_embedded(change, photo, keep_mtime, exiftool, writer,
-                                                              _hook(journal, change))
+            result.new_state, result.writer, written = _write_embedded(change, photo, keep_mtime, exiftool,
+                                                                       writer, journal)
+            if written is not change:
+                result.change, result.note = written, written.note
         else:
             _write_sidecar(change, _hook(journal, change))
             result.writer = "exiv2"
@@ -159,7 +162,9 @@ def apply_change(change: FileChange, photo: PhotoSnapshot, *, keep_mtime: bool =
 
 def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool, exiftool: Exiftool | None,
                     writer: ExiftoolWriter | None,
-                    before_replace: BeforeReplace | None) -> tuple[FileState, str]:
+                    journal: Journal | None) -> tuple[FileState, str, FileChange]:
+    """Write and verify a staged copy, trying each writer in turn; returns the new file's state,
+    the writer's name and the change written (without XPKeywords when only that one could be)."""
     original = Path(os.path.realpath(photo.path))
     st = check_unchanged(photo)
     folder = original.parent
@@ -181,31 +186,66 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool, 
         if exiftool is None:
             raise
         before_exiv2 = None  # exiv2 cannot read this file: exiftool's comparison of every tag decides
-    writers: list[Writer] = []
+    attempts: list[tuple[Writer, FileChange]] = []
     if writer is not None and change.format in EXIFTOOL_EMBEDDED_FORMATS:
-        writers.append(writer)
+        attempts.append((writer, change))
     if change.format in EMBEDDED_FORMATS:
-        writers.append(EXIV2)
-    if not writers:
+        attempts.append((EXIV2, change))
+    without_xp = _without_xp(change)
+    if writer is not None and without_xp is not None:
+        # XMP and IPTC only, leaving the EXIF block byte for byte as it is: last, or next when
+        # exiftool refuses to rewrite a damaged EXIF block ("Bad format (0) for IFD0 entry 0"),
+        # which exiv2 would rewrite with nobody able to judge the entries neither can read.
+        attempts.append((writer, without_xp))
+    if not attempts:
         raise VerificationError(f"no writer for {(change.format or 'this format').upper()} files here")
     errors: list[str] = []
-    for w in writers:
+    single = len(attempts) == 1
+    while attempts:
+        w, ch = attempts.pop(0)
+        refused = False
+        # A MakerNote whose offsets exiftool corrects as it rewrites (Canon's shifted base)
+        # reads differently to exiv2 afterwards; exiftool, which wrote it, compares it instead,
+        # tag by tag (decoded, unknown tags included).
+        by_exiftool = w is writer and exiftool is not None
         try:
             with staged_replace(original, source=original, mode=st.st_mode, expected=st,
-                                keep_times=st if keep_mtime else None, before_replace=before_replace,
+                                keep_times=st if keep_mtime else None, before_replace=_hook(journal, ch),
                                 what="the file") as staged:
                 try:
-                    w.modify(staged.temp, change)
-                except Exception as exc:
+                    w.modify(staged.temp, ch)
+                except Exception as exc:  # writers raise RuntimeError and others
+                    refused = True
                     raise VerificationError(f"{w.name} could not write the copy ({exc})") from exc
-                verify_embedded(original, staged.temp, change, before_meta, before_exiv2)
+                verify_embedded(original, staged.temp, ch, before_meta, before_exiv2,
+                                makernote_by_exiftool=by_exiftool)
                 _exiftool_agrees(exiftool, original, staged.temp)
         except VerificationError as exc:
-            errors.append(str(exc) if len(writers) == 1 else f"{w.name}: {exc}")
+            label = w.name if ch is change else f"{w.name} without XPKeywords"
+            errors.append(str(exc) if single else f"{label}: {exc}")
+            if refused and w is writer and ch is change and attempts[-1:] == [(writer, without_xp)]:
+                attempts.insert(0, attempts.pop())
             continue
         assert staged.new_state is not None
-        return staged.new_state, w.name
+        if ch is not change:
+            ch = dataclasses.replace(ch, note=_join(change.note, f"EXIF XPKeywords left as they were (the EXIF "
+                                                                 f"block could not be rewritten safely: "
+                                                                 f"{errors[0]})"))
+        return staged.new_state, w.name, ch
     raise VerificationError("; ".join(errors))
+
+
+def _join(*notes: str | None) -> str:
+    return "; ".join(n for n in notes if n)
+
+
+def _without_xp(change: FileChange) -> FileChange | None:
+    """The change without EXIF XPKeywords (XMP and IPTC carry the same keywords), or None when
+    XPKeywords are not written anyway."""
+    if "xp" not in change.fields or change.before.xp == change.after.xp:
+        return None
+    return dataclasses.replace(change, fields=tuple(f for f in change.fields if f != "xp"),
+                               after=dataclasses.replace(change.after, xp=change.before.xp))
 
 
 def _exiftool_agrees(exiftool: Exiftool | None, original: Path, copy: Path) -> None:
