@@ -26,11 +26,24 @@ class TagChange:
     name: str
 
 
+VERBS = {"approve": "Approve '{}' on", "reject": "Reject '{}' on", "suggest": "Un-review '{}' on",
+         "remove": "Remove '{}' from", "add": "Add '{}' to"}
+
+
+def target_text(photo_ids: Sequence[int]) -> str:
+    """How an action names its target: "1 photo" or "6 photos"."""
+    return "1 photo" if len(photo_ids) == 1 else f"{len(photo_ids)} photos"
+
+
+def describe_change(op: str, name: str, photo_ids: Sequence[int]) -> str:
+    """The text of an edit, as menus, the status bar and Undo show it: "Approve 'dog' on 6 photos"."""
+    return f"{VERBS[op].format(name)} {target_text(photo_ids)}"
+
+
 def _describe(changes: Sequence[TagChange]) -> str:
     if len(changes) == 1:
         c = changes[0]
-        where = "1 photo" if len(c.photo_ids) == 1 else f"{len(c.photo_ids)} photos"
-        return f"{c.op.capitalize()} '{c.name}' on {where}"
+        return describe_change(c.op, c.name, c.photo_ids)
     return f"{len(changes)} tag edits"
 
 
@@ -98,4 +111,5 @@ def push_changes(session: Session, changes: Sequence[TagChange], text: str | Non
         session.error.emit(str(exc))
         return False
     session.undo_stack.push(command)
+    session.status.emit(command.text())
     return True

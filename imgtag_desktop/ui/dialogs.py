@@ -233,6 +233,11 @@ class TagPickerDialog(QDialog):
         self.combo.setEditable(editable)
         self.combo.addItems(list(names))
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # Nothing is pre-filled: Enter on an untouched prompt must not pick an arbitrary tag
+        # (these prompts remove a tag from many photos, or start a review).
+        self.combo.setCurrentIndex(-1)
+        if editable:
+            self.combo.setPlaceholderText("Type or choose a tag")
         if editable:
             completer = QCompleter(list(names), self)
             completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
@@ -241,11 +246,20 @@ class TagPickerDialog(QDialog):
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.combo.currentTextChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(prompt, self))
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         layout.addWidget(self.combo)
         layout.addWidget(buttons)
 
     def name(self) -> str:
         return self.combo.currentText().strip()
+
+    def accept(self) -> None:
+        if self.name():  # Enter on an empty prompt does nothing
+            super().accept()
 

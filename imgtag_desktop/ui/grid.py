@@ -4,8 +4,18 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtCore import (
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import Catalog, TagState
@@ -132,6 +142,29 @@ class PhotoGrid(QListView):
         self.setWrapping(True)
         self.setToolTip("")
         self.setAccessibleName("Photos")
+        self.setMinimumWidth(2 * (96 + 2 * PADDING + 4) + 24)  # two columns of the smallest thumbnails
+
+    def selectionCommand(self, index: Index, event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        """Keyboard moves always select the photo they land on.
+
+        Qt's extended selection moves the current photo *without* selecting it on Ctrl+arrow,
+        Ctrl+Home/End and Ctrl+PgUp/PgDn, which left the previous selection as the target of
+        the next action while the detail pane showed another photo. Here every move selects the
+        new photo (Shift still extends); only clicks toggle with Ctrl.
+        """
+        flags = super().selectionCommand(index, event)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in NAVIGATION_KEYS \
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        return flags
+
+
+NAVIGATION_KEYS = frozenset({
+    Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
+    Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+})
 
 
 ASYNC_ROWS = 5000  # libraries larger than this are read off the GUI thread
@@ -241,12 +274,15 @@ class GridController(QObject):
         return int(idx.data(PhotoRoles.PhotoId)) if idx.isValid() else None
 
     def selected_photo_ids(self) -> list[int]:
-        """The selection in grid order; the current photo alone when nothing is selected."""
-        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
-        if rows:
+        """What every action acts on: the selection (grid order) when more than one photo is
+        selected, otherwise the current photo -- the one the detail pane shows."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        if len(rows) > 1:
             return [self.model.item(r).id for r in rows]
         current = self.current_photo_id()
-        return [current] if current is not None else []
+        if current is not None:
+            return [current]
+        return [self.model.item(r).id for r in rows]
 
     def select_photo(self, photo_id: int) -> bool:
         idx = self.model.index_of(photo_id)

@@ -29,7 +29,7 @@ from PySide6.QtWidgets import (
 from ..jobs import JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
-from .commands import TagChange, push_changes
+from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
 from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
@@ -38,6 +38,7 @@ from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
+from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
 from .write_dialog import WritePreviewDialog
 
@@ -136,7 +137,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
                                  ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
-            self.detail_panel.add_button(r[action_id]).setText(label)
+            self.detail_panel.add_button(r[action_id], label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
         self.setTabOrder(self.sidebar_view, self.grid_view)
         self.setTabOrder(self.grid_view, self.detail_panel.chips)
@@ -144,8 +145,16 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         s, r = self.session, self.registry
+        self.detail.target_source = self.grid.selected_photo_ids
+        self.detail.added_from_field.connect(self.grid_view.setFocus)  # Ctrl+T, type, Enter: back to the photos
         self.grid.current_changed.connect(self._on_current)
         self.grid.selection_changed.connect(self.detail.set_selection)  # the current photo has its own signal
+        self.grid.selection_changed.connect(lambda _ids: self.update_action_texts())
+        self.detail_panel.chips.selectionModel().currentChanged.connect(lambda *_: self.update_action_texts())
+        self.review.bar.min_score.valueChanged.connect(lambda _v: self.update_action_texts())
+        s.photos_changed.connect(lambda _ids: self.update_action_texts())
+        s.threshold_changed.connect(lambda _v: self.update_action_texts())
+        s.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.sidebar.source_selected.connect(self.grid.show_source)
         self.sidebar.review_requested.connect(self.review.start)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
@@ -158,9 +167,8 @@ class MainWindow(QMainWindow):
         r["redo"].setEnabled(False)
         s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
         s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
-        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(f"Undo {t} (Ctrl+Z)" if t else "Undo"))
-        s.undo_stack.redoTextChanged.connect(
-            lambda t: r["redo"].setToolTip(f"Redo {t} (Ctrl+Shift+Z)" if t else "Redo"))
+        s.undo_stack.undoTextChanged.connect(lambda t: self._name_undo("undo", "Undo", t))
+        s.undo_stack.redoTextChanged.connect(lambda t: self._name_undo("redo", "Redo", t))
         bindings = {
             "open_folder": self.ask_folder,
             "rescan": self.rescan,
@@ -232,6 +240,24 @@ class MainWindow(QMainWindow):
     def _on_current(self, photo_id: int) -> None:
         self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
         self.threshold.set_photo(photo_id)
+        self.update_action_texts()
+
+    def _name_undo(self, action_id: str, verb: str, text: str) -> None:
+        """Undo and Redo name the edit they will undo: "Undo Add 'dog' to 6 photos"."""
+        action = self.registry[action_id]
+        action.setText(f"&{verb} {text}" if text else f"&{verb}")
+        action.setToolTip(f"{verb} {text}" if text else self.registry.specs[action_id].tip)
+
+    def update_action_texts(self) -> None:
+        """Name the target in the texts of the actions that act on it (the window's one rule)."""
+        texts = action_texts(self.grid.selected_photo_ids(), self.detail.current_tag_name(),
+                             self.review.tag if self.review.active else None,
+                             self.session.threshold, self.review_bar.min_score.value())
+        for action_id, text in texts.items():
+            action = self.registry[action_id]
+            if action.text() != text:
+                action.setText(text)
+                action.setStatusTip(text.replace("&", ""))
 
     def _on_source(self, source: Source) -> None:
         folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
@@ -289,7 +315,7 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage("The selected photos have no tags", 4000)
             return
-        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {len(ids)} photo(s)?", names, self)
+        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {target_text(ids)}?", names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.remove_tag_from(ids, dialog.name())
 

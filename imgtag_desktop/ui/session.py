@@ -35,6 +35,7 @@ class Session(QObject):
     tags_changed = Signal()
     threshold_changed = Signal(float)
     error = Signal(str)
+    status = Signal(str)  # what an action just did, for the status bar ("Approve 'dog' on 6 photos")
 
     def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,
                  parent: QObject | None = None) -> None:

@@ -132,7 +132,7 @@ def test_review_by_tag(qtbot, session):
     cat = session.catalog
     assert {t.name: t.state for t in cat.photo_tags(ids[0])}["dog"] == "approved"
     assert {t.name: t.state for t in cat.photo_tags(ids[1])}["dog"] == "rejected"
-    assert "4 suggestions left" in bar.label.text()
+    assert "4 left" in bar.label.text()
     assert review.approve_all_above(0.55) == 2  # scores 0.7 and 0.6 remain above 0.55
     assert len(cat.photos_with_tag("dog", ("approved",))) == 3
     session.undo_stack.undo()
