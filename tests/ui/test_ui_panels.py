@@ -225,7 +225,12 @@ def test_dialogs(qtbot):
     assert models.values().visual_model == "/models/clip"
     picker = TagPickerDialog("t", "pick", ["dog", "cat"])
     qtbot.addWidget(picker)
-    assert picker.name() == "dog"
+    # Nothing pre-filled: Enter on the untouched prompt picks nothing and does not close it.
+    assert picker.name() == "" and not picker.ok.isEnabled()
+    picker.accept()
+    assert picker.result() == 0
+    picker.combo.setEditText("cat")
+    assert picker.ok.isEnabled() and picker.name() == "cat"
 
 
 def test_gui_stays_responsive_while_scanning(qtbot, session, tmp_path):
