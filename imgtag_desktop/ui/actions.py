@@ -89,6 +89,9 @@ class ActionRegistry(QObject):
         for s in specs:
             action = QAction(s.text, window)
             action.setObjectName(s.id)
+            # Toolbar buttons show the icon text: fixed and short, while the menu text names the
+            # target ("Undo Approve 'dog' on 6 photos") and would push the toolbar into overflow.
+            action.setIconText(s.text.replace("&", "").rstrip("…"))
             action.setShortcuts([QKeySequence(k) for k in s.shortcuts])
             tip = s.tip + (f" ({QKeySequence(s.shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
                            if s.shortcuts else "")

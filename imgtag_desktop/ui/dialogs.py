@@ -5,8 +5,10 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
     QCompleter,
@@ -21,6 +23,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -263,3 +267,45 @@ class TagPickerDialog(QDialog):
         if self.name():  # Enter on an empty prompt does nothing
             super().accept()
 
+
+
+EXTRA_KEYS = (
+    ("Arrows, Home / End, PgUp / PgDn", "Move between photos (grid) or tags (chips); the photo you land on is "
+                                        "selected, shown, and is what the next action acts on"),
+    ("Shift/Ctrl+click, Ctrl+A", "Select several photos: actions then act on all of them"),
+    ("Tab / Shift+Tab", "Sidebar → photos → tags → add-tag field"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut in a scrolling table that fits a small screen (F1)."""
+
+    def __init__(self, rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.table = QTableWidget(len(EXTRA_KEYS) + len(rows), 2, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        for r, (keys, text) in enumerate([*EXTRA_KEYS, *rows]):
+            self.table.setItem(r, 0, QTableWidgetItem(keys))
+            self.table.setItem(r, 1, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(fit_to_screen(self, 720, 560))
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
+    """``width`` x ``height``, or less on a small screen (dialogs must fit a 1024x640 laptop)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    area = screen.availableGeometry()
+    return QSize(min(width, area.width() - 40), min(height, area.height() - 60))

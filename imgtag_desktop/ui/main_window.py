@@ -31,7 +31,7 @@ from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, model_settings_changed, models_missing
+from .dialogs import ModelsDialog, SettingsDialog, ShortcutsDialog, TagPickerDialog, model_settings_changed, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -386,15 +386,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.registry.keyboard_map())
-        extra = ("<tr><td><b>Arrows</b></td><td>Move between photos (grid) or tags (chips)</td></tr>"
-                 "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
-                 "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
-        box = QMessageBox(self)
-        box.setWindowTitle("Keyboard shortcuts")
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(f"<table cellspacing=4>{extra}{rows}</table>")
-        box.open()
+        ShortcutsDialog(self.registry.keyboard_map(), self).open()
 
     # -- state ----------------------------------------------------------------------------------
 

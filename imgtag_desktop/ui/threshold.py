@@ -121,7 +121,11 @@ class ThresholdController(QObject):
     def _update_label(self) -> None:
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
-        text = f"{lib:,} of {lib_total:,} suggestions pass"
+        # Short in the toolbar (it must fit a 1024 px window without overflowing), in full in the tooltip.
+        text = f"{lib:,}/{lib_total:,} pass"
+        tip = f"{lib:,} of {lib_total:,} suggestions pass the threshold"
         if self.photo_id is not None:
-            text += f" · this photo {ph} of {ph_total}"
+            text += f" · photo {ph}/{ph_total}"
+            tip += f"; on this photo {ph} of {ph_total}"
         self.widget.preview.setText(text)
+        self.widget.preview.setToolTip(tip)

@@ -154,7 +154,8 @@ def test_threshold_live_preview(qtbot, session):
     widget.slider.setValue(95)
     assert session.threshold == 0.95
     assert ctrl.counts()[0] == 0 and ctrl.counts()[2] == 0
-    assert "0 of 18 suggestions pass" in widget.preview.text() and "this photo 0 of 3" in widget.preview.text()
+    assert "0/18 pass" in widget.preview.text() and "photo 0/3" in widget.preview.text()
+    assert "0 of 18 suggestions pass" in widget.preview.toolTip() and "this photo 0 of 3" in widget.preview.toolTip()
     widget.slider.setValue(0)
     assert ctrl.counts() == (3 * n, 3 * n, 3, 3)
 
