@@ -31,7 +31,14 @@ from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, ShortcutsDialog, TagPickerDialog, model_settings_changed, models_missing
+from .dialogs import (
+    ModelsDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+    TagPickerDialog,
+    model_settings_changed,
+    models_missing,
+)
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
