@@ -26,11 +26,12 @@ from .records import (
     path_to_bytes,
 )
 from .review import ReviewMixin, TaggedPhoto, TagStateCounts
+from .tag_admin import TagAdminMixin
 from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, TagAdminMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from ..folding import sql_fold
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -82,6 +83,7 @@ class CatalogBase:
         uri = f"file:{quote(os.fsencode(path), safe='/')}" + ("?mode=ro" if read_only else "")
         try:
             conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
+            conn.create_function("imgtag_fold", 1, sql_fold, deterministic=True)  # zurich finds Zürich
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # REPLACE must fire delete triggers (migration 5)
             mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] if not read_only else "wal"

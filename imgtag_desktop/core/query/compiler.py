@@ -15,6 +15,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..folding import fold
 from .ast import (
     STATES,
     And,
@@ -83,13 +84,16 @@ def _states_sql(states: tuple[str, ...], column: str) -> Fragment:
 
 
 def tag_ids_sql(names: list[str]) -> Fragment:
-    """Ids of the tags ``names`` and of every tag below them (``name|...``), case-insensitively.
+    """Ids of the tags ``names`` and of every tag below them (``name|...``), ignoring case and accents
+    (``places|zurich`` finds ``places|Zürich``).
 
-    ``tags.name`` is ``COLLATE NOCASE``; ``'}'`` is the character after ``'|'``, so the
-    range ``(name|, name})`` holds exactly the descendants and can use the name index."""
-    conds = ["name = ? OR (name > ? AND name < ?)"] * len(names)
-    args = tuple(a for n in names for a in (n, n + "|", n + "}"))
-    return Fragment("SELECT id FROM tags WHERE " + " OR ".join(conds), args)
+    ``imgtag_fold`` is :func:`imgtag_desktop.core.folding.fold`, registered on every catalog
+    connection; ``'}'`` is the character after ``'|'``, so the range ``(name|, name})`` holds
+    exactly the descendants. The tag table is small (the vocabulary), so the scan is cheap."""
+    conds = ["f = ? OR (f > ? AND f < ?)"] * len(names)
+    folded = [fold(n) for n in names]
+    args = tuple(a for n in folded for a in (n, n + "|", n + "}"))
+    return Fragment("SELECT id FROM (SELECT id, imgtag_fold(name) AS f FROM tags) WHERE " + " OR ".join(conds), args)
 
 
 def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
