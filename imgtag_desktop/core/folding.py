@@ -18,6 +18,6 @@ def fold(text: str) -> str:
     return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
 
 
-def sql_fold(text: object) -> object:
-    """:func:`fold` for SQLite (NULL and non-text values pass through)."""
+def sql_fold(text: str | None) -> str | None:
+    """:func:`fold` for SQLite (NULL passes through)."""
     return fold(text) if isinstance(text, str) else text

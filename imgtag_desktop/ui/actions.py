@@ -39,6 +39,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Type a tag to add (approved) to the selected photos", separator_before=True),
     ActionSpec("remove_from_selection", "Remo&ve tag from selection…", "&Edit", ("Ctrl+Shift+T",),
                "Take a tag off every selected photo"),
+    ActionSpec("tag_manager", "Tag &manager…", "&Edit", ("Ctrl+Shift+E",),
+               "Rename, merge, move or delete tags across the whole library"),
     ActionSpec("settings", "&Settings…", "&Edit", ("Ctrl+,",), "Models, device, threshold, thumbnails",
                separator_before=True),
     ActionSpec("approve", "&Approve tag", "&Review", ("A",), "Approve the current tag (then go to the next)",

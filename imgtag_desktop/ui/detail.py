@@ -8,7 +8,6 @@ from PySide6.QtCore import QObject, QSize, QStringListModel, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
     QGridLayout,
     QInputDialog,
     QLabel,
@@ -22,6 +21,7 @@ from PySide6.QtWidgets import (
 
 from ..core.catalog import PhotoTag
 from .commands import TagChange, push_changes, target_text
+from .completion import FoldingCompleter
 from .session import Session
 from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
 
@@ -105,9 +105,7 @@ class DetailPanel(QWidget):
         self.add_field.setToolTip("Type a tag and press Enter: it is added, approved, to the selected photos")
         self.add_field.setClearButtonEnabled(True)
         self.completer_model = QStringListModel(self)
-        completer = QCompleter(self.completer_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer = FoldingCompleter(self.completer_model, self)  # zurich completes to Zürich
         self.add_field.setCompleter(completer)
         self.buttons = QGridLayout()  # two per row: the pane stays narrow enough for a 1024 px screen
         self.buttons.setSpacing(4)
@@ -320,7 +318,8 @@ class DetailController(QObject):
         if not ids:
             return 0
         threshold = self.session.threshold
-        if ids == [self.photo_id]:
+        found: dict[int, list[PhotoTag]]
+        if self.photo_id is not None and ids == [self.photo_id]:
             found = {self.photo_id: self.model.tags()}
         else:
             found = self.session.catalog.photo_tags_of(ids, states=("suggested",))

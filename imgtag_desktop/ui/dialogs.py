@@ -5,13 +5,12 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Sequence
 
-from PySide6.QtCore import QSize, Qt
+from PySide6.QtCore import QSize, QStringListModel, Qt
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -33,6 +32,7 @@ from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import forget_pipelines, pipeline_key, tagging_available, tagging_module
+from .completion import FoldingCompleter
 
 MODEL_FIELDS = (
     ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
@@ -243,9 +243,7 @@ class TagPickerDialog(QDialog):
         if editable:
             self.combo.setPlaceholderText("Type or choose a tag")
         if editable:
-            completer = QCompleter(list(names), self)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            completer = FoldingCompleter(QStringListModel(list(names), self), self)
             self.combo.setCompleter(completer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)

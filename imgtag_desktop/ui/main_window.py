@@ -45,6 +45,7 @@ from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
+from .tag_manager import TagManagerController, TagManagerDialog
 from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
 from .write_dialog import WritePreviewDialog
@@ -104,6 +105,7 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(session, self.grid, self.review_bar)
         self.threshold = ThresholdController(session, self.threshold_widget)
         self.jobs = JobsController(session, self.status)
+        self.tags = TagManagerController(session, self)
 
         self._layout()
         self._wire()
@@ -164,6 +166,7 @@ class MainWindow(QMainWindow):
         s.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.sidebar.source_selected.connect(self.grid.show_source)
         self.sidebar.review_requested.connect(self.review.start)
+        self.sidebar.manage_requested.connect(self.manage_tag)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
@@ -186,6 +189,7 @@ class MainWindow(QMainWindow):
             "add_tag": self.focus_add_tag,
             "remove_from_selection": self.remove_from_selection,
             "settings": self.show_settings,
+            "tag_manager": lambda: self.show_tag_manager(),
             "approve": lambda: self.review.approve() if self.review.active else self.detail.approve(),
             "reject": lambda: self.review.reject() if self.review.active else self.detail.reject(),
             "approve_all": lambda: (self.review.approve_all_above() if self.review.active
@@ -339,6 +343,22 @@ class MainWindow(QMainWindow):
         dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.review.start(dialog.name())
+
+    def show_tag_manager(self, name: str = "") -> TagManagerDialog:
+        dialog = TagManagerDialog(self.session, self.tags, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if name:
+            dialog.filter.setText(name)
+        dialog.open()
+        return dialog
+
+    def manage_tag(self, op: str, name: str) -> None:
+        """The sidebar's tag menu: a library-wide edit of one tag, or the tag manager."""
+        if op == "manager":
+            self.show_tag_manager(name)
+        else:
+            {"rename": self.tags.rename, "merge": self.tags.merge, "move": self.tags.move,
+             "delete": self.tags.delete}[op](name)
 
     def resize_thumbnails(self, step: int) -> None:
         current = self._grid_size(self.grid.delegate.thumb_size)

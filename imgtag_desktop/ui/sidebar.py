@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Sequence
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
@@ -152,10 +153,14 @@ def _tag_item(name: str, leaf: str, approved: int, suggested: int) -> QStandardI
 
 
 class SidebarController(QObject):
-    """Keeps the sidebar in step with the catalog; emits the source the person picked."""
+    """Keeps the sidebar in step with the catalog; emits the source the person picked.
+
+    ``manage_requested(op, name)``: the tag context menu asks for a library-wide edit
+    (rename, merge, move, delete) or the tag manager."""
 
     source_selected = Signal(object)
     review_requested = Signal(str)
+    manage_requested = Signal(str, str)
 
     def __init__(self, session: Session, view: QTreeView) -> None:
         super().__init__(view)
@@ -265,6 +270,10 @@ class SidebarController(QObject):
         menu = QMenu(self.view)
         menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
         menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.addSeparator()
+        for op, label in (("rename", "Rename everywhere…"), ("merge", "Merge into…"), ("move", "Move under…"),
+                          ("delete", "Delete from every photo…"), ("manager", "Tag manager…")):
+            menu.addAction(label, partial(self.manage_requested.emit, op, name))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
     def select_all_photos(self) -> None:
