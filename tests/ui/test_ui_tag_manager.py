@@ -23,7 +23,8 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     window.session.tags_changed.emit()
     window.grid_view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid_view, timeout=2000)
-    qtbot.keyClick(window.grid_view, Qt.Key.Key_E, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.grid_view, Qt.Key.Key_E, ctrl_shift)
     dialog = next(d for d in QApplication.topLevelWidgets() if isinstance(d, TagManagerDialog))
     qtbot.waitUntil(lambda: dialog.model.rowCount() >= 5, timeout=5000)
     rows = {dialog.model.item(r, 0).text(): dialog.model.item(r, 1).text() for r in range(dialog.model.rowCount())}
