@@ -11,6 +11,7 @@ from .albums import AlbumsMixin
 from .analysis import AnalysisMixin
 from .base import SCHEMA_VERSION, CatalogError
 from .photos import KnownFile, PhotoFacts, PhotosMixin
+from .problems import Problem, ProblemsMixin
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -31,7 +32,8 @@ from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
 from .writes import WritesMixin
 
 
-class Catalog(PhotosMixin, TagsMixin, TagAdminMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin):
+class Catalog(PhotosMixin, TagsMixin, TagAdminMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin,
+              ProblemsMixin):
     """The library's catalog gateway. See the mixins for the API of each area."""
 
 
@@ -47,6 +49,7 @@ __all__ = [
     "Photo",
     "PhotoFacts",
     "PhotoTag",
+    "Problem",
     "ScanStats",
     "Tag",
     "TagCount",

@@ -193,10 +193,26 @@ WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW
 END;
 """
 
+SCHEMA_V8_PROBLEMS = """
+-- Per-photo problems the window's jobs met (cannot decode, cannot tag, cannot write): kept
+-- across restarts (Tools > Problems) and found by the query state:broken.
+CREATE TABLE IF NOT EXISTS problems (
+    id         INTEGER PRIMARY KEY,
+    photo_id   INTEGER REFERENCES photos(id) ON DELETE CASCADE,   -- NULL when the file is not a photo yet
+    path       TEXT NOT NULL,
+    job        TEXT NOT NULL,                                     -- scan | tagging | thumbnail | write | ...
+    reason     TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    UNIQUE (path, job, reason)
+);
+CREATE INDEX IF NOT EXISTS problems_photo ON problems(photo_id);
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
     5: SCHEMA_V5_APPROVED_COUNT,
+    8: SCHEMA_V8_PROBLEMS,
 }

@@ -20,6 +20,7 @@ from .ast import (
     STATES,
     And,
     AnyTag,
+    Broken,
     Camera,
     Caption,
     Date,
@@ -108,6 +109,8 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             parts.append("visual_score > ?")
             args.append(node.min_score)
         return Fragment(f"p.id IN (SELECT photo_id FROM photo_tags WHERE {' AND '.join(parts)})", tuple(args))
+    if isinstance(node, Broken):
+        return Fragment("(p.status = 'broken' OR p.id IN (SELECT photo_id FROM problems WHERE photo_id IS NOT NULL))")
     if isinstance(node, Untagged):
         # photos.approved_tags is kept by triggers (schema 5); a partial index holds the zeros.
         return Fragment("p.approved_tags = 0")
