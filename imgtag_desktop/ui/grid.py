@@ -15,7 +15,7 @@ from PySide6.QtCore import (
     Qt,
     Signal,
 )
-from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPalette, QPen
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import Catalog, TagState
@@ -143,6 +143,23 @@ class PhotoGrid(QListView):
         self.setToolTip("")
         self.setAccessibleName("Photos")
         self.setMinimumWidth(2 * (96 + 2 * PADDING + 4) + 24)  # two columns of the smallest thumbnails
+        self.empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        """What an empty grid says to do next (empty library, empty folder, no results...)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text and model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(24, 24, -24, -24)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.end()
 
     def selectionCommand(self, index: Index, event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
         """Keyboard moves always select the photo they land on.
@@ -190,6 +207,25 @@ def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
     return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
 
 
+def empty_text(source: Source, scanning: bool) -> str:
+    """What an empty grid tells the person to do next."""
+    if scanning:
+        return "Looking for photos… they appear here as they are found."
+    if source.kind == "all":
+        return "No photos yet.\nOpen a folder of photos with File > Open folder (Ctrl+O)."
+    if source.kind == "folder":
+        return "No photos in this folder.\nAdd photos to it and rescan (F5), or open another folder (Ctrl+O)."
+    if source.kind == "review":
+        return f"No suggestions of “{source.value}” left to review.\nPress Done, or pick another tag (Ctrl+Shift+R)."
+    if source.kind == "tag":
+        return f"No photo has “{source.value}” any more."
+    if source.label.startswith("Search:"):
+        return (f"No photos match {source.label[len('Search:'):].strip()}.\n"
+                "Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).")
+    return ("No photos match this album's query yet.\nTag more photos, or edit the album's query "
+            "(right-click the album).")
+
+
 class GridController(QObject):
     """Fills the grid from a :class:`Source`, keeps badges current, reports the current photo and selection."""
 
@@ -208,6 +244,7 @@ class GridController(QObject):
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
         self.loading = False
+        self.scanning = False  # set by the window while a scan runs: an empty grid says photos are coming
         session.queries.ready.connect(self._on_query)
         view.selectionModel().currentChanged.connect(self._on_current)
         view.selectionModel().selectionChanged.connect(self._on_selection)
@@ -246,6 +283,7 @@ class GridController(QObject):
         keep = self.current_photo_id()
         self.loading = False
         self.model.set_items(items)
+        self.view.set_empty_text(empty_text(self.source, self.scanning) if not items else "")
         self.loaded.emit()
         if self.model.rowCount():
             row = max(0, self.model.row_of(keep)) if keep is not None else 0

@@ -39,7 +39,7 @@ from .dialogs import (
     model_settings_changed,
     models_missing,
 )
-from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source
+from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source, empty_text
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
@@ -86,6 +86,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("imgtag")
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
+        self._opened_folder: Path | None = None
 
         # Panels
         self.sidebar_view = make_sidebar(self)
@@ -170,6 +171,7 @@ class MainWindow(QMainWindow):
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
+        s.library_changed.connect(self._show_opened_folder)
         self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
         s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.banner.button.clicked.connect(self.show_models)
@@ -274,6 +276,21 @@ class MainWindow(QMainWindow):
         folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
                        and f.id == source.value), None)
         self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+        if not source.label.startswith("Search:") and self.query_bar.text():
+            # Another source replaces the results: the old query would describe photos no longer shown.
+            self.query_bar.edit.blockSignals(True)
+            self.query_bar.set_text("")
+            self.query_bar.edit.blockSignals(False)
+            self.query_bar._validate("")
+
+    def _show_opened_folder(self) -> None:
+        """Open folder shows that folder, as soon as the scan has put it in the library."""
+        if self._opened_folder is None:
+            return
+        folder = next((f for f in self.session.catalog.folders() if f.path == self._opened_folder), None)
+        if folder is not None:
+            self._opened_folder = None
+            self.sidebar.select_source(Source("folder", folder.id, folder.path.name))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -291,7 +308,12 @@ class MainWindow(QMainWindow):
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
+        self._opened_folder = folder.resolve()
+        self.grid.scanning = True
+        if not self.grid.model.rowCount():
+            self.grid.view.set_empty_text(empty_text(self.grid.source, True))
         self.jobs.scan(folder.resolve())
+        self._show_opened_folder()  # a folder already in the library shows at once
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
@@ -434,6 +456,10 @@ class MainWindow(QMainWindow):
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "scan":
+            self.grid.scanning = self.jobs.busy
+            self.grid.view.set_empty_text(empty_text(self.grid.source, self.grid.scanning)
+                                          if not self.grid.model.rowCount() else "")
         if stats.kind == "tagging":
             self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:

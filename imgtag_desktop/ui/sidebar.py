@@ -276,6 +276,15 @@ class SidebarController(QObject):
             menu.addAction(label, partial(self.manage_requested.emit, op, name))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 
+    def select_source(self, source: Source) -> bool:
+        """Make the row showing ``source`` current (which shows it in the grid)."""
+        section = self.model.library
+        for r in range(section.rowCount()):
+            if section.child(r).data(SourceRole) == source:
+                self.view.setCurrentIndex(section.child(r).index())
+                return True
+        return False
+
     def select_all_photos(self) -> None:
         self.view.setCurrentIndex(self.model.library.child(0).index())
 

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QObject, Qt, QTimer, Signal
@@ -22,16 +21,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.catalog import Problem
 from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
+from .dialogs import fit_to_screen
 from .session import Session
 
-
-@dataclass(frozen=True)
-class Failure:
-    job: str
-    photo_id: int
-    path: str
-    reason: str
+Failure = Problem  # one per-photo problem: job, photo id, path, reason (stored in the catalog)
+PROBLEMS_KEY = "stored-problems"
 
 
 def format_eta(seconds: float) -> str:
@@ -49,7 +45,7 @@ class ErrorLogDialog(QDialog):
     def __init__(self, failures: list[Failure], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Problems")
-        self.resize(760, 360)
+        self.resize(fit_to_screen(self, 760, 360))
         self.table = QTableWidget(len(failures), 3, self)
         self.table.setHorizontalHeaderLabels(["Photo", "Job", "Problem"])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -65,10 +61,12 @@ class ErrorLogDialog(QDialog):
         copy.setToolTip("Copy the list as tab-separated text")
         copy.clicked.connect(lambda: QApplication.clipboard().setText(
             "\n".join(f"{f.path}\t{f.job}\t{f.reason}" for f in failures)))
+        self.clear = buttons.addButton("Clear list", QDialogButtonBox.ButtonRole.ResetRole)
+        self.clear.setToolTip("Forget these problems (they are kept across restarts until cleared)")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         hint = QLabel("These photos were skipped; the rest of the work went on. Fix or remove the files, "
-                      "then rescan (F5) or tag again.", self)
+                      "then rescan (F5) or tag again. Search state:broken to see them in the grid.", self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table)
@@ -116,6 +114,7 @@ class JobsController(QObject):
     """
 
     job_finished = Signal(object)  # JobStats
+    FILL_INTERVAL = 1.0  # seconds between grid refreshes while a scan adds photos
 
     def __init__(self, session: Session, panel: StatusPanel) -> None:
         super().__init__(panel)
@@ -133,6 +132,10 @@ class JobsController(QObject):
         panel.cancel.clicked.connect(self.cancel)
         panel.failures.clicked.connect(self.show_log)
         self._old: list[JobHandle] = []
+        self._unsaved: list[Problem] = []
+        self._last_fill = 0.0
+        session.queries.ready.connect(self._on_query)
+        session.queries.submit(PROBLEMS_KEY, lambda catalog: catalog.problems())  # kept from earlier sessions
 
     @property
     def busy(self) -> bool:
@@ -182,6 +185,10 @@ class JobsController(QObject):
         p = self.panel
         if total <= 0:
             return
+        now = time.monotonic()
+        if self.handle is not None and self.handle.job.kind == "scan" and now - self._last_fill > self.FILL_INTERVAL:
+            self._last_fill = now  # the grid fills while the scan runs (the scanner commits in batches)
+            self.session.library_changed.emit()
         p.progress.setRange(0, total)
         p.progress.setValue(done)
         now = time.monotonic()
@@ -202,11 +209,40 @@ class JobsController(QObject):
         self.add_failure(self.handle.job.kind if self.handle else "job", photo_id, path, reason)
 
     def add_failure(self, job: str, photo_id: int, path: str, reason: str) -> None:
-        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log."""
-        self.failures.append(Failure(job, photo_id, path, reason))
+        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log and the catalog."""
+        problem = Problem(job, photo_id, path, reason)
+        if any((f.path, f.job, f.reason) == (path, job, reason) for f in self.failures[-200:]):
+            return
+        self.failures.append(problem)
+        self._unsaved.append(problem)
         self.panel.set_failures(len(self.failures))
+        if not self._flush.isActive():
+            QTimer.singleShot(200, self._save_problems)
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == PROBLEMS_KEY and isinstance(result, list) and not self.session.closed:
+            seen = {(f.path, f.job, f.reason) for f in self.failures}
+            self.failures = [p for p in result if (p.path, p.job, p.reason) not in seen] + self.failures
+            self.panel.set_failures(len(self.failures))
+
+    def _save_problems(self) -> None:
+        """Store new problems in the catalog (batched: one small insert at most every 200 ms)."""
+        if self._unsaved and not self.session.closed:
+            batch, self._unsaved = self._unsaved, []
+            try:
+                self.session.catalog.add_problems(batch)
+            except Exception as exc:  # noqa: BLE001 - the list in the window still has them
+                self.session.error.emit(f"Problems cannot be saved in the library ({exc}); they are listed until "
+                                        "you quit.")
+
+    def clear_problems(self) -> None:
+        self.failures = []
+        self._unsaved = []
+        self.panel.set_failures(0)
+        self.session.catalog.clear_problems()
 
     def _announce(self) -> None:
+        self._save_problems()
         if self._results and not self.session.closed:
             ids, self._results = sorted(self._results), set()
             self.session.announce(ids)
@@ -249,6 +285,8 @@ class JobsController(QObject):
     def show_log(self) -> None:
         dialog = ErrorLogDialog(self.failures, self.panel.bar.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.clear.clicked.connect(self.clear_problems)
+        dialog.clear.clicked.connect(dialog.accept)
         dialog.open()
 
     def shutdown(self, wait_ms: int = 30000) -> None:
