@@ -27,7 +27,7 @@ def open_catalog(args: argparse.Namespace) -> Catalog:
 
 def find_photo(catalog: Catalog, path: str) -> Photo:
     """The library's photo at ``path``, or a :class:`CliError` saying how to add it."""
-    photo = catalog.photo_by_path(path)
+    photo = catalog.photos.by_path(path)
     if photo is None:
         raise CliError(f"{path} is not in the library; run 'imgtag scan FOLDER' on its folder first")
     return photo

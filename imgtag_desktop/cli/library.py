@@ -87,7 +87,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 def cmd_photos(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        photos = catalog.photos()
+        photos = catalog.photos.all()
     if args.broken:
         photos = [p for p in photos if p.status != "ok"]
     if args.json:
@@ -102,7 +102,7 @@ def cmd_photos(args: argparse.Namespace) -> int:
 def cmd_tag_add(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
-        tag = catalog.add_manual_tag(photo.id, args.tag)
+        tag = catalog.tags.add(photo.id, args.tag)
     print(f"approved '{tag.name}' on {photo.display_path}")
     return 0
 
@@ -110,7 +110,7 @@ def cmd_tag_add(args: argparse.Namespace) -> int:
 def cmd_tag_remove(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
-        removed = catalog.remove_tag(photo.id, args.tag)
+        removed = catalog.tags.remove(photo.id, args.tag)
     if not removed:
         raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
     print(f"removed '{args.tag}' from {photo.display_path}")
@@ -144,10 +144,10 @@ def cmd_tags(args: argparse.Namespace) -> int:
             rows: list[dict[str, object]] = [
                 {"name": t.name, "state": t.state, "source": t.source,
                  "keyword_score": t.keyword_score, "visual_score": t.visual_score}
-                for t in catalog.photo_tags(photo.id)
+                for t in catalog.tags.photo_tags(photo.id)
             ]
         else:
-            rows = [c.to_json() for c in catalog.tags_with_counts()]
+            rows = [c.to_json() for c in catalog.tags.with_counts()]
     if args.json:
         print_json(rows)
     else:

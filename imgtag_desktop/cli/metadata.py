@@ -61,7 +61,7 @@ def select_photos(catalog: Catalog, query: str | None) -> list[int]:
     from .search import _encoder_for, _query_error
 
     try:
-        ids = catalog.search(query, text_encoder=_encoder_for(catalog, query))
+        ids = catalog.albums.search(query, text_encoder=_encoder_for(catalog, query))
     except QueryError as exc:
         raise _query_error(query, exc) from exc
     if not ids:
@@ -73,9 +73,9 @@ def cmd_write(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         if args.save:
             if args.mode:
-                catalog.set_metadata_write_mode(args.mode)
+                catalog.writes.set_mode(args.mode)
             if args.sidecar_style:
-                catalog.set_sidecar_style(args.sidecar_style)
+                catalog.writes.set_sidecar_style(args.sidecar_style)
         progress = LazyProgress("write", force=args.progress)
         try:
             if args.undo:
@@ -85,7 +85,7 @@ def cmd_write(args: argparse.Namespace) -> int:
                     print("nothing to undo: no write recorded in this library")
                     return 0
                 return _print_report(report, args, "restored")
-            mode = args.mode or catalog.metadata_write_mode()
+            mode = args.mode or catalog.writes.mode()
             if mode == "off":
                 raise CliError("metadata writing is off for this library; pass --mode sidecar or --mode embedded "
                                "(add --save to make it the default)")
@@ -139,7 +139,7 @@ def _print_report(report: WriteReport, args: argparse.Namespace, verb: str) -> i
 def cmd_import(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         under = existing_folder(args.folder) if args.folder else None
-        ids = [p.id for p in catalog.photos(status="ok", under=under)]
+        ids = [p.id for p in catalog.photos.all(status="ok", under=under)]
         bar = Progress(len(ids), "import", force=args.progress)
         try:
             stats = import_keywords(catalog, ids, progress=lambda d, t, c: bar.update(d, c))

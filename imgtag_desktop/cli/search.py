@@ -7,7 +7,6 @@ from the tagging pipeline, with a clear message when the models are not availabl
 from __future__ import annotations
 
 import argparse
-import importlib
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -68,28 +67,27 @@ def load_text_encoder() -> TextEncoder:
     hint = ("download the models (imgtag models download) or set the visual model to a local folder "
             "(IMGTAG_VISUAL_MODEL=/path/to/clip)")
     try:
-        tagging = importlib.import_module("imgtag_desktop.tagging")
         from ..core.settings import load_settings
+        from ..tagging import ModelUnavailable, load_pipeline
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
                        "drop the ~ term to search by tags") from exc
-    unavailable: type[Exception] = tagging.ModelUnavailable
     try:
-        pipeline = tagging.load_pipeline(load_settings())
-    except unavailable as exc:
+        pipeline = load_pipeline(load_settings())
+    except ModelUnavailable as exc:
         raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 
     def encode(text: str) -> Any:
         try:
             return pipeline.encode_texts([text])[0]
-        except unavailable as exc:
+        except ModelUnavailable as exc:
             raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 
     return encode
 
 
 def _encoder_for(catalog: Catalog, query: str) -> TextEncoder | None:
-    return load_text_encoder() if catalog.needs_text_encoder(query) else None
+    return load_text_encoder() if catalog.albums.needs_text_encoder(query) else None
 
 
 def _query_error(query: str, err: QueryError) -> CliError:
@@ -106,14 +104,14 @@ def cmd_search(args: argparse.Namespace) -> int:
         try:
             encoder = _encoder_for(catalog, args.query)
             if args.count:
-                print(catalog.count(args.query, text_encoder=encoder, top_k=args.top_k))
+                print(catalog.albums.count(args.query, text_encoder=encoder, top_k=args.top_k))
                 return 0
-            ids = catalog.search(args.query, text_encoder=encoder, limit=args.limit, top_k=args.top_k)
+            ids = catalog.albums.search(args.query, text_encoder=encoder, limit=args.limit, top_k=args.top_k)
         except QueryError as err:
             raise _query_error(args.query, err) from err
         except SemanticSearchUnavailable as err:
             raise CliError(str(err)) from err
-        photos = catalog.photos(ids=ids)
+        photos = catalog.photos.all(ids=ids)
     if args.json:
         print_json([p.to_json() for p in photos])
     else:
@@ -125,8 +123,8 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 def cmd_albums_list(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
-        albums = catalog.albums()
-        counts = catalog.album_counts()
+        albums = catalog.albums.all()
+        counts = catalog.albums.counts()
     if args.json:
         print_json([{**a.to_json(), "count": counts.get(a.id)} for a in albums])
         return 0
@@ -143,9 +141,9 @@ def cmd_albums_list(args: argparse.Namespace) -> int:
 
 
 def _find(catalog: Catalog, name: str) -> Any:
-    album = catalog.album(name)
+    album = catalog.albums.get(name)
     if album is None:
-        known = ", ".join(a.name for a in catalog.albums()) or "none yet"
+        known = ", ".join(a.name for a in catalog.albums.all()) or "none yet"
         raise CliError(f"there is no album named {name!r} (albums: {known})")
     return album
 
@@ -153,8 +151,8 @@ def _find(catalog: Catalog, name: str) -> Any:
 def cmd_albums_add(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         try:
-            album = catalog.add_album(args.name, args.query)
-            count = catalog.count(album.query) if not catalog.needs_text_encoder(album.query) else None
+            album = catalog.albums.add(args.name, args.query)
+            count = catalog.albums.count(album.query) if not catalog.albums.needs_text_encoder(album.query) else None
         except QueryError as err:
             raise _query_error(args.query, err) from err
         except SemanticSearchUnavailable:
@@ -167,7 +165,7 @@ def cmd_albums_edit(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         album = _find(catalog, args.name)
         try:
-            catalog.update_album(album.id, query=args.query)
+            catalog.albums.update(album.id, query=args.query)
         except QueryError as err:
             raise _query_error(args.query, err) from err
     print(f"album '{album.name}' now shows: {args.query}")
@@ -177,7 +175,7 @@ def cmd_albums_edit(args: argparse.Namespace) -> int:
 def cmd_albums_rename(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         album = _find(catalog, args.name)
-        renamed = catalog.update_album(album.id, name=args.new_name)
+        renamed = catalog.albums.update(album.id, name=args.new_name)
     print(f"renamed '{album.name}' to '{renamed.name}'")
     return 0
 
@@ -185,7 +183,7 @@ def cmd_albums_rename(args: argparse.Namespace) -> int:
 def cmd_albums_remove(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         album = _find(catalog, args.name)
-        catalog.remove_album(album.id)
+        catalog.albums.remove(album.id)
     print(f"removed album '{album.name}' (photos untouched)")
     return 0
 
@@ -194,10 +192,10 @@ def cmd_albums_show(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         album = _find(catalog, args.name)
         try:
-            ids = catalog.search(album.query, text_encoder=_encoder_for(catalog, album.query))
+            ids = catalog.albums.search(album.query, text_encoder=_encoder_for(catalog, album.query))
         except QueryError as err:
             raise _query_error(album.query, err) from err
-        photos = catalog.photos(ids=ids)
+        photos = catalog.photos.all(ids=ids)
     if args.json:
         print_json([p.to_json() for p in photos])
     else:

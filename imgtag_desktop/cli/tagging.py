@@ -11,10 +11,13 @@ import signal
 import sys
 from pathlib import Path
 from types import FrameType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
+
+if TYPE_CHECKING:
+    from ..tagging import Pipeline
 
 ROLE_CHOICES = ("captioner", "keywords", "visual")
 
@@ -90,7 +93,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
     return dataclasses.replace(settings, **changes) if changes else settings
 
 
-def _pipeline(settings: Settings):  # type: ignore[no-untyped-def]
+def _pipeline(settings: Settings) -> Pipeline:
     from ..tagging import ModelUnavailable, load_pipeline
 
     pipeline = load_pipeline(settings)
@@ -133,15 +136,15 @@ def cmd_tag(args: argparse.Namespace) -> int:
         under: Path | None = None
         if args.folder:
             under = existing_folder(args.folder)
-            if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.folders()):
+            if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
                 scan_folder(catalog, under)
-        ids = [p.id for p in catalog.photos(status="ok", under=under)] if under else None
+        ids = [p.id for p in catalog.photos.all(status="ok", under=under)] if under else None
         pipeline = _pipeline(settings)
         if args.redo:
-            todo = ids if ids is not None else [p.id for p in catalog.photos(status="ok")]
+            todo = ids if ids is not None else [p.id for p in catalog.photos.all(status="ok")]
         else:
-            todo = catalog.photos_needing_analysis(pipeline.models_key, ids)
+            todo = catalog.analysis.pending(pipeline.models_key, ids)
         if not todo:
             print("nothing to do: every photo is tagged by the current models (use --redo to analyse again)")
             return 0
@@ -177,10 +180,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
 def cmd_explain(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
-        info = catalog.analysis(photo.id)
-        caption = catalog.caption(photo.id)
-        candidates = catalog.candidates(photo.id)
-        tags = catalog.photo_tags(photo.id)
+        info = catalog.analysis.info(photo.id)
+        caption = catalog.analysis.caption(photo.id)
+        candidates = catalog.analysis.candidates(photo.id)
+        tags = catalog.tags.photo_tags(photo.id)
     if info is None:
         if photo.status != "ok":
             raise CliError(f"{photo.display_path} is {photo.status}: {photo.error}")

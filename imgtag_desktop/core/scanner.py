@@ -168,8 +168,8 @@ def scan_folder(
     """
     root = Path(folder).expanduser().resolve()
     walk = walk_photos(os.fsencode(root))
-    record = catalog.add_folder(root)
-    known = catalog.known_files(record.id)
+    record = catalog.photos.add_folder(root)
+    known = catalog.photos.known_files(record.id)
     errors = list(walk.errors)
     seen: set[bytes] = set()
     to_read: list[tuple[_Entry, int | None]] = []  # (entry, existing photo id)
@@ -193,7 +193,7 @@ def scan_folder(
     def flush() -> None:
         if new_facts:
             # Moves: a new path whose content matches a photo that vanished keeps that photo's row.
-            moved_from_elsewhere = catalog.missing_by_fingerprint(
+            moved_from_elsewhere = catalog.photos.missing_by_fingerprint(
                 f.fingerprint for f in new_facts if f.fingerprint and f.fingerprint not in gone_by_fp
             )
             fresh: list[PhotoFacts] = []
@@ -208,11 +208,11 @@ def scan_folder(
                 else:
                     fresh.append(f)
                     counts["new"] += 1
-            added = catalog.add_photos(record.id, fresh)
+            added = catalog.photos.add(record.id, fresh)
             touched.extend(pid for pid, f in zip(added, fresh, strict=True) if f.status == "ok")
             new_facts.clear()
         if updates:
-            catalog.update_photos(updates, folder_id=record.id)
+            catalog.photos.update(updates, folder_id=record.id)
             touched.extend(pid for pid, f in updates if f.status == "ok")
             updates.clear()
 
@@ -236,9 +236,9 @@ def scan_folder(
             progress(done, total, display_path(entry.path))
     flush()
     if gone and not was_cancelled:
-        catalog.mark_missing(k.photo_id for k in gone.values())
+        catalog.photos.mark_missing(k.photo_id for k in gone.values())
     if not was_cancelled:
-        catalog.mark_folder_scanned(record.id)
+        catalog.photos.mark_folder_scanned(record.id)
     return ScanStats(
         new=counts["new"],
         changed=counts["changed"],

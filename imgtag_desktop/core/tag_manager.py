@@ -36,9 +36,9 @@ def _photos(n: int) -> str:
 
 
 def _require(catalog: Catalog, name: str) -> str:
-    tag = catalog.tag_by_name(name.strip())
+    tag = catalog.tags.by_name(name.strip())
     if tag is None:
-        matches = [n for n in catalog.tag_names() if fold(n) == fold(name.strip())]
+        matches = [n for n in catalog.tags.names() if fold(n) == fold(name.strip())]
         if len(matches) == 1:
             return matches[0]
         raise CatalogError(f"there is no tag {name!r}; 'imgtag tags' lists the tags of the library")
@@ -48,7 +48,7 @@ def _require(catalog: Catalog, name: str) -> str:
 def find_tags(catalog: Catalog, text: str) -> list[str]:
     """Tag names containing ``text``, ignoring case and accents (``zurich`` finds ``places|Zürich``)."""
     needle = fold(text.strip())
-    return [n for n in catalog.tag_names() if needle in fold(n)]
+    return [n for n in catalog.tags.names() if needle in fold(n)]
 
 
 class TagManager:
@@ -59,7 +59,7 @@ class TagManager:
 
     def counts(self) -> list[TagCount]:
         """Every tag in use with its approved / suggested / rejected photo counts, by name."""
-        return self.catalog.tags_with_counts()
+        return self.catalog.tags.with_counts()
 
     # -- operations -----------------------------------------------------------------------------
 
@@ -67,7 +67,7 @@ class TagManager:
         """Give a tag (and the tags below it) a new name. Use :meth:`merge` to fold it into an existing tag."""
         source = _require(self.catalog, old)
         new = normalise_tag_name(new)
-        existing = self.catalog.tag_by_name(new)
+        existing = self.catalog.tags.by_name(new)
         if existing is not None and existing.name.casefold() != source.casefold():
             raise CatalogError(f"a tag {existing.name!r} exists already; merge {source!r} into it instead")
         if new == source:
@@ -99,7 +99,7 @@ class TagManager:
             raise CatalogError(f"cannot move {source!r} under {parent!r}, which is inside it; choose another parent")
         if new == source:
             raise CatalogError(f"{source!r} is there already")
-        existing = self.catalog.tag_by_name(new)
+        existing = self.catalog.tags.by_name(new)
         what = f"under '{parent}'" if parent else "to the top level"
         if existing is not None and existing.name.casefold() != source.casefold():
             return self._apply("move", source, existing.name, f"Move '{source}' {what} (merged with '{existing.name}')")
@@ -109,14 +109,14 @@ class TagManager:
         catalog = self.catalog
         roots = [source] + ([target] if target else [])
         with catalog.transaction():
-            before = tuple(catalog.subtree_photo_tags(roots))
-            existed = frozenset(n for r in roots for n in catalog.tag_subtree_names(r))
+            before = tuple(catalog.tag_admin.subtree_photo_tags(roots))
+            existed = frozenset(n for r in roots for n in catalog.tag_admin.subtree_names(r))
             if target is None:
-                catalog.delete_tag_subtree(source)
+                catalog.tag_admin.delete_subtree(source)
             elif target.casefold() == source.casefold():  # only the case changes
-                catalog.recase_tag_subtree(source, target)
+                catalog.tag_admin.recase_subtree(source, target)
             else:
-                catalog.rename_tag(source, target)
+                catalog.tags.rename(source, target)
         photos = tuple(sorted({t.photo_id for t in before}))
         return TagEdit(op, source, target, f"{text} ({_photos(len(photos))})", photos, before, existed)
 
@@ -127,14 +127,14 @@ class TagManager:
         catalog = self.catalog
         roots = [edit.source] + ([edit.target] if edit.target else [])
         with catalog.transaction():
-            now = {n for r in roots for n in catalog.tag_subtree_names(r)}
+            now = {n for r in roots for n in catalog.tag_admin.subtree_names(r)}
             for root in roots:
-                catalog.clear_subtree_photo_tags(root)
+                catalog.tag_admin.clear_subtree(root)
             if edit.target and edit.target.casefold() == edit.source.casefold():
-                catalog.recase_tag_subtree(edit.target, edit.source)
+                catalog.tag_admin.recase_subtree(edit.target, edit.source)
             for tag in edit.before:
-                catalog.restore_photo_tag(tag)
-            catalog.drop_unused_tags(now - edit.existed)
+                catalog.tags.restore(tag)
+            catalog.tag_admin.drop_unused(now - edit.existed)
 
     def redo(self, edit: TagEdit) -> TagEdit:
         """Apply the same edit again (after :meth:`undo`)."""
@@ -143,7 +143,7 @@ class TagManager:
         if edit.op == "merge":
             return self.merge(edit.source, edit.target or "")
         assert edit.target is not None
-        if edit.op == "move" or self.catalog.tag_by_name(edit.target) is None or \
+        if edit.op == "move" or self.catalog.tags.by_name(edit.target) is None or \
                 edit.target.casefold() == edit.source.casefold():
             return self._apply(edit.op, edit.source, edit.target, edit.description.rsplit(" (", 1)[0])
         return self.rename(edit.source, edit.target)

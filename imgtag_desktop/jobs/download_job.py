@@ -5,8 +5,8 @@ from __future__ import annotations
 import dataclasses
 
 from ..core.settings import Settings
+from ..tagging import download_models, evict_models
 from .base import Job, JobStats
-from .tagging_job import forget_pipelines, tagging_module
 
 
 class DownloadJob(Job):
@@ -20,5 +20,5 @@ class DownloadJob(Job):
         self.settings = dataclasses.replace(settings)
 
     def work(self, stats: JobStats) -> None:
-        tagging_module().download_models(self.settings, log=lambda text: self.message.emit(str(text)))
-        forget_pipelines()
+        download_models(self.settings, log=lambda text: self.message.emit(str(text)))
+        evict_models()  # the next job loads the new files

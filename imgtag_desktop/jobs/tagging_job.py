@@ -1,23 +1,22 @@
 """Tagging photos in the background with the caption -> keywords -> relevance pipeline.
 
-The heavy pipeline is loaded once per job (and kept for the next job with the same model
-settings), photos are tagged in batches that :func:`imgtag_desktop.tagging.tag_photos`
+The models are loaded once (the tagging package's model cache keeps them for the next job
+with the same model settings), photos are tagged in batches that :func:`imgtag_desktop.tagging.tag_photos`
 commits one by one, so a crash or a cancel loses at most the batch in flight.
 """
 
 from __future__ import annotations
 
 import dataclasses
-import importlib
+import importlib.util
 import logging
 import os
-import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
 
 from ..core.catalog import Catalog
 from ..core.settings import Settings
+from ..tagging import ModelUnavailable, loaded_pipeline, tag_photos
 from .base import Job, JobStats
 
 log = logging.getLogger(__name__)
@@ -27,58 +26,24 @@ ENABLE_HINT = (
     "local model folders; browsing and editing tags work without them."
 )
 
-_pipelines: dict[tuple[object, ...], Any] = {}
-_pipelines_lock = threading.Lock()
+# What loading the models needs besides imgtag itself (imported only when a model loads).
+MODEL_LIBRARIES = ("torch", "transformers", "sentence_transformers")
 
 
-def tagging_module() -> Any:
-    """The tagging package, or raise RuntimeError saying how to get it."""
-    try:
-        module = importlib.import_module("imgtag_desktop.tagging")
-    except ImportError as exc:
-        raise RuntimeError(f"the tagging pipeline is not installed ({exc}). {ENABLE_HINT}") from exc
-    return module
+def check_model_libraries() -> None:
+    """Raise RuntimeError saying how to get the models going when a library they need is missing."""
+    missing = [name for name in MODEL_LIBRARIES if importlib.util.find_spec(name) is None]
+    if missing:
+        raise RuntimeError(f"the tagging pipeline is not installed (no {', '.join(missing)}). {ENABLE_HINT}")
 
 
 def tagging_available() -> tuple[bool, str]:
-    """Whether the tagging package can be imported, and a message for the person when not."""
+    """Whether the model libraries are installed, and a message for the person when not."""
     try:
-        tagging_module()
+        check_model_libraries()
     except RuntimeError as exc:
         return False, str(exc)
     return True, ""
-
-
-def pipeline_key(settings: Settings) -> tuple[object, ...]:
-    """The settings that decide which models a pipeline loads."""
-    return (settings.captioner, settings.keyword_model, settings.visual_model, settings.device, settings.dtype,
-            settings.use_vocabulary)
-
-
-def loaded_pipeline(settings: Settings) -> Any:
-    """A loaded pipeline for these settings (loaded once, then shared by later jobs)."""
-    module = tagging_module()
-    key = pipeline_key(settings)
-    with _pipelines_lock:
-        pipeline = _pipelines.get(key)
-        if pipeline is None:
-            pipeline = module.load_pipeline(settings)
-            pipeline.load()
-            _pipelines.clear()  # one set of models in memory at a time
-            _pipelines[key] = pipeline
-        return pipeline
-
-
-def cached_pipeline(settings: Settings) -> Any | None:
-    """The pipeline a job already loaded for these settings, or None (never loads anything)."""
-    with _pipelines_lock:
-        return _pipelines.get(pipeline_key(settings))
-
-
-def forget_pipelines() -> None:
-    """Drop loaded models (after the model settings changed)."""
-    with _pipelines_lock:
-        _pipelines.clear()
 
 
 class TaggingJob(Job):
@@ -104,19 +69,19 @@ class TaggingJob(Job):
         self.title = "Tagging"
 
     def work(self, stats: JobStats) -> None:
-        module = tagging_module()
+        check_model_libraries()
         self.message.emit("Loading the tagging models…")
         try:
             pipeline = loaded_pipeline(self.settings)
-        except module.ModelUnavailable as exc:
+        except ModelUnavailable as exc:
             raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
             if self.only_needed:
-                ids = catalog.photos_needing_analysis(pipeline.models_key, self.photo_ids)
+                ids = catalog.analysis.pending(pipeline.models_key, self.photo_ids)
             else:
-                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos(status="ok")]
+                ids = self.photo_ids if self.photo_ids is not None else [p.id for p in catalog.photos.all(status="ok")]
             stats.total = len(ids)
             self.progress.emit(0, len(ids), "")
             if not ids:
@@ -131,7 +96,7 @@ class TaggingJob(Job):
                 stats.failures += 1
                 self.failed.emit(int(photo_id), str(path), str(reason))
 
-            result = module.tag_photos(
+            result = tag_photos(
                 catalog,
                 ids,
                 pipeline,

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..core.imageio import IMAGE_EXTENSIONS
 from ..core.settings import Settings
-from .pipeline import load_pipeline
+from .cache import load_pipeline
 from .run import decide
 from .vocabulary import builtin_vocabulary
 
@@ -31,17 +31,16 @@ def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshol
         batch = paths[first : first + batch_size]
         t = time.perf_counter()
         decoded = [pipeline.decode(p) for p in batch]
-        blip_pixels, clip_pixels = pipeline._model_inputs(decoded)
-        assert blip_pixels is not None
+        blip_pixels, clip_pixels = pipeline.captioner.pixels(decoded), pipeline.visual.pixels(decoded)
         stages["decode"] += time.perf_counter() - t
         t = time.perf_counter()
-        states = pipeline._vision_states(blip_pixels)
+        states = pipeline.captioner.vision_states(blip_pixels)
         stages["caption_vision"] += time.perf_counter() - t
         t = time.perf_counter()
-        captions = pipeline._decode_captions(states)
+        captions = pipeline.captioner.decode(states)
         stages["caption_text"] += time.perf_counter() - t
         t = time.perf_counter()
-        embeddings = pipeline._embed_pixels(clip_pixels)
+        embeddings = pipeline.visual.embed_pixels(clip_pixels)
         stages["visual"] += time.perf_counter() - t
         t = time.perf_counter()
         keywords = pipeline.keyword_candidates(captions)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -52,7 +52,7 @@ class TagRunStats:
 
 
 def decide(
-    analysis: ImageAnalysis, states: dict[str, str], threshold: float
+    analysis: ImageAnalysis, states: Mapping[str, str], threshold: float
 ) -> tuple[list[CandidateRow], list[Suggestion]]:
     """Turn scored candidates into explanation rows and suggestions.
 
@@ -101,7 +101,7 @@ def tag_photos(
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
     ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
-    is kept, and :meth:`Catalog.photos_needing_analysis` tells the next run what is left.
+    is kept, and :meth:`AnalysisRepository.pending` tells the next run what is left.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
     batch goes on without it.
     """
@@ -115,7 +115,7 @@ def tag_photos(
     if use_vocabulary:
         for name in builtin_vocabulary():
             origins.setdefault(name, "vocabulary")
-        for name in catalog.library_tag_names():
+        for name in catalog.tags.names(states=("approved",)):
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
     done = 0
@@ -141,25 +141,25 @@ def tag_photos(
         if is_cancelled():
             stats.cancelled = True
             break
-        photos = catalog.photos(ids=list(photo_ids[first : first + batch_size]))
+        photos = catalog.photos.all(ids=list(photo_ids[first : first + batch_size]))
         decoded: list[tuple[int, str, str | None, Image.Image]] = []
         for photo in photos:
             if is_cancelled():
                 stats.cancelled = True
                 break
             if not photo.path.exists():  # moved or deleted since the scan: not broken, just not there
-                catalog.record_analysis_error(photo.id, models_key, "file not found at its path")
+                catalog.analysis.record_error(photo.id, models_key, "file not found at its path")
                 fail(photo.id, photo.display_path, "file not found at its path; scan its folder again")
                 advance(photo.display_path)
                 continue
             try:
                 decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
             except ImageReadError as exc:
-                catalog.mark_broken(photo.id, str(exc))
+                catalog.photos.mark_broken(photo.id, str(exc))
                 fail(photo.id, photo.display_path, str(exc))
                 advance(photo.display_path)
             except OSError as exc:  # vanished or unreadable file: not broken pixels, just not there now
-                catalog.record_analysis_error(photo.id, models_key, str(exc))
+                catalog.analysis.record_error(photo.id, models_key, str(exc))
                 fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
                 advance(photo.display_path)
         if stats.cancelled:
@@ -172,8 +172,8 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                rows, suggestions = decide(analysis, catalog.tag_states(photo_id), threshold)
-                kept = catalog.record_analysis(
+                rows, suggestions = decide(analysis, catalog.tags.states_on(photo_id), threshold)
+                kept = catalog.analysis.record(
                     photo_id,
                     caption=analysis.caption,
                     caption_model=caption_model,

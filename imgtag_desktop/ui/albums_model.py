@@ -99,7 +99,7 @@ class AlbumsModel(QAbstractListModel):
         if role != Qt.ItemDataRole.EditRole or not index.isValid():
             return False
         try:
-            self.catalog.update_album(self._albums[index.row()].id, name=str(value))
+            self.catalog.albums.update(self._albums[index.row()].id, name=str(value))
         except CatalogError as exc:
             self.last_error = str(exc)
             return False
@@ -123,23 +123,23 @@ class AlbumsModel(QAbstractListModel):
 
     def add_album(self, name: str, query: str) -> Album:
         """Save a new album; raises :class:`QueryError` or :class:`CatalogError` with the reason."""
-        album = self.catalog.add_album(name, query)
+        album = self.catalog.albums.add(name, query)
         self.refresh()
         return album
 
     def edit_query(self, row: int, query: str) -> None:
-        self.catalog.update_album(self._albums[row].id, query=query)
+        self.catalog.albums.update(self._albums[row].id, query=query)
         self.refresh()
 
     def remove(self, row: int) -> None:
-        self.catalog.remove_album(self._albums[row].id)
+        self.catalog.albums.remove(self._albums[row].id)
         self.refresh()
 
     def refresh(self) -> None:
         """Reload the albums and recount them."""
         self._token = self.catalog.change_token()
-        albums = self.catalog.albums()
-        counts = self.catalog.album_counts(text_encoder=self.text_encoder)
+        albums = self.catalog.albums.all()
+        counts = self.catalog.albums.counts(text_encoder=self.text_encoder)
         if [a for a in albums] == self._albums:
             if counts != self._counts:
                 self._counts = counts
@@ -170,9 +170,9 @@ def sidebar_albums(catalog: Catalog, text_encoder: Callable[[str], Any] | None =
     An album that cannot run now (a ``~"..."`` term without the CLIP model, or a query this
     version cannot parse) is listed with no photos and a tooltip saying why."""
     out: list[tuple[str, list[int], str]] = []
-    for album in catalog.albums():
+    for album in catalog.albums.all():
         try:
-            ids = catalog.search(album.query, text_encoder=text_encoder)
+            ids = catalog.albums.search(album.query, text_encoder=text_encoder)
         except (SemanticSearchUnavailable, QueryError, CatalogError) as exc:
             out.append((album_label(album, None), [], f"{album.query}\n{exc}"))
             continue

@@ -44,7 +44,7 @@ def create_window(folder: Path | None, library: Path | None, *, prompt: bool = T
         window.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
     if target is not None:
         QTimer.singleShot(0, lambda: window.open_folder(target))
-    elif prompt and not session.catalog.folders():
+    elif prompt and not session.catalog.photos.folders():
         QTimer.singleShot(0, window.ask_folder)  # first run with no Pictures folder: ask
     window.grid.reload()
     return window

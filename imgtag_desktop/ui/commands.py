@@ -61,10 +61,10 @@ class TagEditCommand(QUndoCommand):
         catalog = session.catalog
         # Tag names match case-insensitively in the catalog ("Dog" is the tag "dog"): remember
         # each tag under its stored name, or undo would miss it and remove the original.
-        stored = {c.name: (t.name if (t := catalog.tag_by_name(c.name)) else c.name) for c in self.changes}
+        stored = {c.name: (t.name if (t := catalog.tags.by_name(c.name)) else c.name) for c in self.changes}
         touched = {(pid, stored[c.name]) for c in self.changes for pid in c.photo_ids}
         by_photo = {pid: {t.name: t for t in tags}
-                    for pid, tags in catalog.photo_tags_of([pid for pid, _ in touched]).items()}
+                    for pid, tags in catalog.tags.photo_tags_of([pid for pid, _ in touched]).items()}
         for pid, name in touched:
             self._before[(pid, name)] = by_photo.get(pid, {}).get(name)
 
@@ -76,17 +76,17 @@ class TagEditCommand(QUndoCommand):
         with catalog.transaction():
             for c in self.changes:
                 if c.op == "add":
-                    catalog.add_manual_tag(c.photo_ids, c.name)
+                    catalog.tags.add(c.photo_ids, c.name)
                 elif c.op == "remove":
-                    catalog.remove_tag(c.photo_ids, c.name)
+                    catalog.tags.remove(c.photo_ids, c.name)
                 else:
                     for pid in c.photo_ids:
                         if c.op == "approve":
-                            catalog.approve_tag(pid, c.name)
+                            catalog.tags.approve(pid, c.name)
                         elif c.op == "reject":
-                            catalog.reject_tag(pid, c.name)
+                            catalog.tags.reject(pid, c.name)
                         else:
-                            catalog.set_tag([pid], c.name, "suggested", "model")
+                            catalog.tags.put([pid], c.name, "suggested", "model")
         self.session.announce(self.photo_ids())
 
     def undo(self) -> None:
@@ -94,9 +94,9 @@ class TagEditCommand(QUndoCommand):
         with catalog.transaction():
             for (pid, name), before in self._before.items():
                 if before is None:
-                    catalog.remove_tag(pid, name)
+                    catalog.tags.remove(pid, name)
                 else:
-                    catalog.restore_photo_tag(before)
+                    catalog.tags.restore(before)
         self.session.announce(self.photo_ids())
 
 

@@ -173,7 +173,7 @@ class DetailController(QObject):
         if selection is not None:
             self.selection = selection
         p = self.panel
-        photo = self.session.catalog.photo(self.photo_id) if self.photo_id is not None else None
+        photo = self.session.catalog.photos.get(self.photo_id) if self.photo_id is not None else None
         if photo is None:
             self.photo_id = None
             p.preview.set_image(None, "No photo selected")
@@ -203,7 +203,7 @@ class DetailController(QObject):
         self._update_summary()
 
     def _update_caption(self) -> None:
-        text = self.session.catalog.caption(self.photo_id) if self.photo_id is not None else None
+        text = self.session.catalog.analysis.caption(self.photo_id) if self.photo_id is not None else None
         self.panel.caption.setText(f"“{text}”" if text else "")
         self.panel.caption.setVisible(bool(text))
 
@@ -211,7 +211,7 @@ class DetailController(QObject):
         if self.photo_id is None:
             return
         current = keep or self.current_tag_name()
-        self.model.set_tags(self.session.catalog.photo_tags(self.photo_id))
+        self.model.set_tags(self.session.catalog.tags.photo_tags(self.photo_id))
         row = self.model.row_of(current) if current else -1
         if row < 0:
             row = self._first_suggested()
@@ -240,7 +240,7 @@ class DetailController(QObject):
             f"({passing} at or above {self.session.threshold:.2f}){extra}")
 
     def refresh_completion(self) -> None:
-        names = self.session.catalog.tag_names()
+        names = self.session.catalog.tags.names()
         if names != self.panel.completer_model.stringList():  # a reset loses the highlighted completion
             self.panel.completer_model.setStringList(names)
 
@@ -322,7 +322,7 @@ class DetailController(QObject):
         if self.photo_id is not None and ids == [self.photo_id]:
             found = {self.photo_id: self.model.tags()}
         else:
-            found = self.session.catalog.photo_tags_of(ids, states=("suggested",))
+            found = self.session.catalog.tags.photo_tags_of(ids, states=("suggested",))
         by_name: dict[str, list[int]] = {}
         for pid, tags in found.items():
             for t in tags:

@@ -31,7 +31,8 @@ from PySide6.QtWidgets import (
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
-from ..jobs.tagging_job import forget_pipelines, pipeline_key, tagging_available, tagging_module
+from ..jobs.tagging_job import tagging_available
+from ..tagging import models_status
 from .completion import FoldingCompleter
 
 MODEL_FIELDS = (
@@ -49,7 +50,7 @@ def models_status_text(settings: Settings) -> str:
     if not ok:
         return message
     try:
-        rows = tagging_module().models_status(settings)
+        rows = models_status(settings)
     except Exception as exc:  # report, never hide
         return f"Model status cannot be read: {exc}"
     return "\n".join(f"{'✔' if r.usable else '✘'} {r.role}: {r.problem or f'{r.path or r.spec} ({r.source})'}"
@@ -59,7 +60,7 @@ def models_status_text(settings: Settings) -> str:
 def models_missing(settings: Settings) -> str:
     """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
     try:
-        rows = tagging_module().models_status(settings)
+        rows = models_status(settings)
     except Exception as exc:  # report, never hide
         return f"model status cannot be read ({exc})"
     first = next((r for r in rows if not r.usable), None)
@@ -216,14 +217,6 @@ class SettingsDialog(QDialog):
         s.use_vocabulary = self.vocabulary.isChecked()
         s.grid_thumbnail_size = self.thumb.value()
         return s, str(self.metadata.currentData())
-
-
-def model_settings_changed(old: Settings, new: Settings) -> bool:
-    """Whether the new settings load other models; if so the loaded ones are dropped."""
-    changed = pipeline_key(old) != pipeline_key(new)
-    if changed:
-        forget_pipelines()
-    return changed
 
 
 class TagPickerDialog(QDialog):

@@ -192,18 +192,18 @@ def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
     """The grid rows of a source (any thread: give it that thread's catalog)."""
     scores: dict[int, float | None] = {}
     if source.kind == "folder":
-        photos = catalog.photos(folder_id=int(source.value))  # type: ignore[call-overload]
+        photos = catalog.photos.all(folder_id=int(source.value))  # type: ignore[call-overload]
     elif source.kind in ("tag", "review"):
         states: tuple[TagState, ...] = ("suggested",) if source.kind == "review" else ("suggested", "approved")
-        tagged = catalog.photos_with_tag(str(source.value), states)
-        photos = catalog.photos(ids=[t.photo_id for t in tagged])
+        tagged = catalog.review.photos_with_tag(str(source.value), states)
+        photos = catalog.photos.all(ids=[t.photo_id for t in tagged])
         if source.kind == "review":
             scores = {t.photo_id: t.score for t in tagged}
     elif source.kind == "ids":
-        photos = catalog.photos(ids=list(source.value))  # type: ignore[call-overload]
+        photos = catalog.photos.all(ids=list(source.value))  # type: ignore[call-overload]
     else:
-        photos = catalog.photos()
-    counts = catalog.tag_state_counts()
+        photos = catalog.photos.all()
+    counts = catalog.review.tag_state_counts()
     return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
 
 
@@ -266,7 +266,7 @@ class GridController(QObject):
         grid switches when they arrive; small libraries are read at once.
         """
         source = self.source
-        if self.session.catalog.count_photos() > ASYNC_ROWS:
+        if self.session.catalog.photos.count() > ASYNC_ROWS:
             self.loading = True
             self.session.queries.submit(GRID_KEY, lambda catalog: (source, build_items(catalog, source)))
             return
@@ -292,10 +292,10 @@ class GridController(QObject):
     def refresh_photos(self, photo_ids: list[int]) -> None:
         """Tags of these photos changed: update their badges (and scores when reviewing a tag)."""
         catalog = self.session.catalog
-        self.model.update_counts(catalog.tag_state_counts(photo_ids), photo_ids)
+        self.model.update_counts(catalog.review.tag_state_counts(photo_ids), photo_ids)
         if self.source.kind == "review":
             shown = [pid for pid in photo_ids if self.model.row_of(pid) >= 0]
-            tags = {pid: {t.name: t for t in found} for pid, found in catalog.photo_tags_of(shown).items()}
+            tags = {pid: {t.name: t for t in found} for pid, found in catalog.tags.photo_tags_of(shown).items()}
             tags.update({pid: {} for pid in shown if pid not in tags})
             self.model.update_scores({pid: (t.visual_score if (t := by_name.get(str(self.source.value))) and
                                             t.state == "suggested" else None) for pid, by_name in tags.items()})

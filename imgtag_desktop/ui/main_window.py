@@ -27,18 +27,12 @@ from PySide6.QtWidgets import (
 )
 
 from ..jobs import JobStats, tagging_available
-from ..jobs.tagging_job import ENABLE_HINT, cached_pipeline
+from ..jobs.tagging_job import ENABLE_HINT
+from ..tagging import cached_pipeline, evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
-from .dialogs import (
-    ModelsDialog,
-    SettingsDialog,
-    ShortcutsDialog,
-    TagPickerDialog,
-    model_settings_changed,
-    models_missing,
-)
+from .dialogs import ModelsDialog, SettingsDialog, ShortcutsDialog, TagPickerDialog, models_missing
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source, empty_text
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -273,7 +267,7 @@ class MainWindow(QMainWindow):
                 action.setStatusTip(text.replace("&", ""))
 
     def _on_source(self, source: Source) -> None:
-        folder = next((f.path for f in self.session.catalog.folders() if source.kind == "folder"
+        folder = next((f.path for f in self.session.catalog.photos.folders() if source.kind == "folder"
                        and f.id == source.value), None)
         self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
         if not source.label.startswith("Search:") and self.query_bar.text():
@@ -285,9 +279,9 @@ class MainWindow(QMainWindow):
 
     def _show_opened_folder(self) -> None:
         """Open folder shows that folder, as soon as the scan has put it in the library."""
-        if self._opened_folder is None:
+        if self._opened_folder is None or self.session.closed:
             return
-        folder = next((f for f in self.session.catalog.folders() if f.path == self._opened_folder), None)
+        folder = next((f for f in self.session.catalog.photos.folders() if f.path == self._opened_folder), None)
         if folder is not None:
             self._opened_folder = None
             self.sidebar.select_source(Source("folder", folder.id, folder.path.name))
@@ -302,6 +296,8 @@ class MainWindow(QMainWindow):
 
     def open_folder(self, folder: Path) -> None:
         """Add a folder to the library, show it, and scan it in the background."""
+        if self.session.closed:  # a queued open after the window closed
+            return
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
@@ -322,7 +318,7 @@ class MainWindow(QMainWindow):
             self.open_folder(Path(folder))
 
     def rescan(self) -> None:
-        folders = self.session.catalog.folders()
+        folders = self.session.catalog.photos.folders()
         if not folders:
             self.ask_folder()
         for f in folders:
@@ -343,7 +339,7 @@ class MainWindow(QMainWindow):
 
     def remove_from_selection(self) -> None:
         ids = self.grid.selected_photo_ids()
-        tags = self.session.catalog.photo_tags_of(ids)
+        tags = self.session.catalog.tags.photo_tags_of(ids)
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
             self.statusBar().showMessage("The selected photos have no tags", 4000)
@@ -357,7 +353,7 @@ class MainWindow(QMainWindow):
         return push_changes(self.session, [TagChange("remove", tuple(photo_ids), name)])
 
     def pick_review_tag(self) -> None:
-        counts = [c for c in self.session.catalog.tags_with_counts() if c.suggested]
+        counts = [c for c in self.session.catalog.tags.with_counts() if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
             self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
@@ -396,26 +392,26 @@ class MainWindow(QMainWindow):
         dialog = ModelsDialog(self.session.settings, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new = dialog.values()
-            model_settings_changed(self.session.settings, new)
+            evict_models_if_changed(self.session.settings, new)
             self.session.settings = new
             self.session.save_settings()
             self._check_tagging()
 
     def show_settings(self) -> None:
         catalog = self.session.catalog
-        mode = str(catalog.metadata_write_mode())
+        mode = str(catalog.writes.mode())
         dialog = SettingsDialog(self.session.settings, mode, self)
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new, new_mode = dialog.values()
-        model_settings_changed(self.session.settings, new)
+        evict_models_if_changed(self.session.settings, new)
         threshold = new.threshold
         new.threshold = self.session.settings.threshold
         self.session.settings = new
         self.session.set_threshold(threshold)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
-            catalog.set_metadata_write_mode(new_mode)
+            catalog.writes.set_mode(new_mode)
         self.session.save_settings()
 
     def write_metadata(self) -> None:

@@ -97,13 +97,13 @@ class QueryBar(QWidget):
         self._owns_catalog = False  # a catalog given by the host stays open until the host closes it
         if isinstance(source, Catalog):
             self._catalog = source
-            self._tag_source: Callable[[], Sequence[str]] = source.tag_names
+            self._tag_source: Callable[[], Sequence[str]] = source.tags.names
         elif callable(source):
             self._tag_source = source
         else:
             self._catalog = Catalog(source)
             self._owns_catalog = True
-            self._tag_source = self._catalog.tag_names
+            self._tag_source = self._catalog.tags.names
         self.error = ""
 
         self.edit = QLineEdit(self)
@@ -174,7 +174,7 @@ class QueryBar(QWidget):
         if self._catalog is None:
             return
         try:
-            ids = self._catalog.search(text, text_encoder=self.text_encoder)
+            ids = self._catalog.albums.search(text, text_encoder=self.text_encoder)
         except SemanticSearchUnavailable as exc:
             self._show_error(str(exc))
             return
@@ -198,7 +198,7 @@ class QueryBar(QWidget):
             return False
         if self._catalog is not None:
             try:
-                self._catalog.add_album(name, text)
+                self._catalog.albums.add(name, text)
             except (CatalogError, QueryError) as exc:
                 self._show_error(str(exc))
                 return False

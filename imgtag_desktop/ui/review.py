@@ -87,8 +87,8 @@ class ReviewController(QObject):
     def _update_label(self) -> None:
         if self.tag is None:
             return
-        left = len(self.session.catalog.photos_with_tag(self.tag, ("suggested",)))
-        approved = len(self.session.catalog.photos_with_tag(self.tag, ("approved",)))
+        left = len(self.session.catalog.review.photos_with_tag(self.tag, ("suggested",)))
+        approved = len(self.session.catalog.review.photos_with_tag(self.tag, ("approved",)))
         self.bar.label.setText(f"Reviewing “{self.tag}”: {left} left, {approved} approved · "
                                "A approve · R reject · Del remove · Enter all ≥")
 
@@ -117,7 +117,7 @@ class ReviewController(QObject):
         if self.tag is None:
             return 0
         value = self.bar.min_score.value() if min_score is None else min_score
-        ids = [t.photo_id for t in self.session.catalog.photos_with_tag(self.tag, ("suggested",))
+        ids = [t.photo_id for t in self.session.catalog.review.photos_with_tag(self.tag, ("suggested",))
                if (t.score or 0.0) >= value - 1e-9]
         if ids:
             push_changes(self.session, [TagChange("approve", tuple(ids), self.tag)],

@@ -190,7 +190,7 @@ class SidebarController(QObject):
     def refresh(self) -> None:
         self._show_folders()
         self._show_albums(album_rows(self.session.catalog))
-        self._show_tags(self.session.catalog.tags_with_counts())
+        self._show_tags(self.session.catalog.tags.with_counts())
         self.view.expand(self.model.library.index())
         self.view.expand(self.model.albums.index())
 
@@ -200,7 +200,7 @@ class SidebarController(QObject):
         self.refresh_tags()
 
     def _show_folders(self) -> None:
-        folders, total = self.session.catalog.folders(), self.session.catalog.count_photos()
+        folders, total = self.session.catalog.photos.folders(), self.session.catalog.photos.count()
         self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
 
     def _schedule_tags(self) -> None:
@@ -211,7 +211,7 @@ class SidebarController(QObject):
         """Recount the tags and the smart albums off the GUI thread (they read every photo tag)."""
         if self.session.closed:
             return
-        self.session.queries.submit(TAGS_KEY, lambda catalog: (catalog.tags_with_counts(), album_rows(catalog)))
+        self.session.queries.submit(TAGS_KEY, lambda catalog: (catalog.tags.with_counts(), album_rows(catalog)))
 
     def _on_query(self, key: object, result: object) -> None:
         if key == TAGS_KEY and isinstance(result, tuple) and not self.session.closed:

@@ -135,7 +135,7 @@ class JobsController(QObject):
         self._unsaved: list[Problem] = []
         self._last_fill = 0.0
         session.queries.ready.connect(self._on_query)
-        session.queries.submit(PROBLEMS_KEY, lambda catalog: catalog.problems())  # kept from earlier sessions
+        session.queries.submit(PROBLEMS_KEY, lambda catalog: catalog.problems.all())  # kept from earlier sessions
 
     @property
     def busy(self) -> bool:
@@ -230,7 +230,7 @@ class JobsController(QObject):
         if self._unsaved and not self.session.closed:
             batch, self._unsaved = self._unsaved, []
             try:
-                self.session.catalog.add_problems(batch)
+                self.session.catalog.problems.add(batch)
             except Exception as exc:  # noqa: BLE001 - the list in the window still has them
                 self.session.error.emit(f"Problems cannot be saved in the library ({exc}); they are listed until "
                                         "you quit.")
@@ -239,7 +239,7 @@ class JobsController(QObject):
         self.failures = []
         self._unsaved = []
         self.panel.set_failures(0)
-        self.session.catalog.clear_problems()
+        self.session.catalog.problems.clear()
 
     def _announce(self) -> None:
         self._save_problems()

@@ -70,7 +70,7 @@ class TagManagerController:
         self.parent = parent
 
     def _names(self) -> list[str]:
-        return self.session.catalog.tag_names()
+        return self.session.catalog.tags.names()
 
     def _run(self, make_edit: object) -> bool:
         try:
@@ -186,7 +186,7 @@ class TagManagerDialog(QDialog):
     def reload(self) -> None:
         """Recount the tags off the GUI thread (the counts read every photo tag)."""
         if not self.session.closed:
-            self.session.queries.submit(COUNTS_KEY, lambda catalog: catalog.tags_with_counts())
+            self.session.queries.submit(COUNTS_KEY, lambda catalog: catalog.tags.with_counts())
 
     def _on_counts(self, key: object, result: object) -> None:
         if key == COUNTS_KEY and isinstance(result, list):

@@ -79,7 +79,7 @@ class ThresholdController(QObject):
 
     def set_photo(self, photo_id: int | None) -> None:
         self.photo_id = photo_id if photo_id is not None and photo_id >= 0 else None
-        self.photo_scores = self.session.catalog.suggestion_scores(self.photo_id) if self.photo_id else []
+        self.photo_scores = self.session.catalog.review.suggestion_scores(self.photo_id) if self.photo_id else []
         self._update_label()
 
     def _schedule_reload(self) -> None:
@@ -89,8 +89,8 @@ class ThresholdController(QObject):
     def reload_scores(self) -> None:
         if self.session.closed:
             return
-        self.session.queries.submit(HISTOGRAM_KEY, lambda catalog: catalog.suggestion_histogram())
-        self.photo_scores = self.session.catalog.suggestion_scores(self.photo_id) if self.photo_id else []
+        self.session.queries.submit(HISTOGRAM_KEY, lambda catalog: catalog.review.suggestion_histogram())
+        self.photo_scores = self.session.catalog.review.suggestion_scores(self.photo_id) if self.photo_id else []
         self._update_label()
 
     def _on_query(self, key: object, result: object) -> None:

@@ -54,7 +54,7 @@ class WritePreviewDialog(QDialog):
         self._thread: QThread | None = None
         self._note = ""  # the last run's outcome, shown instead of the preview's summary once
         with Catalog(self.catalog_path) as catalog:
-            saved_mode = catalog.metadata_write_mode()
+            saved_mode = catalog.writes.mode()
         self.mode_box = QComboBox()
         self.mode_box.addItem("XMP sidecar (photo.jpg.xmp)", "sidecar")
         self.mode_box.addItem("Inside the file (embedded)", "embedded")
@@ -116,10 +116,10 @@ class WritePreviewDialog(QDialog):
             self.undo_button.setEnabled(False)
             self.summary.setText(f"Reading {len(ids):,} files…")
             self._queries.submit(PLAN_KEY, lambda catalog: (mode, plan_writes(catalog, ids, mode),
-                                                            catalog.last_write_batch() is not None))
+                                                            catalog.writes.last_batch() is not None))
             return
         with Catalog(self.catalog_path) as catalog:
-            self._show(plan_writes(catalog, ids, mode), catalog.last_write_batch() is not None)
+            self._show(plan_writes(catalog, ids, mode), catalog.writes.last_batch() is not None)
 
     def _on_plans(self, key: object, result: object) -> None:
         if key == PLAN_KEY and isinstance(result, tuple) and result[0] == self.mode:

@@ -28,7 +28,7 @@ def generate(path: Path, *, photos: int = 100_000, tags: int = 2_000, photo_tags
     """Build the benchmark catalog with bulk inserts (about a minute for the full size)."""
     rng = np.random.default_rng(seed)
     cat = Catalog(path)
-    folder = cat.add_folder("/bench")
+    folder = cat.photos.add_folder("/bench")
     now = time.time()
     cameras = ["Canon EOS R5", "Canon EOS 80D", "Nikon D750", "Sony A7 III", "Apple iPhone 14", "Fujifilm X-T4",
                "Google Pixel 8", "Samsung SM-G991B", "Olympus E-M10", None]
@@ -79,7 +79,7 @@ def generate(path: Path, *, photos: int = 100_000, tags: int = 2_000, photo_tags
                      for i in range(0, photos, 2)))
     for start in range(0, photos, 10_000):
         block = rng.standard_normal((min(10_000, photos - start), DIM)).astype(np.float32)
-        cat.set_embeddings([(start + k + 1, block[k]) for k in range(len(block))], "bench")
+        cat.analysis.set_embeddings([(start + k + 1, block[k]) for k in range(len(block))], "bench")
     cat.analyse()
     return cat
 
@@ -149,20 +149,20 @@ def main() -> None:
     print("| query | text | results | p50 ms | p95 ms | CPU p50 ms | CPU p95 ms |")
     print("|---|---|---|---|---|---|---|")
     for label, q in QUERIES.items():
-        n = len(cat.search(q, text_encoder=text_encoder))
-        p50, p95, c50, c95 = timings(lambda q=q: cat.search(q, text_encoder=text_encoder), args.runs)
+        n = len(cat.albums.search(q, text_encoder=text_encoder))
+        p50, p95, c50, c95 = timings(lambda q=q: cat.albums.search(q, text_encoder=text_encoder), args.runs)
         print(f"| {label} | `{q}` | {n} | {p50:.1f} | {p95:.1f} | {c50:.1f} | {c95:.1f} |")
-    for album in cat.albums():
-        cat.remove_album(album.id)
+    for album in cat.albums.all():
+        cat.albums.remove(album.id)
     for i, q in enumerate(ALBUMS):
-        cat.add_album(f"album {i:02d}", q)
-    p50, p95, c50, c95 = timings(lambda: cat.album_counts(text_encoder=text_encoder), max(5, args.runs // 5))
+        cat.albums.add(f"album {i:02d}", q)
+    p50, p95, c50, c95 = timings(lambda: cat.albums.counts(text_encoder=text_encoder), max(5, args.runs // 5))
     print(f"| counts of {len(ALBUMS)} albums, together | | | {p50:.1f} | {p95:.1f} | {c50:.1f} | {c95:.1f} |")
     if args.albums:
         print("\n| album | count | p50 ms | CPU p50 ms |\n|---|---|---|---|")
         for q in ALBUMS:
-            p50, _, c50, _ = timings(lambda q=q: cat.count(q, text_encoder=text_encoder), 10)
-            print(f"| `{q}` | {cat.count(q, text_encoder=text_encoder)} | {p50:.1f} | {c50:.1f} |")
+            p50, _, c50, _ = timings(lambda q=q: cat.albums.count(q, text_encoder=text_encoder), 10)
+            print(f"| `{q}` | {cat.albums.count(q, text_encoder=text_encoder)} | {p50:.1f} | {c50:.1f} |")
     print(f"load average after: {os.getloadavg()[0]:.2f}")
     cat.close()
 

@@ -68,9 +68,9 @@ def test_longest_gui_stall_while_tagging(benchmark, qtbot, tmp_path, monkeypatch
         beat.stop()
         return beat
 
-    from imgtag_desktop.jobs.tagging_job import forget_pipelines
+    from imgtag_desktop.tagging import evict_models
 
-    forget_pipelines()
+    evict_models()
     first = run()  # includes loading the models (once per app session)
     beat = benchmark.pedantic(run, rounds=1, iterations=1)  # models loaded: tagging only
     benchmark.extra_info.update({"longest_gap_ms": round(beat.longest_gap_ms, 1),
@@ -98,9 +98,9 @@ def test_grid_with_20000_photos(benchmark, qtbot, tmp_path):  # type: ignore[no-
     library = tmp_path / "library.db"
     with Catalog(library) as cat:
         scan_folder(cat, root)
-        ids = [p.id for p in cat.photos()]
+        ids = [p.id for p in cat.photos.all()]
         for start in range(0, n, 3):
-            cat.set_tag(ids[start:start + 1], "dog", "suggested", "model")
+            cat.tags.put(ids[start:start + 1], "dog", "suggested", "model")
     settings = load_settings()
     settings.last_folder = None
     save_settings(settings)
@@ -167,11 +167,11 @@ def test_gui_stall_tagging_into_a_large_library(benchmark, qtbot, tmp_path, monk
     library = tmp_path / "library.db"
     with Catalog(library) as cat:
         scan_folder(cat, root)
-        ids = [p.id for p in cat.photos()]
+        ids = [p.id for p in cat.photos.all()]
         for t in range(400):
-            cat.set_tag(ids[t::40], f"tag{t:03d}", "suggested", "model")
+            cat.tags.put(ids[t::40], f"tag{t:03d}", "suggested", "model")
         scan_folder(cat, fresh)
-        new_ids = [p.id for p in cat.photos(under=fresh)]
+        new_ids = [p.id for p in cat.photos.all(under=fresh)]
     window = create_window(None, library, prompt=False)
     qtbot.addWidget(window)
     window.resize(1280, 800)

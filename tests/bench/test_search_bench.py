@@ -23,14 +23,14 @@ def bench_catalog(tmp_path_factory: pytest.TempPathFactory):  # type: ignore[no-
 @pytest.mark.parametrize("label", list(QUERIES))
 def test_query(benchmark, bench_catalog, label):  # type: ignore[no-untyped-def]
     query = QUERIES[label]
-    ids = benchmark(bench_catalog.search, query, text_encoder=text_encoder)
+    ids = benchmark(bench_catalog.albums.search, query, text_encoder=text_encoder)
     assert ids, f"{label}: {query} matched nothing in the generated catalog"
 
 
 @pytest.mark.bench
 def test_album_counts(benchmark, bench_catalog):  # type: ignore[no-untyped-def]
     for i, q in enumerate(ALBUMS):
-        if bench_catalog.album(f"album {i}") is None:
-            bench_catalog.add_album(f"album {i}", q)
-    counts = benchmark(bench_catalog.album_counts, text_encoder=text_encoder)
+        if bench_catalog.albums.get(f"album {i}") is None:
+            bench_catalog.albums.add(f"album {i}", q)
+    counts = benchmark(bench_catalog.albums.counts, text_encoder=text_encoder)
     assert len(counts) == len(ALBUMS) and all(c is not None for c in counts.values())

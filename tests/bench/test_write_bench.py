@@ -30,9 +30,9 @@ def _library(root: Path) -> tuple[Catalog, list[int]]:
         (folder / f"IMG_{i:05d}.jpg").write_bytes(template[:-2] + i.to_bytes(4, "little") + template[-2:])
     catalog = Catalog(root / "bench.db")
     scan_folder(catalog, folder)
-    ids = [p.id for p in catalog.photos()]
+    ids = [p.id for p in catalog.photos.all()]
     for name in ("dog", "places|Zürich", "東京"):
-        catalog.add_manual_tag(ids, name)
+        catalog.tags.add(ids, name)
     return catalog, ids
 
 

@@ -45,3 +45,14 @@ def test_importing_core_and_cli_loads_no_qt_or_torch() -> None:
     )
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_the_window_and_jobs_import_tagging_without_torch() -> None:
+    """Jobs and the GUI import the tagging package directly (typed); torch loads with a model only."""
+    code = (
+        "import sys, imgtag_desktop.tagging, imgtag_desktop.jobs, imgtag_desktop.ui.main_window; "
+        "bad = [m for m in ('torch', 'transformers', 'sentence_transformers') if m in sys.modules]; print(bad); "
+        "sys.exit(1 if bad else 0)"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=PACKAGE.parent)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -40,7 +40,7 @@ def library(tmp_path: Path) -> Path:
 def test_first_scan_records_photos_with_header_facts(catalog: Catalog, library: Path) -> None:
     stats = scan_folder(catalog, library)
     assert (stats.new, stats.broken, stats.removed) == (4, 0, 0)
-    photos = {p.path.relative_to(library).as_posix(): p for p in catalog.photos()}
+    photos = {p.path.relative_to(library).as_posix(): p for p in catalog.photos.all()}
     assert set(photos) == {"a.jpg", "sub/b.png", "sub/c.tif", "d.webp"}
     a = photos["a.jpg"]
     assert (a.format, a.width, a.height) == ("jpeg", 320, 240)
@@ -70,21 +70,21 @@ def test_rescan_of_unchanged_folder_opens_no_file(
 
 def test_changed_moved_removed(catalog: Catalog, library: Path) -> None:
     scan_folder(catalog, library)
-    a = catalog.photo_by_path(library / "a.jpg")
+    a = catalog.photos.by_path(library / "a.jpg")
     assert a is not None
-    catalog.add_manual_tag(a.id, "dog")
+    catalog.tags.add(a.id, "dog")
     (library / "archive").mkdir()
     shutil.move(library / "a.jpg", library / "archive" / "a-renamed.jpg")
     make_photo(library / "d.webp", seed=40, size=(100, 50))
     (library / "sub" / "b.png").unlink()
     stats = scan_folder(catalog, library)
     assert (stats.new, stats.changed, stats.moved, stats.removed) == (0, 1, 1, 1)
-    moved = catalog.photo_by_path(library / "archive" / "a-renamed.jpg")
+    moved = catalog.photos.by_path(library / "archive" / "a-renamed.jpg")
     assert moved is not None and moved.id == a.id
-    assert [t.name for t in catalog.photo_tags(a.id)] == ["dog"]
-    d = catalog.photo_by_path(library / "d.webp")
+    assert [t.name for t in catalog.tags.photo_tags(a.id)] == ["dog"]
+    d = catalog.photos.by_path(library / "d.webp")
     assert d is not None and (d.width, d.height) == (100, 50)
-    b = catalog.photo_by_path(library / "sub" / "b.png")
+    b = catalog.photos.by_path(library / "sub" / "b.png")
     assert b is not None and b.status == "missing"
 
 
@@ -93,16 +93,16 @@ def test_move_to_another_library_folder_keeps_tags(catalog: Catalog, tmp_path: P
     make_photo(one / "x.jpg", seed=9)
     two.mkdir()
     scan_folder(catalog, one)
-    x = catalog.photo_by_path(one / "x.jpg")
+    x = catalog.photos.by_path(one / "x.jpg")
     assert x is not None
-    catalog.add_manual_tag(x.id, "cat")
+    catalog.tags.add(x.id, "cat")
     shutil.move(one / "x.jpg", two / "x.jpg")
     scan_folder(catalog, one)
     stats = scan_folder(catalog, two)
     assert stats.moved == 1
-    moved = catalog.photo_by_path(two / "x.jpg")
+    moved = catalog.photos.by_path(two / "x.jpg")
     assert moved is not None and moved.id == x.id and moved.status == "ok"
-    assert [t.name for t in catalog.photo_tags(x.id)] == ["cat"]
+    assert [t.name for t in catalog.tags.photo_tags(x.id)] == ["cat"]
 
 
 def test_bad_inputs_get_reasons_and_do_not_stop_the_scan(catalog: Catalog, tmp_path: Path) -> None:
@@ -123,9 +123,9 @@ def test_bad_inputs_get_reasons_and_do_not_stop_the_scan(catalog: Catalog, tmp_p
     assert "decompression-bomb" in reasons["bomb.png"] and "4225000000 pixels" in reasons["bomb.png"]
     assert "cannot be decoded" in reasons["truncated.jpg"]
     assert "missing file" in reasons["dangling.jpg"]
-    ok = {p.path.name for p in catalog.photos(status="ok")}
+    ok = {p.path.name for p in catalog.photos.all(status="ok")}
     assert ok == {"good.jpg", b"caf\xe9-latin1.jpg".decode(errors="surrogateescape")}
-    broken = {p.path.name: p.error for p in catalog.photos(status="broken")}
+    broken = {p.path.name: p.error for p in catalog.photos.all(status="broken")}
     assert set(broken) == {"zero.jpg", "truncated.jpg", "text.jpg", "bomb.png"}
     # A second scan reads nothing and reports nothing new.
     again = scan_folder(catalog, root)
@@ -144,7 +144,7 @@ def test_unreadable_file() -> None:
         def scan() -> list[tuple[str, str, str | None]]:
             with Catalog(root / "library.db") as cat:
                 scan_folder(cat, folder)
-                return [(p.path.name, p.status, p.error) for p in cat.photos()]
+                return [(p.path.name, p.status, p.error) for p in cat.photos.all()]
 
         rows = run_unprivileged(scan)
         reason = "cannot be read: Permission denied (check the file's permissions)"
@@ -184,7 +184,7 @@ def test_cancel_stops_between_files_and_next_scan_resumes(catalog: Catalog, libr
 def test_shared_images_every_file_recorded_or_explained(catalog: Catalog, shared_images: Path) -> None:
     stats = scan_folder(catalog, shared_images)
     files = sorted(p.name for p in shared_images.iterdir() if p.suffix.lower() not in {".tsv", ".md"})
-    recorded = {p.path.name: p for p in catalog.photos()}
+    recorded = {p.path.name: p for p in catalog.photos.all()}
     assert sorted(recorded) == files
     for photo in recorded.values():
         if photo.status == "ok":

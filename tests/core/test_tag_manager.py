@@ -20,10 +20,10 @@ from tests.helpers import make_photo
 
 def state_of(catalog: Catalog) -> dict[tuple[int, str], tuple[object, ...]]:
     """Every photo tag, with everything undo must restore."""
-    ids = [p.id for p in catalog.photos()]
+    ids = [p.id for p in catalog.photos.all()]
     return {(pid, t.name): (t.state, t.source, t.keyword_score, t.visual_score, t.model_version, t.created_at,
                             t.updated_at)
-            for pid, tags in catalog.photo_tags_of(ids).items() for t in tags}
+            for pid, tags in catalog.tags.photo_tags_of(ids).items() for t in tags}
 
 
 @pytest.fixture
@@ -32,15 +32,15 @@ def cat(tmp_path: Path):  # type: ignore[no-untyped-def]
         make_photo(tmp_path / "pics" / f"p{i}.jpg", (64, 48), seed=i)
     with Catalog(tmp_path / "library.db") as c:
         scan_folder(c, tmp_path / "pics")
-        a, b, d, e = (p.id for p in c.photos())
-        c.add_manual_tag([a, b], "dog")
-        c.restore_photo_tag(PhotoTag(d, Tag(0, "dog", "dog", None), "suggested", "model", 0.4, 0.55, "m1", 1.0, 2.0))
-        c.reject_tag(e, "dog")
-        c.add_manual_tag([a], "dog|puppy")
-        c.add_manual_tag([b], "puppy")
-        c.restore_photo_tag(PhotoTag(a, Tag(0, "puppy", "puppy", None), "suggested", "model", 0.3, 0.35, "m1", 1.0,
+        a, b, d, e = (p.id for p in c.photos.all())
+        c.tags.add([a, b], "dog")
+        c.tags.restore(PhotoTag(d, Tag(0, "dog", "dog", None), "suggested", "model", 0.4, 0.55, "m1", 1.0, 2.0))
+        c.tags.reject(e, "dog")
+        c.tags.add([a], "dog|puppy")
+        c.tags.add([b], "puppy")
+        c.tags.restore(PhotoTag(a, Tag(0, "puppy", "puppy", None), "suggested", "model", 0.3, 0.35, "m1", 1.0,
                                      2.0))
-        c.add_manual_tag([d, e], "Zürich")
+        c.tags.add([d, e], "Zürich")
         yield c
 
 
@@ -55,7 +55,7 @@ def test_rename_moves_the_subtree_and_undo_restores_exactly(cat):
     assert len(edit.photo_ids) == 4
     manager.undo(edit)
     assert state_of(cat) == before
-    assert "animals|canine" not in cat.tag_names()  # the tags the rename created are gone again
+    assert "animals|canine" not in cat.tags.names()  # the tags the rename created are gone again
     again = manager.redo(edit)
     assert again.target == "animals|canine" and "dog" not in {n for _p, n in state_of(cat)}
 
@@ -64,7 +64,7 @@ def test_rename_refuses_an_existing_name_and_merge_keeps_the_stronger_state(cat)
     manager = TagManager(cat)
     with pytest.raises(CatalogError, match="merge"):
         manager.rename("dog", "puppy")
-    a, b, d, e = (p.id for p in cat.photos())
+    a, b, d, e = (p.id for p in cat.photos.all())
     before = state_of(cat)
     edit = manager.merge("puppy", "dog")
     after = {(pid, name): s[0] for (pid, name), s in state_of(cat).items()}
@@ -82,7 +82,7 @@ def test_delete_and_move_under_a_parent(cat):
     before = state_of(cat)
     edit = manager.delete("dog")
     assert not any(n.startswith("dog") for _p, n in state_of(cat))
-    assert "dog" not in cat.tag_names()
+    assert "dog" not in cat.tags.names()
     manager.undo(edit)
     assert state_of(cat) == before
     moved = manager.move("zurich", "places")  # found ignoring case and accents
@@ -113,7 +113,7 @@ def test_search_and_completion_ignore_case_and_accents(cat):
     frag = compile_node(parse("places|zurich"), None)
     rows = cat._conn.execute(f"SELECT count(*) FROM photos p WHERE {frag.sql}", frag.args).fetchone()
     assert rows[0] == 2
-    assert "places|Zürich" in cat.tag_names()  # the stored name keeps its accents
+    assert "places|Zürich" in cat.tags.names()  # the stored name keeps its accents
 
 
 def run(capsys, *args: str) -> tuple[int, str, str]:  # type: ignore[no-untyped-def]

@@ -87,17 +87,17 @@ def test_import_records_approved_imported_tags_and_respects_rejections(library) 
     photo = make_photo(folder / "a.jpg")
     exiftool_write(photo, "-XMP-dc:Subject+=café", "-XMP-lr:HierarchicalSubject+=places|Zürich", "-IPTC:Keywords+=x")
     rescan()
-    pid = catalog.photo_by_path(photo).id
+    pid = catalog.photos.by_path(photo).id
     stats = import_keywords(catalog, [pid])
     assert stats.tags_added == 3
-    tags = {t.name: (t.state, t.source) for t in catalog.photo_tags(pid)}
+    tags = {t.name: (t.state, t.source) for t in catalog.tags.photo_tags(pid)}
     assert tags == {"café": ("approved", "imported"), "places|Zürich": ("approved", "imported"),
                     "x": ("approved", "imported")}
     # The person removes one and rejects another: a re-import does not bring them back.
-    catalog.remove_tag(pid, "x")
-    catalog.reject_tag(pid, "café")
+    catalog.tags.remove(pid, "x")
+    catalog.tags.reject(pid, "café")
     assert import_keywords(catalog, [pid]).tags_added == 0
-    tags = {t.name: t.state for t in catalog.photo_tags(pid)}
+    tags = {t.name: t.state for t in catalog.tags.photo_tags(pid)}
     assert tags == {"café": "rejected", "places|Zürich": "approved"}
 
 
@@ -109,7 +109,7 @@ def test_unparseable_metadata_is_recorded_on_the_photo(library) -> None:  # type
     seg = b"\xff\xe1" + (len(packet) + 2).to_bytes(2, "big") + packet
     photo.write_bytes(data[:2] + seg + data[2:])
     rescan()
-    pid = catalog.photo_by_path(photo).id
+    pid = catalog.photos.by_path(photo).id
     stats = import_keywords(catalog, [pid])
     assert stats.errors and "XMP" in stats.errors[0][1]
-    assert "XMP" in (catalog.photo(pid).metadata_error or "")
+    assert "XMP" in (catalog.photos.get(pid).metadata_error or "")

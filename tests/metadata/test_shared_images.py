@@ -29,13 +29,13 @@ def test_every_shared_file_is_written_and_verified_or_skipped_untouched(  # type
         shutil.copy(f, folder / f.name)
         (folder / f.name).chmod(0o644)
     scan_folder(catalog, folder)
-    photos = catalog.photos()
+    photos = catalog.photos.all()
     ids = [p.id for p in photos]
     import_keywords(catalog, ids)
     before = {p.id: (digest(p.path), exiftool_json(p.path)) for p in photos}
-    imported = {p.id: [t.name for t in catalog.photo_tags(p.id, states=["approved"])] for p in photos}
+    imported = {p.id: [t.name for t in catalog.tags.photo_tags(p.id, states=["approved"])] for p in photos}
     for name in NEW_TAGS:
-        catalog.add_manual_tag(ids, name)
+        catalog.tags.add(ids, name)
     report = write_photos(catalog, ids, mode=mode)
     assert len(report.results) == len(photos)
     summary: Counter[str] = Counter()

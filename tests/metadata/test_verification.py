@@ -19,8 +19,8 @@ def one_tagged_photo(library, name: str = "p.jpg") -> tuple[object, list[int], P
     catalog, folder, _ = library
     photo = make_photo(folder / name)
     scan_folder(catalog, folder)
-    ids = [p.id for p in catalog.photos()]
-    catalog.add_manual_tag(ids, "Zürich")
+    ids = [p.id for p in catalog.photos.all()]
+    catalog.tags.add(ids, "Zürich")
     return catalog, ids, photo
 
 

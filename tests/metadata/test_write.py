@@ -21,9 +21,9 @@ LEAVES = ["dog", "Zürich", "café", "東京"]
 
 def tag_all(catalog, folder: Path, names=TAGS) -> list[int]:  # type: ignore[no-untyped-def]
     scan_folder(catalog, folder)
-    ids = [p.id for p in catalog.photos()]
+    ids = [p.id for p in catalog.photos.all()]
     for name in names:
-        catalog.add_manual_tag(ids, name)
+        catalog.tags.add(ids, name)
     return ids
 
 
@@ -81,8 +81,8 @@ def test_removing_a_tag_removes_it_but_foreign_keywords_stay(library) -> None:  
                    check=True)
     ids = tag_all(catalog, folder)  # the scan did not import (that is the CLI's job): "from another app" is foreign
     write_photos(catalog, ids, mode="embedded")
-    catalog.remove_tag(ids, "café")
-    catalog.reject_tag(ids[0], "dog")
+    catalog.tags.remove(ids, "café")
+    catalog.tags.reject(ids[0], "dog")
     scan_folder(catalog, folder)
     plan = plan_writes(catalog, ids, "embedded")[0]
     assert sorted(plan.removed) == ["café", "dog"] and plan.added == ()

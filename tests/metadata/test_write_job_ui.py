@@ -22,8 +22,8 @@ def make_library(tmp_path: Path, n: int = 3) -> tuple[Path, list[int], Path]:
     lib = tmp_path / "lib.db"
     with Catalog(lib) as catalog:
         scan_folder(catalog, folder)
-        ids = [p.id for p in catalog.photos()]
-        catalog.add_manual_tag(ids, "Zürich")
+        ids = [p.id for p in catalog.photos.all()]
+        catalog.tags.add(ids, "Zürich")
     return lib, ids, folder
 
 

@@ -12,51 +12,51 @@ from imgtag_desktop.core.query import QueryError
 
 
 def add_photos(cat: Catalog, n: int) -> list[int]:
-    folder = cat.add_folder("/lib")
-    return cat.add_photos(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i:03d}.jpg"), "", 1, 1, None, "jpeg")
+    folder = cat.photos.add_folder("/lib")
+    return cat.photos.add(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i:03d}.jpg"), "", 1, 1, None, "jpeg")
                                       for i in range(n)])
 
 
 def test_album_crud(catalog):
-    a = catalog.add_album("  Dogs  at  home ", "dog -outdoor")
+    a = catalog.albums.add("  Dogs  at  home ", "dog -outdoor")
     assert a.name == "Dogs at home" and a.query == "dog -outdoor"
-    catalog.add_album("beach", "beach")
-    assert [x.name for x in catalog.albums()] == ["beach", "Dogs at home"]
+    catalog.albums.add("beach", "beach")
+    assert [x.name for x in catalog.albums.all()] == ["beach", "Dogs at home"]
     with pytest.raises(CatalogError, match="already an album named"):
-        catalog.add_album("beach", "sea")
+        catalog.albums.add("beach", "sea")
     with pytest.raises(QueryError, match="column"):
-        catalog.add_album("broken", "dog AND (")
+        catalog.albums.add("broken", "dog AND (")
     with pytest.raises(CatalogError, match="needs a name"):
-        catalog.add_album("  ", "dog")
-    renamed = catalog.update_album(a.id, name="Dogs")
+        catalog.albums.add("  ", "dog")
+    renamed = catalog.albums.update(a.id, name="Dogs")
     assert renamed.name == "Dogs" and renamed.query == "dog -outdoor"
-    edited = catalog.update_album(a.id, query="dog OR puppy")
-    assert catalog.album("Dogs") == edited and edited.query == "dog OR puppy"
+    edited = catalog.albums.update(a.id, query="dog OR puppy")
+    assert catalog.albums.get("Dogs") == edited and edited.query == "dog OR puppy"
     with pytest.raises(CatalogError, match="already an album"):
-        catalog.update_album(a.id, name="beach")
+        catalog.albums.update(a.id, name="beach")
     with pytest.raises(QueryError):
-        catalog.update_album(a.id, query="OR")
-    assert catalog.remove_album("Dogs") is True
-    assert catalog.remove_album("Dogs") is False
-    assert [x.name for x in catalog.albums()] == ["beach"]
+        catalog.albums.update(a.id, query="OR")
+    assert catalog.albums.remove("Dogs") is True
+    assert catalog.albums.remove("Dogs") is False
+    assert [x.name for x in catalog.albums.all()] == ["beach"]
 
 
 def test_counts_are_live(catalog):
     ids = add_photos(catalog, 5)
-    dogs = catalog.add_album("dogs", "dog")
-    untagged = catalog.add_album("to do", "untagged")
-    review = catalog.add_album("review", "state:suggested")
-    visual = catalog.add_album("visual", '~"dog">0.5')
-    counts = catalog.album_counts()
+    dogs = catalog.albums.add("dogs", "dog")
+    untagged = catalog.albums.add("to do", "untagged")
+    review = catalog.albums.add("review", "state:suggested")
+    visual = catalog.albums.add("visual", '~"dog">0.5')
+    counts = catalog.albums.counts()
     assert counts == {dogs.id: 0, untagged.id: 5, review.id: 0, visual.id: None}
     token = catalog.change_token()
-    catalog.add_manual_tag(ids[:2], "dog")
-    catalog.set_tag(ids[4:], "cat", "suggested", "model")
+    catalog.tags.add(ids[:2], "dog")
+    catalog.tags.put(ids[4:], "cat", "suggested", "model")
     assert catalog.change_token() != token
-    counts = catalog.album_counts()
+    counts = catalog.albums.counts()
     assert (counts[dogs.id], counts[untagged.id], counts[review.id]) == (2, 3, 1)
-    catalog.reject_tag(ids[0], "dog")
-    assert catalog.album_counts()[dogs.id] == 1
+    catalog.tags.reject(ids[0], "dog")
+    assert catalog.albums.counts()[dogs.id] == 1
 
 
 def test_change_token_sees_other_connections(catalog, tmp_path):
@@ -64,7 +64,7 @@ def test_change_token_sees_other_connections(catalog, tmp_path):
     token = catalog.change_token()
     other = Catalog(catalog.path)
     try:
-        other.add_manual_tag(1, "dog")
+        other.tags.add(1, "dog")
     finally:
         other.close()
     assert catalog.change_token() != token
@@ -72,15 +72,15 @@ def test_change_token_sees_other_connections(catalog, tmp_path):
 
 def test_blank_query_lists_everything_by_path(catalog):
     ids = add_photos(catalog, 3)
-    assert catalog.search("  ") == ids
-    assert catalog.search("", limit=2) == ids[:2]
-    assert catalog.count("") == 3
+    assert catalog.albums.search("  ") == ids
+    assert catalog.albums.search("", limit=2) == ids[:2]
+    assert catalog.albums.count("") == 3
 
 
 def test_search_limit(catalog):
     ids = add_photos(catalog, 4)
-    catalog.add_manual_tag(ids, "dog")
-    assert catalog.search("dog", limit=3) == ids[:3]
+    catalog.tags.add(ids, "dog")
+    assert catalog.albums.search("dog", limit=3) == ids[:3]
 
 
 def test_migration_4_adds_indexes_and_the_embedding_counter(catalog):

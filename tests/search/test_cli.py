@@ -22,10 +22,10 @@ def library(tmp_path):
     db = tmp_path / "library.db"
     assert main(["--library", str(db), "scan", str(photos)]) == 0
     with Catalog(db) as cat:
-        by_name = {p.path.name: p.id for p in cat.photos()}
-        cat.add_manual_tag(by_name["dog.jpg"], "dog")
-        cat.add_manual_tag(by_name["beach.png"], "places|beach")
-        cat.set_tag([by_name["cat.jpg"]], "cat", "suggested", "model")
+        by_name = {p.path.name: p.id for p in cat.photos.all()}
+        cat.tags.add(by_name["dog.jpg"], "dog")
+        cat.tags.add(by_name["beach.png"], "places|beach")
+        cat.tags.put([by_name["cat.jpg"]], "cat", "suggested", "model")
     return db, by_name
 
 
@@ -72,7 +72,7 @@ def test_semantic_search_without_models_says_what_to_do(library, capsys, monkeyp
 def test_semantic_search_with_an_encoder(library, capsys, monkeypatch):
     db, ids = library
     with Catalog(db) as cat:
-        cat.set_embeddings([(ids["dog.jpg"], np.array([1, 0, 0], np.float32)),
+        cat.analysis.set_embeddings([(ids["dog.jpg"], np.array([1, 0, 0], np.float32)),
                             (ids["cat.jpg"], np.array([0, 1, 0], np.float32))], "fake")
     monkeypatch.setattr(cli_search, "load_text_encoder",
                         lambda: lambda text: np.array([1, 0.1, 0], np.float32) if "dog" in text else np.ones(3))
@@ -92,7 +92,7 @@ def test_albums_commands(library, capsys):
     listed = json.loads(capsys.readouterr().out)
     assert [(a["name"], a["count"]) for a in listed] == [("Dogs", 1), ("Visual", None)]
     with Catalog(db) as cat:
-        cat.add_manual_tag([p.id for p in cat.photos()], "dog")
+        cat.tags.add([p.id for p in cat.photos.all()], "dog")
     assert run(db, "albums", "list") == 0
     assert "Dogs\t3\tdog" in capsys.readouterr().out
     assert run(db, "albums", "edit", "Dogs", "dog -places") == 0

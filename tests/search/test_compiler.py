@@ -62,24 +62,24 @@ query_leaves = leaves(
 def build(photos: list[dict], seed: int, top_k: int) -> tuple[Catalog, RefLibrary, str]:
     folder = tempfile.mkdtemp(prefix="imgtag-q-")
     cat = Catalog(Path(folder) / "library.db")
-    lib = cat.add_folder("/lib")
+    lib = cat.photos.add_folder("/lib")
     facts = [
         PhotoFacts(os.fsencode(f"/lib/{p['rel_dir']}/{i:03d}.jpg".replace("//", "/")), p["rel_dir"], 100, 1, None,
                    p["format"], taken_at=p["taken_at"], camera=p["camera"])
         for i, p in enumerate(photos)
     ]
-    ids = cat.add_photos(lib.id, facts)
+    ids = cat.photos.add(lib.id, facts)
     rng = np.random.default_rng(seed)
     vectors = []
     for pid, p in zip(ids, photos, strict=True):
         for name, state, score in p["tags"]:
-            cat.restore_photo_tag(PhotoTag(pid, Tag(0, name, name, None), state, "model", None, score))
+            cat.tags.restore(PhotoTag(pid, Tag(0, name, name, None), state, "model", None, score))
         if p["embedding"]:
             vectors.append((pid, rng.standard_normal(DIM).astype(np.float32)))
     cat.bulk_insert("captions", ("photo_id", "caption", "model_version", "created_at"),
                     [(pid, p["caption"], "t", 0.0) for pid, p in zip(ids, photos, strict=True) if p["caption"]])
-    cat.set_embeddings(vectors, "test")
-    stored_ids, matrix = cat.image_embeddings()
+    cat.analysis.set_embeddings(vectors, "test")
+    stored_ids, matrix = cat.analysis.image_embeddings()
     stored = dict(zip(stored_ids, matrix, strict=True))
     ref = RefLibrary(
         [RefPhoto(pid, f.path_bytes.decode(), p["rel_dir"], p["taken_at"], p["camera"], p["format"],
@@ -102,10 +102,10 @@ def test_sql_agrees_with_reference(photos, seed, top_k, queries):
     try:
         for node in queries:
             expected = ref.search(node)
-            assert cat.search(node, text_encoder=encoder, top_k=top_k) == expected, to_text(node)
+            assert cat.albums.search(node, text_encoder=encoder, top_k=top_k) == expected, to_text(node)
             # Through the text form too (what albums store).
-            assert cat.search(to_text(node), text_encoder=encoder, top_k=top_k) == expected
-            assert cat.count(node, text_encoder=encoder, top_k=top_k) == len(expected)
+            assert cat.albums.search(to_text(node), text_encoder=encoder, top_k=top_k) == expected
+            assert cat.albums.count(node, text_encoder=encoder, top_k=top_k) == len(expected)
     finally:
         cat.close()
         shutil.rmtree(folder, ignore_errors=True)
@@ -147,17 +147,17 @@ def test_reference_and_sql_on_a_known_library():
         }
         for query, expected in cases.items():
             assert ref.search(parse(query)) == expected, query
-            assert cat.search(query, text_encoder=encoder) == expected, query
+            assert cat.albums.search(query, text_encoder=encoder) == expected, query
     finally:
         cat.close()
         shutil.rmtree(folder, ignore_errors=True)
 
 
 def test_avif_photos_match_format_heif_and_its_avif_alias(catalog: Catalog, tmp_path: Path) -> None:
-    folder = catalog.add_folder(tmp_path)
+    folder = catalog.photos.add_folder(tmp_path)
     facts = [PhotoFacts(path_bytes=bytes(tmp_path / f"p.{ext}"), rel_dir="", size=1, mtime_ns=1, fingerprint=ext,
                         format=fmt) for ext, fmt in (("avif", "avif"), ("heic", "heif"), ("jpg", "jpeg"))]
-    avif, heic, _jpeg = catalog.add_photos(folder.id, facts)
+    avif, heic, _jpeg = catalog.photos.add(folder.id, facts)
     for query in ("format:avif", "format:heif", "format:heic"):
-        assert sorted(catalog.search(query)) == sorted([avif, heic]), query
-    assert catalog.count("-format:avif") == 1
+        assert sorted(catalog.albums.search(query)) == sorted([avif, heic]), query
+    assert catalog.albums.count("-format:avif") == 1

@@ -33,8 +33,8 @@ class FakeTextEncoder:
 
 
 def add_photos(cat: Catalog, n: int) -> list[int]:
-    folder = cat.add_folder("/lib")
-    return cat.add_photos(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i:03d}.jpg"), "", 1, 1, None, "jpeg")
+    folder = cat.photos.add_folder("/lib")
+    return cat.photos.add(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i:03d}.jpg"), "", 1, 1, None, "jpeg")
                                       for i in range(n)])
 
 
@@ -48,69 +48,70 @@ def library(catalog: Catalog) -> tuple[Catalog, list[int]]:
     for pid, recipe in zip(ids, recipes, strict=True):
         v = sum(concept(w) for w in recipe.split()) + 0.15 * rng.standard_normal(DIM).astype(np.float32)
         vectors.append((pid, v.astype(np.float32)))
-    catalog.set_embeddings(vectors, "fake-clip")
+    catalog.analysis.set_embeddings(vectors, "fake-clip")
     return catalog, ids
 
 
 def test_the_matching_photo_ranks_first(library):
     cat, ids = library
     enc = FakeTextEncoder()
-    assert cat.search('~"dog on a beach"', text_encoder=enc)[0] == ids[5]
-    assert cat.search('~"snow"', text_encoder=enc, top_k=1) == [ids[6]]
-    assert cat.search('~"sunset"', text_encoder=enc, limit=2)[0] == ids[2]
+    assert cat.albums.search('~"dog on a beach"', text_encoder=enc)[0] == ids[5]
+    assert cat.albums.search('~"snow"', text_encoder=enc, top_k=1) == [ids[6]]
+    assert cat.albums.search('~"sunset"', text_encoder=enc, limit=2)[0] == ids[2]
 
 
 def test_top_k_applies_after_the_rest_of_the_query(library):
     cat, ids = library
     enc = FakeTextEncoder()
-    cat.add_manual_tag([ids[1], ids[3]], "favourite")
+    cat.tags.add([ids[1], ids[3]], "favourite")
     # The best "dog" photos overall are 0, 5, 7; restricted to favourites only 1 and 3 compete.
-    result = cat.search('~"dog" favourite', text_encoder=enc, top_k=1)
+    result = cat.albums.search('~"dog" favourite', text_encoder=enc, top_k=1)
     assert len(result) == 1 and result[0] in (ids[1], ids[3])
-    assert set(cat.search('~"dog" favourite', text_encoder=enc)) == {ids[1], ids[3]}
-    assert cat.search('~"dog" AND NOT favourite', text_encoder=enc, top_k=3)[:1] in ([ids[0]], [ids[5]], [ids[7]])
-    assert set(cat.search('~"dog" AND NOT favourite', text_encoder=enc, top_k=3)) == {ids[0], ids[5], ids[7]}
+    assert set(cat.albums.search('~"dog" favourite', text_encoder=enc)) == {ids[1], ids[3]}
+    best = cat.albums.search('~"dog" AND NOT favourite', text_encoder=enc, top_k=3)[:1]
+    assert best in ([ids[0]], [ids[5]], [ids[7]])
+    assert set(cat.albums.search('~"dog" AND NOT favourite', text_encoder=enc, top_k=3)) == {ids[0], ids[5], ids[7]}
 
 
 def test_a_floor_is_a_plain_condition(library):
     cat, ids = library
     enc = FakeTextEncoder()
-    assert set(cat.search('~"dog">0.6', text_encoder=enc)) == {ids[0], ids[7], ids[5]}
-    assert set(cat.search('~"dog">0.6 OR ~"snow">0.6', text_encoder=enc)) == {ids[0], ids[5], ids[6], ids[7]}
-    assert ids[0] not in cat.search('-~"dog">0.6', text_encoder=enc)
-    assert cat.count('~"dog">0.6', text_encoder=enc) == 3
+    assert set(cat.albums.search('~"dog">0.6', text_encoder=enc)) == {ids[0], ids[7], ids[5]}
+    assert set(cat.albums.search('~"dog">0.6 OR ~"snow">0.6', text_encoder=enc)) == {ids[0], ids[5], ids[6], ids[7]}
+    assert ids[0] not in cat.albums.search('-~"dog">0.6', text_encoder=enc)
+    assert cat.albums.count('~"dog">0.6', text_encoder=enc) == 3
 
 
 def test_text_vectors_and_the_matrix_are_cached_until_embeddings_change(library):
     cat, ids = library
     enc = FakeTextEncoder()
-    cat.search('~"city"', text_encoder=enc)
-    cat.search('~"city"', text_encoder=enc)
+    cat.albums.search('~"city"', text_encoder=enc)
+    cat.albums.search('~"city"', text_encoder=enc)
     assert enc.calls == 1
-    index = cat._embedding_index()
-    assert cat._embedding_index() is index
+    index = cat.albums._embedding_index()
+    assert cat.albums._embedding_index() is index
     # Replacing an embedding bumps the change counter: the next query sees the new vector.
-    cat.set_embeddings([(ids[6], concept("city") * 3)], "fake-clip")
-    assert cat._embedding_index() is not index
-    assert cat.search('~"city"', text_encoder=enc, top_k=2) in ([ids[4], ids[6]], [ids[6], ids[4]])
+    cat.analysis.set_embeddings([(ids[6], concept("city") * 3)], "fake-clip")
+    assert cat.albums._embedding_index() is not index
+    assert cat.albums.search('~"city"', text_encoder=enc, top_k=2) in ([ids[4], ids[6]], [ids[6], ids[4]])
 
 
 def test_without_an_encoder_the_error_says_what_to_do(library):
     cat, _ = library
     with pytest.raises(SemanticSearchUnavailable, match="needs the CLIP model"):
-        cat.search('~"dog" AND beach')
+        cat.albums.search('~"dog" AND beach')
     # Counting a ranking term needs no encoder: it is min(top_k, candidates with embeddings).
-    assert cat.count('~"dog"', top_k=5) == 5
-    assert cat.needs_text_encoder('dog ~"x"') and not cat.needs_text_encoder("dog")
+    assert cat.albums.count('~"dog"', top_k=5) == 5
+    assert cat.albums.needs_text_encoder('dog ~"x"') and not cat.albums.needs_text_encoder("dog")
 
 
 def test_dimension_mismatch_is_explained(library):
     cat, _ = library
     with pytest.raises(CatalogError, match="re-run tagging"):
-        cat.search('~"dog"', text_encoder=lambda text: np.ones(DIM + 1, dtype=np.float32))
+        cat.albums.search('~"dog"', text_encoder=lambda text: np.ones(DIM + 1, dtype=np.float32))
 
 
 def test_no_embeddings_means_no_semantic_hits(catalog):
     add_photos(catalog, 3)
-    assert catalog.search('~"dog"', text_encoder=FakeTextEncoder()) == []
-    assert catalog.count('~"dog"') == 0
+    assert catalog.albums.search('~"dog"', text_encoder=FakeTextEncoder()) == []
+    assert catalog.albums.count('~"dog"') == 0

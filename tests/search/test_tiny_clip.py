@@ -40,16 +40,16 @@ def test_tiny_clip_search_finds_the_matching_embedding(tiny, tmp_path):
     db = tmp_path / "library.db"
     assert main(["--library", str(db), "scan", str(folder)]) == 0
     with Catalog(db) as cat:
-        ids = [cat.photo_by_path(p).id for p in paths]
+        ids = [cat.photos.by_path(p).id for p in paths]
         images = [Image.open(p).convert("RGB") for p in paths]
         vectors = pipeline.image_embeddings(images)
         # Photo 1's slot holds the text's own embedding: it must come first (similarity 1).
         vectors[1] = encoder("a red square")
-        cat.set_embeddings(list(zip(ids, vectors, strict=True)), "tiny-clip")
-        assert cat.search('~"a red square"', text_encoder=encoder)[0] == ids[1]
+        cat.analysis.set_embeddings(list(zip(ids, vectors, strict=True)), "tiny-clip")
+        assert cat.albums.search('~"a red square"', text_encoder=encoder)[0] == ids[1]
         # The whole ranking is the one numpy computes from the pipeline's own vectors.
         text = encoder("green grass")
-        stored_ids, matrix = cat.image_embeddings()
+        stored_ids, matrix = cat.analysis.image_embeddings()
         expected = [stored_ids[i] for i in np.argsort(-(matrix @ (text / np.linalg.norm(text))), kind="stable")]
-        assert cat.search('~"green grass"', text_encoder=encoder) == expected
-        assert cat.search('~"a red square">0.99', text_encoder=encoder) == [ids[1]]
+        assert cat.albums.search('~"green grass"', text_encoder=encoder) == expected
+        assert cat.albums.search('~"a red square">0.99', text_encoder=encoder) == [ids[1]]

@@ -17,12 +17,12 @@ from imgtag_desktop.ui.query_bar import QueryBar, completion_text, current_word 
 
 @pytest.fixture
 def library(catalog: Catalog):
-    folder = catalog.add_folder("/lib")
-    ids = catalog.add_photos(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i}.jpg"), "", 1, 1, None, "jpeg")
+    folder = catalog.photos.add_folder("/lib")
+    ids = catalog.photos.add(folder.id, [PhotoFacts(os.fsencode(f"/lib/{i}.jpg"), "", 1, 1, None, "jpeg")
                                          for i in range(4)])
-    catalog.add_manual_tag(ids[:2], "dog")
-    catalog.add_manual_tag(ids[1:3], "places|paris")
-    catalog.add_manual_tag(ids[3], "city skyline")
+    catalog.tags.add(ids[:2], "dog")
+    catalog.tags.add(ids[1:3], "places|paris")
+    catalog.tags.add(ids[3], "city skyline")
     return catalog, ids
 
 
@@ -57,7 +57,7 @@ def bar_node(text):
 
 def test_query_bar_shows_syntax_errors_inline(qtbot, library):
     catalog, _ = library
-    bar = QueryBar(lambda: catalog.tag_names())
+    bar = QueryBar(lambda: catalog.tags.names())
     qtbot.addWidget(bar)
     bar.show()
     with qtbot.waitSignal(bar.error_changed) as err:
@@ -92,7 +92,7 @@ def test_query_bar_completes_tags_and_fields(qtbot, library):
     bar.insert_completion("date:")
     assert bar.text() == "x date:" and bar.edit.cursorPosition() == 7
     # New tags show up after a refresh.
-    catalog.add_manual_tag(1, "zebra")
+    catalog.tags.add(1, "zebra")
     bar.refresh_completions()
     assert "zebra" in bar.completion_model.stringList()
     bar.close_catalog()
@@ -106,7 +106,7 @@ def test_save_as_smart_album(qtbot, library):
     with qtbot.waitSignal(bar.album_saved) as saved:
         assert bar.save_as_album("Dogs and Paris")
     assert saved.args == ["Dogs and Paris", "dog OR places"]
-    assert catalog.album("Dogs and Paris").query == "dog OR places"
+    assert catalog.albums.get("Dogs and Paris").query == "dog OR places"
     assert not bar.save_as_album("Dogs and Paris")
     assert "already an album" in bar.error
     bar.close_catalog()
@@ -125,19 +125,19 @@ def test_semantic_query_without_encoder_shows_what_to_do(qtbot, library):
 
 def test_albums_model_counts_are_live(qtbot, library):
     catalog, ids = library
-    catalog.add_album("Dogs", "dog")
-    catalog.add_album("Paris", "places")
+    catalog.albums.add("Dogs", "dog")
+    catalog.albums.add("Paris", "places")
     model = AlbumsModel(catalog, poll_ms=20)
     assert model.rowCount() == 2
     assert [model.index(r).data() for r in range(2)] == ["Dogs (2)", "Paris (2)"]
     assert model.index(0).data(QueryRole) == "dog"
     with qtbot.waitSignal(model.dataChanged, timeout=2000):
-        catalog.add_manual_tag(ids[2:], "dog")  # polling notices the change
+        catalog.tags.add(ids[2:], "dog")  # polling notices the change
     assert model.index(0).data(CountRole) == 4
     assert not model.refresh_if_changed()
     # Rename through the model, edit, remove, add.
     assert model.setData(model.index(0), "Doggies", Qt.ItemDataRole.EditRole)
-    assert model.row_of("Doggies") == 0 and catalog.album("Doggies") is not None
+    assert model.row_of("Doggies") == 0 and catalog.albums.get("Doggies") is not None
     assert not model.setData(model.index(0), "Paris", Qt.ItemDataRole.EditRole)
     assert "already an album" in model.last_error
     model.edit_query(model.row_of("Paris"), "places -dog")
@@ -151,8 +151,8 @@ def test_albums_model_counts_are_live(qtbot, library):
 
 def test_sidebar_albums(library):
     catalog, ids = library
-    catalog.add_album("Dogs", "dog")
-    catalog.add_album("Visual", '~"a dog"')
+    catalog.albums.add("Dogs", "dog")
+    catalog.albums.add("Visual", '~"a dog"')
     listed = sidebar_albums(catalog)
     assert listed[0] == ("Dogs (2)", ids[:2], "dog")
     label, photo_ids, tip = listed[1]

@@ -56,7 +56,7 @@ def test_tag_then_explain_then_nothing_left(
     assert main(["--library", lib, "tag", str(folder)]) == 0
     assert "nothing to do" in capsys.readouterr().out
     with Catalog(lib) as catalog:
-        assert all(catalog.caption(p.id) for p in catalog.photos(status="ok"))
+        assert all(catalog.analysis.caption(p.id) for p in catalog.photos.all(status="ok"))
 
 
 def test_models_status_and_use(tiny_env: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -89,13 +89,13 @@ def test_tag_shared_images(tiny_env: dict[str, Path], shared_images: Path, tmp_p
     lib = str(tmp_path / "lib.db")
     assert main(["--library", lib, "tag", str(shared_images), "--json"]) == 0
     with Catalog(lib) as catalog:
-        photos = catalog.photos()
+        photos = catalog.photos.all()
         ok = [p for p in photos if p.status == "ok"]
         assert ok and len(ok) < len(photos)
-        emb_ids, _ = catalog.image_embeddings()
+        emb_ids, _ = catalog.analysis.image_embeddings()
         for p in ok:
-            assert catalog.caption(p.id) is not None, p.display_path
-            assert catalog.candidates(p.id), p.display_path
+            assert catalog.analysis.caption(p.id) is not None, p.display_path
+            assert catalog.analysis.candidates(p.id), p.display_path
         assert set(emb_ids) == {p.id for p in ok}
         for p in photos:
             if p.status != "ok":

@@ -95,26 +95,26 @@ def test_vocabulary_embeddings_are_cached_on_disk(tiny_settings: Settings, isola
     assert len(cached) == 1
     second = Pipeline(tiny_settings)  # a fresh one, as in a new process
     second.set_vocabulary(["red car", "blue boat"])
-    assert second._text_cache.keys() >= {"red car", "blue boat"}
+    assert second.visual.knows("red car") and second.visual.knows("blue boat")
     np.testing.assert_allclose(first._vocab_matrix, second._vocab_matrix)
 
 
 def test_models_load_once_and_generation_config_is_honoured(tiny_pipeline: Pipeline, tiny_settings: Settings) -> None:
-    blip, clip = tiny_pipeline._blip, tiny_pipeline._clip
+    blip, clip = tiny_pipeline.captioner.model, tiny_pipeline.visual.model
     tiny_pipeline.load()
-    assert tiny_pipeline._blip is blip and tiny_pipeline._clip is clip
+    assert tiny_pipeline.captioner.model is blip and tiny_pipeline.visual.model is clip
     # Asking again in the same process (another job, a search) gets the loaded pipeline.
-    assert load_pipeline(tiny_settings) is tiny_pipeline
-    assert tiny_pipeline._blip.generation_config.max_new_tokens == 8
-    pixels, _ = tiny_pipeline._model_inputs([Image.new("RGB", (64, 48), (200, 30, 30))])
+    assert load_pipeline(tiny_settings) is load_pipeline(tiny_settings)
+    captioner = tiny_pipeline.captioner
+    assert captioner.model.generation_config.max_new_tokens == 8
+    pixels = captioner.pixels([Image.new("RGB", (64, 48), (200, 30, 30))])
     import torch
 
-    assert pixels is not None
-    states = tiny_pipeline._vision_states(pixels)
+    states = captioner.vision_states(pixels)
     with torch.inference_mode():
-        out = tiny_pipeline._blip.text_decoder.generate(
+        out = captioner.model.text_decoder.generate(
             input_ids=torch.full((1, 1), 30522), encoder_hidden_states=states,
-            generation_config=tiny_pipeline._blip.generation_config,
+            generation_config=captioner.model.generation_config,
         )
     assert out.shape[1] == 1 + 8
 
@@ -198,5 +198,5 @@ def test_search_needs_only_clip(tiny_settings: Settings, tmp_path: Path) -> None
     texts = pipeline.encode_texts(["dog"])
     images = pipeline.image_embeddings(photos(tmp_path, 1))
     assert texts.shape[1] == images.shape[1]
-    assert pipeline._blip is None and pipeline._st is None and not pipeline.loaded
+    assert not pipeline.captioner.loaded and not pipeline.keywords.loaded and not pipeline.loaded
 

@@ -9,7 +9,7 @@ import pytest
 from PIL import Image
 
 from imgtag_desktop.tagging import Pipeline
-from imgtag_desktop.tagging.pipeline import captioner_int8, pick_dtype
+from imgtag_desktop.tagging.dtypes import captioner_int8, pick_dtype
 from tests.helpers import make_photo
 from tests.tagging.conftest import tiny_settings_for
 
@@ -60,17 +60,17 @@ def int8_pipeline(models: dict[str, Path]) -> Pipeline:
 def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipeline: Pipeline) -> None:
     import torch
 
-    from imgtag_desktop.tagging.pipeline import _int8_linear_class
+    from imgtag_desktop.tagging.int8 import int8_linear_class
 
-    quantized = _int8_linear_class()
-    blip_modules = list(int8_pipeline._blip.modules())
+    quantized = int8_linear_class()
+    blip_modules = list(int8_pipeline.captioner.model.modules())
     assert any(isinstance(m, quantized) for m in blip_modules)
     # Every Linear of the vision encoder and the text decoder is int8; none is left in float32.
     assert all(m.weight_t.dtype == torch.int8 for m in blip_modules if isinstance(m, quantized))
     assert not any(type(m) is torch.nn.Linear for m in blip_modules)
-    assert not any(isinstance(m, quantized) for m in int8_pipeline._clip.modules())
+    assert not any(isinstance(m, quantized) for m in int8_pipeline.visual.model.modules())
     assert int8_pipeline.dtype_name == "captioner=int8,visual=float32"
-    assert not any(isinstance(m, quantized) for m in float32_pipeline._blip.modules())
+    assert not any(isinstance(m, quantized) for m in float32_pipeline.captioner.model.modules())
 
 
 def test_int8_batch_equals_one_by_one(int8_pipeline: Pipeline, tmp_path: Path) -> None:
@@ -97,17 +97,17 @@ def test_int8_is_numerically_close_to_float32(
         int8_pipeline.image_embeddings(images), float32_pipeline.image_embeddings(images), atol=1e-6
     )
     # The captioner's image states move only by the quantization error (random weights: closeness, not quality).
-    pixels, _ = float32_pipeline._model_inputs(images)
+    pixels = float32_pipeline.captioner.pixels(images)
     assert pixels is not None
-    exact = float32_pipeline._vision_states(pixels)
-    approx = int8_pipeline._vision_states(pixels)
+    exact = float32_pipeline.captioner.vision_states(pixels)
+    approx = int8_pipeline.captioner.vision_states(pixels)
     assert not torch.equal(exact, approx)
     cosine = torch.nn.functional.cosine_similarity(exact.flatten(1), approx.flatten(1))
     assert float(cosine.min()) > 0.98
     # The text decoder's next-token logits for the same image states stay close too.
     bos = torch.full((exact.shape[0], 1), 30522)
     with torch.inference_mode():
-        logits = [p._blip.text_decoder(input_ids=bos, encoder_hidden_states=exact).logits[:, -1]
+        logits = [p.captioner.model.text_decoder(input_ids=bos, encoder_hidden_states=exact).logits[:, -1]
                   for p in (float32_pipeline, int8_pipeline)]
     assert not torch.equal(logits[0], logits[1])
     assert float(torch.nn.functional.cosine_similarity(logits[0], logits[1]).min()) > 0.98
@@ -116,7 +116,7 @@ def test_int8_is_numerically_close_to_float32(
 def test_auto_never_picks_int8(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
-    from imgtag_desktop.tagging import pipeline as module
+    from imgtag_desktop.tagging import dtypes as module
 
     for native_bf16, captioner in ((False, torch.float32), (True, torch.bfloat16)):
         monkeypatch.setattr(module, "cpu_has_bf16", lambda native=native_bf16: native)

@@ -21,34 +21,34 @@ def library(catalog: Catalog, folder: Path, n: int, *, broken: int | None = None
         path = folder / f"img{broken:02d}.jpg"
         data = path.read_bytes()
         path.write_bytes(data[: len(data) // 3])
-    return [p.id for p in catalog.photos()]
+    return [p.id for p in catalog.photos.all()]
 
 
 def test_every_photo_gets_caption_candidates_embedding_and_analysis(
     catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path
 ) -> None:
     ids = library(catalog, tmp_path / "photos", 5)
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == ids
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == ids
     seen: list[int] = []
     progress: list[tuple[int, int]] = []
     stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.0, batch_size=2, on_result=seen.append,
                        progress=lambda d, t, _p: progress.append((d, t)))
     assert stats.analysed == 5 and stats.failed == 0 and seen == ids
     assert progress[-1] == (5, 5)
-    emb_ids, matrix = catalog.image_embeddings(tiny_pipeline.visual_version)
+    emb_ids, matrix = catalog.analysis.image_embeddings(tiny_pipeline.visual_version)
     assert emb_ids == ids
     np.testing.assert_allclose(np.linalg.norm(matrix, axis=1), 1.0, atol=1e-5)
     for pid in ids:
-        assert catalog.caption(pid)
-        cands = catalog.candidates(pid)
+        assert catalog.analysis.caption(pid)
+        cands = catalog.analysis.candidates(pid)
         assert cands and {c.origin for c in cands} <= {"caption", "vocabulary", "library"}
         assert all(c.decision == "suggested" for c in cands)  # threshold 0: everything passes
-        info = catalog.analysis(pid)
+        info = catalog.analysis.info(pid)
         assert info is not None and info.models_key == tiny_pipeline.models_key and info.threshold == 0.0
-        suggested = {t.name for t in catalog.photo_tags(pid, states=["suggested"])}
+        suggested = {t.name for t in catalog.tags.photo_tags(pid, states=["suggested"])}
         assert suggested == {c.text for c in cands}
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == []
-    assert catalog.photos_needing_analysis("other-models") == ids
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == []
+    assert catalog.analysis.pending("other-models") == ids
 
 
 def test_threshold_decides_and_explanations_keep_scores(
@@ -57,11 +57,11 @@ def test_threshold_decides_and_explanations_keep_scores(
     ids = library(catalog, tmp_path / "photos", 2)
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.5)
     for pid in ids:
-        cands = catalog.candidates(pid)
+        cands = catalog.analysis.candidates(pid)
         for c in cands:
             assert c.visual_score is not None and c.raw_score is not None
             assert (c.decision == "suggested") == (c.visual_score >= 0.5)
-        suggested = {t.name: t for t in catalog.photo_tags(pid, states=["suggested"])}
+        suggested = {t.name: t for t in catalog.tags.photo_tags(pid, states=["suggested"])}
         assert set(suggested) == {c.text for c in cands if c.decision == "suggested"}
         for c in cands:
             if c.text in suggested:
@@ -75,16 +75,16 @@ def test_rejected_tags_are_never_suggested_again_and_approved_stay(
     ids = library(catalog, tmp_path / "photos", 1)
     pid = ids[0]
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.0)
-    names = [t.name for t in catalog.photo_tags(pid, states=["suggested"])]
+    names = [t.name for t in catalog.tags.photo_tags(pid, states=["suggested"])]
     assert len(names) >= 2
     rejected, approved = names[0], names[1]
-    catalog.reject_tag(pid, rejected)
-    catalog.approve_tag(pid, approved)
+    catalog.tags.reject(pid, rejected)
+    catalog.tags.approve(pid, approved)
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.0)  # a second run, everything above threshold
-    states = {t.name: t.state for t in catalog.photo_tags(pid)}
+    states = {t.name: t.state for t in catalog.tags.photo_tags(pid)}
     assert states[rejected] == "rejected"
     assert states[approved] == "approved"
-    decisions = {c.text: c.decision for c in catalog.candidates(pid)}
+    decisions = {c.text: c.decision for c in catalog.analysis.candidates(pid)}
     assert decisions[rejected] == "rejected-before"
     assert decisions[approved] == "approved-before"
 
@@ -92,9 +92,9 @@ def test_rejected_tags_are_never_suggested_again_and_approved_stay(
 def test_stale_suggestions_are_withdrawn(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:
     ids = library(catalog, tmp_path / "photos", 1)
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.0)
-    assert catalog.photo_tags(ids[0], states=["suggested"])
+    assert catalog.tags.photo_tags(ids[0], states=["suggested"])
     tag_photos(catalog, ids, tiny_pipeline, threshold=1.01)  # nothing can pass now
-    assert catalog.photo_tags(ids[0], states=["suggested"]) == []
+    assert catalog.tags.photo_tags(ids[0], states=["suggested"]) == []
 
 
 def test_broken_photo_fails_alone_and_the_batch_goes_on(
@@ -106,11 +106,11 @@ def test_broken_photo_fails_alone_and_the_batch_goes_on(
                        on_error=lambda *e: errors.append(e))
     assert stats.analysed == 3 and stats.failed == 1
     assert [e[0] for e in errors] == [ids[1]] and errors[0][2]
-    photo = catalog.photo(ids[1])
+    photo = catalog.photos.get(ids[1])
     assert photo is not None and photo.status == "broken" and photo.error == errors[0][2]
-    assert catalog.caption(ids[1]) is None
-    assert all(catalog.caption(pid) for pid in (ids[0], ids[2], ids[3]))
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == []
+    assert catalog.analysis.caption(ids[1]) is None
+    assert all(catalog.analysis.caption(pid) for pid in (ids[0], ids[2], ids[3]))
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == []
 
 
 def test_cancel_keeps_committed_batches_and_the_next_run_resumes(
@@ -121,10 +121,10 @@ def test_cancel_keeps_committed_batches_and_the_next_run_resumes(
     stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, batch_size=2, on_result=done.append,
                        cancelled=lambda: len(done) >= 2)
     assert stats.cancelled and done == ids[:2]
-    left = catalog.photos_needing_analysis(tiny_pipeline.models_key)
+    left = catalog.analysis.pending(tiny_pipeline.models_key)
     assert left == ids[2:]
     tag_photos(catalog, left, tiny_pipeline, threshold=0.5)
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == []
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == []
 
 
 def test_a_changed_file_needs_analysis_again(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:
@@ -133,15 +133,15 @@ def test_a_changed_file_needs_analysis_again(catalog: Catalog, tiny_pipeline: Pi
     tag_photos(catalog, ids, tiny_pipeline, threshold=0.5)
     make_photo(folder / "img00.jpg", (500, 300), seed=42)
     scan_folder(catalog, folder)
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == [ids[0]]
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key, [ids[1]]) == []
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == [ids[0]]
+    assert catalog.analysis.pending(tiny_pipeline.models_key, [ids[1]]) == []
 
 
 def test_library_tags_become_candidates(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:
     ids = library(catalog, tmp_path / "photos", 2)
-    catalog.add_manual_tag(ids[0], "places|grandma's garden")
+    catalog.tags.add(ids[0], "places|grandma's garden")
     tag_photos(catalog, [ids[1]], tiny_pipeline, threshold=0.0)
-    origins = {c.text: c.origin for c in catalog.candidates(ids[1])}
+    origins = {c.text: c.origin for c in catalog.analysis.candidates(ids[1])}
     assert origins.get("places|grandma's garden") == "library"
 
 
@@ -154,9 +154,9 @@ def test_a_vanished_file_is_reported_not_marked_broken(
     errors: list[tuple[int, str, str]] = []
     stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, on_error=lambda *e: errors.append(e))
     assert stats.analysed == 1 and [e[0] for e in errors] == [ids[0]] and "not found" in errors[0][2]
-    photo = catalog.photo(ids[0])
+    photo = catalog.photos.get(ids[0])
     assert photo is not None and photo.status == "ok"
-    assert catalog.photos_needing_analysis(tiny_pipeline.models_key) == [ids[0]]
+    assert catalog.analysis.pending(tiny_pipeline.models_key) == [ids[0]]
 
 
 def test_progress_counts_failed_photos_too(catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path) -> None:

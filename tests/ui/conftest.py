@@ -17,7 +17,7 @@ from tests.helpers import make_photo
 def suggest(catalog: Catalog, photo_id: int, name: str, score: float) -> None:
     """Put a model suggestion with a score on a photo (as the tagging pipeline would)."""
     now = time.time()
-    catalog.restore_photo_tag(PhotoTag(photo_id, Tag(0, name, name.split("|")[-1], None), "suggested", "model",
+    catalog.tags.restore(PhotoTag(photo_id, Tag(0, name, name.split("|")[-1], None), "suggested", "model",
                                        score * 0.9, score, "test-models", now, now))
 
 
@@ -43,12 +43,12 @@ def library(tmp_path: Path, photo_dir: Path) -> Path:
     path = tmp_path / "library.db"
     with Catalog(path) as cat:
         scan_folder(cat, photo_dir)
-        ids = [p.id for p in cat.photos(status="ok")]
+        ids = [p.id for p in cat.photos.all(status="ok")]
         for n, pid in enumerate(ids):
             suggest(cat, pid, "dog", 0.9 - 0.1 * n)
             suggest(cat, pid, "grass", 0.6)
             suggest(cat, pid, "animal|cat", 0.3)
-        cat.add_manual_tag(ids[0], "holiday")
+        cat.tags.add(ids[0], "holiday")
     return path
 
 

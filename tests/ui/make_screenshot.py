@@ -52,7 +52,7 @@ def main() -> int:
     library = tmp / "library.db"
     with Catalog(library) as cat:
         scan_folder(cat, photos)
-        ids = [p.id for p in cat.photos(status="ok")]
+        ids = [p.id for p in cat.photos.all(status="ok")]
         if args.tiny_models:
             from tiny_models import build_tiny_models
 
@@ -77,16 +77,16 @@ def main() -> int:
                         if (n + k) % 3 == 0:
                             continue
                         visual = round(score - 0.02 * ((n * 7 + k) % 5), 3)
-                        cat.restore_photo_tag(PhotoTag(pid, Tag(0, name, name, None), "suggested", "model",
+                        cat.tags.restore(PhotoTag(pid, Tag(0, name, name, None), "suggested", "model",
                                                        score * 0.8, visual, "sample", 0.0, 0.0))
         for pid in ids[::2]:
-            for t in cat.photo_tags(pid)[:2]:
-                cat.approve_tag(pid, t.name)
+            for t in cat.tags.photo_tags(pid)[:2]:
+                cat.tags.approve(pid, t.name)
         for pid in ids[2::4]:
-            suggested = cat.photo_tags(pid, states=["suggested"])
+            suggested = cat.tags.photo_tags(pid, states=["suggested"])
             if suggested:
-                cat.reject_tag(pid, suggested[-1].name)
-        cat.add_manual_tag(ids[:3], "holiday|2024")
+                cat.tags.reject(pid, suggested[-1].name)
+        cat.tags.add(ids[:3], "holiday|2024")
 
     _app = QApplication.instance() or QApplication([])  # noqa: F841 - keeps the app alive
     from imgtag_desktop.ui.app import create_window

@@ -58,38 +58,38 @@ def test_window_scans_and_reviews_from_keyboard(qtbot, photo_dir, library):
     window = _window(qtbot, photo_dir, library)
     _wait_scanned(qtbot, window)
     cat = window.session.catalog
-    assert window.grid.model.rowCount() == cat.count_photos()
+    assert window.grid.model.rowCount() == cat.photos.count()
     assert window.sidebar.model.tag_item("dog") is not None
     # Without models the app still works and says how to enable tagging.
     assert not window.banner.isHidden() and "Models" in window.banner.label.text()
     grid = window.grid_view
     grid.setFocus()
     qtbot.waitUntil(lambda: grid.hasFocus() or QApplication.focusWidget() is grid, timeout=2000)
-    ok_ids = [p.id for p in cat.photos(status="ok")]
+    ok_ids = [p.id for p in cat.photos.all(status="ok")]
     window.grid.select_photo(ok_ids[1])
     qtbot.keyClick(grid, Qt.Key.Key_A)  # approve "dog", the current (first) suggestion
     qtbot.keyClick(grid, Qt.Key.Key_R)  # reject "grass", the next one
-    states = {t.name: t.state for t in cat.photo_tags(ok_ids[1])}
+    states = {t.name: t.state for t in cat.tags.photo_tags(ok_ids[1])}
     assert states == {"dog": "approved", "grass": "rejected", "animal|cat": "suggested"}
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     assert window.grid.current_photo_id() == ok_ids[2]
     qtbot.keyClick(grid, Qt.Key.Key_Return)  # approve all >= 0.5: dog 0.7, grass 0.6
-    assert {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
+    assert {t.name for t in cat.tags.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
     qtbot.keyClick(grid, Qt.Key.Key_Delete)  # remove the current chip
-    assert len(cat.photo_tags(ok_ids[2])) == 2
+    assert len(cat.tags.photo_tags(ok_ids[2])) == 2
     qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert len(cat.photo_tags(ok_ids[2])) == 3
+    assert len(cat.tags.photo_tags(ok_ids[2])) == 3
     qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert not cat.photo_tags(ok_ids[2], states=["approved"])
+    assert not cat.tags.photo_tags(ok_ids[2], states=["approved"])
     qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier)
-    assert {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
+    assert {t.name for t in cat.tags.photo_tags(ok_ids[2], states=["approved"])} == {"dog", "grass"}
     # Typing in the add-tag field never triggers the review keys.
     field = window.detail_panel.add_field
     field.setFocus()
     qtbot.keyClicks(field, "ra")
     qtbot.keyClick(field, Qt.Key.Key_Return)
-    assert "ra" in {t.name for t in cat.photo_tags(ok_ids[2], states=["approved"])}
-    assert {t.name: t.state for t in cat.photo_tags(ok_ids[1])}["animal|cat"] == "suggested"
+    assert "ra" in {t.name for t in cat.tags.photo_tags(ok_ids[2], states=["approved"])}
+    assert {t.name: t.state for t in cat.tags.photo_tags(ok_ids[1])}["animal|cat"] == "suggested"
     # The grid badges follow the edits.
     idx = window.grid.model.index_of(ok_ids[2])
     from imgtag_desktop.ui.photo_model import PhotoRoles
@@ -105,9 +105,9 @@ def test_batch_add_and_layout_remembered(qtbot, photo_dir, library):
     ids = window.grid.selected_photo_ids()
     assert window.detail.add_tag("batch", ids)
     cat = window.session.catalog
-    assert all("batch" in {t.name for t in cat.photo_tags(i)} for i in ids)
+    assert all("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
     window.session.undo_stack.undo()
-    assert not any("batch" in {t.name for t in cat.photo_tags(i)} for i in ids)
+    assert not any("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
     window.splitter.setSizes([150, 600, 300])
     sizes = window.splitter.sizes()
     window.resize_thumbnails(-1)
@@ -141,13 +141,13 @@ def test_search_bar_and_smart_albums_in_window(qtbot, photo_dir, library):
     with qtbot.waitSignal(bar.results_ready):
         bar.submit()
     cat = window.session.catalog
-    assert window.grid.model.photo_ids() == [p.id for p in cat.photos(status="ok")][:1]
+    assert window.grid.model.photo_ids() == [p.id for p in cat.photos.all(status="ok")][:1]
     assert bar.save_as_album("Holidays")
     labels = [window.sidebar.model.albums.child(r).text() for r in range(window.sidebar.model.albums.rowCount())]
     assert any(label.startswith("Holidays") for label in labels)
     bar.edit.setText("")
     bar.submit()
-    assert window.grid.model.rowCount() == cat.count_photos()
+    assert window.grid.model.rowCount() == cat.photos.count()
     window.close()
 
 
@@ -164,8 +164,8 @@ def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
     assert dialogs and dialogs[0].isVisible()
     assert sorted(dialogs[0].photo_ids) == sorted(window.grid.model.photo_ids())
     dialogs[0].reject()
-    window.session.catalog.set_metadata_write_mode("sidecar")
-    assert window.session.catalog.metadata_write_mode() == "sidecar"
+    window.session.catalog.writes.set_mode("sidecar")
+    assert window.session.catalog.writes.mode() == "sidecar"
     window.close()
 
 
@@ -174,12 +174,12 @@ def test_batch_remove_and_problem_log(qtbot, photo_dir, library):
     window = _window(qtbot, photo_dir, library)
     _wait_scanned(qtbot, window)
     cat = window.session.catalog
-    ids = [p.id for p in cat.photos(status="ok")]
+    ids = [p.id for p in cat.photos.all(status="ok")]
     assert window.remove_tag_from(ids[:4], "grass")
-    assert all("grass" not in {t.name for t in cat.photo_tags(i)} for i in ids[:4])
-    assert "grass" in {t.name for t in cat.photo_tags(ids[4])}
+    assert all("grass" not in {t.name for t in cat.tags.photo_tags(i)} for i in ids[:4])
+    assert "grass" in {t.name for t in cat.tags.photo_tags(ids[4])}
     window.session.undo_stack.undo()
-    assert all("grass" in {t.name for t in cat.photo_tags(i)} for i in ids[:4])
+    assert all("grass" in {t.name for t in cat.tags.photo_tags(i)} for i in ids[:4])
     # The scan met a new undecodable file: the failure button opens the per-photo log.
     assert window.jobs.failures and not window.status.failures.isHidden()
     window.status.failures.click()

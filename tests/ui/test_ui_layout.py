@@ -19,7 +19,7 @@ LONG_TAG = "a very long tag name for a bathroom interior with tiles"
 @pytest.fixture
 def long_library(library: Path) -> Path:
     with Catalog(library) as cat:
-        for p in cat.photos(status="ok"):
+        for p in cat.photos.all(status="ok"):
             suggest(cat, p.id, LONG_TAG, 0.7)
             suggest(cat, p.id, "places|Zürich|Altstadt und Limmatquai am Abend", 0.6)
     return library
@@ -42,7 +42,7 @@ def _enter(qtbot, w, mode: str) -> None:  # type: ignore[no-untyped-def]
         w.review.start(LONG_TAG)
     elif mode == "search":
         w.query_bar.edit.setText(f'"{LONG_TAG}" OR dog OR grass OR "places|Zürich"')
-        w._on_search_results([p.id for p in w.session.catalog.photos()])
+        w._on_search_results([p.id for p in w.session.catalog.photos.all()])
     elif mode == "banner":
         w.banner.show_message("Automatic tagging is off: the captioner, keyword model and visual model are "
                               "missing; choose their folders or download them", "Models…")

@@ -17,19 +17,19 @@ from imgtag_desktop.ui.threshold import passing
 
 def test_review_queries(library):
     with Catalog(library) as cat:
-        ids = [p.id for p in cat.photos(status="ok")]
-        counts = cat.tag_state_counts()
+        ids = [p.id for p in cat.photos.all(status="ok")]
+        counts = cat.review.tag_state_counts()
         assert counts[ids[0]].approved == 1 and counts[ids[0]].suggested == 3
         assert counts[ids[1]].approved == 0 and counts[ids[1]].suggested == 3
-        assert set(cat.tag_state_counts(ids[:2])) == set(ids[:2])
-        dogs = cat.photos_with_tag("dog", ("suggested",))
+        assert set(cat.review.tag_state_counts(ids[:2])) == set(ids[:2])
+        dogs = cat.review.photos_with_tag("dog", ("suggested",))
         assert [d.photo_id for d in dogs] == ids  # scores fall with the row: best first
         assert [round(d.score, 2) for d in dogs] == [round(0.9 - 0.1 * n, 2) for n in range(len(ids))]
-        assert [t.photo_id for t in cat.photos_with_tag("animal")] == sorted(ids)  # parent includes children
-        assert cat.photos_with_tag("animal", include_children=False) == []
-        scores = cat.suggestion_scores()
+        assert [t.photo_id for t in cat.review.photos_with_tag("animal")] == sorted(ids)  # parent includes children
+        assert cat.review.photos_with_tag("animal", include_children=False) == []
+        scores = cat.review.suggestion_scores()
         assert scores == sorted(scores) and len(scores) == 3 * len(ids)
-        assert cat.suggestion_scores(ids[0]) == sorted([0.9, 0.6, 0.3])
+        assert cat.review.suggestion_scores(ids[0]) == sorted([0.9, 0.6, 0.3])
 
 
 def test_passing_counts_at_threshold():
@@ -42,8 +42,8 @@ def test_passing_counts_at_threshold():
 
 def test_photo_list_model_rows_counts_and_thumbnails(qtbot, library, tmp_path):
     with Catalog(library) as cat:
-        photos = cat.photos()
-        counts = cat.tag_state_counts()
+        photos = cat.photos.all()
+        counts = cat.review.tag_state_counts()
     loader = ImageLoader(ThumbnailCache(tmp_path / "thumbs", size=128))
     model = PhotoListModel(loader, thumb_size=96)
     model.set_items([PhotoItem.from_photo(p, counts.get(p.id)) for p in photos])
@@ -94,8 +94,8 @@ def test_large_model_is_cheap(qtbot):
 
 def test_photo_tags_model_order_and_threshold(library):
     with Catalog(library) as cat:
-        pid = cat.photos(status="ok")[0].id
-        tags = cat.photo_tags(pid)
+        pid = cat.photos.all(status="ok")[0].id
+        tags = cat.tags.photo_tags(pid)
     model = PhotoTagsModel()
     model.set_threshold(0.5)
     model.set_tags(tags)
@@ -110,9 +110,9 @@ def test_photo_tags_model_order_and_threshold(library):
 
 def test_sidebar_model_builds_tag_tree(library):
     with Catalog(library) as cat:
-        counts = cat.tags_with_counts()
-        folders = cat.folders()
-        total = cat.count_photos()
+        counts = cat.tags.with_counts()
+        folders = cat.photos.folders()
+        total = cat.photos.count()
     model = SidebarModel()
     model.set_folders(folders, total)
     model.set_tags(counts)
@@ -130,21 +130,21 @@ def test_sidebar_model_builds_tag_tree(library):
 
 def test_undo_restores_exact_tags(session):
     cat = session.catalog
-    pid = cat.photos(status="ok")[1].id
-    before = {t.name: t for t in cat.photo_tags(pid)}
+    pid = cat.photos.all(status="ok")[1].id
+    before = {t.name: t for t in cat.tags.photo_tags(pid)}
     assert push_changes(session, [TagChange("approve", (pid,), "dog"), TagChange("reject", (pid,), "grass"),
                                   TagChange("add", (pid,), "beach|sand"), TagChange("remove", (pid,), "animal|cat")])
-    after = {t.name: t.state for t in cat.photo_tags(pid)}
+    after = {t.name: t.state for t in cat.tags.photo_tags(pid)}
     assert after == {"dog": "approved", "grass": "rejected", "beach|sand": "approved"}
     session.undo_stack.undo()
-    restored = {t.name: t for t in cat.photo_tags(pid)}
+    restored = {t.name: t for t in cat.tags.photo_tags(pid)}
     assert restored == before  # scores, source and timestamps included
     session.undo_stack.redo()
-    assert {t.name: t.state for t in cat.photo_tags(pid)} == after
+    assert {t.name: t.state for t in cat.tags.photo_tags(pid)} == after
 
 
 def test_invalid_tag_name_is_reported_not_applied(qtbot, session):
-    pid = session.catalog.photos(status="ok")[0].id
+    pid = session.catalog.photos.all(status="ok")[0].id
     with qtbot.waitSignal(session.error) as blocker:
         assert not push_changes(session, [TagChange("add", (pid,), "a||b")])
     assert "not a valid tag name" in blocker.args[0]
@@ -188,13 +188,13 @@ def test_suggestion_histogram_matches_scores(library):
     from imgtag_desktop.ui.threshold import passing_in_histogram
 
     with Catalog(library) as cat:
-        scores = cat.suggestion_scores()
-        hist = cat.suggestion_histogram()
-        pid = cat.photos(status="ok")[2].id
+        scores = cat.review.suggestion_scores()
+        hist = cat.review.suggestion_histogram()
+        pid = cat.photos.all(status="ok")[2].id
         assert len(hist) == 101 and sum(hist) == len(scores)
         for t in (0.0, 0.3, 0.5, 0.55, 0.7, 0.9, 1.0):
             assert passing_in_histogram(hist, t) == passing(scores, t), t
-        assert sum(cat.suggestion_histogram(pid)) == 3
+        assert sum(cat.review.suggestion_histogram(pid)) == 3
 
 
 def test_query_runner_delivers_newest_result_off_thread(qtbot, library):
@@ -208,11 +208,11 @@ def test_query_runner_delivers_newest_result_off_thread(qtbot, library):
 
     def count(catalog):
         seen.append(threading.get_ident())
-        return catalog.count_photos()
+        return catalog.photos.count()
 
     with qtbot.waitSignal(runner.ready, timeout=5000) as blocker:
         runner.submit("n", count)
-    assert blocker.args[0] == "n" and blocker.args[1] == Catalog(library).count_photos()
+    assert blocker.args[0] == "n" and blocker.args[1] == Catalog(library).photos.count()
     assert seen and all(t != gui for t in seen)
     results: list[object] = []
     runner.ready.connect(lambda key, value: results.append(value))

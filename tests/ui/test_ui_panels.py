@@ -26,7 +26,7 @@ def _grid(qtbot, session):
 
 def test_grid_sources_and_live_badges(qtbot, session):
     grid = _grid(qtbot, session)
-    ok_ids = [p.id for p in session.catalog.photos(status="ok")]
+    ok_ids = [p.id for p in session.catalog.photos.all(status="ok")]
     assert grid.model.rowCount() == len(ok_ids) + 1  # the broken file is shown too, marked
     grid.show_source(Source("tag", "holiday", "holiday"))
     assert grid.model.photo_ids() == [ok_ids[0]]
@@ -35,7 +35,7 @@ def test_grid_sources_and_live_badges(qtbot, session):
     assert grid.model.data(grid.model.index(0, 0), PhotoRoles.Score) == 0.9
     grid.show_source(Source("all"))
     pid = ok_ids[2]
-    session.catalog.approve_tag(pid, "dog")
+    session.catalog.tags.approve(pid, "dog")
     session.announce([pid])
     idx = grid.model.index_of(pid)
     assert idx.data(PhotoRoles.Approved) == 1 and idx.data(PhotoRoles.Suggested) == 2
@@ -54,13 +54,13 @@ def test_detail_review_edits(qtbot, session):
     panel = DetailPanel()
     qtbot.addWidget(panel)
     detail = DetailController(session, panel)
-    pid = session.catalog.photos(status="ok")[1].id
+    pid = session.catalog.photos.all(status="ok")[1].id
     detail.show_photo(pid, [pid])
     assert detail.current_tag_name() == "dog"  # the first suggestion is current
     assert detail.approve()
     assert detail.current_tag_name() == "grass"  # moved on to the next suggestion
     assert detail.reject()
-    states = {t.name: t.state for t in session.catalog.photo_tags(pid)}
+    states = {t.name: t.state for t in session.catalog.tags.photo_tags(pid)}
     assert states == {"dog": "approved", "grass": "rejected", "animal|cat": "suggested"}
     assert detail.approve_all_above() == 0  # 0.3 < threshold 0.5
     session.set_threshold(0.25)
@@ -68,21 +68,21 @@ def test_detail_review_edits(qtbot, session):
     assert detail.approve_all_above() == 1
     detail.panel.chips.setCurrentIndex(detail.model.index(detail.model.row_of("dog"), 0))
     assert detail.rename_current("puppy")
-    assert {t.name for t in session.catalog.photo_tags(pid)} == {"puppy", "grass", "animal|cat"}
+    assert {t.name for t in session.catalog.tags.photo_tags(pid)} == {"puppy", "grass", "animal|cat"}
     assert detail.remove()  # the current tag, puppy
-    assert "puppy" not in {t.name for t in session.catalog.photo_tags(pid)}
+    assert "puppy" not in {t.name for t in session.catalog.tags.photo_tags(pid)}
     # Add-tag field with completion applies to the whole selection.
-    ids = [p.id for p in session.catalog.photos(status="ok")][:3]
+    ids = [p.id for p in session.catalog.photos.all(status="ok")][:3]
     detail.show_photo(ids[0], ids)
     assert "holiday" in panel.completer_model.stringList()
     panel.add_field.setText("beach|sunset")
     qtbot.keyClick(panel.add_field, Qt.Key.Key_Return)
     assert panel.add_field.text() == ""
     for i in ids:
-        assert "beach|sunset" in {t.name for t in session.catalog.photo_tags(i, states=["approved"])}
+        assert "beach|sunset" in {t.name for t in session.catalog.tags.photo_tags(i, states=["approved"])}
     for _ in range(session.undo_stack.count()):
         session.undo_stack.undo()
-    assert {t.name: t.state for t in session.catalog.photo_tags(pid)} == {
+    assert {t.name: t.state for t in session.catalog.tags.photo_tags(pid)} == {
         "dog": "suggested", "grass": "suggested", "animal|cat": "suggested"}
 
 
@@ -90,14 +90,14 @@ def test_detail_shows_oriented_preview(qtbot, session):
     panel = DetailPanel()
     qtbot.addWidget(panel)
     detail = DetailController(session, panel)
-    photo = session.catalog.photos(status="ok")[1]  # p1.jpg has EXIF orientation 6: 320x240 -> 240x320
+    photo = session.catalog.photos.all(status="ok")[1]  # p1.jpg has EXIF orientation 6: 320x240 -> 240x320
     assert photo.orientation == 6
     with qtbot.waitSignal(session.loader.loaded, timeout=10000) as blocker:
         detail.show_photo(photo.id, [photo.id])
     image = blocker.args[1]
     assert (image.width(), image.height()) == (240, 320)
     assert panel.preview.has_image()
-    broken = next(p for p in session.catalog.photos() if p.status != "ok")
+    broken = next(p for p in session.catalog.photos.all() if p.status != "ok")
     detail.show_photo(broken.id, [broken.id])
     assert "cannot be shown" in panel.preview.text()
 
@@ -113,8 +113,8 @@ def test_sidebar_emits_sources_and_refreshes(qtbot, session):
     with qtbot.waitSignal(sidebar.review_requested) as blocker:
         view.doubleClicked.emit(item.index())
     assert blocker.args == ["dog"]
-    session.catalog.add_manual_tag([session.catalog.photos()[0].id], "zebra")
-    session.announce([session.catalog.photos()[0].id])
+    session.catalog.tags.add([session.catalog.photos.all()[0].id], "zebra")
+    session.announce([session.catalog.photos.all()[0].id])
     qtbot.waitUntil(lambda: sidebar.model.tag_item("zebra") is not None, timeout=3000)
 
 
@@ -130,13 +130,13 @@ def test_review_by_tag(qtbot, session):
     assert review.approve() and grid.current_photo_id() == ids[1]
     assert review.reject() and grid.current_photo_id() == ids[2]
     cat = session.catalog
-    assert {t.name: t.state for t in cat.photo_tags(ids[0])}["dog"] == "approved"
-    assert {t.name: t.state for t in cat.photo_tags(ids[1])}["dog"] == "rejected"
+    assert {t.name: t.state for t in cat.tags.photo_tags(ids[0])}["dog"] == "approved"
+    assert {t.name: t.state for t in cat.tags.photo_tags(ids[1])}["dog"] == "rejected"
     assert "4 left" in bar.label.text()
     assert review.approve_all_above(0.55) == 2  # scores 0.7 and 0.6 remain above 0.55
-    assert len(cat.photos_with_tag("dog", ("approved",))) == 3
+    assert len(cat.review.photos_with_tag("dog", ("approved",))) == 3
     session.undo_stack.undo()
-    assert len(cat.photos_with_tag("dog", ("approved",))) == 1
+    assert len(cat.review.photos_with_tag("dog", ("approved",))) == 1
     review.stop()
     assert not review.active and bar.isHidden()
 
@@ -145,10 +145,10 @@ def test_threshold_live_preview(qtbot, session):
     widget = ThresholdWidget()
     qtbot.addWidget(widget)
     ctrl = ThresholdController(session, widget)
-    pid = session.catalog.photos(status="ok")[0].id
+    pid = session.catalog.photos.all(status="ok")[0].id
     ctrl.set_photo(pid)
     qtbot.waitUntil(lambda: ctrl.counts()[1] == 18, timeout=5000)  # library histogram, computed off-thread
-    n = len(session.catalog.photos(status="ok"))
+    n = len(session.catalog.photos.all(status="ok"))
     assert n == 6
     assert ctrl.counts() == (5 + 6, 18, 2, 3)  # dog scores 0.9..0.4 (5 pass 0.5), grass 0.6 on all, cat 0.3
     widget.slider.setValue(95)
@@ -172,13 +172,13 @@ def test_scan_job_and_status_bar(qtbot, session, tmp_path):
     bar = QStatusBar()
     qtbot.addWidget(bar)
     jobs = JobsController(session, StatusPanel(bar))
-    before = session.catalog.count_photos()
+    before = session.catalog.photos.count()
     with qtbot.waitSignal(session.library_changed, timeout=20000):
         with qtbot.waitSignal(jobs.job_finished, timeout=20000) as blocker:
             jobs.scan(folder)
     stats = blocker.args[0]
     assert stats.error is None and stats.detail["new"] == 4
-    assert session.catalog.count_photos() == before + 4
+    assert session.catalog.photos.count() == before + 4
     assert stats.failures == 1 and len(jobs.failures) == 1 and "bad.png" in jobs.failures[0].path
     assert "⚠ 1 failed" in jobs.panel.failures.text() and not jobs.panel.failures.isHidden()
     assert "4 new" in jobs.panel.message.text()
@@ -269,11 +269,11 @@ def test_grid_reads_large_libraries_off_the_gui_thread(qtbot, session, monkeypat
     with qtbot.waitSignal(grid.loaded, timeout=10000):
         grid.show_source(Source("tag", "holiday", "holiday"))
         assert grid.loading  # nothing read on the GUI thread yet
-    assert grid.model.photo_ids() == [session.catalog.photos(status="ok")[0].id] and not grid.loading
+    assert grid.model.photo_ids() == [session.catalog.photos.all(status="ok")[0].id] and not grid.loading
     # A newer request wins over one still in flight.
     with qtbot.waitSignal(grid.loaded, timeout=10000):
         grid.show_source(Source("tag", "dog", "dog"))
         grid.show_source(Source("all"))
     session.queries.wait()
     qtbot.wait(50)
-    assert grid.model.rowCount() == session.catalog.count_photos()
+    assert grid.model.rowCount() == session.catalog.photos.count()

@@ -3,6 +3,8 @@ shows that folder, a new source clears a stale query, problems survive a restart
 
 from __future__ import annotations
 
+import time
+
 from imgtag_desktop.core import scanner
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.query import compile_node, parse
@@ -17,6 +19,13 @@ def test_grid_fills_while_a_scan_runs_and_open_folder_shows_it(qtbot, tmp_path, 
     for i in range(80):
         make_photo(folder / f"n{i:03d}.jpg", (32, 24), seed=i)
     monkeypatch.setattr(scanner, "BATCH", 10)  # commit often, as a big scan does every 500 photos
+    read = scanner.read_facts
+
+    def slow_read(entry):  # type: ignore[no-untyped-def]
+        time.sleep(0.02)  # a camera card, not a RAM disk: the scan takes longer than one GUI refresh
+        return read(entry)
+
+    monkeypatch.setattr(scanner, "read_facts", slow_read)
     monkeypatch.setattr(JobsController, "FILL_INTERVAL", 0.0)
     window = create_window(None, tmp_path / "library.db", prompt=False)
     qtbot.addWidget(window)
@@ -56,10 +65,10 @@ def test_problems_survive_a_restart_and_state_broken_finds_them(qtbot, library):
     window = create_window(None, library, prompt=False)
     qtbot.addWidget(window)
     cat = window.session.catalog
-    ok = cat.photos(status="ok")[0]
+    ok = cat.photos.all(status="ok")[0]
     window.jobs.add_failure("tagging", ok.id, ok.display_path, "cannot be decoded: truncated file")
     window.jobs.add_failure("tagging", ok.id, ok.display_path, "cannot be decoded: truncated file")  # once
-    qtbot.waitUntil(lambda: bool(cat.problems()), timeout=3000)
+    qtbot.waitUntil(lambda: bool(cat.problems.all()), timeout=3000)
     window.close()
 
     again = create_window(None, library, prompt=False)
@@ -70,10 +79,10 @@ def test_problems_survive_a_restart_and_state_broken_finds_them(qtbot, library):
     with Catalog(library) as fresh:
         frag = compile_node(parse("state:broken"), None)
         ids = {r[0] for r in fresh._conn.execute(f"SELECT p.id FROM photos p WHERE {frag.sql}", frag.args)}
-        broken = {p.id for p in fresh.photos() if p.status == "broken"}
+        broken = {p.id for p in fresh.photos.all() if p.status == "broken"}
     assert ok.id in ids and broken <= ids and len(ids) == len(broken | {ok.id})
     again.jobs.clear_problems()
-    assert again.session.catalog.problems() == [] and again.jobs.failures == []
+    assert again.session.catalog.problems.all() == [] and again.jobs.failures == []
     again.close()
 
 

@@ -10,7 +10,7 @@ from imgtag_desktop.ui.tag_manager import TagManagerDialog
 
 
 def _names(cat) -> set[str]:  # type: ignore[no-untyped-def]
-    return {t.name for p in cat.photos() for t in cat.photo_tags(p.id)}
+    return {t.name for p in cat.photos.all() for t in cat.tags.photo_tags(p.id)}
 
 
 def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, monkeypatch):
@@ -18,8 +18,8 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     qtbot.addWidget(window)
     window.show()
     cat = window.session.catalog
-    ids = [p.id for p in cat.photos(status="ok")]
-    cat.add_manual_tag(ids[:2], "Zürich")
+    ids = [p.id for p in cat.photos.all(status="ok")]
+    cat.tags.add(ids[:2], "Zürich")
     window.session.tags_changed.emit()
     window.grid_view.setFocus()
     qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid_view, timeout=2000)
@@ -34,7 +34,7 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     assert dialog.selected_name() == "Zürich" and dialog.buttons["rename"].isEnabled()
     assert not dialog.buttons["top"].isEnabled()  # not under a parent
 
-    before = {p: {t.name: t.state for t in cat.photo_tags(p)} for p in ids}
+    before = {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids}
     assert window.tags.apply("move", "Zürich", "places")
     assert "places|Zürich" in _names(cat) and "Zürich" not in _names(cat)
     assert window.registry["undo"].text().replace("&", "") == "Undo Move 'Zürich' under 'places' (2 photos)"
@@ -54,7 +54,7 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     assert warned and "itself" in warned[0]
     for _ in range(3):
         window.session.undo_stack.undo()
-    assert {p: {t.name: t.state for t in cat.photo_tags(p)} for p in ids} == before
+    assert {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids} == before
     window.session.undo_stack.redo()
     assert "places|Zürich" in _names(cat)
     dialog.close()
@@ -66,7 +66,7 @@ def test_sidebar_menu_offers_the_tag_edits_and_completion_ignores_accents(qtbot,
     qtbot.addWidget(window)
     window.show()
     cat = window.session.catalog
-    cat.add_manual_tag([p.id for p in cat.photos(status="ok")][:1], "places|Zürich")
+    cat.tags.add([p.id for p in cat.photos.all(status="ok")][:1], "places|Zürich")
     window.session.tags_changed.emit()
     asked: list[tuple[str, str]] = []
     window.sidebar.manage_requested.connect(lambda op, name: asked.append((op, name)))

@@ -42,7 +42,7 @@ def test_tagging_without_pipeline_says_how_to_enable(qtbot, library, monkeypatch
     def missing():
         raise RuntimeError(f"the tagging pipeline is not installed (No module). {tj.ENABLE_HINT}")
 
-    monkeypatch.setattr(tj, "tagging_module", missing)  # the boundary: an install without the ML extra
+    monkeypatch.setattr(tj, "check_model_libraries", missing)  # the boundary: an install without the ML extra
     job = TaggingJob(library, [1, 2], load_settings())
     with qtbot.waitSignal(job.finished, timeout=10000) as blocker:
         handle = start_job(job)
@@ -68,35 +68,35 @@ def test_tag_all_then_review_from_keyboard(qtbot, tmp_path, tiny_settings):
     stats = blocker.args[0]
     assert stats.error is None, stats.error
     cat = window.session.catalog
-    ids = [p.id for p in cat.photos(status="ok")]
-    suggested = {pid: [t.name for t in cat.photo_tags(pid, states=["suggested"])] for pid in ids}
+    ids = [p.id for p in cat.photos.all(status="ok")]
+    suggested = {pid: [t.name for t in cat.tags.photo_tags(pid, states=["suggested"])] for pid in ids}
     assert all(suggested.values()), suggested
     # The grid's badges came with the results.
     qtbot.waitUntil(lambda: all(window.grid.model.index_of(pid).data(PhotoRoles.Suggested) == len(suggested[pid])
                                 for pid in ids), timeout=5000)
     window.grid.select_photo(ids[0])
-    caption = cat.caption(ids[0])
+    caption = cat.analysis.caption(ids[0])
     assert caption and caption in window.detail_panel.caption.text()  # the model's caption is shown
     grid = window.grid_view
     grid.setFocus()
     first, *rest = suggested[ids[0]]
     qtbot.keyClick(grid, Qt.Key.Key_A)
-    states = {t.name: t.state for t in cat.photo_tags(ids[0])}
+    states = {t.name: t.state for t in cat.tags.photo_tags(ids[0])}
     assert states[first] == "approved"
     if rest:
         qtbot.keyClick(grid, Qt.Key.Key_R)
-        assert {t.name: t.state for t in cat.photo_tags(ids[0])}[rest[0]] == "rejected"
+        assert {t.name: t.state for t in cat.tags.photo_tags(ids[0])}[rest[0]] == "rejected"
         qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-        assert {t.name: t.state for t in cat.photo_tags(ids[0])}[rest[0]] == "suggested"
+        assert {t.name: t.state for t in cat.tags.photo_tags(ids[0])}[rest[0]] == "suggested"
     qtbot.keyClick(grid, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
-    assert {t.name: t.state for t in cat.photo_tags(ids[0])}[first] == "suggested"
+    assert {t.name: t.state for t in cat.tags.photo_tags(ids[0])}[first] == "suggested"
     qtbot.keyClick(grid, Qt.Key.Key_Right)
     qtbot.keyClick(grid, Qt.Key.Key_Return)  # approve all >= 0.0 on the second photo
-    assert not cat.photo_tags(ids[1], states=["suggested"])
+    assert not cat.tags.photo_tags(ids[1], states=["suggested"])
     window.close()
     with Catalog(library) as fresh:  # saved at once, visible to another connection
-        assert not fresh.photo_tags(ids[1], states=["suggested"])
-        assert {t.name: t.state for t in fresh.photo_tags(ids[0])}[first] == "suggested"
+        assert not fresh.tags.photo_tags(ids[1], states=["suggested"])
+        assert {t.name: t.state for t in fresh.tags.photo_tags(ids[0])}[first] == "suggested"
 
 
 @needs_tagging

@@ -38,7 +38,7 @@ def big_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
     path = root / "library.db"
     with Catalog(path) as cat:
         scan_folder(cat, folder)
-        for n, photo in enumerate(cat.photos()):
+        for n, photo in enumerate(cat.photos.all()):
             suggest(cat, photo.id, "dog", 0.95 - 0.02 * n)
             suggest(cat, photo.id, "grass", 0.6 if n % 2 else 0.4)
             suggest(cat, photo.id, "animal|cat", 0.3)
@@ -63,9 +63,9 @@ def window(qtbot, big_library: Path, tmp_path: Path):  # type: ignore[no-untyped
 
 
 def snapshot(catalog: Catalog) -> dict[int, dict[str, str]]:
-    ids = [p.id for p in catalog.photos()]
-    return {pid: {t.name: t.state for t in tags} for pid, tags in catalog.photo_tags_of(ids).items()} | {
-        pid: {} for pid in ids if not catalog.photo_tags(pid)}
+    ids = [p.id for p in catalog.photos.all()]
+    return {pid: {t.name: t.state for t in tags} for pid, tags in catalog.tags.photo_tags_of(ids).items()} | {
+        pid: {} for pid in ids if not catalog.tags.photo_tags(pid)}
 
 
 def click_row(qtbot, w, row: int, modifier=NONE) -> None:  # type: ignore[no-untyped-def]
@@ -182,7 +182,7 @@ def check(qtbot, w, action: str, monkeypatch, label: str) -> None:  # type: igno
         assert w.registry["approve"].text().replace("&", "") == f"Approve '{chip}' on {where}", label
     before = snapshot(cat)
     scores = {pid: {t.name: t.visual_score or 0.0 for t in tags}
-              for pid, tags in cat.photo_tags_of(list(before)).items()}
+              for pid, tags in cat.tags.photo_tags_of(list(before)).items()}
     depth = w.session.undo_stack.index()
     asked = run_action(qtbot, w, action, monkeypatch)
     if action == "Ctrl+Shift+G":

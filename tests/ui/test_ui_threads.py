@@ -19,8 +19,8 @@ def _library(tmp_path: Path, n: int) -> tuple[Path, list[int]]:
     lib = tmp_path / "lib.db"
     with Catalog(lib) as catalog:
         scan_folder(catalog, folder)
-        ids = [p.id for p in catalog.photos()]
-        catalog.add_manual_tag(ids, "dog")
+        ids = [p.id for p in catalog.photos.all()]
+        catalog.tags.add(ids, "dog")
     return lib, ids
 
 

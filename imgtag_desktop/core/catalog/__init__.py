@@ -1,17 +1,22 @@
 """The catalog: one SQLite file per library, and the only code that runs SQL.
 
-:class:`Catalog` is the gateway. It is assembled from one mixin per area (photos, tags,
-analysis, albums, metadata writes) so each area's SQL lives next to its API. Open one
-``Catalog`` per thread; SQLite's WAL mode lets readers and a writer work side by side.
+:class:`Catalog` is the gateway: it owns the connection (:class:`CatalogBase`: transactions,
+migrations, per-library settings) and one repository per area, so each area's SQL lives next
+to its API: ``catalog.photos``, ``catalog.tags``, ``catalog.review``, ``catalog.analysis``,
+``catalog.albums`` (saved albums and search) and ``catalog.writes`` (metadata write history).
+A repository that needs another area gets it in its constructor. Open one ``Catalog`` per
+thread; SQLite's WAL mode lets readers and a writer work side by side.
 """
 
 from __future__ import annotations
 
-from .albums import AlbumsMixin
-from .analysis import AnalysisMixin
-from .base import SCHEMA_VERSION, CatalogError
-from .photos import KnownFile, PhotoFacts, PhotosMixin
-from .problems import Problem, ProblemsMixin
+import os
+
+from .albums import AlbumsRepository
+from .analysis import AnalysisRepository
+from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
+from .photos import KnownFile, PhotoFacts, PhotosRepository
+from .problems import Problem, ProblemsRepository
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -26,15 +31,26 @@ from .records import (
     display_path,
     path_to_bytes,
 )
-from .review import ReviewMixin, TaggedPhoto, TagStateCounts
-from .tag_admin import TagAdminMixin
-from .tags import HIERARCHY_SEPARATOR, TagsMixin, normalise_tag_name
-from .writes import WritesMixin
+from .review import ReviewRepository, TaggedPhoto, TagStateCounts
+from .tag_admin import TagAdminRepository
+from .tags import HIERARCHY_SEPARATOR, TagsRepository, normalise_tag_name
+from .writes import WritesRepository
 
 
-class Catalog(PhotosMixin, TagsMixin, TagAdminMixin, ReviewMixin, AnalysisMixin, AlbumsMixin, WritesMixin,
-              ProblemsMixin):
-    """The library's catalog gateway. See the mixins for the API of each area."""
+class Catalog(CatalogBase):
+    """The library's catalog gateway: the connection plus one repository per area."""
+
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+        super().__init__(path, read_only=read_only)
+        self.photos = PhotosRepository(self)
+        self.tags = TagsRepository(self)
+        self.review = ReviewRepository(self)
+        self.analysis = AnalysisRepository(self, self.tags)
+        self.albums = AlbumsRepository(self, self.analysis)
+        self.writes = WritesRepository(self, self.tags)
+        self.tag_admin = TagAdminRepository(self)
+        self.problems = ProblemsRepository(self)
+
 
 
 __all__ = [
@@ -42,14 +58,21 @@ __all__ = [
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",
+    "AlbumsRepository",
+    "AnalysisRepository",
     "Catalog",
+    "CatalogBase",
     "CatalogError",
     "Folder",
     "KnownFile",
     "Photo",
     "PhotoFacts",
     "PhotoTag",
+    "PhotosRepository",
     "Problem",
+    "ProblemsRepository",
+    "Repository",
+    "ReviewRepository",
     "ScanStats",
     "Tag",
     "TagCount",
@@ -57,6 +80,8 @@ __all__ = [
     "TaggedPhoto",
     "TagSource",
     "TagState",
+    "TagsRepository",
+    "WritesRepository",
     "display_path",
     "normalise_tag_name",
     "path_to_bytes",

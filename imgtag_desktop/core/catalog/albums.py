@@ -1,6 +1,6 @@
 """Saved smart albums and query execution (search).
 
-:meth:`AlbumsMixin.search` runs a query of the search language (:mod:`imgtag_desktop.core.query`)
+:meth:`AlbumsRepository.search` runs a query of the search language (:mod:`imgtag_desktop.core.query`)
 and returns photo ids. Tag, field and date terms compile to one SQL statement; semantic
 ``~"text"`` terms compare the text's CLIP embedding (from an injected ``text_encoder``)
 with the stored image embeddings, held in memory as one normalised float32 matrix that is
@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import json
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -27,19 +27,11 @@ import numpy as np
 import numpy.typing as npt
 
 from ..query import And, Fragment, Node, QueryError, Semantic, compile_node, parse, semantic_terms
-from .base import CatalogBase, CatalogError
+from .analysis import AnalysisRepository
+from .base import CatalogBase, CatalogError, Repository
 
 TextEncoder = Callable[[str], Any]
 DEFAULT_TOP_K = 100
-
-_BULK_TABLES = {
-    "photos": ("folder_id", "path", "path_bytes", "rel_dir", "size", "mtime_ns", "fingerprint", "format",
-               "width", "height", "orientation", "taken_at", "camera", "status", "added_at", "updated_at"),
-    "tags": ("id", "name", "leaf", "parent_id"),
-    "photo_tags": ("photo_id", "tag_id", "state", "source", "keyword_score", "visual_score", "model_version",
-                   "created_at", "updated_at"),
-    "captions": ("photo_id", "caption", "model_version", "created_at"),
-}
 
 
 class SemanticSearchUnavailable(CatalogError):
@@ -78,36 +70,39 @@ def _semantic_terms(node: Node | None) -> list[Semantic]:
     return [] if node is None else semantic_terms(node)
 
 
-class AlbumsMixin(CatalogBase):
+class AlbumsRepository(Repository):
     """Saved smart albums and query execution (search)."""
 
-    _embedding_index_cache: _EmbeddingIndex | None = None
-    _text_vector_cache: dict[str, npt.NDArray[np.float32]] | None = None
+    def __init__(self, db: CatalogBase, analysis: AnalysisRepository) -> None:
+        super().__init__(db)
+        self._analysis = analysis
+        self._embedding_index_cache: _EmbeddingIndex | None = None
+        self._text_vector_cache: dict[str, npt.NDArray[np.float32]] | None = None
 
     # -- albums ---------------------------------------------------------------------------------
 
-    def albums(self) -> list[Album]:
+    def all(self) -> list[Album]:
         """Every saved album, by name."""
         rows = self._conn.execute(
             "SELECT id, name, query, created_at, updated_at FROM albums ORDER BY name COLLATE NOCASE"
         )
         return [Album(*r) for r in rows]
 
-    def album(self, name_or_id: str | int) -> Album | None:
+    def get(self, name_or_id: str | int) -> Album | None:
         column = "id" if isinstance(name_or_id, int) else "name"
         row = self._conn.execute(
             f"SELECT id, name, query, created_at, updated_at FROM albums WHERE {column} = ?", (name_or_id,)
         ).fetchone()
         return Album(*row) if row else None
 
-    def add_album(self, name: str, query: str) -> Album:
+    def add(self, name: str, query: str) -> Album:
         """Save a query as a smart album. Raises :class:`QueryError` for a bad query and
         :class:`CatalogError` for an empty or taken name."""
         name = " ".join(name.split())
         if not name:
             raise CatalogError("an album needs a name")
         parse(query)
-        if self.album(name) is not None:
+        if self.get(name) is not None:
             raise CatalogError(f"there is already an album named {name!r}; choose another name or edit that one")
         now = time.time()
         with self.transaction() as conn:
@@ -115,19 +110,19 @@ class AlbumsMixin(CatalogBase):
                 "INSERT INTO albums (name, query, created_at, updated_at) VALUES (?, ?, ?, ?)",
                 (name, query.strip(), now, now),
             )
-        album = self.album(name)
+        album = self.get(name)
         assert album is not None
         return album
 
-    def update_album(self, album_id: int, *, name: str | None = None, query: str | None = None) -> Album:
+    def update(self, album_id: int, *, name: str | None = None, query: str | None = None) -> Album:
         """Rename an album and/or change its query."""
-        album = self.album(album_id)
+        album = self.get(album_id)
         if album is None:
             raise CatalogError(f"there is no album with id {album_id}")
         new_name = " ".join(name.split()) if name is not None else album.name
         if not new_name:
             raise CatalogError("an album needs a name")
-        other = self.album(new_name)
+        other = self.get(new_name)
         if other is not None and other.id != album_id:
             raise CatalogError(f"there is already an album named {new_name!r}")
         new_query = query.strip() if query is not None else album.query
@@ -137,37 +132,30 @@ class AlbumsMixin(CatalogBase):
                 "UPDATE albums SET name = ?, query = ?, updated_at = ? WHERE id = ?",
                 (new_name, new_query, time.time(), album_id),
             )
-        updated = self.album(album_id)
+        updated = self.get(album_id)
         assert updated is not None
         return updated
 
-    def remove_album(self, name_or_id: str | int) -> bool:
+    def remove(self, name_or_id: str | int) -> bool:
         """Delete a saved album (photos untouched). Returns whether it existed."""
-        album = self.album(name_or_id)
+        album = self.get(name_or_id)
         if album is None:
             return False
         with self.transaction() as conn:
             conn.execute("DELETE FROM albums WHERE id = ?", (album.id,))
         return True
 
-    def album_counts(self, *, text_encoder: TextEncoder | None = None,
+    def counts(self, *, text_encoder: TextEncoder | None = None,
                      top_k: int = DEFAULT_TOP_K) -> dict[int, int | None]:
         """Live photo count of every album by id; ``None`` where the query cannot run now
         (a semantic floor without a text encoder, or a query saved by a newer version)."""
         counts: dict[int, int | None] = {}
-        for album in self.albums():
+        for album in self.all():
             try:
                 counts[album.id] = self.count(album.query, text_encoder=text_encoder, top_k=top_k)
             except (QueryError, SemanticSearchUnavailable):
                 counts[album.id] = None
         return counts
-
-    def change_token(self) -> tuple[int, int]:
-        """Changes whenever anything is committed to the catalog (by this or another connection).
-
-        Cheap to read: views poll it to know when live counts need recomputing."""
-        data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
-        return data_version, self._conn.total_changes
 
     # -- search ---------------------------------------------------------------------------------
 
@@ -222,22 +210,6 @@ class AlbumsMixin(CatalogBase):
         """Whether running the query needs the text encoder (it has a ``~`` term)."""
         return bool(_semantic_terms(parse_query(query)))
 
-    # -- bulk loading (benchmarks, imports) -----------------------------------------------------
-
-    def bulk_insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
-        """Insert many rows into one of the photo/tag tables in one transaction (fast path
-        for generated catalogs and imports; no validation beyond SQLite's constraints)."""
-        allowed = _BULK_TABLES.get(table)
-        if allowed is None or not set(columns) <= set(allowed):
-            raise CatalogError(f"bulk_insert does not support {table}({', '.join(columns)})")
-        marks = ",".join("?" * len(columns))
-        with self.transaction() as conn:
-            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-
-    def analyse(self) -> None:
-        """Refresh the query planner's statistics (after a bulk load)."""
-        self._conn.execute("ANALYZE")
-
     # -- internals ------------------------------------------------------------------------------
 
     def _compile(self, node: Node | None, text_encoder: TextEncoder | None, top_k: int) -> Fragment:
@@ -279,7 +251,7 @@ class AlbumsMixin(CatalogBase):
         cached = self._embedding_index_cache
         if cached is not None and cached.key == key:
             return cached
-        ids, matrix = self.image_embeddings()  # type: ignore[attr-defined]
+        ids, matrix = self._analysis.image_embeddings()
         index = _EmbeddingIndex(key, np.asarray(ids, dtype=np.int64), np.ascontiguousarray(matrix, dtype=np.float32))
         self._embedding_index_cache = index
         self._text_vector_cache = None  # a new model may have written these embeddings

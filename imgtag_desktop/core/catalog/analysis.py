@@ -9,7 +9,8 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from .base import CatalogBase, in_chunks
+from .base import CatalogBase, Repository, in_chunks
+from .tags import TagsRepository
 
 
 @dataclass(frozen=True)
@@ -55,8 +56,12 @@ class AnalysisInfo:
     error: str | None
 
 
-class AnalysisMixin(CatalogBase):
+class AnalysisRepository(Repository):
     """What the tagging pipeline learned about each photo."""
+
+    def __init__(self, db: CatalogBase, tags: TagsRepository) -> None:
+        super().__init__(db)
+        self._tags = tags
 
     # -- image embeddings (CLIP), float32 and L2-normalised ---------------------------------------
 
@@ -104,7 +109,7 @@ class AnalysisMixin(CatalogBase):
 
     # -- resumability -------------------------------------------------------------------------------
 
-    def photos_needing_analysis(self, models_key: str, photo_ids: Sequence[int] | None = None) -> list[int]:
+    def pending(self, models_key: str, photo_ids: Sequence[int] | None = None) -> list[int]:
         """Readable photos with no analysis by these models of their current content, in path order.
 
         A photo analysed by other models, or whose file changed since (another fingerprint),
@@ -126,7 +131,7 @@ class AnalysisMixin(CatalogBase):
 
     # -- one photo's analysis ----------------------------------------------------------------------
 
-    def record_analysis(
+    def record(
         self,
         photo_id: int,
         *,
@@ -166,7 +171,7 @@ class AnalysisMixin(CatalogBase):
             )
         return suggested
 
-    def record_analysis_error(self, photo_id: int, models_key: str, error: str) -> None:
+    def record_error(self, photo_id: int, models_key: str, error: str) -> None:
         """Remember that a photo could not be analysed (it is tried again on the next run)."""
         with self.transaction() as conn:
             conn.execute(
@@ -187,7 +192,7 @@ class AnalysisMixin(CatalogBase):
         with self.transaction() as conn:
             tag_ids: dict[int, Suggestion] = {}
             for s in suggestions:
-                tag = self.ensure_tag(s.name)  # type: ignore[attr-defined]
+                tag = self._tags.ensure(s.name)
                 tag_ids[int(tag.id)] = s
             for tag_id, s in tag_ids.items():
                 cur = conn.execute(
@@ -223,25 +228,9 @@ class AnalysisMixin(CatalogBase):
         )
         return [CandidateRow(*r) for r in rows]
 
-    def analysis(self, photo_id: int) -> AnalysisInfo | None:
+    def info(self, photo_id: int) -> AnalysisInfo | None:
         row = self._conn.execute(
             "SELECT photo_id, models_key, fingerprint, analysed_at, threshold, error FROM analyses WHERE photo_id = ?",
             (photo_id,),
         ).fetchone()
         return AnalysisInfo(*row) if row else None
-
-    def library_tag_names(self) -> list[str]:
-        """Tags approved on at least one photo: the library's own vocabulary for the pipeline."""
-        rows = self._conn.execute(
-            "SELECT DISTINCT t.name FROM tags t JOIN photo_tags pt ON pt.tag_id = t.id"
-            " WHERE pt.state = 'approved' ORDER BY t.name COLLATE NOCASE"
-        )
-        return [str(r[0]) for r in rows]
-
-    def tag_states(self, photo_id: int) -> dict[str, str]:
-        """A photo's tags (lower-cased names) and their states."""
-        rows = self._conn.execute(
-            "SELECT t.name, pt.state FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?",
-            (photo_id,),
-        )
-        return {str(r[0]).lower(): str(r[1]) for r in rows}

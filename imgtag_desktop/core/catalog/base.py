@@ -7,8 +7,8 @@ import logging
 import os
 import sqlite3
 import time
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
@@ -30,6 +30,16 @@ def in_chunks(values: Sequence[_T]) -> Iterator[tuple[list[_T], str]]:
     for start in range(0, len(values), IN_CHUNK):
         chunk = list(values[start : start + IN_CHUNK])
         yield chunk, ",".join("?" * len(chunk))
+
+
+_BULK_TABLES = {
+    "photos": ("folder_id", "path", "path_bytes", "rel_dir", "size", "mtime_ns", "fingerprint", "format",
+               "width", "height", "orientation", "taken_at", "camera", "status", "added_at", "updated_at"),
+    "tags": ("id", "name", "leaf", "parent_id"),
+    "photo_tags": ("photo_id", "tag_id", "state", "source", "keyword_score", "visual_score", "model_version",
+                   "created_at", "updated_at"),
+    "captions": ("photo_id", "caption", "model_version", "created_at"),
+}
 
 
 class CatalogError(Exception):
@@ -143,6 +153,29 @@ class CatalogBase:
         with self.transaction() as conn:
             conn.execute("INSERT OR REPLACE INTO settings (key, value) VALUES (?, ?)", (key, json.dumps(value)))
 
+    # -- whole-catalog helpers -------------------------------------------------------------------
+
+    def change_token(self) -> tuple[int, int]:
+        """Changes whenever anything is committed to the catalog (by this or another connection).
+
+        Cheap to read: views poll it to know when live counts need recomputing."""
+        data_version = int(self._conn.execute("PRAGMA data_version").fetchone()[0])
+        return data_version, self._conn.total_changes
+
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[object]]) -> None:
+        """Insert many rows into one of the photo/tag tables in one transaction (fast path
+        for generated catalogs and imports; no validation beyond SQLite's constraints)."""
+        allowed = _BULK_TABLES.get(table)
+        if allowed is None or not set(columns) <= set(allowed):
+            raise CatalogError(f"bulk_insert does not support {table}({', '.join(columns)})")
+        marks = ",".join("?" * len(columns))
+        with self.transaction() as conn:
+            conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+
+    def analyse(self) -> None:
+        """Refresh the query planner's statistics (after a bulk load)."""
+        self._conn.execute("ANALYZE")
+
     # -- migrations ----------------------------------------------------------------------------
 
     @property
@@ -177,6 +210,24 @@ class CatalogBase:
         finally:
             dest.close()
         return target
+
+
+class Repository:
+    """One area of the catalog (photos, tags, ...) on the shared connection of a :class:`CatalogBase`.
+
+    Repositories that need another area take it as a constructor argument, so every call
+    between areas is an ordinary typed call."""
+
+    def __init__(self, db: CatalogBase) -> None:
+        self._db = db
+
+    @property
+    def _conn(self) -> sqlite3.Connection:
+        return self._db._conn
+
+    def transaction(self) -> AbstractContextManager[sqlite3.Connection]:
+        """One write transaction on the shared connection (nested calls join the outer one)."""
+        return self._db.transaction()
 
 
 def _statements(script: str) -> Iterator[str]:

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .base import CatalogBase, in_chunks
+from .base import Repository, in_chunks
 from .records import Folder, Photo, PhotoStatus, display_path, path_to_bytes
 
 PHOTO_COLUMNS = (
@@ -70,7 +70,7 @@ def photo_from_row(row: Any) -> Photo:
     )
 
 
-class PhotosMixin(CatalogBase):
+class PhotosRepository(Repository):
     """Folders and photo rows."""
 
     # -- folders -------------------------------------------------------------------------------
@@ -129,7 +129,7 @@ class PhotosMixin(CatalogBase):
                 found.setdefault(fp, pid)
         return found
 
-    def add_photos(self, folder_id: int, facts: Sequence[PhotoFacts]) -> list[int]:
+    def add(self, folder_id: int, facts: Sequence[PhotoFacts]) -> list[int]:
         """Insert new photo rows in one transaction; returns their ids in order."""
         now = time.time()
         ids: list[int] = []
@@ -144,7 +144,7 @@ class PhotosMixin(CatalogBase):
                 ids.append(int(cur.lastrowid or 0))
         return ids
 
-    def update_photos(self, updates: Sequence[tuple[int, PhotoFacts]], *, folder_id: int | None = None) -> None:
+    def update(self, updates: Sequence[tuple[int, PhotoFacts]], *, folder_id: int | None = None) -> None:
         """Rewrite photo rows from new facts (a changed file, or a move when the path differs)."""
         now = time.time()
         with self.transaction() as conn:
@@ -180,17 +180,17 @@ class PhotosMixin(CatalogBase):
 
     # -- photos: readers ------------------------------------------------------------------------
 
-    def photo(self, photo_id: int) -> Photo | None:
+    def get(self, photo_id: int) -> Photo | None:
         row = self._conn.execute(f"SELECT {PHOTO_COLUMNS} FROM photos WHERE id = ?", (photo_id,)).fetchone()
         return photo_from_row(row) if row else None
 
-    def photo_by_path(self, path: str | os.PathLike[str]) -> Photo | None:
+    def by_path(self, path: str | os.PathLike[str]) -> Photo | None:
         row = self._conn.execute(
             f"SELECT {PHOTO_COLUMNS} FROM photos WHERE path_bytes = ?", (path_to_bytes(path),)
         ).fetchone()
         return photo_from_row(row) if row else None
 
-    def photos(
+    def all(
         self,
         *,
         folder_id: int | None = None,
@@ -222,7 +222,7 @@ class PhotosMixin(CatalogBase):
             args += [limit, offset]
         return [photo_from_row(r) for r in self._conn.execute(sql, args)]
 
-    def count_photos(self, *, folder_id: int | None = None, status: PhotoStatus | None = None) -> int:
+    def count(self, *, folder_id: int | None = None, status: PhotoStatus | None = None) -> int:
         where, args = _photo_filter(folder_id, status, None)
         sql = "SELECT count(*) FROM photos" + (" WHERE " + " AND ".join(where) if where else "")
         return int(self._conn.execute(sql, args).fetchone()[0])

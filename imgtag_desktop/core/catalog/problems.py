@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from .base import CatalogBase
+from .base import Repository
 
 
 @dataclass(frozen=True)
@@ -20,10 +20,10 @@ class Problem:
     created_at: float = 0.0
 
 
-class ProblemsMixin(CatalogBase):
-    """Record, list and clear problems. The same problem (path, job, reason) is kept once."""
+class ProblemsRepository(Repository):
+    """Record, list and clear problems (``catalog.problems``). The same problem (path, job, reason) is kept once."""
 
-    def add_problems(self, problems: Sequence[Problem]) -> None:
+    def add(self, problems: Sequence[Problem]) -> None:
         now = time.time()
         with self.transaction() as conn:
             conn.executemany(
@@ -33,13 +33,13 @@ class ProblemsMixin(CatalogBase):
                 [(p.photo_id or None, p.path, p.job, p.reason, now, p.photo_id or None, p.photo_id or None)
                  for p in problems])
 
-    def problems(self, limit: int = 10000) -> list[Problem]:
+    def all(self, limit: int = 10000) -> list[Problem]:
         """The most recent problems first."""
         return [Problem(r[0], int(r[1] or 0), r[2], r[3], r[4]) for r in self._conn.execute(
             "SELECT job, photo_id, path, reason, created_at FROM problems ORDER BY created_at DESC, id DESC LIMIT ?",
             (limit,))]
 
-    def clear_problems(self, photo_ids: Sequence[int] | None = None) -> None:
+    def clear(self, photo_ids: Sequence[int] | None = None) -> None:
         """Forget every problem, or those of these photos (e.g. once they were tagged after all)."""
         with self.transaction() as conn:
             if photo_ids is None:

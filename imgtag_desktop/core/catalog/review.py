@@ -10,7 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ..query.compiler import Fragment, tag_ids_sql
-from .base import CatalogBase, in_chunks
+from .base import Repository, in_chunks
 from .records import TagState
 
 
@@ -32,7 +32,7 @@ class TaggedPhoto:
     score: float | None
 
 
-class ReviewMixin(CatalogBase):
+class ReviewRepository(Repository):
     """Queries for the review views. Reads only."""
 
     def tag_state_counts(self, photo_ids: Sequence[int] | None = None) -> dict[int, TagStateCounts]:

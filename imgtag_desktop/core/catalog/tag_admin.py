@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from .base import CatalogBase
+from .base import Repository
 from .records import PhotoTag
 from .tags import HIERARCHY_SEPARATOR, _photo_tag
 
@@ -18,10 +18,10 @@ def _subtree_args(name: str) -> tuple[str, str, str]:
     return name, name + HIERARCHY_SEPARATOR, name + "}"
 
 
-class TagAdminMixin(CatalogBase):
-    """Reads and writes on whole tag subtrees (a tag and every ``tag|...`` below it)."""
+class TagAdminRepository(Repository):
+    """Reads and writes on whole tag subtrees (a tag and every ``tag|...`` below it): ``catalog.tag_admin``."""
 
-    def tag_subtree_names(self, name: str) -> list[str]:
+    def subtree_names(self, name: str) -> list[str]:
         """The stored names of a tag and of every tag below it (case-insensitive match)."""
         return [r[0] for r in self._conn.execute(
             f"SELECT t.name FROM tags t WHERE {_SUBTREE} ORDER BY length(t.name)", _subtree_args(name))]
@@ -36,7 +36,7 @@ class TagAdminMixin(CatalogBase):
                 f" FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE {_SUBTREE}", _subtree_args(name))]
         return rows
 
-    def delete_tag_subtree(self, name: str) -> int:
+    def delete_subtree(self, name: str) -> int:
         """Delete a tag and every tag below it, with their photo tags. Returns how many photo tags went."""
         with self.transaction() as conn:
             removed = conn.execute(
@@ -46,14 +46,14 @@ class TagAdminMixin(CatalogBase):
                          _subtree_args(name))
         return int(removed)
 
-    def clear_subtree_photo_tags(self, name: str) -> int:
+    def clear_subtree(self, name: str) -> int:
         """Take a tag and the tags below it off every photo (the vocabulary rows stay)."""
         with self.transaction() as conn:
             return int(conn.execute(
                 f"DELETE FROM photo_tags WHERE tag_id IN (SELECT t.id FROM tags t WHERE {_SUBTREE})",
                 _subtree_args(name)).rowcount)
 
-    def drop_unused_tags(self, names: Iterable[str]) -> None:
+    def drop_unused(self, names: Iterable[str]) -> None:
         """Delete these vocabulary rows when no photo uses them or any tag below them."""
         with self.transaction() as conn:
             for name in sorted(set(names), key=len, reverse=True):  # children first
@@ -61,7 +61,7 @@ class TagAdminMixin(CatalogBase):
                     "DELETE FROM tags WHERE name = ? AND NOT EXISTS (SELECT 1 FROM photo_tags WHERE tag_id = tags.id)"
                     " AND NOT EXISTS (SELECT 1 FROM tags c WHERE c.parent_id = tags.id)", (name,))
 
-    def recase_tag_subtree(self, old: str, new: str) -> None:
+    def recase_subtree(self, old: str, new: str) -> None:
         """Change only the case or accents-free spelling of a tag's name (``dog`` -> ``Dog``), keeping its id."""
         parts = new.split(HIERARCHY_SEPARATOR)
         with self.transaction() as conn:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from ..query.parser import normalise_name
-from .base import CatalogBase, CatalogError, in_chunks
+from .base import CatalogError, Repository, in_chunks
 from .records import PhotoTag, Tag, TagCount, TagSource, TagState
 
 HIERARCHY_SEPARATOR = "|"
@@ -22,15 +22,15 @@ def normalise_tag_name(name: str) -> str:
     return normalised
 
 
-class TagsMixin(CatalogBase):
+class TagsRepository(Repository):
     """Tag vocabulary and photo tags. A rejected tag is never turned back into a suggestion."""
 
     # -- vocabulary -----------------------------------------------------------------------------
 
-    def ensure_tag(self, name: str) -> Tag:
+    def ensure(self, name: str) -> Tag:
         """The tag with this name, created (with its parents for ``a|b``) when new."""
         name = normalise_tag_name(name)
-        existing = self.tag_by_name(name)
+        existing = self.by_name(name)
         if existing:
             return existing
         with self.transaction() as conn:
@@ -47,21 +47,45 @@ class TagsMixin(CatalogBase):
                     parent_id = int(cur.lastrowid or 0)
                 else:
                     parent_id = int(row[0])
-        tag = self.tag_by_name(name)
+        tag = self.by_name(name)
         assert tag is not None
         return tag
 
-    def tag_by_name(self, name: str) -> Tag | None:
+    def by_name(self, name: str) -> Tag | None:
         row = self._conn.execute(
             "SELECT id, name, leaf, parent_id FROM tags WHERE name = ?", (name.strip(),)
         ).fetchone()
         return Tag(*row) if row else None
 
-    def tag_names(self) -> list[str]:
-        """Every tag name, sorted case-insensitively (for completion)."""
-        return [r[0] for r in self._conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]
+    def names(self, *, states: Sequence[TagState] | None = None) -> list[str]:
+        """Tag names sorted case-insensitively: every tag (for completion), or with ``states`` only
+        those on at least one photo in one of these states (``("approved",)``: the library's own
+        vocabulary for the pipeline)."""
+        if not states:
+            return [r[0] for r in self._conn.execute("SELECT name FROM tags ORDER BY name COLLATE NOCASE")]
+        rows = self._conn.execute(
+            "SELECT t.name FROM tags t WHERE EXISTS (SELECT 1 FROM photo_tags pt WHERE pt.tag_id = t.id"
+            f" AND pt.state IN ({','.join('?' * len(states))})) ORDER BY t.name COLLATE NOCASE",
+            list(states),
+        )
+        return [str(r[0]) for r in rows]
 
-    def tags_with_counts(self, *, include_unused: bool = False) -> list[TagCount]:
+    def names_on(self, photo_id: int, *, states: Sequence[TagState] | None = None) -> list[str]:
+        """The names of a photo's tags (in these states; all states when None: the tags imgtag
+        manages on the photo), sorted case-insensitively."""
+        state_sql = f" AND pt.state IN ({','.join('?' * len(states))})" if states else ""
+        rows = self._conn.execute(
+            "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
+            f" WHERE pt.photo_id = ?{state_sql} ORDER BY t.name COLLATE NOCASE",
+            [photo_id, *(states or ())],
+        )
+        return [str(r[0]) for r in rows]
+
+    def states_on(self, photo_id: int) -> dict[str, TagState]:
+        """A photo's tags (lower-cased names) and their states."""
+        return {t.name.lower(): t.state for t in self.photo_tags(photo_id)}
+
+    def with_counts(self, *, include_unused: bool = False) -> list[TagCount]:
         """Every tag with its per-state photo counts, sorted by name."""
         rows = self._conn.execute(
             "SELECT t.id, t.name, t.leaf, t.parent_id,"
@@ -76,12 +100,12 @@ class TagsMixin(CatalogBase):
             return counts
         return [c for c in counts if c.approved or c.suggested or c.rejected]
 
-    def rename_tag(self, old: str, new: str) -> Tag:
+    def rename(self, old: str, new: str) -> Tag:
         """Rename a tag everywhere (merging into ``new`` when it exists already).
 
         The tags below it move along (``places|paris`` becomes ``locations|paris``): deleting
         the old tag cascades to its children, so their photo tags are moved first."""
-        source = self.tag_by_name(old)
+        source = self.by_name(old)
         if source is None:
             raise CatalogError(f"there is no tag {old!r}")
         new = normalise_tag_name(new)
@@ -89,7 +113,7 @@ class TagsMixin(CatalogBase):
         if new.casefold().startswith(prefix.casefold()):
             raise CatalogError(f"cannot rename {source.name!r} to {new!r}, a tag below itself; choose another name")
         with self.transaction() as conn:
-            target = self.ensure_tag(new)
+            target = self.ensure(new)
             if target.id == source.id:
                 return target
             children = conn.execute(
@@ -97,7 +121,7 @@ class TagsMixin(CatalogBase):
                 (prefix, source.name + "}"),  # '}' follows '|': the range holds exactly the descendants
             ).fetchall()
             moves = [(source.id, target.id)]
-            moves += [(int(cid), self.ensure_tag(new + str(cname)[len(source.name):]).id) for cid, cname in children]
+            moves += [(int(cid), self.ensure(new + str(cname)[len(source.name):]).id) for cid, cname in children]
             for from_id, to_id in moves:
                 # Keep the stronger state when a photo has both: approved > rejected > suggested.
                 conn.execute(
@@ -139,7 +163,7 @@ class TagsMixin(CatalogBase):
                 result.setdefault(int(r[0]), []).append(_photo_tag(r))
         return result
 
-    def set_tag(
+    def put(
         self,
         photo_ids: Iterable[int],
         name: str,
@@ -147,7 +171,7 @@ class TagsMixin(CatalogBase):
         source: TagSource = "manual",
     ) -> Tag:
         """Put a tag on photos in a state (insert, or change the state of an existing one)."""
-        tag = self.ensure_tag(name)
+        tag = self.ensure(name)
         now = time.time()
         with self.transaction() as conn:
             conn.executemany(
@@ -159,22 +183,22 @@ class TagsMixin(CatalogBase):
             )
         return tag
 
-    def add_manual_tag(self, photo_ids: int | Iterable[int], name: str) -> Tag:
+    def add(self, photo_ids: int | Iterable[int], name: str) -> Tag:
         """Add a tag by hand: manual tags are approved."""
         ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)
-        return self.set_tag(ids, name, "approved", "manual")
+        return self.put(ids, name, "approved", "manual")
 
-    def approve_tag(self, photo_id: int, name: str) -> None:
+    def approve(self, photo_id: int, name: str) -> None:
         self._change_state(photo_id, name, "approved")
 
-    def reject_tag(self, photo_id: int, name: str) -> None:
+    def reject(self, photo_id: int, name: str) -> None:
         """Reject a tag: it stays recorded so that no later run suggests it again."""
         self._change_state(photo_id, name, "rejected")
 
-    def remove_tag(self, photo_ids: int | Iterable[int], name: str) -> int:
+    def remove(self, photo_ids: int | Iterable[int], name: str) -> int:
         """Take a tag off photos entirely. Returns how many photos had it."""
         ids = [photo_ids] if isinstance(photo_ids, int) else list(photo_ids)
-        tag = self.tag_by_name(name)
+        tag = self.by_name(name)
         if tag is None:
             return 0
         with self.transaction() as conn:
@@ -182,9 +206,9 @@ class TagsMixin(CatalogBase):
                 "DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", [(pid, tag.id) for pid in ids]
             ).rowcount
 
-    def restore_photo_tag(self, tag: PhotoTag) -> None:
+    def restore(self, tag: PhotoTag) -> None:
         """Put back a photo tag exactly as it was (for undo)."""
-        t = self.ensure_tag(tag.tag.name)
+        t = self.ensure(tag.tag.name)
         with self.transaction() as conn:
             conn.execute(
                 "INSERT OR REPLACE INTO photo_tags (photo_id, tag_id, state, source, keyword_score, visual_score,"
@@ -194,13 +218,13 @@ class TagsMixin(CatalogBase):
             )
 
     def _change_state(self, photo_id: int, name: str, state: TagState) -> None:
-        tag = self.tag_by_name(name)
+        tag = self.by_name(name)
         with self.transaction() as conn:
             if tag is None or not conn.execute(
                 "UPDATE photo_tags SET state = ?, updated_at = ? WHERE photo_id = ? AND tag_id = ?",
                 (state, time.time(), photo_id, tag.id),
             ).rowcount:
-                self.set_tag([photo_id], name, state, "manual")
+                self.put([photo_id], name, state, "manual")
 
 
 def _photo_tag(r: Any) -> PhotoTag:

@@ -9,8 +9,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from .base import CatalogBase, CatalogError
-from .tags import normalise_tag_name
+from .base import CatalogBase, CatalogError, Repository
+from .tags import TagsRepository, normalise_tag_name
 
 WriteMode = Literal["off", "sidecar", "embedded"]
 SidecarStyle = Literal["append", "replace"]
@@ -35,47 +35,36 @@ class WriteRecord:
     undone_at: float | None
 
 
-class WritesMixin(CatalogBase):
+class WritesRepository(Repository):
     """Metadata write history (previous values of managed fields, for undo) and imports."""
+
+    def __init__(self, db: CatalogBase, tags: TagsRepository) -> None:
+        super().__init__(db)
+        self._tags = tags
 
     # -- per-library options --------------------------------------------------------------------
 
-    def metadata_write_mode(self) -> WriteMode:
+    def mode(self) -> WriteMode:
         """off (default), sidecar or embedded."""
-        value = self.get_setting(MODE_KEY, "off")
+        value = self._db.get_setting(MODE_KEY, "off")
         return value if value in WRITE_MODES else "off"
 
-    def set_metadata_write_mode(self, mode: str) -> None:
+    def set_mode(self, mode: str) -> None:
         if mode not in WRITE_MODES:
             raise CatalogError(f"unknown write mode {mode!r}; choose one of {', '.join(WRITE_MODES)}")
-        self.set_setting(MODE_KEY, mode)
+        self._db.set_setting(MODE_KEY, mode)
 
     def sidecar_style(self) -> SidecarStyle:
         """append = ``photo.jpg.xmp`` (default), replace = ``photo.xmp``."""
-        value = self.get_setting(STYLE_KEY, "append")
+        value = self._db.get_setting(STYLE_KEY, "append")
         return value if value in SIDECAR_STYLES else "append"
 
     def set_sidecar_style(self, style: str) -> None:
         if style not in SIDECAR_STYLES:
             raise CatalogError(f"unknown sidecar style {style!r}; choose append or replace")
-        self.set_setting(STYLE_KEY, style)
+        self._db.set_setting(STYLE_KEY, style)
 
     # -- what the writer needs to know about photos --------------------------------------------
-
-    def photo_approved_tag_names(self, photo_id: int) -> list[str]:
-        rows = self._conn.execute(
-            "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
-            " WHERE pt.photo_id = ? AND pt.state = 'approved' ORDER BY t.name COLLATE NOCASE",
-            (photo_id,),
-        )
-        return [r[0] for r in rows]
-
-    def known_tag_names(self, photo_id: int) -> list[str]:
-        """Every tag the catalog records on a photo, whatever its state (ours to manage)."""
-        rows = self._conn.execute(
-            "SELECT t.name FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id WHERE pt.photo_id = ?", (photo_id,)
-        )
-        return [r[0] for r in rows]
 
     def photo_ids_with_approved_tags(self) -> list[int]:
         """Photos (status ok) with at least one approved tag, in path order."""
@@ -116,7 +105,7 @@ class WritesMixin(CatalogBase):
                 (photo_id, json.dumps(list(names), ensure_ascii=False), time.time()),
             )
 
-    def import_photo_keywords(self, photo_id: int, names: Iterable[str]) -> list[str]:
+    def import_keywords(self, photo_id: int, names: Iterable[str]) -> list[str]:
         """Record keywords found in a file as approved tags with source 'imported'.
 
         A tag the photo already has keeps its state and source (a rejected tag stays rejected),
@@ -130,7 +119,7 @@ class WritesMixin(CatalogBase):
                     name = normalise_tag_name(raw)
                 except CatalogError:
                     continue
-                tag = self.ensure_tag(name)  # type: ignore[attr-defined]
+                tag = self._tags.ensure(name)
                 cur = conn.execute(
                     "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
                     " VALUES (?, ?, 'approved', 'imported', ?, ?)"
@@ -145,10 +134,10 @@ class WritesMixin(CatalogBase):
     # -- write history --------------------------------------------------------------------------
 
     @staticmethod
-    def new_write_batch() -> str:
+    def new_batch() -> str:
         return uuid.uuid4().hex
 
-    def record_write(
+    def record(
         self,
         batch: str,
         photo_id: int,
@@ -167,14 +156,14 @@ class WritesMixin(CatalogBase):
             )
             return int(cur.lastrowid or 0)
 
-    def last_write_batch(self) -> str | None:
+    def last_batch(self) -> str | None:
         """The most recent batch with writes not undone yet."""
         row = self._conn.execute(
             "SELECT batch FROM metadata_writes WHERE undone_at IS NULL ORDER BY written_at DESC, id DESC LIMIT 1"
         ).fetchone()
         return row[0] if row else None
 
-    def writes_in_batch(self, batch: str) -> list[WriteRecord]:
+    def in_batch(self, batch: str) -> list[WriteRecord]:
         rows = self._conn.execute(
             "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
             " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL ORDER BY id DESC",
@@ -182,7 +171,7 @@ class WritesMixin(CatalogBase):
         )
         return [_record(r) for r in rows]
 
-    def mark_write_undone(self, write_id: int) -> None:
+    def mark_undone(self, write_id: int) -> None:
         with self.transaction() as conn:
             conn.execute("UPDATE metadata_writes SET undone_at = ? WHERE id = ?", (time.time(), write_id))
 

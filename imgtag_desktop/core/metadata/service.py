@@ -104,7 +104,7 @@ def import_keywords(
     (such a file is never written).
     """
     stats = ImportStats()
-    photos = catalog.photos(ids=list(photo_ids))
+    photos = catalog.photos.all(ids=list(photo_ids))
     for done, photo in enumerate(photos, 1):
         if cancelled and cancelled():
             break
@@ -120,11 +120,11 @@ def import_keywords(
         if names:
             stats.with_keywords += 1
         with catalog.transaction():  # one commit per photo: its tags and what its file held, together
-            catalog.set_metadata_error(photo.id, reading.error)
-            seen_before = {n.casefold() for n in (catalog.file_keywords(photo.id) or [])}
+            catalog.photos.set_metadata_error(photo.id, reading.error)
+            seen_before = {n.casefold() for n in (catalog.writes.file_keywords(photo.id) or [])}
             fresh = [n for n in names if n.casefold() not in seen_before]
-            stats.tags_added += len(catalog.import_photo_keywords(photo.id, fresh))
-            catalog.set_file_keywords(photo.id, names)
+            stats.tags_added += len(catalog.writes.import_keywords(photo.id, fresh))
+            catalog.writes.set_file_keywords(photo.id, names)
         if progress:
             progress(done, len(photos), photo.display_path)
     return stats
@@ -136,19 +136,20 @@ def import_keywords(
 def photos_to_write(catalog: Catalog) -> list[int]:
     """Photos a write should visit: those with approved tags, plus photos whose files hold
     keywords or that were written before (whose removed tags must leave the file too)."""
-    return list(dict.fromkeys(catalog.photo_ids_with_approved_tags() + catalog.photo_ids_with_file_keywords()))
+    writes = catalog.writes
+    return list(dict.fromkeys(writes.photo_ids_with_approved_tags() + writes.photo_ids_with_file_keywords()))
 
 
 def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
     """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
-    style = style or catalog.sidecar_style()
-    return [_plan(catalog, photo, mode, style) for photo in catalog.photos(ids=list(photo_ids))]
+    style = style or catalog.writes.sidecar_style()
+    return [_plan(catalog, photo, mode, style) for photo in catalog.photos.all(ids=list(photo_ids))]
 
 
 def _plan(catalog: Catalog, photo: Photo, mode: str, style: str) -> FileChange:
     """What writing one photo would change: its approved tags in, the other tags imgtag manages out."""
-    approved = catalog.photo_approved_tag_names(photo.id)
-    managed = set(catalog.known_tag_names(photo.id)) | set(catalog.file_keywords(photo.id) or [])
+    approved = catalog.tags.names_on(photo.id, states=("approved",))
+    managed = set(catalog.tags.names_on(photo.id)) | set(catalog.writes.file_keywords(photo.id) or [])
     return plan_change(snapshot(photo), approved, managed, mode, style)
 
 
@@ -184,15 +185,15 @@ def write_photos(
     on_result: ResultCallback | None = None,
 ) -> WriteReport:
     """Write the approved tags of photos into their files or sidecars, safely, and record undo data."""
-    mode = mode or catalog.metadata_write_mode()
+    mode = mode or catalog.writes.mode()
     if mode not in ("sidecar", "embedded"):
         raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
-    style = style or catalog.sidecar_style()
-    report = WriteReport(batch=catalog.new_write_batch())
+    style = style or catalog.writes.sidecar_style()
+    report = WriteReport(batch=catalog.writes.new_batch())
     exiftool = _open_exiftool(use_exiftool)
     try:
         with writer_lock(catalog):
-            photos = catalog.photos(ids=list(photo_ids))
+            photos = catalog.photos.all(ids=list(photo_ids))
             for folder in dict.fromkeys(p.path.parent for p in photos):
                 report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
             for done, photo in enumerate(photos, 1):
@@ -233,14 +234,14 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
         return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
     if result.status == "written" and result.change is not None:
         ch = result.change
-        catalog.record_write(
+        catalog.writes.record(
             batch, photo.id, str(ch.target), ch.mode,
             {"fields": ch.before.to_json(), "existed": ch.target_existed, "written_fields": list(ch.fields)},
             {"fields": ch.after.to_json(), "written_fields": list(ch.fields)},
         )
         if result.new_state is not None:
-            catalog.record_file_state(photo.id, *result.new_state)
-        catalog.set_file_keywords(photo.id, change.approved)
+            catalog.writes.record_file_state(photo.id, *result.new_state)
+        catalog.writes.set_file_keywords(photo.id, change.approved)
     return result
 
 
@@ -256,11 +257,11 @@ def undo_last_write(
     cancelled: CancelCheck | None = None,
 ) -> WriteReport:
     """Restore the managed fields the last write batch replaced (the same safe path as a write)."""
-    batch = catalog.last_write_batch()
+    batch = catalog.writes.last_batch()
     report = WriteReport(batch=batch)
     if batch is None:
         return report
-    records = catalog.writes_in_batch(batch)
+    records = catalog.writes.in_batch(batch)
     exiftool = _open_exiftool(use_exiftool)
     try:
         with writer_lock(catalog):
@@ -270,7 +271,7 @@ def undo_last_write(
                 if cancelled and cancelled():
                     report.cancelled = True
                     break
-                photo = catalog.photo(record.photo_id)
+                photo = catalog.photos.get(record.photo_id)
                 if photo is None:
                     continue
                 result = _undo_one(catalog, photo, record, keep_mtime, exiftool)
@@ -294,7 +295,7 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
     if record.mode == "sidecar":
         if not record.previous.get("existed"):
             if not target.exists() or remove_sidecar_if_ours(target, written):
-                catalog.mark_write_undone(record.id)
+                catalog.writes.mark_undone(record.id)
                 return WriteResult(photo.id, photo.path, "written", target=target, mode="sidecar",
                                    note="sidecar created by the write removed")
         current = _current(target, "sidecar", photo.format)
@@ -311,9 +312,9 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
                         fields, target_existed=target.exists())
     result = apply_change(change, snap, keep_mtime=keep_mtime, fallback=False, exiftool=exiftool)
     if result.status in ("written", "unchanged"):
-        catalog.mark_write_undone(record.id)
+        catalog.writes.mark_undone(record.id)
         if result.new_state is not None:
-            catalog.record_file_state(photo.id, *result.new_state)
+            catalog.writes.record_file_state(photo.id, *result.new_state)
     return result
 
 

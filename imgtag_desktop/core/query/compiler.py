@@ -1,6 +1,6 @@
 """Compile a syntax tree to a SQL condition over ``photos AS p`` (executed by the catalog).
 
-The compiler only builds text and arguments; :class:`~imgtag_desktop.core.catalog.albums.AlbumsMixin`
+The compiler only builds text and arguments; :class:`~imgtag_desktop.core.catalog.albums.AlbumsRepository`
 runs it. Semantic terms need similarities computed outside SQL, so the caller passes a
 ``semantic`` callback that turns each :class:`Semantic` node into a condition of its own.
 

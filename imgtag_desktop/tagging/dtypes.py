@@ -1,0 +1,104 @@
+"""Device and dtype policy: which device each model runs on and in which precision."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from ..core.settings import Settings
+from .int8 import int8_available
+from .models import Role
+
+if TYPE_CHECKING:
+    import torch
+
+DTYPES = ("auto", "float32", "float16", "bfloat16", "int8")
+
+
+def pick_device(requested: str) -> str:
+    """auto -> CUDA, then MPS, then CPU."""
+    import torch
+
+    if requested and requested != "auto":
+        return requested
+    if torch.cuda.is_available():
+        return "cuda"
+    mps = getattr(torch.backends, "mps", None)
+    if mps is not None and mps.is_available():
+        return "mps"
+    return "cpu"
+
+
+def cpu_has_bf16() -> bool:
+    """Whether this CPU runs bfloat16 matrix products natively (AVX512-BF16 or AMX)."""
+    import torch
+
+    check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
+    try:
+        return bool(check()) if check is not None else False
+    except Exception:  # noqa: BLE001 - an odd build: assume no
+        return False
+
+
+def captioner_int8(requested: str, device: str) -> bool:
+    """Whether the captioner's Linear layers run as dynamic int8: only when asked (``int8``, CPU only).
+    ``auto`` never picks it: it moves results further from float32 than bfloat16 does (docs/tagging.md)."""
+    if requested != "int8":
+        return False
+    if device != "cpu":
+        raise ValueError(f"dtype int8 runs on the CPU only (device is {device}); use --device cpu or another dtype")
+    if not int8_available():
+        raise ValueError("dtype int8 needs torch's int8 matrix product on the CPU, which this build lacks; use float32")
+    return True
+
+
+def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
+    """The dtype of one model. ``auto``: float16 on CUDA/MPS; on CPU bfloat16 for the captioner when the
+    CPU has native bfloat16 (it is most of the work), float32 otherwise and for CLIP (whose scores are
+    compared against a threshold). ``int8``: every model loads in float32 and the captioner is then
+    quantized (see :func:`captioner_int8`)."""
+    import torch
+
+    if requested in ("", "auto"):
+        if device in ("cuda", "mps"):
+            return torch.float16
+        if role == "captioner" and cpu_has_bf16():
+            return torch.bfloat16
+        return torch.float32
+    if requested == "int8":
+        return torch.float32
+    value = getattr(torch, requested, None) if requested in DTYPES else None
+    if not isinstance(value, torch.dtype):
+        raise ValueError(f"unknown dtype {requested!r}; use {', '.join(DTYPES)}")
+    return value
+
+
+@dataclass(frozen=True)
+class DevicePlan:
+    """Where and in which precision the models run, decided once per pipeline."""
+
+    device: str
+    captioner_dtype: Any  # torch.dtype
+    visual_dtype: Any  # torch.dtype (CLIP and the keyword embedder's device)
+    captioner_int8: bool
+
+    @property
+    def name(self) -> str:
+        captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
+        return f"captioner={captioner},visual={str(self.visual_dtype).removeprefix('torch.')}"
+
+
+def device_plan(settings: Settings) -> DevicePlan:
+    """The plan for these settings (imports torch; honours ``IMGTAG_THREADS``)."""
+    import torch
+
+    if os.environ.get("IMGTAG_THREADS"):
+        torch.set_num_threads(int(os.environ["IMGTAG_THREADS"]))
+    device = pick_device(settings.device)
+    return DevicePlan(
+        device=device,
+        captioner_dtype=pick_dtype(settings.dtype, device, "captioner"),
+        visual_dtype=pick_dtype(settings.dtype, device, "visual"),
+        captioner_int8=captioner_int8(settings.dtype, device),
+    )

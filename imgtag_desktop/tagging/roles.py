@@ -1,0 +1,331 @@
+"""One class per model role: the captioner (BLIP), the keyword embedder (MiniLM) and the visual
+model (CLIP). Each has an idempotent, thread-safe :meth:`RoleModel.load` that does the heavy
+imports (torch, transformers, sentence-transformers) and batch methods that load on first use."""
+
+from __future__ import annotations
+
+import copy
+import threading
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Any, ClassVar
+
+import numpy as np
+import numpy.typing as npt
+from PIL import Image
+
+from ..core.settings import Settings
+from .dtypes import DevicePlan, device_plan
+from .int8 import quantize_int8
+from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
+
+if TYPE_CHECKING:
+    import torch
+
+FloatArray = npt.NDArray[np.float32]
+
+# Prompt ensemble for CLIP text embeddings (averaged, then normalised), after CLIP's own recipe.
+CLIP_TEMPLATES: tuple[str, ...] = (
+    "a photo of {}.",
+    "a photo of the {}.",
+    "a close-up photo of {}.",
+    "a good photo of {}.",
+)
+# Loading is serialised process-wide: two threads asking for the same models load them once.
+LOAD_LOCK = threading.RLock()
+
+
+def normalise(m: FloatArray) -> FloatArray:
+    norms = np.linalg.norm(m, axis=-1, keepdims=True)
+    out: FloatArray = (m / np.maximum(norms, 1e-12)).astype(np.float32)
+    return out
+
+
+def _pixel_tensor(arrays: list[FloatArray], proc: Any, device: str, dtype: Any) -> torch.Tensor:
+    """A normalised NCHW tensor from HWC float images, as the model's image processor would make it."""
+    import torch
+
+    batch = np.stack(arrays) * np.float32(proc.rescale_factor)
+    mean = np.asarray(proc.image_mean, dtype=np.float32)
+    std = np.asarray(proc.image_std, dtype=np.float32)
+    batch = (batch - mean) / std
+    return torch.from_numpy(np.ascontiguousarray(batch.transpose(0, 3, 1, 2))).to(device, dtype)
+
+
+class RoleModel:
+    """A model for one role: resolved from the settings, loaded once on :meth:`load`."""
+
+    role: ClassVar[Role]
+
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._resolved: ResolvedModel | None = None
+        self._plan: DevicePlan | None = None
+        self.model: Any = None
+
+    @property
+    def resolved(self) -> ResolvedModel:
+        """Where the model is and its version (checks the folder; loads nothing)."""
+        if self._resolved is None:
+            self._resolved = resolve_model(self.role, role_spec(self.settings, self.role))
+        return self._resolved
+
+    @property
+    def version(self) -> str:
+        return self.resolved.version
+
+    @property
+    def loaded(self) -> bool:
+        return self.model is not None
+
+    @property
+    def plan(self) -> DevicePlan:
+        if self._plan is None:
+            self._plan = device_plan(self.settings)
+        return self._plan
+
+    def load(self) -> None:
+        """Import the libraries and load the model (idempotent; thread-safe). Raises
+        :class:`ModelUnavailable` with what to do when the model cannot be loaded."""
+        with LOAD_LOCK:
+            if self.model is not None:
+                return
+            model = self.resolved
+            plan = self.plan
+            try:
+                loaded = self._open(model, plan)
+            except ModelUnavailable:
+                raise
+            except Exception as exc:  # noqa: BLE001 - any loading failure is reported the same way
+                raise ModelUnavailable(
+                    f"The {ROLE_TITLES[model.role]} at {model.path} cannot be loaded ({type(exc).__name__}: {exc}). "
+                    f"{fix_hint(model.role)}",
+                    model.role,
+                ) from exc
+            self.model = self._ready(loaded, model, plan)
+
+    def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
+        """Read the model from its folder (errors become :class:`ModelUnavailable`)."""
+        raise NotImplementedError
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        """Put the opened model on its device and in its final form."""
+        return loaded
+
+
+class Captioner(RoleModel):
+    """BLIP: a caption per image, greedy decoding with the folder's generation config."""
+
+    role = "captioner"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.processor: Any = None
+        self.generation_config: Any = None
+
+    def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
+        from transformers import BlipForConditionalGeneration, BlipProcessor
+
+        self.processor = BlipProcessor.from_pretrained(str(model.path), local_files_only=True)
+        return BlipForConditionalGeneration.from_pretrained(
+            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.captioner_dtype
+        )
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        blip = loaded.to(plan.device).eval()
+        if plan.captioner_int8:
+            blip = quantize_int8(blip)
+        gen = copy.deepcopy(blip.generation_config)
+        if getattr(gen, "max_new_tokens", None) is None and not (model.path / "generation_config.json").is_file():
+            gen.max_new_tokens = 30  # the folder has no generation config: room for BLIP's usual captions
+        # As BlipForConditionalGeneration.generate: captions end at [SEP].
+        text_config = blip.config.text_config
+        gen.eos_token_id = text_config.sep_token_id if text_config.sep_token_id is not None else gen.eos_token_id
+        if gen.pad_token_id is None:
+            gen.pad_token_id = text_config.pad_token_id
+        self.generation_config = gen
+        return blip
+
+    def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
+        """The model's input tensor for a batch of decoded images."""
+        self.load()
+        proc = self.processor.image_processor
+        h, w = int(proc.size["height"]), int(proc.size["width"])
+        arrays = [np.asarray(img.resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32) for img in images]
+        return _pixel_tensor(arrays, proc, self.plan.device, self.plan.captioner_dtype)
+
+    def caption(self, images: Sequence[Image.Image]) -> list[str]:
+        """Captions for a batch of decoded images."""
+        return self.caption_pixels(self.pixels(images))
+
+    def caption_pixels(self, pixels: torch.Tensor) -> list[str]:
+        return self.decode(self.vision_states(pixels))
+
+    def vision_states(self, pixels: torch.Tensor) -> torch.Tensor:
+        """BLIP's image encoder, one image at a time: as fast as a batch on a CPU (the activations of
+        one 384 px image already fill the cores, and stay in cache), and a photo's caption never
+        depends on which other photos share its batch."""
+        import torch
+
+        self.load()
+        with torch.inference_mode():
+            states = [self.model.vision_model(pixel_values=pixels[i : i + 1])[0] for i in range(pixels.shape[0])]
+        return torch.cat(states)
+
+    def decode(self, image_states: torch.Tensor) -> list[str]:
+        """Greedy decoding of a whole batch at once, with the folder's generation_config.json."""
+        import torch
+
+        self.load()
+        text_config = self.model.config.text_config
+        n = image_states.shape[0]
+        input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
+        mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
+        with torch.inference_mode():
+            # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
+            # ignore the folder's generation_config.json: pass it explicitly.
+            out = self.model.text_decoder.generate(
+                input_ids=input_ids,
+                encoder_hidden_states=image_states,
+                encoder_attention_mask=mask,
+                generation_config=self.generation_config,
+            )
+        texts = self.processor.batch_decode(out, skip_special_tokens=True)
+        return [" ".join(str(t).split()) for t in texts]
+
+
+class KeywordEmbedder(RoleModel):
+    """MiniLM sentence embeddings (L2-normalised) for captions and their phrases, cached per text."""
+
+    role = "keywords"
+    CACHE_LIMIT = 50_000
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self._cache: dict[str, FloatArray] = {}
+
+    def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
+        from sentence_transformers import SentenceTransformer
+
+        return SentenceTransformer(
+            str(model.path), device=plan.device, local_files_only=True, model_kwargs={"use_safetensors": True}
+        )
+
+    def embed(self, texts: Sequence[str]) -> dict[str, FloatArray]:
+        """The embedding of each distinct text."""
+        self.load()
+        wanted = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        fresh: dict[str, FloatArray] = {}
+        if wanted:
+            vectors = self.model.encode(wanted, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+            fresh = dict(zip(wanted, np.asarray(vectors, dtype=np.float32), strict=True))
+            if len(self._cache) + len(fresh) > self.CACHE_LIMIT:
+                self._cache.clear()
+            self._cache.update(fresh)
+        return {t: fresh[t] if t in fresh else self._cache[t] for t in dict.fromkeys(texts)}
+
+
+class VisualModel(RoleModel):
+    """CLIP: image embeddings and prompt-averaged text embeddings in the same space."""
+
+    role = "visual"
+
+    def __init__(self, settings: Settings) -> None:
+        super().__init__(settings)
+        self.processor: Any = None
+        self.logit_scale = 100.0
+        self._text_cache: dict[str, FloatArray] = {}
+        # Fast tokenizers refuse concurrent use ("Already borrowed"): free-text search may encode
+        # on one thread while a tagging job scores phrases with the same CLIP tokenizer.
+        self._tokenizer_lock = threading.Lock()
+
+    def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
+        from transformers import CLIPModel, CLIPProcessor
+
+        self.processor = CLIPProcessor.from_pretrained(str(model.path), local_files_only=True)
+        return CLIPModel.from_pretrained(
+            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.visual_dtype
+        )
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        clip = loaded.to(plan.device).eval()
+        self.logit_scale = float(min(100.0, float(clip.logit_scale.exp().item())))
+        return clip
+
+    @property
+    def embedding_dim(self) -> int:
+        self.load()
+        return int(self.model.config.projection_dim)
+
+    def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
+        """The model's input tensor (shortest edge resized, centre crop) for a batch of decoded images."""
+        self.load()
+        proc = self.processor.image_processor
+        short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
+        ch, cw = int(proc.crop_size["height"]), int(proc.crop_size["width"])
+        arrays = []
+        for img in images:
+            w, h = img.size
+            scale = short / min(w, h)
+            rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
+            resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
+            left, top = (rw - cw) // 2, (rh - ch) // 2
+            arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
+        return _pixel_tensor(arrays, proc, self.plan.device, self.plan.visual_dtype)
+
+    def image_embeddings(self, images: Sequence[Image.Image]) -> FloatArray:
+        """L2-normalised image embeddings (N x D float32)."""
+        return self.embed_pixels(self.pixels(images))
+
+    def embed_pixels(self, pixels: torch.Tensor) -> FloatArray:
+        import torch
+
+        self.load()
+        with torch.inference_mode():
+            feats = self.model.get_image_features(pixel_values=pixels)
+        feats = getattr(feats, "pooler_output", feats)
+        return normalise(feats.float().cpu().numpy())
+
+    def encode_texts(self, texts: Sequence[str]) -> FloatArray:
+        """Text embeddings, prompt-template averaged, L2-normalised (N x D float32)."""
+        self.load()
+        missing = [t for t in dict.fromkeys(texts) if t not in self._text_cache]
+        if missing:
+            self._encode_into_cache(missing)
+        if not texts:
+            return np.zeros((0, self.embedding_dim), dtype=np.float32)
+        return np.stack([self._text_cache[t] for t in texts]).astype(np.float32)
+
+    def remember(self, texts: Sequence[str], matrix: FloatArray) -> None:
+        """Keep text embeddings computed elsewhere (the disk cache) for :meth:`encode_texts`."""
+        for text, vector in zip(texts, matrix, strict=True):
+            self._text_cache.setdefault(text, vector.astype(np.float32))
+
+    def knows(self, text: str) -> bool:
+        """Whether the embedding of ``text`` is in memory."""
+        return text in self._text_cache
+
+    def _encode_into_cache(self, texts: list[str]) -> None:
+        import torch
+
+        # A hierarchical tag ('places|paris') is shown to CLIP by its leaf.
+        prompts = [tpl.format(t.split("|")[-1]) for t in texts for tpl in CLIP_TEMPLATES]
+        tok = self.processor.tokenizer
+        max_len = int(getattr(self.model.config.text_config, "max_position_embeddings", 77))
+        chunks = []
+        for start in range(0, len(prompts), 256):
+            with self._tokenizer_lock:
+                enc = tok(
+                    prompts[start : start + 256], padding=True, truncation=True, max_length=max_len,
+                    return_tensors="pt",
+                )
+            with torch.inference_mode():
+                feats = self.model.get_text_features(
+                    input_ids=enc["input_ids"].to(self.plan.device),
+                    attention_mask=enc["attention_mask"].to(self.plan.device),
+                )
+            feats = getattr(feats, "pooler_output", feats)
+            chunks.append(normalise(feats.float().cpu().numpy()))
+        per_prompt = np.concatenate(chunks).reshape(len(texts), len(CLIP_TEMPLATES), -1)
+        averaged = normalise(per_prompt.mean(axis=1))
+        for text, vector in zip(texts, averaged, strict=True):
+            self._text_cache[text] = vector

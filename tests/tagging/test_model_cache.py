@@ -1,0 +1,40 @@
+"""The model cache holds one pipeline: a model-settings change frees the old models."""
+
+from __future__ import annotations
+
+import dataclasses
+import gc
+import weakref
+
+from imgtag_desktop.core.settings import Settings
+from imgtag_desktop.tagging import cached_pipeline, evict_models_if_changed, load_pipeline, loaded_pipeline
+
+
+def test_a_model_settings_change_frees_the_old_models(tiny_settings: Settings) -> None:
+    old_settings = dataclasses.replace(tiny_settings, dtype="float32")  # not the session's shared pipeline
+    pipeline = loaded_pipeline(old_settings)
+    assert cached_pipeline(old_settings) is pipeline and load_pipeline(old_settings) is pipeline
+    refs = [weakref.ref(obj) for obj in
+            (pipeline, pipeline.captioner.model, pipeline.keywords.model, pipeline.visual.model)]
+    del pipeline
+    gc.collect()
+    assert all(ref() is not None for ref in refs)  # the cache keeps them while the settings stay
+
+    assert not evict_models_if_changed(old_settings, dataclasses.replace(old_settings, threshold=0.3))
+    gc.collect()
+    assert all(ref() is not None for ref in refs)  # a threshold change loads no other models
+
+    new_settings = dataclasses.replace(old_settings, dtype="bfloat16")
+    assert evict_models_if_changed(old_settings, new_settings)
+    gc.collect()
+    assert [ref() for ref in refs] == [None, None, None, None]
+    assert cached_pipeline(old_settings) is None
+
+
+def test_asking_for_other_models_evicts_the_held_ones(tiny_settings: Settings) -> None:
+    first = load_pipeline(dataclasses.replace(tiny_settings, dtype="float32"))
+    ref = weakref.ref(first)
+    del first
+    other = load_pipeline(dataclasses.replace(tiny_settings, dtype="bfloat16"))
+    gc.collect()
+    assert ref() is None and load_pipeline(dataclasses.replace(tiny_settings, dtype="bfloat16")) is other
