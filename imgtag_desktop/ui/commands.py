@@ -87,7 +87,7 @@ class TagEditCommand(QUndoCommand):
                             catalog.tags.reject(pid, c.name)
                         else:
                             catalog.tags.put([pid], c.name, "suggested", "model")
-        self.session.announce(self.photo_ids())
+        self.session.announce(self.photo_ids(), edited=True)
 
     def undo(self) -> None:
         catalog = self.session.catalog
@@ -97,7 +97,7 @@ class TagEditCommand(QUndoCommand):
                     catalog.tags.remove(pid, name)
                 else:
                     catalog.tags.restore(before)
-        self.session.announce(self.photo_ids())
+        self.session.announce(self.photo_ids(), edited=True)
 
 
 def push_changes(session: Session, changes: Sequence[TagChange], text: str | None = None) -> bool:

@@ -39,6 +39,7 @@ from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
+from .sync import FileSync
 from .tag_manager import TagManagerController, TagManagerDialog
 from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
@@ -101,9 +102,11 @@ class MainWindow(QMainWindow):
         self.threshold = ThresholdController(session, self.threshold_widget)
         self.jobs = JobsController(session, self.status)
         self.tags = TagManagerController(session, self)
+        self.sync = FileSync(session, self.jobs.add_failure, self)
 
         self._layout()
         self._wire()
+        self._update_write_action()
         self._restore_layout()
         self._check_tagging()
 
@@ -412,15 +415,35 @@ class MainWindow(QMainWindow):
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
+            self.sync.set_mode(new_mode)
+            self._update_write_action()
         self.session.save_settings()
+
+    def _update_write_action(self) -> None:
+        """With writing Off nothing is written, and the menu item says why; otherwise edits sync in the background."""
+        action = self.registry["write_metadata"]
+        if self.sync.enabled:
+            where = "XMP sidecars" if self.sync.mode == "sidecar" else "the photo files"
+            action.setEnabled(True)
+            action.setText("&Write tags to files…")
+            action.setToolTip(f"Edits are written to {where} automatically; this previews and writes every "
+                              "shown or selected photo now (Ctrl+Shift+W)")
+        else:
+            action.setEnabled(False)
+            action.setText("&Write tags to files… (off: turn it on in Settings)")
+            action.setToolTip("Writing tags to files is off for this library; choose XMP sidecar or Inside the "
+                              "photo in Settings (Ctrl+,)")
 
     def write_metadata(self) -> None:
         """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
         ids = self.grid.selected_photo_ids()
-        if len(ids) <= 1:
+        if len(ids) > 1:
+            scope = f"the {len(ids):,} selected photos"
+        else:
             ids = self.grid.model.photo_ids()
+            scope = f"all {len(ids):,} photos shown ({self.grid.source.label})"
         try:
-            dialog = WritePreviewDialog(self.session.library, ids, self)
+            dialog = WritePreviewDialog(self.session.library, ids, self, scope=scope)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
             QMessageBox.warning(self, "Write tags to files",
@@ -479,6 +502,7 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
+        self.sync.shutdown()
         self.jobs.shutdown()
         self.query_bar.close_catalog()
         self.session.close()

@@ -36,6 +36,7 @@ class Session(QObject):
     threshold_changed = Signal(float)
     error = Signal(str)
     status = Signal(str)  # what an action just did, for the status bar ("Approve 'dog' on 6 photos")
+    edited = Signal(list)  # a person's tag edit (or its undo) touched these photos: files may need a write
 
     def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -76,12 +77,14 @@ class Session(QObject):
             log.warning("settings cannot be saved: %s", exc)
             self.error.emit(f"Settings cannot be saved ({exc.strerror}); check that the config folder is writable.")
 
-    def announce(self, photo_ids: Iterable[int]) -> None:
-        """Tell every panel that these photos' tags changed."""
+    def announce(self, photo_ids: Iterable[int], *, edited: bool = False) -> None:
+        """Tell every panel that these photos' tags changed (``edited``: by the person, not by a model)."""
         ids = sorted(set(photo_ids))
         if ids:
             self.photos_changed.emit(ids)
             self.tags_changed.emit()
+            if edited:
+                self.edited.emit(ids)
 
     def close(self) -> None:
         """Stop the worker pools and close the catalog (once; the window and ``main`` both call it)."""

@@ -58,7 +58,7 @@ class TagAdminCommand(QUndoCommand):
         self._announce()
 
     def _announce(self) -> None:
-        self.session.announce(self.edit.photo_ids)
+        self.session.announce(self.edit.photo_ids, edited=True)
         self.session.tags_changed.emit()
 
 

@@ -28,10 +28,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog
-from ..core.metadata import FileChange, WriteReport, plan_writes
+from ..core.metadata import FileChange, WriteReport, WriteResult, plan_writes
 from ..jobs.base import start_job
 from ..jobs.queries import QueryRunner
 from ..jobs.write_job import WriteJob
+from .dialogs import fit_to_screen
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
 ASYNC_PLANS = 500  # previews of more photos than this read their files on a worker thread
@@ -42,10 +43,14 @@ class WritePreviewDialog(QDialog):
     """Preview and perform the writing of approved tags for ``photo_ids``."""
 
     def __init__(self, catalog_path: str | Path, photo_ids: Sequence[int], parent: QWidget | None = None,
-                 *, mode: str | None = None) -> None:
+                 *, mode: str | None = None, scope: str = "") -> None:
         super().__init__(parent)
         self.setWindowTitle("Write tags to files")
-        self.resize(900, 480)
+        self.resize(fit_to_screen(self, 900, 480))
+        n = len(photo_ids)
+        self.scope = QLabel(f"Photos: {scope or (f'{n:,} photo' + ('s' if n != 1 else ''))}. Only approved tags "
+                            "are written; files already up to date are left alone.")
+        self.scope.setWordWrap(True)
         self.catalog_path = Path(catalog_path)
         self.photo_ids = list(photo_ids)
         self.plans: list[FileChange] = []
@@ -63,6 +68,7 @@ class WritePreviewDialog(QDialog):
         self.mode_box.currentIndexChanged.connect(self.refresh)
         self.keep_mtime = QCheckBox("Keep modification times")
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
@@ -92,6 +98,7 @@ class WritePreviewDialog(QDialog):
         buttons.addWidget(self.write_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.scope)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -141,11 +148,12 @@ class WritePreviewDialog(QDialog):
         self.summary.setText(self._note or f"{changing} file(s) will change, {skipped} will be skipped, "
                                            f"{len(self.plans) - changing - skipped} already up to date.")
         self._note = ""
-        self.write_button.setEnabled(changing > 0 and self._job is None)
+        self.write_button.setEnabled((changing > 0 or skipped > 0) and self._job is None)
         self.undo_button.setEnabled(can_undo and self._job is None)
 
     def start_write(self) -> None:
-        ids = [p.photo_id for p in self.plans if p.changes]
+        # The files the preview counted as skipped are tried too, so the result reports them the same way.
+        ids = [p.photo_id for p in self.plans if p.changes or p.skip]
         self._start(WriteJob(self.catalog_path, ids, mode=self.mode, keep_mtime=self.keep_mtime.isChecked()))
 
     def start_undo(self) -> None:
@@ -183,13 +191,34 @@ class WritePreviewDialog(QDialog):
         self._job = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        problems = [r for r in report.results if r.status in ("skipped", "failed")]
-        text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
+        text = (f"Done: {report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
-        if problems:
-            text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
-        self._note = text
-        self.refresh()
+        sidecars = sum(1 for r in report.results if r.status == "written" and r.mode == "sidecar"
+                       and self.mode == "embedded")
+        if sidecars:
+            text += f"; {sidecars} went to sidecars (the Note column says why)"
+        self.summary.setText(text + ". The table shows what happened to each file.")
+        self._show_results(report.results)
+        self.undo_button.setEnabled(report.count("written") > 0)
+        self.write_button.setEnabled(False)
+
+    def _show_results(self, results: Sequence[WriteResult]) -> None:
+        """After a run: one row per file tried, with what happened and why (the preview no longer applies)."""
+        rows = [r for r in results if r.status != "unchanged"]
+        self.table.setRowCount(len(rows))
+        plans = {p.photo_id: p for p in self.plans}
+        for i, r in enumerate(rows):
+            plan = plans.get(r.photo_id)
+            change = r.change or plan
+            status = {"written": "Written", "skipped": "Skipped", "failed": "Failed"}.get(r.status, r.status)
+            why = r.reason if r.status != "written" else r.note
+            values = (r.path.name, r.target.name if r.target else "—",
+                      ", ".join(change.added) if change else "", ", ".join(change.removed) if change else "",
+                      f"{status}: {why}" if why else status)
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(r.path) if j == 0 else value)
+                self.table.setItem(i, j, item)
 
     def done(self, result: int) -> None:
         """Close (Close button, Esc, window close): stop the job and wait for its thread first.
