@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from pathlib import Path
 
 from PySide6.QtCore import QSize, QStringListModel, Qt
 from PySide6.QtWidgets import (
@@ -44,8 +45,27 @@ METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XM
                   ("embedded", "Inside the photo files"))
 
 
+FIX_IN_WINDOW = ("To fix it: click Download models (needs the internet once), or Choose folder… next to the "
+                 "model to use a folder that holds it.")
+
+
+def window_text(problem: str | None) -> str:
+    """A model problem for someone using the window: the reason, without the command-line advice."""
+    text = (problem or "").strip()
+    cut = text.find(" Run 'imgtag models download'")
+    return text[:cut].strip() if cut >= 0 else text
+
+
+def first_sentence(text: str, limit: int = 220) -> str:
+    """The first sentence (or line) of a long error, for a banner; the whole text goes to Problems."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    cut = line.find(". ")
+    line = line[: cut + 1] if 0 < cut < limit else line
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def models_status_text(settings: Settings) -> str:
-    """One line per model (✔ usable / ✘ not, with the problem or where it was found)."""
+    """One line per model (✔ usable / ✘ not, with the reason), then what to do when one is missing."""
     ok, message = tagging_available()
     if not ok:
         return message
@@ -53,18 +73,22 @@ def models_status_text(settings: Settings) -> str:
         rows = models_status(settings)
     except Exception as exc:  # report, never hide
         return f"Model status cannot be read: {exc}"
-    return "\n".join(f"{'✔' if r.usable else '✘'} {r.role}: {r.problem or f'{r.path or r.spec} ({r.source})'}"
-                     for r in rows)
+    lines = [f"✔ {r.role}: {Path(r.path).name if r.path else r.spec} ({'folder' if r.source == 'folder' else 'cache'}"
+             f", {r.size_bytes / 1e6:,.0f} MB)" if r.usable else f"✘ {r.role}: {window_text(r.problem)}"
+             for r in rows]
+    if not all(r.usable for r in rows):
+        lines += ["", FIX_IN_WINDOW]
+    return "\n".join(lines)
 
 
 def models_missing(settings: Settings) -> str:
-    """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
+    """Empty when every model is usable (per ``models_status``), else which one is missing and why."""
     try:
         rows = models_status(settings)
     except Exception as exc:  # report, never hide
         return f"model status cannot be read ({exc})"
     first = next((r for r in rows if not r.usable), None)
-    return "" if first is None else f"the {first.role} model is missing. {first.problem or ''}".strip()
+    return "" if first is None else f"the {first.role} model is missing: {window_text(first.problem)}"
 
 
 class ModelsDialog(QDialog):
@@ -73,14 +97,15 @@ class ModelsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Models")
-        self.resize(640, 380)
+        self.resize(fit_to_screen(self, 680, 420))
         self.settings = dataclasses.replace(settings)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for name, label, tip in MODEL_FIELDS:
             edit = QLineEdit(getattr(self.settings, name), self)
-            edit.setToolTip(f"{tip}. A Hugging Face id (from the local cache) or a folder.")
-            browse = QPushButton("Folder…", self)
+            edit.setToolTip(f"{tip}. A model name from the download cache, or a folder.")
+            edit.editingFinished.connect(self.refresh)
+            browse = QPushButton("Choose folder…", self)
             browse.setToolTip(f"Pick a local folder holding the {label.lower()}")
             browse.clicked.connect(lambda _=False, n=name: self._browse(n))
             row = QHBoxLayout()
@@ -93,8 +118,8 @@ class ModelsDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.hide()
-        self.download = QPushButton("Download", self)
-        self.download.setToolTip("Download the models named above into the Hugging Face cache (needs a network)")
+        self.download = QPushButton("Download models", self)
+        self.download.setToolTip("Download the models named above (needs the internet once; about 1 GB)")
         self.download.setEnabled(tagging_available()[0])
         if not self.download.isEnabled():
             self.download.setToolTip("This build cannot download models; pick local folders instead")
@@ -126,7 +151,8 @@ class ModelsDialog(QDialog):
         self.status.setText(models_status_text(self.values()))
 
     def _browse(self, name: str) -> None:
-        folder = QFileDialog.getExistingDirectory(self, "Choose the model folder", self.fields[name].text())
+        start = self.fields[name].text() if Path(self.fields[name].text()).expanduser().is_dir() else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, "Choose the model folder", start)
         if folder:
             self.fields[name].setText(folder)
             self.refresh()
@@ -150,9 +176,12 @@ class ModelsDialog(QDialog):
     def _on_finished(self, stats: JobStats) -> None:
         self.progress.hide()
         self.download.setEnabled(True)
+        self._handle = None
         self.refresh()
         if stats.error:
             self.status.setText(f"Download failed: {stats.error}\n\n{self.status.text()}")
+        elif not stats.cancelled:
+            self.status.setText(f"Models downloaded.\n\n{self.status.text()}")
 
     def done(self, result: int) -> None:
         if self._handle is not None:

@@ -32,7 +32,15 @@ from ..tagging import cached_pipeline, evict_models_if_changed
 from .actions import ActionRegistry
 from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, ShortcutsDialog, TagPickerDialog, models_missing
+from .dialogs import (
+    ModelsDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+    TagPickerDialog,
+    first_sentence,
+    models_missing,
+    window_text,
+)
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source, empty_text
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -482,7 +490,10 @@ class MainWindow(QMainWindow):
         if stats.kind == "tagging":
             self.query_bar.text_encoder = self._text_encoder()
         if stats.kind == "tagging" and stats.error:
-            self.banner.show_message(f"Tagging stopped: {stats.error}", "Models…")
+            # The banner gets the first sentence, readable; Problems keeps the whole text to copy.
+            self.jobs.add_failure("tagging", 0, "(models)", stats.error)
+            self.banner.show_message(f"Tagging stopped: {first_sentence(window_text(stats.error))} "
+                                     "The full message is in Problems (Ctrl+L).", "Models…")
 
     def _restore_layout(self) -> None:
         s = self.session.settings
