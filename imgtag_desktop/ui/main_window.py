@@ -56,6 +56,7 @@ from .write_dialog import WritePreviewDialog
 log = logging.getLogger(__name__)
 
 GRID_SIZES = (96, 128, 160, 200, 256)
+QUIT_WAIT_MS = 700  # how long quitting waits for a cancelled tagging or scan job (quit stays under 1 s)
 
 
 class Banner(QWidget):
@@ -513,8 +514,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.sync.shutdown()
-        self.jobs.shutdown()
+        self.sync.shutdown()  # a metadata write finishes the file it is on
+        self.jobs.shutdown(wait_ms=QUIT_WAIT_MS)
         self.query_bar.close_catalog()
         self.session.close()
         event.accept()

@@ -19,6 +19,7 @@ from ..jobs.thumbnails import ImageLoader
 from .compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
+UNDO_LIMIT = 200
 
 
 class Session(QObject):
@@ -48,6 +49,9 @@ class Session(QObject):
         self.catalog = Catalog(self.library)
         self.closed = False
         self.undo_stack = QUndoStack(self)
+        # Each step keeps the tags it replaced (a library-wide rename keeps every photo's): bound the
+        # history so a long session's memory stays flat.
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.thumbnails = ThumbnailCache(size=max(64, int(settings.thumbnail_size)))
         self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
         self.queries = QueryRunner(self.library, parent=self)

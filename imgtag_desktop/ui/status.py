@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 import time
 from pathlib import Path
 
@@ -26,6 +27,8 @@ from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
 from .dialogs import fit_to_screen
 from .session import Session
 
+log = logging.getLogger(__name__)
+_LEFT_RUNNING: list[JobHandle] = []  # jobs still running when the window closed (see JobsController.shutdown)
 Failure = Problem  # one per-photo problem: job, photo id, path, reason (stored in the catalog)
 PROBLEMS_KEY = "stored-problems"
 
@@ -290,10 +293,15 @@ class JobsController(QObject):
         dialog.open()
 
     def shutdown(self, wait_ms: int = 30000) -> None:
-        """Cancel and wait for the running job (on close)."""
+        """Cancel the running job and wait up to ``wait_ms`` for it (on close).
+
+        A job still busy then (a large model on the photo in flight) is left to the process exit:
+        its results are committed per batch, so at most the batch in flight is lost, as after a
+        crash. Its handle is kept referenced so that Qt never destroys a running thread."""
         self._queue.clear()
-        if self.handle is not None:
-            self.handle.cancel()
-            self.handle.thread.wait(wait_ms)
-        for h in self._old:
-            h.thread.wait(wait_ms)
+        deadline = time.monotonic() + wait_ms / 1000
+        for h in ([self.handle] if self.handle is not None else []) + self._old:
+            h.cancel()
+            if not h.thread.wait(max(0, int((deadline - time.monotonic()) * 1000))):
+                log.warning("%s still running at quit; left to the process exit", h.job.title)
+                _LEFT_RUNNING.append(h)
