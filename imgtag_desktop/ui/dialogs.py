@@ -88,7 +88,7 @@ def models_missing(settings: Settings) -> str:
     except Exception as exc:  # report, never hide
         return f"model status cannot be read ({exc})"
     first = next((r for r in rows if not r.usable), None)
-    return "" if first is None else f"the {first.role} model is missing: {window_text(first.problem)}"
+    return "" if first is None else window_text(first.problem)
 
 
 class ModelsDialog(QDialog):

@@ -89,8 +89,7 @@ class ReviewController(QObject):
             return
         left = len(self.session.catalog.review.photos_with_tag(self.tag, ("suggested",)))
         approved = len(self.session.catalog.review.photos_with_tag(self.tag, ("approved",)))
-        self.bar.label.setText(f"Reviewing “{self.tag}”: {left} left, {approved} approved · "
-                               "A approve · R reject · Del remove · Enter all ≥")
+        self.bar.label.setText(f"Reviewing “{self.tag}”: {left} left, {approved} approved")
 
     def _apply(self, op: str) -> bool:
         if self.tag is None:

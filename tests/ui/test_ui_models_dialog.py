@@ -31,7 +31,7 @@ def test_a_folder_is_checked_against_its_role(qtbot, tiny_models):
     text = dialog.status.text()
     assert "imgtag models" not in text and "settings dialog" not in text  # words for the window
     assert "Download models" in text and "Choose folder…" in text
-    assert "captioner model is missing" in models_missing(wrong) and "imgtag models" not in models_missing(wrong)
+    assert "captioner" in models_missing(wrong) and "imgtag models" not in models_missing(wrong)
     assert dialog.download.text() == "Download models"
 
 
