@@ -476,8 +476,7 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(f"Automatic tagging is off: {message} Click Models… to download the models "
-                                     "or to choose their folders.", "Models…")
+            self.banner.show_message(f"Automatic tagging is off: {message} Use Models… to get them.", "Models…")
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 

@@ -73,10 +73,10 @@ class WritePreviewDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col in (2, 3, 4):  # the tags and the reason get the room; names are elided in the middle
+        for col in (2, 4):  # the added tags and the reason get the room; names are elided in the middle
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
-        header.resizeSection(0, 170)
-        header.resizeSection(1, 170)
+        for col, width in ((0, 170), (1, 170), (3, 110)):
+            header.resizeSection(col, width)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
         self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)

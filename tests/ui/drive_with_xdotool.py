@@ -55,7 +55,10 @@ def main() -> int:
         for n, pid in enumerate(ids):
             suggest(cat, pid, "bathroom", 0.9 - 0.01 * n)
             suggest(cat, pid, "tiles", 0.5)
-    app = subprocess.Popen([sys.executable, "-c", "from imgtag_desktop.ui.app import run; run()",
+    # IMGTAG_XDO_ENTRY=main compares with a plain return from main() (the interpreter frees the models).
+    entry = "from imgtag_desktop.ui.app import run; run()" if os.environ.get("IMGTAG_XDO_ENTRY") != "main" else \
+        "from imgtag_desktop.ui.app import main; raise SystemExit(main())"
+    app = subprocess.Popen([sys.executable, "-c", entry,
                             str(folder), "--library", str(library)], env=env)
     try:
         window = ""
