@@ -89,3 +89,32 @@ def test_write_dialog_names_its_photos_and_preview_and_result_agree(qtbot, libra
     notes = [dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())]
     assert sum(n.startswith("Skipped") for n in notes) == 1 and sum(n.startswith("Written") for n in notes) == 5
     dialog.done(0)
+
+
+def test_write_dialog_says_per_file_why_a_file_went_to_a_sidecar(qtbot, tmp_path):
+    pillow_heif = __import__("pytest").importorskip("pillow_heif")
+    from PIL import Image
+
+    from imgtag_desktop.core.scanner import scan_folder
+    from tests.helpers import make_photo
+
+    pillow_heif.register_heif_opener()
+    folder = tmp_path / "photos"
+    make_photo(folder / "a.jpg", (64, 48))
+    Image.new("RGB", (64, 48), (200, 30, 30)).save(folder / "b.heic", "HEIF")
+    with Catalog(tmp_path / "library.db") as cat:
+        scan_folder(cat, folder)
+        ids = [p.id for p in cat.photos.all()]
+        cat.tags.add(ids, "kayak")
+    dialog = WritePreviewDialog(tmp_path / "library.db", ids, mode="embedded")
+    qtbot.addWidget(dialog)
+    rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())}
+    assert "sidecar" in rows["b.heic"] and "HEIF" in rows["b.heic"] and rows["a.jpg"] == ""
+    dialog.start_write()
+    qtbot.waitUntil(lambda: dialog.last_report is not None, timeout=30000)
+    rows = {dialog.table.item(r, 0).text(): (dialog.table.item(r, 1).text(), dialog.table.item(r, 4).text())
+            for r in range(dialog.table.rowCount())}
+    assert rows["b.heic"][0].endswith(".xmp") and rows["b.heic"][1].startswith("Written: HEIF")
+    assert rows["a.jpg"] == ("a.jpg", "Written")
+    assert "1 went to sidecars" in dialog.summary.text()
+    dialog.done(0)
