@@ -284,10 +284,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
         if not source.label.startswith("Search:") and self.query_bar.text():
             # Another source replaces the results: the old query would describe photos no longer shown.
-            self.query_bar.edit.blockSignals(True)
-            self.query_bar.set_text("")
-            self.query_bar.edit.blockSignals(False)
-            self.query_bar._validate("")
+            self.query_bar.clear_quietly()
 
     def _show_opened_folder(self) -> None:
         """Open folder shows that folder, as soon as the scan has put it in the library."""

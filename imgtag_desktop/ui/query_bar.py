@@ -153,6 +153,13 @@ class QueryBar(QWidget):
     def set_text(self, text: str) -> None:
         self.edit.setText(text)
 
+    def clear_quietly(self) -> None:
+        """Empty the field without submitting anything (another source replaced the results)."""
+        self.edit.blockSignals(True)
+        self.edit.clear()
+        self.edit.blockSignals(False)
+        self._validate("")
+
     def refresh_completions(self) -> None:
         """Reload tag names (call when tags were added, renamed or removed)."""
         try:
