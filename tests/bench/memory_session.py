@@ -32,7 +32,7 @@ def rss_mb() -> float:
     return 0.0
 
 
-def session(rounds: int, n_photos: int) -> int:
+def session(rounds: int, n_photos: int, trace: bool = False) -> int:
     tmp = Path(tempfile.mkdtemp(prefix="imgtag-mem-"))
     for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
         os.environ[var] = str(tmp / sub)
@@ -114,7 +114,24 @@ def session(rounds: int, n_photos: int) -> int:
         wait_jobs()  # the background sync writes the edited photos
         pump(0.5)
         figures.append(rss_mb())
+        if trace and r == 4:
+            import tracemalloc
+
+            tracemalloc.start(12)
+            baseline = tracemalloc.take_snapshot()
         print(f"round {r + 1}: {figures[-1]:.0f} MB  ({time.monotonic() - started:.0f} s)", flush=True)
+    if trace and rounds > 5:
+        import gc
+        from collections import Counter
+
+        gc.collect()
+        diff = tracemalloc.take_snapshot().compare_to(baseline, "traceback")
+        for stat in diff[:8]:
+            print(f"{stat.size_diff / 1024:+.0f} KiB {stat.count_diff:+d} blocks", flush=True)
+            for line in stat.traceback.format()[-6:]:
+                print("   ", line, flush=True)
+        counts = Counter(type(o).__name__ for o in gc.get_objects())
+        print("objects:", counts.most_common(12), flush=True)
     warm = figures[min(2, len(figures) - 1)]
     print(f"RSS after warm-up (round 3): {warm:.0f} MB; last: {figures[-1]:.0f} MB; "
           f"growth after warm-up: {figures[-1] - warm:+.0f} MB over {len(figures) - 3} rounds; "
@@ -141,5 +158,6 @@ if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=20)
     parser.add_argument("--photos", type=int, default=300)
+    parser.add_argument("--trace", action="store_true", help="print where Python memory grew after round 5")
     args = parser.parse_args()
-    raise SystemExit(session(args.rounds, args.photos))
+    raise SystemExit(session(args.rounds, args.photos, args.trace))
