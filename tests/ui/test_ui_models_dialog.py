@@ -62,3 +62,20 @@ def test_long_errors_get_a_readable_first_sentence():
     assert window_text(raw) == "The captioner (BLIP) folder /m holds a clip model (CLIPModel), not a BLIP model."
     assert first_sentence("Error one. Error two.\nTraceback...") == "Error one."
     assert len(first_sentence("x" * 1000)) == 220
+
+
+def test_a_tagging_failure_is_readable_in_the_banner_and_whole_in_problems(qtbot, library):
+    from imgtag_desktop.jobs import JobStats
+    from imgtag_desktop.ui.app import create_window
+
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    raw = ("Error(s) in loading state_dict for BlipForConditionalGeneration: size mismatch for "
+           "text_decoder.bert.embeddings.word_embeddings.weight. Run 'imgtag models download' to fetch it.\n"
+           "Traceback (most recent call last): ...")
+    window.jobs.job_finished.emit(JobStats("tagging", error=raw))
+    banner = window.banner.label.text()
+    assert banner.startswith("Tagging stopped: Error(s) in loading state_dict") and "Problems (Ctrl+L)" in banner
+    assert "imgtag models download" not in banner and "Traceback" not in banner
+    assert any(f.reason == raw for f in window.jobs.failures)  # the full text, to copy
+    window.close()
