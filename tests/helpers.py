@@ -87,3 +87,44 @@ def world_tmpdir() -> Path:
     path = Path(tempfile.mkdtemp(prefix="imgtag-test-"))
     path.chmod(0o777)
     return path
+
+
+class DecoderSurprise(Exception):
+    """An exception type no decoder documents: what a buggy or new Pillow plugin may raise."""
+
+
+DECODER_STAGES = ("open", "exif", "load")
+
+
+def make_decoder_raise(monkeypatch: object, stage: str, file_name: str) -> None:
+    """Make Pillow raise :class:`DecoderSurprise` for one file at one stage of decoding.
+
+    ``open`` = parsing the JPEG header, ``exif`` = reading EXIF, ``load`` = decoding pixels.
+    The patch sits at Pillow's boundary (the plugin), never inside imgtag.
+    """
+    import os
+
+    from PIL import Image, ImageFile, JpegImagePlugin
+
+    def is_target(img: object) -> bool:
+        name = getattr(img, "filename", "") or getattr(getattr(img, "fp", None), "name", "") or ""
+        return os.path.basename(os.fsdecode(name)) == file_name if isinstance(name, str | bytes) else False
+
+    def wrap(owner: type, attr: str) -> None:
+        original = getattr(owner, attr)
+
+        def raising(self: object, *args: object, **kwargs: object) -> object:
+            if is_target(self):
+                raise DecoderSurprise(f"{stage} exploded")
+            return original(self, *args, **kwargs)
+
+        monkeypatch.setattr(owner, attr, raising)  # type: ignore[attr-defined]
+
+    if stage == "open":
+        wrap(JpegImagePlugin.JpegImageFile, "_open")
+    elif stage == "exif":
+        wrap(Image.Image, "getexif")
+    elif stage == "load":
+        wrap(ImageFile.ImageFile, "load")
+    else:
+        raise ValueError(stage)

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import re
 import sys
 import time
 from pathlib import Path
 from typing import TextIO
 
-from ..core.catalog import Catalog, Photo
+from ..core.catalog import Catalog, CatalogError, Photo
 from ..core.paths import default_library
 
 
@@ -21,8 +23,19 @@ def library_path(args: argparse.Namespace) -> Path:
     return Path(args.library).expanduser() if args.library else default_library()
 
 
-def open_catalog(args: argparse.Namespace) -> Catalog:
-    return Catalog(library_path(args))
+def open_catalog(args: argparse.Namespace, *, create: bool = False, browse: bool = False) -> Catalog:
+    """The library's catalog. Only ``create`` (scan) makes a new library, and says so; ``browse``
+    (listing, search) falls back to a read-only catalog where the library cannot be written."""
+    path = library_path(args)
+    try:
+        catalog = Catalog(path, create=create)
+    except CatalogError:
+        if not browse or not path.is_file() or os.access(path, os.W_OK) and os.access(path.parent, os.W_OK):
+            raise
+        catalog = Catalog(path, read_only=True, create=False)
+    if catalog.created:
+        print(f"imgtag: created a new library at {path}", file=sys.stderr)
+    return catalog
 
 
 def find_photo(catalog: Catalog, path: str) -> Photo:
@@ -41,9 +54,19 @@ def existing_folder(value: str) -> Path:
     return folder
 
 
+_SURROGATE = re.compile("[\udc80-\udcff]")
+
+
+def to_json_text(value: object) -> str:
+    """JSON text that is valid UTF-8 whatever the file names: a byte that is not UTF-8 (which
+    Python holds as a lone surrogate, U+DC80..U+DCFF) is written as the escape ``\\udcXX``,
+    where XX is the byte; ``os.fsencode(json.loads(...))`` gives back the exact name."""
+    text = json.dumps(value, ensure_ascii=False, indent=None)
+    return _SURROGATE.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
+
+
 def print_json(value: object) -> None:
-    json.dump(value, sys.stdout, ensure_ascii=False, indent=None)
-    sys.stdout.write("\n")
+    sys.stdout.write(to_json_text(value) + "\n")
 
 
 class Progress:

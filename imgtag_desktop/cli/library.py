@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import sys
+from pathlib import Path
 
-from ..core.metadata import import_keywords
-from ..core.scanner import scan_folder
+from ..core.catalog import health
+from ..core.scan_import import scan_and_import
 from ..core.tag_manager import TagManager
-from .common import CliError, LazyProgress, find_photo, open_catalog, print_json
+from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,6 +18,10 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--json", action="store_true", help="print the scan summary as JSON")
     p.add_argument("--progress", action="store_true", help="show a progress bar even when not on a terminal")
     p.set_defaults(handler=cmd_scan)
+
+    p = sub.add_parser("doctor", help="check the library file; when damaged, make a repaired copy next to it")
+    p.add_argument("--json", action="store_true")
+    p.set_defaults(handler=cmd_doctor)
 
     p = sub.add_parser("photos", help="list the photos in the library")
     p.add_argument("--json", action="store_true", help="a JSON list of photo objects")
@@ -61,16 +66,20 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    folder = Path(args.folder).expanduser()
+    if not folder.is_dir():  # before the catalog: a mistyped folder must not create a library
+        what = "is not a folder" if folder.exists() else "does not exist"
+        raise CliError(f"cannot open folder {args.folder}: it {what}; give the path of a folder of photos")
+    with open_catalog(args, create=True) as catalog:
         progress = LazyProgress("scan", force=args.progress)
         try:
-            stats = scan_folder(catalog, args.folder, progress=progress)
+            # Keywords already in new / changed / moved files become approved, imported tags.
+            report = scan_and_import(catalog, args.folder, progress=progress)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:
             progress.close()
-        # Keywords already in new / changed / moved files become approved, imported tags.
-        imported = import_keywords(catalog, stats.touched_ids)
+        stats, imported = report.scan, report.imported
     if args.json:
         print_json(stats.to_json())
     else:
@@ -86,7 +95,7 @@ def cmd_scan(args: argparse.Namespace) -> int:
 
 
 def cmd_photos(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         photos = catalog.photos.all()
     if args.broken:
         photos = [p for p in photos if p.status != "ok"]
@@ -138,7 +147,7 @@ def cmd_tags_manage(args: argparse.Namespace) -> int:
 
 
 def cmd_tags(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         if args.photo:
             photo = find_photo(catalog, args.photo)
             rows: list[dict[str, object]] = [
@@ -158,3 +167,26 @@ def cmd_tags(args: argparse.Namespace) -> int:
             else:
                 print(f"{r['name']}\t{r['approved']} approved, {r['suggested']} suggested")
     return 0
+
+
+def cmd_doctor(args: argparse.Namespace) -> int:
+    path = library_path(args)
+    if not path.is_file():
+        raise CliError(f"there is no library at {path}; give its path with --library PATH")
+    report = health.check(path)
+    if not report.ok:
+        health.salvage(path, report)
+    if args.json:
+        print_json({"path": str(path), "ok": report.ok, "problems": report.problems,
+                    "salvaged": str(report.salvaged) if report.salvaged else None,
+                    "rows_copied": report.rows_copied, "rows_lost": report.rows_lost})
+        return 0 if report.ok else 1
+    if report.ok:
+        print(f"{path}: ok (integrity check passed)")
+        return 0
+    print(f"{path}: damaged ({len(report.problems)} problems, e.g. {report.problems[0]})", file=sys.stderr)
+    lost = sum(report.rows_lost.values())
+    print(f"a repaired copy is at {report.salvaged} ({sum(report.rows_copied.values())} rows kept, {lost} unreadable); "
+          f"the original is unchanged. Check the copy, then move it into place: "
+          f"mv {report.salvaged} {path} (after moving the original away)")
+    return 1

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections import Counter
 
 from ..core.catalog import Catalog
 from ..core.metadata import (
@@ -131,6 +132,12 @@ def _print_report(report: WriteReport, args: argparse.Namespace, verb: str) -> i
         print(f"{report.count('written')} {verb}, {report.count('unchanged')} already up to date, "
               f"{report.count('skipped')} skipped, {report.count('failed')} failed"
               + (" (cancelled)" if report.cancelled else ""))
+        writers = Counter(r.writer for r in report.results if r.status == "written" and r.mode == "embedded")
+        if writers:
+            print("  embedded writes by " + ", ".join(f"{w}: {n}" for w, n in sorted(writers.items(), key=str)),
+                  file=sys.stderr)
+        if report.recovered:
+            print(f"  {report.recovered} writes of an interrupted run were found done and recorded", file=sys.stderr)
         for path in report.cleaned_temps:
             print(f"  removed a temporary file left by an interrupted write: {path}", file=sys.stderr)
     return 1 if report.count("failed") else 0

@@ -100,7 +100,7 @@ def _query_error(query: str, err: QueryError) -> CliError:
 
 
 def cmd_search(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         try:
             encoder = _encoder_for(catalog, args.query)
             if args.count:
@@ -122,7 +122,7 @@ def cmd_search(args: argparse.Namespace) -> int:
 
 
 def cmd_albums_list(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         albums = catalog.albums.all()
         counts = catalog.albums.counts()
     if args.json:
@@ -189,7 +189,7 @@ def cmd_albums_remove(args: argparse.Namespace) -> int:
 
 
 def cmd_albums_show(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         album = _find(catalog, args.name)
         try:
             ids = catalog.albums.search(album.query, text_encoder=_encoder_for(catalog, album.query))

@@ -126,19 +126,18 @@ class _Interrupt:
 
 
 def cmd_tag(args: argparse.Namespace) -> int:
-    from ..core.scanner import scan_folder
+    from ..core.scan_import import scan_and_import
     from ..tagging.run import tag_photos
 
     settings = settings_from_args(args)
     threshold = settings.threshold if args.threshold is None else args.threshold
     batch_size = args.batch_size or settings.batch_size
-    with open_catalog(args) as catalog:
-        under: Path | None = None
-        if args.folder:
-            under = existing_folder(args.folder)
+    under: Path | None = existing_folder(args.folder) if args.folder else None
+    with open_catalog(args, create=under is not None) as catalog:  # tag FOLDER scans it: a new library
+        if under is not None:
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
-                scan_folder(catalog, under)
+                scan_and_import(catalog, under)
         ids = [p.id for p in catalog.photos.all(status="ok", under=under)] if under else None
         pipeline = _pipeline(settings)
         if args.redo:
@@ -178,7 +177,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
-    with open_catalog(args) as catalog:
+    with open_catalog(args, browse=True) as catalog:
         photo = find_photo(catalog, args.photo)
         info = catalog.analysis.info(photo.id)
         caption = catalog.analysis.caption(photo.id)

@@ -8,8 +8,8 @@ scale when a smaller image is enough), with EXIF orientation applied.
 from __future__ import annotations
 
 import datetime as _dt
+import math
 import os
-import struct
 import threading
 import warnings
 from dataclasses import dataclass
@@ -22,8 +22,13 @@ IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".hif", ".avif"}
 )
 FORMATS = ("jpeg", "png", "tiff", "webp", "heif", "avif")
-# The most pixels imgtag agrees to decode (about 180 MP): above this a header is treated as a bomb.
-MAX_PIXELS = 180_000_000
+# The most pixels imgtag decodes at full size (250 MP: phones make 200 MP photos). A JPEG above it
+# is decoded at a reduced scale (libjpeg draft mode, 1/2..1/8); any other format above it is
+# treated as a decompression bomb and recorded as broken with that reason.
+MAX_PIXELS = 250_000_000
+# Pillow's own guard warns at 89.5 MP and refuses at 179 MP, below real medium-format and
+# stitched photos; every decode here applies MAX_PIXELS itself instead.
+Image.MAX_IMAGE_PIXELS = None
 
 _HEIF_BRANDS = {b"heic", b"heix", b"heim", b"heis", b"hevc", b"hevx", b"hevm", b"hevs", b"mif1", b"msf1"}
 _AVIF_BRANDS = {b"avif", b"avis"}
@@ -101,23 +106,22 @@ def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> H
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on odd tags: not our reason
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
             with Image.open(path) as img:
                 width, height = img.size
-                if width * height > MAX_PIXELS:
+                if width * height > MAX_PIXELS and img.format != "JPEG":
                     raise ImageReadError(
                         f"image declares {width}x{height} pixels, more than imgtag will decode "
-                        "(decompression-bomb guard)"
+                        f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
                     )
                 exif = img.getexif()
     except ImageReadError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageReadError(f"image declares too many pixels, decompression-bomb guard ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ImageReadError(f"cannot be read as {fmt.upper()}: header not understood") from exc
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-        raise ImageReadError(f"cannot be read as {fmt.upper()}: {exc}") from exc
+    except MemoryError as exc:
+        raise ImageReadError(f"cannot be read as {fmt.upper()}: not enough memory for its header") from exc
+    except Exception as exc:  # noqa: BLE001 - decoder plugins raise anything (RuntimeError from AVIF, ...)
+        raise ImageReadError(f"cannot be read as {fmt.upper()}: {_describe(exc)}") from exc
     if width <= 0 or height <= 0:
         raise ImageReadError(f"image declares an empty size {width}x{height}")
     orientation = _int_or(exif.get(0x0112), 1)
@@ -140,15 +144,30 @@ def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: in
     ensure_heif_support()
     try:
         with warnings.catch_warnings():
-            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            warnings.simplefilter("ignore", UserWarning)
             with Image.open(path) as img:
-                if img.width * img.height > MAX_PIXELS:
-                    raise ImageReadError(f"image declares {img.width}x{img.height} pixels (decompression-bomb guard)")
-                if max_side and img.format == "JPEG":
-                    w, h = img.size
-                    scale = max(w, h) / max_side
-                    if scale > 1:
-                        img.draft("RGB", (max(1, int(w / scale)), max(1, int(h / scale))))
+                w, h = img.size
+                if w * h > MAX_PIXELS and img.format != "JPEG":
+                    raise ImageReadError(
+                        f"image declares {w}x{h} pixels, more than imgtag will decode "
+                        f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
+                    )
+                if img.format == "JPEG":
+                    want = (w, h)
+                    if max_side and max(w, h) > max_side:
+                        scale = max(w, h) / max_side
+                        want = (max(1, int(w / scale)), max(1, int(h / scale)))
+                    if w * h > MAX_PIXELS:
+                        # Above the limit, libjpeg decodes at 1/2..1/8 scale so the pixels fit under it.
+                        reduce = 2 ** max(1, math.ceil(math.log2(math.sqrt(w * h / MAX_PIXELS))))
+                        want = (min(want[0], max(1, w // reduce)), min(want[1], max(1, h // reduce)))
+                    if want != (w, h):
+                        img.draft("RGB", want)
+                    if img.size[0] * img.size[1] > MAX_PIXELS:
+                        raise ImageReadError(
+                            f"image declares {w}x{h} pixels, too many to decode even at 1/8 scale "
+                            "(decompression-bomb guard)"
+                        )
                 img.load()
                 oriented = ImageOps.exif_transpose(img)
                 if oriented.mode != "RGB":
@@ -158,12 +177,22 @@ def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: in
                 return oriented
     except ImageReadError:
         raise
-    except (Image.DecompressionBombError, Image.DecompressionBombWarning) as exc:
-        raise ImageReadError(f"image declares too many pixels, decompression-bomb guard ({exc})") from exc
     except UnidentifiedImageError as exc:
         raise ImageReadError("not a readable image") from exc
-    except (OSError, SyntaxError, ValueError, EOFError, struct.error) as exc:
-        raise ImageReadError(f"cannot be decoded: {exc}") from exc
+    except FileNotFoundError:
+        raise  # not broken pixels: the file is not there now (callers report it as such)
+    except MemoryError as exc:
+        raise ImageReadError("cannot be decoded: not enough memory") from exc
+    except Exception as exc:  # noqa: BLE001 - decoder plugins raise anything (RuntimeError from AVIF, ...)
+        raise ImageReadError(f"cannot be decoded: {_describe(exc)}") from exc
+
+
+def _describe(exc: BaseException) -> str:
+    """A decoder's exception as a reason: its message, with its type when that says more."""
+    text = str(exc)
+    if isinstance(exc, (OSError, SyntaxError, ValueError, EOFError)) and text:
+        return text
+    return f"{type(exc).__name__}: {text}" if text else type(exc).__name__
 
 
 def _to_rgb(img: Image.Image) -> Image.Image:

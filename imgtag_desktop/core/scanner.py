@@ -121,7 +121,11 @@ def read_facts(entry: _Entry) -> PhotoFacts:
                           error="file disappeared while scanning")
     except OSError as exc:
         return PhotoFacts(**base, fingerprint=None, format=None, status="broken",  # type: ignore[arg-type]
-                          error=f"cannot be read: {exc.strerror} (check the file's permissions)")
+                          error=f"cannot be read: {exc.strerror or exc} (check the file's permissions)")
+    except Exception as exc:  # noqa: BLE001 - one file's surprise never stops a scan
+        log.warning("unexpected error reading %s", display_path(entry.path), exc_info=True)
+        return PhotoFacts(**base, fingerprint=None, format=None, status="broken",  # type: ignore[arg-type]
+                          error=f"cannot be read: unexpected {type(exc).__name__}: {exc}")
 
 
 def _facts_from_file(fh: BinaryIO, entry: _Entry, base: dict[str, object]) -> PhotoFacts:

@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from ..core.catalog import Catalog
-from ..core.scanner import scan_folder
+from ..core.scan_import import scan_and_import
 from .base import Job, JobStats
 
 
@@ -30,8 +30,11 @@ class ScanJob(Job):
             self.progress.emit(done, total, path)
 
         with Catalog(self.library) as catalog:
-            result = scan_folder(catalog, self.folder, progress=progress, cancelled=self.is_cancelled)
-        for path, reason in result.errors:
+            report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
+                                     cancelled=self.is_cancelled)
+        result = report.scan
+        for path, reason in result.errors + report.imported.errors:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
-        stats.failures = len(result.errors)
-        stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids)}
+        stats.failures = len(result.errors) + len(report.imported.errors)
+        stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids),
+                        "imported": report.imported.to_json()}

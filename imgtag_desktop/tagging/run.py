@@ -162,6 +162,12 @@ def tag_photos(
                 catalog.analysis.record_error(photo.id, models_key, str(exc))
                 fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
                 advance(photo.display_path)
+            except Exception as exc:  # noqa: BLE001 - one file's surprise never stops a run
+                log.warning("unexpected error decoding %s", photo.display_path, exc_info=True)
+                reason = f"cannot be decoded: unexpected {type(exc).__name__}: {exc}"
+                catalog.photos.mark_broken(photo.id, reason)
+                fail(photo.id, photo.display_path, reason)
+                advance(photo.display_path)
         if stats.cancelled:
             break
         if not decoded:
@@ -213,7 +219,7 @@ def _analyse(
             images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP, keep_above=threshold
         )
         return list(zip(decoded, analyses, strict=True))
-    except (RuntimeError, ValueError) as exc:
+    except Exception as exc:  # noqa: BLE001 - models raise many things on odd inputs; one photo fails alone
         if len(decoded) == 1:
             log.warning("analysis of %s failed: %s", decoded[0][1], exc)
             fail(decoded[0][0], decoded[0][1], f"analysis failed: {exc}")

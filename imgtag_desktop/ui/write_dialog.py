@@ -8,6 +8,7 @@ with progress and cancel.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -200,6 +201,9 @@ class WritePreviewDialog(QDialog):
         self.progress.setVisible(False)
         text = (f"Done: {report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
+        writers = Counter(str(r.writer) for r in report.results if r.status == "written" and r.mode == "embedded")
+        if writers:
+            text += " (embedded by " + ", ".join(f"{w}: {n}" for w, n in sorted(writers.items())) + ")"
         sidecars = sum(1 for r in report.results if r.status == "written" and r.mode == "sidecar"
                        and self.mode == "embedded")
         if sidecars:

@@ -37,9 +37,14 @@ def test_scan_photos_tags_round_trip(tmp_path: Path, capsys: pytest.CaptureFixtu
 def test_errors_are_one_clear_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     lib = tmp_path / "library.db"
     code, _, err = run(capsys, "--library", str(lib), "tag-add", str(tmp_path / "nope.jpg"), "dog")
-    assert code == 2 and "not in the library" in err and "imgtag scan" in err
+    assert code == 2 and "there is no library" in err and "scan FOLDER" in err and not lib.exists()
     code, _, err = run(capsys, "--library", str(lib), "scan", str(tmp_path / "missing"))
-    assert code == 2 and "cannot open folder" in err
+    assert code == 2 and "cannot open folder" in err and not lib.exists()
+    make_photo(tmp_path / "pics" / "one.jpg")
+    code, _, err = run(capsys, "--library", str(lib), "scan", str(tmp_path / "pics"))
+    assert code == 0 and f"created a new library at {lib}" in err
+    code, _, err = run(capsys, "--library", str(lib), "tag-add", str(tmp_path / "nope.jpg"), "dog")
+    assert code == 2 and "not in the library" in err and "imgtag scan" in err
     bogus = tmp_path / "bogus.db"
     bogus.write_text("not sqlite at all " * 50)
     code, _, err = run(capsys, "--library", str(bogus), "photos")

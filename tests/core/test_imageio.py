@@ -71,3 +71,49 @@ def test_thumbnail_cache_keyed_by_fingerprint(tmp_path: Path) -> None:
 def test_heic_decodes(shared_images: Path) -> None:
     img = open_oriented(shared_images / "exiv2__Stonehenge.heic", max_side=64)
     assert max(img.size) == 64
+
+
+def _with_jpeg_size(data: bytes, width: int, height: int) -> bytes:
+    """A JPEG whose SOF0 declares another size (the header is all a scan reads)."""
+    import struct
+
+    sof = data.index(b"\xff\xc0")
+    return data[: sof + 5] + struct.pack(">HH", height, width) + data[sof + 9 :]
+
+
+def test_medium_format_and_200_mp_phone_photos_are_not_bombs(tmp_path: Path) -> None:
+    from imgtag_desktop.core.imageio import MAX_PIXELS, read_header
+
+    assert MAX_PIXELS == 250_000_000
+    small = make_photo(tmp_path / "s.jpg", (64, 48)).read_bytes()
+    for w, h in ((11656, 8742), (12288, 8320), (16320, 12240)):  # 102 MP, 102 MP stitched, 200 MP phone
+        path = tmp_path / f"{w}.jpg"
+        path.write_bytes(_with_jpeg_size(small, w, h))
+        assert (read_header(path, "jpeg").width, read_header(path, "jpeg").height) == (w, h)
+
+
+def test_a_real_95_mp_jpeg_decodes(tmp_path: Path) -> None:
+    path = tmp_path / "big.jpg"
+    Image.new("L", (11900, 8000), 128).save(path, quality=50)
+    out = open_oriented(path, max_side=512)
+    assert max(out.size) == 512
+    assert open_oriented(path).size == (11900, 8000)  # under 250 MP: full size when asked
+
+
+def test_above_the_limit_jpeg_is_decoded_reduced_and_others_are_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import imgtag_desktop.core.imageio as imageio
+
+    monkeypatch.setattr(imageio, "MAX_PIXELS", 1_000_000)  # a small limit, so the files stay small
+    jpeg = tmp_path / "big.jpg"
+    png = tmp_path / "big.png"
+    Image.new("RGB", (2000, 1500), (10, 20, 30)).save(jpeg)
+    Image.new("RGB", (2000, 1500), (10, 20, 30)).save(png)
+    out = open_oriented(jpeg)
+    assert out.size[0] * out.size[1] <= 1_000_000 and out.size == (1000, 750)  # libjpeg at 1/2 scale
+    assert imageio.read_header(jpeg, "jpeg").width == 2000
+    with pytest.raises(ImageReadError, match="decompression-bomb"):
+        open_oriented(png)
+    with pytest.raises(ImageReadError, match="decompression-bomb"):
+        imageio.read_header(png, "png")

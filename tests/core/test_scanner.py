@@ -120,7 +120,7 @@ def test_bad_inputs_get_reasons_and_do_not_stop_the_scan(catalog: Catalog, tmp_p
     reasons = {Path(p).name: r for p, r in stats.errors}
     assert reasons["zero.jpg"] == "empty file (0 bytes)"
     assert "not an image" in reasons["text.jpg"]
-    assert "decompression-bomb" in reasons["bomb.png"] and "4225000000 pixels" in reasons["bomb.png"]
+    assert "decompression-bomb" in reasons["bomb.png"] and "65000x65000 pixels" in reasons["bomb.png"]
     assert "cannot be decoded" in reasons["truncated.jpg"]
     assert "missing file" in reasons["dangling.jpg"]
     ok = {p.path.name for p in catalog.photos.all(status="ok")}

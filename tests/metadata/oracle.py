@@ -45,8 +45,16 @@ def exiftool_keywords(path: Path) -> dict[str, list[str]]:
 
 
 def metadata_diff(before: dict[str, Any], after: dict[str, Any]) -> list[str]:
-    """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves)."""
-    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k))
+    """exiftool tags that differ beyond the managed fields (and the toolkit/offset tags a writer moves).
+
+    An empty XMP structure (exiftool shows '') that disappears lost nothing, and a new IPTC
+    block or EXIF IFD0 comes with the records the IIM and EXIF standards make mandatory."""
+    empty = ("", None)
+    mandatory = {"IPTC:EnvelopeRecordVersion", "IPTC:ApplicationRecordVersion", "IFD0:XResolution",
+                 "IFD0:YResolution", "IFD0:ResolutionUnit", "IFD0:YCbCrPositioning"}
+    return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k)
+                  and not (before.get(k) in empty and after.get(k) in empty)
+                  and not (k in mandatory and k not in before))
 
 
 def pixels(path: Path) -> str:

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from imgtag_desktop.core.metadata import WriterBusy, undo_last_write, write_photos
+from imgtag_desktop.core.metadata import WriterBusy, exiv2_backend, undo_last_write, write_photos
 from imgtag_desktop.core.metadata import write as w
 from imgtag_desktop.core.metadata.service import writer_lock
 from imgtag_desktop.core.scanner import scan_folder
@@ -32,6 +32,16 @@ def damage_after(real, damage):  # type: ignore[no-untyped-def]
     return modify
 
 
+def damage_every_writer(monkeypatch, damage) -> None:  # type: ignore[no-untyped-def]
+    """Both embedded writers (exiftool where installed, exiv2) damage their copy."""
+    from imgtag_desktop.core.metadata.exiftool import ExiftoolWriter
+
+    monkeypatch.setattr(exiv2_backend, "modify", damage_after(exiv2_backend.modify, damage))
+    real = ExiftoolWriter.modify
+    monkeypatch.setattr(ExiftoolWriter, "modify",
+                        lambda self, path, change: damage_after(lambda p, c: real(self, p, c), damage)(path, change))
+
+
 def drop_model(path: Path) -> None:  # what exiv2 did to MakerNotes: a silent loss
     import pyexiv2
 
@@ -49,7 +59,7 @@ def truncate(path: Path) -> None:  # what exiv2 0.27 left after a crash: a zero-
 def test_damaged_copy_is_discarded_and_falls_back_to_sidecar(library, monkeypatch, damage, use_exiftool) -> None:  # type: ignore[no-untyped-def]
     catalog, ids, photo = one_tagged_photo(library)
     original = digest(photo)
-    monkeypatch.setattr(w, "_exiv2_modify", damage_after(w._exiv2_modify, damage))
+    damage_every_writer(monkeypatch, damage)
     result = write_photos(catalog, ids, mode="embedded", use_exiftool=use_exiftool).results[0]
     assert result.status == "written" and result.mode == "sidecar"
     assert "failed verification" in (result.note or "")
@@ -66,7 +76,7 @@ def test_changed_pixels_are_caught(library, monkeypatch) -> None:  # type: ignor
         make_photo(path, seed=42)  # another image with the same metadata shape
         assert path.read_bytes() != data
 
-    monkeypatch.setattr(w, "_exiv2_modify", damage_after(w._exiv2_modify, repaint))
+    monkeypatch.setattr(exiv2_backend, "modify", damage_after(exiv2_backend.modify, repaint))
     result = write_photos(catalog, ids, mode="embedded", use_exiftool=False).results[0]
     assert result.mode == "sidecar" and digest(photo) == original
 
@@ -78,7 +88,9 @@ def test_a_library_that_damages_every_copy_fails_the_file_cleanly(library, monke
     def always_truncate(path: Path, change: w.FileChange) -> None:
         path.write_bytes(b"")
 
-    monkeypatch.setattr(w, "_exiv2_modify", always_truncate)
+    monkeypatch.setattr(exiv2_backend, "modify", always_truncate)
+    monkeypatch.setattr("imgtag_desktop.core.metadata.exiftool.ExiftoolWriter.modify",
+                        lambda self, path, change: always_truncate(path, change))
     result = write_photos(catalog, ids, mode="embedded").results[0]
     assert result.status == "failed" and "original untouched" in (result.reason or "")
     assert digest(photo) == original and os.listdir(photo.parent) == ["p.jpg"]

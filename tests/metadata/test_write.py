@@ -155,7 +155,7 @@ def test_vanished_file_is_skipped(library) -> None:  # type: ignore[no-untyped-d
 def test_full_disk_leaves_original_untouched(library, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     import errno
 
-    from imgtag_desktop.core.metadata import write as w
+    from imgtag_desktop.core.metadata import staged
 
     catalog, folder, _ = library
     photo = make_photo(folder / "p.jpg")
@@ -165,7 +165,7 @@ def test_full_disk_leaves_original_untouched(library, monkeypatch) -> None:  # t
     def full(*args: object, **kwargs: object) -> None:  # the boundary: the OS refusing to write
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(w.shutil, "copyfileobj", full)
+    monkeypatch.setattr(staged.shutil, "copyfileobj", full)
     result = write_photos(catalog, ids, mode="embedded").results[0]
     assert result.status == "skipped" and "disk is full" in (result.reason or "")
     assert digest(photo) == original
@@ -175,7 +175,7 @@ def test_full_disk_leaves_original_untouched(library, monkeypatch) -> None:  # t
 CRASH_SCRIPT = """
 import os, sys
 from imgtag_desktop.core.catalog import Catalog
-from imgtag_desktop.core.metadata import write as w, write_photos
+from imgtag_desktop.core.metadata import staged as w, write_photos
 
 def crash(temp, target):  # the process dies between the verified temp write and the rename
     os._exit(9)
@@ -241,7 +241,26 @@ def test_non_ascii_survives_every_field_and_reads_back(library) -> None:  # type
     assert sorted(read_keywords(photo).tags()) == sorted(NON_ASCII)
 
 
-def test_heic_goes_to_a_sidecar_with_a_note(library, shared_images: Path) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize("name", ["exiv2__Stonehenge.heic", "exiv2__Sony.HIF", "exiv2__avif_exif_xmp.avif"])
+def test_heif_and_avif_are_written_embedded_by_exiftool(library, shared_images: Path, name: str) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    catalog, folder, _ = library
+    photo = folder / name
+    shutil.copy(shared_images / name, photo)
+    photo.chmod(0o644)
+    before = exiftool_json(photo)
+    before_pixels = pixels(photo)
+    ids = tag_all(catalog, folder)
+    result = write_photos(catalog, ids, mode="embedded", use_exiftool=True).results[0]
+    assert (result.status, result.mode, result.writer) == ("written", "embedded", "exiftool"), result.note
+    assert sorted(exiftool_keywords(photo)["subject"]) == sorted(LEAVES)
+    assert metadata_diff(before, exiftool_json(photo)) == []
+    assert pixels(photo) == before_pixels
+    assert not (folder / (name + ".xmp")).exists()
+
+
+def test_heic_goes_to_a_sidecar_without_exiftool(library, shared_images: Path) -> None:  # type: ignore[no-untyped-def]
     import shutil
 
     catalog, folder, _ = library
@@ -249,7 +268,31 @@ def test_heic_goes_to_a_sidecar_with_a_note(library, shared_images: Path) -> Non
     shutil.copy(shared_images / "exiv2__Stonehenge.heic", photo)
     original = digest(photo)
     ids = tag_all(catalog, folder)
-    result = write_photos(catalog, ids, mode="embedded").results[0]
+    result = write_photos(catalog, ids, mode="embedded", use_exiftool=False).results[0]
     assert result.status == "written" and result.mode == "sidecar" and "sidecar" in (result.note or "")
     assert digest(photo) == original
     assert sorted(exiftool_keywords(folder / "s.heic.xmp")["subject"]) == sorted(LEAVES)
+
+
+@pytest.mark.parametrize("use_exiftool", [False, True], ids=["exiv2", "exiftool"])
+def test_latin1_exif_text_and_an_empty_xpkeywords_entry_do_not_stop_a_write(library, use_exiftool: bool) -> None:  # type: ignore[no-untyped-def]
+    """Camera text in Latin-1 (not UTF-8), and an XPKeywords entry that holds nothing, which used
+    to fail verification as "EXIF tag count dropped from N to N"."""
+    import piexif
+    from PIL import Image
+
+    catalog, folder, _ = library
+    photo = folder / "p.jpg"
+    exif = piexif.dump({"0th": {piexif.ImageIFD.ImageDescription: b"Montr\xe9al caf\xe9",
+                                piexif.ImageIFD.Artist: b"Jos\xe9", piexif.ImageIFD.XPKeywords: [0, 0]},
+                        "Exif": {piexif.ExifIFD.UserComment: b"ASCII\x00\x00\x00caf\xe9"}})
+    Image.new("RGB", (64, 48), (10, 20, 30)).save(photo, exif=exif)
+    before = exiftool_json(photo)
+    ids = tag_all(catalog, folder)
+    result = write_photos(catalog, ids, mode="embedded", use_exiftool=use_exiftool).results[0]
+    assert (result.status, result.mode) == ("written", "embedded"), (result.reason, result.note)
+    assert result.writer == ("exiftool" if use_exiftool else "exiv2")
+    after = exiftool_json(photo)
+    assert after["IFD0:ImageDescription"] == before["IFD0:ImageDescription"]
+    assert after["IFD0:Artist"] == before["IFD0:Artist"]
+    assert sorted(exiftool_keywords(photo)["xp"]) == sorted(LEAVES)

@@ -91,9 +91,14 @@ def test_write_dialog_names_its_photos_and_preview_and_result_agree(qtbot, libra
     dialog.done(0)
 
 
-def test_write_dialog_says_per_file_why_a_file_went_to_a_sidecar(qtbot, tmp_path):
+def test_write_dialog_says_per_file_why_a_file_went_to_a_sidecar(qtbot, tmp_path, monkeypatch):
     pillow_heif = __import__("pytest").importorskip("pillow_heif")
     from PIL import Image
+
+    from imgtag_desktop.core.metadata.exiftool import Exiftool
+
+    monkeypatch.setattr(Exiftool, "available", staticmethod(lambda: False))  # without exiftool HEIF has no
+    # embedded writer, so it goes to a sidecar
 
     from imgtag_desktop.core.scanner import scan_folder
     from tests.helpers import make_photo

@@ -3,7 +3,8 @@
 :class:`Catalog` is the gateway: it owns the connection (:class:`CatalogBase`: transactions,
 migrations, per-library settings) and one repository per area, so each area's SQL lives next
 to its API: ``catalog.photos``, ``catalog.tags``, ``catalog.review``, ``catalog.analysis``,
-``catalog.albums`` (saved albums and search) and ``catalog.writes`` (metadata write history).
+``catalog.albums`` (saved albums and search), ``catalog.writes`` (metadata write history) and
+``catalog.journal`` (metadata writes pending between their rename and their confirmation).
 A repository that needs another area gets it in its constructor. Open one ``Catalog`` per
 thread; SQLite's WAL mode lets readers and a writer work side by side.
 """
@@ -15,6 +16,7 @@ import os
 from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
+from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
 from .problems import Problem, ProblemsRepository
 from .records import (
@@ -40,14 +42,15 @@ from .writes import WritesRepository
 class Catalog(CatalogBase):
     """The library's catalog gateway: the connection plus one repository per area."""
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
-        super().__init__(path, read_only=read_only)
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
+        super().__init__(path, read_only=read_only, create=create)
         self.photos = PhotosRepository(self)
         self.tags = TagsRepository(self)
         self.review = ReviewRepository(self)
         self.analysis = AnalysisRepository(self, self.tags)
         self.albums = AlbumsRepository(self, self.analysis)
         self.writes = WritesRepository(self, self.tags)
+        self.journal = JournalRepository(self)
         self.tag_admin = TagAdminRepository(self)
         self.problems = ProblemsRepository(self)
 
@@ -64,8 +67,10 @@ __all__ = [
     "CatalogBase",
     "CatalogError",
     "Folder",
+    "JournalRepository",
     "KnownFile",
     "Photo",
+    "PendingWrite",
     "PhotoFacts",
     "PhotoTag",
     "PhotosRepository",

@@ -18,6 +18,7 @@ Semantic terms (see docs/search.md):
 from __future__ import annotations
 
 import json
+import sqlite3
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -57,6 +58,11 @@ class _EmbeddingIndex:
     key: tuple[int, str | None]
     ids: npt.NDArray[np.int64]  # sorted photo ids, one per matrix row
     matrix: npt.NDArray[np.float32]  # N x D, rows L2-normalised
+
+
+def _check_text(name: str) -> None:
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        raise CatalogError(f"{name.encode('utf-8', 'surrogateescape')!r} is not UTF-8 text; type the name as UTF-8")
 
 
 def parse_query(query: str | Node) -> Node | None:
@@ -101,7 +107,8 @@ class AlbumsRepository(Repository):
         name = " ".join(name.split())
         if not name:
             raise CatalogError("an album needs a name")
-        parse(query)
+        _check_text(name)
+        self.check_query_runs(query)
         if self.get(name) is not None:
             raise CatalogError(f"there is already an album named {name!r}; choose another name or edit that one")
         now = time.time()
@@ -122,11 +129,13 @@ class AlbumsRepository(Repository):
         new_name = " ".join(name.split()) if name is not None else album.name
         if not new_name:
             raise CatalogError("an album needs a name")
+        _check_text(new_name)
         other = self.get(new_name)
         if other is not None and other.id != album_id:
             raise CatalogError(f"there is already an album named {new_name!r}")
         new_query = query.strip() if query is not None else album.query
-        parse(new_query)
+        if query is not None:
+            self.check_query_runs(new_query)
         with self.transaction() as conn:
             conn.execute(
                 "UPDATE albums SET name = ?, query = ?, updated_at = ? WHERE id = ?",
@@ -153,9 +162,27 @@ class AlbumsRepository(Repository):
         for album in self.all():
             try:
                 counts[album.id] = self.count(album.query, text_encoder=text_encoder, top_k=top_k)
-            except (QueryError, SemanticSearchUnavailable):
-                counts[album.id] = None
+            except (QueryError, SemanticSearchUnavailable, sqlite3.Error):
+                counts[album.id] = None  # one album that cannot run never stops the others
         return counts
+
+    def check_query_runs(self, query: str) -> None:
+        """Raise :class:`QueryError` unless the query parses and SQLite can prepare it
+        (``~`` terms stand in as true: they need no encoder to be checked)."""
+        node = parse_query(query)
+        if node is None:
+            return
+        where = compile_node(node, lambda _term: Fragment("1"))
+        self._run(f"EXPLAIN SELECT count(*) FROM photos p WHERE {where.sql}", where.args)
+
+    def _run(self, sql: str, args: Sequence[object]) -> list[tuple[Any, ...]]:
+        """Run a compiled query; SQLite's refusal (too complex, too many terms) is a :class:`QueryError`."""
+        try:
+            return self._conn.execute(sql, tuple(args)).fetchall()
+        except sqlite3.OperationalError as exc:
+            if not any(w in str(exc) for w in ("too large", "too many", "too deep", "too big", "stack overflow")):
+                raise
+            raise QueryError(f"the query is too complex for the database ({exc}); make it shorter", 1) from exc
 
     # -- search ---------------------------------------------------------------------------------
 
@@ -181,7 +208,7 @@ class AlbumsRepository(Repository):
             if limit is not None:
                 sql += " LIMIT ?"
                 args = (*args, limit)
-            return [r[0] for r in self._conn.execute(sql, args)]
+            return [r[0] for r in self._run(sql, args)]
         index = self._embedding_index()
         rows = self._candidate_rows(index, rest, where)
         scores = np.zeros(len(rows), dtype=np.float32)
@@ -202,7 +229,7 @@ class AlbumsRepository(Repository):
         self._prepare_vectors([t for t in _semantic_terms(node) if t not in ranking], text_encoder)
         where = self._compile(rest, text_encoder, top_k)
         if not ranking:
-            return int(self._conn.execute(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args).fetchone()[0])
+            return int(self._run(f"SELECT count(*) FROM photos p WHERE {where.sql}", where.args)[0][0])
         index = self._embedding_index()
         return min(top_k, len(self._candidate_rows(index, rest, where)))
 
@@ -240,7 +267,7 @@ class AlbumsRepository(Repository):
         if rest is None:
             return np.arange(len(index.ids), dtype=np.intp)
         candidates = np.fromiter(
-            (r[0] for r in self._conn.execute(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
+            (r[0] for r in self._run(f"SELECT p.id FROM photos p WHERE {where.sql}", where.args)),
             dtype=np.int64,
         )
         return _rows_of(index, candidates)

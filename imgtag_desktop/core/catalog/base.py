@@ -14,11 +14,14 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from ..folding import sql_fold
+from .health import APPLICATION_ID, CatalogProblem, explain, identify
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = max(MIGRATIONS)
+# How long a statement waits for another connection's write lock before "the library is busy".
+BUSY_TIMEOUT_S = 30.0
 # Values per ``IN (...)`` list: well under SQLite's limit on ``?`` variables.
 IN_CHUNK = 500
 _C = TypeVar("_C", bound="CatalogBase")
@@ -53,23 +56,40 @@ class CatalogBase:
     connection, so jobs open a second :class:`Catalog` on the same file.
     """
 
-    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False) -> None:
+    def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
+        """Open a catalog. ``create=False`` refuses a missing or empty (0-byte) file with a message
+        instead of making a new library there; ``read_only`` opens for browsing and search."""
         self.path = Path(path)
         self._depth = 0
-        self._conn = self._connect(read_only)
+        self.created = False  # True when this open made a new library
+        self._conn = self._connect(read_only, create)
         try:
+            try:
+                kind = identify(self._conn, self.path, SCHEMA_VERSION)
+            except CatalogProblem as exc:
+                raise CatalogError(str(exc)) from None
+            except sqlite3.DatabaseError as exc:
+                raise explain(exc, self.path) from exc
+            self.created = kind == "new"
             if not read_only:
-                self._migrate()
+                self._use_wal()
+                self._migrate(kind)
         except BaseException:
             self._conn.close()
             raise
 
     # -- connection ---------------------------------------------------------------------------
 
-    def _connect(self, read_only: bool) -> sqlite3.Connection:
+    def _connect(self, read_only: bool, create: bool = True) -> sqlite3.Connection:
         path = self.path
         if path.exists() and path.is_dir():
             raise CatalogError(f"{path} is a folder; give the path of a catalog file (e.g. {path}/library.db)")
+        if not create and (not path.exists() or path.stat().st_size == 0):
+            what = "an empty file" if path.exists() else "no library"
+            raise CatalogError(
+                f"there is {what} at {path}; create the library by scanning a folder into it "
+                f"(imgtag --library {path} scan FOLDER) or choose another library path (--library PATH)."
+            )
         if not read_only:
             folder = path.parent
             try:
@@ -92,21 +112,46 @@ class CatalogBase:
         # Percent-encoded: '?', '#' or '%' in a folder name would otherwise cut the URI short.
         uri = f"file:{quote(os.fsencode(path), safe='/')}" + ("?mode=ro" if read_only else "")
         try:
-            conn = sqlite3.connect(uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False)
-            conn.create_function("imgtag_fold", 1, sql_fold, deterministic=True)  # zurich finds Zürich
+            try:
+                conn = self._open(uri, read_only)
+            except sqlite3.OperationalError:
+                if not read_only:
+                    raise
+                # A WAL catalog in a folder we cannot write: no -shm can be made, so read it
+                # as an immutable file (browsing and search; nothing else writes it meanwhile).
+                conn = self._open(uri.replace("?mode=ro", "?immutable=1"), read_only)
+        except sqlite3.DatabaseError as exc:
+            explained = explain(exc, path)
+            if isinstance(explained, CatalogError) and "damaged" not in str(explained):
+                raise explained from exc
+            raise CatalogError(
+                f"{path} is not an imgtag catalog, or is damaged (SQLite said: {exc}). Nothing was changed; "
+                f"run 'imgtag --library {path} doctor', or choose another library path (--library PATH)."
+            ) from exc
+        return conn
+
+    def _use_wal(self) -> None:
+        """WAL mode (readers and a writer side by side); set only once the file is known to be ours."""
+        try:
+            mode = self._conn.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+        except sqlite3.DatabaseError as exc:
+            raise explain(exc, self.path) from exc
+        if mode != "wal":
+            log.warning("catalog %s runs in journal mode %s, not WAL", self.path, mode)
+
+    @staticmethod
+    def _open(uri: str, read_only: bool) -> sqlite3.Connection:
+        conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn.create_function("imgtag_fold", 1, sql_fold, deterministic=True)  # zurich finds Zürich
+        try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # REPLACE must fire delete triggers (migration 5)
-            mode = conn.execute("PRAGMA journal_mode = WAL").fetchone()[0] if not read_only else "wal"
             conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA busy_timeout = 30000")
+            conn.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_S * 1000)}")
             conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
-        except sqlite3.DatabaseError as exc:
-            raise CatalogError(
-                f"{path} is not an imgtag catalog (SQLite said: {exc}). Nothing was changed; "
-                "move the file away or choose another library path (--library PATH)."
-            ) from exc
-        if mode != "wal":
-            log.warning("catalog %s runs in journal mode %s, not WAL", path, mode)
+        except BaseException:
+            conn.close()
+            raise
         return conn
 
     def close(self) -> None:
@@ -128,18 +173,26 @@ class CatalogBase:
             finally:
                 self._depth -= 1
             return
-        self._conn.execute("BEGIN IMMEDIATE")
+        try:
+            self._conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            raise explain(exc, self.path) from exc
         self._depth = 1
         try:
             yield self._conn
             self._depth = 0
             self._conn.execute("COMMIT")
-        except BaseException:
+        except BaseException as exc:
             self._depth = 0
             # SQLite may have rolled back already (disk full, I/O error): a second ROLLBACK would
             # raise "no transaction is active" and hide the error that matters.
             if self._conn.in_transaction:
                 self._conn.execute("ROLLBACK")
+            if isinstance(exc, sqlite3.OperationalError | sqlite3.DatabaseError) and not isinstance(
+                    exc, sqlite3.IntegrityError):
+                explained = explain(exc, self.path)
+                if explained is not exc:
+                    raise explained from exc
             raise
 
     # -- per-library settings ------------------------------------------------------------------
@@ -182,7 +235,9 @@ class CatalogBase:
     def schema_version(self) -> int:
         return int(self._conn.execute("PRAGMA user_version").fetchone()[0])
 
-    def _migrate(self) -> None:
+    def _migrate(self, kind: str = "ours") -> None:
+        if kind in ("new", "legacy"):  # mark the file as an imgtag catalog (application id)
+            self._conn.execute(f"PRAGMA application_id = {APPLICATION_ID}")
         current = self.schema_version
         pending = sorted(n for n in MIGRATIONS if n > current)
         if current > SCHEMA_VERSION:

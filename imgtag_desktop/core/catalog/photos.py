@@ -137,9 +137,10 @@ class PhotosRepository(Repository):
             for f in facts:
                 cur = conn.execute(
                     "INSERT INTO photos (folder_id, path, path_bytes, rel_dir, size, mtime_ns, fingerprint,"
-                    " format, width, height, orientation, taken_at, camera, status, error, added_at, updated_at)"
-                    " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    (folder_id, display_path(f.path_bytes), f.path_bytes, f.rel_dir, *_fact_values(f), now, now),
+                    " format, width, height, orientation, taken_at, camera, status, error, added_at, updated_at,"
+                    " keywords_pending) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    (folder_id, display_path(f.path_bytes), f.path_bytes, f.rel_dir, *_fact_values(f), now, now,
+                     int(f.status == "ok")),
                 )
                 ids.append(int(cur.lastrowid or 0))
         return ids
@@ -153,8 +154,9 @@ class PhotosRepository(Repository):
                     "UPDATE photos SET path = ?, path_bytes = ?, rel_dir = ?, size = ?, mtime_ns = ?,"
                     " fingerprint = ?, format = ?, width = ?, height = ?, orientation = ?, taken_at = ?,"
                     " camera = ?, status = ?, error = ?, updated_at = ?,"
-                    " folder_id = COALESCE(?, folder_id) WHERE id = ?",
-                    (display_path(f.path_bytes), f.path_bytes, f.rel_dir, *_fact_values(f), now, folder_id, photo_id),
+                    " folder_id = COALESCE(?, folder_id), keywords_pending = ? WHERE id = ?",
+                    (display_path(f.path_bytes), f.path_bytes, f.rel_dir, *_fact_values(f), now, folder_id,
+                     int(f.status == "ok"), photo_id),
                 )
 
     def mark_missing(self, photo_ids: Iterable[int], reason: str = "file not found at its path") -> None:
@@ -173,10 +175,6 @@ class PhotosRepository(Repository):
                 "UPDATE photos SET status = 'broken', error = ?, updated_at = ? WHERE id = ?",
                 (reason, time.time(), photo_id),
             )
-
-    def set_metadata_error(self, photo_id: int, reason: str | None) -> None:
-        with self.transaction() as conn:
-            conn.execute("UPDATE photos SET metadata_error = ? WHERE id = ?", (reason, photo_id))
 
     # -- photos: readers ------------------------------------------------------------------------
 

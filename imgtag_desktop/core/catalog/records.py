@@ -59,7 +59,7 @@ class Photo:
     def to_json(self) -> dict[str, object]:
         return {
             "id": self.id,
-            "path": self.display_path,
+            "path": str(self.path),  # exact: non-UTF-8 bytes become \udcXX escapes in JSON output
             "size": self.size,
             "format": self.format,
             "width": self.width,

@@ -193,6 +193,16 @@ WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW
 END;
 """
 
+# 7 robustness: keyword import is part of what a scan resumes (a photo row new or changed
+# since its file's keywords were last read is pending until they are), and a metadata write
+# records the file state it expects before the rename, so a kill between the rename and the
+# catalog update is recognised as done by the next run.
+SCHEMA_V7_RESUME = """
+ALTER TABLE photos ADD COLUMN keywords_pending INTEGER NOT NULL DEFAULT 0;
+CREATE INDEX photos_keywords_pending ON photos(id) WHERE keywords_pending = 1;
+ALTER TABLE metadata_writes ADD COLUMN expected_state TEXT;
+"""
+
 SCHEMA_V8_PROBLEMS = """
 -- Per-photo problems the window's jobs met (cannot decode, cannot tag, cannot write): kept
 -- across restarts (Tools > Problems) and found by the query state:broken.
@@ -214,5 +224,6 @@ MIGRATIONS: dict[int, str] = {
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
     5: SCHEMA_V5_APPROVED_COUNT,
+    7: SCHEMA_V7_RESUME,
     8: SCHEMA_V8_PROBLEMS,
 }

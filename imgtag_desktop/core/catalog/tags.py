@@ -15,7 +15,9 @@ HIERARCHY_SEPARATOR = "|"
 
 def normalise_tag_name(name: str) -> str:
     """Trim whitespace around the name and each ``|`` component (as the query language does);
-    reject empty names."""
+    reject empty names and names that are not UTF-8 text."""
+    if any("\udc80" <= ch <= "\udcff" for ch in name):
+        raise CatalogError(f"{name.encode('utf-8', 'surrogateescape')!r} is not UTF-8 text; type the tag name as UTF-8")
     normalised = normalise_name(name)
     if "" in normalised.split(HIERARCHY_SEPARATOR):
         raise CatalogError(f"{name!r} is not a valid tag name (empty, or an empty part between '|')")

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from .base import CatalogBase, CatalogError, Repository
+from .journal import loaded_path
 from .tags import TagsRepository, normalise_tag_name
 
 WriteMode = Literal["off", "sidecar", "embedded"]
@@ -79,17 +80,24 @@ class WritesRepository(Repository):
         (a write must visit them too, so that tags the person removed leave the files)."""
         rows = self._conn.execute(
             "SELECT photo_id FROM file_keywords WHERE keywords != '[]'"
-            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL"
+            " UNION SELECT photo_id FROM metadata_writes WHERE undone_at IS NULL AND expected_state IS NULL"
         )
         return sorted(int(r[0]) for r in rows)
 
-    def record_file_state(self, photo_id: int, size: int, mtime_ns: int, fingerprint: str) -> None:
-        """After imgtag rewrote a file: store its new size/mtime/fingerprint so a scan sees no change."""
+    # -- keyword import state (part of what a scan resumes) --------------------------------------
+
+    def photo_ids_pending_keyword_import(self) -> list[int]:
+        """Readable photos new or changed since their files' keywords were last read, in id order."""
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE keywords_pending = 1 AND status = 'ok' ORDER BY id"
+        )
+        return [int(r[0]) for r in rows]
+
+    def finish_keyword_import(self, photo_id: int, metadata_error: str | None) -> None:
+        """The file's keywords are read (call inside the transaction that records them)."""
         with self.transaction() as conn:
-            conn.execute(
-                "UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
-                (size, mtime_ns, fingerprint, time.time(), photo_id),
-            )
+            conn.execute("UPDATE photos SET metadata_error = ?, keywords_pending = 0 WHERE id = ?",
+                         (metadata_error, photo_id))
 
     # -- keywords last seen in files ------------------------------------------------------------
 
@@ -137,36 +145,18 @@ class WritesRepository(Repository):
     def new_batch() -> str:
         return uuid.uuid4().hex
 
-    def record(
-        self,
-        batch: str,
-        photo_id: int,
-        target: str,
-        mode: str,
-        previous: dict[str, object],
-        written: dict[str, object],
-    ) -> int:
-        """Remember one write with the managed fields before and after (for undo)."""
-        with self.transaction() as conn:
-            cur = conn.execute(
-                "INSERT INTO metadata_writes (batch, photo_id, target, mode, previous, written, written_at)"
-                " VALUES (?, ?, ?, ?, ?, ?, ?)",
-                (batch, photo_id, target, mode, json.dumps(previous, ensure_ascii=False),
-                 json.dumps(written, ensure_ascii=False), time.time()),
-            )
-            return int(cur.lastrowid or 0)
-
     def last_batch(self) -> str | None:
         """The most recent batch with writes not undone yet."""
         row = self._conn.execute(
-            "SELECT batch FROM metadata_writes WHERE undone_at IS NULL ORDER BY written_at DESC, id DESC LIMIT 1"
+            "SELECT batch FROM metadata_writes WHERE undone_at IS NULL AND expected_state IS NULL"
+            " ORDER BY written_at DESC, id DESC LIMIT 1"
         ).fetchone()
         return row[0] if row else None
 
     def in_batch(self, batch: str) -> list[WriteRecord]:
         rows = self._conn.execute(
             "SELECT id, batch, photo_id, target, mode, previous, written, written_at, undone_at"
-            " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL ORDER BY id DESC",
+            " FROM metadata_writes WHERE batch = ? AND undone_at IS NULL AND expected_state IS NULL ORDER BY id DESC",
             (batch,),
         )
         return [_record(r) for r in rows]
@@ -181,7 +171,7 @@ def _record(r: tuple[object, ...]) -> WriteRecord:
         id=int(r[0]),  # type: ignore[call-overload]
         batch=r[1],  # type: ignore[arg-type]
         photo_id=int(r[2]),  # type: ignore[call-overload]
-        target=str(r[3]),
+        target=loaded_path(r[3]),
         mode=str(r[4]),
         previous=json.loads(str(r[5])),
         written=json.loads(str(r[6])),

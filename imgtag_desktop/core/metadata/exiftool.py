@@ -1,8 +1,10 @@
-"""An optional second opinion: exiftool compares the original and the written copy.
+"""exiftool, when installed: the embedded writer, and a second opinion on every written copy.
 
 exiv2 and Pillow can both read back a file that exiftool (and the programs that follow
 its reading of MakerNotes and IFDs) can no longer read; when exiftool is installed the
-writer asks it too. One ``-stay_open`` process per writer keeps the cost to milliseconds.
+writer asks it too. exiftool also writes more formats faithfully than exiv2 (HEIC/HEIF/AVIF,
+odd MakerNotes), so where it is installed it writes the embedded keywords and exiv2 is the
+fallback. One ``-stay_open`` process per role keeps the cost to milliseconds per file.
 """
 
 from __future__ import annotations
@@ -12,14 +14,25 @@ import os
 import shutil
 import subprocess
 import threading
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import IO, TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from .plan import FileChange
 
 # Tags a keyword write changes by design, or which only describe where things sit in the file.
 ALLOWED_CHANGES = frozenset({
     "SourceFile", "XMP-x:XMPToolkit", "XMP-dc:Subject", "XMP-lr:HierarchicalSubject", "IPTC:Keywords",
     "IPTC:CodedCharacterSet", "IFD0:XPKeywords", "File:CurrentIPTCDigest", "Photoshop:IPTCDigest",
     "RIFF:WebP_Flags", "IFD0:StripOffsets", "IFD0:TileOffsets", "IFD1:ThumbnailOffset",
+    "QuickTime:MediaDataSize",  # HEIF/AVIF: the size of the box that holds the (unchanged) pixels
+})
+_EMPTY: tuple[object, ...] = ("", [], {}, None)
+# Tags that come and go with a new or emptied EXIF IFD0 or IPTC block.
+CREATED_WITH_BLOCK = frozenset({
+    "IFD0:XResolution", "IFD0:YResolution", "IFD0:ResolutionUnit", "IFD0:YCbCrPositioning",
+    "IPTC:EnvelopeRecordVersion", "IPTC:ApplicationRecordVersion",
 })
 
 
@@ -35,37 +48,64 @@ def is_allowed_change(key: str) -> bool:
     return key == "File:ExifByteOrder"
 
 
-class Exiftool:
-    """A persistent ``exiftool -stay_open`` process (thread-safe, one request at a time)."""
+class ExiftoolError(RuntimeError):
+    """exiftool refused a command; ``str(exc)`` is its message."""
 
-    def __init__(self, executable: str | None = None) -> None:
+
+class Exiftool:
+    """A persistent ``exiftool -stay_open`` process (thread-safe, one request at a time).
+
+    Without ``common_args`` it reads metadata as JSON (``-j -G1 -a -s``); the writer starts
+    its own process with no output options.
+    """
+
+    READ_ARGS = ("-j", "-G1", "-a", "-s")
+
+    def __init__(self, executable: str | None = None, common_args: Sequence[str] | None = None) -> None:
         exe = executable or shutil.which("exiftool")
         if exe is None:
             raise FileNotFoundError("exiftool is not installed")
+        common = list(self.READ_ARGS if common_args is None else common_args)
         self._proc = subprocess.Popen(
-            [exe, "-stay_open", "True", "-@", "-", "-common_args", "-j", "-G1", "-a", "-s", "-charset",
-             "filename=utf8"],
-            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
+            [exe, "-stay_open", "True", "-@", "-", "-common_args", *common, "-charset", "filename=utf8"],
+            stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self._lock = threading.Lock()
+        self._n = 0
 
     @staticmethod
     def available() -> bool:
         return shutil.which("exiftool") is not None
 
-    def read(self, *paths: Path) -> list[dict[str, Any]]:
+    def execute(self, args: Sequence[str]) -> tuple[bytes, str]:
+        """Run one command (arguments one per line, UTF-8); returns (stdout, stderr text)."""
+        if any("\n" in a or "\r" in a for a in args):
+            raise ExiftoolError("an argument contains a line break, which exiftool's argument file cannot hold")
         with self._lock:
-            assert self._proc.stdin is not None and self._proc.stdout is not None
-            args = "".join(os.fsdecode(p) + "\n" for p in paths) + "-execute\n"
-            self._proc.stdin.write(args.encode("utf-8"))
+            assert self._proc.stdin is not None and self._proc.stdout is not None and self._proc.stderr is not None
+            self._n += 1
+            marker = f"{{ready{self._n}}}".encode()
+            lines = [*args, "-echo4", f"{{ready{self._n}}}", f"-execute{self._n}"]
+            self._proc.stdin.write("".join(a + "\n" for a in lines).encode("utf-8", "surrogateescape"))
             self._proc.stdin.flush()
-            out = b""
-            while not out.endswith(b"{ready}\n"):
-                line = self._proc.stdout.readline()
-                if not line:
-                    raise RuntimeError("exiftool stopped unexpectedly")
-                out += line
-        body = out[: -len(b"{ready}\n")].strip()
+            out = self._read_until(self._proc.stdout, marker)
+            err = self._read_until(self._proc.stderr, marker)
+        return out, err.decode("utf-8", "replace").strip()
+
+    @staticmethod
+    def _read_until(stream: IO[bytes], marker: bytes) -> bytes:
+        out = b""
+        while True:
+            line = stream.readline()
+            if not line:
+                raise ExiftoolError("exiftool stopped unexpectedly")
+            if line.rstrip(b"\r\n") == marker:
+                return out
+            out += line
+
+    def read(self, *paths: Path) -> list[dict[str, Any]]:
+        out, _err = self.execute([os.fsdecode(p) for p in paths])
+        body = out.strip()
         return list(json.loads(body.decode("utf-8", errors="replace"))) if body else []
 
     def differences(self, original: Path, copy: Path) -> list[str]:
@@ -74,7 +114,11 @@ class Exiftool:
         if len(records) != 2:
             return ["exiftool could not read both files"]
         before, after = records
-        return sorted(k for k in set(before) | set(after) if before.get(k) != after.get(k) and not is_allowed_change(k))
+        # An empty XMP structure or list (value '') carries nothing; a rewrite may drop it.
+        return sorted(k for k in set(before) | set(after)
+                      if before.get(k) != after.get(k) and not is_allowed_change(k)
+                      and not (before.get(k) in _EMPTY and after.get(k) in _EMPTY)
+                      and not (k in CREATED_WITH_BLOCK and (k not in before or k not in after)))
 
     def close(self) -> None:
         if self._proc.poll() is None:
@@ -85,9 +129,57 @@ class Exiftool:
                 self._proc.wait(timeout=5)
             except (OSError, subprocess.TimeoutExpired):
                 self._proc.kill()
+                self._proc.wait()
 
     def __enter__(self) -> Exiftool:
         return self
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def write_args(change: FileChange) -> list[str]:
+    """exiftool arguments that set the managed keyword fields of ``change`` to their new values.
+
+    ``-TAG=`` clears a list and each ``-TAG=value`` adds one entry, so the result is exactly
+    the planned list. IPTC is marked UTF-8 when it gets keywords.
+    """
+    before, after = change.before, change.after
+    args: list[str] = []
+
+    def set_list(tag: str, values: Sequence[str]) -> None:
+        args.append(f"-{tag}=")
+        args.extend(f"-{tag}={v}" for v in values)
+
+    if before.subject != after.subject:
+        set_list("XMP-dc:Subject", after.subject)
+    if before.hierarchical != after.hierarchical:
+        set_list("XMP-lr:HierarchicalSubject", after.hierarchical)
+    if "iptc" in change.fields and before.iptc != after.iptc:
+        set_list("IPTC:Keywords", after.iptc)
+        if after.iptc:
+            args.append("-IPTC:CodedCharacterSet=UTF8")
+    if "xp" in change.fields and before.xp != after.xp:
+        args.append("-IFD0:XPKeywords=" + ";".join(after.xp))
+    return args
+
+
+class ExiftoolWriter:
+    """Writes the managed keyword fields into a staged copy with exiftool (``-overwrite_original``)."""
+
+    name = "exiftool"
+
+    def __init__(self, executable: str | None = None) -> None:
+        self._tool = Exiftool(executable, common_args=["-charset", "iptc=UTF8", "-m", "-overwrite_original"])
+
+    def modify(self, path: Path, change: FileChange) -> None:
+        args = write_args(change)
+        if not args:
+            return
+        out, err = self._tool.execute([*args, os.fsdecode(path)])
+        text = out.decode("utf-8", "replace")
+        if "1 image files updated" not in text and "1 image files unchanged" not in text:
+            raise ExiftoolError(err.splitlines()[0] if err else (text.strip() or "exiftool wrote nothing"))
+
+    def close(self) -> None:
+        self._tool.close()

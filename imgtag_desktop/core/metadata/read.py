@@ -7,12 +7,11 @@ happens on every scan, and a crafted file must at worst be reported, not crash t
 from __future__ import annotations
 
 import os
-import struct
 import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from PIL import Image, IptcImagePlugin, UnidentifiedImageError
+from PIL import Image, IptcImagePlugin
 
 from ..imageio import ensure_heif_support
 from .keywords import (
@@ -81,16 +80,22 @@ def read_embedded(path: str | os.PathLike[str], fmt: str | None = None) -> Embed
                 iptc = IptcImagePlugin.getiptcinfo(img) if img.format in ("JPEG", "TIFF") else None
                 exif = img.getexif()
                 xp = exif.get(XP_KEYWORDS_TAG)
-                count = len(exif) + sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError, EOFError, struct.error, KeyError,
-            IndexError, TypeError) as exc:
+                # EXIF entries outside the managed XPKeywords, for the writer's completeness check.
+                count = len(exif) - (XP_KEYWORDS_TAG in exif)
+                count += sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
+    except Exception as exc:  # noqa: BLE001 - decoder plugins raise anything; the file gets a reason
         raise MetadataParseError(f"metadata cannot be read ({type(exc).__name__}: {exc})") from exc
-    fields_ = KeywordFields(iptc=iptc_keywords(iptc), xp=xp_keywords(xp))
-    if xmp:
-        root = parse_xmp(xmp)
-        x = xmp_keyword_fields(root)
-        fields_ = KeywordFields(subject=x.subject, hierarchical=x.hierarchical, tags_list=x.tags_list,
-                                iptc=fields_.iptc, xp=fields_.xp)
+    try:
+        fields_ = KeywordFields(iptc=iptc_keywords(iptc), xp=xp_keywords(xp))
+        if xmp:
+            root = parse_xmp(xmp)
+            x = xmp_keyword_fields(root)
+            fields_ = KeywordFields(subject=x.subject, hierarchical=x.hierarchical, tags_list=x.tags_list,
+                                    iptc=fields_.iptc, xp=fields_.xp)
+    except MetadataParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a field parser's surprise is a reason, not a crash
+        raise MetadataParseError(f"keywords cannot be parsed ({type(exc).__name__}: {exc})") from exc
     return EmbeddedMetadata(fields=fields_, xmp=xmp, iptc_raw=iptc, exif_tag_count=count)
 
 
@@ -115,8 +120,13 @@ def read_sidecar(path: str | os.PathLike[str]) -> KeywordFields:
     try:
         data = Path(path).read_bytes()
     except OSError as exc:
-        raise MetadataParseError(f"sidecar cannot be read: {exc.strerror}") from exc
-    return sidecar_fields(data)
+        raise MetadataParseError(f"sidecar cannot be read: {exc.strerror or exc}") from exc
+    try:
+        return sidecar_fields(data)
+    except MetadataParseError:
+        raise
+    except Exception as exc:  # noqa: BLE001 - a parser's surprise is a reason, not a crash
+        raise MetadataParseError(f"sidecar cannot be parsed ({type(exc).__name__}: {exc})") from exc
 
 
 def sidecar_fields(data: bytes) -> KeywordFields:
@@ -136,9 +146,12 @@ def read_keywords(path: str | os.PathLike[str], fmt: str | None = None) -> Keywo
     sidecars: dict[str, KeywordFields] = {}
     sidecar_errors: dict[str, str] = {}
     for candidate in dict.fromkeys(sidecar_paths(photo)):
-        if candidate.is_file():
-            try:
-                sidecars[str(candidate)] = read_sidecar(candidate)
-            except MetadataParseError as exc:
-                sidecar_errors[str(candidate)] = str(exc)
+        try:
+            if not os.path.isfile(candidate):  # False for a name too long to exist (ENAMETOOLONG)
+                continue
+            sidecars[str(candidate)] = read_sidecar(candidate)
+        except MetadataParseError as exc:
+            sidecar_errors[str(candidate)] = str(exc)
+        except Exception as exc:  # noqa: BLE001 - one sidecar's surprise is a reason, not a crash
+            sidecar_errors[str(candidate)] = f"sidecar cannot be read ({type(exc).__name__}: {exc})"
     return KeywordReading(embedded=embedded, sidecars=sidecars, error=error, sidecar_errors=sidecar_errors)

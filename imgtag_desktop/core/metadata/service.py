@@ -8,15 +8,18 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..catalog import Catalog, Photo
+from ..catalog import Catalog, PendingWrite, Photo
 from ..catalog.writes import WriteRecord
-from .exiftool import Exiftool
+from .exiftool import Exiftool, ExiftoolWriter
 from .keywords import KeywordFields
-from .read import read_keywords
+from .plan import EMBEDDED_FORMATS, EXIFTOOL_EMBEDDED_FORMATS, file_fingerprint
+from .read import KeywordReading, read_keywords
+from .staged import FileState
 from .write import (
     FileChange,
     PhotoSnapshot,
@@ -60,6 +63,7 @@ class WriteReport:
     batch: str | None = None
     cancelled: bool = False
     cleaned_temps: list[str] = field(default_factory=list)
+    recovered: int = 0  # writes of an interrupted run found done (or undone) and confirmed
 
     def count(self, status: str) -> int:
         return sum(1 for r in self.results if r.status == status)
@@ -72,9 +76,10 @@ class WriteReport:
             "skipped": self.count("skipped"),
             "failed": self.count("failed"),
             "cancelled": self.cancelled,
+            "recovered": self.recovered,
             "files": [
                 {"path": str(r.path), "status": r.status, "target": str(r.target) if r.target else None,
-                 "mode": r.mode, "reason": r.reason, "note": r.note,
+                 "mode": r.mode, "writer": r.writer, "reason": r.reason, "note": r.note,
                  "added": list(r.change.added) if r.change else [],
                  "removed": list(r.change.removed) if r.change else []}
                 for r in self.results
@@ -111,7 +116,11 @@ def import_keywords(
         if photo.status != "ok":
             continue
         stats.photos += 1
-        reading = read_keywords(photo.path, photo.format)
+        try:
+            reading = read_keywords(photo.path, photo.format)
+        except Exception as exc:  # noqa: BLE001 - one file's surprise never stops an import
+            log.warning("unexpected error reading keywords of %s", photo.display_path, exc_info=True)
+            reading = KeywordReading(error=f"metadata cannot be read ({type(exc).__name__}: {exc})")
         if reading.error:
             stats.errors.append((photo.display_path, reading.error))
         for sidecar, reason in reading.sidecar_errors.items():
@@ -119,8 +128,8 @@ def import_keywords(
         names = reading.tags()
         if names:
             stats.with_keywords += 1
-        with catalog.transaction():  # one commit per photo: its tags and what its file held, together
-            catalog.photos.set_metadata_error(photo.id, reading.error)
+        with catalog.transaction():  # one commit per photo: its tags, what its file held, and "done"
+            catalog.writes.finish_keyword_import(photo.id, reading.error)
             seen_before = {n.casefold() for n in (catalog.writes.file_keywords(photo.id) or [])}
             fresh = [n for n in names if n.casefold() not in seen_before]
             stats.tags_added += len(catalog.writes.import_keywords(photo.id, fresh))
@@ -140,17 +149,32 @@ def photos_to_write(catalog: Catalog) -> list[int]:
     return list(dict.fromkeys(writes.photo_ids_with_approved_tags() + writes.photo_ids_with_file_keywords()))
 
 
-def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None) -> list[FileChange]:
+def plan_writes(catalog: Catalog, photo_ids: Sequence[int], mode: str, style: str | None = None,
+                use_exiftool: bool | None = None) -> list[FileChange]:
     """The preview: what a write would add and remove, per file (reads files, writes nothing)."""
     style = style or catalog.writes.sidecar_style()
-    return [_plan(catalog, photo, mode, style) for photo in catalog.photos.all(ids=list(photo_ids))]
+    formats = _embedded_formats(use_exiftool)
+    return [_plan(catalog, photo, mode, style, formats) for photo in catalog.photos.all(ids=list(photo_ids))]
 
 
-def _plan(catalog: Catalog, photo: Photo, mode: str, style: str) -> FileChange:
+def _embedded_formats(use_exiftool: bool | None) -> frozenset[str]:
+    """HEIC/HEIF/AVIF are written embedded only by exiftool."""
+    with_exiftool = use_exiftool is True or (use_exiftool is None and Exiftool.available())
+    return EXIFTOOL_EMBEDDED_FORMATS if with_exiftool else EMBEDDED_FORMATS
+
+
+def _plan(catalog: Catalog, photo: Photo, mode: str, style: str,
+          formats: frozenset[str] = EMBEDDED_FORMATS) -> FileChange:
     """What writing one photo would change: its approved tags in, the other tags imgtag manages out."""
     approved = catalog.tags.names_on(photo.id, states=("approved",))
     managed = set(catalog.tags.names_on(photo.id)) | set(catalog.writes.file_keywords(photo.id) or [])
-    return plan_change(snapshot(photo), approved, managed, mode, style)
+    try:
+        return plan_change(snapshot(photo), approved, managed, mode, style, embedded_formats=formats)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise never stops a preview
+        log.warning("unexpected error planning %s", photo.path, exc_info=True)
+        empty = KeywordFields()
+        return FileChange(photo.id, photo.path, photo.path, mode, photo.format, empty, empty, (),
+                          skip=f"cannot be examined: unexpected {type(exc).__name__}: {exc}")
 
 
 @contextlib.contextmanager
@@ -184,32 +208,52 @@ def write_photos(
     cancelled: CancelCheck | None = None,
     on_result: ResultCallback | None = None,
 ) -> WriteReport:
-    """Write the approved tags of photos into their files or sidecars, safely, and record undo data."""
+    """Write the approved tags of photos into their files or sidecars, safely, and record undo data.
+
+    ``use_exiftool``: None = use exiftool where installed (writer and verifier), True = require
+    it, False = exiv2 and the inner checks only.
+    """
     mode = mode or catalog.writes.mode()
     if mode not in ("sidecar", "embedded"):
         raise ValueError("metadata writing is off for this library; choose sidecar or embedded mode")
     style = style or catalog.writes.sidecar_style()
     report = WriteReport(batch=catalog.writes.new_batch())
-    exiftool = _open_exiftool(use_exiftool)
-    try:
-        with writer_lock(catalog):
-            photos = catalog.photos.all(ids=list(photo_ids))
-            for folder in dict.fromkeys(p.path.parent for p in photos):
-                report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
-            for done, photo in enumerate(photos, 1):
-                if cancelled and cancelled():
-                    report.cancelled = True
-                    break
-                result = _write_one(catalog, photo, mode, style, keep_mtime, exiftool, report.batch or "")
-                report.results.append(result)
-                if on_result:
-                    on_result(result)
-                if progress:
-                    progress(done, len(photos), photo.display_path)
-    finally:
-        if exiftool is not None:
-            exiftool.close()
+    with writer_lock(catalog), _exiftool_tools(use_exiftool) as (exiftool, writer):
+        report.recovered = recover_interrupted_writes(catalog)
+        photos = catalog.photos.all(ids=list(photo_ids))
+        for folder in dict.fromkeys(p.path.parent for p in photos):
+            report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
+        formats = EXIFTOOL_EMBEDDED_FORMATS if writer is not None else EMBEDDED_FORMATS
+        for done, photo in enumerate(photos, 1):
+            if cancelled and cancelled():
+                report.cancelled = True
+                break
+            result = _write_one(catalog, photo, mode, style, keep_mtime, exiftool, writer, formats,
+                                report.batch or "")
+            report.results.append(result)
+            if on_result:
+                on_result(result)
+            if progress:
+                progress(done, len(photos), photo.display_path)
     return report
+
+
+@contextlib.contextmanager
+def _exiftool_tools(use: bool | None) -> Iterator[tuple[Exiftool | None, ExiftoolWriter | None]]:
+    """exiftool's reader (the verifier's second opinion) and writer, when it is to be used."""
+    exiftool = _open_exiftool(use)
+    writer: ExiftoolWriter | None = None
+    try:
+        if exiftool is not None:
+            try:
+                writer = ExiftoolWriter()
+            except OSError as exc:
+                log.warning("exiftool cannot be started as a writer (%s); exiv2 writes instead", exc)
+        yield exiftool, writer
+    finally:
+        for tool in (writer, exiftool):
+            if tool is not None:
+                tool.close()
 
 
 def _open_exiftool(use: bool | None) -> Exiftool | None:
@@ -225,24 +269,56 @@ def _open_exiftool(use: bool | None) -> Exiftool | None:
 
 
 def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime: bool,
-               exiftool: Exiftool | None, batch: str) -> WriteResult:
-    change = _plan(catalog, photo, mode, style)
-    try:
-        result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool)
-    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
-        log.exception("unexpected error writing %s", photo.path)
-        return WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
-    if result.status == "written" and result.change is not None:
-        ch = result.change
-        catalog.writes.record(
+               exiftool: Exiftool | None, writer: ExiftoolWriter | None, formats: frozenset[str],
+               batch: str) -> WriteResult:
+    pending: list[int] = []
+
+    def journal(ch: FileChange, state: FileState) -> None:
+        """Just before the rename: the write and the state it will leave, as one pending row."""
+        pending.append(catalog.journal.begin_write(
             batch, photo.id, str(ch.target), ch.mode,
             {"fields": ch.before.to_json(), "existed": ch.target_existed, "written_fields": list(ch.fields)},
             {"fields": ch.after.to_json(), "written_fields": list(ch.fields)},
-        )
-        if result.new_state is not None:
-            catalog.writes.record_file_state(photo.id, *result.new_state)
-        catalog.writes.set_file_keywords(photo.id, change.approved)
+            state, state if ch.mode == "embedded" else None, list(ch.approved),
+        ))
+
+    try:
+        change = _plan(catalog, photo, mode, style, formats)
+        result = apply_change(change, snapshot(photo), keep_mtime=keep_mtime, style=style, exiftool=exiftool,
+                              writer=writer, journal=journal)
+    except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
+        log.exception("unexpected error writing %s", photo.path)
+        result = WriteResult(photo.id, photo.path, "failed", reason=f"unexpected error: {exc}; original untouched")
+    for write_id in pending:  # confirmed in one transaction, or dropped when the rename did not happen
+        _settle(catalog, write_id, confirmed=result.status == "written")
     return result
+
+
+def _settle(catalog: Catalog, write_id: int, *, confirmed: bool | None) -> bool:
+    """Confirm or abandon one pending write; ``confirmed=None`` decides from the file on disk."""
+    for p in catalog.journal.pending_writes(write_id):
+        done = _file_matches(p) if confirmed is None else confirmed
+        if done:
+            catalog.journal.confirm_write(p)
+        else:
+            catalog.journal.abandon_write(p)
+        return done
+    return False
+
+
+def _file_matches(p: PendingWrite) -> bool:
+    target = Path(p.target)
+    try:
+        st = os.stat(target)
+        return (st.st_size, st.st_mtime_ns, file_fingerprint(target, st.st_size)) == p.target_state
+    except OSError:
+        return False
+
+
+def recover_interrupted_writes(catalog: Catalog) -> int:
+    """Settle writes and undos a killed run left pending: confirmed when the file on disk is
+    what they produced, forgotten when the rename never happened. Returns how many were done."""
+    return sum(_settle(catalog, p.id, confirmed=None) for p in catalog.journal.pending_writes())
 
 
 # -- undo ---------------------------------------------------------------------------------------------
@@ -261,31 +337,32 @@ def undo_last_write(
     report = WriteReport(batch=batch)
     if batch is None:
         return report
-    records = catalog.writes.in_batch(batch)
-    exiftool = _open_exiftool(use_exiftool)
-    try:
-        with writer_lock(catalog):
-            for folder in dict.fromkeys(Path(r.target).parent for r in records):
-                report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
-            for done, record in enumerate(records, 1):
-                if cancelled and cancelled():
-                    report.cancelled = True
-                    break
-                photo = catalog.photos.get(record.photo_id)
-                if photo is None:
-                    continue
-                result = _undo_one(catalog, photo, record, keep_mtime, exiftool)
-                report.results.append(result)
-                if progress:
-                    progress(done, len(records), photo.display_path)
-    finally:
-        if exiftool is not None:
-            exiftool.close()
+    with writer_lock(catalog), _exiftool_tools(use_exiftool) as (exiftool, writer):
+        report.recovered = recover_interrupted_writes(catalog)
+        records = catalog.writes.in_batch(batch)
+        for folder in dict.fromkeys(Path(r.target).parent for r in records):
+            report.cleaned_temps += [str(p) for p in clean_stray_temps(folder)]
+        for done, record in enumerate(records, 1):
+            if cancelled and cancelled():
+                report.cancelled = True
+                break
+            photo = catalog.photos.get(record.photo_id)
+            if photo is None:
+                continue
+            try:
+                result = _undo_one(catalog, photo, record, keep_mtime, exiftool, writer)
+            except Exception as exc:  # noqa: BLE001 - one file's surprise must not stop the run
+                log.exception("unexpected error undoing the write of %s", photo.path)
+                result = WriteResult(photo.id, photo.path, "failed",
+                                     reason=f"unexpected error: {exc}; file left as it was")
+            report.results.append(result)
+            if progress:
+                progress(done, len(records), photo.display_path)
     return report
 
 
 def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: bool,
-              exiftool: Exiftool | None) -> WriteResult:
+              exiftool: Exiftool | None, writer: ExiftoolWriter | None) -> WriteResult:
     target = Path(record.target)
     previous = KeywordFields.from_json(record.previous.get("fields"))  # type: ignore[arg-type]
     written = KeywordFields.from_json(record.written.get("fields"))  # type: ignore[arg-type]
@@ -310,11 +387,18 @@ def _undo_one(catalog: Catalog, photo: Photo, record: WriteRecord, keep_mtime: b
     change = FileChange(photo.id, photo.path, target, record.mode, photo.format, current,
                         KeywordFields(**{**current.to_json(), **{f: getattr(previous, f) for f in fields}}),
                         fields, target_existed=target.exists())
-    result = apply_change(change, snap, keep_mtime=keep_mtime, fallback=False, exiftool=exiftool)
-    if result.status in ("written", "unchanged"):
+    journaled: list[bool] = []
+
+    def journal(ch: FileChange, state: FileState) -> None:
+        catalog.journal.begin_undo(record.id, state, state if ch.mode == "embedded" else None)
+        journaled.append(True)
+
+    result = apply_change(change, snap, keep_mtime=keep_mtime, fallback=False, exiftool=exiftool, writer=writer,
+                          journal=journal)
+    if journaled:
+        _settle(catalog, record.id, confirmed=result.status == "written")
+    elif result.status == "unchanged":
         catalog.writes.mark_undone(record.id)
-        if result.new_state is not None:
-            catalog.writes.record_file_state(photo.id, *result.new_state)
     return result
 
 

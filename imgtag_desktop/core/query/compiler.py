@@ -45,6 +45,8 @@ class Fragment:
 
 
 TRUE = Fragment("1")
+_INLINE_NAMES = 32  # tag names matched with inline ? arguments; more go through json_each
+_FLAT_TERMS = 16  # terms joined flat before the tree is split
 SemanticResolver = Callable[[Semantic], Fragment]
 # The scanner records AVIF files as 'avif' (imageio.sniff_format); the language counts them as HEIF.
 STORED_FORMATS: dict[str, tuple[str, ...]] = {"heif": ("heif", "avif")}
@@ -89,12 +91,35 @@ def tag_ids_sql(names: list[str]) -> Fragment:
     (``places|zurich`` finds ``places|Zürich``).
 
     ``imgtag_fold`` is :func:`imgtag_desktop.core.folding.fold`, registered on every catalog
-    connection; ``'}'`` is the character after ``'|'``, so the range ``(name|, name})`` holds
-    exactly the descendants. The tag table is small (the vocabulary), so the scan is cheap."""
-    conds = ["f = ? OR (f > ? AND f < ?)"] * len(names)
+    connection; the folded names are computed once per query (a materialized table of the
+    vocabulary, which is small). ``'}'`` is the character after ``'|'``, so the range
+    ``(name|, name})`` holds exactly the descendants."""
     folded = [fold(n) for n in names]
+    table = "WITH ft AS MATERIALIZED (SELECT id, imgtag_fold(name) AS f FROM tags) "
+    if len(names) > _INLINE_NAMES:
+        # Many names: one JSON argument joined as a table (a set operation, not a deep OR).
+        import json
+
+        return Fragment(
+            table + "SELECT ft.id FROM ft JOIN json_each(?) j"
+            " ON ft.f = j.value OR (ft.f > j.value || '|' AND ft.f < j.value || '}')",
+            (json.dumps(folded),),
+        )
+    conds = ["f = ? OR (f > ? AND f < ?)"] * len(names)
     args = tuple(a for n in folded for a in (n, n + "|", n + "}"))
-    return Fragment("SELECT id FROM (SELECT id, imgtag_fold(name) AS f FROM tags) WHERE " + " OR ".join(conds), args)
+    return Fragment(table + "SELECT id FROM ft WHERE " + " OR ".join(conds), args)
+
+
+def balanced(joiner: str, frags: list[Fragment]) -> Fragment:
+    """``a OP b OP c ...`` as a balanced tree of parentheses: SQLite's expression depth grows
+    with log2 of the number of terms, not linearly (a 1,000-term AND or OR compiles)."""
+    if len(frags) == 1:
+        return frags[0]
+    if len(frags) <= _FLAT_TERMS:
+        return Fragment("(" + joiner.join(f.sql for f in frags) + ")", tuple(a for f in frags for a in f.args))
+    mid = len(frags) // 2
+    left, right = balanced(joiner, frags[:mid]), balanced(joiner, frags[mid:])
+    return Fragment(f"({left.sql}{joiner}{right.sql})", left.args + right.args)
 
 
 def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
@@ -148,8 +173,11 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
     if isinstance(node, Semantic):
         return semantic(node)
     if isinstance(node, Not):
-        inner = compile_node(node.child, semantic)
-        return Fragment(f"({inner.sql}) IS NOT 1", inner.args)
+        child, negated = node.child, True
+        while isinstance(child, Not):  # NOT NOT x is x: the SQL stays shallow however many NOTs
+            child, negated = child.child, not negated
+        inner = compile_node(child, semantic)
+        return Fragment(f"({inner.sql}) IS NOT 1", inner.args) if negated else inner
     if isinstance(node, (And, Or)):
         children: list[Node] = list(node.children)
         frags: list[Fragment] = []
@@ -165,12 +193,7 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
                     children = [c for c in children
                                 if not (isinstance(c, Tag) and (c.states, c.min_score) == (states, score))]
         frags += [compile_node(c, semantic) for c in children]
-        if len(frags) == 1:
-            return frags[0]
-        joiner = " AND " if isinstance(node, And) else " OR "
-        return Fragment(
-            "(" + joiner.join(f.sql for f in frags) + ")", tuple(a for f in frags for a in f.args)
-        )
+        return balanced(" AND " if isinstance(node, And) else " OR ", frags)
     raise TypeError(f"not a query node: {node!r}")
 
 

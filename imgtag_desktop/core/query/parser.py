@@ -45,6 +45,12 @@ from .ast import (
 )
 
 KEYWORDS = ("AND", "OR", "NOT")
+# Limits that keep every query that parses runnable (SQLite's expression depth and parser stack,
+# Python's recursion): beyond them the person gets a one-line error, never a crash.
+MAX_QUERY_LENGTH = 20_000  # characters
+MAX_TERMS = 2_000  # terms (tags, fields, ~phrases); a 1,000-tag OR is fine
+MAX_DEPTH = 32  # nested parentheses
+MAX_NEGATIONS = 100  # NOT / - in a row (the SQL collapses pairs of them)
 FIELDS = ("tag", "state", "caption", "folder", "date", "camera", "format", "has")
 SPECIAL = set('()">')
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
@@ -76,6 +82,12 @@ class Token:
 
 def tokenize(text: str) -> list[Token]:
     """Split a query into tokens; raises :class:`QueryError` on an unterminated quote."""
+    if len(text) > MAX_QUERY_LENGTH:
+        raise QueryError(f"query too long ({len(text):,} characters, at most {MAX_QUERY_LENGTH:,}); "
+                         "split it or save parts as albums", MAX_QUERY_LENGTH + 1)
+    for i, ch in enumerate(text):
+        if "\udc80" <= ch <= "\udcff":  # a byte that was not UTF-8, as Python passes it from argv
+            raise QueryError(f"byte 0x{ord(ch) - 0xDC00:02x} is not UTF-8 text; type the query as UTF-8", i + 1)
     tokens: list[Token] = []
     i, n = 0, len(text)
     while i < n:
@@ -144,6 +156,8 @@ class _Parser:
         self.text = text
         self.tokens = tokenize(text)
         self.i = 0
+        self.depth = 0
+        self.terms = 0
 
     @property
     def tok(self) -> Token:
@@ -206,16 +220,27 @@ class _Parser:
         return _Chain(tuple(items))
 
     def unary(self) -> object:
-        t = self.tok
-        if t.kind == "MINUS" or (t.kind == "WORD" and t.text == "NOT"):
-            self.take()
+        negations = 0
+        while self.tok.kind == "MINUS" or (self.tok.kind == "WORD" and self.tok.text == "NOT"):
+            t = self.take()  # a loop, not recursion
             if not self.starts_unary():
                 raise self.unexpected(t)
-            child = self.unary()
-            if isinstance(child, _Mod):  # "-state:suggested": no suggestions at all
-                child = AnyTag(child.states, child.min_score)
-            return ("NOT", child)
+            negations += 1
+            if negations > MAX_NEGATIONS:
+                raise QueryError(f"too many NOTs in a row (at most {MAX_NEGATIONS})", t.column)
+        child = self.primary()
+        if negations and isinstance(child, _Mod):  # "-state:suggested": no suggestions at all
+            child = AnyTag(child.states, child.min_score)
+        for _ in range(negations):
+            child = ("NOT", child)
+        return child
+
+    def primary(self) -> object:
+        t = self.tok
         if t.kind == "LPAREN":
+            if self.depth >= MAX_DEPTH:
+                raise QueryError(f"parentheses nested too deep (at most {MAX_DEPTH} levels)", t.column)
+            self.depth += 1
             self.take()
             if self.tok.kind == "RPAREN":
                 raise QueryError("empty parentheses", self.tok.column)
@@ -225,7 +250,12 @@ class _Parser:
                     raise QueryError("missing ')' for this '('", t.column)
                 raise self.unexpected()
             self.take()
+            self.depth -= 1
             return inner
+        self.terms += 1
+        if self.terms > MAX_TERMS:
+            raise QueryError(f"too many terms (at most {MAX_TERMS:,}); split the query or save parts as albums",
+                             t.column)
         return self.term()
 
     def threshold(self) -> float | None:
