@@ -216,6 +216,12 @@ CREATE TABLE IF NOT EXISTS problems (
     UNIQUE (path, job, reason)
 );
 CREATE INDEX IF NOT EXISTS problems_photo ON problems(photo_id);
+-- Tag names folded (no case, no accents: Zürich -> zurich) for matching in search and
+-- completion; imgtag_fold is registered on every catalog connection. The stored name keeps
+-- its accents.
+ALTER TABLE tags ADD COLUMN fold TEXT;
+UPDATE tags SET fold = imgtag_fold(name);
+CREATE INDEX tags_fold ON tags(fold);
 """
 
 MIGRATIONS: dict[int, str] = {

@@ -69,3 +69,5 @@ class TagAdminRepository(Repository):
                 f"UPDATE tags SET name = ? || substr(name, ?) WHERE id IN (SELECT t.id FROM tags t WHERE {_SUBTREE})",
                 (new, len(old) + 1, *_subtree_args(old)))
             conn.execute("UPDATE tags SET leaf = ? WHERE name = ?", (parts[-1], new))
+            conn.execute("UPDATE tags SET fold = imgtag_fold(name)"
+                         f" WHERE id IN (SELECT t.id FROM tags t WHERE {_SUBTREE})", _subtree_args(new))

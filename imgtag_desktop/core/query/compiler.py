@@ -90,24 +90,22 @@ def tag_ids_sql(names: list[str]) -> Fragment:
     """Ids of the tags ``names`` and of every tag below them (``name|...``), ignoring case and accents
     (``places|zurich`` finds ``places|Zürich``).
 
-    ``imgtag_fold`` is :func:`imgtag_desktop.core.folding.fold`, registered on every catalog
-    connection; the folded names are computed once per query (a materialized table of the
-    vocabulary, which is small). ``'}'`` is the character after ``'|'``, so the range
-    ``(name|, name})`` holds exactly the descendants."""
+    ``tags.fold`` is the name folded by :func:`imgtag_desktop.core.folding.fold` (indexed,
+    migration 8); ``'}'`` is the character after ``'|'``, so the range ``(name|, name})``
+    holds exactly the descendants and can use the index."""
     folded = [fold(n) for n in names]
-    table = "WITH ft AS MATERIALIZED (SELECT id, imgtag_fold(name) AS f FROM tags) "
     if len(names) > _INLINE_NAMES:
         # Many names: one JSON argument joined as a table (a set operation, not a deep OR).
         import json
 
         return Fragment(
-            table + "SELECT ft.id FROM ft JOIN json_each(?) j"
-            " ON ft.f = j.value OR (ft.f > j.value || '|' AND ft.f < j.value || '}')",
+            "SELECT t.id FROM tags t JOIN json_each(?) j"
+            " ON t.fold = j.value OR (t.fold > j.value || '|' AND t.fold < j.value || '}')",
             (json.dumps(folded),),
         )
-    conds = ["f = ? OR (f > ? AND f < ?)"] * len(names)
+    conds = ["fold = ? OR (fold > ? AND fold < ?)"] * len(names)
     args = tuple(a for n in folded for a in (n, n + "|", n + "}"))
-    return Fragment(table + "SELECT id FROM ft WHERE " + " OR ".join(conds), args)
+    return Fragment("SELECT id FROM tags WHERE " + " OR ".join(conds), args)
 
 
 def balanced(joiner: str, frags: list[Fragment]) -> Fragment:
