@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import health
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.scan_import import scan_and_import
+from ..core.settings import load_settings
 from ..core.tag_manager import TagManager
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
 
@@ -74,7 +76,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
         progress = LazyProgress("scan", force=args.progress)
         try:
             # Keywords already in new / changed / moved files become approved, imported tags.
-            report = scan_and_import(catalog, args.folder, progress=progress)
+            language = resolve_language(load_settings().tag_language, TAG_LANGUAGES)
+            report = scan_and_import(catalog, args.folder, progress=progress, language=language)
         except (FileNotFoundError, NotADirectoryError) as exc:
             raise CliError(str(exc)) from exc
         finally:
@@ -91,6 +94,8 @@ def cmd_scan(args: argparse.Namespace) -> int:
             print(f"{imported.tags_added} tags imported from the metadata of {imported.with_keywords} photos")
         for path, reason in stats.errors:
             print(f"  skipped {path}: {reason}", file=sys.stderr)
+        for path, reason in stats.notes:
+            print(f"  {path}: {reason}", file=sys.stderr)
     return 0
 
 

@@ -72,8 +72,16 @@ def load_text_encoder() -> TextEncoder:
     except ImportError as exc:
         raise CliError(f"visual search (~\"...\") needs the tagging pipeline, which is not installed ({exc}); "
                        "drop the ~ term to search by tags") from exc
+    settings = load_settings()
+    if settings.multilingual_text_model.strip():  # the optional fourth model: queries in any language
+        from ..tagging.multilingual import multilingual_encoder
+
+        try:
+            return multilingual_encoder(settings)  # type: ignore[return-value]
+        except ModelUnavailable as exc:
+            raise CliError(f"visual search (~\"...\") uses the multilingual text encoder: {exc}") from exc
     try:
-        pipeline = load_pipeline(load_settings())
+        pipeline = load_pipeline(settings)
     except ModelUnavailable as exc:
         raise CliError(f"visual search (~\"...\") needs the CLIP model: {exc}; {hint}") from exc
 

@@ -13,13 +13,14 @@ from pathlib import Path
 from types import FrameType
 from typing import TYPE_CHECKING, Any
 
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
 
 if TYPE_CHECKING:
     from ..tagging import Pipeline
 
-ROLE_CHOICES = ("captioner", "keywords", "visual")
+ROLE_CHOICES = ("captioner", "keywords", "visual", "multilingual")
 
 
 def _model_options(p: argparse.ArgumentParser) -> None:
@@ -159,6 +160,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
                     use_vocabulary=settings.use_vocabulary and not args.no_vocabulary,
+                    language=resolve_language(settings.tag_language, TAG_LANGUAGES),
                 )
             finally:
                 bar.close()

@@ -17,6 +17,8 @@ from typing import IO
 
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
+from .places import GpsReading, read_gps
+
 # Extensions that may hold a photo; the content decides what the file really is.
 IMAGE_EXTENSIONS = frozenset(
     {".jpg", ".jpeg", ".jpe", ".jfif", ".png", ".tif", ".tiff", ".webp", ".heic", ".heif", ".hif", ".avif"}
@@ -97,6 +99,7 @@ class HeaderFacts:
     orientation: int
     taken_at: str | None
     camera: str | None
+    gps: GpsReading = GpsReading()
 
 
 def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> HeaderFacts:
@@ -114,6 +117,7 @@ def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> H
                         f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
                     )
                 exif = img.getexif()
+                gps = read_gps(exif, _xmp_bytes(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")))
     except ImageReadError:
         raise
     except UnidentifiedImageError as exc:
@@ -132,7 +136,13 @@ def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> H
     except Exception:  # noqa: BLE001 - a damaged EXIF sub-IFD only costs us the date
         exif_ifd = {}
     taken = _exif_datetime(exif_ifd.get(0x9003)) or _exif_datetime(exif.get(0x0132))
-    return HeaderFacts(fmt, width, height, orientation, taken, _camera(exif.get(0x010F), exif.get(0x0110)))
+    return HeaderFacts(fmt, width, height, orientation, taken, _camera(exif.get(0x010F), exif.get(0x0110)), gps)
+
+
+def _xmp_bytes(value: object) -> bytes | None:
+    if isinstance(value, str):
+        return value.encode("utf-8")
+    return bytes(value) if isinstance(value, bytes | bytearray) else None
 
 
 def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: int | None = None) -> Image.Image:

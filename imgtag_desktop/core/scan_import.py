@@ -33,6 +33,7 @@ def scan_and_import(
     progress: ProgressCallback | None = None,
     import_progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
+    language: str = "en",
 ) -> ScanReport:
     """Scan ``folder``, then import the keywords of every photo still pending (any folder)."""
     try:
@@ -40,7 +41,7 @@ def scan_and_import(
             recover_interrupted_writes(catalog)
     except WriterBusy:
         pass  # a writer is running; it settles what is pending itself
-    stats = scan_folder(catalog, folder, progress=progress, cancelled=cancelled)
+    stats = scan_folder(catalog, folder, progress=progress, cancelled=cancelled, language=language)
     pending = catalog.writes.photo_ids_pending_keyword_import()
     imported = import_keywords(catalog, pending, progress=import_progress, cancelled=cancelled)
     return ScanReport(stats, imported)

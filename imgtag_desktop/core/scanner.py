@@ -19,6 +19,7 @@ from typing import BinaryIO
 
 from .catalog import Catalog, PhotoFacts, ScanStats, display_path
 from .imageio import IMAGE_EXTENSIONS, ImageReadError, describe_non_image, read_header, sniff_format, verify_decodes
+from .places import record_places
 
 log = logging.getLogger(__name__)
 
@@ -156,6 +157,7 @@ def _facts_from_file(fh: BinaryIO, entry: _Entry, base: dict[str, object]) -> Ph
         orientation=header.orientation,
         taken_at=header.taken_at,
         camera=header.camera,
+        gps=header.gps,
     )
 
 
@@ -165,17 +167,20 @@ def scan_folder(
     *,
     progress: ProgressCallback | None = None,
     cancelled: CancelCheck | None = None,
+    language: str = "en",
 ) -> ScanStats:
     """Bring the catalog up to date with a folder; returns what changed.
 
     Writes are committed in batches, so a cancel or crash loses at most one batch, and the
-    next scan picks up from there.
+    next scan picks up from there. Photos with a GPS position get a place tag (country names
+    in ``language``); an unusable GPS field is reported in the scan's notes.
     """
     root = Path(folder).expanduser().resolve()
     walk = walk_photos(os.fsencode(root))
     record = catalog.photos.add_folder(root)
     known = catalog.photos.known_files(record.id)
     errors = list(walk.errors)
+    notes: list[tuple[str, str]] = []
     seen: set[bytes] = set()
     to_read: list[tuple[_Entry, int | None]] = []  # (entry, existing photo id)
     unchanged = 0
@@ -193,6 +198,7 @@ def scan_folder(
     updates: list[tuple[int, PhotoFacts]] = []
     counts = {"new": 0, "changed": 0, "moved": 0, "broken": 0}
     touched: list[int] = []
+    located: list[tuple[int, PhotoFacts]] = []
     gone_by_fp = {k.fingerprint: path for path, k in gone.items() if k.fingerprint}
 
     def flush() -> None:
@@ -215,11 +221,16 @@ def scan_folder(
                     counts["new"] += 1
             added = catalog.photos.add(record.id, fresh)
             touched.extend(pid for pid, f in zip(added, fresh, strict=True) if f.status == "ok")
+            located.extend((pid, f) for pid, f in zip(added, fresh, strict=True) if f.status == "ok")
             new_facts.clear()
         if updates:
             catalog.photos.update(updates, folder_id=record.id)
             touched.extend(pid for pid, f in updates if f.status == "ok")
+            located.extend((pid, f) for pid, f in updates if f.status == "ok")
             updates.clear()
+        if located:
+            notes.extend(record_places(catalog, located, language=language))
+            located.clear()
 
     was_cancelled = False
     for done, (entry, photo_id) in enumerate(to_read, 1):
@@ -253,6 +264,7 @@ def scan_folder(
         broken=counts["broken"],
         contents_read=total,
         errors=errors,
+        notes=notes,
         touched_ids=touched,
     )
 

@@ -31,6 +31,7 @@ ENV_OVERRIDES = {
     "keyword_model": "IMGTAG_KEYWORD_MODEL",
     "visual_model": "IMGTAG_VISUAL_MODEL",
     "device": "IMGTAG_DEVICE",
+    "multilingual_text_model": "IMGTAG_MULTILINGUAL_TEXT_MODEL",
 }
 
 
@@ -57,6 +58,11 @@ class Settings:
     window_state: str | None = None
     splitter_state: str | None = None
     recent_libraries: list[str] = field(default_factory=list)
+    # Languages: "auto" follows the system locale; a code (de, fr, ...) overrides it
+    ui_language: str = "auto"
+    tag_language: str = "auto"  # vocabulary suggestions and country names of place tags
+    # Optional multilingual text encoder in the visual model's space ("" = none)
+    multilingual_text_model: str = ""
     version: int = SETTINGS_VERSION
 
     def with_env(self) -> Settings:

@@ -9,12 +9,15 @@ check a cancel flag between photos. This package is the only place that starts t
 from __future__ import annotations
 
 from .base import Job, JobHandle, JobStats, start_job
+from .duplicates_job import CatalogActionJob, DuplicatesJob
 from .queries import QueryRunner
 from .scan_job import ScanJob
 from .tagging_job import TaggingJob, tagging_available
 from .thumbnails import ImageLoader
 
 __all__ = [
+    "CatalogActionJob",
+    "DuplicatesJob",
     "ImageLoader",
     "Job",
     "JobHandle",

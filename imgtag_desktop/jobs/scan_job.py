@@ -6,7 +6,9 @@ import os
 from pathlib import Path
 
 from ..core.catalog import Catalog
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.scan_import import scan_and_import
+from ..core.settings import load_settings
 from .base import Job, JobStats
 
 
@@ -29,11 +31,12 @@ class ScanJob(Job):
             stats.done, stats.total = done, total
             self.progress.emit(done, total, path)
 
+        language = resolve_language(load_settings().tag_language, TAG_LANGUAGES)
         with Catalog(self.library) as catalog:
             report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
-                                     cancelled=self.is_cancelled)
+                                     cancelled=self.is_cancelled, language=language)
         result = report.scan
-        for path, reason in result.errors + report.imported.errors:
+        for path, reason in result.errors + report.imported.errors + result.notes:
             self.failed.emit(0, path, reason)  # a scan error names a file, not a photo id
         stats.failures = len(result.errors) + len(report.imported.errors)
         stats.detail = {"folder": str(self.folder), **result.to_json(), "touched_ids": list(result.touched_ids),

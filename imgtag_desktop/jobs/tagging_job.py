@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from ..core.catalog import Catalog
+from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings
 from ..tagging import ModelUnavailable, loaded_pipeline, tag_photos
 from .base import Job, JobStats
@@ -107,5 +108,6 @@ class TaggingJob(Job):
                 on_result=lambda pid: self.result.emit(int(pid)),
                 on_error=on_error,
                 use_vocabulary=bool(self.settings.use_vocabulary),
+                language=resolve_language(self.settings.tag_language, TAG_LANGUAGES),
             )
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

@@ -32,14 +32,23 @@ __all__ = [
     "settings_with_model",
 ]
 
-Role = Literal["captioner", "keywords", "visual"]
+Role = Literal["captioner", "keywords", "visual", "multilingual"]
 ROLES: tuple[Role, ...] = ("captioner", "keywords", "visual")
-ROLE_FIELDS: dict[Role, str] = {"captioner": "captioner", "keywords": "keyword_model", "visual": "visual_model"}
+# Used only when configured (an empty setting means none): see tagging/multilingual.py.
+OPTIONAL_ROLES: tuple[Role, ...] = ("multilingual",)
+ROLE_FIELDS: dict[Role, str] = {"captioner": "captioner", "keywords": "keyword_model", "visual": "visual_model",
+                                "multilingual": "multilingual_text_model"}
 ROLE_TITLES: dict[Role, str] = {
     "captioner": "captioner (BLIP)",
     "keywords": "keyword embedder (sentence-transformers)",
     "visual": "visual scorer (CLIP)",
+    "multilingual": "multilingual text encoder (sentence-transformers, in CLIP's space)",
 }
+
+
+def active_roles(settings: Settings) -> tuple[Role, ...]:
+    """The three tagging roles, plus each optional role that is configured."""
+    return ROLES + tuple(r for r in OPTIONAL_ROLES if role_spec(settings, r).strip())
 _WEIGHT_FILES = ("model.safetensors", "model.safetensors.index.json")
 
 
@@ -92,8 +101,8 @@ def role_spec(settings: Settings, role: Role) -> str:
 
 def settings_with_model(settings: Settings, role: Role, spec: str) -> Settings:
     """A copy of the settings using ``spec`` (a folder or hub id) for ``role``."""
-    if role not in ROLES:
-        raise ValueError(f"unknown model role {role!r}; use one of {', '.join(ROLES)}")
+    if role not in ROLES + OPTIONAL_ROLES:
+        raise ValueError(f"unknown model role {role!r}; use one of {', '.join(ROLES + OPTIONAL_ROLES)}")
     folder = Path(spec).expanduser()
     value = str(folder.resolve()) if folder.is_dir() else spec
     changed = dataclasses.replace(settings)
@@ -205,7 +214,7 @@ def _size(path: Path) -> int:
 def models_status(settings: Settings) -> list[ModelStatus]:
     """What each role uses, where it was found, its size and version, and whether it is usable."""
     rows: list[ModelStatus] = []
-    for role in ROLES:
+    for role in active_roles(settings):
         spec = role_spec(settings, role)
         try:
             found = resolve_model(role, spec)
@@ -234,12 +243,14 @@ DOWNLOAD_PATTERNS = [
     "modules.json",
     "1_Pooling/*",
     "2_Normalize/*",
+    "2_Dense/*.json",
+    "2_Dense/*.safetensors",
     "README.md",
 ]
 
 
 def download_models(
-    settings: Settings, roles: tuple[Role, ...] = ROLES, *, log: Callable[[str], None] = print
+    settings: Settings, roles: tuple[Role, ...] | None = None, *, log: Callable[[str], None] = print
 ) -> list[ResolvedModel]:
     """Fetch the hub models of ``roles`` into the Hugging Face cache (the only network use).
 
@@ -254,7 +265,7 @@ def download_models(
     from huggingface_hub import snapshot_download
 
     done: list[ResolvedModel] = []
-    for role in roles:
+    for role in roles if roles is not None else active_roles(settings):
         spec = role_spec(settings, role)
         if Path(spec).expanduser().is_dir():
             log(f"{role}: uses the folder {spec}; nothing to download")

@@ -13,7 +13,7 @@ from PIL import Image
 from ..core.catalog.analysis import CandidateRow, Suggestion
 from ..core.imageio import ImageReadError
 from .pipeline import ImageAnalysis, Pipeline
-from .vocabulary import builtin_vocabulary
+from .vocabulary import builtin_vocabulary, vocabulary_names
 
 if TYPE_CHECKING:
     from ..core.catalog import Catalog
@@ -52,24 +52,28 @@ class TagRunStats:
 
 
 def decide(
-    analysis: ImageAnalysis, states: Mapping[str, str], threshold: float
+    analysis: ImageAnalysis, states: Mapping[str, str], threshold: float, names: Mapping[str, str] | None = None,
 ) -> tuple[list[CandidateRow], list[Suggestion]]:
     """Turn scored candidates into explanation rows and suggestions.
 
     One rule: a candidate is suggested when its calibrated visual score reaches ``threshold``,
     unless the photo already has that tag approved (kept as it is) or rejected (never again).
+    ``names`` renames vocabulary concepts into the tag language (a candidate from the person's
+    own tags keeps its name); the tag under either name counts as approved or rejected, so an
+    approved tag is never renamed and never suggested again in another language.
     """
     rows: list[CandidateRow] = []
     suggestions: list[Suggestion] = []
     for c in analysis.candidates:
-        state = states.get(c.text.lower())
+        name = names.get(c.text.lower(), c.text) if names and c.origin != "library" else c.text
+        state = states.get(name.lower()) or states.get(c.text.lower())
         if state == "rejected":
             decision = "rejected-before"
         elif state == "approved":
             decision = "approved-before"
         elif c.visual_score >= threshold:
             decision = "suggested"
-            suggestions.append(Suggestion(c.text, c.keyword_score, round(c.visual_score, 6)))
+            suggestions.append(Suggestion(name, c.keyword_score, round(c.visual_score, 6)))
         else:
             decision = "below-threshold"
         rows.append(
@@ -97,6 +101,7 @@ def tag_photos(
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
     use_vocabulary: bool = True,
+    language: str = "en",
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
@@ -118,6 +123,7 @@ def tag_photos(
         for name in catalog.tags.names(states=("approved",)):
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
+    names = vocabulary_names(language)
     done = 0
     batch_size = max(1, int(batch_size))
 
@@ -178,7 +184,7 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                rows, suggestions = decide(analysis, catalog.tags.states_on(photo_id), threshold)
+                rows, suggestions = decide(analysis, catalog.tags.states_on(photo_id), threshold, names)
                 kept = catalog.analysis.record(
                     photo_id,
                     caption=analysis.caption,

@@ -13,6 +13,8 @@ from PySide6.QtCore import QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QMenuBar, QWidget
 
+from .i18n import tr_
+
 
 @dataclass(frozen=True)
 class ActionSpec:
@@ -27,6 +29,7 @@ class ActionSpec:
     separator_before: bool = False
 
 
+# The texts are translated where they are shown (tr_); the .ts extractor reads them from this table.
 ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_folder", "&Open folder…", "&File", ("Ctrl+O",), "Add a photo folder to the library and scan it"),
     ActionSpec("rescan", "&Rescan folders", "&File", ("F5",), "Look for new, changed, moved and deleted photos"),
@@ -70,10 +73,14 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Suggest tags for the shown photo, or for every selected photo"),
     ActionSpec("stop", "S&top", "&Tools", ("Ctrl+.",), "Stop the running job after the photo in flight"),
     ActionSpec("error_log", "&Problems…", "&Tools", ("Ctrl+L",), "Photos that could not be read or tagged"),
+    ActionSpec("duplicates", "&Duplicates…", "&Tools", ("Ctrl+Shift+D",),
+               "Group near-identical photos (bursts, resized copies, re-encodes) and choose which to keep"),
     ActionSpec("models", "&Models…", "&Tools", ("Ctrl+Shift+M",), "Model status, local folders, download",
                separator_before=True),
     ActionSpec("find", "&Search…", "&View", ("Ctrl+F",),
                'Search with a query: dog AND (beach OR park) -night, ~"sunset" (visual, after tagging)'),
+    ActionSpec("find_similar", "Find s&imilar photos", "&View", ("Ctrl+Shift+F",),
+               "Photos that look like the current one, most similar first (like:PHOTO)"),
     ActionSpec("focus_sidebar", "Go to &sidebar", "&View", ("Ctrl+1",), "Move the keyboard focus to the sidebar"),
     ActionSpec("focus_grid", "Go to &photos", "&View", ("Ctrl+2",), "Move the keyboard focus to the photo grid"),
     ActionSpec("focus_tags", "Go to &tags", "&View", ("Ctrl+3",), "Move the keyboard focus to the photo's tags"),
@@ -94,16 +101,16 @@ class ActionRegistry(QObject):
         self.specs = {s.id: s for s in specs}
         self.actions: dict[str, QAction] = {}
         for s in specs:
-            action = QAction(s.text, window)
+            action = QAction(tr_(s.text), window)
             action.setObjectName(s.id)
             # Toolbar buttons show the icon text: fixed and short, while the menu text names the
             # target ("Undo Approve 'dog' on 6 photos") and would push the toolbar into overflow.
             action.setIconText(s.text.replace("&", "").rstrip("…"))
             action.setShortcuts([QKeySequence(k) for k in s.shortcuts])
-            tip = s.tip + (f" ({QKeySequence(s.shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
+            tip = tr_(s.tip) + (f" ({QKeySequence(s.shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
                            if s.shortcuts else "")
             action.setToolTip(tip)
-            action.setStatusTip(s.tip)
+            action.setStatusTip(tr_(s.tip))
             if s.scope == "review":
                 action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
             else:
@@ -132,7 +139,7 @@ class ActionRegistry(QObject):
         for s in self.specs.values():
             menu = menus.get(s.menu)
             if menu is None:
-                menu = bar.addMenu(s.menu)
+                menu = bar.addMenu(tr_(s.menu))
                 menus[s.menu] = menu
             if s.separator_before:
                 menu.addSeparator()  # type: ignore[attr-defined]
@@ -145,5 +152,5 @@ class ActionRegistry(QObject):
             if s.shortcuts:
                 keys = " / ".join(QKeySequence(k).toString(QKeySequence.SequenceFormat.NativeText)
                                   for k in s.shortcuts)
-                rows.append((keys, s.text.replace("&", "").rstrip("…") + (f" — {s.tip}" if s.tip else "")))
+                rows.append((keys, tr_(s.text).replace("&", "").rstrip("…") + (f" — {tr_(s.tip)}" if s.tip else "")))
         return rows

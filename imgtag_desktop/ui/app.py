@@ -6,6 +6,7 @@ import argparse
 import logging
 import os
 import sys
+import time
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -13,12 +14,17 @@ from ..core.catalog import CatalogError
 from ..core.paths import default_library, pictures_dir
 from ..core.settings import load_settings
 
+_PROCESS_START = time.perf_counter()  # the package is imported first thing: start-up is measured from here
+
 
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="imgtag-desktop", description="Browse, tag and review your photos.")
     parser.add_argument("folder", nargs="?", type=Path, help="photo folder to open (default: the last one, "
                         "or your Pictures folder)")
     parser.add_argument("--library", type=Path, help="catalog file (default: the per-user library)")
+    parser.add_argument("--exit-after-scan", action="store_true",
+                        help="quit when the first scan has finished, printing the start-up and scan times "
+                             "(a smoke test of an installed build)")
     return parser.parse_args(list(argv) if argv is not None else None)
 
 
@@ -32,7 +38,7 @@ def choose_folder(arg: Path | None, last: str | None) -> Path | None:
 
 def create_window(folder: Path | None, library: Path | None, *, prompt: bool = True):  # type: ignore[no-untyped-def]
     """Build the session and main window (a QApplication must exist). Scans ``folder`` in the background."""
-    from PySide6.QtCore import QTimer
+    from PySide6.QtCore import QCoreApplication, QTimer
 
     from .main_window import MainWindow
     from .session import Session
@@ -42,7 +48,8 @@ def create_window(folder: Path | None, library: Path | None, *, prompt: bool = T
     window = MainWindow(session)
     target = choose_folder(folder, settings.last_folder)
     if folder is not None and target != folder.expanduser():
-        window.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+        window.statusBar().showMessage(QCoreApplication.translate(
+            "app", "{folder} is not a folder; choose one with File > Open folder (Ctrl+O)").format(folder=folder))
     if target is not None:
         QTimer.singleShot(0, lambda: window.open_folder(target))
     elif prompt and not session.catalog.photos.folders():
@@ -62,12 +69,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("imgtag")
     app.setOrganizationName("imgtag")
+    from .i18n import install_translators
+
+    install_translators(app, load_settings().ui_language)
     try:
         window = create_window(args.folder, args.library)
     except CatalogError as exc:
         QMessageBox.critical(None, "imgtag", str(exc))
         return 2
     window.show()
+    if args.exit_after_scan:
+        _exit_after_first_job(window)
     code = int(app.exec())
     window.session.close()
     return code
@@ -98,6 +110,25 @@ def fast_exit(code: int, *, started_ms: float | None = None) -> None:
 def run() -> None:
     """The ``imgtag-desktop`` entry point: :func:`main`, then a fast exit."""
     fast_exit(main())
+
+
+def _exit_after_first_job(window) -> None:  # type: ignore[no-untyped-def]
+    """Smoke test: report how long start-up and the first scan took, then quit."""
+    import time
+
+    from PySide6.QtCore import QTimer
+
+    started = time.perf_counter()
+    ready = started - _PROCESS_START
+    print(f"imgtag-desktop: window shown {ready:.2f} s after start", flush=True)
+
+    def done(stats: object) -> None:
+        print(f"imgtag-desktop: first job ({getattr(stats, 'kind', '?')}) finished, "
+              f"{time.perf_counter() - _PROCESS_START:.2f} s after start; "
+              f"{getattr(stats, 'detail', {}).get('new', '?')} new photos; quitting", flush=True)
+        QTimer.singleShot(0, window.close)
+
+    window.jobs.job_finished.connect(done)
 
 
 if __name__ == "__main__":

@@ -81,7 +81,7 @@ class DetailPanel(QWidget):
         self.info.setEnabled(False)  # secondary text, drawn in the palette's disabled colour
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
-        self.caption.setToolTip("The caption the captioning model wrote for this photo")
+        self.caption.setToolTip(self.tr("The caption the captioning model wrote for this photo"))
         self.chips = QListView(self)
         self.chips.setObjectName("tagChips")
         self.chips.setViewMode(QListView.ViewMode.IconMode)
@@ -94,15 +94,15 @@ class DetailPanel(QWidget):
         self.chips.setMinimumHeight(90)
         self.chips.setFrameShape(QListView.Shape.NoFrame)
         self.chips.setAccessibleName("Tags of this photo")
-        self.chips.setToolTip("Tags: approved (green), suggested with score (blue), rejected (struck out).\n"
-                              "A approve · R reject · Enter approve all above threshold · Del remove · F2 edit")
+        self.chips.setToolTip(self.tr("Tags: approved (green), suggested with score (blue), rejected (struck out).\n"
+                              "A approve · R reject · Enter approve all above threshold · Del remove · F2 edit"))
         self.model = PhotoTagsModel(self)
         self.chips.setModel(self.model)
         self.chips.setItemDelegate(ChipDelegate(self.chips))
         self.add_field = QLineEdit(self)
         self.add_field.setObjectName("addTagField")
-        self.add_field.setPlaceholderText("Add a tag (Ctrl+T)… use a|b for a hierarchy")
-        self.add_field.setToolTip("Type a tag and press Enter: it is added, approved, to the selected photos")
+        self.add_field.setPlaceholderText(self.tr("Add a tag (Ctrl+T)… use a|b for a hierarchy"))
+        self.add_field.setToolTip(self.tr("Type a tag and press Enter: it is added, approved, to the selected photos"))
         self.add_field.setClearButtonEnabled(True)
         self.completer_model = QStringListModel(self)
         completer = FoldingCompleter(self.completer_model, self)  # zurich completes to Zürich
@@ -176,7 +176,7 @@ class DetailController(QObject):
         photo = self.session.catalog.photos.get(self.photo_id) if self.photo_id is not None else None
         if photo is None:
             self.photo_id = None
-            p.preview.set_image(None, "No photo selected")
+            p.preview.set_image(None, self.tr("No photo selected"))
             p.title.setText("")
             p.info.setText("")
             p.caption.setText("")
@@ -191,10 +191,11 @@ class DetailController(QObject):
         p.info.setText(" · ".join(f for f in facts if f))
         self._update_caption()
         if photo.status == "ok":
-            p.preview.set_image(None, "Loading…")
+            p.preview.set_image(None, self.tr("Loading…"))
             self.session.loader.request_preview(("preview", photo.id), photo.path, PREVIEW_SIZE)
         else:
-            p.preview.set_image(None, f"This photo cannot be shown: {photo.error or photo.status}")
+            p.preview.set_image(None, self.tr("This photo cannot be shown: {reason}").format(
+                reason=photo.error or photo.status))
         self.reload_tags()
 
     def set_selection(self, photo_ids: list[int]) -> None:
@@ -236,8 +237,9 @@ class DetailController(QObject):
         sug = sum(t.state == "suggested" for t in tags)
         passing = sum(self.model.passes(t) for t in tags)
         self.panel.summary.setText(
-            f"{sum(t.state == 'approved' for t in tags)} approved · {sug} suggested "
-            f"({passing} at or above {self.session.threshold:.2f}){extra}")
+            self.tr("{approved} approved · {sug} suggested ({passing} at or above {threshold:.2f}){extra}").format(
+                approved=sum(t.state == "approved" for t in tags), sug=sug, passing=passing,
+                threshold=self.session.threshold, extra=extra))
 
     def refresh_completion(self) -> None:
         names = self.session.catalog.tags.names()
@@ -259,7 +261,7 @@ class DetailController(QObject):
 
     def _on_image_failed(self, key: object, reason: str) -> None:
         if key == ("preview", self.photo_id):
-            self.panel.preview.set_image(None, f"This photo cannot be shown: {reason}")
+            self.panel.preview.set_image(None, self.tr("This photo cannot be shown: {reason}").format(reason=reason))
 
     # -- edits --------------------------------------------------------------------------------
 
@@ -352,7 +354,8 @@ class DetailController(QObject):
         if tag is None:
             return False
         where = target_text(self.targets())
-        text, ok = QInputDialog.getText(self.panel, "Edit tag", f"New name for '{tag.name}' on {where}:",
+        text, ok = QInputDialog.getText(self.panel, self.tr("Edit tag"),
+                                        self.tr("New name for '{name}' on {where}:").format(name=tag.name, where=where),
                                         text=tag.name)
         return bool(ok) and self.rename_current(text)
 

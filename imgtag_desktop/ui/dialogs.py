@@ -29,20 +29,26 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.i18n import TAG_LANGUAGES, UI_LANGUAGES
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import tagging_available
 from ..tagging import models_status
 from .completion import FoldingCompleter
+from .i18n import N_, tr_
+
+# Each language in its own name: the person looking for theirs may not read the current one.
+LANGUAGE_NAMES = {"en": "English", "de": "Deutsch", "fr": "Français", "es": "Español", "it": "Italiano",
+                  "nl": "Nederlands"}
 
 MODEL_FIELDS = (
-    ("captioner", "Captioner", "Writes a caption for each photo (BLIP)"),
-    ("keyword_model", "Keyword model", "Turns captions into candidate tags (a sentence-transformers model)"),
-    ("visual_model", "Visual model", "Scores how well each candidate matches the photo (CLIP)"),
+    ("captioner", N_("Captioner"), N_("Writes a caption for each photo (BLIP)")),
+    ("keyword_model", N_("Keyword model"), N_("Turns captions into candidate tags (a sentence-transformers model)")),
+    ("visual_model", N_("Visual model"), N_("Scores how well each candidate matches the photo (CLIP)")),
 )
-METADATA_MODES = (("off", "Off: keep tags in the catalog only"), ("sidecar", "XMP sidecar files"),
-                  ("embedded", "Inside the photo files"))
+METADATA_MODES = (("off", N_("Off: keep tags in the catalog only")), ("sidecar", N_("XMP sidecar files")),
+                  ("embedded", N_("Inside the photo files")))
 
 
 FIX_IN_WINDOW = ("To fix it: click Download models (needs the internet once), or Choose folder… next to the "
@@ -96,17 +102,18 @@ class ModelsDialog(QDialog):
 
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Models")
+        self.setWindowTitle(self.tr("Models"))
         self.resize(fit_to_screen(self, 680, 420))
         self.settings = dataclasses.replace(settings)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
-        for name, label, tip in MODEL_FIELDS:
+        for name, label, tip in ((n, tr_(la), tr_(t)) for n, la, t in MODEL_FIELDS):
             edit = QLineEdit(getattr(self.settings, name), self)
-            edit.setToolTip(f"{tip}. A model name from the download cache, or a folder.")
+            edit.setToolTip(self.tr("{tip}. A model name from the download cache, or a folder.").format(tip=tip))
             edit.editingFinished.connect(self.refresh)
-            browse = QPushButton("Choose folder…", self)
-            browse.setToolTip(f"Pick a local folder holding the {label.lower()}")
+            browse = QPushButton(self.tr("Choose folder…"), self)
+            browse.setToolTip(self.tr("Pick a local folder holding the {label_lower}")
+                              .format(label_lower=label.lower()))
             browse.clicked.connect(lambda _=False, n=name: self._browse(n))
             row = QHBoxLayout()
             row.addWidget(edit, 1)
@@ -118,13 +125,13 @@ class ModelsDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.hide()
-        self.download = QPushButton("Download models", self)
-        self.download.setToolTip("Download the models named above (needs the internet once; about 1 GB)")
+        self.download = QPushButton(self.tr("Download models"), self)
+        self.download.setToolTip(self.tr("Download the models named above (needs the internet once; about 1 GB)"))
         self.download.setEnabled(tagging_available()[0])
         if not self.download.isEnabled():
-            self.download.setToolTip("This build cannot download models; pick local folders instead")
+            self.download.setToolTip(self.tr("This build cannot download models; pick local folders instead"))
         self.download.clicked.connect(self._download)
-        recheck = QPushButton("Check again", self)
+        recheck = QPushButton(self.tr("Check again"), self)
         recheck.clicked.connect(self.refresh)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
@@ -152,7 +159,7 @@ class ModelsDialog(QDialog):
 
     def _browse(self, name: str) -> None:
         start = self.fields[name].text() if Path(self.fields[name].text()).expanduser().is_dir() else str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose the model folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"), start)
         if folder:
             self.fields[name].setText(folder)
             self.refresh()
@@ -179,9 +186,10 @@ class ModelsDialog(QDialog):
         self._handle = None
         self.refresh()
         if stats.error:
-            self.status.setText(f"Download failed: {stats.error}\n\n{self.status.text()}")
+            self.status.setText(self.tr("Download failed: {stats_error}\n\n{status_text}")
+                                .format(stats_error=stats.error, status_text=self.status.text()))
         elif not stats.cancelled:
-            self.status.setText(f"Models downloaded.\n\n{self.status.text()}")
+            self.status.setText(self.tr("Models downloaded.\n\n{status_text}").format(status_text=self.status.text()))
 
     def done(self, result: int) -> None:
         if self._handle is not None:
@@ -195,40 +203,53 @@ class SettingsDialog(QDialog):
 
     def __init__(self, settings: Settings, metadata_mode: str = "off", parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Settings")
+        self.setWindowTitle(self.tr("Settings"))
         self.settings = dataclasses.replace(settings)
         form = QFormLayout(self)
-        self.models_button = QPushButton("Models…", self)
-        self.models_button.setToolTip("Model status, local folders, download")
+        self.models_button = QPushButton(self.tr("Models…"), self)
+        self.models_button.setToolTip(self.tr("Model status, local folders, download"))
         self.models_button.clicked.connect(self._models)
-        form.addRow("Models", self.models_button)
+        form.addRow(self.tr("Models"), self.models_button)
         self.device = QComboBox(self)
         self.device.addItems(["auto", "cpu", "cuda", "mps"])
         self.device.setCurrentText(settings.device)
-        self.device.setToolTip("Where the models run; auto picks a GPU when one is usable")
-        form.addRow("Device", self.device)
+        self.device.setToolTip(self.tr("Where the models run; auto picks a GPU when one is usable"))
+        form.addRow(self.tr("Device"), self.device)
         self.threshold = QDoubleSpinBox(self)
         self.threshold.setRange(0.0, 1.0)
         self.threshold.setSingleStep(0.05)
         self.threshold.setValue(settings.threshold)
-        self.threshold.setToolTip("Suggestions scored at or above this pass (also on the toolbar slider)")
-        form.addRow("Threshold", self.threshold)
-        self.vocabulary = QCheckBox("Also score the built-in vocabulary and my own tags", self)
+        self.threshold.setToolTip(self.tr("Suggestions scored at or above this pass (also on the toolbar slider)"))
+        form.addRow(self.tr("Threshold"), self.threshold)
+        self.vocabulary = QCheckBox(self.tr("Also score the built-in vocabulary and my own tags"), self)
         self.vocabulary.setChecked(settings.use_vocabulary)
-        form.addRow("Vocabulary", self.vocabulary)
+        form.addRow(self.tr("Vocabulary"), self.vocabulary)
         self.metadata = QComboBox(self)
         for key, text in METADATA_MODES:
-            self.metadata.addItem(text, key)
+            self.metadata.addItem(tr_(text), key)
         self.metadata.setCurrentIndex(max(0, self.metadata.findData(metadata_mode)))
-        self.metadata.setToolTip("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)")
-        form.addRow("Write tags to files", self.metadata)
+        self.metadata.setToolTip(self.tr("Whether approved tags are also written into the photos (XMP/IPTC/EXIF)"))
+        form.addRow(self.tr("Write tags to files"), self.metadata)
         self.thumb = QSpinBox(self)
         self.thumb.setRange(64, 512)
         self.thumb.setSingleStep(16)
         self.thumb.setSuffix(" px")
         self.thumb.setValue(settings.grid_thumbnail_size)
-        self.thumb.setToolTip("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)")
-        form.addRow("Thumbnail size", self.thumb)
+        self.thumb.setToolTip(self.tr("Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)"))
+        form.addRow(self.tr("Thumbnail size"), self.thumb)
+        self.ui_language = QComboBox(self)
+        self.tag_language = QComboBox(self)
+        for combo, codes, current in ((self.ui_language, UI_LANGUAGES, settings.ui_language),
+                                      (self.tag_language, TAG_LANGUAGES, settings.tag_language)):
+            combo.addItem(self.tr("Automatic (system language)"), "auto")
+            for code in codes:
+                combo.addItem(LANGUAGE_NAMES[code], code)
+            combo.setCurrentIndex(max(0, combo.findData(current)))
+        self.ui_language.setToolTip(self.tr("Language of menus and dialogs (takes effect at the next start)"))
+        self.tag_language.setToolTip(self.tr("Language of suggested vocabulary tags and of country names in "
+                                             "place tags; tags you approved keep their names"))
+        form.addRow(self.tr("Language"), self.ui_language)
+        form.addRow(self.tr("Tag language"), self.tag_language)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -245,6 +266,8 @@ class SettingsDialog(QDialog):
         s.threshold = round(self.threshold.value(), 2)
         s.use_vocabulary = self.vocabulary.isChecked()
         s.grid_thumbnail_size = self.thumb.value()
+        s.ui_language = str(self.ui_language.currentData())
+        s.tag_language = str(self.tag_language.currentData())
         return s, str(self.metadata.currentData())
 
 

@@ -26,7 +26,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs import JobStats, tagging_available
+from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from ..tagging import cached_pipeline, evict_models_if_changed
 from .actions import ActionRegistry
@@ -41,6 +41,7 @@ from .dialogs import (
     models_missing,
     window_text,
 )
+from .duplicates import DuplicatesDialog, install_grid_menu
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source, empty_text
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
@@ -87,7 +88,7 @@ class MainWindow(QMainWindow):
         super().__init__()
         self.session = session
         session.setParent(self)  # the session's signals die with the window
-        self.setWindowTitle("imgtag")
+        self.setWindowTitle(self.tr("imgtag"))
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
         self._opened_folder: Path | None = None
@@ -118,6 +119,25 @@ class MainWindow(QMainWindow):
         self._update_write_action()
         self._restore_layout()
         self._check_tagging()
+        self._load_multilingual()
+
+    def _load_multilingual(self) -> None:
+        """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""
+        settings = self.session.settings
+        if not settings.multilingual_text_model.strip():
+            return
+
+        def load(_catalog: object) -> object:
+            from ..tagging.multilingual import multilingual_encoder
+
+            return multilingual_encoder(settings)
+
+        def ready(key: object, _result: object) -> None:
+            if key == "multilingual":
+                self.query_bar.text_encoder = self._text_encoder()
+
+        self.session.queries.ready.connect(ready)
+        self.session.queries.submit("multilingual", load)
 
     # -- assembly -----------------------------------------------------------------------------
 
@@ -151,10 +171,12 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.threshold_widget)
         self.addToolBar(toolbar)
-        for action_id, label in (("approve", "Approve (A)"), ("reject", "Reject (R)"),
-                                 ("approve_all", "All ≥ threshold (Enter)"), ("remove_tag", "Remove (Del)")):
+        for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
+                                 ("approve_all", self.tr("All ≥ threshold (Enter)")),
+                                 ("remove_tag", self.tr("Remove (Del)"))):
             self.detail_panel.add_button(r[action_id], label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
+        install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
         self.setTabOrder(self.grid_view, self.detail_panel.chips)
         self.setTabOrder(self.detail_panel.chips, self.detail_panel.add_field)
@@ -222,6 +244,8 @@ class MainWindow(QMainWindow):
             "bigger": lambda: self.resize_thumbnails(1),
             "smaller": lambda: self.resize_thumbnails(-1),
             "shortcuts": self.show_shortcuts,
+            "find_similar": self.find_similar,
+            "duplicates": self.find_duplicates,
         }
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
@@ -242,11 +266,17 @@ class MainWindow(QMainWindow):
 
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
-        self.grid.show_source(Source("ids", list(ids), f"Search: {text}"))
-        self.statusBar().showMessage(f"{len(ids)} photos match {text}", 5000)
+        self.grid.show_source(Source("ids", list(ids), self.tr("Search: {text}").format(text=text)))
+        self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
         """CLIP text encoding for ~"..." searches, once a tagging job has loaded the models."""
+        if self.session.settings.multilingual_text_model.strip():
+            from ..tagging.multilingual import loaded_multilingual_encoder
+
+            multilingual = loaded_multilingual_encoder(self.session.settings)
+            if multilingual is not None:
+                return multilingual
         pipeline = cached_pipeline(self.session.settings)
         if pipeline is None:
             return None
@@ -281,7 +311,8 @@ class MainWindow(QMainWindow):
     def _on_source(self, source: Source) -> None:
         folder = next((f.path for f in self.session.catalog.photos.folders() if source.kind == "folder"
                        and f.id == source.value), None)
-        self.setWindowTitle(f"imgtag — {source.label if folder is None else folder}")
+        self.setWindowTitle(self.tr("imgtag — {place}")
+                            .format(place=source.label if folder is None else folder))
         if not source.label.startswith("Search:") and self.query_bar.text():
             # Another source replaces the results: the old query would describe photos no longer shown.
             self.query_bar.clear_quietly()
@@ -309,7 +340,9 @@ class MainWindow(QMainWindow):
             return
         folder = Path(folder).expanduser()
         if not folder.is_dir():
-            self.statusBar().showMessage(f"{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+            self.statusBar().showMessage(
+                self.tr("{folder} is not a folder; choose one with File > Open folder (Ctrl+O)")
+                .format(folder=folder))
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
@@ -322,7 +355,7 @@ class MainWindow(QMainWindow):
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
-        folder = QFileDialog.getExistingDirectory(self, "Choose a photo folder", start)
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose a photo folder"), start)
         if folder:
             self.open_folder(Path(folder))
 
@@ -351,9 +384,10 @@ class MainWindow(QMainWindow):
         tags = self.session.catalog.tags.photo_tags_of(ids)
         names = sorted({t.name for found in tags.values() for t in found}, key=str.casefold)
         if not names:
-            self.statusBar().showMessage("The selected photos have no tags", 4000)
+            self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
-        dialog = TagPickerDialog("Remove tag", f"Remove which tag from {target_text(ids)}?", names, self)
+        prompt = self.tr("Remove which tag from {target}?").format(target=target_text(ids))
+        dialog = TagPickerDialog(self.tr("Remove tag"), prompt, names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.remove_tag_from(ids, dialog.name())
 
@@ -365,9 +399,9 @@ class MainWindow(QMainWindow):
         counts = [c for c in self.session.catalog.tags.with_counts() if c.suggested]
         names = [c.tag.name for c in sorted(counts, key=lambda c: -c.suggested)]
         if not names:
-            self.statusBar().showMessage("No suggestions to review; tag photos first (Ctrl+G)", 5000)
+            self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
-        dialog = TagPickerDialog("Review by tag", "Review the suggestions of which tag?", names, self)
+        dialog = TagPickerDialog(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names, self)
         if dialog.exec() == QDialog.DialogCode.Accepted and dialog.name():
             self.review.start(dialog.name())
 
@@ -452,8 +486,9 @@ class MainWindow(QMainWindow):
             dialog = WritePreviewDialog(self.session.library, ids, self, scope=scope)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
-            QMessageBox.warning(self, "Write tags to files",
-                                f"The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+            QMessageBox.warning(self, self.tr("Write tags to files"),
+                                self.tr("The tags cannot be written now: {exc}\n\nNothing was changed in your files.")
+                                    .format(exc=exc))
             return
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.finished.connect(lambda _r: self.session.announce(ids))
@@ -473,14 +508,35 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(f"Automatic tagging is off: {message} Use Models… to get them.", "Models…")
+            self.banner.show_message(self.tr("Automatic tagging is off: {message} Use Models… to get them.")
+                                     .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)
 
+    def find_similar(self) -> None:
+        """Search for photos like the current one (``like:ID``), most similar first."""
+        photo_id = self.grid.current_photo_id()
+        if photo_id is None:
+            self.statusBar().showMessage(self.tr("Select a photo first, then Find similar"), 4000)
+            return
+        self.query_bar.set_text(f"like:{photo_id}")
+        self.query_bar.submit()
+
+    def find_duplicates(self) -> None:
+        self.jobs.submit(DuplicatesJob(self.session.library))
+
+    def show_duplicates(self, groups: list[Any]) -> None:
+        dialog = DuplicatesDialog(self.session, self.jobs, groups, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.open()
+        self.duplicates_dialog = dialog
+
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
+            self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "scan":
             self.grid.scanning = self.jobs.busy
             self.grid.view.set_empty_text(empty_text(self.grid.source, self.grid.scanning)
@@ -490,8 +546,8 @@ class MainWindow(QMainWindow):
         if stats.kind == "tagging" and stats.error:
             # The banner gets the first sentence, readable; Problems keeps the whole text to copy.
             self.jobs.add_failure("tagging", 0, "(models)", stats.error)
-            self.banner.show_message(f"Tagging stopped: {first_sentence(window_text(stats.error))} "
-                                     "The full message is in Problems (Ctrl+L).", "Models…")
+            self.banner.show_message(self.tr("Tagging stopped: {error} The full message is in Problems (Ctrl+L).")
+                                     .format(error=first_sentence(window_text(stats.error))), self.tr("Models…"))
 
     def _restore_layout(self) -> None:
         s = self.session.settings

@@ -108,10 +108,10 @@ class QueryBar(QWidget):
 
         self.edit = QLineEdit(self)
         self.edit.setObjectName("queryEdit")
-        self.edit.setPlaceholderText('Search: dog AND (beach OR park) -night date:2024 ~"sunset over water"')
+        self.edit.setPlaceholderText(self.tr('Search: dog AND (beach OR park) -night date:2024 ~"sunset over water"'))
         self.edit.setClearButtonEnabled(True)
         self.edit.setAccessibleName("Search query")
-        self.save_button = QPushButton("Save as smart album", self)
+        self.save_button = QPushButton(self.tr("Save as smart album"), self)
         self.save_button.setObjectName("saveAlbumButton")
         self.save_button.setEnabled(False)
         self.error_label = QLabel(self)
@@ -196,7 +196,7 @@ class QueryBar(QWidget):
         if not text or not self._validate(text):
             return False
         if name is None:
-            name, ok = QInputDialog.getText(self, "Save as smart album", "Album name:")
+            name, ok = QInputDialog.getText(self, self.tr("Save as smart album"), self.tr("Album name:"))
             if not ok:
                 return False
         name = " ".join(name.split())

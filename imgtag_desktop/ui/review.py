@@ -27,11 +27,11 @@ class ReviewBar(QWidget):
         self.min_score.setSingleStep(0.05)
         self.min_score.setDecimals(2)
         self.min_score.setPrefix("≥ ")
-        self.min_score.setToolTip("Score used by 'Approve all ≥' (Enter)")
-        self.approve_all = QPushButton("Approve all ≥", self)
-        self.approve_all.setToolTip("Approve this tag on every photo scored at or above the value (Enter)")
-        self.done = QPushButton("Done", self)
-        self.done.setToolTip("Leave the review and show all photos")
+        self.min_score.setToolTip(self.tr("Score used by 'Approve all ≥' (Enter)"))
+        self.approve_all = QPushButton(self.tr("Approve all ≥"), self)
+        self.approve_all.setToolTip(self.tr("Approve this tag on every photo scored at or above the value (Enter)"))
+        self.done = QPushButton(self.tr("Done"), self)
+        self.done.setToolTip(self.tr("Leave the review and show all photos"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(6, 2, 6, 2)
         layout.addWidget(self.label, 1)
@@ -89,7 +89,8 @@ class ReviewController(QObject):
             return
         left = len(self.session.catalog.review.photos_with_tag(self.tag, ("suggested",)))
         approved = len(self.session.catalog.review.photos_with_tag(self.tag, ("approved",)))
-        self.bar.label.setText(f"Reviewing “{self.tag}”: {left} left, {approved} approved")
+        self.bar.label.setText(self.tr("Reviewing “{tag}”: {left} left, {approved} approved").format(
+            tag=self.tag, left=left, approved=approved))
 
     def _apply(self, op: str) -> bool:
         if self.tag is None:

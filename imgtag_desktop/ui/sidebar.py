@@ -45,9 +45,9 @@ class SidebarModel(QStandardItemModel):
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
-        self.library = self._section("Library")
-        self.albums = self._section("Smart albums")
-        self.tags = self._section("Tags")
+        self.library = self._section(self.tr("Library"))
+        self.albums = self._section(self.tr("Smart albums"))
+        self.tags = self._section(self.tr("Tags"))
 
     def _section(self, title: str) -> QStandardItem:
         item = _plain(title)
@@ -61,7 +61,8 @@ class SidebarModel(QStandardItemModel):
 
     def set_folders(self, folders: Sequence[Folder], total: int) -> None:
         self.library.removeRows(0, self.library.rowCount())
-        everything = _leaf(f"All photos  ({total})", ALL_PHOTOS, "Every photo in the library")
+        everything = _leaf(self.tr("All photos  ({total})").format(total=total), ALL_PHOTOS,
+                           self.tr("Every photo in the library"))
         self.library.appendRow(everything)
         for f in folders:
             self.library.appendRow(_leaf(f.path.name or str(f.path), Source("folder", f.id, f.path.name),
@@ -71,10 +72,10 @@ class SidebarModel(QStandardItemModel):
         """Albums as (label, source, tooltip); an explanatory placeholder when there are none."""
         self.albums.removeRows(0, self.albums.rowCount())
         if not albums:
-            hint = _plain("No smart albums yet")
+            hint = _plain(self.tr("No smart albums yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
-            hint.setToolTip("Smart albums are saved tag queries, e.g. dog AND (beach OR park)")
+            hint.setToolTip(self.tr("Smart albums are saved tag queries, e.g. dog AND (beach OR park)"))
             self.albums.appendRow(hint)
         for label, source, tip in albums:
             self.albums.appendRow(_leaf(label, source, tip))
@@ -105,7 +106,7 @@ class SidebarModel(QStandardItemModel):
                 item.setData(c.approved, ApprovedRole)
                 item.setData(c.suggested, SuggestedRole)
         if not counts:
-            hint = _plain("No tags yet")
+            hint = _plain(self.tr("No tags yet"))
             hint.setEnabled(False)
             hint.setEditable(False)
             self.tags.appendRow(hint)
@@ -268,11 +269,12 @@ class SidebarController(QObject):
         if not name:
             return
         menu = QMenu(self.view)
-        menu.addAction("Review suggestions", lambda: self.review_requested.emit(name))
-        menu.addAction("Show photos", lambda: self.source_selected.emit(Source("tag", name, name)))
+        menu.addAction(self.tr("Review suggestions"), lambda: self.review_requested.emit(name))
+        menu.addAction(self.tr("Show photos"), lambda: self.source_selected.emit(Source("tag", name, name)))
         menu.addSeparator()
-        for op, label in (("rename", "Rename everywhere…"), ("merge", "Merge into…"), ("move", "Move under…"),
-                          ("delete", "Delete from every photo…"), ("manager", "Tag manager…")):
+        for op, label in (("rename", self.tr("Rename everywhere…")), ("merge", self.tr("Merge into…")),
+                          ("move", self.tr("Move under…")), ("delete", self.tr("Delete from every photo…")),
+                          ("manager", self.tr("Tag manager…"))):
             menu.addAction(label, partial(self.manage_requested.emit, op, name))
         menu.exec(self.view.viewport().mapToGlobal(pos))
 

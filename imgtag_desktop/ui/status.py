@@ -6,7 +6,7 @@ import logging
 import time
 from pathlib import Path
 
-from PySide6.QtCore import QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -47,10 +47,10 @@ class ErrorLogDialog(QDialog):
 
     def __init__(self, failures: list[Failure], parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.setWindowTitle("Problems")
+        self.setWindowTitle(self.tr("Problems"))
         self.resize(fit_to_screen(self, 760, 360))
         self.table = QTableWidget(len(failures), 3, self)
-        self.table.setHorizontalHeaderLabels(["Photo", "Job", "Problem"])
+        self.table.setHorizontalHeaderLabels([self.tr("Photo"), self.tr("Job"), self.tr("Problem")])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         for row, f in enumerate(failures):
@@ -60,16 +60,16 @@ class ErrorLogDialog(QDialog):
                 self.table.setItem(row, col, item)
         self.table.resizeColumnToContents(0)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
-        copy = buttons.addButton("Copy all", QDialogButtonBox.ButtonRole.ActionRole)
-        copy.setToolTip("Copy the list as tab-separated text")
+        copy = buttons.addButton(self.tr("Copy all"), QDialogButtonBox.ButtonRole.ActionRole)
+        copy.setToolTip(self.tr("Copy the list as tab-separated text"))
         copy.clicked.connect(lambda: QApplication.clipboard().setText(
             "\n".join(f"{f.path}\t{f.job}\t{f.reason}" for f in failures)))
         self.clear = buttons.addButton("Clear list", QDialogButtonBox.ButtonRole.ResetRole)
         self.clear.setToolTip("Forget these problems (they are kept across restarts until cleared)")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        hint = QLabel("These photos were skipped; the rest of the work went on. Fix or remove the files, "
-                      "then rescan (F5) or tag again. Search state:broken to see them in the grid.", self)
+        hint = QLabel(self.tr("These photos were skipped; the rest of the work went on. Fix or remove the files, "
+                              "then rescan (F5) or tag again. Search state:broken to see them in the grid."), self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table)
@@ -88,10 +88,10 @@ class StatusPanel(QObject):
         self.progress.setTextVisible(True)
         self.rate = QLabel(bar)
         self.cancel = QToolButton(bar)
-        self.cancel.setText("Stop")
-        self.cancel.setToolTip("Stop the running job after the photo in flight (Ctrl+.)")
+        self.cancel.setText(self.tr("Stop"))
+        self.cancel.setToolTip(self.tr("Stop the running job after the photo in flight (Ctrl+.)"))
         self.failures = QToolButton(bar)
-        self.failures.setToolTip("Photos that could not be read or tagged: click for the list (Ctrl+L)")
+        self.failures.setToolTip(self.tr("Photos that could not be read or tagged: click for the list (Ctrl+L)"))
         self.failures.setAutoRaise(True)
         bar.addWidget(self.message, 1)
         for w in (self.progress, self.rate, self.cancel, self.failures):
@@ -105,7 +105,7 @@ class StatusPanel(QObject):
         self.cancel.hide()
 
     def set_failures(self, count: int) -> None:
-        self.failures.setText(f"⚠ {count} failed")
+        self.failures.setText(self.tr("⚠ {count} failed").format(count=count))
         self.failures.setVisible(count > 0)
 
 
@@ -158,13 +158,14 @@ class JobsController(QObject):
             self._start(job)
         else:
             self._queue.append(job)
-            self.panel.message.setText(f"{job.title} will start when the current job ends")
+            self.panel.message.setText(self.tr("{job_title} will start when the current job ends")
+                .format(job_title=job.title))
 
     def cancel(self) -> None:
         self._queue.clear()
         if self.handle is not None:
             self.handle.cancel()
-            self.panel.message.setText("Stopping after the photo in flight…")
+            self.panel.message.setText(self.tr("Stopping after the photo in flight…"))
 
     def _start(self, job: Job) -> None:
         job.progress.connect(self._on_progress)
@@ -201,7 +202,8 @@ class JobsController(QObject):
         t0, d0 = self._first_done
         if done > d0 and now > t0:
             rate = (done - d0) / (now - t0)
-            p.rate.setText(f"{rate:.1f} photos/s · ETA {format_eta((total - done) / rate)}")
+            p.rate.setText(self.tr("{rate:.1f} photos/s · ETA {eta}")
+                .format(rate=rate, eta=format_eta((total - done) / rate)))
         if path:
             p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
 
@@ -270,19 +272,25 @@ class JobsController(QObject):
 
     @staticmethod
     def describe(stats: JobStats) -> str:
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
         if stats.error:
-            return f"{stats.kind.capitalize()} stopped: {stats.error}"
-        ended = "stopped" if stats.cancelled else "finished"
+            return _tr("{kind} stopped: {error}").format(kind=stats.kind.capitalize(), error=stats.error)
+        d = stats.detail
         if stats.kind == "scan":
-            d = stats.detail
-            text = (f"Scan {ended}: {d.get('new', 0)} new, {d.get('changed', 0)} changed, "
-                    f"{d.get('moved', 0)} moved, {d.get('removed', 0)} gone")
+            text = (_tr("Scan stopped: {new} new, {changed} changed, {moved} moved, {removed} gone") if stats.cancelled
+                    else _tr("Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone")).format(
+                new=d.get("new", 0), changed=d.get("changed", 0), moved=d.get("moved", 0), removed=d.get("removed", 0))
+        elif stats.kind == "duplicates":
+            text = _tr("Duplicates: {groups} groups found").format(groups=len(d.get("groups", [])))  # type: ignore[arg-type]
         else:
-            text = f"Tagging {ended}: {stats.done} of {stats.total} photos"
+            text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled
+                    else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
         if stats.seconds:
-            text += f" in {stats.seconds:.1f} s"
+            text += _tr(" in {seconds:.1f} s").format(seconds=stats.seconds)
         if stats.failures:
-            text += f" · {stats.failures} failed (Ctrl+L for the list)"
+            text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
         return text
 
     def show_log(self) -> None:

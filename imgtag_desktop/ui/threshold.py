@@ -33,15 +33,16 @@ class ThresholdWidget(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
-        self.slider.setToolTip("Suggestion threshold: suggestions scored at or above it are approved by "
-                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.")
+        self.slider.setToolTip(self.tr("Suggestion threshold: suggestions scored at or above it are approved by "
+                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it."))
         self.value = QLabel(self)
         self.value.setMinimumWidth(36)
         self.preview = QLabel(self)
-        self.preview.setToolTip("How many suggestions pass the threshold: across the library, and on the current photo")
+        self.preview.setToolTip(
+            self.tr("How many suggestions pass the threshold: across the library, and on the current photo"))
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 0, 4, 0)
-        layout.addWidget(QLabel("Threshold", self))
+        layout.addWidget(QLabel(self.tr("Threshold"), self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
         layout.addWidget(self.preview)
@@ -122,10 +123,10 @@ class ThresholdController(QObject):
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
         # Short in the toolbar (it must fit a 1024 px window without overflowing), in full in the tooltip.
-        text = f"{lib:,}/{lib_total:,} pass"
-        tip = f"{lib:,} of {lib_total:,} suggestions pass the threshold"
+        text = self.tr("{lib:,}/{lib_total:,} pass").format(lib=lib, lib_total=lib_total)
+        tip = self.tr("{lib:,} of {lib_total:,} suggestions pass the threshold").format(lib=lib, lib_total=lib_total)
         if self.photo_id is not None:
-            text += f" · photo {ph}/{ph_total}"
-            tip += f"; on this photo {ph} of {ph_total}"
+            text += self.tr(" · photo {ph}/{ph_total}").format(ph=ph, ph_total=ph_total)
+            tip += self.tr("; on this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
         self.widget.preview.setText(text)
         self.widget.preview.setToolTip(tip)

@@ -46,7 +46,7 @@ class WritePreviewDialog(QDialog):
     def __init__(self, catalog_path: str | Path, photo_ids: Sequence[int], parent: QWidget | None = None,
                  *, mode: str | None = None, scope: str = "") -> None:
         super().__init__(parent)
-        self.setWindowTitle("Write tags to files")
+        self.setWindowTitle(self.tr("Write tags to files"))
         self.resize(fit_to_screen(self, 900, 480))
         n = len(photo_ids)
         self.scope = QLabel(f"Photos: {scope or (f'{n:,} photo' + ('s' if n != 1 else ''))}. Only approved tags "
@@ -67,7 +67,7 @@ class WritePreviewDialog(QDialog):
         wanted = mode or (saved_mode if saved_mode != "off" else "sidecar")
         self.mode_box.setCurrentIndex(max(0, self.mode_box.findData(wanted)))
         self.mode_box.currentIndexChanged.connect(self.refresh)
-        self.keep_mtime = QCheckBox("Keep modification times")
+        self.keep_mtime = QCheckBox(self.tr("Keep modification times"))
         self.summary = QLabel()
         self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
@@ -84,18 +84,18 @@ class WritePreviewDialog(QDialog):
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
-        self.write_button = QPushButton("Write")
-        self.undo_button = QPushButton("Undo last write")
-        self.cancel_button = QPushButton("Cancel")
+        self.write_button = QPushButton(self.tr("Write"))
+        self.undo_button = QPushButton(self.tr("Undo last write"))
+        self.cancel_button = QPushButton(self.tr("Cancel"))
         self.cancel_button.setEnabled(False)
-        self.close_button = QPushButton("Close")
+        self.close_button = QPushButton(self.tr("Close"))
         self.write_button.clicked.connect(self.start_write)
         self.undo_button.clicked.connect(self.start_undo)
         self.cancel_button.clicked.connect(self.cancel)
         self.close_button.clicked.connect(self.reject)
 
         top = QHBoxLayout()
-        top.addWidget(QLabel("Write to:"))
+        top.addWidget(QLabel(self.tr("Write to:")))
         top.addWidget(self.mode_box)
         top.addWidget(self.keep_mtime)
         top.addStretch(1)
@@ -114,7 +114,9 @@ class WritePreviewDialog(QDialog):
         layout.addLayout(buttons)
         self._queries = QueryRunner(self.catalog_path, parent=self)
         self._queries.ready.connect(self._on_plans)
-        self._queries.failed.connect(lambda _key, reason: self.summary.setText(f"The files cannot be read: {reason}"))
+        self._queries.failed.connect(lambda _key, reason: self.summary.setText(
+            self.tr("The files cannot be read: {reason}")
+            .format(reason=reason)))
         self.refresh()
 
     @property
@@ -129,7 +131,7 @@ class WritePreviewDialog(QDialog):
         if len(ids) > ASYNC_PLANS:
             self.write_button.setEnabled(False)
             self.undo_button.setEnabled(False)
-            self.summary.setText(f"Reading {len(ids):,} files…")
+            self.summary.setText(self.tr("Reading {len_ids:,} files…").format(len_ids=len(ids)))
             self._queries.submit(PLAN_KEY, lambda catalog: (mode, plan_writes(catalog, ids, mode),
                                                             catalog.writes.last_batch() is not None))
             return

@@ -100,6 +100,9 @@ QUERIES = {
     "date range": "date:2021-06..2021-08",
     "hierarchy": "group3",
     "semantic top-100 + tag": '~"dog on a beach" tag0030',
+    "like: top-100 (id)": "like:4242",
+    "like: top-100 (path)": 'like:"/bench/2018/trip-06/IMG_004241.jpg"',
+    "like: + tag": "like:4242 tag0030",
 }
 
 ALBUMS = [

@@ -16,8 +16,10 @@ import os
 from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
+from .duplicates import DuplicatesRepository
 from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
+from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesRepository
 from .problems import Problem, ProblemsRepository
 from .records import (
     TAG_SOURCES,
@@ -51,6 +53,8 @@ class Catalog(CatalogBase):
         self.albums = AlbumsRepository(self, self.analysis)
         self.writes = WritesRepository(self, self.tags)
         self.journal = JournalRepository(self)
+        self.places = PlacesRepository(self, self.tags)
+        self.duplicates = DuplicatesRepository(self)
         self.tag_admin = TagAdminRepository(self)
         self.problems = ProblemsRepository(self)
 
@@ -58,6 +62,8 @@ class Catalog(CatalogBase):
 
 __all__ = [
     "HIERARCHY_SEPARATOR",
+    "PLACES_AUTO_APPROVE",
+    "GpsRow",
     "SCHEMA_VERSION",
     "TAG_SOURCES",
     "TAG_STATES",

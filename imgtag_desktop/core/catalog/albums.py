@@ -18,6 +18,7 @@ Semantic terms (see docs/search.md):
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Sequence
@@ -213,7 +214,7 @@ class AlbumsRepository(Repository):
         rows = self._candidate_rows(index, rest, where)
         scores = np.zeros(len(rows), dtype=np.float32)
         for term in ranking:
-            scores += self._similarities(index, term.text, text_encoder, rows)
+            scores += self._similarities(index, term, text_encoder, rows)
         scores /= len(ranking)
         keep = min(top_k, len(rows))
         if limit is not None:
@@ -235,7 +236,7 @@ class AlbumsRepository(Repository):
 
     def needs_text_encoder(self, query: str | Node) -> bool:
         """Whether running the query needs the text encoder (it has a ``~`` term)."""
-        return bool(_semantic_terms(parse_query(query)))
+        return any(not t.photo for t in _semantic_terms(parse_query(query)))
 
     # -- internals ------------------------------------------------------------------------------
 
@@ -245,7 +246,7 @@ class AlbumsRepository(Repository):
 
         def resolve(term: Semantic) -> Fragment:
             index = self._embedding_index()
-            sims = self._similarities(index, term.text, text_encoder)
+            sims = self._similarities(index, term, text_encoder)
             if term.floor is not None:
                 ids = index.ids[sims > term.floor]
             else:
@@ -260,7 +261,7 @@ class AlbumsRepository(Repository):
             return
         self._embedding_index()  # (re)load first: a reload forgets cached text vectors
         for term in terms:
-            self._text_vector(term.text, encoder)
+            self._term_vector(term, encoder)
 
     def _candidate_rows(self, index: _EmbeddingIndex, rest: Node | None, where: Fragment) -> npt.NDArray[np.intp]:
         """Matrix rows of the photos matching the non-ranking part of a query."""
@@ -285,13 +286,13 @@ class AlbumsRepository(Repository):
         return index
 
     def _similarities(
-        self, index: _EmbeddingIndex, text: str, encoder: TextEncoder | None,
+        self, index: _EmbeddingIndex, term: Semantic, encoder: TextEncoder | None,
         rows: npt.NDArray[np.intp] | None = None,
     ) -> npt.NDArray[np.float32]:
-        """Cosine similarity of the text with every stored embedding (or with those rows)."""
+        """Cosine similarity of the term's vector with every stored embedding (or with those rows)."""
         if index.matrix.shape[0] == 0 or (rows is not None and len(rows) == 0):
             return np.zeros(0 if rows is None else len(rows), dtype=np.float32)
-        vector = self._text_vector(text, encoder)
+        vector = self._term_vector(term, encoder)
         if vector.shape[0] != index.matrix.shape[1]:
             raise CatalogError(
                 f"the text encoder gives {vector.shape[0]}-dimensional vectors but the stored image embeddings "
@@ -304,6 +305,41 @@ class AlbumsRepository(Repository):
             return sub
         sims: npt.NDArray[np.float32] = np.einsum("ij,j->i", index.matrix, vector)
         return sims if rows is None or len(rows) == len(index.ids) else sims[rows]
+
+    def _term_vector(self, term: Semantic, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
+        if term.photo:
+            return self._photo_vector(term.text)
+        return self._text_vector(term.text, encoder)
+
+    def _photo_vector(self, ref: str) -> npt.NDArray[np.float32]:
+        """The stored image embedding of the photo ``like:ref`` names (id, path or file name)."""
+        index = self._embedding_index()
+        photo_id = self.resolve_photo_ref(ref)
+        row = _rows_of(index, np.array([photo_id], dtype=np.int64))
+        if len(row) == 0:
+            raise CatalogError(f"like:{ref}: that photo has no image embedding yet; tag it first (Tag > Tag photos)")
+        vector: npt.NDArray[np.float32] = index.matrix[int(row[0])]
+        return vector
+
+    def resolve_photo_ref(self, ref: str) -> int:
+        """The id of the photo ``ref`` names: an id, an exact path, or a unique file name / path ending."""
+        text = ref.strip()
+        if text.isdigit():
+            row = self._conn.execute("SELECT id FROM photos WHERE id = ?", (int(text),)).fetchone()
+            if row:
+                return int(row[0])
+        row = self._conn.execute("SELECT id FROM photos WHERE path_bytes = ?", (os.fsencode(text),)).fetchone()
+        if row:
+            return int(row[0])
+        tail = "/" + text.lstrip("/")
+        rows = self._conn.execute(
+            "SELECT id FROM photos WHERE substr(path, -?) = ? LIMIT 2", (len(tail), tail)
+        ).fetchall()
+        if len(rows) == 1:
+            return int(rows[0][0])
+        if rows:
+            raise CatalogError(f"like:{ref}: several photos have that name; give more of the path or the photo's id")
+        raise CatalogError(f"like:{ref}: no photo in the library has that id, path or file name")
 
     def _text_vector(self, text: str, encoder: TextEncoder | None) -> npt.NDArray[np.float32]:
         cache = self._text_vector_cache

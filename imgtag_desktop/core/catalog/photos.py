@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..places import GpsReading
 from .base import Repository, in_chunks
 from .records import Folder, Photo, PhotoStatus, display_path, path_to_bytes
 
@@ -35,6 +36,7 @@ class PhotoFacts:
     camera: str | None = None
     status: PhotoStatus = "ok"
     error: str | None = None
+    gps: GpsReading = GpsReading()  # kept by the places table, not the photo row
 
 
 @dataclass(frozen=True)

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Literal
 
 TagState = Literal["suggested", "approved", "rejected"]
-TagSource = Literal["model", "manual", "imported"]
+TagSource = Literal["model", "manual", "imported", "gps"]
 PhotoStatus = Literal["ok", "broken", "missing"]
 
 TAG_STATES: tuple[TagState, ...] = ("suggested", "approved", "rejected")
-TAG_SOURCES: tuple[TagSource, ...] = ("model", "manual", "imported")
+TAG_SOURCES: tuple[TagSource, ...] = ("model", "manual", "imported", "gps")
 
 
 def path_to_bytes(path: str | os.PathLike[str] | bytes) -> bytes:
@@ -131,6 +131,8 @@ class ScanStats:
     contents_read: int = 0
     errors: list[tuple[str, str]] = field(default_factory=list)
     touched_ids: list[int] = field(default_factory=list)  # photos new, changed or moved (readable ones)
+    # Problems with readable photos that were scanned all the same (e.g. a damaged GPS field)
+    notes: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def changes(self) -> int:
@@ -146,4 +148,5 @@ class ScanStats:
             "broken": self.broken,
             "contents_read": self.contents_read,
             "errors": [{"path": p, "reason": r} for p, r in self.errors],
+            "notes": [{"path": p, "reason": r} for p, r in self.notes],
         }

@@ -224,6 +224,54 @@ UPDATE tags SET fold = imgtag_fold(name);
 CREATE INDEX tags_fold ON tags(fold);
 """
 
+# 9 places and duplicates: each photo's GPS reading (position or why it is unusable), a
+# perceptual hash per photo for near-duplicate grouping, and 'gps' as the source of place
+# tags (SQLite cannot alter a CHECK constraint: photo_tags is rebuilt with the same rows,
+# indexes and migration-5 triggers; DROP TABLE fires no triggers, so approved counts hold).
+SCHEMA_V9_PLACES = """
+CREATE TABLE photo_gps (
+    photo_id   INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    latitude   REAL,
+    longitude  REAL,
+    error      TEXT,                          -- why the GPS field is unusable (shown in Problems)
+    read_at    REAL NOT NULL
+);
+CREATE TABLE photo_hashes (
+    photo_id    INTEGER PRIMARY KEY REFERENCES photos(id) ON DELETE CASCADE,
+    fingerprint TEXT,                         -- of the file the hash was computed from
+    dhash       INTEGER NOT NULL              -- 64-bit difference hash, as a signed integer
+);
+CREATE TABLE photo_tags_v9 (
+    photo_id      INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag_id        INTEGER NOT NULL REFERENCES tags(id) ON DELETE CASCADE,
+    state         TEXT NOT NULL CHECK (state IN ('suggested', 'approved', 'rejected')),
+    source        TEXT NOT NULL CHECK (source IN ('model', 'manual', 'imported', 'gps')),
+    keyword_score REAL,
+    visual_score  REAL,
+    model_version TEXT,
+    created_at    REAL NOT NULL,
+    updated_at    REAL NOT NULL,
+    PRIMARY KEY (photo_id, tag_id)
+) WITHOUT ROWID;
+INSERT INTO photo_tags_v9 SELECT photo_id, tag_id, state, source, keyword_score, visual_score, model_version,
+    created_at, updated_at FROM photo_tags;
+DROP TABLE photo_tags;
+ALTER TABLE photo_tags_v9 RENAME TO photo_tags;
+CREATE INDEX photo_tags_tag_state ON photo_tags(tag_id, state, visual_score);
+CREATE INDEX photo_tags_state ON photo_tags(state);
+CREATE TRIGGER photo_tags_approved_insert AFTER INSERT ON photo_tags WHEN NEW.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags + 1 WHERE id = NEW.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_delete AFTER DELETE ON photo_tags WHEN OLD.state = 'approved' BEGIN
+    UPDATE photos SET approved_tags = approved_tags - 1 WHERE id = OLD.photo_id;
+END;
+CREATE TRIGGER photo_tags_approved_update AFTER UPDATE OF state, photo_id ON photo_tags
+WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW.photo_id BEGIN
+    UPDATE photos SET approved_tags = approved_tags - (OLD.state = 'approved') WHERE id = OLD.photo_id;
+    UPDATE photos SET approved_tags = approved_tags + (NEW.state = 'approved') WHERE id = NEW.photo_id;
+END;
+"""
+
 MIGRATIONS: dict[int, str] = {
     1: SCHEMA_V1,
     2: SCHEMA_V2_TAGGING,
@@ -232,4 +280,5 @@ MIGRATIONS: dict[int, str] = {
     5: SCHEMA_V5_APPROVED_COUNT,
     7: SCHEMA_V7_RESUME,
     8: SCHEMA_V8_PROBLEMS,
+    9: SCHEMA_V9_PLACES,
 }

@@ -111,10 +111,14 @@ class Semantic:
     """CLIP similarity between ``text`` and the photo's image embedding.
 
     With ``floor``: a plain condition, similarity > floor. Without: a ranking term, the
-    top K photos among those matching the rest of the query (see docs/search.md)."""
+    top K photos among those matching the rest of the query (see docs/search.md).
+
+    With ``photo`` (``like:PHOTO``): ``text`` names a photo of the library (its path, file
+    name or id) and its stored image embedding stands in for the text's."""
 
     text: str
     floor: float | None = None
+    photo: bool = False
 
 
 @dataclass(frozen=True)

@@ -51,7 +51,7 @@ MAX_QUERY_LENGTH = 20_000  # characters
 MAX_TERMS = 2_000  # terms (tags, fields, ~phrases); a 1,000-tag OR is fine
 MAX_DEPTH = 32  # nested parentheses
 MAX_NEGATIONS = 100  # NOT / - in a row (the SQL collapses pairs of them)
-FIELDS = ("tag", "state", "caption", "folder", "date", "camera", "format", "has")
+FIELDS = ("tag", "state", "caption", "folder", "date", "camera", "format", "has", "like")
 SPECIAL = set('()">')
 _DATE = re.compile(r"^\d{4}(-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?)?$")
 
@@ -350,6 +350,10 @@ class _Parser:
                         f"unknown state {part!r} (states: approved, suggested, rejected, any, broken)", vcol)
             self.no_threshold("'state:'")
             return _Mod(canonical_states(states), None)
+        if key == "like":
+            if not value.strip():
+                raise QueryError("like: needs a photo (its path, file name or id), e.g. like:IMG_0042.jpg", vcol)
+            return Semantic(value.strip(), self.threshold(), photo=True)
         self.no_threshold(f"'{key}:'")
         if key == "caption":
             return Caption(value)

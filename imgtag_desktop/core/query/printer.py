@@ -85,6 +85,8 @@ def to_text(node: Node) -> str:
             return "date:" + node.start
         return f"date:{node.start or ''}..{node.end or ''}"
     if isinstance(node, Semantic):
+        if node.photo:
+            return "like:" + quote(node.text) + _score(node.floor)
         return "~" + quote(node.text) + _score(node.floor)
     if isinstance(node, Not):
         inner = node.child

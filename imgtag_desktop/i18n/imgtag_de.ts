@@ -1,0 +1,983 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="de">
+  <context>
+    <name>DetailController</name>
+    <message>
+      <source>Edit tag</source>
+      <translation>Tag bearbeiten</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>Wird geladen…</translation>
+    </message>
+    <message>
+      <source>New name for this photo's tag:</source>
+      <translation>Neuer Name für den Tag dieses Fotos:</translation>
+    </message>
+    <message>
+      <source>No photo selected</source>
+      <translation>Kein Foto ausgewählt</translation>
+    </message>
+    <message>
+      <source>This photo cannot be shown: {reason}</source>
+      <translation>Dieses Foto kann nicht angezeigt werden: {reason}</translation>
+    </message>
+    <message>
+      <source>{approved} approved · {sug} suggested ({passing} at or above {threshold:.2f}){extra}</source>
+      <translation>{approved} bestätigt · {sug} vorgeschlagen ({passing} ab {threshold:.2f}){extra}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DetailPanel</name>
+    <message>
+      <source>Add a tag (Ctrl+T)… use a|b for a hierarchy</source>
+      <translation>Tag hinzufügen (Strg+T)… a|b für eine Hierarchie</translation>
+    </message>
+    <message>
+      <source>Tags: approved (green), suggested with score (blue), rejected (struck out).
+A approve · R reject · Enter approve all above threshold · Del remove · F2 edit</source>
+      <translation>Tags: bestätigt (grün), vorgeschlagen mit Wert (blau), abgelehnt (durchgestrichen).
+A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf entfernen · F2 bearbeiten</translation>
+    </message>
+    <message>
+      <source>The caption the captioning model wrote for this photo</source>
+      <translation>Die Bildbeschreibung, die das Beschreibungsmodell für dieses Foto geschrieben hat</translation>
+    </message>
+    <message>
+      <source>Type a tag and press Enter: it is added, approved, to the selected photos</source>
+      <translation>Tag eingeben und Enter drücken: er wird den ausgewählten Fotos bestätigt hinzugefügt</translation>
+    </message>
+  </context>
+  <context>
+    <name>DuplicatesDialog</name>
+    <message numerus="yes">
+      <source>%n photo(s) moved to %1 (Edit &gt; Undo puts them back)</source>
+      <translation>
+        <numerusform>%n Foto nach %1 verschoben (Bearbeiten &gt; Rückgängig holt es zurück)</numerusform>
+        <numerusform>%n Fotos nach %1 verschoben (Bearbeiten &gt; Rückgängig holt sie zurück)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n tag(s) merged onto the keeper</source>
+      <translation>
+        <numerusform>%n Tag auf das behaltene Foto übertragen</numerusform>
+        <numerusform>%n Tags auf das behaltene Foto übertragen</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>&amp;Keep this one</source>
+      <translation>Dieses &amp;behalten</translation>
+    </message>
+    <message>
+      <source>&amp;Merge tags onto the keeper</source>
+      <translation>Tags auf das behaltene Foto &amp;übertragen</translation>
+    </message>
+    <message>
+      <source>Duplicates</source>
+      <translation>Duplikate</translation>
+    </message>
+    <message>
+      <source>Give the keeper every approved tag of the other photos in the group</source>
+      <translation>Dem behaltenen Foto jeden bestätigten Tag der anderen Fotos der Gruppe geben</translation>
+    </message>
+    <message numerus="yes">
+      <source>Group %1 — %n photo(s)</source>
+      <translation>
+        <numerusform>Gruppe %1 — %n Foto</numerusform>
+        <numerusform>Gruppe %1 — %n Fotos</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Lowest similarity of the photos in the group: %1</source>
+      <translation>Geringste Ähnlichkeit der Fotos in der Gruppe: %1</translation>
+    </message>
+    <message>
+      <source>Make the selected photo the one to keep in this group</source>
+      <translation>Das ausgewählte Foto in dieser Gruppe behalten</translation>
+    </message>
+    <message>
+      <source>Merging tags</source>
+      <translation>Tags werden übertragen</translation>
+    </message>
+    <message>
+      <source>Mo&amp;ve the others to a folder…</source>
+      <translation>Die anderen in einen Ordner &amp;verschieben…</translation>
+    </message>
+    <message>
+      <source>Move the other photos of the group out of the library (Edit &gt; Undo puts them back); nothing is deleted</source>
+      <translation>Die anderen Fotos der Gruppe aus der Bibliothek verschieben (Bearbeiten &gt; Rückgängig holt sie zurück); nichts wird gelöscht</translation>
+    </message>
+    <message>
+      <source>Move the other photos to which folder?</source>
+      <translation>In welchen Ordner sollen die anderen Fotos?</translation>
+    </message>
+    <message>
+      <source>Moving photos</source>
+      <translation>Fotos werden verschoben</translation>
+    </message>
+    <message>
+      <source>No near-duplicates found. Photos are compared by how they look (after tagging also by what they show).</source>
+      <translation>Keine Beinahe-Duplikate gefunden. Fotos werden nach ihrem Aussehen verglichen (nach dem Taggen auch nach ihrem Inhalt).</translation>
+    </message>
+    <message>
+      <source>Nothing was moved</source>
+      <translation>Nichts wurde verschoben</translation>
+    </message>
+    <message>
+      <source>Putting photos back</source>
+      <translation>Fotos werden zurückgelegt</translation>
+    </message>
+    <message numerus="yes">
+      <source>move %n photo(s) to %1</source>
+      <translation>
+        <numerusform>%n Foto nach %1 verschieben</numerusform>
+        <numerusform>%n Fotos nach %1 verschieben</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>★ marks the photo to keep. Select another and press “Keep this one” to change it.</source>
+      <translation>★ markiert das Foto, das bleibt. Ein anderes auswählen und „Dieses behalten“ drücken, um es zu ändern.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorLogDialog</name>
+    <message>
+      <source>Copy all</source>
+      <translation>Alles kopieren</translation>
+    </message>
+    <message>
+      <source>Copy the list as tab-separated text</source>
+      <translation>Die Liste als tabulatorgetrennten Text kopieren</translation>
+    </message>
+    <message>
+      <source>Job</source>
+      <translation>Aufgabe</translation>
+    </message>
+    <message>
+      <source>Photo</source>
+      <translation>Foto</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problem</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>Probleme</translation>
+    </message>
+    <message>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
+      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen.</translation>
+    </message>
+  </context>
+  <context>
+    <name>JobsController</name>
+    <message>
+      <source> in {seconds:.1f} s</source>
+      <translation> in {seconds:.1f} s</translation>
+    </message>
+    <message>
+      <source> · {failures} failed (Ctrl+L for the list)</source>
+      <translation> · {failures} fehlgeschlagen (Strg+L für die Liste)</translation>
+    </message>
+    <message>
+      <source>Duplicates: {groups} groups found</source>
+      <translation>Duplikate: {groups} Gruppen gefunden</translation>
+    </message>
+    <message>
+      <source>Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
+      <translation>Einlesen fertig: {new} neu, {changed} geändert, {moved} verschoben, {removed} weg</translation>
+    </message>
+    <message>
+      <source>Scan stopped: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
+      <translation>Einlesen angehalten: {new} neu, {changed} geändert, {moved} verschoben, {removed} weg</translation>
+    </message>
+    <message>
+      <source>Stopping after the photo in flight…</source>
+      <translation>Wird nach dem aktuellen Foto angehalten…</translation>
+    </message>
+    <message>
+      <source>Tagging finished: {done} of {total} photos</source>
+      <translation>Taggen fertig: {done} von {total} Fotos</translation>
+    </message>
+    <message>
+      <source>Tagging stopped: {done} of {total} photos</source>
+      <translation>Taggen angehalten: {done} von {total} Fotos</translation>
+    </message>
+    <message>
+      <source>{job_title} will start when the current job ends</source>
+      <translation>{job_title} beginnt, wenn die laufende Aufgabe endet</translation>
+    </message>
+    <message>
+      <source>{kind} stopped: {error}</source>
+      <translation>{kind} angehalten: {error}</translation>
+    </message>
+    <message>
+      <source>{rate:.1f} photos/s · ETA {eta}</source>
+      <translation>{rate:.1f} Fotos/s · noch {eta}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All ≥ threshold (Enter)</source>
+      <translation>Alle ≥ Schwelle (Enter)</translation>
+    </message>
+    <message>
+      <source>Approve (A)</source>
+      <translation>Bestätigen (A)</translation>
+    </message>
+    <message>
+      <source>Automatic tagging is off: {message}</source>
+      <translation>Automatisches Taggen ist aus: {message}</translation>
+    </message>
+    <message>
+      <source>Choose a photo folder</source>
+      <translation>Fotoordner wählen</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts</source>
+      <translation>Tastenkürzel</translation>
+    </message>
+    <message>
+      <source>Models…</source>
+      <translation>Modelle…</translation>
+    </message>
+    <message>
+      <source>No suggestions to review; tag photos first (Ctrl+G)</source>
+      <translation>Keine Vorschläge zu prüfen; zuerst Fotos taggen (Strg+G)</translation>
+    </message>
+    <message>
+      <source>Redo</source>
+      <translation>Wiederholen</translation>
+    </message>
+    <message>
+      <source>Redo {t} (Ctrl+Shift+Z)</source>
+      <translation>{t} wiederholen (Strg+Umschalt+Z)</translation>
+    </message>
+    <message>
+      <source>Reject (R)</source>
+      <translation>Ablehnen (R)</translation>
+    </message>
+    <message>
+      <source>Remove (Del)</source>
+      <translation>Entfernen (Entf)</translation>
+    </message>
+    <message>
+      <source>Remove tag</source>
+      <translation>Tag entfernen</translation>
+    </message>
+    <message>
+      <source>Remove which tag from {n} photo(s)?</source>
+      <translation>Welchen Tag von {n} Foto(s) entfernen?</translation>
+    </message>
+    <message>
+      <source>Review by tag</source>
+      <translation>Nach Tag prüfen</translation>
+    </message>
+    <message>
+      <source>Review the suggestions of which tag?</source>
+      <translation>Die Vorschläge welches Tags prüfen?</translation>
+    </message>
+    <message>
+      <source>Search: {text}</source>
+      <translation>Suche: {text}</translation>
+    </message>
+    <message>
+      <source>Select a photo first, then Find similar</source>
+      <translation>Zuerst ein Foto auswählen, dann „Ähnliche finden“</translation>
+    </message>
+    <message>
+      <source>Tagging stopped: {stats_error}</source>
+      <translation>Taggen angehalten: {stats_error}</translation>
+    </message>
+    <message>
+      <source>The selected photos have no tags</source>
+      <translation>Die ausgewählten Fotos haben keine Tags</translation>
+    </message>
+    <message>
+      <source>The tags cannot be written now: {exc}
+
+Nothing was changed in your files.</source>
+      <translation>Die Tags können jetzt nicht geschrieben werden: {exc}
+
+An Ihren Dateien wurde nichts geändert.</translation>
+    </message>
+    <message>
+      <source>Undo</source>
+      <translation>Rückgängig</translation>
+    </message>
+    <message>
+      <source>Undo {t} (Ctrl+Z)</source>
+      <translation>{t} rückgängig machen (Strg+Z)</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Tags in Dateien schreiben</translation>
+    </message>
+    <message>
+      <source>imgtag</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>imgtag — {place}</source>
+      <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
+      <translation>{folder} ist kein Ordner; einen mit Datei &gt; Ordner öffnen (Strg+O) wählen</translation>
+    </message>
+    <message>
+      <source>{len_ids} photos match {text}</source>
+      <translation>{len_ids} Fotos passen zu {text}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelsDialog</name>
+    <message>
+      <source>Check again</source>
+      <translation>Erneut prüfen</translation>
+    </message>
+    <message>
+      <source>Choose the model folder</source>
+      <translation>Modellordner wählen</translation>
+    </message>
+    <message>
+      <source>Download</source>
+      <translation>Herunterladen</translation>
+    </message>
+    <message>
+      <source>Download failed: {stats_error}
+
+{status_text}</source>
+      <translation>Herunterladen fehlgeschlagen: {stats_error}
+
+{status_text}</translation>
+    </message>
+    <message>
+      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
+      <translation>Die oben genannten Modelle in den Hugging-Face-Cache herunterladen (braucht ein Netzwerk)</translation>
+    </message>
+    <message>
+      <source>Folder…</source>
+      <translation>Ordner…</translation>
+    </message>
+    <message>
+      <source>Models</source>
+      <translation>Modelle</translation>
+    </message>
+    <message>
+      <source>Pick a local folder holding the {label_lower}</source>
+      <translation>Einen lokalen Ordner mit dem Modell „{label_lower}“ wählen</translation>
+    </message>
+    <message>
+      <source>This build cannot download models; pick local folders instead</source>
+      <translation>Diese Version kann keine Modelle herunterladen; stattdessen lokale Ordner wählen</translation>
+    </message>
+    <message>
+      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
+      <translation>{tip}. Eine Hugging-Face-ID (aus dem lokalen Cache) oder ein Ordner.</translation>
+    </message>
+  </context>
+  <context>
+    <name>QueryBar</name>
+    <message>
+      <source>Album name:</source>
+      <translation>Name des Albums:</translation>
+    </message>
+    <message>
+      <source>Save as smart album</source>
+      <translation>Als intelligentes Album speichern</translation>
+    </message>
+    <message>
+      <source>Search: dog AND (beach OR park) -night date:2024 ~"sunset over water"</source>
+      <translation>Suche: Hund AND (Strand OR Park) -Nacht date:2024 ~"Sonnenuntergang am Meer"</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewBar</name>
+    <message>
+      <source>Approve all ≥</source>
+      <translation>Alle bestätigen ≥</translation>
+    </message>
+    <message>
+      <source>Approve this tag on every photo scored at or above the value (Enter)</source>
+      <translation>Diesen Tag auf jedem Foto mit mindestens diesem Wert bestätigen (Enter)</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Fertig</translation>
+    </message>
+    <message>
+      <source>Leave the review and show all photos</source>
+      <translation>Prüfung beenden und alle Fotos zeigen</translation>
+    </message>
+    <message>
+      <source>Score used by 'Approve all ≥' (Enter)</source>
+      <translation>Wert für „Alle bestätigen ≥“ (Enter)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewController</name>
+    <message>
+      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
+      <translation>Prüfung von „{tag}“: noch {left} Vorschläge, {approved} bestätigt — A bestätigen · R ablehnen · Entf entfernen · Enter alle bestätigen ≥</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Also score the built-in vocabulary and my own tags</source>
+      <translation>Auch das eingebaute Vokabular und meine eigenen Tags bewerten</translation>
+    </message>
+    <message>
+      <source>Automatic (system language)</source>
+      <translation>Automatisch (Systemsprache)</translation>
+    </message>
+    <message>
+      <source>Device</source>
+      <translation>Gerät</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Sprache</translation>
+    </message>
+    <message>
+      <source>Language of menus and dialogs (takes effect at the next start)</source>
+      <translation>Sprache der Menüs und Dialoge (gilt ab dem nächsten Start)</translation>
+    </message>
+    <message>
+      <source>Language of suggested vocabulary tags and of country names in place tags; tags you approved keep their names</source>
+      <translation>Sprache der vorgeschlagenen Vokabular-Tags und der Ländernamen in Orts-Tags; bestätigte Tags behalten ihre Namen</translation>
+    </message>
+    <message>
+      <source>Model status, local folders, download</source>
+      <translation>Modellstatus, lokale Ordner, Download</translation>
+    </message>
+    <message>
+      <source>Models</source>
+      <translation>Modelle</translation>
+    </message>
+    <message>
+      <source>Models…</source>
+      <translation>Modelle…</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Einstellungen</translation>
+    </message>
+    <message>
+      <source>Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)</source>
+      <translation>Größe der Vorschaubilder im Raster (auch Strg++ / Strg+-)</translation>
+    </message>
+    <message>
+      <source>Suggestions scored at or above this pass (also on the toolbar slider)</source>
+      <translation>Vorschläge mit mindestens diesem Wert gelten (auch am Schieberegler der Werkzeugleiste)</translation>
+    </message>
+    <message>
+      <source>Tag language</source>
+      <translation>Sprache der Tags</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>Schwelle</translation>
+    </message>
+    <message>
+      <source>Thumbnail size</source>
+      <translation>Größe der Vorschaubilder</translation>
+    </message>
+    <message>
+      <source>Vocabulary</source>
+      <translation>Vokabular</translation>
+    </message>
+    <message>
+      <source>Where the models run; auto picks a GPU when one is usable</source>
+      <translation>Wo die Modelle laufen; auto wählt eine GPU, wenn eine nutzbar ist</translation>
+    </message>
+    <message>
+      <source>Whether approved tags are also written into the photos (XMP/IPTC/EXIF)</source>
+      <translation>Ob bestätigte Tags auch in die Fotos geschrieben werden (XMP/IPTC/EXIF)</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Tags in Dateien schreiben</translation>
+    </message>
+  </context>
+  <context>
+    <name>SidebarController</name>
+    <message>
+      <source>Review suggestions</source>
+      <translation>Vorschläge prüfen</translation>
+    </message>
+    <message>
+      <source>Show photos</source>
+      <translation>Fotos zeigen</translation>
+    </message>
+  </context>
+  <context>
+    <name>SidebarModel</name>
+    <message>
+      <source>All photos  ({total})</source>
+      <translation>Alle Fotos  ({total})</translation>
+    </message>
+    <message>
+      <source>Every photo in the library</source>
+      <translation>Jedes Foto der Bibliothek</translation>
+    </message>
+    <message>
+      <source>Library</source>
+      <translation>Bibliothek</translation>
+    </message>
+    <message>
+      <source>No smart albums yet</source>
+      <translation>Noch keine intelligenten Alben</translation>
+    </message>
+    <message>
+      <source>No tags yet</source>
+      <translation>Noch keine Tags</translation>
+    </message>
+    <message>
+      <source>Smart albums</source>
+      <translation>Intelligente Alben</translation>
+    </message>
+    <message>
+      <source>Smart albums are saved tag queries, e.g. dog AND (beach OR park)</source>
+      <translation>Intelligente Alben sind gespeicherte Tag-Abfragen, z. B. Hund AND (Strand OR Park)</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusPanel</name>
+    <message>
+      <source>Photos that could not be read or tagged: click for the list (Ctrl+L)</source>
+      <translation>Fotos, die nicht gelesen oder getaggt werden konnten: klicken für die Liste (Strg+L)</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>Anhalten</translation>
+    </message>
+    <message>
+      <source>Stop the running job after the photo in flight (Ctrl+.)</source>
+      <translation>Die laufende Aufgabe nach dem aktuellen Foto anhalten (Strg+.)</translation>
+    </message>
+    <message>
+      <source>⚠ {count} failed</source>
+      <translation>⚠ {count} fehlgeschlagen</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · this photo {ph} of {ph_total}</source>
+      <translation> · dieses Foto {ph} von {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <translation>{lib:,} von {lib_total:,} Vorschlägen erreichen die Schwelle</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdWidget</name>
+    <message>
+      <source>How many suggestions pass the threshold: across the library, and on the current photo</source>
+      <translation>Wie viele Vorschläge die Schwelle erreichen: in der Bibliothek und auf dem aktuellen Foto</translation>
+    </message>
+    <message>
+      <source>Suggestion threshold: suggestions scored at or above it are approved by 'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.</source>
+      <translation>Vorschlagsschwelle: Vorschläge mit mindestens diesem Wert werden mit „Alle bestätigen“ (Enter) bestätigt und ausgefüllt gezeichnet. Alt+Hoch / Alt+Runter verschieben sie.</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>Schwelle</translation>
+    </message>
+  </context>
+  <context>
+    <name>WritePreviewDialog</name>
+    <message>
+      <source>Cancel</source>
+      <translation>Abbrechen</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Schließen</translation>
+    </message>
+    <message>
+      <source>Keep modification times</source>
+      <translation>Änderungszeiten beibehalten</translation>
+    </message>
+    <message>
+      <source>Reading {len_ids:,} files…</source>
+      <translation>{len_ids:,} Dateien werden gelesen…</translation>
+    </message>
+    <message>
+      <source>The files cannot be read: {reason}</source>
+      <translation>Die Dateien können nicht gelesen werden: {reason}</translation>
+    </message>
+    <message>
+      <source>Undo last write</source>
+      <translation>Letztes Schreiben rückgängig machen</translation>
+    </message>
+    <message>
+      <source>Write</source>
+      <translation>Schreiben</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Tags in Dateien schreiben</translation>
+    </message>
+    <message>
+      <source>Write to:</source>
+      <translation>Schreiben in:</translation>
+    </message>
+  </context>
+  <context>
+    <name>app</name>
+    <message>
+      <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
+      <translation>{folder} ist kein Ordner; einen mit Datei &gt; Ordner öffnen (Strg+O) wählen</translation>
+    </message>
+  </context>
+  <context>
+    <name>imgtag</name>
+    <message>
+      <source>&amp;Add tag to selection…</source>
+      <translation>Tag zur Auswahl &amp;hinzufügen…</translation>
+    </message>
+    <message>
+      <source>&amp;All photos</source>
+      <translation>&amp;Alle Fotos</translation>
+    </message>
+    <message>
+      <source>&amp;Approve tag</source>
+      <translation>Tag &amp;bestätigen</translation>
+    </message>
+    <message>
+      <source>&amp;Duplicates…</source>
+      <translation>&amp;Duplikate…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>&amp;Bearbeiten</translation>
+    </message>
+    <message>
+      <source>&amp;Edit tag…</source>
+      <translation>Tag b&amp;earbeiten…</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>&amp;Datei</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>&amp;Hilfe</translation>
+    </message>
+    <message>
+      <source>&amp;Keyboard shortcuts</source>
+      <translation>&amp;Tastenkürzel</translation>
+    </message>
+    <message>
+      <source>&amp;Larger thumbnails</source>
+      <translation>&amp;Größere Vorschaubilder</translation>
+    </message>
+    <message>
+      <source>&amp;Models…</source>
+      <translation>&amp;Modelle…</translation>
+    </message>
+    <message>
+      <source>&amp;Open folder…</source>
+      <translation>Ordner ö&amp;ffnen…</translation>
+    </message>
+    <message>
+      <source>&amp;Problems…</source>
+      <translation>&amp;Probleme…</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>&amp;Beenden</translation>
+    </message>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+      <source>&amp;Reject tag</source>
+      <translation>Tag &amp;ablehnen</translation>
+    </message>
+    <message>
+      <source>&amp;Rescan folders</source>
+      <translation>Ordner &amp;neu einlesen</translation>
+    </message>
+    <message>
+      <source>&amp;Review</source>
+      <translation>&amp;Prüfen</translation>
+    </message>
+    <message>
+      <source>&amp;Search…</source>
+      <translation>&amp;Suchen…</translation>
+    </message>
+    <message>
+      <source>&amp;Settings…</source>
+      <translation>&amp;Einstellungen…</translation>
+    </message>
+    <message>
+      <source>&amp;Tag all photos</source>
+      <translation>Alle Fotos &amp;taggen</translation>
+    </message>
+    <message>
+      <source>&amp;Tools</source>
+      <translation>&amp;Werkzeuge</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>&amp;Ansicht</translation>
+    </message>
+    <message>
+      <source>&amp;Write tags to files…</source>
+      <translation>Tags in Dateien &amp;schreiben…</translation>
+    </message>
+    <message>
+      <source>Add a photo folder to the library and scan it</source>
+      <translation>Einen Fotoordner zur Bibliothek hinzufügen und einlesen</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above threshold</source>
+      <translation>Alle &amp;über der Schwelle bestätigen</translation>
+    </message>
+    <message>
+      <source>Approve every suggestion scored at or above the threshold</source>
+      <translation>Jeden Vorschlag ab der Schwelle bestätigen</translation>
+    </message>
+    <message>
+      <source>Approve the current tag (then go to the next)</source>
+      <translation>Den aktuellen Tag bestätigen (dann zum nächsten)</translation>
+    </message>
+    <message>
+      <source>Captioner</source>
+      <translation>Bildbeschreibung</translation>
+    </message>
+    <message>
+      <source>Close imgtag</source>
+      <translation>imgtag schließen</translation>
+    </message>
+    <message>
+      <source>Find s&amp;imilar photos</source>
+      <translation>Ä&amp;hnliche Fotos finden</translation>
+    </message>
+    <message>
+      <source>Go to &amp;photos</source>
+      <translation>Zu den &amp;Fotos</translation>
+    </message>
+    <message>
+      <source>Go to &amp;sidebar</source>
+      <translation>Zur &amp;Seitenleiste</translation>
+    </message>
+    <message>
+      <source>Go to &amp;tags</source>
+      <translation>Zu den &amp;Tags</translation>
+    </message>
+    <message>
+      <source>Group near-identical photos (bursts, resized copies, re-encodes) and choose which to keep</source>
+      <translation>Fast gleiche Fotos gruppieren (Serien, verkleinerte Kopien, neu kodierte) und wählen, welches bleibt</translation>
+    </message>
+    <message>
+      <source>Inside the photo files</source>
+      <translation>In den Fotodateien</translation>
+    </message>
+    <message>
+      <source>Keyword model</source>
+      <translation>Schlagwortmodell</translation>
+    </message>
+    <message>
+      <source>Look for new, changed, moved and deleted photos</source>
+      <translation>Nach neuen, geänderten, verschobenen und gelöschten Fotos suchen</translation>
+    </message>
+    <message>
+      <source>Lower the threshold by 0.05</source>
+      <translation>Die Schwelle um 0,05 senken</translation>
+    </message>
+    <message>
+      <source>Lower threshold</source>
+      <translation>Schwelle senken</translation>
+    </message>
+    <message>
+      <source>Make thumbnails larger</source>
+      <translation>Vorschaubilder vergrößern</translation>
+    </message>
+    <message>
+      <source>Make thumbnails smaller</source>
+      <translation>Vorschaubilder verkleinern</translation>
+    </message>
+    <message>
+      <source>Model status, local folders, download</source>
+      <translation>Modellstatus, lokale Ordner, Download</translation>
+    </message>
+    <message>
+      <source>Models, device, threshold, thumbnails</source>
+      <translation>Modelle, Gerät, Schwelle, Vorschaubilder</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the photo grid</source>
+      <translation>Tastaturfokus auf das Fotoraster</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the photo's tags</source>
+      <translation>Tastaturfokus auf die Tags des Fotos</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the sidebar</source>
+      <translation>Tastaturfokus auf die Seitenleiste</translation>
+    </message>
+    <message>
+      <source>Move to the next tag chip</source>
+      <translation>Zum nächsten Tag</translation>
+    </message>
+    <message>
+      <source>Move to the previous tag chip</source>
+      <translation>Zum vorherigen Tag</translation>
+    </message>
+    <message>
+      <source>Next tag</source>
+      <translation>Nächster Tag</translation>
+    </message>
+    <message>
+      <source>Off: keep tags in the catalog only</source>
+      <translation>Aus: Tags nur im Katalog behalten</translation>
+    </message>
+    <message>
+      <source>Photos that could not be read or tagged</source>
+      <translation>Fotos, die nicht gelesen oder getaggt werden konnten</translation>
+    </message>
+    <message>
+      <source>Photos that look like the current one, most similar first (like:PHOTO)</source>
+      <translation>Fotos, die dem aktuellen ähneln, die ähnlichsten zuerst (like:FOTO)</translation>
+    </message>
+    <message>
+      <source>Previous tag</source>
+      <translation>Vorheriger Tag</translation>
+    </message>
+    <message>
+      <source>Raise the suggestion threshold by 0.05</source>
+      <translation>Die Vorschlagsschwelle um 0,05 erhöhen</translation>
+    </message>
+    <message>
+      <source>Raise threshold</source>
+      <translation>Schwelle erhöhen</translation>
+    </message>
+    <message>
+      <source>Re&amp;move tag</source>
+      <translation>Tag ent&amp;fernen</translation>
+    </message>
+    <message>
+      <source>Redo the last undone tag edit</source>
+      <translation>Die zuletzt rückgängig gemachte Tag-Änderung wiederholen</translation>
+    </message>
+    <message>
+      <source>Reject the current tag: it is remembered and never suggested again</source>
+      <translation>Den aktuellen Tag ablehnen: das wird gemerkt und er wird nie wieder vorgeschlagen</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve tag from selection…</source>
+      <translation>Tag aus der Auswahl entfer&amp;nen…</translation>
+    </message>
+    <message>
+      <source>Rename the current tag on this photo</source>
+      <translation>Den aktuellen Tag auf diesem Foto umbenennen</translation>
+    </message>
+    <message>
+      <source>Review &amp;by tag…</source>
+      <translation>Nach Tag &amp;prüfen…</translation>
+    </message>
+    <message>
+      <source>S&amp;maller thumbnails</source>
+      <translation>&amp;Kleinere Vorschaubilder</translation>
+    </message>
+    <message>
+      <source>S&amp;top</source>
+      <translation>&amp;Anhalten</translation>
+    </message>
+    <message>
+      <source>Scores how well each candidate matches the photo (CLIP)</source>
+      <translation>Bewertet, wie gut jeder Kandidat zum Foto passt (CLIP)</translation>
+    </message>
+    <message>
+      <source>Search with a query: dog AND (beach OR park) -night, ~"sunset" (visual, after tagging)</source>
+      <translation>Mit einer Abfrage suchen: Hund AND (Strand OR Park) -Nacht, ~"Sonnenuntergang" (visuell, nach dem Taggen)</translation>
+    </message>
+    <message>
+      <source>See every photo where a tag is suggested, best score first</source>
+      <translation>Jedes Foto sehen, auf dem ein Tag vorgeschlagen ist, bester Wert zuerst</translation>
+    </message>
+    <message>
+      <source>Show every keyboard shortcut</source>
+      <translation>Alle Tastenkürzel zeigen</translation>
+    </message>
+    <message>
+      <source>Show every photo in the library</source>
+      <translation>Alle Fotos der Bibliothek zeigen</translation>
+    </message>
+    <message>
+      <source>Stop the running job after the photo in flight</source>
+      <translation>Die laufende Aufgabe nach dem aktuellen Foto anhalten</translation>
+    </message>
+    <message>
+      <source>Suggest tags for every photo not yet analysed with the current models</source>
+      <translation>Tags für jedes Foto vorschlagen, das noch nicht mit den aktuellen Modellen analysiert wurde</translation>
+    </message>
+    <message>
+      <source>Suggest tags for the selected photos</source>
+      <translation>Tags für die ausgewählten Fotos vorschlagen</translation>
+    </message>
+    <message>
+      <source>Tag &amp;selection</source>
+      <translation>&amp;Auswahl taggen</translation>
+    </message>
+    <message>
+      <source>Take a tag off every selected photo</source>
+      <translation>Einen Tag von allen ausgewählten Fotos entfernen</translation>
+    </message>
+    <message>
+      <source>Take the current tag off the photo</source>
+      <translation>Den aktuellen Tag vom Foto entfernen</translation>
+    </message>
+    <message>
+      <source>Turns captions into candidate tags (a sentence-transformers model)</source>
+      <translation>Macht aus Bildbeschreibungen Tag-Kandidaten (ein sentence-transformers-Modell)</translation>
+    </message>
+    <message>
+      <source>Type a tag to add (approved) to the selected photos</source>
+      <translation>Einen Tag eingeben, der den ausgewählten Fotos (bestätigt) hinzugefügt wird</translation>
+    </message>
+    <message>
+      <source>Undo the last tag edit</source>
+      <translation>Die letzte Tag-Änderung rückgängig machen</translation>
+    </message>
+    <message>
+      <source>Visual model</source>
+      <translation>Bildmodell</translation>
+    </message>
+    <message>
+      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
+      <translation>Bestätigte Tags in die Metadaten der Fotos schreiben (XMP, IPTC, EXIF)</translation>
+    </message>
+    <message>
+      <source>Writes a caption for each photo (BLIP)</source>
+      <translation>Schreibt eine Bildbeschreibung für jedes Foto (BLIP)</translation>
+    </message>
+    <message>
+      <source>XMP sidecar files</source>
+      <translation>XMP-Begleitdateien</translation>
+    </message>
+  </context>
+</TS>

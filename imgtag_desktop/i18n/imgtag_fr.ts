@@ -1,0 +1,983 @@
+<?xml version="1.0" encoding="utf-8"?>
+<!DOCTYPE TS>
+<TS version="2.1" language="fr">
+  <context>
+    <name>DetailController</name>
+    <message>
+      <source>Edit tag</source>
+      <translation>Modifier le tag</translation>
+    </message>
+    <message>
+      <source>Loading…</source>
+      <translation>Chargement…</translation>
+    </message>
+    <message>
+      <source>New name for this photo's tag:</source>
+      <translation>Nouveau nom du tag de cette photo :</translation>
+    </message>
+    <message>
+      <source>No photo selected</source>
+      <translation>Aucune photo sélectionnée</translation>
+    </message>
+    <message>
+      <source>This photo cannot be shown: {reason}</source>
+      <translation>Impossible d’afficher cette photo : {reason}</translation>
+    </message>
+    <message>
+      <source>{approved} approved · {sug} suggested ({passing} at or above {threshold:.2f}){extra}</source>
+      <translation>{approved} approuvés · {sug} suggérés ({passing} à partir de {threshold:.2f}){extra}</translation>
+    </message>
+  </context>
+  <context>
+    <name>DetailPanel</name>
+    <message>
+      <source>Add a tag (Ctrl+T)… use a|b for a hierarchy</source>
+      <translation>Ajouter un tag (Ctrl+T)… a|b pour une hiérarchie</translation>
+    </message>
+    <message>
+      <source>Tags: approved (green), suggested with score (blue), rejected (struck out).
+A approve · R reject · Enter approve all above threshold · Del remove · F2 edit</source>
+      <translation>Tags : approuvés (vert), suggérés avec score (bleu), rejetés (barrés).
+A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr retirer · F2 modifier</translation>
+    </message>
+    <message>
+      <source>The caption the captioning model wrote for this photo</source>
+      <translation>La légende que le modèle de légendes a écrite pour cette photo</translation>
+    </message>
+    <message>
+      <source>Type a tag and press Enter: it is added, approved, to the selected photos</source>
+      <translation>Tapez un tag et appuyez sur Entrée : il est ajouté, approuvé, aux photos sélectionnées</translation>
+    </message>
+  </context>
+  <context>
+    <name>DuplicatesDialog</name>
+    <message numerus="yes">
+      <source>%n photo(s) moved to %1 (Edit &gt; Undo puts them back)</source>
+      <translation>
+        <numerusform>%n photo déplacée vers %1 (Édition &gt; Annuler la remet en place)</numerusform>
+        <numerusform>%n photos déplacées vers %1 (Édition &gt; Annuler les remet en place)</numerusform>
+      </translation>
+    </message>
+    <message numerus="yes">
+      <source>%n tag(s) merged onto the keeper</source>
+      <translation>
+        <numerusform>%n tag fusionné sur la photo gardée</numerusform>
+        <numerusform>%n tags fusionnés sur la photo gardée</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>&amp;Keep this one</source>
+      <translation>&amp;Garder celle-ci</translation>
+    </message>
+    <message>
+      <source>&amp;Merge tags onto the keeper</source>
+      <translation>&amp;Fusionner les tags sur la photo gardée</translation>
+    </message>
+    <message>
+      <source>Duplicates</source>
+      <translation>Doublons</translation>
+    </message>
+    <message>
+      <source>Give the keeper every approved tag of the other photos in the group</source>
+      <translation>Donner à la photo gardée tous les tags approuvés des autres photos du groupe</translation>
+    </message>
+    <message numerus="yes">
+      <source>Group %1 — %n photo(s)</source>
+      <translation>
+        <numerusform>Groupe %1 — %n photo</numerusform>
+        <numerusform>Groupe %1 — %n photos</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>Lowest similarity of the photos in the group: %1</source>
+      <translation>Plus faible similarité des photos du groupe : %1</translation>
+    </message>
+    <message>
+      <source>Make the selected photo the one to keep in this group</source>
+      <translation>Garder la photo sélectionnée dans ce groupe</translation>
+    </message>
+    <message>
+      <source>Merging tags</source>
+      <translation>Fusion des tags</translation>
+    </message>
+    <message>
+      <source>Mo&amp;ve the others to a folder…</source>
+      <translation>&amp;Déplacer les autres dans un dossier…</translation>
+    </message>
+    <message>
+      <source>Move the other photos of the group out of the library (Edit &gt; Undo puts them back); nothing is deleted</source>
+      <translation>Sortir les autres photos du groupe de la photothèque (Édition &gt; Annuler les remet en place) ; rien n’est supprimé</translation>
+    </message>
+    <message>
+      <source>Move the other photos to which folder?</source>
+      <translation>Dans quel dossier déplacer les autres photos ?</translation>
+    </message>
+    <message>
+      <source>Moving photos</source>
+      <translation>Déplacement des photos</translation>
+    </message>
+    <message>
+      <source>No near-duplicates found. Photos are compared by how they look (after tagging also by what they show).</source>
+      <translation>Aucun quasi-doublon trouvé. Les photos sont comparées selon leur aspect (après l’étiquetage aussi selon leur contenu).</translation>
+    </message>
+    <message>
+      <source>Nothing was moved</source>
+      <translation>Rien n’a été déplacé</translation>
+    </message>
+    <message>
+      <source>Putting photos back</source>
+      <translation>Remise en place des photos</translation>
+    </message>
+    <message numerus="yes">
+      <source>move %n photo(s) to %1</source>
+      <translation>
+        <numerusform>déplacement de %n photo vers %1</numerusform>
+        <numerusform>déplacement de %n photos vers %1</numerusform>
+      </translation>
+    </message>
+    <message>
+      <source>★ marks the photo to keep. Select another and press “Keep this one” to change it.</source>
+      <translation>★ marque la photo à garder. Sélectionnez-en une autre et appuyez sur « Garder celle-ci » pour changer.</translation>
+    </message>
+  </context>
+  <context>
+    <name>ErrorLogDialog</name>
+    <message>
+      <source>Copy all</source>
+      <translation>Tout copier</translation>
+    </message>
+    <message>
+      <source>Copy the list as tab-separated text</source>
+      <translation>Copier la liste en texte séparé par des tabulations</translation>
+    </message>
+    <message>
+      <source>Job</source>
+      <translation>Tâche</translation>
+    </message>
+    <message>
+      <source>Photo</source>
+      <translation>Photo</translation>
+    </message>
+    <message>
+      <source>Problem</source>
+      <translation>Problème</translation>
+    </message>
+    <message>
+      <source>Problems</source>
+      <translation>Problèmes</translation>
+    </message>
+    <message>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
+      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l’analyse (F5) ou l’étiquetage.</translation>
+    </message>
+  </context>
+  <context>
+    <name>JobsController</name>
+    <message>
+      <source> in {seconds:.1f} s</source>
+      <translation> en {seconds:.1f} s</translation>
+    </message>
+    <message>
+      <source> · {failures} failed (Ctrl+L for the list)</source>
+      <translation> · {failures} en échec (Ctrl+L pour la liste)</translation>
+    </message>
+    <message>
+      <source>Duplicates: {groups} groups found</source>
+      <translation>Doublons : {groups} groupes trouvés</translation>
+    </message>
+    <message>
+      <source>Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
+      <translation>Analyse terminée : {new} nouvelles, {changed} modifiées, {moved} déplacées, {removed} disparues</translation>
+    </message>
+    <message>
+      <source>Scan stopped: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
+      <translation>Analyse arrêtée : {new} nouvelles, {changed} modifiées, {moved} déplacées, {removed} disparues</translation>
+    </message>
+    <message>
+      <source>Stopping after the photo in flight…</source>
+      <translation>Arrêt après la photo en cours…</translation>
+    </message>
+    <message>
+      <source>Tagging finished: {done} of {total} photos</source>
+      <translation>Étiquetage terminé : {done} sur {total} photos</translation>
+    </message>
+    <message>
+      <source>Tagging stopped: {done} of {total} photos</source>
+      <translation>Étiquetage arrêté : {done} sur {total} photos</translation>
+    </message>
+    <message>
+      <source>{job_title} will start when the current job ends</source>
+      <translation>{job_title} commencera à la fin de la tâche en cours</translation>
+    </message>
+    <message>
+      <source>{kind} stopped: {error}</source>
+      <translation>{kind} arrêté : {error}</translation>
+    </message>
+    <message>
+      <source>{rate:.1f} photos/s · ETA {eta}</source>
+      <translation>{rate:.1f} photos/s · reste {eta}</translation>
+    </message>
+  </context>
+  <context>
+    <name>MainWindow</name>
+    <message>
+      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>All ≥ threshold (Enter)</source>
+      <translation>Tous ≥ seuil (Entrée)</translation>
+    </message>
+    <message>
+      <source>Approve (A)</source>
+      <translation>Approuver (A)</translation>
+    </message>
+    <message>
+      <source>Automatic tagging is off: {message}</source>
+      <translation>L’étiquetage automatique est désactivé : {message}</translation>
+    </message>
+    <message>
+      <source>Choose a photo folder</source>
+      <translation>Choisir un dossier de photos</translation>
+    </message>
+    <message>
+      <source>Keyboard shortcuts</source>
+      <translation>Raccourcis clavier</translation>
+    </message>
+    <message>
+      <source>Models…</source>
+      <translation>Modèles…</translation>
+    </message>
+    <message>
+      <source>No suggestions to review; tag photos first (Ctrl+G)</source>
+      <translation>Aucune suggestion à examiner ; étiquetez d’abord des photos (Ctrl+G)</translation>
+    </message>
+    <message>
+      <source>Redo</source>
+      <translation>Rétablir</translation>
+    </message>
+    <message>
+      <source>Redo {t} (Ctrl+Shift+Z)</source>
+      <translation>Rétablir {t} (Ctrl+Maj+Z)</translation>
+    </message>
+    <message>
+      <source>Reject (R)</source>
+      <translation>Rejeter (R)</translation>
+    </message>
+    <message>
+      <source>Remove (Del)</source>
+      <translation>Retirer (Suppr)</translation>
+    </message>
+    <message>
+      <source>Remove tag</source>
+      <translation>Retirer le tag</translation>
+    </message>
+    <message>
+      <source>Remove which tag from {n} photo(s)?</source>
+      <translation>Retirer quel tag de {n} photo(s) ?</translation>
+    </message>
+    <message>
+      <source>Review by tag</source>
+      <translation>Examiner par tag</translation>
+    </message>
+    <message>
+      <source>Review the suggestions of which tag?</source>
+      <translation>Examiner les suggestions de quel tag ?</translation>
+    </message>
+    <message>
+      <source>Search: {text}</source>
+      <translation>Recherche : {text}</translation>
+    </message>
+    <message>
+      <source>Select a photo first, then Find similar</source>
+      <translation>Sélectionnez d’abord une photo, puis « Trouver des photos similaires »</translation>
+    </message>
+    <message>
+      <source>Tagging stopped: {stats_error}</source>
+      <translation>Étiquetage arrêté : {stats_error}</translation>
+    </message>
+    <message>
+      <source>The selected photos have no tags</source>
+      <translation>Les photos sélectionnées n’ont pas de tags</translation>
+    </message>
+    <message>
+      <source>The tags cannot be written now: {exc}
+
+Nothing was changed in your files.</source>
+      <translation>Les tags ne peuvent pas être écrits maintenant : {exc}
+
+Rien n’a été modifié dans vos fichiers.</translation>
+    </message>
+    <message>
+      <source>Undo</source>
+      <translation>Annuler</translation>
+    </message>
+    <message>
+      <source>Undo {t} (Ctrl+Z)</source>
+      <translation>Annuler {t} (Ctrl+Z)</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Écrire les tags dans les fichiers</translation>
+    </message>
+    <message>
+      <source>imgtag</source>
+      <translation type="unfinished" />
+    </message>
+    <message>
+      <source>imgtag — {place}</source>
+      <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
+      <translation>{folder} n’est pas un dossier ; choisissez-en un avec Fichier &gt; Ouvrir un dossier (Ctrl+O)</translation>
+    </message>
+    <message>
+      <source>{len_ids} photos match {text}</source>
+      <translation>{len_ids} photos correspondent à {text}</translation>
+    </message>
+  </context>
+  <context>
+    <name>ModelsDialog</name>
+    <message>
+      <source>Check again</source>
+      <translation>Vérifier à nouveau</translation>
+    </message>
+    <message>
+      <source>Choose the model folder</source>
+      <translation>Choisir le dossier du modèle</translation>
+    </message>
+    <message>
+      <source>Download</source>
+      <translation>Télécharger</translation>
+    </message>
+    <message>
+      <source>Download failed: {stats_error}
+
+{status_text}</source>
+      <translation>Échec du téléchargement : {stats_error}
+
+{status_text}</translation>
+    </message>
+    <message>
+      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
+      <translation>Télécharger les modèles ci-dessus dans le cache Hugging Face (nécessite un réseau)</translation>
+    </message>
+    <message>
+      <source>Folder…</source>
+      <translation>Dossier…</translation>
+    </message>
+    <message>
+      <source>Models</source>
+      <translation>Modèles</translation>
+    </message>
+    <message>
+      <source>Pick a local folder holding the {label_lower}</source>
+      <translation>Choisir un dossier local contenant le modèle « {label_lower} »</translation>
+    </message>
+    <message>
+      <source>This build cannot download models; pick local folders instead</source>
+      <translation>Cette version ne peut pas télécharger de modèles ; choisissez plutôt des dossiers locaux</translation>
+    </message>
+    <message>
+      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
+      <translation>{tip}. Un identifiant Hugging Face (du cache local) ou un dossier.</translation>
+    </message>
+  </context>
+  <context>
+    <name>QueryBar</name>
+    <message>
+      <source>Album name:</source>
+      <translation>Nom de l’album :</translation>
+    </message>
+    <message>
+      <source>Save as smart album</source>
+      <translation>Enregistrer comme album intelligent</translation>
+    </message>
+    <message>
+      <source>Search: dog AND (beach OR park) -night date:2024 ~"sunset over water"</source>
+      <translation>Recherche : chien AND (plage OR parc) -nuit date:2024 ~"coucher de soleil sur l’eau"</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewBar</name>
+    <message>
+      <source>Approve all ≥</source>
+      <translation>Tout approuver ≥</translation>
+    </message>
+    <message>
+      <source>Approve this tag on every photo scored at or above the value (Enter)</source>
+      <translation>Approuver ce tag sur chaque photo dont le score atteint la valeur (Entrée)</translation>
+    </message>
+    <message>
+      <source>Done</source>
+      <translation>Terminé</translation>
+    </message>
+    <message>
+      <source>Leave the review and show all photos</source>
+      <translation>Quitter l’examen et afficher toutes les photos</translation>
+    </message>
+    <message>
+      <source>Score used by 'Approve all ≥' (Enter)</source>
+      <translation>Score utilisé par « Tout approuver ≥ » (Entrée)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ReviewController</name>
+    <message>
+      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
+      <translation>Examen de « {tag} » : {left} suggestions restantes, {approved} approuvées — A approuver · R rejeter · Suppr retirer · Entrée tout approuver ≥</translation>
+    </message>
+  </context>
+  <context>
+    <name>SettingsDialog</name>
+    <message>
+      <source>Also score the built-in vocabulary and my own tags</source>
+      <translation>Évaluer aussi le vocabulaire intégré et mes propres tags</translation>
+    </message>
+    <message>
+      <source>Automatic (system language)</source>
+      <translation>Automatique (langue du système)</translation>
+    </message>
+    <message>
+      <source>Device</source>
+      <translation>Périphérique</translation>
+    </message>
+    <message>
+      <source>Language</source>
+      <translation>Langue</translation>
+    </message>
+    <message>
+      <source>Language of menus and dialogs (takes effect at the next start)</source>
+      <translation>Langue des menus et des dialogues (prend effet au prochain démarrage)</translation>
+    </message>
+    <message>
+      <source>Language of suggested vocabulary tags and of country names in place tags; tags you approved keep their names</source>
+      <translation>Langue des tags de vocabulaire suggérés et des noms de pays des tags de lieu ; les tags approuvés gardent leur nom</translation>
+    </message>
+    <message>
+      <source>Model status, local folders, download</source>
+      <translation>État des modèles, dossiers locaux, téléchargement</translation>
+    </message>
+    <message>
+      <source>Models</source>
+      <translation>Modèles</translation>
+    </message>
+    <message>
+      <source>Models…</source>
+      <translation>Modèles…</translation>
+    </message>
+    <message>
+      <source>Settings</source>
+      <translation>Paramètres</translation>
+    </message>
+    <message>
+      <source>Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)</source>
+      <translation>Taille des vignettes de la grille (Ctrl++ / Ctrl+- la changent aussi)</translation>
+    </message>
+    <message>
+      <source>Suggestions scored at or above this pass (also on the toolbar slider)</source>
+      <translation>Les suggestions dont le score atteint cette valeur passent (aussi sur le curseur de la barre d’outils)</translation>
+    </message>
+    <message>
+      <source>Tag language</source>
+      <translation>Langue des tags</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>Seuil</translation>
+    </message>
+    <message>
+      <source>Thumbnail size</source>
+      <translation>Taille des vignettes</translation>
+    </message>
+    <message>
+      <source>Vocabulary</source>
+      <translation>Vocabulaire</translation>
+    </message>
+    <message>
+      <source>Where the models run; auto picks a GPU when one is usable</source>
+      <translation>Où les modèles s’exécutent ; auto choisit un GPU s’il est utilisable</translation>
+    </message>
+    <message>
+      <source>Whether approved tags are also written into the photos (XMP/IPTC/EXIF)</source>
+      <translation>Si les tags approuvés sont aussi écrits dans les photos (XMP/IPTC/EXIF)</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Écrire les tags dans les fichiers</translation>
+    </message>
+  </context>
+  <context>
+    <name>SidebarController</name>
+    <message>
+      <source>Review suggestions</source>
+      <translation>Examiner les suggestions</translation>
+    </message>
+    <message>
+      <source>Show photos</source>
+      <translation>Afficher les photos</translation>
+    </message>
+  </context>
+  <context>
+    <name>SidebarModel</name>
+    <message>
+      <source>All photos  ({total})</source>
+      <translation>Toutes les photos  ({total})</translation>
+    </message>
+    <message>
+      <source>Every photo in the library</source>
+      <translation>Toutes les photos de la photothèque</translation>
+    </message>
+    <message>
+      <source>Library</source>
+      <translation>Photothèque</translation>
+    </message>
+    <message>
+      <source>No smart albums yet</source>
+      <translation>Pas encore d’album intelligent</translation>
+    </message>
+    <message>
+      <source>No tags yet</source>
+      <translation>Pas encore de tags</translation>
+    </message>
+    <message>
+      <source>Smart albums</source>
+      <translation>Albums intelligents</translation>
+    </message>
+    <message>
+      <source>Smart albums are saved tag queries, e.g. dog AND (beach OR park)</source>
+      <translation>Les albums intelligents sont des requêtes de tags enregistrées, p. ex. chien AND (plage OR parc)</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+  </context>
+  <context>
+    <name>StatusPanel</name>
+    <message>
+      <source>Photos that could not be read or tagged: click for the list (Ctrl+L)</source>
+      <translation>Photos illisibles ou non étiquetées : cliquez pour la liste (Ctrl+L)</translation>
+    </message>
+    <message>
+      <source>Stop</source>
+      <translation>Arrêter</translation>
+    </message>
+    <message>
+      <source>Stop the running job after the photo in flight (Ctrl+.)</source>
+      <translation>Arrêter la tâche en cours après la photo en cours (Ctrl+.)</translation>
+    </message>
+    <message>
+      <source>⚠ {count} failed</source>
+      <translation>⚠ {count} en échec</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · this photo {ph} of {ph_total}</source>
+      <translation> · cette photo {ph} sur {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <translation>{lib:,} sur {lib_total:,} suggestions passent</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdWidget</name>
+    <message>
+      <source>How many suggestions pass the threshold: across the library, and on the current photo</source>
+      <translation>Combien de suggestions passent le seuil : dans la photothèque et sur la photo actuelle</translation>
+    </message>
+    <message>
+      <source>Suggestion threshold: suggestions scored at or above it are approved by 'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.</source>
+      <translation>Seuil de suggestion : les suggestions dont le score l’atteint sont approuvées par « Tout approuver » (Entrée) et dessinées pleines. Alt+Haut / Alt+Bas le déplacent.</translation>
+    </message>
+    <message>
+      <source>Threshold</source>
+      <translation>Seuil</translation>
+    </message>
+  </context>
+  <context>
+    <name>WritePreviewDialog</name>
+    <message>
+      <source>Cancel</source>
+      <translation>Annuler</translation>
+    </message>
+    <message>
+      <source>Close</source>
+      <translation>Fermer</translation>
+    </message>
+    <message>
+      <source>Keep modification times</source>
+      <translation>Conserver les dates de modification</translation>
+    </message>
+    <message>
+      <source>Reading {len_ids:,} files…</source>
+      <translation>Lecture de {len_ids:,} fichiers…</translation>
+    </message>
+    <message>
+      <source>The files cannot be read: {reason}</source>
+      <translation>Les fichiers ne peuvent pas être lus : {reason}</translation>
+    </message>
+    <message>
+      <source>Undo last write</source>
+      <translation>Annuler la dernière écriture</translation>
+    </message>
+    <message>
+      <source>Write</source>
+      <translation>Écrire</translation>
+    </message>
+    <message>
+      <source>Write tags to files</source>
+      <translation>Écrire les tags dans les fichiers</translation>
+    </message>
+    <message>
+      <source>Write to:</source>
+      <translation>Écrire dans :</translation>
+    </message>
+  </context>
+  <context>
+    <name>app</name>
+    <message>
+      <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
+      <translation>{folder} n’est pas un dossier ; choisissez-en un avec Fichier &gt; Ouvrir un dossier (Ctrl+O)</translation>
+    </message>
+  </context>
+  <context>
+    <name>imgtag</name>
+    <message>
+      <source>&amp;Add tag to selection…</source>
+      <translation>&amp;Ajouter un tag à la sélection…</translation>
+    </message>
+    <message>
+      <source>&amp;All photos</source>
+      <translation>&amp;Toutes les photos</translation>
+    </message>
+    <message>
+      <source>&amp;Approve tag</source>
+      <translation>&amp;Approuver le tag</translation>
+    </message>
+    <message>
+      <source>&amp;Duplicates…</source>
+      <translation>&amp;Doublons…</translation>
+    </message>
+    <message>
+      <source>&amp;Edit</source>
+      <translation>É&amp;dition</translation>
+    </message>
+    <message>
+      <source>&amp;Edit tag…</source>
+      <translation>&amp;Modifier le tag…</translation>
+    </message>
+    <message>
+      <source>&amp;File</source>
+      <translation>&amp;Fichier</translation>
+    </message>
+    <message>
+      <source>&amp;Help</source>
+      <translation>&amp;Aide</translation>
+    </message>
+    <message>
+      <source>&amp;Keyboard shortcuts</source>
+      <translation>&amp;Raccourcis clavier</translation>
+    </message>
+    <message>
+      <source>&amp;Larger thumbnails</source>
+      <translation>Vignettes plus &amp;grandes</translation>
+    </message>
+    <message>
+      <source>&amp;Models…</source>
+      <translation>&amp;Modèles…</translation>
+    </message>
+    <message>
+      <source>&amp;Open folder…</source>
+      <translation>&amp;Ouvrir un dossier…</translation>
+    </message>
+    <message>
+      <source>&amp;Problems…</source>
+      <translation>&amp;Problèmes…</translation>
+    </message>
+    <message>
+      <source>&amp;Quit</source>
+      <translation>&amp;Quitter</translation>
+    </message>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>&amp;Rétablir</translation>
+    </message>
+    <message>
+      <source>&amp;Reject tag</source>
+      <translation>&amp;Rejeter le tag</translation>
+    </message>
+    <message>
+      <source>&amp;Rescan folders</source>
+      <translation>&amp;Réanalyser les dossiers</translation>
+    </message>
+    <message>
+      <source>&amp;Review</source>
+      <translation>E&amp;xamen</translation>
+    </message>
+    <message>
+      <source>&amp;Search…</source>
+      <translation>&amp;Rechercher…</translation>
+    </message>
+    <message>
+      <source>&amp;Settings…</source>
+      <translation>&amp;Paramètres…</translation>
+    </message>
+    <message>
+      <source>&amp;Tag all photos</source>
+      <translation>&amp;Étiqueter toutes les photos</translation>
+    </message>
+    <message>
+      <source>&amp;Tools</source>
+      <translation>&amp;Outils</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+      <source>&amp;View</source>
+      <translation>&amp;Affichage</translation>
+    </message>
+    <message>
+      <source>&amp;Write tags to files…</source>
+      <translation>É&amp;crire les tags dans les fichiers…</translation>
+    </message>
+    <message>
+      <source>Add a photo folder to the library and scan it</source>
+      <translation>Ajouter un dossier de photos à la photothèque et l’analyser</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above threshold</source>
+      <translation>Tout approuver au-&amp;dessus du seuil</translation>
+    </message>
+    <message>
+      <source>Approve every suggestion scored at or above the threshold</source>
+      <translation>Approuver chaque suggestion dont le score atteint le seuil</translation>
+    </message>
+    <message>
+      <source>Approve the current tag (then go to the next)</source>
+      <translation>Approuver le tag actuel (puis passer au suivant)</translation>
+    </message>
+    <message>
+      <source>Captioner</source>
+      <translation>Légendes</translation>
+    </message>
+    <message>
+      <source>Close imgtag</source>
+      <translation>Fermer imgtag</translation>
+    </message>
+    <message>
+      <source>Find s&amp;imilar photos</source>
+      <translation>Trouver des photos s&amp;imilaires</translation>
+    </message>
+    <message>
+      <source>Go to &amp;photos</source>
+      <translation>Aller aux &amp;photos</translation>
+    </message>
+    <message>
+      <source>Go to &amp;sidebar</source>
+      <translation>Aller au panneau &amp;latéral</translation>
+    </message>
+    <message>
+      <source>Go to &amp;tags</source>
+      <translation>Aller aux &amp;tags</translation>
+    </message>
+    <message>
+      <source>Group near-identical photos (bursts, resized copies, re-encodes) and choose which to keep</source>
+      <translation>Regrouper les photos presque identiques (rafales, copies redimensionnées, réencodées) et choisir laquelle garder</translation>
+    </message>
+    <message>
+      <source>Inside the photo files</source>
+      <translation>Dans les fichiers photo</translation>
+    </message>
+    <message>
+      <source>Keyword model</source>
+      <translation>Modèle de mots-clés</translation>
+    </message>
+    <message>
+      <source>Look for new, changed, moved and deleted photos</source>
+      <translation>Chercher les photos nouvelles, modifiées, déplacées et supprimées</translation>
+    </message>
+    <message>
+      <source>Lower the threshold by 0.05</source>
+      <translation>Baisser le seuil de 0,05</translation>
+    </message>
+    <message>
+      <source>Lower threshold</source>
+      <translation>Baisser le seuil</translation>
+    </message>
+    <message>
+      <source>Make thumbnails larger</source>
+      <translation>Agrandir les vignettes</translation>
+    </message>
+    <message>
+      <source>Make thumbnails smaller</source>
+      <translation>Réduire les vignettes</translation>
+    </message>
+    <message>
+      <source>Model status, local folders, download</source>
+      <translation>État des modèles, dossiers locaux, téléchargement</translation>
+    </message>
+    <message>
+      <source>Models, device, threshold, thumbnails</source>
+      <translation>Modèles, périphérique, seuil, vignettes</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the photo grid</source>
+      <translation>Placer le focus clavier sur la grille de photos</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the photo's tags</source>
+      <translation>Placer le focus clavier sur les tags de la photo</translation>
+    </message>
+    <message>
+      <source>Move the keyboard focus to the sidebar</source>
+      <translation>Placer le focus clavier sur le panneau latéral</translation>
+    </message>
+    <message>
+      <source>Move to the next tag chip</source>
+      <translation>Aller au tag suivant</translation>
+    </message>
+    <message>
+      <source>Move to the previous tag chip</source>
+      <translation>Aller au tag précédent</translation>
+    </message>
+    <message>
+      <source>Next tag</source>
+      <translation>Tag suivant</translation>
+    </message>
+    <message>
+      <source>Off: keep tags in the catalog only</source>
+      <translation>Désactivé : garder les tags dans le catalogue seulement</translation>
+    </message>
+    <message>
+      <source>Photos that could not be read or tagged</source>
+      <translation>Photos illisibles ou non étiquetées</translation>
+    </message>
+    <message>
+      <source>Photos that look like the current one, most similar first (like:PHOTO)</source>
+      <translation>Photos qui ressemblent à la photo actuelle, les plus proches d’abord (like:PHOTO)</translation>
+    </message>
+    <message>
+      <source>Previous tag</source>
+      <translation>Tag précédent</translation>
+    </message>
+    <message>
+      <source>Raise the suggestion threshold by 0.05</source>
+      <translation>Relever le seuil de suggestion de 0,05</translation>
+    </message>
+    <message>
+      <source>Raise threshold</source>
+      <translation>Relever le seuil</translation>
+    </message>
+    <message>
+      <source>Re&amp;move tag</source>
+      <translation>Re&amp;tirer le tag</translation>
+    </message>
+    <message>
+      <source>Redo the last undone tag edit</source>
+      <translation>Rétablir la dernière modification de tag annulée</translation>
+    </message>
+    <message>
+      <source>Reject the current tag: it is remembered and never suggested again</source>
+      <translation>Rejeter le tag actuel : c’est mémorisé et il ne sera plus jamais suggéré</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve tag from selection…</source>
+      <translation>Reti&amp;rer un tag de la sélection…</translation>
+    </message>
+    <message>
+      <source>Rename the current tag on this photo</source>
+      <translation>Renommer le tag actuel sur cette photo</translation>
+    </message>
+    <message>
+      <source>Review &amp;by tag…</source>
+      <translation>Examiner &amp;par tag…</translation>
+    </message>
+    <message>
+      <source>S&amp;maller thumbnails</source>
+      <translation>Vignettes plus &amp;petites</translation>
+    </message>
+    <message>
+      <source>S&amp;top</source>
+      <translation>Arrê&amp;ter</translation>
+    </message>
+    <message>
+      <source>Scores how well each candidate matches the photo (CLIP)</source>
+      <translation>Évalue à quel point chaque candidat correspond à la photo (CLIP)</translation>
+    </message>
+    <message>
+      <source>Search with a query: dog AND (beach OR park) -night, ~"sunset" (visual, after tagging)</source>
+      <translation>Rechercher avec une requête : chien AND (plage OR parc) -nuit, ~"coucher de soleil" (visuelle, après étiquetage)</translation>
+    </message>
+    <message>
+      <source>See every photo where a tag is suggested, best score first</source>
+      <translation>Voir chaque photo où un tag est suggéré, meilleur score d’abord</translation>
+    </message>
+    <message>
+      <source>Show every keyboard shortcut</source>
+      <translation>Afficher tous les raccourcis clavier</translation>
+    </message>
+    <message>
+      <source>Show every photo in the library</source>
+      <translation>Afficher toutes les photos de la photothèque</translation>
+    </message>
+    <message>
+      <source>Stop the running job after the photo in flight</source>
+      <translation>Arrêter la tâche en cours après la photo en cours</translation>
+    </message>
+    <message>
+      <source>Suggest tags for every photo not yet analysed with the current models</source>
+      <translation>Suggérer des tags pour chaque photo pas encore analysée avec les modèles actuels</translation>
+    </message>
+    <message>
+      <source>Suggest tags for the selected photos</source>
+      <translation>Suggérer des tags pour les photos sélectionnées</translation>
+    </message>
+    <message>
+      <source>Tag &amp;selection</source>
+      <translation>Étiqueter la &amp;sélection</translation>
+    </message>
+    <message>
+      <source>Take a tag off every selected photo</source>
+      <translation>Retirer un tag de chaque photo sélectionnée</translation>
+    </message>
+    <message>
+      <source>Take the current tag off the photo</source>
+      <translation>Retirer le tag actuel de la photo</translation>
+    </message>
+    <message>
+      <source>Turns captions into candidate tags (a sentence-transformers model)</source>
+      <translation>Transforme les légendes en tags candidats (un modèle sentence-transformers)</translation>
+    </message>
+    <message>
+      <source>Type a tag to add (approved) to the selected photos</source>
+      <translation>Taper un tag à ajouter (approuvé) aux photos sélectionnées</translation>
+    </message>
+    <message>
+      <source>Undo the last tag edit</source>
+      <translation>Annuler la dernière modification de tag</translation>
+    </message>
+    <message>
+      <source>Visual model</source>
+      <translation>Modèle visuel</translation>
+    </message>
+    <message>
+      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
+      <translation>Écrire les tags approuvés dans les métadonnées des photos (XMP, IPTC, EXIF)</translation>
+    </message>
+    <message>
+      <source>Writes a caption for each photo (BLIP)</source>
+      <translation>Écrit une légende pour chaque photo (BLIP)</translation>
+    </message>
+    <message>
+      <source>XMP sidecar files</source>
+      <translation>Fichiers XMP annexes</translation>
+    </message>
+  </context>
+</TS>
