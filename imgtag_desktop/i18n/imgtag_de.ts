@@ -12,8 +12,8 @@
       <translation>Wird geladen…</translation>
     </message>
     <message>
-      <source>New name for this photo's tag:</source>
-      <translation>Neuer Name für den Tag dieses Fotos:</translation>
+      <source>New name for '{name}' on {where}:</source>
+      <translation>Neuer Name für „{name}“ auf {where}:</translation>
     </message>
     <message>
       <source>No photo selected</source>
@@ -167,8 +167,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Probleme</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
-      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen.</translation>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen. Mit der Suche state:broken erscheinen sie im Raster.</translation>
     </message>
   </context>
   <context>
@@ -221,10 +221,6 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
   <context>
     <name>MainWindow</name>
     <message>
-      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Alle ≥ Schwelle (Enter)</translation>
     </message>
@@ -233,16 +229,12 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Bestätigen (A)</translation>
     </message>
     <message>
-      <source>Automatic tagging is off: {message}</source>
-      <translation>Automatisches Taggen ist aus: {message}</translation>
+      <source>Automatic tagging is off: {message} Use Models… to get them.</source>
+      <translation>Automatisches Taggen ist aus: {message} Über Modelle… holen.</translation>
     </message>
     <message>
       <source>Choose a photo folder</source>
       <translation>Fotoordner wählen</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts</source>
-      <translation>Tastenkürzel</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -251,14 +243,6 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     <message>
       <source>No suggestions to review; tag photos first (Ctrl+G)</source>
       <translation>Keine Vorschläge zu prüfen; zuerst Fotos taggen (Strg+G)</translation>
-    </message>
-    <message>
-      <source>Redo</source>
-      <translation>Wiederholen</translation>
-    </message>
-    <message>
-      <source>Redo {t} (Ctrl+Shift+Z)</source>
-      <translation>{t} wiederholen (Strg+Umschalt+Z)</translation>
     </message>
     <message>
       <source>Reject (R)</source>
@@ -273,8 +257,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Tag entfernen</translation>
     </message>
     <message>
-      <source>Remove which tag from {n} photo(s)?</source>
-      <translation>Welchen Tag von {n} Foto(s) entfernen?</translation>
+      <source>Remove which tag from {target}?</source>
+      <translation>Welchen Tag von {target} entfernen?</translation>
     </message>
     <message>
       <source>Review by tag</source>
@@ -293,8 +277,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Zuerst ein Foto auswählen, dann „Ähnliche finden“</translation>
     </message>
     <message>
-      <source>Tagging stopped: {stats_error}</source>
-      <translation>Taggen angehalten: {stats_error}</translation>
+      <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
+      <translation>Taggen angehalten: {error} Die vollständige Meldung steht unter Probleme (Strg+L).</translation>
     </message>
     <message>
       <source>The selected photos have no tags</source>
@@ -309,20 +293,12 @@ Nothing was changed in your files.</source>
 An Ihren Dateien wurde nichts geändert.</translation>
     </message>
     <message>
-      <source>Undo</source>
-      <translation>Rückgängig</translation>
-    </message>
-    <message>
-      <source>Undo {t} (Ctrl+Z)</source>
-      <translation>{t} rückgängig machen (Strg+Z)</translation>
-    </message>
-    <message>
       <source>Write tags to files</source>
       <translation>Tags in Dateien schreiben</translation>
     </message>
     <message>
       <source>imgtag</source>
-      <translation type="unfinished" />
+      <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
@@ -344,12 +320,12 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Erneut prüfen</translation>
     </message>
     <message>
-      <source>Choose the model folder</source>
-      <translation>Modellordner wählen</translation>
+      <source>Choose folder…</source>
+      <translation>Ordner wählen…</translation>
     </message>
     <message>
-      <source>Download</source>
-      <translation>Herunterladen</translation>
+      <source>Choose the model folder</source>
+      <translation>Modellordner wählen</translation>
     </message>
     <message>
       <source>Download failed: {stats_error}
@@ -360,16 +336,24 @@ An Ihren Dateien wurde nichts geändert.</translation>
 {status_text}</translation>
     </message>
     <message>
-      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
-      <translation>Die oben genannten Modelle in den Hugging-Face-Cache herunterladen (braucht ein Netzwerk)</translation>
+      <source>Download models</source>
+      <translation>Modelle herunterladen</translation>
     </message>
     <message>
-      <source>Folder…</source>
-      <translation>Ordner…</translation>
+      <source>Download the models named above (needs the internet once; about 1 GB)</source>
+      <translation>Die oben genannten Modelle herunterladen (braucht einmal Internet; etwa 1 GB)</translation>
     </message>
     <message>
       <source>Models</source>
       <translation>Modelle</translation>
+    </message>
+    <message>
+      <source>Models downloaded.
+
+{status_text}</source>
+      <translation>Modelle heruntergeladen.
+
+{status_text}</translation>
     </message>
     <message>
       <source>Pick a local folder holding the {label_lower}</source>
@@ -380,8 +364,8 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Diese Version kann keine Modelle herunterladen; stattdessen lokale Ordner wählen</translation>
     </message>
     <message>
-      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
-      <translation>{tip}. Eine Hugging-Face-ID (aus dem lokalen Cache) oder ein Ordner.</translation>
+      <source>{tip}. A model name from the download cache, or a folder.</source>
+      <translation>{tip}. Ein Modellname aus dem Download-Cache oder ein Ordner.</translation>
     </message>
   </context>
   <context>
@@ -425,8 +409,8 @@ An Ihren Dateien wurde nichts geändert.</translation>
   <context>
     <name>ReviewController</name>
     <message>
-      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
-      <translation>Prüfung von „{tag}“: noch {left} Vorschläge, {approved} bestätigt — A bestätigen · R ablehnen · Entf entfernen · Enter alle bestätigen ≥</translation>
+      <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
+      <translation>Prüfe „{tag}“: {left} übrig, {approved} bestätigt</translation>
     </message>
   </context>
   <context>
@@ -511,12 +495,32 @@ An Ihren Dateien wurde nichts geändert.</translation>
   <context>
     <name>SidebarController</name>
     <message>
+      <source>Delete from every photo…</source>
+      <translation>Von allen Fotos löschen…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Verschieben unter…</translation>
+    </message>
+    <message>
+      <source>Rename everywhere…</source>
+      <translation>Überall umbenennen…</translation>
+    </message>
+    <message>
       <source>Review suggestions</source>
       <translation>Vorschläge prüfen</translation>
     </message>
     <message>
       <source>Show photos</source>
       <translation>Fotos zeigen</translation>
+    </message>
+    <message>
+      <source>Tag manager…</source>
+      <translation>Tag-Verwaltung…</translation>
     </message>
   </context>
   <context>
@@ -576,12 +580,20 @@ An Ihren Dateien wurde nichts geändert.</translation>
   <context>
     <name>ThresholdController</name>
     <message>
-      <source> · this photo {ph} of {ph_total}</source>
-      <translation> · dieses Foto {ph} von {ph_total}</translation>
+      <source> · photo {ph}/{ph_total}</source>
+      <translation> · Foto {ph}/{ph_total}</translation>
     </message>
     <message>
-      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <source>; on this photo {ph} of {ph_total}</source>
+      <translation>; auf diesem Foto {ph} von {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass the threshold</source>
       <translation>{lib:,} von {lib_total:,} Vorschlägen erreichen die Schwelle</translation>
+    </message>
+    <message>
+      <source>{lib:,}/{lib_total:,} pass</source>
+      <translation>{lib:,}/{lib_total:,} erreicht</translation>
     </message>
   </context>
   <context>
@@ -760,8 +772,8 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Jeden Vorschlag ab der Schwelle bestätigen</translation>
     </message>
     <message>
-      <source>Approve the current tag (then go to the next)</source>
-      <translation>Den aktuellen Tag bestätigen (dann zum nächsten)</translation>
+      <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder auf allen ausgewählten Fotos bestätigen (dann zum nächsten)</translation>
     </message>
     <message>
       <source>Captioner</source>
@@ -864,6 +876,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Fotos, die dem aktuellen ähneln, die ähnlichsten zuerst (like:FOTO)</translation>
     </message>
     <message>
+      <source>Preview and write approved tags into the selected (or all shown) photos' files</source>
+      <translation>Bestätigte Tags in die Dateien der ausgewählten (oder aller gezeigten) Fotos schreiben, mit Vorschau</translation>
+    </message>
+    <message>
       <source>Previous tag</source>
       <translation>Vorheriger Tag</translation>
     </message>
@@ -884,16 +900,20 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Die zuletzt rückgängig gemachte Tag-Änderung wiederholen</translation>
     </message>
     <message>
-      <source>Reject the current tag: it is remembered and never suggested again</source>
-      <translation>Den aktuellen Tag ablehnen: das wird gemerkt und er wird nie wieder vorgeschlagen</translation>
+      <source>Reject the current tag on the shown photo or the selection: it is never suggested again there</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder der Auswahl ablehnen: er wird dort nie wieder vorgeschlagen</translation>
     </message>
     <message>
       <source>Remo&amp;ve tag from selection…</source>
       <translation>Tag aus der Auswahl entfer&amp;nen…</translation>
     </message>
     <message>
-      <source>Rename the current tag on this photo</source>
-      <translation>Den aktuellen Tag auf diesem Foto umbenennen</translation>
+      <source>Rename the current tag on the shown photo or the selection (Tag manager: everywhere)</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder der Auswahl umbenennen (Tag-Verwaltung: überall)</translation>
+    </message>
+    <message>
+      <source>Rename, merge, move or delete tags across the whole library</source>
+      <translation>Tags in der ganzen Bibliothek umbenennen, zusammenführen, verschieben oder löschen</translation>
     </message>
     <message>
       <source>Review &amp;by tag…</source>
@@ -936,28 +956,32 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Tags für jedes Foto vorschlagen, das noch nicht mit den aktuellen Modellen analysiert wurde</translation>
     </message>
     <message>
-      <source>Suggest tags for the selected photos</source>
-      <translation>Tags für die ausgewählten Fotos vorschlagen</translation>
+      <source>Suggest tags for the shown photo, or for every selected photo</source>
+      <translation>Tags für das gezeigte Foto oder für alle ausgewählten Fotos vorschlagen</translation>
+    </message>
+    <message>
+      <source>Tag &amp;manager…</source>
+      <translation>Tag-&amp;Verwaltung…</translation>
     </message>
     <message>
       <source>Tag &amp;selection</source>
       <translation>&amp;Auswahl taggen</translation>
     </message>
     <message>
-      <source>Take a tag off every selected photo</source>
-      <translation>Einen Tag von allen ausgewählten Fotos entfernen</translation>
+      <source>Take a tag off the shown photo, or off every selected photo</source>
+      <translation>Einen Tag vom gezeigten Foto oder von allen ausgewählten Fotos entfernen</translation>
     </message>
     <message>
-      <source>Take the current tag off the photo</source>
-      <translation>Den aktuellen Tag vom Foto entfernen</translation>
+      <source>Take the current tag off the shown photo, or off every selected photo</source>
+      <translation>Den aktuellen Tag vom gezeigten Foto oder von allen ausgewählten Fotos entfernen</translation>
     </message>
     <message>
       <source>Turns captions into candidate tags (a sentence-transformers model)</source>
       <translation>Macht aus Bildbeschreibungen Tag-Kandidaten (ein sentence-transformers-Modell)</translation>
     </message>
     <message>
-      <source>Type a tag to add (approved) to the selected photos</source>
-      <translation>Einen Tag eingeben, der den ausgewählten Fotos (bestätigt) hinzugefügt wird</translation>
+      <source>Type a tag to add (approved) to the shown photo, or to every selected photo</source>
+      <translation>Einen Tag eingeben, der dem gezeigten Foto oder allen ausgewählten Fotos (bestätigt) hinzugefügt wird</translation>
     </message>
     <message>
       <source>Undo the last tag edit</source>
@@ -966,10 +990,6 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>Visual model</source>
       <translation>Bildmodell</translation>
-    </message>
-    <message>
-      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
-      <translation>Bestätigte Tags in die Metadaten der Fotos schreiben (XMP, IPTC, EXIF)</translation>
     </message>
     <message>
       <source>Writes a caption for each photo (BLIP)</source>

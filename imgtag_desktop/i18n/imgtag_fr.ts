@@ -12,8 +12,8 @@
       <translation>Chargement…</translation>
     </message>
     <message>
-      <source>New name for this photo's tag:</source>
-      <translation>Nouveau nom du tag de cette photo :</translation>
+      <source>New name for '{name}' on {where}:</source>
+      <translation>Nouveau nom pour « {name} » sur {where} :</translation>
     </message>
     <message>
       <source>No photo selected</source>
@@ -167,8 +167,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Problèmes</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
-      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l’analyse (F5) ou l’étiquetage.</translation>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l'analyse (F5) ou l'étiquetage. Cherchez state:broken pour les voir dans la grille.</translation>
     </message>
   </context>
   <context>
@@ -221,10 +221,6 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
   <context>
     <name>MainWindow</name>
     <message>
-      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
-      <translation type="unfinished" />
-    </message>
-    <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Tous ≥ seuil (Entrée)</translation>
     </message>
@@ -233,16 +229,12 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Approuver (A)</translation>
     </message>
     <message>
-      <source>Automatic tagging is off: {message}</source>
-      <translation>L’étiquetage automatique est désactivé : {message}</translation>
+      <source>Automatic tagging is off: {message} Use Models… to get them.</source>
+      <translation>L'étiquetage automatique est désactivé : {message} Utilisez Modèles… pour les obtenir.</translation>
     </message>
     <message>
       <source>Choose a photo folder</source>
       <translation>Choisir un dossier de photos</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts</source>
-      <translation>Raccourcis clavier</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -251,14 +243,6 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     <message>
       <source>No suggestions to review; tag photos first (Ctrl+G)</source>
       <translation>Aucune suggestion à examiner ; étiquetez d’abord des photos (Ctrl+G)</translation>
-    </message>
-    <message>
-      <source>Redo</source>
-      <translation>Rétablir</translation>
-    </message>
-    <message>
-      <source>Redo {t} (Ctrl+Shift+Z)</source>
-      <translation>Rétablir {t} (Ctrl+Maj+Z)</translation>
     </message>
     <message>
       <source>Reject (R)</source>
@@ -273,8 +257,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Retirer le tag</translation>
     </message>
     <message>
-      <source>Remove which tag from {n} photo(s)?</source>
-      <translation>Retirer quel tag de {n} photo(s) ?</translation>
+      <source>Remove which tag from {target}?</source>
+      <translation>Retirer quelle étiquette de {target} ?</translation>
     </message>
     <message>
       <source>Review by tag</source>
@@ -293,8 +277,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Sélectionnez d’abord une photo, puis « Trouver des photos similaires »</translation>
     </message>
     <message>
-      <source>Tagging stopped: {stats_error}</source>
-      <translation>Étiquetage arrêté : {stats_error}</translation>
+      <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
+      <translation>Étiquetage arrêté : {error} Le message complet est dans Problèmes (Ctrl+L).</translation>
     </message>
     <message>
       <source>The selected photos have no tags</source>
@@ -309,20 +293,12 @@ Nothing was changed in your files.</source>
 Rien n’a été modifié dans vos fichiers.</translation>
     </message>
     <message>
-      <source>Undo</source>
-      <translation>Annuler</translation>
-    </message>
-    <message>
-      <source>Undo {t} (Ctrl+Z)</source>
-      <translation>Annuler {t} (Ctrl+Z)</translation>
-    </message>
-    <message>
       <source>Write tags to files</source>
       <translation>Écrire les tags dans les fichiers</translation>
     </message>
     <message>
       <source>imgtag</source>
-      <translation type="unfinished" />
+      <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
@@ -344,12 +320,12 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-      <source>Choose the model folder</source>
-      <translation>Choisir le dossier du modèle</translation>
+      <source>Choose folder…</source>
+      <translation>Choisir un dossier…</translation>
     </message>
     <message>
-      <source>Download</source>
-      <translation>Télécharger</translation>
+      <source>Choose the model folder</source>
+      <translation>Choisir le dossier du modèle</translation>
     </message>
     <message>
       <source>Download failed: {stats_error}
@@ -360,16 +336,24 @@ Rien n’a été modifié dans vos fichiers.</translation>
 {status_text}</translation>
     </message>
     <message>
-      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
-      <translation>Télécharger les modèles ci-dessus dans le cache Hugging Face (nécessite un réseau)</translation>
+      <source>Download models</source>
+      <translation>Télécharger les modèles</translation>
     </message>
     <message>
-      <source>Folder…</source>
-      <translation>Dossier…</translation>
+      <source>Download the models named above (needs the internet once; about 1 GB)</source>
+      <translation>Télécharger les modèles ci-dessus (Internet une seule fois ; environ 1 Go)</translation>
     </message>
     <message>
       <source>Models</source>
       <translation>Modèles</translation>
+    </message>
+    <message>
+      <source>Models downloaded.
+
+{status_text}</source>
+      <translation>Modèles téléchargés.
+
+{status_text}</translation>
     </message>
     <message>
       <source>Pick a local folder holding the {label_lower}</source>
@@ -380,8 +364,8 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Cette version ne peut pas télécharger de modèles ; choisissez plutôt des dossiers locaux</translation>
     </message>
     <message>
-      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
-      <translation>{tip}. Un identifiant Hugging Face (du cache local) ou un dossier.</translation>
+      <source>{tip}. A model name from the download cache, or a folder.</source>
+      <translation>{tip}. Un nom de modèle du cache de téléchargement, ou un dossier.</translation>
     </message>
   </context>
   <context>
@@ -425,8 +409,8 @@ Rien n’a été modifié dans vos fichiers.</translation>
   <context>
     <name>ReviewController</name>
     <message>
-      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
-      <translation>Examen de « {tag} » : {left} suggestions restantes, {approved} approuvées — A approuver · R rejeter · Suppr retirer · Entrée tout approuver ≥</translation>
+      <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
+      <translation>Revue de « {tag} » : {left} restantes, {approved} approuvées</translation>
     </message>
   </context>
   <context>
@@ -511,12 +495,32 @@ Rien n’a été modifié dans vos fichiers.</translation>
   <context>
     <name>SidebarController</name>
     <message>
+      <source>Delete from every photo…</source>
+      <translation>Supprimer de toutes les photos…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Fusionner dans…</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Déplacer sous…</translation>
+    </message>
+    <message>
+      <source>Rename everywhere…</source>
+      <translation>Renommer partout…</translation>
+    </message>
+    <message>
       <source>Review suggestions</source>
       <translation>Examiner les suggestions</translation>
     </message>
     <message>
       <source>Show photos</source>
       <translation>Afficher les photos</translation>
+    </message>
+    <message>
+      <source>Tag manager…</source>
+      <translation>Gestion des étiquettes…</translation>
     </message>
   </context>
   <context>
@@ -576,12 +580,20 @@ Rien n’a été modifié dans vos fichiers.</translation>
   <context>
     <name>ThresholdController</name>
     <message>
-      <source> · this photo {ph} of {ph_total}</source>
-      <translation> · cette photo {ph} sur {ph_total}</translation>
+      <source> · photo {ph}/{ph_total}</source>
+      <translation> · photo {ph}/{ph_total}</translation>
     </message>
     <message>
-      <source>{lib:,} of {lib_total:,} suggestions pass</source>
-      <translation>{lib:,} sur {lib_total:,} suggestions passent</translation>
+      <source>; on this photo {ph} of {ph_total}</source>
+      <translation> ; sur cette photo {ph} sur {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass the threshold</source>
+      <translation>{lib:,} suggestions sur {lib_total:,} atteignent le seuil</translation>
+    </message>
+    <message>
+      <source>{lib:,}/{lib_total:,} pass</source>
+      <translation>{lib:,}/{lib_total:,} retenues</translation>
     </message>
   </context>
   <context>
@@ -760,8 +772,8 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Approuver chaque suggestion dont le score atteint le seuil</translation>
     </message>
     <message>
-      <source>Approve the current tag (then go to the next)</source>
-      <translation>Approuver le tag actuel (puis passer au suivant)</translation>
+      <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
+      <translation>Approuver l'étiquette courante sur la photo affichée, ou sur chaque photo sélectionnée (puis passer à la suivante)</translation>
     </message>
     <message>
       <source>Captioner</source>
@@ -864,6 +876,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Photos qui ressemblent à la photo actuelle, les plus proches d’abord (like:PHOTO)</translation>
     </message>
     <message>
+      <source>Preview and write approved tags into the selected (or all shown) photos' files</source>
+      <translation>Prévisualiser et écrire les étiquettes approuvées dans les fichiers des photos sélectionnées (ou de toutes celles affichées)</translation>
+    </message>
+    <message>
       <source>Previous tag</source>
       <translation>Tag précédent</translation>
     </message>
@@ -884,16 +900,20 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Rétablir la dernière modification de tag annulée</translation>
     </message>
     <message>
-      <source>Reject the current tag: it is remembered and never suggested again</source>
-      <translation>Rejeter le tag actuel : c’est mémorisé et il ne sera plus jamais suggéré</translation>
+      <source>Reject the current tag on the shown photo or the selection: it is never suggested again there</source>
+      <translation>Rejeter l'étiquette courante sur la photo affichée ou la sélection : elle n'y sera plus jamais proposée</translation>
     </message>
     <message>
       <source>Remo&amp;ve tag from selection…</source>
       <translation>Reti&amp;rer un tag de la sélection…</translation>
     </message>
     <message>
-      <source>Rename the current tag on this photo</source>
-      <translation>Renommer le tag actuel sur cette photo</translation>
+      <source>Rename the current tag on the shown photo or the selection (Tag manager: everywhere)</source>
+      <translation>Renommer l'étiquette courante sur la photo affichée ou la sélection (Gestion des étiquettes : partout)</translation>
+    </message>
+    <message>
+      <source>Rename, merge, move or delete tags across the whole library</source>
+      <translation>Renommer, fusionner, déplacer ou supprimer des étiquettes dans toute la bibliothèque</translation>
     </message>
     <message>
       <source>Review &amp;by tag…</source>
@@ -936,28 +956,32 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Suggérer des tags pour chaque photo pas encore analysée avec les modèles actuels</translation>
     </message>
     <message>
-      <source>Suggest tags for the selected photos</source>
-      <translation>Suggérer des tags pour les photos sélectionnées</translation>
+      <source>Suggest tags for the shown photo, or for every selected photo</source>
+      <translation>Proposer des étiquettes pour la photo affichée, ou pour chaque photo sélectionnée</translation>
+    </message>
+    <message>
+      <source>Tag &amp;manager…</source>
+      <translation>&amp;Gestion des étiquettes…</translation>
     </message>
     <message>
       <source>Tag &amp;selection</source>
       <translation>Étiqueter la &amp;sélection</translation>
     </message>
     <message>
-      <source>Take a tag off every selected photo</source>
-      <translation>Retirer un tag de chaque photo sélectionnée</translation>
+      <source>Take a tag off the shown photo, or off every selected photo</source>
+      <translation>Retirer une étiquette de la photo affichée, ou de chaque photo sélectionnée</translation>
     </message>
     <message>
-      <source>Take the current tag off the photo</source>
-      <translation>Retirer le tag actuel de la photo</translation>
+      <source>Take the current tag off the shown photo, or off every selected photo</source>
+      <translation>Retirer l'étiquette courante de la photo affichée, ou de chaque photo sélectionnée</translation>
     </message>
     <message>
       <source>Turns captions into candidate tags (a sentence-transformers model)</source>
       <translation>Transforme les légendes en tags candidats (un modèle sentence-transformers)</translation>
     </message>
     <message>
-      <source>Type a tag to add (approved) to the selected photos</source>
-      <translation>Taper un tag à ajouter (approuvé) aux photos sélectionnées</translation>
+      <source>Type a tag to add (approved) to the shown photo, or to every selected photo</source>
+      <translation>Saisir une étiquette à ajouter (approuvée) à la photo affichée, ou à chaque photo sélectionnée</translation>
     </message>
     <message>
       <source>Undo the last tag edit</source>
@@ -966,10 +990,6 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>Visual model</source>
       <translation>Modèle visuel</translation>
-    </message>
-    <message>
-      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
-      <translation>Écrire les tags approuvés dans les métadonnées des photos (XMP, IPTC, EXIF)</translation>
     </message>
     <message>
       <source>Writes a caption for each photo (BLIP)</source>

@@ -165,7 +165,7 @@ def role_mismatch(role: Role, path: Path) -> str | None:
     model_type = str(config.get("model_type", "")).lower() if isinstance(config, dict) else ""
     archs = [str(a) for a in config.get("architectures") or []] if isinstance(config, dict) else []
     what = f"{model_type or 'unknown'} model" + (f" ({', '.join(archs)})" if archs else "")
-    if role == "keywords":
+    if role not in ROLE_MODEL_TYPES:  # the keyword model and the multilingual text encoder
         if any((path / name).is_file() for name in _ST_FILES):
             return None
         return (f"The {ROLE_TITLES[role]} folder {path} is not a sentence-transformers model (no modules.json); "
