@@ -312,6 +312,9 @@ def fit_label(text: str, metrics: QFontMetrics, width: int) -> tuple[str, str]:
     """The name (elided to fit) and the whole count of a sidebar label drawn ``width`` pixels wide."""
     name, count = split_count(text)
     room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  ")) if count else width
+    if count and room < metrics.horizontalAdvance(name[:8] or "x"):
+        count = count.replace(" suggested", "")  # deep in a tree: "(0 · 12)" leaves room for the name
+        room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  "))
     return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room), count
 
 

@@ -86,11 +86,17 @@ def test_sidebar_elides_the_name_not_the_count():
     metrics = QFontMetrics(QFont())
     text = f"{LONG_TAG}  (0 · 12 suggested)"
     assert split_count(text) == (LONG_TAG, "(0 · 12 suggested)")
-    name, count = fit_label(text, metrics, 160)
-    assert count == "(0 · 12 suggested)"
-    assert name.endswith("…") and len(name) < len(LONG_TAG)
-    assert metrics.horizontalAdvance(name) + metrics.horizontalAdvance(count) <= 160
+    for width in (160, 300):
+        name, count = fit_label(text, metrics, width)
+        assert count in ("(0 · 12 suggested)", "(0 · 12)")  # the numbers are always there in full
+        assert name.endswith("…") and len(name) < len(LONG_TAG)
+        assert metrics.horizontalAdvance(name) + metrics.horizontalAdvance(count) <= width
+    assert fit_label(text, metrics, 300)[1] == "(0 · 12 suggested)"
     assert fit_label("All photos  (7)", metrics, 400) == ("All photos", "(7)")
+    # Deep in the tree there is no room for "suggested": the count gets short, the name stays readable.
+    narrow = metrics.horizontalAdvance("(0 · 12 suggested)") + metrics.horizontalAdvance("Stamf")
+    name, count = fit_label("Stamford Hill  (0 · 12 suggested)", metrics, narrow)
+    assert count == "(0 · 12)" and name.startswith("Stamf")
     assert split_count("No tags yet") == ("No tags yet", "")
 
 
