@@ -2,7 +2,58 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
   <context>
+    <name>ActionTexts</name>
+    <message>
+      <source>&amp;Add tag to {target}…</source>
+      <translation>Tag zu {target} &amp;hinzufügen…</translation>
+    </message>
+    <message>
+      <source>&amp;Approve '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} &amp;bestätigen</translation>
+    </message>
+    <message>
+      <source>&amp;Edit '{tag}' on {target}…</source>
+      <translation>„{tag}“ auf {target} &amp;bearbeiten…</translation>
+    </message>
+    <message>
+      <source>&amp;Reject '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} &amp;ablehnen</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on every photo &amp;scored ≥ {score}</source>
+      <translation>„{tag}“ auf jedem Foto mit &amp;Wert ≥ {score} bestätigen</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above {threshold} on {target}</source>
+      <translation>Alle &amp;über {threshold} auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Re&amp;move '{tag}' from {target}</source>
+      <translation>„{tag}“ von {target} &amp;entfernen</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve a tag from {target}…</source>
+      <translation>Einen Tag von {target} ent&amp;fernen…</translation>
+    </message>
+    <message>
+      <source>Tag &amp;{target} (suggest)</source>
+      <translation>&amp;{target} taggen (Vorschläge)</translation>
+    </message>
+  </context>
+  <context>
     <name>DetailController</name>
+    <message>
+      <source> · edits apply to the {n} selected photos</source>
+      <translation> · Änderungen gelten für die {n} ausgewählten Fotos</translation>
+    </message>
+    <message>
+      <source>Approve {n} tags at or above {threshold} on {target}</source>
+      <translation>{n} Tags ab {threshold} auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Edit '{old}' to '{new}' on {target}</source>
+      <translation>„{old}“ zu „{new}“ auf {target} ändern</translation>
+    </message>
     <message>
       <source>Edit tag</source>
       <translation>Tag bearbeiten</translation>
@@ -172,6 +223,25 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     </message>
   </context>
   <context>
+    <name>FileSync</name>
+    <message>
+      <source>; {n} could not be written (Ctrl+L for why)</source>
+      <translation>; {n} konnten nicht geschrieben werden (Strg+L zeigt warum)</translation>
+    </message>
+    <message>
+      <source>; {n} went to sidecars (File &gt; Write tags to files says why, per file)</source>
+      <translation>; {n} gingen in Sidecar-Dateien (Datei &gt; Tags in Dateien schreiben nennt den Grund je Datei)</translation>
+    </message>
+    <message>
+      <source>Tags written to {n} file(s)</source>
+      <translation>Tags in {n} Datei(en) geschrieben</translation>
+    </message>
+    <message>
+      <source>Writing tags to {n} file(s)…</source>
+      <translation>Schreibe Tags in {n} Datei(en)…</translation>
+    </message>
+  </context>
+  <context>
     <name>JobsController</name>
     <message>
       <source> in {seconds:.1f} s</source>
@@ -220,6 +290,22 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
   </context>
   <context>
     <name>MainWindow</name>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+      <source>&amp;Redo {edit}</source>
+      <translation>{edit} &amp;wiederholen</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>&amp;Undo {edit}</source>
+      <translation>{edit} &amp;rückgängig machen</translation>
+    </message>
     <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Alle ≥ Schwelle (Enter)</translation>
@@ -297,12 +383,20 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Tags in Dateien schreiben</translation>
     </message>
     <message>
+      <source>all {n} photos shown ({source})</source>
+      <translation>alle {n} gezeigten Fotos ({source})</translation>
+    </message>
+    <message>
       <source>imgtag</source>
       <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the {n} selected photos</source>
+      <translation>die {n} ausgewählten Fotos</translation>
     </message>
     <message>
       <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
@@ -366,6 +460,47 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>{tip}. A model name from the download cache, or a folder.</source>
       <translation>{tip}. Ein Modellname aus dem Download-Cache oder ein Ordner.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PhotoGrid</name>
+    <message>
+      <source>Looking for photos… they appear here as they are found.</source>
+      <translation>Suche Fotos… sie erscheinen hier, sobald sie gefunden werden.</translation>
+    </message>
+    <message>
+      <source>No photo has “{tag}” any more.</source>
+      <translation>Kein Foto hat mehr „{tag}“.</translation>
+    </message>
+    <message>
+      <source>No photos in this folder.
+Add photos to it and rescan (F5), or open another folder (Ctrl+O).</source>
+      <translation>Keine Fotos in diesem Ordner.
+Fotos hinzufügen und neu einlesen (F5) oder einen anderen Ordner öffnen (Strg+O).</translation>
+    </message>
+    <message>
+      <source>No photos match this album's query yet.
+Tag more photos, or edit the album's query (right-click the album).</source>
+      <translation>Noch keine Fotos passen zur Abfrage dieses Albums.
+Mehr Fotos taggen oder die Abfrage des Albums ändern (Rechtsklick auf das Album).</translation>
+    </message>
+    <message>
+      <source>No photos match {query}.
+Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).</source>
+      <translation>Keine Fotos passen zu {query}.
+Schreibweise prüfen oder die Suche leeren, um alle Fotos zu sehen (Strg+Umschalt+A).</translation>
+    </message>
+    <message>
+      <source>No photos yet.
+Open a folder of photos with File &gt; Open folder (Ctrl+O).</source>
+      <translation>Noch keine Fotos.
+Einen Fotoordner mit Datei &gt; Ordner öffnen (Strg+O) öffnen.</translation>
+    </message>
+    <message>
+      <source>No suggestions of “{tag}” left to review.
+Press Done, or pick another tag (Ctrl+Shift+R).</source>
+      <translation>Keine Vorschläge für „{tag}“ mehr zu prüfen.
+Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     </message>
   </context>
   <context>
@@ -578,6 +713,163 @@ An Ihren Dateien wurde nichts geändert.</translation>
     </message>
   </context>
   <context>
+    <name>TagEdits</name>
+    <message>
+      <source>1 photo</source>
+      <translation>1 Foto</translation>
+    </message>
+    <message>
+      <source>Add '{tag}' to {target}</source>
+      <translation>„{tag}“ zu {target} hinzufügen</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Reject '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} ablehnen</translation>
+    </message>
+    <message>
+      <source>Remove '{tag}' from {target}</source>
+      <translation>„{tag}“ von {target} entfernen</translation>
+    </message>
+    <message>
+      <source>Un-review '{tag}' on {target}</source>
+      <translation>Prüfung von „{tag}“ auf {target} zurücksetzen</translation>
+    </message>
+    <message>
+      <source>{n} photos</source>
+      <translation>{n} Fotos</translation>
+    </message>
+    <message>
+      <source>{n} tag edits</source>
+      <translation>{n} Tag-Änderungen</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManager</name>
+    <message>
+      <source>Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).</source>
+      <translation>„{tag}“ und die Tags darunter von allen Fotos löschen? Das lässt sich rückgängig machen (Strg+Z).</translation>
+    </message>
+    <message>
+      <source>Delete tag</source>
+      <translation>Tag löschen</translation>
+    </message>
+    <message>
+      <source>Merge '{tag}' into which tag? Every photo with '{tag}' gets that tag instead.</source>
+      <translation>„{tag}“ mit welchem Tag zusammenführen? Jedes Foto mit „{tag}“ bekommt stattdessen diesen Tag.</translation>
+    </message>
+    <message>
+      <source>Merge tag</source>
+      <translation>Tag zusammenführen</translation>
+    </message>
+    <message>
+      <source>Move tag</source>
+      <translation>Tag verschieben</translation>
+    </message>
+    <message>
+      <source>New name for '{tag}' on every photo (use a|b for a hierarchy):</source>
+      <translation>Neuer Name für „{tag}“ auf allen Fotos (a|b für eine Hierarchie):</translation>
+    </message>
+    <message>
+      <source>Put '{tag}' under which tag? (a new name makes a new parent)</source>
+      <translation>„{tag}“ unter welchen Tag setzen? (ein neuer Name legt einen neuen Obertag an)</translation>
+    </message>
+    <message>
+      <source>Rename tag</source>
+      <translation>Tag umbenennen</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+    <message>
+      <source>{edit}; files follow on the next write</source>
+      <translation>{edit}; die Dateien folgen beim nächsten Schreiben</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManagerDialog</name>
+    <message>
+      <source>Approved</source>
+      <translation>Bestätigt</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Löschen…</translation>
+    </message>
+    <message>
+      <source>Filter tags (ignores case and accents)</source>
+      <translation>Tags filtern (ohne Groß-/Kleinschreibung und Akzente)</translation>
+    </message>
+    <message>
+      <source>Fold the tag into another one on every photo</source>
+      <translation>Den Tag auf allen Fotos in einen anderen überführen</translation>
+    </message>
+    <message>
+      <source>Give the tag a new name on every photo</source>
+      <translation>Dem Tag auf allen Fotos einen neuen Namen geben</translation>
+    </message>
+    <message>
+      <source>Loading tags…</source>
+      <translation>Tags werden geladen…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+      <source>Move to top</source>
+      <translation>Nach oben verschieben</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Verschieben unter…</translation>
+    </message>
+    <message>
+      <source>Put the tag under a parent tag (a|b hierarchy)</source>
+      <translation>Den Tag unter einen Obertag setzen (Hierarchie a|b)</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>Abgelehnt</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Umbenennen…</translation>
+    </message>
+    <message>
+      <source>Suggested</source>
+      <translation>Vorgeschlagen</translation>
+    </message>
+    <message>
+      <source>Tag</source>
+      <translation>Tag</translation>
+    </message>
+    <message>
+      <source>Tag manager</source>
+      <translation>Tag-Verwaltung</translation>
+    </message>
+    <message>
+      <source>Take the tag off every photo</source>
+      <translation>Den Tag von allen Fotos entfernen</translation>
+    </message>
+    <message>
+      <source>Take the tag out of its parent</source>
+      <translation>Den Tag aus seinem Obertag herausnehmen</translation>
+    </message>
+    <message>
+      <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
+    </message>
+    <message>
+      <source>{tip} (undo with Ctrl+Z)</source>
+      <translation>{tip} (rückgängig mit Strg+Z)</translation>
+    </message>
+  </context>
+  <context>
     <name>ThresholdController</name>
     <message>
       <source> · photo {ph}/{ph_total}</source>
@@ -626,6 +918,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Änderungszeiten beibehalten</translation>
     </message>
     <message>
+      <source>Photos: {scope}. Only approved tags are written; files already up to date are left alone.</source>
+      <translation>Fotos: {scope}. Nur bestätigte Tags werden geschrieben; aktuelle Dateien bleiben unberührt.</translation>
+    </message>
+    <message>
       <source>Reading {len_ids:,} files…</source>
       <translation>{len_ids:,} Dateien werden gelesen…</translation>
     </message>
@@ -648,6 +944,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>Write to:</source>
       <translation>Schreiben in:</translation>
+    </message>
+    <message>
+      <source>{n} photo(s)</source>
+      <translation>{n} Foto(s)</translation>
     </message>
   </context>
   <context>

@@ -2,7 +2,58 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
   <context>
+    <name>ActionTexts</name>
+    <message>
+      <source>&amp;Add tag to {target}…</source>
+      <translation>&amp;Ajouter une étiquette à {target}…</translation>
+    </message>
+    <message>
+      <source>&amp;Approve '{tag}' on {target}</source>
+      <translation>&amp;Approuver « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>&amp;Edit '{tag}' on {target}…</source>
+      <translation>&amp;Modifier « {tag} » sur {target}…</translation>
+    </message>
+    <message>
+      <source>&amp;Reject '{tag}' on {target}</source>
+      <translation>&amp;Rejeter « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on every photo &amp;scored ≥ {score}</source>
+      <translation>Approuver « {tag} » sur chaque photo de &amp;score ≥ {score}</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above {threshold} on {target}</source>
+      <translation>Tout approuver &amp;au-dessus de {threshold} sur {target}</translation>
+    </message>
+    <message>
+      <source>Re&amp;move '{tag}' from {target}</source>
+      <translation>Re&amp;tirer « {tag} » de {target}</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve a tag from {target}…</source>
+      <translation>Reti&amp;rer une étiquette de {target}…</translation>
+    </message>
+    <message>
+      <source>Tag &amp;{target} (suggest)</source>
+      <translation>Étiqueter &amp;{target} (suggestions)</translation>
+    </message>
+  </context>
+  <context>
     <name>DetailController</name>
+    <message>
+      <source> · edits apply to the {n} selected photos</source>
+      <translation> · les modifications s'appliquent aux {n} photos sélectionnées</translation>
+    </message>
+    <message>
+      <source>Approve {n} tags at or above {threshold} on {target}</source>
+      <translation>Approuver {n} étiquettes à partir de {threshold} sur {target}</translation>
+    </message>
+    <message>
+      <source>Edit '{old}' to '{new}' on {target}</source>
+      <translation>Changer « {old} » en « {new} » sur {target}</translation>
+    </message>
     <message>
       <source>Edit tag</source>
       <translation>Modifier le tag</translation>
@@ -172,6 +223,25 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     </message>
   </context>
   <context>
+    <name>FileSync</name>
+    <message>
+      <source>; {n} could not be written (Ctrl+L for why)</source>
+      <translation> ; {n} n'ont pas pu être écrits (Ctrl+L pour savoir pourquoi)</translation>
+    </message>
+    <message>
+      <source>; {n} went to sidecars (File &gt; Write tags to files says why, per file)</source>
+      <translation> ; {n} sont allés dans des fichiers annexes (Fichier &gt; Écrire les étiquettes dans les fichiers dit pourquoi, fichier par fichier)</translation>
+    </message>
+    <message>
+      <source>Tags written to {n} file(s)</source>
+      <translation>Étiquettes écrites dans {n} fichier(s)</translation>
+    </message>
+    <message>
+      <source>Writing tags to {n} file(s)…</source>
+      <translation>Écriture des étiquettes dans {n} fichier(s)…</translation>
+    </message>
+  </context>
+  <context>
     <name>JobsController</name>
     <message>
       <source> in {seconds:.1f} s</source>
@@ -220,6 +290,22 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
   </context>
   <context>
     <name>MainWindow</name>
+    <message>
+      <source>&amp;Redo</source>
+      <translation>&amp;Rétablir</translation>
+    </message>
+    <message>
+      <source>&amp;Redo {edit}</source>
+      <translation>&amp;Rétablir : {edit}</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+      <source>&amp;Undo {edit}</source>
+      <translation>&amp;Annuler : {edit}</translation>
+    </message>
     <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Tous ≥ seuil (Entrée)</translation>
@@ -297,12 +383,20 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Écrire les tags dans les fichiers</translation>
     </message>
     <message>
+      <source>all {n} photos shown ({source})</source>
+      <translation>les {n} photos affichées ({source})</translation>
+    </message>
+    <message>
       <source>imgtag</source>
       <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the {n} selected photos</source>
+      <translation>les {n} photos sélectionnées</translation>
     </message>
     <message>
       <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
@@ -366,6 +460,47 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>{tip}. A model name from the download cache, or a folder.</source>
       <translation>{tip}. Un nom de modèle du cache de téléchargement, ou un dossier.</translation>
+    </message>
+  </context>
+  <context>
+    <name>PhotoGrid</name>
+    <message>
+      <source>Looking for photos… they appear here as they are found.</source>
+      <translation>Recherche des photos… elles apparaissent ici au fur et à mesure.</translation>
+    </message>
+    <message>
+      <source>No photo has “{tag}” any more.</source>
+      <translation>Plus aucune photo n'a « {tag} ».</translation>
+    </message>
+    <message>
+      <source>No photos in this folder.
+Add photos to it and rescan (F5), or open another folder (Ctrl+O).</source>
+      <translation>Aucune photo dans ce dossier.
+Ajoutez-y des photos et relancez l'analyse (F5), ou ouvrez un autre dossier (Ctrl+O).</translation>
+    </message>
+    <message>
+      <source>No photos match this album's query yet.
+Tag more photos, or edit the album's query (right-click the album).</source>
+      <translation>Aucune photo ne correspond encore à la requête de cet album.
+Étiquetez d'autres photos ou modifiez la requête (clic droit sur l'album).</translation>
+    </message>
+    <message>
+      <source>No photos match {query}.
+Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).</source>
+      <translation>Aucune photo ne correspond à {query}.
+Vérifiez l'orthographe, ou effacez la recherche pour voir toutes les photos (Ctrl+Maj+A).</translation>
+    </message>
+    <message>
+      <source>No photos yet.
+Open a folder of photos with File &gt; Open folder (Ctrl+O).</source>
+      <translation>Pas encore de photos.
+Ouvrez un dossier de photos avec Fichier &gt; Ouvrir un dossier (Ctrl+O).</translation>
+    </message>
+    <message>
+      <source>No suggestions of “{tag}” left to review.
+Press Done, or pick another tag (Ctrl+Shift+R).</source>
+      <translation>Plus aucune suggestion de « {tag} » à revoir.
+Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translation>
     </message>
   </context>
   <context>
@@ -578,6 +713,163 @@ Rien n’a été modifié dans vos fichiers.</translation>
     </message>
   </context>
   <context>
+    <name>TagEdits</name>
+    <message>
+      <source>1 photo</source>
+      <translation>1 photo</translation>
+    </message>
+    <message>
+      <source>Add '{tag}' to {target}</source>
+      <translation>Ajouter « {tag} » à {target}</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on {target}</source>
+      <translation>Approuver « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Reject '{tag}' on {target}</source>
+      <translation>Rejeter « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Remove '{tag}' from {target}</source>
+      <translation>Retirer « {tag} » de {target}</translation>
+    </message>
+    <message>
+      <source>Un-review '{tag}' on {target}</source>
+      <translation>Remettre « {tag} » en suggestion sur {target}</translation>
+    </message>
+    <message>
+      <source>{n} photos</source>
+      <translation>{n} photos</translation>
+    </message>
+    <message>
+      <source>{n} tag edits</source>
+      <translation>{n} modifications d'étiquettes</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManager</name>
+    <message>
+      <source>Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).</source>
+      <translation>Supprimer « {tag} » et les étiquettes en dessous de toutes les photos ? Vous pouvez annuler (Ctrl+Z).</translation>
+    </message>
+    <message>
+      <source>Delete tag</source>
+      <translation>Supprimer l'étiquette</translation>
+    </message>
+    <message>
+      <source>Merge '{tag}' into which tag? Every photo with '{tag}' gets that tag instead.</source>
+      <translation>Fusionner « {tag} » dans quelle étiquette ? Chaque photo avec « {tag} » reçoit celle-ci à la place.</translation>
+    </message>
+    <message>
+      <source>Merge tag</source>
+      <translation>Fusionner l'étiquette</translation>
+    </message>
+    <message>
+      <source>Move tag</source>
+      <translation>Déplacer l'étiquette</translation>
+    </message>
+    <message>
+      <source>New name for '{tag}' on every photo (use a|b for a hierarchy):</source>
+      <translation>Nouveau nom pour « {tag} » sur toutes les photos (a|b pour une hiérarchie) :</translation>
+    </message>
+    <message>
+      <source>Put '{tag}' under which tag? (a new name makes a new parent)</source>
+      <translation>Placer « {tag} » sous quelle étiquette ? (un nouveau nom crée un nouveau parent)</translation>
+    </message>
+    <message>
+      <source>Rename tag</source>
+      <translation>Renommer l'étiquette</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Étiquettes</translation>
+    </message>
+    <message>
+      <source>{edit}; files follow on the next write</source>
+      <translation>{edit} ; les fichiers suivront à la prochaine écriture</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManagerDialog</name>
+    <message>
+      <source>Approved</source>
+      <translation>Approuvées</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Supprimer…</translation>
+    </message>
+    <message>
+      <source>Filter tags (ignores case and accents)</source>
+      <translation>Filtrer les étiquettes (sans tenir compte de la casse ni des accents)</translation>
+    </message>
+    <message>
+      <source>Fold the tag into another one on every photo</source>
+      <translation>Fondre l'étiquette dans une autre sur toutes les photos</translation>
+    </message>
+    <message>
+      <source>Give the tag a new name on every photo</source>
+      <translation>Donner un nouveau nom à l'étiquette sur toutes les photos</translation>
+    </message>
+    <message>
+      <source>Loading tags…</source>
+      <translation>Chargement des étiquettes…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Fusionner dans…</translation>
+    </message>
+    <message>
+      <source>Move to top</source>
+      <translation>Déplacer au premier niveau</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Déplacer sous…</translation>
+    </message>
+    <message>
+      <source>Put the tag under a parent tag (a|b hierarchy)</source>
+      <translation>Placer l'étiquette sous une étiquette parente (hiérarchie a|b)</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>Rejetées</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Renommer…</translation>
+    </message>
+    <message>
+      <source>Suggested</source>
+      <translation>Suggérées</translation>
+    </message>
+    <message>
+      <source>Tag</source>
+      <translation>Étiquette</translation>
+    </message>
+    <message>
+      <source>Tag manager</source>
+      <translation>Gestion des étiquettes</translation>
+    </message>
+    <message>
+      <source>Take the tag off every photo</source>
+      <translation>Retirer l'étiquette de toutes les photos</translation>
+    </message>
+    <message>
+      <source>Take the tag out of its parent</source>
+      <translation>Sortir l'étiquette de son parent</translation>
+    </message>
+    <message>
+      <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{n} étiquettes. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
+    </message>
+    <message>
+      <source>{tip} (undo with Ctrl+Z)</source>
+      <translation>{tip} (annuler avec Ctrl+Z)</translation>
+    </message>
+  </context>
+  <context>
     <name>ThresholdController</name>
     <message>
       <source> · photo {ph}/{ph_total}</source>
@@ -626,6 +918,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Conserver les dates de modification</translation>
     </message>
     <message>
+      <source>Photos: {scope}. Only approved tags are written; files already up to date are left alone.</source>
+      <translation>Photos : {scope}. Seules les étiquettes approuvées sont écrites ; les fichiers déjà à jour ne sont pas touchés.</translation>
+    </message>
+    <message>
       <source>Reading {len_ids:,} files…</source>
       <translation>Lecture de {len_ids:,} fichiers…</translation>
     </message>
@@ -648,6 +944,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>Write to:</source>
       <translation>Écrire dans :</translation>
+    </message>
+    <message>
+      <source>{n} photo(s)</source>
+      <translation>{n} photo(s)</translation>
     </message>
   </context>
   <context>

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from ..core.catalog import CatalogError, PhotoTag, normalise_tag_name
@@ -26,25 +27,28 @@ class TagChange:
     name: str
 
 
-VERBS = {"approve": "Approve '{}' on", "reject": "Reject '{}' on", "suggest": "Un-review '{}' on",
-         "remove": "Remove '{}' from", "add": "Add '{}' to"}
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TagEdits", text)
 
 
 def target_text(photo_ids: Sequence[int]) -> str:
     """How an action names its target: "1 photo" or "6 photos"."""
-    return "1 photo" if len(photo_ids) == 1 else f"{len(photo_ids)} photos"
+    return _tr("1 photo") if len(photo_ids) == 1 else _tr("{n} photos").format(n=len(photo_ids))
 
 
 def describe_change(op: str, name: str, photo_ids: Sequence[int]) -> str:
     """The text of an edit, as menus, the status bar and Undo show it: "Approve 'dog' on 6 photos"."""
-    return f"{VERBS[op].format(name)} {target_text(photo_ids)}"
+    template = {"approve": _tr("Approve '{tag}' on {target}"), "reject": _tr("Reject '{tag}' on {target}"),
+                "suggest": _tr("Un-review '{tag}' on {target}"), "remove": _tr("Remove '{tag}' from {target}"),
+                "add": _tr("Add '{tag}' to {target}")}[op]
+    return template.format(tag=name, target=target_text(photo_ids))
 
 
 def _describe(changes: Sequence[TagChange]) -> str:
     if len(changes) == 1:
         c = changes[0]
         return describe_change(c.op, c.name, c.photo_ids)
-    return f"{len(changes)} tag edits"
+    return _tr("{n} tag edits").format(n=len(changes))
 
 
 class TagEditCommand(QUndoCommand):

@@ -230,7 +230,7 @@ class DetailController(QObject):
     def _update_summary(self) -> None:
         tags = self.model.tags()
         n = len(self.selection)
-        extra = f" · edits apply to the {n} selected photos" if n > 1 else ""
+        extra = self.tr(" · edits apply to the {n} selected photos").format(n=n) if n > 1 else ""
         if self.photo_id is None:
             self.panel.summary.setText(extra.strip(" ·"))
             return
@@ -333,7 +333,8 @@ class DetailController(QObject):
         if by_name:
             where = target_text(ids)
             push_changes(self.session, [TagChange("approve", tuple(p), n) for n, p in by_name.items()],
-                         f"Approve {len(by_name)} tags at or above {threshold:.2f} on {where}")
+                         self.tr("Approve {n} tags at or above {threshold} on {target}").format(
+                             n=len(by_name), threshold=f"{threshold:.2f}", target=where))
         return sum(len(p) for p in by_name.values())
 
     def rename_current(self, new_name: str) -> bool:
@@ -344,7 +345,8 @@ class DetailController(QObject):
         if tag is None or not ids or not new_name or new_name == tag.name:
             return False
         done = push_changes(self.session, [TagChange("remove", ids, tag.name), TagChange("add", ids, new_name)],
-                            f"Edit '{tag.name}' to '{new_name}' on {target_text(ids)}")
+                            self.tr("Edit '{old}' to '{new}' on {target}").format(
+                                old=tag.name, new=new_name, target=target_text(ids)))
         if done:
             self.reload_tags(keep=new_name)
         return done

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from PySide6.QtCore import (
+    QCoreApplication,
     QEvent,
     QItemSelectionModel,
     QModelIndex,
@@ -32,9 +33,10 @@ PADDING = 6
 class Source:
     """What the grid shows: all photos, a folder, a tag, a tag under review, or a list of ids (albums)."""
 
-    kind: str  # all | folder | tag | review | ids
+    kind: str  # all | folder | tag | review | ids (an album) | search (results of the query ``query``)
     value: object = None
     label: str = "All photos"
+    query: str = ""
 
 
 ALL_PHOTOS = Source("all")
@@ -199,7 +201,7 @@ def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
         photos = catalog.photos.all(ids=[t.photo_id for t in tagged])
         if source.kind == "review":
             scores = {t.photo_id: t.score for t in tagged}
-    elif source.kind == "ids":
+    elif source.kind in ("ids", "search"):
         photos = catalog.photos.all(ids=list(source.value))  # type: ignore[call-overload]
     else:
         photos = catalog.photos.all()
@@ -207,23 +209,28 @@ def build_items(catalog: Catalog, source: Source) -> list[PhotoItem]:
     return [PhotoItem.from_photo(p, counts.get(p.id), scores.get(p.id)) for p in photos if p.status != "missing"]
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PhotoGrid", text)
+
+
 def empty_text(source: Source, scanning: bool) -> str:
     """What an empty grid tells the person to do next."""
     if scanning:
-        return "Looking for photos… they appear here as they are found."
+        return _tr("Looking for photos… they appear here as they are found.")
     if source.kind == "all":
-        return "No photos yet.\nOpen a folder of photos with File > Open folder (Ctrl+O)."
+        return _tr("No photos yet.\nOpen a folder of photos with File > Open folder (Ctrl+O).")
     if source.kind == "folder":
-        return "No photos in this folder.\nAdd photos to it and rescan (F5), or open another folder (Ctrl+O)."
+        return _tr("No photos in this folder.\nAdd photos to it and rescan (F5), or open another folder (Ctrl+O).")
     if source.kind == "review":
-        return f"No suggestions of “{source.value}” left to review.\nPress Done, or pick another tag (Ctrl+Shift+R)."
+        return _tr("No suggestions of “{tag}” left to review.\nPress Done, or pick another tag (Ctrl+Shift+R).").format(
+            tag=source.value)
     if source.kind == "tag":
-        return f"No photo has “{source.value}” any more."
-    if source.label.startswith("Search:"):
-        return (f"No photos match {source.label[len('Search:'):].strip()}.\n"
-                "Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).")
-    return ("No photos match this album's query yet.\nTag more photos, or edit the album's query "
-            "(right-click the album).")
+        return _tr("No photo has “{tag}” any more.").format(tag=source.value)
+    if source.kind == "search":
+        return _tr("No photos match {query}.\nCheck the spelling, or clear the search to see all photos "
+                   "(Ctrl+Shift+A).").format(query=source.query)
+    return _tr("No photos match this album's query yet.\nTag more photos, or edit the album's query "
+               "(right-click the album).")
 
 
 class GridController(QObject):

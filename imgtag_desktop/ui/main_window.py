@@ -43,6 +43,7 @@ from .dialogs import (
 )
 from .duplicates import DuplicatesDialog, install_grid_menu
 from .grid import ALL_PHOTOS, GridController, PhotoGrid, Source, empty_text
+from .i18n import tr_
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
@@ -266,7 +267,7 @@ class MainWindow(QMainWindow):
 
     def _on_search_results(self, ids: list[int]) -> None:
         text = self.query_bar.text()
-        self.grid.show_source(Source("ids", list(ids), self.tr("Search: {text}").format(text=text)))
+        self.grid.show_source(Source("search", list(ids), self.tr("Search: {text}").format(text=text), text))
         self.statusBar().showMessage(self.tr("{len_ids} photos match {text}").format(len_ids=len(ids), text=text), 5000)
 
     def _text_encoder(self) -> Callable[[str], Any] | None:
@@ -294,8 +295,10 @@ class MainWindow(QMainWindow):
     def _name_undo(self, action_id: str, verb: str, text: str) -> None:
         """Undo and Redo name the edit they will undo: "Undo Add 'dog' to 6 photos"."""
         action = self.registry[action_id]
-        action.setText(f"&{verb} {text}" if text else f"&{verb}")
-        action.setToolTip(f"{verb} {text}" if text else self.registry.specs[action_id].tip)
+        plain = self.tr("&Undo") if verb == "Undo" else self.tr("&Redo")
+        action.setText((self.tr("&Undo {edit}") if verb == "Undo" else self.tr("&Redo {edit}")).format(edit=text)
+                       if text else plain)
+        action.setToolTip(action.text().replace("&", "") if text else tr_(self.registry.specs[action_id].tip))
 
     def update_action_texts(self) -> None:
         """Name the target in the texts of the actions that act on it (the window's one rule)."""
@@ -313,7 +316,7 @@ class MainWindow(QMainWindow):
                        and f.id == source.value), None)
         self.setWindowTitle(self.tr("imgtag — {place}")
                             .format(place=source.label if folder is None else folder))
-        if not source.label.startswith("Search:") and self.query_bar.text():
+        if source.kind != "search" and self.query_bar.text():
             # Another source replaces the results: the old query would describe photos no longer shown.
             self.query_bar.clear_quietly()
 
@@ -478,10 +481,10 @@ class MainWindow(QMainWindow):
         """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
         ids = self.grid.selected_photo_ids()
         if len(ids) > 1:
-            scope = f"the {len(ids):,} selected photos"
+            scope = self.tr("the {n} selected photos").format(n=f"{len(ids):,}")
         else:
             ids = self.grid.model.photo_ids()
-            scope = f"all {len(ids):,} photos shown ({self.grid.source.label})"
+            scope = self.tr("all {n} photos shown ({source})").format(n=f"{len(ids):,}", source=self.grid.source.label)
         try:
             dialog = WritePreviewDialog(self.session.library, ids, self, scope=scope)
         except Exception as exc:  # the metadata feature failing must not take the window down

@@ -68,7 +68,7 @@ class FileSync(QObject):
         job = WriteJob(self.session.library, ids, mode=self.mode)
         job.result.connect(self._on_result)
         job.finished.connect(lambda report, ids=ids: self._on_finished(report, ids))
-        self.session.status.emit(f"Writing tags to {len(ids)} file{'s' if len(ids) != 1 else ''}…")
+        self.session.status.emit(self.tr("Writing tags to {n} file(s)…").format(n=len(ids)))
         self.handle = start_job(job, self)
 
     def _on_result(self, r: WriteResult) -> None:
@@ -83,12 +83,12 @@ class FileSync(QObject):
             self._timer.start()
             return
         written, failed = report.count("written"), report.count("failed") + report.count("skipped")
-        text = f"Tags written to {written} file{'s' if written != 1 else ''}"
+        text = self.tr("Tags written to {n} file(s)").format(n=written)
         if failed:
-            text += f"; {failed} could not be written (Ctrl+L for why)"
+            text += self.tr("; {n} could not be written (Ctrl+L for why)").format(n=failed)
         sidecars = sum(1 for r in report.results if r.status == "written" and r.mode == "sidecar")
         if self.mode == "embedded" and sidecars:
-            text += f"; {sidecars} went to sidecars (File > Write tags to files says why, per file)"
+            text += self.tr("; {n} went to sidecars (File > Write tags to files says why, per file)").format(n=sidecars)
         self.session.status.emit(text)
         self.written.emit(report)
 

@@ -8,7 +8,7 @@ the sidebar's tag context menu offers the same edits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QSortFilterProxyModel, Qt
+from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
 from PySide6.QtGui import QStandardItem, QStandardItemModel, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -33,6 +33,10 @@ from .dialogs import TagPickerDialog, fit_to_screen
 from .session import Session
 
 COUNTS_KEY = "tag-manager-counts"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TagManager", text)
 NameRole = Qt.ItemDataRole.UserRole + 1
 FoldRole = Qt.ItemDataRole.UserRole + 2
 
@@ -76,28 +80,29 @@ class TagManagerController:
         try:
             edit = make_edit()  # type: ignore[operator]
         except CatalogError as exc:
-            QMessageBox.warning(self.parent, "Tags", f"{exc}.")
+            QMessageBox.warning(self.parent, _tr("Tags"), f"{exc}.")
             return False
         self.session.undo_stack.push(TagAdminCommand(self.session, edit))
-        self.session.status.emit(f"{edit.description}; files follow on the next write")
+        self.session.status.emit(_tr("{edit}; files follow on the next write").format(edit=edit.description))
         return True
 
     def rename(self, name: str) -> bool:
-        text, ok = QInputDialog.getText(self.parent, "Rename tag",
-                                        f"New name for '{name}' on every photo (use a|b for a hierarchy):",
+        text, ok = QInputDialog.getText(self.parent, _tr("Rename tag"),
+                                        _tr("New name for '{tag}' on every photo (use a|b for a hierarchy):")
+                                        .format(tag=name),
                                         text=name)
         return bool(ok) and bool(text.strip()) and self.apply("rename", name, text)
 
     def merge(self, name: str) -> bool:
         names = [n for n in self._names() if n != name]
-        dialog = TagPickerDialog("Merge tag", f"Merge '{name}' into which tag? Every photo with '{name}' gets that "
-                                 "tag instead.", names, self.parent)
+        dialog = TagPickerDialog(_tr("Merge tag"), _tr("Merge '{tag}' into which tag? Every photo with '{tag}' gets "
+                                                       "that tag instead.").format(tag=name), names, self.parent)
         return dialog.exec() == QDialog.DialogCode.Accepted and self.apply("merge", name, dialog.name())
 
     def move(self, name: str) -> bool:
         names = [n for n in self._names() if n != name and not n.startswith(name + "|")]
-        dialog = TagPickerDialog("Move tag", f"Put '{name}' under which tag? (a new name makes a new parent)",
-                                 names, self.parent)
+        dialog = TagPickerDialog(_tr("Move tag"), _tr("Put '{tag}' under which tag? (a new name makes a new parent)")
+                                 .format(tag=name), names, self.parent)
         return dialog.exec() == QDialog.DialogCode.Accepted and self.apply("move", name, dialog.name())
 
     def move_to_top(self, name: str) -> bool:
@@ -105,8 +110,8 @@ class TagManagerController:
 
     def delete(self, name: str) -> bool:
         answer = QMessageBox.question(
-            self.parent, "Delete tag",
-            f"Delete '{name}' and the tags below it from every photo? You can undo this (Ctrl+Z).",
+            self.parent, _tr("Delete tag"),
+            _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes and self.apply("delete", name, "")
 
@@ -131,12 +136,13 @@ class TagManagerDialog(QDialog):
         super().__init__(parent)
         self.session = session
         self.controller = controller
-        self.setWindowTitle("Tag manager")
+        self.setWindowTitle(self.tr("Tag manager"))
         self.filter = QLineEdit(self)
-        self.filter.setPlaceholderText("Filter tags (ignores case and accents)")
+        self.filter.setPlaceholderText(self.tr("Filter tags (ignores case and accents)"))
         self.filter.setClearButtonEnabled(True)
         self.model = QStandardItemModel(0, 4, self)
-        self.model.setHorizontalHeaderLabels(["Tag", "Approved", "Suggested", "Rejected"])
+        self.model.setHorizontalHeaderLabels([self.tr("Tag"), self.tr("Approved"), self.tr("Suggested"),
+                                              self.tr("Rejected")])
         self.proxy = QSortFilterProxyModel(self)  # filters on the folded name: zurich shows places|Zürich
         self.proxy.setSourceModel(self.model)
         self.proxy.setFilterRole(FoldRole)
@@ -153,17 +159,19 @@ class TagManagerDialog(QDialog):
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
         for c in (1, 2, 3):
             header.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
-        self.status = QLabel("Loading tags…", self)
+        self.status = QLabel(self.tr("Loading tags…"), self)
         self.status.setWordWrap(True)
         self.buttons: dict[str, QPushButton] = {}
         row = QHBoxLayout()
-        for op, label, tip in (("rename", "Rename…", "Give the tag a new name on every photo"),
-                               ("merge", "Merge into…", "Fold the tag into another one on every photo"),
-                               ("move", "Move under…", "Put the tag under a parent tag (a|b hierarchy)"),
-                               ("top", "Move to top", "Take the tag out of its parent"),
-                               ("delete", "Delete…", "Take the tag off every photo")):
+        for op, label, tip in (("rename", self.tr("Rename…"), self.tr("Give the tag a new name on every photo")),
+                               ("merge", self.tr("Merge into…"),
+                                self.tr("Fold the tag into another one on every photo")),
+                               ("move", self.tr("Move under…"),
+                                self.tr("Put the tag under a parent tag (a|b hierarchy)")),
+                               ("top", self.tr("Move to top"), self.tr("Take the tag out of its parent")),
+                               ("delete", self.tr("Delete…"), self.tr("Take the tag off every photo"))):
             button = QPushButton(label, self)
-            button.setToolTip(tip + " (undo with Ctrl+Z)")
+            button.setToolTip(self.tr("{tip} (undo with Ctrl+Z)").format(tip=tip))
             button.clicked.connect(lambda _c=False, op=op: self._act(op))
             row.addWidget(button)
             self.buttons[op] = button
@@ -207,8 +215,8 @@ class TagManagerDialog(QDialog):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cells.append(cell)
             self.model.appendRow(cells)
-        self.status.setText(f"{len(counts):,} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
-                            "the files on the next write.")
+        self.status.setText(self.tr("{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
+                                    "the files on the next write.").format(n=f"{len(counts):,}"))
         if keep:
             self.select(keep)
         self._update_buttons()

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from .commands import describe_change, target_text
+from PySide6.QtCore import QCoreApplication
+
+from .commands import target_text
+from .i18n import tr_
 
 PLAIN = {
     "approve": "&Approve tag",
@@ -17,6 +20,10 @@ PLAIN = {
     "remove_tag": "Re&move tag",
     "edit_tag": "&Edit tag…",
 }
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("ActionTexts", text)
 
 
 def action_texts(targets: Sequence[int], chip: str | None, review_tag: str | None,
@@ -28,25 +35,28 @@ def action_texts(targets: Sequence[int], chip: str | None, review_tag: str | Non
     texts: dict[str, str] = {}
     tag = review_tag or chip
     n = len(targets)
+    where = target_text(targets) if n else ""
     if tag and n:
-        texts["approve"] = "&" + describe_change("approve", tag, targets)
-        texts["reject"] = "&" + describe_change("reject", tag, targets)
-        texts["remove_tag"] = "Re&move " + describe_change("remove", tag, targets)[len("Remove "):]
-        texts["edit_tag"] = f"&Edit '{tag}' on {target_text(targets)}…"
+        texts["approve"] = _tr("&Approve '{tag}' on {target}").format(tag=tag, target=where)
+        texts["reject"] = _tr("&Reject '{tag}' on {target}").format(tag=tag, target=where)
+        texts["remove_tag"] = _tr("Re&move '{tag}' from {target}").format(tag=tag, target=where)
+        texts["edit_tag"] = _tr("&Edit '{tag}' on {target}…").format(tag=tag, target=where)
     else:
-        texts.update(PLAIN)
+        texts.update({k: tr_(v) for k, v in PLAIN.items()})
     if review_tag:
-        texts["approve_all"] = f"Approve '{review_tag}' on every photo &scored ≥ {review_min:.2f}"
+        texts["approve_all"] = _tr("Approve '{tag}' on every photo &scored ≥ {score}").format(
+            tag=review_tag, score=f"{review_min:.2f}")
     elif n:
-        texts["approve_all"] = f"Approve all &above {threshold:.2f} on {target_text(targets)}"
+        texts["approve_all"] = _tr("Approve all &above {threshold} on {target}").format(
+            threshold=f"{threshold:.2f}", target=where)
     else:
-        texts["approve_all"] = "Approve all &above threshold"
+        texts["approve_all"] = tr_("Approve all &above threshold")
     if n:
-        texts["add_tag"] = f"&Add tag to {target_text(targets)}…"
-        texts["remove_from_selection"] = f"Remo&ve a tag from {target_text(targets)}…"
-        texts["tag_selection"] = f"Tag &{target_text(targets)} (suggest)"
+        texts["add_tag"] = _tr("&Add tag to {target}…").format(target=where)
+        texts["remove_from_selection"] = _tr("Remo&ve a tag from {target}…").format(target=where)
+        texts["tag_selection"] = _tr("Tag &{target} (suggest)").format(target=where)
     else:
-        texts["add_tag"] = "&Add tag to selection…"
-        texts["remove_from_selection"] = "Remo&ve tag from selection…"
-        texts["tag_selection"] = "Tag &selection"
+        texts["add_tag"] = tr_("&Add tag to selection…")
+        texts["remove_from_selection"] = tr_("Remo&ve tag from selection…")
+        texts["tag_selection"] = tr_("Tag &selection")
     return texts

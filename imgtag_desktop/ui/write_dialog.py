@@ -49,8 +49,9 @@ class WritePreviewDialog(QDialog):
         self.setWindowTitle(self.tr("Write tags to files"))
         self.resize(fit_to_screen(self, 900, 480))
         n = len(photo_ids)
-        self.scope = QLabel(f"Photos: {scope or (f'{n:,} photo' + ('s' if n != 1 else ''))}. Only approved tags "
-                            "are written; files already up to date are left alone.")
+        scope = scope or self.tr("{n} photo(s)").format(n=f"{n:,}")
+        self.scope = QLabel(self.tr("Photos: {scope}. Only approved tags are written; files already up to date "
+                                    "are left alone.").format(scope=scope))
         self.scope.setWordWrap(True)
         self.catalog_path = Path(catalog_path)
         self.photo_ids = list(photo_ids)

@@ -33,7 +33,7 @@ def test_edits_are_written_in_the_background_when_writing_is_on(qtbot, library, 
     assert blocker.args[0].count("written") == 2
     assert set(read_sidecar(_sidecar(photos[0].path)).subject) >= {"kayak", "lake", "holiday"}
     assert "kayak" in read_sidecar(_sidecar(photos[1].path)).subject
-    assert any(m.startswith("Tags written to 2 files") for m in messages)
+    assert any(m.startswith("Tags written to 2 file(s)") for m in messages)
     # Undo is an edit too: the tag leaves the file again.
     with qtbot.waitSignal(window.sync.written, timeout=20000):
         window.session.undo_stack.undo()
