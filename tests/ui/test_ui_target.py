@@ -255,3 +255,18 @@ def test_detail_pane_says_when_edits_apply_to_a_selection(qtbot, window):
     assert "selected" not in w.detail_panel.summary.text()
     assert w.registry["add_tag"].text().replace("&", "") == "Add tag to 1 photo…"
     assert w.grid_view.visualRect(w.grid.model.index(0, 0)).topLeft() != QPoint(-1, -1)
+
+
+def test_target_texts_follow_the_window_language(qtbot, window, qapp):
+    from imgtag_desktop.ui.i18n import install_translators
+
+    w = window
+    try:
+        assert install_translators(qapp, "de") == "de"
+        click_row(qtbot, w, 1)
+        click_row(qtbot, w, 3, SHIFT)
+        assert w.registry["add_tag"].text() == "Tag zu 3 Fotos &hinzufügen…"
+        assert w.detail.add_tag("kite")
+        assert w.registry["undo"].text() == "„kite“ zu 3 Fotos hinzufügen &rückgängig machen"
+    finally:
+        install_translators(qapp, "en")
