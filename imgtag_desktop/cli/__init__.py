@@ -19,7 +19,7 @@ from ..core.catalog.health import explain
 from .common import CliError, library_path
 
 # Modules that contribute subcommands, in help order.
-COMMAND_MODULES = ("library", "tagging", "metadata", "search", "duplicates", "places")
+COMMAND_MODULES = ("library", "tagging", "suggestions", "metadata", "search", "duplicates", "places")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -12,6 +12,7 @@ from ..core.scan_import import scan_and_import
 from ..core.settings import load_settings
 from ..core.tag_manager import TagManager
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
+from .suggestions import after_decisions
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -117,6 +118,7 @@ def cmd_tag_add(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         tag = catalog.tags.add(photo.id, args.tag)
+        after_decisions(catalog, args)
     print(f"approved '{tag.name}' on {photo.display_path}")
     return 0
 
@@ -125,6 +127,8 @@ def cmd_tag_remove(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         removed = catalog.tags.remove(photo.id, args.tag)
+        if removed:
+            after_decisions(catalog, args)
     if not removed:
         raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
     print(f"removed '{args.tag}' from {photo.display_path}")

@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, Any
 from ..core.i18n import TAG_LANGUAGES, resolve_language
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
+from .suggestions import budget_value, ranking_options
 
 if TYPE_CHECKING:
     from ..tagging import Pipeline
@@ -35,7 +36,9 @@ def _model_options(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tag", help="suggest tags for photos not yet tagged by the current models")
     p.add_argument("folder", nargs="?", help="only photos under this folder (scanned first if new)")
-    p.add_argument("--threshold", type=float, help="calibrated visual score a tag needs (default: settings, 0.5)")
+    p.add_argument("--threshold", type=float, help="confidence a suggestion needs (default: settings, 0.5)")
+    p.add_argument("--budget", type=budget_value, help="at most this many suggestions per photo, 1-50 "
+                   "(default: settings, 10)")
     p.add_argument("--batch-size", type=int, help="photos per batch (default: settings, 8)")
     p.add_argument("--redo", action="store_true", help="analyse again photos already done by these models")
     p.add_argument("--no-vocabulary", action="store_true", help="only caption phrases, no vocabulary candidates")
@@ -47,6 +50,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("explain", help="why a photo got (or did not get) each tag: caption, candidates, scores")
     p.add_argument("photo", help="path of a photo in the library")
     p.add_argument("--json", action="store_true")
+    p.add_argument("--threshold", type=float, help="explain at this confidence threshold (default: settings)")
+    p.add_argument("--budget", type=budget_value, help="explain with this budget (default: settings)")
     p.set_defaults(handler=cmd_explain)
 
     p = sub.add_parser("keywords", help="caption stage alone: captions on stdin -> one JSON line of tags each")
@@ -131,10 +136,10 @@ def cmd_tag(args: argparse.Namespace) -> int:
     from ..tagging.run import tag_photos
 
     settings = settings_from_args(args)
-    threshold = settings.threshold if args.threshold is None else args.threshold
     batch_size = args.batch_size or settings.batch_size
     under: Path | None = existing_folder(args.folder) if args.folder else None
     with open_catalog(args, create=under is not None) as catalog:  # tag FOLDER scans it: a new library
+        options = ranking_options(args, catalog)
         if under is not None:
             if not any(under == f.path or under.is_relative_to(f.path) for f in catalog.photos.folders()):
                 print(f"scanning {under} (new to the library) ...", file=sys.stderr)
@@ -155,7 +160,9 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     catalog,
                     todo,
                     pipeline,
-                    threshold=threshold,
+                    threshold=options.threshold,
+                    budget=options.budget,
+                    mute_after=options.mute_after,
                     batch_size=batch_size,
                     progress=lambda done, total, path: bar.update(done, path),
                     cancelled=lambda: interrupt.requested,
@@ -179,11 +186,15 @@ def cmd_tag(args: argparse.Namespace) -> int:
 
 
 def cmd_explain(args: argparse.Namespace) -> int:
+    from ..tagging.learning import FEATURE_TITLES
+    from ..tagging.suggest import explain_photo
+
     with open_catalog(args, browse=True) as catalog:
+        options = ranking_options(args, catalog)
         photo = find_photo(catalog, args.photo)
         info = catalog.analysis.info(photo.id)
         caption = catalog.analysis.caption(photo.id)
-        candidates = catalog.analysis.candidates(photo.id)
+        explained = explain_photo(catalog, photo.id, options)
         tags = catalog.tags.photo_tags(photo.id)
     if info is None:
         if photo.status != "ok":
@@ -194,40 +205,51 @@ def cmd_explain(args: argparse.Namespace) -> int:
             "photo": photo.display_path,
             "caption": caption,
             "models": info.models_key,
-            "threshold": info.threshold,
+            "threshold": options.threshold,
+            "budget": options.budget,
             "analysed_at": info.analysed_at,
             "error": info.error,
-            "candidates": [c.to_json() for c in candidates],
-            "tags": [{"name": t.name, "state": t.state, "source": t.source, "visual_score": t.visual_score}
+            "candidates": explained,
+            "tags": [{"name": t.name, "state": t.state, "source": t.source, "confidence": t.visual_score}
                      for t in tags],
         })
         return 0
-    threshold = info.threshold
     print(photo.display_path)
     if info.error:
         print(f"  analysis failed: {info.error}")
     print(f"  caption:   {caption}")
     print(f"  models:    {info.models_key}")
-    print(f"  threshold: {threshold}")
-    print(f"  {'candidate':<28} {'origin':<10} {'keyword':>7} {'visual':>7} {'cosine':>7}  decision")
-    for c in candidates:
-        k = f"{c.keyword_score:.3f}" if c.keyword_score is not None else "-"
-        v = f"{c.visual_score:.3f}" if c.visual_score is not None else "-"
-        r = f"{c.raw_score:.3f}" if c.raw_score is not None else "-"
-        print(f"  {c.text:<28} {c.origin:<10} {k:>7} {v:>7} {r:>7}  {_why(c.decision, c.visual_score, threshold)}")
+    print(f"  threshold: {options.threshold:.2f} (confidence = P(you approve)), budget {options.budget} per photo")
+    print(f"  {'candidate':<28} {'origin':<10} {'conf.':>6} {'keyword':>7} {'visual':>7} {'margin':>8}  decision")
+    for c in explained:
+        k = f"{c['keyword_score']:.3f}" if c["keyword_score"] is not None else "-"
+        v = f"{c['visual_score']:.3f}" if c["visual_score"] is not None else "-"
+        m = f"{c['margin']:+.4f}" if c["margin"] is not None else "-"
+        print(f"  {c['text']:<28} {c['origin']:<10} {c['confidence']:>6.3f} {k:>7} {v:>7} {m:>8}  "
+              f"{_why(c, options.threshold, options.budget)}")
+        parts = [f"{FEATURE_TITLES.get(name, name)} {value:+.2f}"
+                 for name, value in c["contributions"].items()]  # type: ignore[attr-defined]
+        print(f"  {'':<28} log-odds: " + ", ".join(parts))
     return 0
 
 
-def _why(decision: str, score: float | None, threshold: float | None) -> str:
+def _why(c: dict[str, object], threshold: float, budget: int) -> str:
+    decision = c["decision"]
     if decision == "suggested":
-        return f"suggested (visual {score:.2f} >= {threshold})" if score is not None else "suggested"
+        return f"suggested (#{c['position']}, confidence >= {threshold:.2f})"
     if decision == "below-threshold":
-        return f"dropped (visual {score:.2f} < {threshold})" if score is not None else "dropped"
+        return f"not shown (confidence < {threshold:.2f})"
+    if decision == "over-budget":
+        return f"not shown (over the budget of {budget})"
+    if decision == "duplicate":
+        return f"collapsed into '{c.get('alternate_of')}' (near-duplicate)"
+    if decision == "muted":
+        return "not shown (tag muted: rejected often, never approved)"
     if decision == "rejected-before":
         return "dropped (you rejected this tag on this photo)"
     if decision == "approved-before":
         return "kept (already approved)"
-    return decision
+    return str(decision)
 
 
 def cmd_keywords(args: argparse.Namespace) -> int:

@@ -46,7 +46,9 @@ class Settings:
     device: str = "auto"  # auto | cpu | cuda | mps
     dtype: str = "auto"  # auto | float32 | float16 | bfloat16 | int8 (CPU: captioner int8)
     # Tagging
-    threshold: float = 0.5  # calibrated visual relevance a tag needs to be suggested
+    threshold: float = 0.5  # confidence (P(you approve)) a tag needs to be suggested
+    suggestion_budget: int = 10  # at most this many suggestions per photo (1-50)
+    mute_after: int = 5  # a tag rejected on this many photos and never approved is muted
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
     batch_size: int = 8
     # Browsing

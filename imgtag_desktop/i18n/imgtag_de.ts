@@ -463,6 +463,48 @@ An Ihren Dateien wurde nichts geändert.</translation>
     </message>
   </context>
   <context>
+    <name>MuteCommand</name>
+    <message>
+      <source>Mute '{tag}'</source>
+      <translation>„{tag}“ stummschalten</translation>
+    </message>
+    <message>
+      <source>Unmute '{tag}'</source>
+      <translation>„{tag}“ wieder vorschlagen</translation>
+    </message>
+  </context>
+  <context>
+    <name>MutedTagsDialog</name>
+    <message>
+      <source>&amp;Unmute</source>
+      <translation>&amp;Wieder vorschlagen</translation>
+    </message>
+    <message>
+      <source>A tag you rejected on {n} photos and never approved is no longer suggested anywhere. Unmute it to see it suggested again.</source>
+      <translation>Ein Tag, das Sie auf {n} Fotos abgelehnt und nie bestätigt haben, wird nirgends mehr vorgeschlagen. Schalten Sie es wieder ein, um es wieder vorgeschlagen zu bekommen.</translation>
+    </message>
+    <message>
+      <source>Muted tags</source>
+      <translation>Stummgeschaltete Tags</translation>
+    </message>
+    <message>
+      <source>No muted tags</source>
+      <translation>Keine stummgeschalteten Tags</translation>
+    </message>
+    <message>
+      <source>U&amp;ndo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>{tag}  —  rejected on {n} photos</source>
+      <translation>{tag}  —  auf {n} Fotos abgelehnt</translation>
+    </message>
+    <message>
+      <source>{tag}  —  rejected on {n} photos (muted by you)</source>
+      <translation>{tag}  —  auf {n} Fotos abgelehnt (von Ihnen stummgeschaltet)</translation>
+    </message>
+  </context>
+  <context>
     <name>PhotoGrid</name>
     <message>
       <source>Looking for photos… they appear here as they are found.</source>
@@ -551,8 +593,20 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
+      <source>A photo shows the suggestions whose confidence (how likely you are to approve them) is at or above this (also on the toolbar slider)</source>
+      <translation>Ein Foto zeigt die Vorschläge, deren Konfidenz (wie wahrscheinlich Sie sie bestätigen) mindestens diesen Wert erreicht (auch am Schieberegler der Werkzeugleiste)</translation>
+    </message>
+    <message>
+      <source>A tag you reject on this many photos, and never approve, is no longer suggested (Review &gt; Muted tags to unmute it)</source>
+      <translation>Ein Tag, das Sie auf so vielen Fotos ablehnen und nie bestätigen, wird nicht mehr vorgeschlagen (Prüfen &gt; Stummgeschaltete Tags, um es wieder einzuschalten)</translation>
+    </message>
+    <message>
       <source>Also score the built-in vocabulary and my own tags</source>
       <translation>Auch das eingebaute Vokabular und meine eigenen Tags bewerten</translation>
+    </message>
+    <message>
+      <source>At most this many suggestions per photo, the most confident first</source>
+      <translation>Höchstens so viele Vorschläge pro Foto, die sichersten zuerst</translation>
     </message>
     <message>
       <source>Automatic (system language)</source>
@@ -587,6 +641,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Modelle…</translation>
     </message>
     <message>
+      <source>Mute a tag after rejections</source>
+      <translation>Tag stummschalten nach Ablehnungen</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>Einstellungen</translation>
     </message>
@@ -595,8 +653,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Größe der Vorschaubilder im Raster (auch Strg++ / Strg+-)</translation>
     </message>
     <message>
-      <source>Suggestions scored at or above this pass (also on the toolbar slider)</source>
-      <translation>Vorschläge mit mindestens diesem Wert gelten (auch am Schieberegler der Werkzeugleiste)</translation>
+      <source>Suggestions per photo</source>
+      <translation>Vorschläge pro Foto</translation>
     </message>
     <message>
       <source>Tag language</source>
@@ -632,6 +690,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Delete from every photo…</source>
       <translation>Von allen Fotos löschen…</translation>
+    </message>
+    <message>
+      <source>Filter suggested tags</source>
+      <translation>Vorgeschlagene Tags filtern</translation>
     </message>
     <message>
       <source>Merge into…</source>
@@ -689,8 +751,24 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Intelligente Alben sind gespeicherte Tag-Abfragen, z. B. Hund AND (Strand OR Park)</translation>
     </message>
     <message>
+      <source>Suggestions only</source>
+      <translation>Nur Vorschläge</translation>
+    </message>
+    <message>
+      <source>Suggestions only  ({n})</source>
+      <translation>Nur Vorschläge  ({n})</translation>
+    </message>
+    <message>
       <source>Tags</source>
       <translation>Tags</translation>
+    </message>
+    <message>
+      <source>Tags that are only suggested so far (no photo has them approved)</source>
+      <translation>Tags, die bisher nur vorgeschlagen sind (auf keinem Foto bestätigt)</translation>
+    </message>
+    <message>
+      <source>{name}  ({n} suggested)</source>
+      <translation>{name}  ({n} vorgeschlagen)</translation>
     </message>
   </context>
   <context>
@@ -710,6 +788,23 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>⚠ {count} failed</source>
       <translation>⚠ {count} fehlgeschlagen</translation>
+    </message>
+  </context>
+  <context>
+    <name>SuggestionsController</name>
+    <message>
+      <source>Forget every approval and rejection learned so far, and the muted tags?
+Your tags stay as they are; only the suggestions' ranking starts over.</source>
+      <translation>Alles bisher aus Bestätigungen und Ablehnungen Gelernte und die stummgeschalteten Tags vergessen?
+Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von vorn.</translation>
+    </message>
+    <message>
+      <source>Reset learning</source>
+      <translation>Gelerntes zurücksetzen</translation>
+    </message>
+    <message>
+      <source>Suggestions could not be ranked again: {error}</source>
+      <translation>Die Vorschläge konnten nicht neu geordnet werden: {error}</translation>
     </message>
   </context>
   <context>
@@ -884,6 +979,14 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>{lib:,} von {lib_total:,} Vorschlägen erreichen die Schwelle</translation>
     </message>
     <message>
+      <source>{lib:,} shown</source>
+      <translation>{lib:,} angezeigt</translation>
+    </message>
+    <message>
+      <source>{lib:,} suggestions shown</source>
+      <translation>{lib:,} Vorschläge angezeigt</translation>
+    </message>
+    <message>
       <source>{lib:,}/{lib_total:,} pass</source>
       <translation>{lib:,}/{lib_total:,} erreicht</translation>
     </message>
@@ -891,12 +994,24 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
   <context>
     <name>ThresholdWidget</name>
     <message>
+      <source>At most this many suggestions per photo, the most confident first</source>
+      <translation>Höchstens so viele Vorschläge pro Foto, die sichersten zuerst</translation>
+    </message>
+    <message>
       <source>How many suggestions pass the threshold: across the library, and on the current photo</source>
       <translation>Wie viele Vorschläge die Schwelle erreichen: in der Bibliothek und auf dem aktuellen Foto</translation>
     </message>
     <message>
-      <source>Suggestion threshold: suggestions scored at or above it are approved by 'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.</source>
-      <translation>Vorschlagsschwelle: Vorschläge mit mindestens diesem Wert werden mit „Alle bestätigen“ (Enter) bestätigt und ausgefüllt gezeichnet. Alt+Hoch / Alt+Runter verschieben sie.</translation>
+      <source>Per photo</source>
+      <translation>Pro Foto</translation>
+    </message>
+    <message>
+      <source>Suggestion threshold: a photo shows the suggestions whose confidence (how likely you are to approve them) is at or above it. Alt+Up / Alt+Down move it.</source>
+      <translation>Vorschlagsschwelle: Ein Foto zeigt die Vorschläge, deren Konfidenz (wie wahrscheinlich Sie sie bestätigen) sie mindestens erreicht. Alt+Auf / Alt+Ab verschieben sie.</translation>
+    </message>
+    <message>
+      <source>Suggestions per photo</source>
+      <translation>Vorschläge pro Foto</translation>
     </message>
     <message>
       <source>Threshold</source>
@@ -1000,6 +1115,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>&amp;Größere Vorschaubilder</translation>
     </message>
     <message>
+      <source>&amp;Learn from my decisions</source>
+      <translation>Aus meinen Entscheidungen &amp;lernen</translation>
+    </message>
+    <message>
       <source>&amp;Models…</source>
       <translation>&amp;Modelle…</translation>
     </message>
@@ -1068,8 +1187,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Alle &amp;über der Schwelle bestätigen</translation>
     </message>
     <message>
-      <source>Approve every suggestion scored at or above the threshold</source>
-      <translation>Jeden Vorschlag ab der Schwelle bestätigen</translation>
+      <source>Approve every suggestion with a confidence at or above the threshold</source>
+      <translation>Jeden Vorschlag mit einer Konfidenz ab der Schwelle bestätigen</translation>
     </message>
     <message>
       <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
@@ -1086,6 +1205,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Find s&amp;imilar photos</source>
       <translation>Ä&amp;hnliche Fotos finden</translation>
+    </message>
+    <message>
+      <source>Forget what was learned from your approvals and rejections, and the muted tags</source>
+      <translation>Das aus Ihren Bestätigungen und Ablehnungen Gelernte und die stummgeschalteten Tags vergessen</translation>
     </message>
     <message>
       <source>Go to &amp;photos</source>
@@ -1122,6 +1245,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Lower threshold</source>
       <translation>Schwelle senken</translation>
+    </message>
+    <message>
+      <source>M&amp;uted tags…</source>
+      <translation>&amp;Stummgeschaltete Tags…</translation>
     </message>
     <message>
       <source>Make thumbnails larger</source>
@@ -1192,6 +1319,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Schwelle erhöhen</translation>
     </message>
     <message>
+      <source>Rank suggestions by what you approve and reject (switch off to rank by the models alone)</source>
+      <translation>Vorschläge danach ordnen, was Sie bestätigen und ablehnen (aus: nur nach den Modellen)</translation>
+    </message>
+    <message>
       <source>Re&amp;move tag</source>
       <translation>Tag ent&amp;fernen</translation>
     </message>
@@ -1214,6 +1345,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Rename, merge, move or delete tags across the whole library</source>
       <translation>Tags in der ganzen Bibliothek umbenennen, zusammenführen, verschieben oder löschen</translation>
+    </message>
+    <message>
+      <source>Reset lear&amp;ning…</source>
+      <translation>Gelerntes &amp;zurücksetzen…</translation>
     </message>
     <message>
       <source>Review &amp;by tag…</source>
@@ -1266,6 +1401,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Tag &amp;selection</source>
       <translation>&amp;Auswahl taggen</translation>
+    </message>
+    <message>
+      <source>Tags no longer suggested because you rejected them often; unmute them here</source>
+      <translation>Tags, die nicht mehr vorgeschlagen werden, weil Sie sie oft abgelehnt haben; hier wieder einschalten</translation>
     </message>
     <message>
       <source>Take a tag off the shown photo, or off every selected photo</source>

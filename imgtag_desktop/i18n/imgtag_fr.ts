@@ -463,6 +463,48 @@ Rien n’a été modifié dans vos fichiers.</translation>
     </message>
   </context>
   <context>
+    <name>MuteCommand</name>
+    <message>
+      <source>Mute '{tag}'</source>
+      <translation>Rendre « {tag} » muet</translation>
+    </message>
+    <message>
+      <source>Unmute '{tag}'</source>
+      <translation>Réactiver « {tag} »</translation>
+    </message>
+  </context>
+  <context>
+    <name>MutedTagsDialog</name>
+    <message>
+      <source>&amp;Unmute</source>
+      <translation>&amp;Réactiver</translation>
+    </message>
+    <message>
+      <source>A tag you rejected on {n} photos and never approved is no longer suggested anywhere. Unmute it to see it suggested again.</source>
+      <translation>Un tag que vous avez refusé sur {n} photos et jamais approuvé n'est plus suggéré nulle part. Réactivez-le pour qu'il soit de nouveau suggéré.</translation>
+    </message>
+    <message>
+      <source>Muted tags</source>
+      <translation>Tags muets</translation>
+    </message>
+    <message>
+      <source>No muted tags</source>
+      <translation>Aucun tag muet</translation>
+    </message>
+    <message>
+      <source>U&amp;ndo</source>
+      <translation>Annu&amp;ler</translation>
+    </message>
+    <message>
+      <source>{tag}  —  rejected on {n} photos</source>
+      <translation>{tag}  —  refusé sur {n} photos</translation>
+    </message>
+    <message>
+      <source>{tag}  —  rejected on {n} photos (muted by you)</source>
+      <translation>{tag}  —  refusé sur {n} photos (rendu muet par vous)</translation>
+    </message>
+  </context>
+  <context>
     <name>PhotoGrid</name>
     <message>
       <source>Looking for photos… they appear here as they are found.</source>
@@ -551,8 +593,20 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
   <context>
     <name>SettingsDialog</name>
     <message>
+      <source>A photo shows the suggestions whose confidence (how likely you are to approve them) is at or above this (also on the toolbar slider)</source>
+      <translation>Une photo montre les suggestions dont la confiance (la probabilité que vous les approuviez) atteint au moins cette valeur (aussi sur le curseur de la barre d'outils)</translation>
+    </message>
+    <message>
+      <source>A tag you reject on this many photos, and never approve, is no longer suggested (Review &gt; Muted tags to unmute it)</source>
+      <translation>Un tag refusé sur autant de photos et jamais approuvé n'est plus suggéré (Révision &gt; Tags muets pour le réactiver)</translation>
+    </message>
+    <message>
       <source>Also score the built-in vocabulary and my own tags</source>
       <translation>Évaluer aussi le vocabulaire intégré et mes propres tags</translation>
+    </message>
+    <message>
+      <source>At most this many suggestions per photo, the most confident first</source>
+      <translation>Au plus autant de suggestions par photo, les plus sûres d'abord</translation>
     </message>
     <message>
       <source>Automatic (system language)</source>
@@ -587,6 +641,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Modèles…</translation>
     </message>
     <message>
+      <source>Mute a tag after rejections</source>
+      <translation>Rendre un tag muet après refus</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>Paramètres</translation>
     </message>
@@ -595,8 +653,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Taille des vignettes de la grille (Ctrl++ / Ctrl+- la changent aussi)</translation>
     </message>
     <message>
-      <source>Suggestions scored at or above this pass (also on the toolbar slider)</source>
-      <translation>Les suggestions dont le score atteint cette valeur passent (aussi sur le curseur de la barre d’outils)</translation>
+      <source>Suggestions per photo</source>
+      <translation>Suggestions par photo</translation>
     </message>
     <message>
       <source>Tag language</source>
@@ -632,6 +690,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Delete from every photo…</source>
       <translation>Supprimer de toutes les photos…</translation>
+    </message>
+    <message>
+      <source>Filter suggested tags</source>
+      <translation>Filtrer les tags suggérés</translation>
     </message>
     <message>
       <source>Merge into…</source>
@@ -689,8 +751,24 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Les albums intelligents sont des requêtes de tags enregistrées, p. ex. chien AND (plage OR parc)</translation>
     </message>
     <message>
+      <source>Suggestions only</source>
+      <translation>Suggestions seulement</translation>
+    </message>
+    <message>
+      <source>Suggestions only  ({n})</source>
+      <translation>Suggestions seulement  ({n})</translation>
+    </message>
+    <message>
       <source>Tags</source>
       <translation>Tags</translation>
+    </message>
+    <message>
+      <source>Tags that are only suggested so far (no photo has them approved)</source>
+      <translation>Tags seulement suggérés jusqu'ici (approuvés sur aucune photo)</translation>
+    </message>
+    <message>
+      <source>{name}  ({n} suggested)</source>
+      <translation>{name}  ({n} suggérés)</translation>
     </message>
   </context>
   <context>
@@ -710,6 +788,23 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>⚠ {count} failed</source>
       <translation>⚠ {count} en échec</translation>
+    </message>
+  </context>
+  <context>
+    <name>SuggestionsController</name>
+    <message>
+      <source>Forget every approval and rejection learned so far, and the muted tags?
+Your tags stay as they are; only the suggestions' ranking starts over.</source>
+      <translation>Oublier tout ce qui a été appris de vos approbations et refus, ainsi que les tags muets ?
+Vos tags restent tels quels ; seul le classement des suggestions repart de zéro.</translation>
+    </message>
+    <message>
+      <source>Reset learning</source>
+      <translation>Réinitialiser l'apprentissage</translation>
+    </message>
+    <message>
+      <source>Suggestions could not be ranked again: {error}</source>
+      <translation>Les suggestions n'ont pas pu être reclassées : {error}</translation>
     </message>
   </context>
   <context>
@@ -884,6 +979,14 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>{lib:,} suggestions sur {lib_total:,} atteignent le seuil</translation>
     </message>
     <message>
+      <source>{lib:,} shown</source>
+      <translation>{lib:,} affichées</translation>
+    </message>
+    <message>
+      <source>{lib:,} suggestions shown</source>
+      <translation>{lib:,} suggestions affichées</translation>
+    </message>
+    <message>
       <source>{lib:,}/{lib_total:,} pass</source>
       <translation>{lib:,}/{lib_total:,} retenues</translation>
     </message>
@@ -891,12 +994,24 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
   <context>
     <name>ThresholdWidget</name>
     <message>
+      <source>At most this many suggestions per photo, the most confident first</source>
+      <translation>Au plus autant de suggestions par photo, les plus sûres d'abord</translation>
+    </message>
+    <message>
       <source>How many suggestions pass the threshold: across the library, and on the current photo</source>
       <translation>Combien de suggestions passent le seuil : dans la photothèque et sur la photo actuelle</translation>
     </message>
     <message>
-      <source>Suggestion threshold: suggestions scored at or above it are approved by 'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it.</source>
-      <translation>Seuil de suggestion : les suggestions dont le score l’atteint sont approuvées par « Tout approuver » (Entrée) et dessinées pleines. Alt+Haut / Alt+Bas le déplacent.</translation>
+      <source>Per photo</source>
+      <translation>Par photo</translation>
+    </message>
+    <message>
+      <source>Suggestion threshold: a photo shows the suggestions whose confidence (how likely you are to approve them) is at or above it. Alt+Up / Alt+Down move it.</source>
+      <translation>Seuil des suggestions : une photo montre les suggestions dont la confiance (la probabilité que vous les approuviez) l'atteint au moins. Alt+Haut / Alt+Bas le déplacent.</translation>
+    </message>
+    <message>
+      <source>Suggestions per photo</source>
+      <translation>Suggestions par photo</translation>
     </message>
     <message>
       <source>Threshold</source>
@@ -1000,6 +1115,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Vignettes plus &amp;grandes</translation>
     </message>
     <message>
+      <source>&amp;Learn from my decisions</source>
+      <translation>&amp;Apprendre de mes décisions</translation>
+    </message>
+    <message>
       <source>&amp;Models…</source>
       <translation>&amp;Modèles…</translation>
     </message>
@@ -1068,8 +1187,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Tout approuver au-&amp;dessus du seuil</translation>
     </message>
     <message>
-      <source>Approve every suggestion scored at or above the threshold</source>
-      <translation>Approuver chaque suggestion dont le score atteint le seuil</translation>
+      <source>Approve every suggestion with a confidence at or above the threshold</source>
+      <translation>Approuver chaque suggestion dont la confiance atteint le seuil</translation>
     </message>
     <message>
       <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
@@ -1086,6 +1205,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Find s&amp;imilar photos</source>
       <translation>Trouver des photos s&amp;imilaires</translation>
+    </message>
+    <message>
+      <source>Forget what was learned from your approvals and rejections, and the muted tags</source>
+      <translation>Oublier ce qui a été appris de vos approbations et refus, et les tags muets</translation>
     </message>
     <message>
       <source>Go to &amp;photos</source>
@@ -1122,6 +1245,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Lower threshold</source>
       <translation>Baisser le seuil</translation>
+    </message>
+    <message>
+      <source>M&amp;uted tags…</source>
+      <translation>Tags m&amp;uets…</translation>
     </message>
     <message>
       <source>Make thumbnails larger</source>
@@ -1192,6 +1319,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Relever le seuil</translation>
     </message>
     <message>
+      <source>Rank suggestions by what you approve and reject (switch off to rank by the models alone)</source>
+      <translation>Classer les suggestions selon ce que vous approuvez et refusez (désactivé : selon les modèles seuls)</translation>
+    </message>
+    <message>
       <source>Re&amp;move tag</source>
       <translation>Re&amp;tirer le tag</translation>
     </message>
@@ -1214,6 +1345,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Rename, merge, move or delete tags across the whole library</source>
       <translation>Renommer, fusionner, déplacer ou supprimer des étiquettes dans toute la bibliothèque</translation>
+    </message>
+    <message>
+      <source>Reset lear&amp;ning…</source>
+      <translation>Réinitialiser l'appre&amp;ntissage…</translation>
     </message>
     <message>
       <source>Review &amp;by tag…</source>
@@ -1266,6 +1401,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Tag &amp;selection</source>
       <translation>Étiqueter la &amp;sélection</translation>
+    </message>
+    <message>
+      <source>Tags no longer suggested because you rejected them often; unmute them here</source>
+      <translation>Tags qui ne sont plus suggérés parce que vous les avez souvent refusés ; réactivez-les ici</translation>
     </message>
     <message>
       <source>Take a tag off the shown photo, or off every selected photo</source>

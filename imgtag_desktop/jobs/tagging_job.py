@@ -102,6 +102,8 @@ class TaggingJob(Job):
                 ids,
                 pipeline,
                 threshold=self.settings.threshold,
+                budget=self.settings.suggestion_budget,
+                mute_after=self.settings.mute_after,
                 batch_size=max(1, int(self.settings.batch_size)),
                 progress=progress,
                 cancelled=self.is_cancelled,

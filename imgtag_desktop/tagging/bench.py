@@ -10,11 +10,15 @@ import numpy as np
 from ..core.imageio import IMAGE_EXTENSIONS
 from ..core.settings import Settings
 from .cache import load_pipeline
-from .run import decide
+from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
+from .run import candidate_rows
+from .suggest import RankingOptions, prior_suggestions
 from .vocabulary import builtin_vocabulary
 
 
-def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshold: float = 0.5) -> dict[str, object]:
+def run_bench(
+    settings: Settings, images: Path, *, batch_size: int = 8, threshold: float = 0.5, budget: int = DEFAULT_BUDGET
+) -> dict[str, object]:
     """Seconds per image for each stage and in total (``s_per_image``, model loading excluded as in the seed)."""
     paths = sorted(p for p in images.iterdir() if p.suffix.lower() in IMAGE_EXTENSIONS)
     pipeline = load_pipeline(settings)
@@ -26,6 +30,7 @@ def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshol
     vocabulary_s = time.perf_counter() - t0
     stages = {"decode": 0.0, "caption_vision": 0.0, "caption_text": 0.0, "visual": 0.0, "keywords": 0.0, "scores": 0.0}
     suggested = 0
+    options = RankingOptions(threshold=threshold, budget=budget)
     start = time.perf_counter()
     for first in range(0, len(paths), batch_size):
         batch = paths[first : first + batch_size]
@@ -46,8 +51,8 @@ def run_bench(settings: Settings, images: Path, *, batch_size: int = 8, threshol
         keywords = pipeline.keyword_candidates(captions)
         stages["keywords"] += time.perf_counter() - t
         t = time.perf_counter()
-        for analysis in pipeline.score(captions, embeddings, keywords):
-            suggested += len(decide(analysis, {}, threshold)[1])
+        for analysis in pipeline.score(captions, embeddings, keywords, vocabulary_keep=STORED_PER_PHOTO):
+            suggested += len(prior_suggestions(candidate_rows(analysis, {}), options))
         stages["scores"] += time.perf_counter() - t
     total = time.perf_counter() - start
     n = max(1, len(paths))

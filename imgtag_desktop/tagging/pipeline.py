@@ -18,6 +18,7 @@ so one threshold means the same on every photo. ``raw_score`` keeps ``cos(x, t)`
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -30,6 +31,7 @@ from ..core.imageio import open_oriented
 from ..core.settings import Settings
 from .models import ResolvedModel, Role
 from .phrases import caption_phrases
+from .ranking import duplicate_groups
 from .roles import CLIP_TEMPLATES, LOAD_LOCK, Captioner, KeywordEmbedder, RoleModel, VisualModel
 from .text_cache import cached_text_matrix
 
@@ -51,6 +53,9 @@ class ScoredCandidate:
     keyword_score: float | None
     visual_score: float
     raw_score: float
+    margin: float | None = None  # cos(x, t) - cos(x, neutral): the visual evidence before any squashing
+    caption_similarity: float | None = None  # keyword-model cosine between the text and the caption
+    duplicate_group: int | None = None  # near-duplicates among this photo's candidates share it
 
 
 @dataclass
@@ -162,6 +167,31 @@ class Pipeline:
             result.append(scored)
         return result
 
+    def keyword_vectors(self, texts: Sequence[str]) -> FloatArray:
+        """Keyword-model (MiniLM) embeddings of texts, L2-normalised, cached in memory."""
+        texts = list(texts)
+        if not texts:
+            return np.zeros((0, 0), dtype=np.float32)
+        vectors = self.keywords.embed(texts)
+        return np.stack([vectors[t] for t in texts]).astype(np.float32)
+
+    def _with_text_evidence(self, caption: str, cands: list[ScoredCandidate]) -> list[ScoredCandidate]:
+        """Add each candidate's similarity to the caption and its group of near-duplicates."""
+        if not cands:
+            return cands
+        texts = [c.text.split("|")[-1] for c in cands]
+        vectors = self.keyword_vectors([caption, *texts])
+        sims = vectors[1:] @ vectors[0]
+        groups = duplicate_groups(texts, vectors[1:])
+        return [
+            dataclasses.replace(
+                c,
+                caption_similarity=c.keyword_score if c.keyword_score is not None else round(float(sim), 4),
+                duplicate_group=group,
+            )
+            for c, sim, group in zip(cands, sims, groups, strict=True)
+        ]
+
     # -- calibrated visual scores ------------------------------------------------------------------
 
     def neutral_embedding(self) -> FloatArray:
@@ -243,9 +273,12 @@ class Pipeline:
         phrase_matrix = self.encode_texts(phrase_texts)
         phrase_index = {t: i for i, t in enumerate(phrase_texts)}
         p_scores, p_raw = self.visual_scores(embeddings, phrase_matrix)
+        anchor = (embeddings @ self.neutral_embedding()).astype(np.float32)[:, None]
+        p_margin = p_raw - anchor
         vocab = list(self._vocab_key)
         if vocab:
             v_scores, v_raw = self.visual_scores(embeddings, self._vocab_matrix)
+            v_margin = v_raw - anchor
         origins = vocabulary_origin or {}
         results = []
         for i, (caption, ks) in enumerate(zip(captions, keywords, strict=True)):
@@ -253,7 +286,8 @@ class Pipeline:
             seen: set[str] = set()
             for text, kscore in ks:
                 j = phrase_index[text]
-                cands.append(ScoredCandidate(text, "caption", kscore, float(p_scores[i, j]), float(p_raw[i, j])))
+                cands.append(ScoredCandidate(text, "caption", kscore, float(p_scores[i, j]), float(p_raw[i, j]),
+                                             float(p_margin[i, j])))
                 seen.add(text)
             if vocab:
                 order = np.argsort(-v_scores[i], kind="stable")
@@ -267,8 +301,9 @@ class Pipeline:
                     seen.add(text.lower())
                     cands.append(
                         ScoredCandidate(
-                            text, origins.get(text, "vocabulary"), None, float(v_scores[i, j]), float(v_raw[i, j])
+                            text, origins.get(text, "vocabulary"), None, float(v_scores[i, j]), float(v_raw[i, j]),
+                            float(v_margin[i, j]),
                         )
                     )
-            results.append(ImageAnalysis(caption, embeddings[i], cands))
+            results.append(ImageAnalysis(caption, embeddings[i], self._with_text_evidence(caption, cands)))
         return results

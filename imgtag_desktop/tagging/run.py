@@ -10,9 +10,11 @@ from typing import TYPE_CHECKING
 
 from PIL import Image
 
-from ..core.catalog.analysis import CandidateRow, Suggestion
+from ..core.catalog.analysis import CandidateRow
 from ..core.imageio import ImageReadError
 from .pipeline import ImageAnalysis, Pipeline
+from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
+from .suggest import RankingOptions, maybe_calibrate, rerank
 from .vocabulary import builtin_vocabulary, vocabulary_names
 
 if TYPE_CHECKING:
@@ -20,11 +22,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "decide", "tag_photos"]
+__all__ = ["TagRunStats", "candidate_rows", "tag_photos"]
 
-# Vocabulary/library candidates kept per photo in the explanation besides those passing the
-# threshold (all are scored).
-VOCABULARY_KEEP = 10
 
 
 @dataclass
@@ -51,31 +50,24 @@ class TagRunStats:
         }
 
 
-def decide(
-    analysis: ImageAnalysis, states: Mapping[str, str], threshold: float, names: Mapping[str, str] | None = None,
-) -> tuple[list[CandidateRow], list[Suggestion]]:
-    """Turn scored candidates into explanation rows and suggestions.
+def candidate_rows(
+    analysis: ImageAnalysis, states: Mapping[str, str], names: Mapping[str, str] | None = None
+) -> list[CandidateRow]:
+    """The candidates to store for a photo: every caption phrase, then the vocabulary by visual
+    evidence, :data:`STORED_PER_PHOTO` in all, with their features. What is suggested is decided
+    by the ranking (:func:`.suggest.rerank`) from these stored rows.
 
-    One rule: a candidate is suggested when its calibrated visual score reaches ``threshold``,
-    unless the photo already has that tag approved (kept as it is) or rejected (never again).
     ``names`` renames vocabulary concepts into the tag language (a candidate from the person's
-    own tags keeps its name); the tag under either name counts as approved or rejected, so an
-    approved tag is never renamed and never suggested again in another language.
-    """
+    own tags keeps its name); the row keeps the concept CLIP scored as its text. A tag approved
+    or rejected under either name counts, so an approved tag is never renamed and never
+    suggested again in another language."""
+    caption = [c for c in analysis.candidates if c.origin == "caption"]
+    others = [c for c in analysis.candidates if c.origin != "caption"]
+    kept = caption + others[: max(0, STORED_PER_PHOTO - len(caption))]
     rows: list[CandidateRow] = []
-    suggestions: list[Suggestion] = []
-    for c in analysis.candidates:
+    for c in kept:
         name = names.get(c.text.lower(), c.text) if names and c.origin != "library" else c.text
         state = states.get(name.lower()) or states.get(c.text.lower())
-        if state == "rejected":
-            decision = "rejected-before"
-        elif state == "approved":
-            decision = "approved-before"
-        elif c.visual_score >= threshold:
-            decision = "suggested"
-            suggestions.append(Suggestion(name, c.keyword_score, round(c.visual_score, 6)))
-        else:
-            decision = "below-threshold"
         rows.append(
             CandidateRow(
                 c.text,
@@ -83,10 +75,14 @@ def decide(
                 c.keyword_score,
                 round(c.visual_score, 6),
                 round(c.raw_score, 6),
-                decision,
+                f"{state}-before" if state in ("approved", "rejected") else "pending",
+                None if c.margin is None else round(c.margin, 7),
+                c.caption_similarity,
+                c.duplicate_group,
+                name=name if name != c.text else None,
             )
         )
-    return rows, suggestions
+    return rows
 
 
 def tag_photos(
@@ -101,12 +97,17 @@ def tag_photos(
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
     use_vocabulary: bool = True,
+    budget: int = DEFAULT_BUDGET,
+    mute_after: int = 5,
     language: str = "en",
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
     ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
     is kept, and :meth:`AnalysisRepository.pending` tells the next run what is left.
+    Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
+    (see :mod:`.suggest`); when a batch makes the models' calibration possible or due (100
+    photos, then every 25 % more), the whole library is ranked again with it.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
     batch goes on without it.
     """
@@ -123,6 +124,8 @@ def tag_photos(
         for name in catalog.tags.names(states=("approved",)):
             origins[name] = "library"
     pipeline.set_vocabulary(list(origins))
+    options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
+    analysed_ids: list[int] = []
     names = vocabulary_names(language)
     done = 0
     batch_size = max(1, int(batch_size))
@@ -184,21 +187,26 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                rows, suggestions = decide(analysis, catalog.tags.states_on(photo_id), threshold, names)
-                kept = catalog.analysis.record(
+                catalog.analysis.record(
                     photo_id,
                     caption=analysis.caption,
                     caption_model=caption_model,
-                    candidates=rows,
-                    suggestions=suggestions,
+                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
+                    suggestions=[],
                     embedding=analysis.embedding,
                     visual_model=visual_model,
                     models_key=models_key,
                     fingerprint=fingerprint,
                     threshold=threshold,
                 )
-                stats.suggested += len(kept)
                 committed.append((photo_id, path))
+            analysed_ids.extend(pid for pid, _ in committed)
+            if committed and maybe_calibrate(catalog, models_key) is not None:
+                # Enough photos for a (new) calibration: every photo's confidences change.
+                rerank(catalog, options)
+                stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
+            elif committed:
+                stats.suggested += rerank(catalog, options, [pid for pid, _ in committed]).suggestions
         for (_photo_id, path, _fp, _img), analysis in results:
             if analysis is None:
                 advance(path)
@@ -221,9 +229,7 @@ def _analyse(
     """Analyse a batch; if the batch fails as a whole, retry photo by photo so one bad photo fails alone."""
     images = [d[3] for d in decoded]
     try:
-        analyses = pipeline.analyse(
-            images, vocabulary_origin=origins, vocabulary_keep=VOCABULARY_KEEP, keep_above=threshold
-        )
+        analyses = pipeline.analyse(images, vocabulary_origin=origins, vocabulary_keep=STORED_PER_PHOTO)
         return list(zip(decoded, analyses, strict=True))
     except Exception as exc:  # noqa: BLE001 - models raise many things on odd inputs; one photo fails alone
         if len(decoded) == 1:

@@ -49,6 +49,7 @@ from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .status import JobsController, StatusPanel
+from .suggestions import MutedTagsDialog, SuggestionsController
 from .sync import FileSync
 from .tag_manager import TagManagerController, TagManagerDialog
 from .targets import action_texts
@@ -114,6 +115,8 @@ class MainWindow(QMainWindow):
         self.jobs = JobsController(session, self.status)
         self.tags = TagManagerController(session, self)
         self.sync = FileSync(session, self.jobs.add_failure, self)
+        self.suggestions = SuggestionsController(session, self)
+        self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
 
         self._layout()
         self._wire()
@@ -247,7 +250,15 @@ class MainWindow(QMainWindow):
             "shortcuts": self.show_shortcuts,
             "find_similar": self.find_similar,
             "duplicates": self.find_duplicates,
+            "muted_tags": self.show_muted_tags,
+            "reset_learning": lambda: self.suggestions.reset(self),
         }
+        learning = r["learning"]
+        learning.setCheckable(True)
+        learning.setChecked(self.suggestions.learning())
+        learning.toggled.connect(self.suggestions.set_learning)
+        s.suggestions_changed.connect(self._on_suggestions_changed)
+        s.budget_changed.connect(lambda _v: s.save_settings())
         for action_id, handler in bindings.items():
             r.bind(action_id, handler)
 
@@ -451,10 +462,15 @@ class MainWindow(QMainWindow):
             return
         new, new_mode = dialog.values()
         evict_models_if_changed(self.session.settings, new)
-        threshold = new.threshold
-        new.threshold = self.session.settings.threshold
+        threshold, budget = new.threshold, new.suggestion_budget
+        new.threshold, new.suggestion_budget = self.session.settings.threshold, self.session.budget
+        mute_changed = new.mute_after != self._mute_after
+        self._mute_after = new.mute_after
         self.session.settings = new
         self.session.set_threshold(threshold)
+        self.session.set_budget(budget)
+        if mute_changed:
+            self.suggestions.request(refit=False)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
@@ -552,6 +568,19 @@ class MainWindow(QMainWindow):
             self.banner.show_message(self.tr("Tagging stopped: {error} The full message is in Problems (Ctrl+L).")
                                      .format(error=first_sentence(window_text(stats.error))), self.tr("Models…"))
 
+    def _on_suggestions_changed(self) -> None:
+        """The suggestions were ranked again: badges, sidebar counts, the preview and the chips follow."""
+        self.grid.reload()
+        self.sidebar.refresh_tags()
+        self.threshold.reload_scores()
+        self.detail.reload_tags()
+
+    def show_muted_tags(self) -> MutedTagsDialog:
+        dialog = MutedTagsDialog(self.session, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog
+
     def _restore_layout(self) -> None:
         s = self.session.settings
         if s.window_geometry:
@@ -572,6 +601,7 @@ class MainWindow(QMainWindow):
         self.save_layout()
         self.sync.shutdown()  # a metadata write finishes the file it is on
         self.jobs.shutdown(wait_ms=QUIT_WAIT_MS)
+        self.suggestions.close()
         self.query_bar.close_catalog()
         self.session.close()
         event.accept()

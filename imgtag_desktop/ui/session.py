@@ -29,12 +29,16 @@ class Session(QObject):
     ``library_changed()``: photos were added or removed (a scan finished).
     ``tags_changed()``: the tag vocabulary or counts changed.
     ``threshold_changed(float)``: the suggestion threshold moved.
+    ``budget_changed(int)``: the number of suggestions per photo changed.
+    ``suggestions_changed()``: the suggestions were ranked again (threshold, budget, learning).
     """
 
     photos_changed = Signal(list)
     library_changed = Signal()
     tags_changed = Signal()
     threshold_changed = Signal(float)
+    budget_changed = Signal(int)
+    suggestions_changed = Signal()
     error = Signal(str)
     status = Signal(str)  # what an action just did, for the status bar ("Approve 'dog' on 6 photos")
     edited = Signal(list)  # a person's tag edit (or its undo) touched these photos: files may need a write
@@ -65,6 +69,16 @@ class Session(QObject):
         if value != self.settings.threshold:
             self.settings.threshold = value
             self.threshold_changed.emit(value)
+
+    @property
+    def budget(self) -> int:
+        return int(self.settings.suggestion_budget)
+
+    def set_budget(self, value: int) -> None:
+        value = min(50, max(1, int(value)))
+        if value != self.settings.suggestion_budget:
+            self.settings.suggestion_budget = value
+            self.budget_changed.emit(value)
 
     def save_settings(self) -> None:
         """Save the settings; options overridden by the environment keep their value from the file."""

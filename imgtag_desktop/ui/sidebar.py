@@ -12,6 +12,7 @@ from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QStandardItem, QStan
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
+    QLineEdit,
     QMenu,
     QStyle,
     QStyledItemDelegate,
@@ -41,13 +42,20 @@ def tag_label(leaf: str, approved: int, suggested: int) -> str:
 
 
 class SidebarModel(QStandardItemModel):
-    """Three sections: Library (all photos, folders), Smart albums, Tags (a tree for ``a|b`` names)."""
+    """Four sections: Library (all photos, folders), Smart albums, Tags (a tree for ``a|b`` names), and
+    Suggestions only (tags no photo has approved yet, which would otherwise crowd the tag tree)."""
 
     def __init__(self, parent: Any = None) -> None:
         super().__init__(parent)
         self.library = self._section(self.tr("Library"))
         self.albums = self._section(self.tr("Smart albums"))
         self.tags = self._section(self.tr("Tags"))
+        self.suggested_only = self._section(self.tr("Suggestions only"))
+        self.suggested_only.setToolTip(self.tr("Tags that are only suggested so far (no photo has them approved)"))
+        self.filter_row = _plain("")  # row 0 holds the filter box (an index widget)
+        self.filter_row.setEditable(False)
+        self.filter_row.setSelectable(False)
+        self.suggested_only.appendRow(self.filter_row)
 
     def _section(self, title: str) -> QStandardItem:
         item = _plain(title)
@@ -81,7 +89,19 @@ class SidebarModel(QStandardItemModel):
             self.albums.appendRow(_leaf(label, source, tip))
 
     def set_tags(self, counts: Sequence[TagCount]) -> None:
-        """The tag tree; a parent's counts are its own, its children show theirs."""
+        """The tag tree; a parent's counts are its own, its children show theirs. Tags that are
+        only suggested (none approved, not part of an ``a|b`` hierarchy) go to the Suggestions only section."""
+        parents = {c.tag.name.rsplit(HIERARCHY_SEPARATOR, 1)[0] for c in counts if HIERARCHY_SEPARATOR in c.tag.name}
+        only = [c for c in counts if not c.approved and c.suggested and c.tag.name not in parents
+                and HIERARCHY_SEPARATOR not in c.tag.name]
+        self.suggested_only.removeRows(1, self.suggested_only.rowCount() - 1)
+        for c in sorted(only, key=lambda c: (-c.suggested, c.tag.name.casefold())):
+            only_item = _tag_item(c.tag.name, c.tag.name, 0, c.suggested)
+            only_item.setText(self.tr("{name}  ({n} suggested)").format(name=c.tag.name, n=c.suggested))
+            self.suggested_only.appendRow(only_item)
+        self.suggested_only.setText(self.tr("Suggestions only  ({n})").format(n=len(only)))
+        hidden = {c.tag.name for c in only}
+        counts = [c for c in counts if c.tag.name not in hidden]
         self.tags.removeRows(0, self.tags.rowCount())
         by_name: dict[str, QStandardItem] = {}
         for c in sorted(counts, key=lambda c: c.tag.name.casefold()):
@@ -122,7 +142,8 @@ class SidebarModel(QStandardItemModel):
                     return found
             return None
 
-        return walk(self.tags)
+        found = walk(self.tags)
+        return found if found is not None else walk(self.suggested_only)
 
 
 NO_SOURCE = Source("none", None, "")
@@ -185,8 +206,23 @@ class SidebarController(QObject):
         session.queries.ready.connect(self._on_query)
         session.tags_changed.connect(self._schedule_tags)
         session.library_changed.connect(self._on_library_changed)
+        self.filter_edit = QLineEdit(view)
+        self.filter_edit.setPlaceholderText(self.tr("Filter suggested tags"))
+        self.filter_edit.setClearButtonEnabled(True)
+        self.filter_edit.setAccessibleName(self.tr("Filter suggested tags"))
+        self.filter_edit.textChanged.connect(lambda _t: self.apply_filter())
         self.refresh()
         view.expandAll()
+        view.collapse(self.model.suggested_only.index())  # collapsed until the person opens it
+        view.setIndexWidget(self.model.filter_row.index(), self.filter_edit)
+
+    def apply_filter(self) -> None:
+        """Hide the suggested-only tags whose name does not contain the filter text."""
+        text = self.filter_edit.text().strip().casefold()
+        section = self.model.suggested_only
+        for r in range(1, section.rowCount()):
+            name = str(section.child(r).data(TagNameRole) or "")
+            self.view.setRowHidden(r, section.index(), bool(text) and text not in name.casefold())
 
     def refresh(self) -> None:
         self._show_folders()
@@ -248,6 +284,7 @@ class SidebarController(QObject):
             if item is not None:
                 self.view.setCurrentIndex(item.index())
         self.view.selectionModel().blockSignals(False)
+        self.apply_filter()
         if self.model.tags.rowCount() < 200:
             self.view.expandRecursively(self.model.tags.index())
         elif expanded:

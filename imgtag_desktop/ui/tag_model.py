@@ -81,7 +81,8 @@ class PhotoTagsModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             parts = [f"{t.name}: {t.state} ({t.source})"]
             if t.visual_score is not None:
-                parts.append(f"visual score {t.visual_score:.3f}")
+                label = "confidence (how likely you approve it)" if t.state == "suggested" else "score"
+                parts.append(f"{label} {t.visual_score:.3f}")
             if t.keyword_score is not None:
                 parts.append(f"keyword score {t.keyword_score:.3f}")
             if t.state == "suggested":

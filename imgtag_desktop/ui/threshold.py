@@ -5,7 +5,7 @@ from __future__ import annotations
 from bisect import bisect_left
 
 from PySide6.QtCore import QObject, Qt, QTimer
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
 from .session import Session
 
@@ -33,10 +33,14 @@ class ThresholdWidget(QWidget):
         self.slider.setMinimumWidth(140)
         self.slider.setMaximumWidth(260)
         self.slider.setAccessibleName("Suggestion threshold")
-        self.slider.setToolTip(self.tr("Suggestion threshold: suggestions scored at or above it are approved by "
-                               "'Approve all' (Enter) and drawn solid. Alt+Up / Alt+Down move it."))
+        self.slider.setToolTip(self.tr("Suggestion threshold: a photo shows the suggestions whose confidence (how "
+                                       "likely you are to approve them) is at or above it. Alt+Up / Alt+Down move it."))
         self.value = QLabel(self)
         self.value.setMinimumWidth(36)
+        self.budget = QSpinBox(self)
+        self.budget.setRange(1, 50)
+        self.budget.setAccessibleName(self.tr("Suggestions per photo"))
+        self.budget.setToolTip(self.tr("At most this many suggestions per photo, the most confident first"))
         self.preview = QLabel(self)
         self.preview.setToolTip(
             self.tr("How many suggestions pass the threshold: across the library, and on the current photo"))
@@ -45,6 +49,8 @@ class ThresholdWidget(QWidget):
         layout.addWidget(QLabel(self.tr("Threshold"), self))
         layout.addWidget(self.slider)
         layout.addWidget(self.value)
+        layout.addWidget(QLabel(self.tr("Per photo"), self))
+        layout.addWidget(self.budget)
         layout.addWidget(self.preview)
 
 
@@ -70,6 +76,8 @@ class ThresholdController(QObject):
         self._reload_timer.setInterval(400)  # many results arriving: recount at most this often
         self._reload_timer.timeout.connect(self.reload_scores)
         widget.slider.setValue(round(session.threshold * 100))
+        widget.budget.setValue(session.budget)
+        widget.budget.valueChanged.connect(session.set_budget)
         widget.slider.valueChanged.connect(self._on_slider)
         widget.slider.sliderReleased.connect(session.save_settings)
         session.threshold_changed.connect(self._on_threshold)
@@ -123,8 +131,10 @@ class ThresholdController(QObject):
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
         # Short in the toolbar (it must fit a 1024 px window without overflowing), in full in the tooltip.
-        text = self.tr("{lib:,}/{lib_total:,} pass").format(lib=lib, lib_total=lib_total)
-        tip = self.tr("{lib:,} of {lib_total:,} suggestions pass the threshold").format(lib=lib, lib_total=lib_total)
+        text = (self.tr("{lib:,} shown").format(lib=lib) if lib == lib_total else
+                self.tr("{lib:,}/{lib_total:,} pass").format(lib=lib, lib_total=lib_total))
+        tip = (self.tr("{lib:,} suggestions shown").format(lib=lib) if lib == lib_total else
+               self.tr("{lib:,} of {lib_total:,} suggestions pass the threshold").format(lib=lib, lib_total=lib_total))
         if self.photo_id is not None:
             text += self.tr(" · photo {ph}/{ph_total}").format(ph=ph, ph_total=ph_total)
             tip += self.tr("; on this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)

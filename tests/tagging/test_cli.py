@@ -52,7 +52,7 @@ def test_tag_then_explain_then_nothing_left(
     assert explained["caption"] and explained["threshold"] == 0.3 and explained["candidates"]
     assert main(["--library", lib, "explain", str(folder / "p1.jpg")]) == 0
     text = capsys.readouterr().out
-    assert "caption:" in text and ("suggested (visual" in text or "dropped (visual" in text)
+    assert "caption:" in text and ("suggested (#" in text or "not shown" in text) and "log-odds" in text
     assert main(["--library", lib, "tag", str(folder)]) == 0
     assert "nothing to do" in capsys.readouterr().out
     with Catalog(lib) as catalog:

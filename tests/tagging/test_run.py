@@ -9,6 +9,7 @@ import numpy as np
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.scanner import scan_folder
 from imgtag_desktop.tagging import Pipeline, tag_photos
+from imgtag_desktop.tagging.ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
 from tests.helpers import make_photo
 
 
@@ -42,30 +43,38 @@ def test_every_photo_gets_caption_candidates_embedding_and_analysis(
         assert catalog.analysis.caption(pid)
         cands = catalog.analysis.candidates(pid)
         assert cands and {c.origin for c in cands} <= {"caption", "vocabulary", "library"}
-        assert all(c.decision == "suggested" for c in cands)  # threshold 0: everything passes
+        assert len(cands) <= STORED_PER_PHOTO
+        # threshold 0: every candidate passes, the budget and near-duplicates decide
+        assert {c.decision for c in cands} <= {"suggested", "over-budget", "duplicate"}
         info = catalog.analysis.info(pid)
         assert info is not None and info.models_key == tiny_pipeline.models_key and info.threshold == 0.0
         suggested = {t.name for t in catalog.tags.photo_tags(pid, states=["suggested"])}
-        assert suggested == {c.text for c in cands}
+        assert suggested == {c.text for c in cands if c.decision == "suggested"}
+        assert len(suggested) == min(DEFAULT_BUDGET, len({c.duplicate_group for c in cands}))
     assert catalog.analysis.pending(tiny_pipeline.models_key) == []
     assert catalog.analysis.pending("other-models") == ids
 
 
-def test_threshold_decides_and_explanations_keep_scores(
+def test_threshold_and_budget_decide_and_explanations_keep_features(
     catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path
 ) -> None:
     ids = library(catalog, tmp_path / "photos", 2)
-    tag_photos(catalog, ids, tiny_pipeline, threshold=0.5)
+    tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, budget=3)
     for pid in ids:
         cands = catalog.analysis.candidates(pid)
         for c in cands:
-            assert c.visual_score is not None and c.raw_score is not None
-            assert (c.decision == "suggested") == (c.visual_score >= 0.5)
+            assert c.visual_score is not None and c.raw_score is not None and c.margin is not None
+            assert c.confidence is not None and c.caption_similarity is not None
+            if c.decision == "suggested":
+                assert c.confidence >= 0.5
+            if c.decision == "below-threshold":
+                assert c.confidence < 0.5
         suggested = {t.name: t for t in catalog.tags.photo_tags(pid, states=["suggested"])}
         assert set(suggested) == {c.text for c in cands if c.decision == "suggested"}
+        assert len(suggested) <= 3
         for c in cands:
-            if c.text in suggested:
-                assert suggested[c.text].visual_score == c.visual_score
+            if c.text in suggested:  # the score a suggestion shows is its confidence
+                assert suggested[c.text].visual_score == c.confidence
                 assert suggested[c.text].source == "model"
 
 
@@ -141,7 +150,12 @@ def test_library_tags_become_candidates(catalog: Catalog, tiny_pipeline: Pipelin
     ids = library(catalog, tmp_path / "photos", 2)
     catalog.tags.add(ids[0], "places|grandma's garden")
     tag_photos(catalog, [ids[1]], tiny_pipeline, threshold=0.0)
-    origins = {c.text: c.origin for c in catalog.analysis.candidates(ids[1])}
+    # Every vocabulary and library text is scored on every photo (only the best are stored).
+    photo = catalog.photos.get(ids[1])
+    assert photo is not None
+    analysis = tiny_pipeline.analyse([tiny_pipeline.decode(photo.path)], vocabulary_keep=100_000,
+                                     vocabulary_origin={"places|grandma's garden": "library"})[0]
+    origins = {c.text: c.origin for c in analysis.candidates}
     assert origins.get("places|grandma's garden") == "library"
 
 

@@ -5,7 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from imgtag_desktop.tagging.pipeline import ImageAnalysis, ScoredCandidate
-from imgtag_desktop.tagging.run import decide
+from imgtag_desktop.tagging.run import candidate_rows
+from imgtag_desktop.tagging.suggest import RankingOptions, prior_suggestions
 from imgtag_desktop.tagging.vocabulary import builtin_vocabulary, vocabulary_names
 
 
@@ -27,16 +28,18 @@ def test_every_concept_has_a_distinct_name_in_five_languages() -> None:
 def test_suggestions_in_the_tag_language() -> None:
     analysis = _analysis(("dog", "vocabulary", 0.9), ("beach", "caption", 0.8), ("golden retriever", "caption", 0.7),
                          ("sunset", "library", 0.9))
-    rows, suggestions = decide(analysis, {}, 0.5, vocabulary_names("de"))
+    rows = candidate_rows(analysis, {}, vocabulary_names("de"))
     # vocabulary concepts and caption phrases equal to one are translated; other caption phrases and
     # the person's own tags keep their names; the explanation keeps the concept CLIP scored
-    assert [s.name for s in suggestions] == ["Hund", "Strand", "golden retriever", "sunset"]
-    assert [r.text for r in rows] == ["dog", "beach", "golden retriever", "sunset"]
+    assert sorted(prior_suggestions(rows, RankingOptions(threshold=0.5))) == sorted(
+        ["Hund", "Strand", "golden retriever", "sunset"])
+    assert [r.text for r in rows] == ["beach", "golden retriever", "dog", "sunset"]  # caption phrases first
+    assert [r.tag_name for r in rows] == ["Strand", "golden retriever", "Hund", "sunset"]
 
 
 def test_approved_or_rejected_under_either_name_is_never_suggested_again() -> None:
     analysis = _analysis(("dog", "vocabulary", 0.9), ("cat", "vocabulary", 0.9), ("tree", "vocabulary", 0.9))
     states = {"dog": "approved", "katze": "rejected"}  # approved in English earlier, rejected in German
-    rows, suggestions = decide(analysis, states, 0.5, vocabulary_names("de"))
-    assert [s.name for s in suggestions] == ["Baum"]
-    assert [r.decision for r in rows] == ["approved-before", "rejected-before", "suggested"]
+    rows = candidate_rows(analysis, states, vocabulary_names("de"))
+    assert prior_suggestions(rows, RankingOptions(threshold=0.5), states) == ["Baum"]
+    assert [r.decision for r in rows] == ["approved-before", "rejected-before", "pending"]

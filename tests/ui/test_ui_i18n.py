@@ -42,7 +42,7 @@ def test_german_window_offscreen(qtbot, app, library, photo_dir) -> None:  # typ
     assert menus[:3] == ["&Datei", "&Bearbeiten", "&Prüfen"]
     assert window.registry["duplicates"].text() == "&Duplikate…"
     sections = [window.sidebar.model.item(r).text() for r in range(window.sidebar.model.rowCount())]
-    assert sections == ["Bibliothek", "Intelligente Alben", "Tags"]
+    assert sections == ["Bibliothek", "Intelligente Alben", "Tags", "Nur Vorschläge  (2)"]
     # a string without a translation falls back to English
     assert QCoreApplication.translate("MainWindow", "A sentence nobody translated") == "A sentence nobody translated"
     window.close()

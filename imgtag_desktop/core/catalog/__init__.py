@@ -3,8 +3,10 @@
 :class:`Catalog` is the gateway: it owns the connection (:class:`CatalogBase`: transactions,
 migrations, per-library settings) and one repository per area, so each area's SQL lives next
 to its API: ``catalog.photos``, ``catalog.tags``, ``catalog.review``, ``catalog.analysis``,
-``catalog.albums`` (saved albums and search), ``catalog.writes`` (metadata write history) and
-``catalog.journal`` (metadata writes pending between their rename and their confirmation).
+``catalog.albums`` (saved albums and search), ``catalog.writes`` (metadata write history),
+``catalog.journal`` (metadata writes pending between their rename and their confirmation),
+``catalog.suggestions`` (stored candidates, ranked suggestions) and ``catalog.decisions``
+(approvals and rejections to learn from, muted tags).
 A repository that needs another area gets it in its constructor. Open one ``Catalog`` per
 thread; SQLite's WAL mode lets readers and a writer work side by side.
 """
@@ -16,6 +18,7 @@ import os
 from .albums import AlbumsRepository
 from .analysis import AnalysisRepository
 from .base import SCHEMA_VERSION, CatalogBase, CatalogError, Repository
+from .decisions import Decision, DecisionsRepository, TagMute
 from .duplicates import DuplicatesRepository
 from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
@@ -36,6 +39,7 @@ from .records import (
     path_to_bytes,
 )
 from .review import ReviewRepository, TaggedPhoto, TagStateCounts
+from .suggestions import CandidateTable, SuggestionsRepository
 from .tag_admin import TagAdminRepository
 from .tags import HIERARCHY_SEPARATOR, TagsRepository, normalise_tag_name
 from .writes import WritesRepository
@@ -47,11 +51,13 @@ class Catalog(CatalogBase):
     def __init__(self, path: str | os.PathLike[str], *, read_only: bool = False, create: bool = True) -> None:
         super().__init__(path, read_only=read_only, create=create)
         self.photos = PhotosRepository(self)
-        self.tags = TagsRepository(self)
+        self.decisions = DecisionsRepository(self)
+        self.tags = TagsRepository(self, self.decisions)
         self.review = ReviewRepository(self)
         self.analysis = AnalysisRepository(self, self.tags)
         self.albums = AlbumsRepository(self, self.analysis)
         self.writes = WritesRepository(self, self.tags)
+        self.suggestions = SuggestionsRepository(self, self.tags)
         self.journal = JournalRepository(self)
         self.places = PlacesRepository(self, self.tags)
         self.duplicates = DuplicatesRepository(self)
@@ -69,9 +75,12 @@ __all__ = [
     "TAG_STATES",
     "AlbumsRepository",
     "AnalysisRepository",
+    "CandidateTable",
     "Catalog",
     "CatalogBase",
     "CatalogError",
+    "Decision",
+    "DecisionsRepository",
     "Folder",
     "JournalRepository",
     "KnownFile",
@@ -86,7 +95,9 @@ __all__ = [
     "ReviewRepository",
     "ScanStats",
     "Tag",
+    "SuggestionsRepository",
     "TagCount",
+    "TagMute",
     "TagStateCounts",
     "TaggedPhoto",
     "TagSource",

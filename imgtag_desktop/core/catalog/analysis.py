@@ -23,6 +23,16 @@ class CandidateRow:
     visual_score: float | None
     raw_score: float | None
     decision: str
+    margin: float | None = None  # cos(x, t) - cos(x, neutral text)
+    caption_similarity: float | None = None  # keyword-model cosine to the caption
+    duplicate_group: int | None = None  # near-duplicates of one photo share it
+    confidence: float | None = None  # of the last ranking
+    rank: int | None = None  # 1-based in the photo, by visual evidence
+    name: str | None = None  # the tag it suggests, in the tag language (None: ``text``)
+
+    @property
+    def tag_name(self) -> str:
+        return self.name or self.text
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -32,6 +42,12 @@ class CandidateRow:
             "visual_score": self.visual_score,
             "raw_score": self.raw_score,
             "decision": self.decision,
+            "margin": self.margin,
+            "caption_similarity": self.caption_similarity,
+            "duplicate_group": self.duplicate_group,
+            "confidence": self.confidence,
+            "rank": self.rank,
+            "name": self.tag_name,
         }
 
 
@@ -155,9 +171,11 @@ class AnalysisRepository(Repository):
             conn.execute("DELETE FROM candidates WHERE photo_id = ?", (photo_id,))
             conn.executemany(
                 "INSERT OR REPLACE INTO candidates (photo_id, text, origin, keyword_score, visual_score, raw_score,"
-                " decision) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                " decision, margin, caption_similarity, duplicate_group, confidence, rank, name)"
+                " VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 [
-                    (photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.decision)
+                    (photo_id, c.text, c.origin, c.keyword_score, c.visual_score, c.raw_score, c.decision,
+                     c.margin, c.caption_similarity, c.duplicate_group, c.confidence, c.rank, c.name)
                     for c in candidates
                 ],
             )
@@ -222,8 +240,9 @@ class AnalysisRepository(Repository):
     def candidates(self, photo_id: int) -> list[CandidateRow]:
         """The explanation of a photo's last analysis: every candidate, best visual score first."""
         rows = self._conn.execute(
-            "SELECT text, origin, keyword_score, visual_score, raw_score, decision FROM candidates"
-            " WHERE photo_id = ? ORDER BY visual_score DESC, text",
+            "SELECT text, origin, keyword_score, visual_score, raw_score, decision, margin, caption_similarity,"
+            " duplicate_group, confidence, rank, name FROM candidates"
+            " WHERE photo_id = ? ORDER BY coalesce(confidence, visual_score) DESC, text",
             (photo_id,),
         )
         return [CandidateRow(*r) for r in rows]

@@ -193,6 +193,43 @@ WHEN (OLD.state = 'approved') != (NEW.state = 'approved') OR OLD.photo_id != NEW
 END;
 """
 
+# 6 suggestions: every stored candidate keeps the features the ranking needs (so re-ranking never
+# runs a model), every approve/reject is logged with the candidate's features (learning), and the
+# person's mute/unmute choices. In photo_tags, the visual_score of a model suggestion is its
+# confidence (P(you approve)) since this migration; the candidates table keeps the visual score.
+SCHEMA_V6_SUGGESTIONS = """
+ALTER TABLE candidates ADD COLUMN margin REAL;                -- cos(x, t) - cos(x, neutral text)
+ALTER TABLE candidates ADD COLUMN caption_similarity REAL;    -- keyword-model cosine to the caption
+ALTER TABLE candidates ADD COLUMN duplicate_group INTEGER;    -- near-duplicates on the photo share it
+ALTER TABLE candidates ADD COLUMN confidence REAL;            -- of the last ranking
+ALTER TABLE candidates ADD COLUMN rank INTEGER;               -- 1-based, by the model prior, in the photo
+ALTER TABLE candidates ADD COLUMN name TEXT;                  -- the tag it suggests (tag language); NULL: text
+CREATE TABLE decisions (
+    id                 INTEGER PRIMARY KEY,
+    photo_id           INTEGER NOT NULL REFERENCES photos(id) ON DELETE CASCADE,
+    tag                TEXT NOT NULL COLLATE NOCASE,
+    label              INTEGER NOT NULL CHECK (label IN (0, 1)),   -- 1 approved, 0 rejected
+    action             TEXT NOT NULL,                              -- approve | reject | add | remove
+    models_key         TEXT,
+    origin             TEXT,
+    keyword_score      REAL,
+    visual_score       REAL,
+    raw_score          REAL,
+    margin             REAL,
+    caption_similarity REAL,
+    rank               INTEGER,
+    decided_at         REAL NOT NULL
+);
+CREATE INDEX decisions_photo_tag ON decisions(photo_id, tag);
+CREATE INDEX decisions_tag ON decisions(tag);
+CREATE TABLE tag_mutes (
+    tag         TEXT PRIMARY KEY COLLATE NOCASE,
+    state       TEXT NOT NULL CHECK (state IN ('muted', 'unmuted')),
+    rejections  INTEGER NOT NULL,     -- rejections when the person chose this state
+    changed_at  REAL NOT NULL
+) WITHOUT ROWID;
+"""
+
 # 7 robustness: keyword import is part of what a scan resumes (a photo row new or changed
 # since its file's keywords were last read is pending until they are), and a metadata write
 # records the file state it expects before the rename, so a kill between the rename and the
@@ -278,6 +315,7 @@ MIGRATIONS: dict[int, str] = {
     3: SCHEMA_V3_METADATA,
     4: SCHEMA_V4_SEARCH,
     5: SCHEMA_V5_APPROVED_COUNT,
+    6: SCHEMA_V6_SUGGESTIONS,
     7: SCHEMA_V7_RESUME,
     8: SCHEMA_V8_PROBLEMS,
     9: SCHEMA_V9_PLACES,

@@ -8,7 +8,8 @@ from typing import Any
 
 from ..folding import fold
 from ..query.parser import normalise_name
-from .base import CatalogError, Repository, in_chunks
+from .base import CatalogBase, CatalogError, Repository, in_chunks
+from .decisions import DecisionsRepository
 from .records import PhotoTag, Tag, TagCount, TagSource, TagState
 
 HIERARCHY_SEPARATOR = "|"
@@ -26,7 +27,19 @@ def normalise_tag_name(name: str) -> str:
 
 
 class TagsRepository(Repository):
-    """Tag vocabulary and photo tags. A rejected tag is never turned back into a suggestion."""
+    """Tag vocabulary and photo tags. A rejected tag is never turned back into a suggestion.
+
+    Every approve and reject (and removing a suggestion) is logged in ``decisions`` before it is
+    written, so the suggestions can learn from it.
+    """
+
+    def __init__(self, db: CatalogBase, decisions: DecisionsRepository | None = None) -> None:
+        super().__init__(db)
+        self._decisions = decisions
+
+    def _note(self, photo_ids: Sequence[int], name: str, new_state: str, action: str) -> None:
+        if self._decisions is not None:
+            self._decisions.note(photo_ids, name, new_state, action)
 
     # -- vocabulary -----------------------------------------------------------------------------
 
@@ -176,13 +189,15 @@ class TagsRepository(Repository):
         """Put a tag on photos in a state (insert, or change the state of an existing one)."""
         tag = self.ensure(name)
         now = time.time()
+        ids = list(photo_ids)
         with self.transaction() as conn:
+            self._note(ids, tag.name, state, "add" if source == "manual" and state == "approved" else state)
             conn.executemany(
                 "INSERT INTO photo_tags (photo_id, tag_id, state, source, created_at, updated_at)"
                 " VALUES (?, ?, ?, ?, ?, ?)"
                 " ON CONFLICT (photo_id, tag_id) DO UPDATE SET state = excluded.state,"
                 " updated_at = excluded.updated_at",
-                [(pid, tag.id, state, source, now, now) for pid in photo_ids],
+                [(pid, tag.id, state, source, now, now) for pid in ids],
             )
         return tag
 
@@ -205,6 +220,7 @@ class TagsRepository(Repository):
         if tag is None:
             return 0
         with self.transaction() as conn:
+            self._note(ids, tag.name, "removed", "remove")
             return conn.executemany(
                 "DELETE FROM photo_tags WHERE photo_id = ? AND tag_id = ?", [(pid, tag.id) for pid in ids]
             ).rowcount
@@ -224,10 +240,15 @@ class TagsRepository(Repository):
         tag = self.by_name(name)
         with self.transaction() as conn:
             if tag is None or not conn.execute(
+                "SELECT 1 FROM photo_tags WHERE photo_id = ? AND tag_id = ?", (photo_id, tag.id)
+            ).fetchone():
+                self.put([photo_id], name, state, "manual")
+                return
+            self._note([photo_id], tag.name, state, "approve" if state == "approved" else "reject")
+            conn.execute(
                 "UPDATE photo_tags SET state = ?, updated_at = ? WHERE photo_id = ? AND tag_id = ?",
                 (state, time.time(), photo_id, tag.id),
-            ).rowcount:
-                self.put([photo_id], name, state, "manual")
+            )
 
 
 def _photo_tag(r: Any) -> PhotoTag:

@@ -1,0 +1,163 @@
+"""One ranking of a photo's candidates: near-duplicates collapsed, a budget, a threshold (numpy, no models).
+
+A photo's stored candidates each carry a confidence in 0..1 (see :mod:`.learning`). The
+suggestions a photo shows are its candidates that are neither approved nor rejected there nor
+muted, one per group of near-duplicates (the most confident; the others stay as alternates),
+most confident first, those at or above the threshold, at most ``budget`` of them.
+
+Near-duplicates on one photo (:func:`duplicate_groups`): the same words up to singular/plural,
+a phrase and its head ("grassy field" / "field"), and synonyms, judged by the cosine of their
+keyword-model text embeddings (:data:`SYNONYM_COSINE`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import numpy.typing as npt
+
+from .phrases import singular
+
+__all__ = [
+    "DEFAULT_BUDGET",
+    "MAX_BUDGET",
+    "STORED_PER_PHOTO",
+    "SYNONYM_COSINE",
+    "RankedCandidate",
+    "duplicate_groups",
+    "prior_ranks",
+    "select",
+]
+
+DEFAULT_BUDGET = 10
+MAX_BUDGET = 50
+# Candidates stored per photo (all caption phrases, then the vocabulary by visual margin).
+STORED_PER_PHOTO = 40
+# all-MiniLM-L6-v2 cosines: synonyms and inflections car/automobile 0.87, sea/ocean 0.87,
+# photo/picture 0.85, dog/dogs 0.82, kid/child 0.81, dog/puppy 0.80; related but distinct
+# concepts stay below: tree/forest 0.75, sunset/sunrise 0.73, beach/ocean 0.72, car/truck 0.69,
+# dog/cat 0.66. Only the text model (a real one) is involved, never the image model.
+SYNONYM_COSINE = 0.80
+
+
+def _normal_words(text: str) -> tuple[str, ...]:
+    return tuple(singular(w) for w in text.lower().replace("|", " ").split())
+
+
+def duplicate_groups(texts: Sequence[str], vectors: npt.NDArray[np.floating] | None = None) -> list[int]:
+    """A group number per text: texts of one group are near-duplicates of each other.
+
+    ``vectors`` (N x D, L2-normalised keyword-model embeddings, optional) add synonyms.
+    """
+    n = len(texts)
+    parent = list(range(n))
+
+    def find(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    def union(i: int, j: int) -> None:
+        a, b = find(i), find(j)
+        if a != b:
+            parent[max(a, b)] = min(a, b)
+
+    words = [_normal_words(t) for t in texts]
+    for i in range(n):
+        for j in range(i + 1, n):
+            a, b = words[i], words[j]
+            if not a or not b:
+                continue
+            short, long = (a, b) if len(a) <= len(b) else (b, a)
+            if long[len(long) - len(short):] == short:  # same words, or a phrase and its head / tail
+                union(i, j)
+    if vectors is not None and n > 1:
+        sims = np.asarray(vectors, dtype=np.float64) @ np.asarray(vectors, dtype=np.float64).T
+        for i, j in zip(*np.nonzero(np.triu(sims >= SYNONYM_COSINE, k=1)), strict=True):
+            union(int(i), int(j))
+    roots: dict[int, int] = {}
+    return [roots.setdefault(find(i), len(roots)) for i in range(n)]
+
+
+def prior_ranks(photo_ids: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
+    """1-based rank of each candidate within its photo by ``score`` (best first)."""
+    ranks = np.zeros(len(score), dtype=np.int64)
+    if not len(score):
+        return ranks
+    order = np.lexsort((-score, photo_ids))
+    sorted_ids = photo_ids[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(sorted_ids)) + 1]
+    position = np.arange(len(order)) - np.repeat(starts, np.diff(np.r_[starts, len(order)]))
+    ranks[order] = position + 1
+    return ranks
+
+
+@dataclass(frozen=True)
+class RankedCandidate:
+    """What the ranking decided for one stored candidate."""
+
+    index: int  # row in the candidate table
+    decision: str  # suggested | below-threshold | over-budget | duplicate | muted | approved-before | rejected-before
+    position: int  # 1-based among the photo's eligible candidates (0 when excluded)
+
+
+def select(
+    photo_ids: npt.NDArray[np.int64],
+    names: Sequence[str],
+    groups: npt.NDArray[np.int64],
+    confidence: npt.NDArray[np.float64],
+    *,
+    threshold: float,
+    budget: int,
+    reviewed: dict[int, dict[str, str]],
+    muted: set[str],
+    aliases: Sequence[str] | None = None,
+) -> list[RankedCandidate]:
+    """Decide every candidate: shown as a suggestion, or why not. ``names`` (the tags suggested) and
+    ``aliases`` (the concepts scored, when the tag is named in another language) are lower-cased;
+    a tag approved or rejected under either name counts."""
+    budget = max(1, int(budget))
+    out: list[RankedCandidate] = []
+    order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
+    current = None
+    seen_groups: set[int] = set()
+    seen_names: set[str] = set()
+    shown = 0
+    position = 0
+    for idx in order:
+        i = int(idx)
+        pid = int(photo_ids[i])
+        if pid != current:
+            current, shown, position = pid, 0, 0
+            seen_groups, seen_names = set(), set()
+        name = names[i]
+        on_photo = reviewed.get(pid, {})
+        state = on_photo.get(name) or (on_photo.get(aliases[i]) if aliases is not None else None)
+        if state is not None:
+            out.append(RankedCandidate(i, f"{state}-before", 0))
+            if state == "approved" and groups[i] >= 0:  # its near-duplicates would repeat it
+                seen_groups.add(int(groups[i]))
+            continue
+        if name in muted:
+            out.append(RankedCandidate(i, "muted", 0))
+            continue
+        g = int(groups[i])
+        if name in seen_names or (g >= 0 and g in seen_groups):
+            out.append(RankedCandidate(i, "duplicate", 0))
+            continue
+        seen_names.add(name)
+        if g >= 0:
+            seen_groups.add(g)
+        position += 1
+        if confidence[i] < threshold - 1e-9:
+            out.append(RankedCandidate(i, "below-threshold", position))
+        elif shown >= budget:
+            out.append(RankedCandidate(i, "over-budget", position))
+        else:
+            shown += 1
+            out.append(RankedCandidate(i, "suggested", position))
+    out.sort(key=lambda r: r.index)
+    return out

@@ -1,0 +1,215 @@
+"""Suggestions that follow the threshold, the budget and the person's decisions; muted tags.
+
+:class:`SuggestionsController` re-ranks the library on a worker (:class:`RerankJob`, no model
+runs) when the threshold or the budget moves, and refits the learned model after a batch of
+decisions (each tag edit is a step of the undo stack). When it is done, ``suggestions_changed``
+tells the grid, the sidebar, the threshold preview and the detail pane to read again.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
+from PySide6.QtGui import QUndoCommand
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QLabel,
+    QListWidget,
+    QListWidgetItem,
+    QMessageBox,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..core.catalog import Catalog, TagMute
+from ..jobs.base import JobHandle, JobStats, start_job
+from ..jobs.rerank_job import RerankJob
+from ..tagging.suggest import RankingOptions, learning_enabled, reset_learning, set_learning
+from .session import Session
+
+log = logging.getLogger(__name__)
+
+MUTED_KEY = "muted-tags"
+RANK_DELAY_MS = 250  # the slider or the budget moved: re-rank soon
+LEARN_DELAY_MS = 1500  # decisions come in bursts: refit once the person pauses
+
+
+def ranking_options(session: Session) -> RankingOptions:
+    return RankingOptions.from_settings(session.settings)
+
+
+class SuggestionsController(QObject):
+    """Keeps the shown suggestions current; one re-ranking job at a time (a new request waits)."""
+
+    def __init__(self, session: Session, parent: QObject | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.handle: JobHandle | None = None
+        self._pending: bool | None = None  # refit wanted by the request waiting for the running job
+        self._rank_timer = self._timer(RANK_DELAY_MS, lambda: self.request(refit=False))
+        self._learn_timer = self._timer(LEARN_DELAY_MS, lambda: self.request(refit=True))
+        session.threshold_changed.connect(lambda _v: self._rank_timer.start())
+        session.budget_changed.connect(lambda _v: self._rank_timer.start())
+        session.undo_stack.indexChanged.connect(lambda _i: self._learn_timer.start())
+        self.last_stats: JobStats | None = None
+
+    def _timer(self, ms: int, slot: object) -> QTimer:
+        timer = QTimer(self)
+        timer.setSingleShot(True)
+        timer.setInterval(ms)
+        timer.timeout.connect(slot)
+        return timer
+
+    def request(self, *, refit: bool) -> None:
+        """Re-rank now (and refit first when ``refit``), or as soon as the running job ends."""
+        if self.session.closed:
+            return
+        if self.handle is not None and self.handle.running():
+            self._pending = bool(self._pending) or refit
+            return
+        job = RerankJob(self.session.library, ranking_options(self.session), refit=refit)
+        job.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self.handle = start_job(job, self)
+
+    def _on_finished(self, stats: JobStats) -> None:
+        if self.handle is not None:
+            self.handle.wait(5000)
+        self.handle = None
+        self.last_stats = stats
+        if stats.error:
+            self.session.error.emit(self.tr("Suggestions could not be ranked again: {error}").format(error=stats.error))
+        elif not self.session.closed:
+            self.session.suggestions_changed.emit()
+        if self._pending is not None and not self.session.closed:
+            refit, self._pending = self._pending, None
+            self.request(refit=refit)
+
+    def busy(self) -> bool:
+        return self.handle is not None or self._rank_timer.isActive() or self._learn_timer.isActive()
+
+    def close(self) -> None:
+        self._rank_timer.stop()
+        self._learn_timer.stop()
+        if self.handle is not None:
+            self.handle.wait(30000)
+
+    # -- learning on/off, reset -------------------------------------------------------------------
+
+    def learning(self) -> bool:
+        return learning_enabled(self.session.catalog)
+
+    def set_learning(self, enabled: bool) -> None:
+        set_learning(self.session.catalog, enabled)
+        self.request(refit=True)
+
+    def reset(self, parent: QWidget | None = None) -> bool:
+        answer = QMessageBox.question(
+            parent, self.tr("Reset learning"),
+            self.tr("Forget every approval and rejection learned so far, and the muted tags?\n"
+                    "Your tags stay as they are; only the suggestions' ranking starts over."))
+        if answer != QMessageBox.StandardButton.Yes:
+            return False
+        reset_learning(self.session.catalog)
+        self.request(refit=True)
+        return True
+
+
+class MuteCommand(QUndoCommand):
+    """Unmute (or mute) a tag as one undoable step: undo puts back the person's previous choice."""
+
+    def __init__(self, session: Session, tag: TagMute, state: str) -> None:
+        text = (QCoreApplication.translate("MuteCommand", "Unmute '{tag}'") if state == "unmuted"
+                else QCoreApplication.translate("MuteCommand", "Mute '{tag}'"))
+        super().__init__(text.format(tag=tag.tag))
+        self.session = session
+        self.name = tag.tag
+        self.after = (state, tag.rejections)
+        self.before = session.catalog.decisions.override(tag.tag)
+
+    def redo(self) -> None:
+        self.session.catalog.decisions.set_override(self.name, self.after)
+
+    def undo(self) -> None:
+        self.session.catalog.decisions.set_override(self.name, self.before)
+
+
+def muted_tags(catalog: Catalog, after: int) -> list[TagMute]:
+    return [m for m in catalog.decisions.mutes(after) if m.muted] if learning_enabled(catalog) else []
+
+
+class MutedTagsDialog(QDialog):
+    """The muted tags (rejected on many photos, never approved): unmute, with undo (Ctrl+Z)."""
+
+    def __init__(self, session: Session, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.session = session
+        self.setObjectName("mutedTagsDialog")
+        self.setWindowTitle(self.tr("Muted tags"))
+        self.resize(420, 360)
+        layout = QVBoxLayout(self)
+        self.hint = QLabel(
+            self.tr("A tag you rejected on {n} photos and never approved is no longer suggested anywhere. "
+                    "Unmute it to see it suggested again.").format(n=session.settings.mute_after), self)
+        self.hint.setWordWrap(True)
+        layout.addWidget(self.hint)
+        self.list = QListWidget(self)
+        self.list.setAccessibleName(self.tr("Muted tags"))
+        layout.addWidget(self.list)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        self.unmute_button = QPushButton(self.tr("&Unmute"), self)
+        self.undo_button = QPushButton(self.tr("U&ndo"), self)
+        buttons.addButton(self.unmute_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.addButton(self.undo_button, QDialogButtonBox.ButtonRole.ActionRole)
+        buttons.rejected.connect(self.reject)
+        layout.addWidget(buttons)
+        self.unmute_button.clicked.connect(self.unmute_current)
+        self.undo_button.clicked.connect(session.undo_stack.undo)
+        self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
+        session.undo_stack.indexChanged.connect(lambda _i: self.refresh())
+        session.suggestions_changed.connect(self.refresh)
+        session.queries.ready.connect(self._on_query)
+        self.tags: list[TagMute] = []
+        self.refresh()
+
+    def refresh(self) -> None:
+        after = self.session.settings.mute_after
+        self.session.queries.submit(MUTED_KEY, lambda catalog: muted_tags(catalog, after))
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == MUTED_KEY and isinstance(result, list):
+            self.show_tags(result)
+
+    def show_tags(self, tags: list[TagMute]) -> None:
+        current = self.list.currentItem().data(Qt.ItemDataRole.UserRole) if self.list.currentItem() else None
+        self.tags = tags
+        self.list.clear()
+        for m in tags:
+            text = (self.tr("{tag}  —  rejected on {n} photos (muted by you)") if m.override == "muted"
+                    else self.tr("{tag}  —  rejected on {n} photos"))
+            item = QListWidgetItem(text.format(tag=m.tag, n=m.rejections))
+            item.setData(Qt.ItemDataRole.UserRole, m.tag)
+            self.list.addItem(item)
+            if m.tag == current:
+                self.list.setCurrentItem(item)
+        if not tags:
+            placeholder = QListWidgetItem(self.tr("No muted tags"))
+            placeholder.setFlags(Qt.ItemFlag.NoItemFlags)
+            self.list.addItem(placeholder)
+        elif self.list.currentRow() < 0:
+            self.list.setCurrentRow(0)
+        self._update_buttons()
+
+    def _update_buttons(self) -> None:
+        self.unmute_button.setEnabled(bool(self.tags) and self.list.currentRow() >= 0)
+        self.undo_button.setEnabled(self.session.undo_stack.canUndo())
+        self.undo_button.setToolTip(self.session.undo_stack.undoText())
+
+    def unmute_current(self) -> bool:
+        row = self.list.currentRow()
+        if not self.tags or not 0 <= row < len(self.tags):
+            return False
+        self.session.undo_stack.push(MuteCommand(self.session, self.tags[row], "unmuted"))
+        return True

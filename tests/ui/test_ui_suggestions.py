@@ -1,0 +1,156 @@
+"""The window's suggestions follow the threshold, the budget and decisions; muted tags; sidebar section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from imgtag_desktop.core.catalog import Catalog
+from imgtag_desktop.core.catalog.analysis import CandidateRow
+from imgtag_desktop.tagging.suggest import RankingOptions, rerank
+from imgtag_desktop.ui.app import create_window
+from imgtag_desktop.ui.commands import TagChange, push_changes
+from imgtag_desktop.ui.sidebar import TagNameRole
+
+WORDS = ("dog", "grass", "ball", "tree", "sky", "fence", "cloud", "bench", "path", "shadow", "leaf", "bird")
+
+
+def add_candidates(library: Path) -> list[int]:
+    """Give every photo stored candidates with features, as a tagging run would, and rank them."""
+    with Catalog(library) as cat:
+        ids = [p.id for p in cat.photos.all(status="ok")]
+        for n, pid in enumerate(ids):
+            rows = [CandidateRow(w, "caption" if i < 2 else "vocabulary", 0.5 if i < 2 else None,
+                                 0.0, 0.25, "pending", 0.04 - 0.006 * i + 0.001 * n, 0.4 if i < 2 else 0.1, i)
+                    for i, w in enumerate(WORDS)]
+            rows = [CandidateRow(r.text, r.origin, r.keyword_score, 1 / (1 + 2.718281828 ** (-100 * (r.margin or 0))),
+                                 r.raw_score, r.decision, r.margin, r.caption_similarity, r.duplicate_group)
+                    for r in rows]
+            for t in cat.tags.photo_tags(pid, states=["suggested"]):
+                cat.tags.remove(pid, t.name)
+            cat.analysis.record(pid, caption="a dog on grass", caption_model="c", candidates=rows, suggestions=[],
+                                embedding=None, visual_model="v", models_key="test-models", fingerprint=None,
+                                threshold=0.5)
+        rerank(cat, RankingOptions(threshold=0.5, budget=10))
+        cat.decisions.forget()
+    return ids
+
+
+def _window(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    window = create_window(photo_dir, library, prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
+        pass
+    return window
+
+
+def _settle(qtbot, window) -> None:  # type: ignore[no-untyped-def]
+    qtbot.waitUntil(lambda: not window.suggestions.busy(), timeout=20000)
+
+
+def _shown(window, ids: list[int]) -> dict[int, list[str]]:  # type: ignore[no-untyped-def]
+    tags = window.session.catalog.tags.photo_tags_of(ids, states=["suggested"])
+    return {pid: [t.name for t in tags.get(pid, [])] for pid in ids}
+
+
+def test_budget_and_threshold_controls_rerank_and_badges_follow(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.slider.setValue(0)
+    _settle(qtbot, window)
+    assert all(len(v) == 10 for v in _shown(window, ids).values())
+    window.threshold_widget.budget.setValue(3)
+    _settle(qtbot, window)
+    shown = _shown(window, ids)
+    assert all(len(v) == 3 for v in shown.values())
+    badges = {window.grid.model.item(r).id: window.grid.model.item(r).suggested
+              for r in range(window.grid.model.rowCount())}
+    assert all(badges[pid] == 3 for pid in ids)
+    window.threshold_widget.slider.setValue(99)  # only the caption phrases confirmed visually stay
+    _settle(qtbot, window)
+    high = _shown(window, ids)
+    assert all(set(high[p]) <= {"dog", "grass"} for p in ids) and sum(map(len, high.values())) < 3 * len(ids)
+    window.threshold_widget.slider.setValue(0)
+    _settle(qtbot, window)
+    assert _shown(window, ids) == shown
+    assert window.session.settings.suggestion_budget == 3
+
+
+def test_rejections_mute_a_tag_and_the_muted_list_unmutes_with_undo(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.session.settings.mute_after = 3
+    window.threshold_widget.slider.setValue(0)
+    window.threshold_widget.budget.setValue(50)
+    _settle(qtbot, window)
+    for pid in ids[:3]:
+        assert push_changes(window.session, [TagChange("reject", (pid,), "fence")])
+    _settle(qtbot, window)
+    assert not any("fence" in v for v in _shown(window, ids).values())
+    dialog = window.show_muted_tags()
+    qtbot.waitUntil(lambda: [m.tag for m in dialog.tags] == ["fence"], timeout=10000)
+    assert "fence" in dialog.list.item(0).text()
+    assert dialog.unmute_current()
+    _settle(qtbot, window)
+    assert all("fence" in _shown(window, [pid])[pid] for pid in ids[3:])
+    qtbot.waitUntil(lambda: dialog.tags == [], timeout=10000)
+    dialog.undo_button.click()  # undo the unmute: muted again
+    _settle(qtbot, window)
+    assert not any("fence" in v for v in _shown(window, ids).values())
+    qtbot.waitUntil(lambda: [m.tag for m in dialog.tags] == ["fence"], timeout=10000)
+    # Learning off: no muting, the ranking of the models alone.
+    window.registry["learning"].setChecked(False)
+    _settle(qtbot, window)
+    assert all("fence" in _shown(window, [pid])[pid] for pid in ids[3:])
+    dialog.close()
+
+
+def test_suggested_only_tags_have_their_own_collapsed_section_with_a_filter(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    sidebar = window.sidebar
+    qtbot.waitUntil(lambda: sidebar.model.suggested_only.rowCount() > 3, timeout=10000)
+    section = sidebar.model.suggested_only
+    assert not sidebar.view.isExpanded(section.index())
+    names = [section.child(r).data(TagNameRole) for r in range(1, section.rowCount())]
+    assert "sky" in names and "holiday" not in names
+    tags_section = [sidebar.model.tags.child(r).data(TagNameRole) for r in range(sidebar.model.tags.rowCount())]
+    assert "holiday" in tags_section and "sky" not in tags_section
+    sidebar.filter_edit.setText("sk")
+    visible = [section.child(r).data(TagNameRole) for r in range(1, section.rowCount())
+               if not sidebar.view.isRowHidden(r, section.index())]
+    assert visible == ["sky"]
+
+
+def test_cli_records_the_same_decisions_as_the_window(qtbot, photo_dir, library, tmp_path, capsys):  # type: ignore[no-untyped-def]
+    """approve / reject / tag-add / tag-remove from the CLI log what the window's tag edits log."""
+    import shutil
+
+    from imgtag_desktop.cli import main
+    from imgtag_desktop.core.settings import Settings
+    from imgtag_desktop.ui.session import Session
+
+    ids = add_candidates(library)
+    twin = tmp_path / "twin.db"
+    shutil.copy(library, twin)
+    with Catalog(library) as cat:
+        s0 = [t.name for t in cat.tags.photo_tags(ids[0], states=["suggested"])]
+        s1 = [t.name for t in cat.tags.photo_tags(ids[1], states=["suggested"])]
+        other = next(w for w in WORDS if w not in s1)
+        paths = {p.id: str(p.path) for p in cat.photos.all()}
+    session = Session(library, Settings(threshold=0.5))
+    try:
+        for op, pid, name in (("approve", ids[0], s0[0]), ("reject", ids[0], s0[1]), ("remove", ids[1], s1[0]),
+                              ("add", ids[1], other)):
+            assert push_changes(session, [TagChange(op, (pid,), name)])
+        app = [(d.photo_id, d.tag, d.label, d.action, d.margin) for d in session.catalog.decisions.effective()]
+    finally:
+        session.close()
+    lib = ["--library", str(twin)]
+    assert main([*lib, "approve", paths[ids[0]], s0[0]]) == 0
+    assert main([*lib, "reject", paths[ids[0]], s0[1]]) == 0
+    assert main([*lib, "tag-remove", paths[ids[1]], s1[0]]) == 0
+    assert main([*lib, "tag-add", paths[ids[1]], other]) == 0
+    with Catalog(twin) as cat:
+        cli = [(d.photo_id, d.tag, d.label, d.action, d.margin) for d in cat.decisions.effective()]
+    assert cli == app and [d[2] for d in app] == [1, 0, 0, 1] and all(d[4] is not None for d in app)
