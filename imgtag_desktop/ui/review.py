@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from .commands import TagChange, push_changes
 from .grid import GridController, Source
@@ -17,6 +17,11 @@ class ReviewBar(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewBar")
         self.label = QLabel(self)
+        # The label wraps instead of setting the window's minimum width (it once widened the
+        # window past a laptop screen); the keys are in the tooltip and the Review menu.
+        self.label.setWordWrap(True)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setToolTip("A approve · R reject · Del remove · Enter approve all ≥ the score on the right")
         self.min_score = QDoubleSpinBox(self)
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.05)
@@ -84,10 +89,8 @@ class ReviewController(QObject):
             return
         left = len(self.session.catalog.review.photos_with_tag(self.tag, ("suggested",)))
         approved = len(self.session.catalog.review.photos_with_tag(self.tag, ("approved",)))
-        self.bar.label.setText(
-            self.tr("Reviewing “{tag}”: {left} suggestions left, {approved} approved — "
-                    "A approve · R reject · Del remove · Enter approve all ≥").format(
-                tag=self.tag, left=left, approved=approved))
+        self.bar.label.setText(self.tr("Reviewing “{tag}”: {left} left, {approved} approved").format(
+            tag=self.tag, left=left, approved=approved))
 
     def _apply(self, op: str) -> bool:
         if self.tag is None:
