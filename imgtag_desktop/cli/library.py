@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import health
+from ..core.tag_manager import TagManager
 from ..services.library import scan_and_import
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
 from .suggestions import after_decisions
@@ -38,10 +39,31 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("tag")
     p.set_defaults(handler=cmd_tag_remove)
 
-    p = sub.add_parser("tags", help="list tags with photo counts")
+    p = sub.add_parser("tags", help="list tags with photo counts; rename, merge, delete or move a tag everywhere",
+                       description="Without a subcommand: list the tags with photo counts. The subcommands change "
+                                   "a tag across the whole library; the tags below it ('a|...') follow. Files "
+                                   "are updated on the next 'imgtag write'.")
     p.add_argument("--json", action="store_true")
     p.add_argument("--photo", help="only the tags of this photo, with state and scores")
     p.set_defaults(handler=cmd_tags)
+    manage = p.add_subparsers(dest="tags_command", metavar="{rename,merge,delete,move}")
+    m = manage.add_parser("rename", help="give a tag a new name everywhere")
+    m.add_argument("old")
+    m.add_argument("new")
+    m.set_defaults(handler=cmd_tags_manage)
+    m = manage.add_parser("merge", help="fold tag SOURCE into the existing tag INTO on every photo")
+    m.add_argument("source")
+    m.add_argument("into")
+    m.set_defaults(handler=cmd_tags_manage)
+    m = manage.add_parser("delete", help="delete a tag (and the tags below it) from every photo")
+    m.add_argument("name")
+    m.set_defaults(handler=cmd_tags_manage)
+    m = manage.add_parser("move", help="put a tag under PARENT ('' for the top level): Zürich -> places|Zürich")
+    m.add_argument("name")
+    m.add_argument("parent")
+    m.set_defaults(handler=cmd_tags_manage)
+    for m in manage.choices.values():
+        m.add_argument("--json", action="store_true", help="print what changed as JSON")
 
 
 def cmd_scan(args: argparse.Namespace) -> int:
@@ -107,6 +129,26 @@ def cmd_tag_remove(args: argparse.Namespace) -> int:
     if not removed:
         raise CliError(f"{photo.display_path} has no tag '{args.tag}'")
     print(f"removed '{args.tag}' from {photo.display_path}")
+    return 0
+
+
+def cmd_tags_manage(args: argparse.Namespace) -> int:
+    """``imgtag tags rename|merge|delete|move``: the same use case as the window's tag manager."""
+    with open_catalog(args) as catalog:
+        manager = TagManager(catalog)
+        op = args.tags_command
+        if op == "rename":
+            edit = manager.rename(args.old, args.new)
+        elif op == "merge":
+            edit = manager.merge(args.source, args.into)
+        elif op == "delete":
+            edit = manager.delete(args.name)
+        else:
+            edit = manager.move(args.name, args.parent)
+    if args.json:
+        print_json({"op": edit.op, "source": edit.source, "target": edit.target, "photos": len(edit.photo_ids)})
+    else:
+        print(f"{edit.description}; files are updated on the next 'imgtag write'")
     return 0
 
 

@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 
 HEAD_BYTES = 64 * 1024
 BATCH = 500
+FIRST_BATCH = 50  # committed early, so a window shows the first photos of a big folder at once
 # Folders that hold no photos of the person's own: NAS/OS housekeeping, trash, caches.
 SKIPPED_DIRS = frozenset(
     {b"@eaDir", b"#recycle", b"#snapshot", b"$RECYCLE.BIN", b"System Volume Information", b"__MACOSX",
@@ -245,7 +246,7 @@ def scan_folder(
         else:
             updates.append((photo_id, facts))
             counts["changed"] += 1
-        if len(new_facts) + len(updates) >= BATCH:
+        if len(new_facts) + len(updates) >= (FIRST_BATCH if done <= FIRST_BATCH else BATCH):
             flush()
         if progress:
             progress(done, total, display_path(entry.path))

@@ -2,7 +2,58 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="de">
   <context>
+    <name>ActionTexts</name>
+    <message>
+      <source>&amp;Add tag to {target}…</source>
+      <translation>Tag zu {target} &amp;hinzufügen…</translation>
+    </message>
+    <message>
+      <source>&amp;Approve '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} &amp;bestätigen</translation>
+    </message>
+    <message>
+      <source>&amp;Edit '{tag}' on {target}…</source>
+      <translation>„{tag}“ auf {target} &amp;bearbeiten…</translation>
+    </message>
+    <message>
+      <source>&amp;Reject '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} &amp;ablehnen</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on every photo &amp;scored ≥ {score}</source>
+      <translation>„{tag}“ auf jedem Foto mit &amp;Wert ≥ {score} bestätigen</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above {threshold} on {target}</source>
+      <translation>Alle &amp;über {threshold} auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Re&amp;move '{tag}' from {target}</source>
+      <translation>„{tag}“ von {target} &amp;entfernen</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve a tag from {target}…</source>
+      <translation>Einen Tag von {target} ent&amp;fernen…</translation>
+    </message>
+    <message>
+      <source>Tag &amp;{target} (suggest)</source>
+      <translation>&amp;{target} taggen (Vorschläge)</translation>
+    </message>
+  </context>
+  <context>
     <name>DetailController</name>
+    <message>
+      <source> · edits apply to the {n} selected photos</source>
+      <translation> · Änderungen gelten für die {n} ausgewählten Fotos</translation>
+    </message>
+    <message>
+      <source>Approve {n} tags at or above {threshold} on {target}</source>
+      <translation>{n} Tags ab {threshold} auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Edit '{old}' to '{new}' on {target}</source>
+      <translation>„{old}“ zu „{new}“ auf {target} ändern</translation>
+    </message>
     <message>
       <source>Edit tag</source>
       <translation>Tag bearbeiten</translation>
@@ -12,8 +63,8 @@
       <translation>Wird geladen…</translation>
     </message>
     <message>
-      <source>New name for this photo's tag:</source>
-      <translation>Neuer Name für den Tag dieses Fotos:</translation>
+      <source>New name for '{name}' on {where}:</source>
+      <translation>Neuer Name für „{name}“ auf {where}:</translation>
     </message>
     <message>
       <source>No photo selected</source>
@@ -167,8 +218,27 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Probleme</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
-      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen.</translation>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen. Mit der Suche state:broken erscheinen sie im Raster.</translation>
+    </message>
+  </context>
+  <context>
+    <name>FileSync</name>
+    <message>
+      <source>; {n} could not be written (Ctrl+L for why)</source>
+      <translation>; {n} konnten nicht geschrieben werden (Strg+L zeigt warum)</translation>
+    </message>
+    <message>
+      <source>; {n} went to sidecars (File &gt; Write tags to files says why, per file)</source>
+      <translation>; {n} gingen in Sidecar-Dateien (Datei &gt; Tags in Dateien schreiben nennt den Grund je Datei)</translation>
+    </message>
+    <message>
+      <source>Tags written to {n} file(s)</source>
+      <translation>Tags in {n} Datei(en) geschrieben</translation>
+    </message>
+    <message>
+      <source>Writing tags to {n} file(s)…</source>
+      <translation>Schreibe Tags in {n} Datei(en)…</translation>
     </message>
   </context>
   <context>
@@ -229,8 +299,20 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
   <context>
     <name>MainWindow</name>
     <message>
-      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
-      <translation type="unfinished" />
+      <source>&amp;Redo</source>
+      <translation>&amp;Wiederholen</translation>
+    </message>
+    <message>
+      <source>&amp;Redo {edit}</source>
+      <translation>{edit} &amp;wiederholen</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Rückgängig</translation>
+    </message>
+    <message>
+      <source>&amp;Undo {edit}</source>
+      <translation>{edit} &amp;rückgängig machen</translation>
     </message>
     <message>
       <source>All ≥ threshold (Enter)</source>
@@ -241,16 +323,12 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Bestätigen (A)</translation>
     </message>
     <message>
-      <source>Automatic tagging is off: {message}</source>
-      <translation>Automatisches Taggen ist aus: {message}</translation>
+      <source>Automatic tagging is off: {message} Use Models… to get them.</source>
+      <translation>Automatisches Taggen ist aus: {message} Über Modelle… holen.</translation>
     </message>
     <message>
       <source>Choose a photo folder</source>
       <translation>Fotoordner wählen</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts</source>
-      <translation>Tastenkürzel</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -259,14 +337,6 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     <message>
       <source>No suggestions to review; tag photos first (Ctrl+G)</source>
       <translation>Keine Vorschläge zu prüfen; zuerst Fotos taggen (Strg+G)</translation>
-    </message>
-    <message>
-      <source>Redo</source>
-      <translation>Wiederholen</translation>
-    </message>
-    <message>
-      <source>Redo {t} (Ctrl+Shift+Z)</source>
-      <translation>{t} wiederholen (Strg+Umschalt+Z)</translation>
     </message>
     <message>
       <source>Reject (R)</source>
@@ -281,8 +351,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Tag entfernen</translation>
     </message>
     <message>
-      <source>Remove which tag from {n} photo(s)?</source>
-      <translation>Welchen Tag von {n} Foto(s) entfernen?</translation>
+      <source>Remove which tag from {target}?</source>
+      <translation>Welchen Tag von {target} entfernen?</translation>
     </message>
     <message>
       <source>Review by tag</source>
@@ -297,8 +367,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Zuerst ein Foto auswählen, dann „Ähnliche finden“</translation>
     </message>
     <message>
-      <source>Tagging stopped: {stats_error}</source>
-      <translation>Taggen angehalten: {stats_error}</translation>
+      <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
+      <translation>Taggen angehalten: {error} Die vollständige Meldung steht unter Probleme (Strg+L).</translation>
     </message>
     <message>
       <source>The selected photos have no tags</source>
@@ -313,24 +383,24 @@ Nothing was changed in your files.</source>
 An Ihren Dateien wurde nichts geändert.</translation>
     </message>
     <message>
-      <source>Undo</source>
-      <translation>Rückgängig</translation>
-    </message>
-    <message>
-      <source>Undo {t} (Ctrl+Z)</source>
-      <translation>{t} rückgängig machen (Strg+Z)</translation>
-    </message>
-    <message>
       <source>Write tags to files</source>
       <translation>Tags in Dateien schreiben</translation>
     </message>
     <message>
+      <source>all {n} photos shown ({source})</source>
+      <translation>alle {n} gezeigten Fotos ({source})</translation>
+    </message>
+    <message>
       <source>imgtag</source>
-      <translation type="unfinished" />
+      <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the {n} selected photos</source>
+      <translation>die {n} ausgewählten Fotos</translation>
     </message>
     <message>
       <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
@@ -348,12 +418,12 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Erneut prüfen</translation>
     </message>
     <message>
-      <source>Choose the model folder</source>
-      <translation>Modellordner wählen</translation>
+      <source>Choose folder…</source>
+      <translation>Ordner wählen…</translation>
     </message>
     <message>
-      <source>Download</source>
-      <translation>Herunterladen</translation>
+      <source>Choose the model folder</source>
+      <translation>Modellordner wählen</translation>
     </message>
     <message>
       <source>Download failed: {stats_error}
@@ -364,16 +434,24 @@ An Ihren Dateien wurde nichts geändert.</translation>
 {status_text}</translation>
     </message>
     <message>
-      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
-      <translation>Die oben genannten Modelle in den Hugging-Face-Cache herunterladen (braucht ein Netzwerk)</translation>
+      <source>Download models</source>
+      <translation>Modelle herunterladen</translation>
     </message>
     <message>
-      <source>Folder…</source>
-      <translation>Ordner…</translation>
+      <source>Download the models named above (needs the internet once; about 1 GB)</source>
+      <translation>Die oben genannten Modelle herunterladen (braucht einmal Internet; etwa 1 GB)</translation>
     </message>
     <message>
       <source>Models</source>
       <translation>Modelle</translation>
+    </message>
+    <message>
+      <source>Models downloaded.
+
+{status_text}</source>
+      <translation>Modelle heruntergeladen.
+
+{status_text}</translation>
     </message>
     <message>
       <source>Pick a local folder holding the {label_lower}</source>
@@ -384,8 +462,8 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Diese Version kann keine Modelle herunterladen; stattdessen lokale Ordner wählen</translation>
     </message>
     <message>
-      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
-      <translation>{tip}. Eine Hugging-Face-ID (aus dem lokalen Cache) oder ein Ordner.</translation>
+      <source>{tip}. A model name from the download cache, or a folder.</source>
+      <translation>{tip}. Ein Modellname aus dem Download-Cache oder ein Ordner.</translation>
     </message>
   </context>
   <context>
@@ -431,6 +509,47 @@ An Ihren Dateien wurde nichts geändert.</translation>
     </message>
   </context>
   <context>
+    <name>PhotoGrid</name>
+    <message>
+      <source>Looking for photos… they appear here as they are found.</source>
+      <translation>Suche Fotos… sie erscheinen hier, sobald sie gefunden werden.</translation>
+    </message>
+    <message>
+      <source>No photo has “{tag}” any more.</source>
+      <translation>Kein Foto hat mehr „{tag}“.</translation>
+    </message>
+    <message>
+      <source>No photos in this folder.
+Add photos to it and rescan (F5), or open another folder (Ctrl+O).</source>
+      <translation>Keine Fotos in diesem Ordner.
+Fotos hinzufügen und neu einlesen (F5) oder einen anderen Ordner öffnen (Strg+O).</translation>
+    </message>
+    <message>
+      <source>No photos match this album's query yet.
+Tag more photos, or edit the album's query (right-click the album).</source>
+      <translation>Noch keine Fotos passen zur Abfrage dieses Albums.
+Mehr Fotos taggen oder die Abfrage des Albums ändern (Rechtsklick auf das Album).</translation>
+    </message>
+    <message>
+      <source>No photos match {query}.
+Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).</source>
+      <translation>Keine Fotos passen zu {query}.
+Schreibweise prüfen oder die Suche leeren, um alle Fotos zu sehen (Strg+Umschalt+A).</translation>
+    </message>
+    <message>
+      <source>No photos yet.
+Open a folder of photos with File &gt; Open folder (Ctrl+O).</source>
+      <translation>Noch keine Fotos.
+Einen Fotoordner mit Datei &gt; Ordner öffnen (Strg+O) öffnen.</translation>
+    </message>
+    <message>
+      <source>No suggestions of “{tag}” left to review.
+Press Done, or pick another tag (Ctrl+Shift+R).</source>
+      <translation>Keine Vorschläge für „{tag}“ mehr zu prüfen.
+Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
+    </message>
+  </context>
+  <context>
     <name>QueryBar</name>
     <message>
       <source>Album name:</source>
@@ -471,8 +590,8 @@ An Ihren Dateien wurde nichts geändert.</translation>
   <context>
     <name>ReviewController</name>
     <message>
-      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
-      <translation>Prüfung von „{tag}“: noch {left} Vorschläge, {approved} bestätigt — A bestätigen · R ablehnen · Entf entfernen · Enter alle bestätigen ≥</translation>
+      <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
+      <translation>Prüfe „{tag}“: {left} übrig, {approved} bestätigt</translation>
     </message>
   </context>
   <context>
@@ -573,8 +692,24 @@ An Ihren Dateien wurde nichts geändert.</translation>
   <context>
     <name>SidebarController</name>
     <message>
+      <source>Delete from every photo…</source>
+      <translation>Von allen Fotos löschen…</translation>
+    </message>
+    <message>
       <source>Filter suggested tags</source>
       <translation>Vorgeschlagene Tags filtern</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Verschieben unter…</translation>
+    </message>
+    <message>
+      <source>Rename everywhere…</source>
+      <translation>Überall umbenennen…</translation>
     </message>
     <message>
       <source>Review suggestions</source>
@@ -583,6 +718,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>Show photos</source>
       <translation>Fotos zeigen</translation>
+    </message>
+    <message>
+      <source>Tag manager…</source>
+      <translation>Tag-Verwaltung…</translation>
     </message>
   </context>
   <context>
@@ -673,18 +812,187 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     </message>
   </context>
   <context>
-    <name>ThresholdController</name>
+    <name>TagEdits</name>
     <message>
-      <source> · this photo {ph} of {ph_total}</source>
-      <translation> · dieses Foto {ph} von {ph_total}</translation>
+      <source>1 photo</source>
+      <translation>1 Foto</translation>
     </message>
     <message>
-      <source>{lib:,} of {lib_total:,} suggestions pass</source>
+      <source>Add '{tag}' to {target}</source>
+      <translation>„{tag}“ zu {target} hinzufügen</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} bestätigen</translation>
+    </message>
+    <message>
+      <source>Reject '{tag}' on {target}</source>
+      <translation>„{tag}“ auf {target} ablehnen</translation>
+    </message>
+    <message>
+      <source>Remove '{tag}' from {target}</source>
+      <translation>„{tag}“ von {target} entfernen</translation>
+    </message>
+    <message>
+      <source>Un-review '{tag}' on {target}</source>
+      <translation>Prüfung von „{tag}“ auf {target} zurücksetzen</translation>
+    </message>
+    <message>
+      <source>{n} photos</source>
+      <translation>{n} Fotos</translation>
+    </message>
+    <message>
+      <source>{n} tag edits</source>
+      <translation>{n} Tag-Änderungen</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManager</name>
+    <message>
+      <source>Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).</source>
+      <translation>„{tag}“ und die Tags darunter von allen Fotos löschen? Das lässt sich rückgängig machen (Strg+Z).</translation>
+    </message>
+    <message>
+      <source>Delete tag</source>
+      <translation>Tag löschen</translation>
+    </message>
+    <message>
+      <source>Merge '{tag}' into which tag? Every photo with '{tag}' gets that tag instead.</source>
+      <translation>„{tag}“ mit welchem Tag zusammenführen? Jedes Foto mit „{tag}“ bekommt stattdessen diesen Tag.</translation>
+    </message>
+    <message>
+      <source>Merge tag</source>
+      <translation>Tag zusammenführen</translation>
+    </message>
+    <message>
+      <source>Move tag</source>
+      <translation>Tag verschieben</translation>
+    </message>
+    <message>
+      <source>New name for '{tag}' on every photo (use a|b for a hierarchy):</source>
+      <translation>Neuer Name für „{tag}“ auf allen Fotos (a|b für eine Hierarchie):</translation>
+    </message>
+    <message>
+      <source>Put '{tag}' under which tag? (a new name makes a new parent)</source>
+      <translation>„{tag}“ unter welchen Tag setzen? (ein neuer Name legt einen neuen Obertag an)</translation>
+    </message>
+    <message>
+      <source>Rename tag</source>
+      <translation>Tag umbenennen</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Tags</translation>
+    </message>
+    <message>
+      <source>{edit}; files follow on the next write</source>
+      <translation>{edit}; die Dateien folgen beim nächsten Schreiben</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManagerDialog</name>
+    <message>
+      <source>Approved</source>
+      <translation>Bestätigt</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Löschen…</translation>
+    </message>
+    <message>
+      <source>Filter tags (ignores case and accents)</source>
+      <translation>Tags filtern (ohne Groß-/Kleinschreibung und Akzente)</translation>
+    </message>
+    <message>
+      <source>Fold the tag into another one on every photo</source>
+      <translation>Den Tag auf allen Fotos in einen anderen überführen</translation>
+    </message>
+    <message>
+      <source>Give the tag a new name on every photo</source>
+      <translation>Dem Tag auf allen Fotos einen neuen Namen geben</translation>
+    </message>
+    <message>
+      <source>Loading tags…</source>
+      <translation>Tags werden geladen…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Zusammenführen mit…</translation>
+    </message>
+    <message>
+      <source>Move to top</source>
+      <translation>Nach oben verschieben</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Verschieben unter…</translation>
+    </message>
+    <message>
+      <source>Put the tag under a parent tag (a|b hierarchy)</source>
+      <translation>Den Tag unter einen Obertag setzen (Hierarchie a|b)</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>Abgelehnt</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Umbenennen…</translation>
+    </message>
+    <message>
+      <source>Suggested</source>
+      <translation>Vorgeschlagen</translation>
+    </message>
+    <message>
+      <source>Tag</source>
+      <translation>Tag</translation>
+    </message>
+    <message>
+      <source>Tag manager</source>
+      <translation>Tag-Verwaltung</translation>
+    </message>
+    <message>
+      <source>Take the tag off every photo</source>
+      <translation>Den Tag von allen Fotos entfernen</translation>
+    </message>
+    <message>
+      <source>Take the tag out of its parent</source>
+      <translation>Den Tag aus seinem Obertag herausnehmen</translation>
+    </message>
+    <message>
+      <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
+    </message>
+    <message>
+      <source>{tip} (undo with Ctrl+Z)</source>
+      <translation>{tip} (rückgängig mit Strg+Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · photo {ph}/{ph_total}</source>
+      <translation> · Foto {ph}/{ph_total}</translation>
+    </message>
+    <message>
+      <source>; on this photo {ph} of {ph_total}</source>
+      <translation>; auf diesem Foto {ph} von {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass the threshold</source>
       <translation>{lib:,} von {lib_total:,} Vorschlägen erreichen die Schwelle</translation>
+    </message>
+    <message>
+      <source>{lib:,} shown</source>
+      <translation>{lib:,} angezeigt</translation>
     </message>
     <message>
       <source>{lib:,} suggestions shown</source>
       <translation>{lib:,} Vorschläge angezeigt</translation>
+    </message>
+    <message>
+      <source>{lib:,}/{lib_total:,} pass</source>
+      <translation>{lib:,}/{lib_total:,} erreicht</translation>
     </message>
   </context>
   <context>
@@ -733,6 +1041,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Nichts geschrieben: {error}</translation>
     </message>
     <message>
+      <source>Photos: {scope}. Only approved tags are written; files already up to date are left alone.</source>
+      <translation>Fotos: {scope}. Nur bestätigte Tags werden geschrieben; aktuelle Dateien bleiben unberührt.</translation>
+    </message>
+    <message>
       <source>Reading {len_ids:,} files…</source>
       <translation>{len_ids:,} Dateien werden gelesen…</translation>
     </message>
@@ -755,6 +1067,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>Write to:</source>
       <translation>Schreiben in:</translation>
+    </message>
+    <message>
+      <source>{n} photo(s)</source>
+      <translation>{n} Foto(s)</translation>
     </message>
   </context>
   <context>
@@ -883,8 +1199,8 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Jeden Vorschlag mit einer Konfidenz ab der Schwelle bestätigen</translation>
     </message>
     <message>
-      <source>Approve the current tag (then go to the next)</source>
-      <translation>Den aktuellen Tag bestätigen (dann zum nächsten)</translation>
+      <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder auf allen ausgewählten Fotos bestätigen (dann zum nächsten)</translation>
     </message>
     <message>
       <source>Captioner</source>
@@ -995,6 +1311,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Fotos, die dem aktuellen ähneln, die ähnlichsten zuerst (like:FOTO)</translation>
     </message>
     <message>
+      <source>Preview and write approved tags into the selected (or all shown) photos' files</source>
+      <translation>Bestätigte Tags in die Dateien der ausgewählten (oder aller gezeigten) Fotos schreiben, mit Vorschau</translation>
+    </message>
+    <message>
       <source>Previous tag</source>
       <translation>Vorheriger Tag</translation>
     </message>
@@ -1019,16 +1339,20 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Die zuletzt rückgängig gemachte Tag-Änderung wiederholen</translation>
     </message>
     <message>
-      <source>Reject the current tag: it is remembered and never suggested again</source>
-      <translation>Den aktuellen Tag ablehnen: das wird gemerkt und er wird nie wieder vorgeschlagen</translation>
+      <source>Reject the current tag on the shown photo or the selection: it is never suggested again there</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder der Auswahl ablehnen: er wird dort nie wieder vorgeschlagen</translation>
     </message>
     <message>
       <source>Remo&amp;ve tag from selection…</source>
       <translation>Tag aus der Auswahl entfer&amp;nen…</translation>
     </message>
     <message>
-      <source>Rename the current tag on this photo</source>
-      <translation>Den aktuellen Tag auf diesem Foto umbenennen</translation>
+      <source>Rename the current tag on the shown photo or the selection (Tag manager: everywhere)</source>
+      <translation>Den aktuellen Tag auf dem gezeigten Foto oder der Auswahl umbenennen (Tag-Verwaltung: überall)</translation>
+    </message>
+    <message>
+      <source>Rename, merge, move or delete tags across the whole library</source>
+      <translation>Tags in der ganzen Bibliothek umbenennen, zusammenführen, verschieben oder löschen</translation>
     </message>
     <message>
       <source>Reset lear&amp;ning…</source>
@@ -1075,8 +1399,12 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Tags für jedes Foto vorschlagen, das noch nicht mit den aktuellen Modellen analysiert wurde</translation>
     </message>
     <message>
-      <source>Suggest tags for the selected photos</source>
-      <translation>Tags für die ausgewählten Fotos vorschlagen</translation>
+      <source>Suggest tags for the shown photo, or for every selected photo</source>
+      <translation>Tags für das gezeigte Foto oder für alle ausgewählten Fotos vorschlagen</translation>
+    </message>
+    <message>
+      <source>Tag &amp;manager…</source>
+      <translation>Tag-&amp;Verwaltung…</translation>
     </message>
     <message>
       <source>Tag &amp;selection</source>
@@ -1087,20 +1415,20 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Tags, die nicht mehr vorgeschlagen werden, weil Sie sie oft abgelehnt haben; hier wieder einschalten</translation>
     </message>
     <message>
-      <source>Take a tag off every selected photo</source>
-      <translation>Einen Tag von allen ausgewählten Fotos entfernen</translation>
+      <source>Take a tag off the shown photo, or off every selected photo</source>
+      <translation>Einen Tag vom gezeigten Foto oder von allen ausgewählten Fotos entfernen</translation>
     </message>
     <message>
-      <source>Take the current tag off the photo</source>
-      <translation>Den aktuellen Tag vom Foto entfernen</translation>
+      <source>Take the current tag off the shown photo, or off every selected photo</source>
+      <translation>Den aktuellen Tag vom gezeigten Foto oder von allen ausgewählten Fotos entfernen</translation>
     </message>
     <message>
       <source>Turns captions into candidate tags (a sentence-transformers model)</source>
       <translation>Macht aus Bildbeschreibungen Tag-Kandidaten (ein sentence-transformers-Modell)</translation>
     </message>
     <message>
-      <source>Type a tag to add (approved) to the selected photos</source>
-      <translation>Einen Tag eingeben, der den ausgewählten Fotos (bestätigt) hinzugefügt wird</translation>
+      <source>Type a tag to add (approved) to the shown photo, or to every selected photo</source>
+      <translation>Einen Tag eingeben, der dem gezeigten Foto oder allen ausgewählten Fotos (bestätigt) hinzugefügt wird</translation>
     </message>
     <message>
       <source>Undo the last tag edit</source>
@@ -1109,10 +1437,6 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>Visual model</source>
       <translation>Bildmodell</translation>
-    </message>
-    <message>
-      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
-      <translation>Bestätigte Tags in die Metadaten der Fotos schreiben (XMP, IPTC, EXIF)</translation>
     </message>
     <message>
       <source>Writes a caption for each photo (BLIP)</source>

@@ -2,7 +2,58 @@
 <!DOCTYPE TS>
 <TS version="2.1" language="fr">
   <context>
+    <name>ActionTexts</name>
+    <message>
+      <source>&amp;Add tag to {target}…</source>
+      <translation>&amp;Ajouter une étiquette à {target}…</translation>
+    </message>
+    <message>
+      <source>&amp;Approve '{tag}' on {target}</source>
+      <translation>&amp;Approuver « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>&amp;Edit '{tag}' on {target}…</source>
+      <translation>&amp;Modifier « {tag} » sur {target}…</translation>
+    </message>
+    <message>
+      <source>&amp;Reject '{tag}' on {target}</source>
+      <translation>&amp;Rejeter « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on every photo &amp;scored ≥ {score}</source>
+      <translation>Approuver « {tag} » sur chaque photo de &amp;score ≥ {score}</translation>
+    </message>
+    <message>
+      <source>Approve all &amp;above {threshold} on {target}</source>
+      <translation>Tout approuver &amp;au-dessus de {threshold} sur {target}</translation>
+    </message>
+    <message>
+      <source>Re&amp;move '{tag}' from {target}</source>
+      <translation>Re&amp;tirer « {tag} » de {target}</translation>
+    </message>
+    <message>
+      <source>Remo&amp;ve a tag from {target}…</source>
+      <translation>Reti&amp;rer une étiquette de {target}…</translation>
+    </message>
+    <message>
+      <source>Tag &amp;{target} (suggest)</source>
+      <translation>Étiqueter &amp;{target} (suggestions)</translation>
+    </message>
+  </context>
+  <context>
     <name>DetailController</name>
+    <message>
+      <source> · edits apply to the {n} selected photos</source>
+      <translation> · les modifications s'appliquent aux {n} photos sélectionnées</translation>
+    </message>
+    <message>
+      <source>Approve {n} tags at or above {threshold} on {target}</source>
+      <translation>Approuver {n} étiquettes à partir de {threshold} sur {target}</translation>
+    </message>
+    <message>
+      <source>Edit '{old}' to '{new}' on {target}</source>
+      <translation>Changer « {old} » en « {new} » sur {target}</translation>
+    </message>
     <message>
       <source>Edit tag</source>
       <translation>Modifier le tag</translation>
@@ -12,8 +63,8 @@
       <translation>Chargement…</translation>
     </message>
     <message>
-      <source>New name for this photo's tag:</source>
-      <translation>Nouveau nom du tag de cette photo :</translation>
+      <source>New name for '{name}' on {where}:</source>
+      <translation>Nouveau nom pour « {name} » sur {where} :</translation>
     </message>
     <message>
       <source>No photo selected</source>
@@ -167,8 +218,27 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Problèmes</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again.</source>
-      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l’analyse (F5) ou l’étiquetage.</translation>
+      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l'analyse (F5) ou l'étiquetage. Cherchez state:broken pour les voir dans la grille.</translation>
+    </message>
+  </context>
+  <context>
+    <name>FileSync</name>
+    <message>
+      <source>; {n} could not be written (Ctrl+L for why)</source>
+      <translation> ; {n} n'ont pas pu être écrits (Ctrl+L pour savoir pourquoi)</translation>
+    </message>
+    <message>
+      <source>; {n} went to sidecars (File &gt; Write tags to files says why, per file)</source>
+      <translation> ; {n} sont allés dans des fichiers annexes (Fichier &gt; Écrire les étiquettes dans les fichiers dit pourquoi, fichier par fichier)</translation>
+    </message>
+    <message>
+      <source>Tags written to {n} file(s)</source>
+      <translation>Étiquettes écrites dans {n} fichier(s)</translation>
+    </message>
+    <message>
+      <source>Writing tags to {n} file(s)…</source>
+      <translation>Écriture des étiquettes dans {n} fichier(s)…</translation>
     </message>
   </context>
   <context>
@@ -229,8 +299,20 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
   <context>
     <name>MainWindow</name>
     <message>
-      <source>&lt;table cellspacing=4&gt;{extra}{rows}&lt;/table&gt;</source>
-      <translation type="unfinished" />
+      <source>&amp;Redo</source>
+      <translation>&amp;Rétablir</translation>
+    </message>
+    <message>
+      <source>&amp;Redo {edit}</source>
+      <translation>&amp;Rétablir : {edit}</translation>
+    </message>
+    <message>
+      <source>&amp;Undo</source>
+      <translation>&amp;Annuler</translation>
+    </message>
+    <message>
+      <source>&amp;Undo {edit}</source>
+      <translation>&amp;Annuler : {edit}</translation>
     </message>
     <message>
       <source>All ≥ threshold (Enter)</source>
@@ -241,16 +323,12 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Approuver (A)</translation>
     </message>
     <message>
-      <source>Automatic tagging is off: {message}</source>
-      <translation>L’étiquetage automatique est désactivé : {message}</translation>
+      <source>Automatic tagging is off: {message} Use Models… to get them.</source>
+      <translation>L'étiquetage automatique est désactivé : {message} Utilisez Modèles… pour les obtenir.</translation>
     </message>
     <message>
       <source>Choose a photo folder</source>
       <translation>Choisir un dossier de photos</translation>
-    </message>
-    <message>
-      <source>Keyboard shortcuts</source>
-      <translation>Raccourcis clavier</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -259,14 +337,6 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     <message>
       <source>No suggestions to review; tag photos first (Ctrl+G)</source>
       <translation>Aucune suggestion à examiner ; étiquetez d’abord des photos (Ctrl+G)</translation>
-    </message>
-    <message>
-      <source>Redo</source>
-      <translation>Rétablir</translation>
-    </message>
-    <message>
-      <source>Redo {t} (Ctrl+Shift+Z)</source>
-      <translation>Rétablir {t} (Ctrl+Maj+Z)</translation>
     </message>
     <message>
       <source>Reject (R)</source>
@@ -281,8 +351,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Retirer le tag</translation>
     </message>
     <message>
-      <source>Remove which tag from {n} photo(s)?</source>
-      <translation>Retirer quel tag de {n} photo(s) ?</translation>
+      <source>Remove which tag from {target}?</source>
+      <translation>Retirer quelle étiquette de {target} ?</translation>
     </message>
     <message>
       <source>Review by tag</source>
@@ -297,8 +367,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Sélectionnez d’abord une photo, puis « Trouver des photos similaires »</translation>
     </message>
     <message>
-      <source>Tagging stopped: {stats_error}</source>
-      <translation>Étiquetage arrêté : {stats_error}</translation>
+      <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
+      <translation>Étiquetage arrêté : {error} Le message complet est dans Problèmes (Ctrl+L).</translation>
     </message>
     <message>
       <source>The selected photos have no tags</source>
@@ -313,24 +383,24 @@ Nothing was changed in your files.</source>
 Rien n’a été modifié dans vos fichiers.</translation>
     </message>
     <message>
-      <source>Undo</source>
-      <translation>Annuler</translation>
-    </message>
-    <message>
-      <source>Undo {t} (Ctrl+Z)</source>
-      <translation>Annuler {t} (Ctrl+Z)</translation>
-    </message>
-    <message>
       <source>Write tags to files</source>
       <translation>Écrire les tags dans les fichiers</translation>
     </message>
     <message>
+      <source>all {n} photos shown ({source})</source>
+      <translation>les {n} photos affichées ({source})</translation>
+    </message>
+    <message>
       <source>imgtag</source>
-      <translation type="unfinished" />
+      <translation>imgtag</translation>
     </message>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the {n} selected photos</source>
+      <translation>les {n} photos sélectionnées</translation>
     </message>
     <message>
       <source>{folder} is not a folder; choose one with File &gt; Open folder (Ctrl+O)</source>
@@ -348,12 +418,12 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Vérifier à nouveau</translation>
     </message>
     <message>
-      <source>Choose the model folder</source>
-      <translation>Choisir le dossier du modèle</translation>
+      <source>Choose folder…</source>
+      <translation>Choisir un dossier…</translation>
     </message>
     <message>
-      <source>Download</source>
-      <translation>Télécharger</translation>
+      <source>Choose the model folder</source>
+      <translation>Choisir le dossier du modèle</translation>
     </message>
     <message>
       <source>Download failed: {stats_error}
@@ -364,16 +434,24 @@ Rien n’a été modifié dans vos fichiers.</translation>
 {status_text}</translation>
     </message>
     <message>
-      <source>Download the models named above into the Hugging Face cache (needs a network)</source>
-      <translation>Télécharger les modèles ci-dessus dans le cache Hugging Face (nécessite un réseau)</translation>
+      <source>Download models</source>
+      <translation>Télécharger les modèles</translation>
     </message>
     <message>
-      <source>Folder…</source>
-      <translation>Dossier…</translation>
+      <source>Download the models named above (needs the internet once; about 1 GB)</source>
+      <translation>Télécharger les modèles ci-dessus (Internet une seule fois ; environ 1 Go)</translation>
     </message>
     <message>
       <source>Models</source>
       <translation>Modèles</translation>
+    </message>
+    <message>
+      <source>Models downloaded.
+
+{status_text}</source>
+      <translation>Modèles téléchargés.
+
+{status_text}</translation>
     </message>
     <message>
       <source>Pick a local folder holding the {label_lower}</source>
@@ -384,8 +462,8 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Cette version ne peut pas télécharger de modèles ; choisissez plutôt des dossiers locaux</translation>
     </message>
     <message>
-      <source>{tip}. A Hugging Face id (from the local cache) or a folder.</source>
-      <translation>{tip}. Un identifiant Hugging Face (du cache local) ou un dossier.</translation>
+      <source>{tip}. A model name from the download cache, or a folder.</source>
+      <translation>{tip}. Un nom de modèle du cache de téléchargement, ou un dossier.</translation>
     </message>
   </context>
   <context>
@@ -431,6 +509,47 @@ Rien n’a été modifié dans vos fichiers.</translation>
     </message>
   </context>
   <context>
+    <name>PhotoGrid</name>
+    <message>
+      <source>Looking for photos… they appear here as they are found.</source>
+      <translation>Recherche des photos… elles apparaissent ici au fur et à mesure.</translation>
+    </message>
+    <message>
+      <source>No photo has “{tag}” any more.</source>
+      <translation>Plus aucune photo n'a « {tag} ».</translation>
+    </message>
+    <message>
+      <source>No photos in this folder.
+Add photos to it and rescan (F5), or open another folder (Ctrl+O).</source>
+      <translation>Aucune photo dans ce dossier.
+Ajoutez-y des photos et relancez l'analyse (F5), ou ouvrez un autre dossier (Ctrl+O).</translation>
+    </message>
+    <message>
+      <source>No photos match this album's query yet.
+Tag more photos, or edit the album's query (right-click the album).</source>
+      <translation>Aucune photo ne correspond encore à la requête de cet album.
+Étiquetez d'autres photos ou modifiez la requête (clic droit sur l'album).</translation>
+    </message>
+    <message>
+      <source>No photos match {query}.
+Check the spelling, or clear the search to see all photos (Ctrl+Shift+A).</source>
+      <translation>Aucune photo ne correspond à {query}.
+Vérifiez l'orthographe, ou effacez la recherche pour voir toutes les photos (Ctrl+Maj+A).</translation>
+    </message>
+    <message>
+      <source>No photos yet.
+Open a folder of photos with File &gt; Open folder (Ctrl+O).</source>
+      <translation>Pas encore de photos.
+Ouvrez un dossier de photos avec Fichier &gt; Ouvrir un dossier (Ctrl+O).</translation>
+    </message>
+    <message>
+      <source>No suggestions of “{tag}” left to review.
+Press Done, or pick another tag (Ctrl+Shift+R).</source>
+      <translation>Plus aucune suggestion de « {tag} » à revoir.
+Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translation>
+    </message>
+  </context>
+  <context>
     <name>QueryBar</name>
     <message>
       <source>Album name:</source>
@@ -471,8 +590,8 @@ Rien n’a été modifié dans vos fichiers.</translation>
   <context>
     <name>ReviewController</name>
     <message>
-      <source>Reviewing “{tag}”: {left} suggestions left, {approved} approved — A approve · R reject · Del remove · Enter approve all ≥</source>
-      <translation>Examen de « {tag} » : {left} suggestions restantes, {approved} approuvées — A approuver · R rejeter · Suppr retirer · Entrée tout approuver ≥</translation>
+      <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
+      <translation>Revue de « {tag} » : {left} restantes, {approved} approuvées</translation>
     </message>
   </context>
   <context>
@@ -573,8 +692,24 @@ Rien n’a été modifié dans vos fichiers.</translation>
   <context>
     <name>SidebarController</name>
     <message>
+      <source>Delete from every photo…</source>
+      <translation>Supprimer de toutes les photos…</translation>
+    </message>
+    <message>
       <source>Filter suggested tags</source>
       <translation>Filtrer les tags suggérés</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Fusionner dans…</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Déplacer sous…</translation>
+    </message>
+    <message>
+      <source>Rename everywhere…</source>
+      <translation>Renommer partout…</translation>
     </message>
     <message>
       <source>Review suggestions</source>
@@ -583,6 +718,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>Show photos</source>
       <translation>Afficher les photos</translation>
+    </message>
+    <message>
+      <source>Tag manager…</source>
+      <translation>Gestion des étiquettes…</translation>
     </message>
   </context>
   <context>
@@ -673,18 +812,187 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     </message>
   </context>
   <context>
-    <name>ThresholdController</name>
+    <name>TagEdits</name>
     <message>
-      <source> · this photo {ph} of {ph_total}</source>
-      <translation> · cette photo {ph} sur {ph_total}</translation>
+      <source>1 photo</source>
+      <translation>1 photo</translation>
     </message>
     <message>
-      <source>{lib:,} of {lib_total:,} suggestions pass</source>
-      <translation>{lib:,} sur {lib_total:,} suggestions passent</translation>
+      <source>Add '{tag}' to {target}</source>
+      <translation>Ajouter « {tag} » à {target}</translation>
+    </message>
+    <message>
+      <source>Approve '{tag}' on {target}</source>
+      <translation>Approuver « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Reject '{tag}' on {target}</source>
+      <translation>Rejeter « {tag} » sur {target}</translation>
+    </message>
+    <message>
+      <source>Remove '{tag}' from {target}</source>
+      <translation>Retirer « {tag} » de {target}</translation>
+    </message>
+    <message>
+      <source>Un-review '{tag}' on {target}</source>
+      <translation>Remettre « {tag} » en suggestion sur {target}</translation>
+    </message>
+    <message>
+      <source>{n} photos</source>
+      <translation>{n} photos</translation>
+    </message>
+    <message>
+      <source>{n} tag edits</source>
+      <translation>{n} modifications d'étiquettes</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManager</name>
+    <message>
+      <source>Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).</source>
+      <translation>Supprimer « {tag} » et les étiquettes en dessous de toutes les photos ? Vous pouvez annuler (Ctrl+Z).</translation>
+    </message>
+    <message>
+      <source>Delete tag</source>
+      <translation>Supprimer l'étiquette</translation>
+    </message>
+    <message>
+      <source>Merge '{tag}' into which tag? Every photo with '{tag}' gets that tag instead.</source>
+      <translation>Fusionner « {tag} » dans quelle étiquette ? Chaque photo avec « {tag} » reçoit celle-ci à la place.</translation>
+    </message>
+    <message>
+      <source>Merge tag</source>
+      <translation>Fusionner l'étiquette</translation>
+    </message>
+    <message>
+      <source>Move tag</source>
+      <translation>Déplacer l'étiquette</translation>
+    </message>
+    <message>
+      <source>New name for '{tag}' on every photo (use a|b for a hierarchy):</source>
+      <translation>Nouveau nom pour « {tag} » sur toutes les photos (a|b pour une hiérarchie) :</translation>
+    </message>
+    <message>
+      <source>Put '{tag}' under which tag? (a new name makes a new parent)</source>
+      <translation>Placer « {tag} » sous quelle étiquette ? (un nouveau nom crée un nouveau parent)</translation>
+    </message>
+    <message>
+      <source>Rename tag</source>
+      <translation>Renommer l'étiquette</translation>
+    </message>
+    <message>
+      <source>Tags</source>
+      <translation>Étiquettes</translation>
+    </message>
+    <message>
+      <source>{edit}; files follow on the next write</source>
+      <translation>{edit} ; les fichiers suivront à la prochaine écriture</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagManagerDialog</name>
+    <message>
+      <source>Approved</source>
+      <translation>Approuvées</translation>
+    </message>
+    <message>
+      <source>Delete…</source>
+      <translation>Supprimer…</translation>
+    </message>
+    <message>
+      <source>Filter tags (ignores case and accents)</source>
+      <translation>Filtrer les étiquettes (sans tenir compte de la casse ni des accents)</translation>
+    </message>
+    <message>
+      <source>Fold the tag into another one on every photo</source>
+      <translation>Fondre l'étiquette dans une autre sur toutes les photos</translation>
+    </message>
+    <message>
+      <source>Give the tag a new name on every photo</source>
+      <translation>Donner un nouveau nom à l'étiquette sur toutes les photos</translation>
+    </message>
+    <message>
+      <source>Loading tags…</source>
+      <translation>Chargement des étiquettes…</translation>
+    </message>
+    <message>
+      <source>Merge into…</source>
+      <translation>Fusionner dans…</translation>
+    </message>
+    <message>
+      <source>Move to top</source>
+      <translation>Déplacer au premier niveau</translation>
+    </message>
+    <message>
+      <source>Move under…</source>
+      <translation>Déplacer sous…</translation>
+    </message>
+    <message>
+      <source>Put the tag under a parent tag (a|b hierarchy)</source>
+      <translation>Placer l'étiquette sous une étiquette parente (hiérarchie a|b)</translation>
+    </message>
+    <message>
+      <source>Rejected</source>
+      <translation>Rejetées</translation>
+    </message>
+    <message>
+      <source>Rename…</source>
+      <translation>Renommer…</translation>
+    </message>
+    <message>
+      <source>Suggested</source>
+      <translation>Suggérées</translation>
+    </message>
+    <message>
+      <source>Tag</source>
+      <translation>Étiquette</translation>
+    </message>
+    <message>
+      <source>Tag manager</source>
+      <translation>Gestion des étiquettes</translation>
+    </message>
+    <message>
+      <source>Take the tag off every photo</source>
+      <translation>Retirer l'étiquette de toutes les photos</translation>
+    </message>
+    <message>
+      <source>Take the tag out of its parent</source>
+      <translation>Sortir l'étiquette de son parent</translation>
+    </message>
+    <message>
+      <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{n} étiquettes. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
+    </message>
+    <message>
+      <source>{tip} (undo with Ctrl+Z)</source>
+      <translation>{tip} (annuler avec Ctrl+Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>ThresholdController</name>
+    <message>
+      <source> · photo {ph}/{ph_total}</source>
+      <translation> · photo {ph}/{ph_total}</translation>
+    </message>
+    <message>
+      <source>; on this photo {ph} of {ph_total}</source>
+      <translation> ; sur cette photo {ph} sur {ph_total}</translation>
+    </message>
+    <message>
+      <source>{lib:,} of {lib_total:,} suggestions pass the threshold</source>
+      <translation>{lib:,} suggestions sur {lib_total:,} atteignent le seuil</translation>
+    </message>
+    <message>
+      <source>{lib:,} shown</source>
+      <translation>{lib:,} affichées</translation>
     </message>
     <message>
       <source>{lib:,} suggestions shown</source>
       <translation>{lib:,} suggestions affichées</translation>
+    </message>
+    <message>
+      <source>{lib:,}/{lib_total:,} pass</source>
+      <translation>{lib:,}/{lib_total:,} retenues</translation>
     </message>
   </context>
   <context>
@@ -733,6 +1041,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Rien n’a été écrit : {error}</translation>
     </message>
     <message>
+      <source>Photos: {scope}. Only approved tags are written; files already up to date are left alone.</source>
+      <translation>Photos : {scope}. Seules les étiquettes approuvées sont écrites ; les fichiers déjà à jour ne sont pas touchés.</translation>
+    </message>
+    <message>
       <source>Reading {len_ids:,} files…</source>
       <translation>Lecture de {len_ids:,} fichiers…</translation>
     </message>
@@ -755,6 +1067,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>Write to:</source>
       <translation>Écrire dans :</translation>
+    </message>
+    <message>
+      <source>{n} photo(s)</source>
+      <translation>{n} photo(s)</translation>
     </message>
   </context>
   <context>
@@ -883,8 +1199,8 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Approuver chaque suggestion dont la confiance atteint le seuil</translation>
     </message>
     <message>
-      <source>Approve the current tag (then go to the next)</source>
-      <translation>Approuver le tag actuel (puis passer au suivant)</translation>
+      <source>Approve the current tag on the shown photo, or on every selected photo (then go to the next)</source>
+      <translation>Approuver l'étiquette courante sur la photo affichée, ou sur chaque photo sélectionnée (puis passer à la suivante)</translation>
     </message>
     <message>
       <source>Captioner</source>
@@ -995,6 +1311,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Photos qui ressemblent à la photo actuelle, les plus proches d’abord (like:PHOTO)</translation>
     </message>
     <message>
+      <source>Preview and write approved tags into the selected (or all shown) photos' files</source>
+      <translation>Prévisualiser et écrire les étiquettes approuvées dans les fichiers des photos sélectionnées (ou de toutes celles affichées)</translation>
+    </message>
+    <message>
       <source>Previous tag</source>
       <translation>Tag précédent</translation>
     </message>
@@ -1019,16 +1339,20 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Rétablir la dernière modification de tag annulée</translation>
     </message>
     <message>
-      <source>Reject the current tag: it is remembered and never suggested again</source>
-      <translation>Rejeter le tag actuel : c’est mémorisé et il ne sera plus jamais suggéré</translation>
+      <source>Reject the current tag on the shown photo or the selection: it is never suggested again there</source>
+      <translation>Rejeter l'étiquette courante sur la photo affichée ou la sélection : elle n'y sera plus jamais proposée</translation>
     </message>
     <message>
       <source>Remo&amp;ve tag from selection…</source>
       <translation>Reti&amp;rer un tag de la sélection…</translation>
     </message>
     <message>
-      <source>Rename the current tag on this photo</source>
-      <translation>Renommer le tag actuel sur cette photo</translation>
+      <source>Rename the current tag on the shown photo or the selection (Tag manager: everywhere)</source>
+      <translation>Renommer l'étiquette courante sur la photo affichée ou la sélection (Gestion des étiquettes : partout)</translation>
+    </message>
+    <message>
+      <source>Rename, merge, move or delete tags across the whole library</source>
+      <translation>Renommer, fusionner, déplacer ou supprimer des étiquettes dans toute la bibliothèque</translation>
     </message>
     <message>
       <source>Reset lear&amp;ning…</source>
@@ -1075,8 +1399,12 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Suggérer des tags pour chaque photo pas encore analysée avec les modèles actuels</translation>
     </message>
     <message>
-      <source>Suggest tags for the selected photos</source>
-      <translation>Suggérer des tags pour les photos sélectionnées</translation>
+      <source>Suggest tags for the shown photo, or for every selected photo</source>
+      <translation>Proposer des étiquettes pour la photo affichée, ou pour chaque photo sélectionnée</translation>
+    </message>
+    <message>
+      <source>Tag &amp;manager…</source>
+      <translation>&amp;Gestion des étiquettes…</translation>
     </message>
     <message>
       <source>Tag &amp;selection</source>
@@ -1087,20 +1415,20 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Tags qui ne sont plus suggérés parce que vous les avez souvent refusés ; réactivez-les ici</translation>
     </message>
     <message>
-      <source>Take a tag off every selected photo</source>
-      <translation>Retirer un tag de chaque photo sélectionnée</translation>
+      <source>Take a tag off the shown photo, or off every selected photo</source>
+      <translation>Retirer une étiquette de la photo affichée, ou de chaque photo sélectionnée</translation>
     </message>
     <message>
-      <source>Take the current tag off the photo</source>
-      <translation>Retirer le tag actuel de la photo</translation>
+      <source>Take the current tag off the shown photo, or off every selected photo</source>
+      <translation>Retirer l'étiquette courante de la photo affichée, ou de chaque photo sélectionnée</translation>
     </message>
     <message>
       <source>Turns captions into candidate tags (a sentence-transformers model)</source>
       <translation>Transforme les légendes en tags candidats (un modèle sentence-transformers)</translation>
     </message>
     <message>
-      <source>Type a tag to add (approved) to the selected photos</source>
-      <translation>Taper un tag à ajouter (approuvé) aux photos sélectionnées</translation>
+      <source>Type a tag to add (approved) to the shown photo, or to every selected photo</source>
+      <translation>Saisir une étiquette à ajouter (approuvée) à la photo affichée, ou à chaque photo sélectionnée</translation>
     </message>
     <message>
       <source>Undo the last tag edit</source>
@@ -1109,10 +1437,6 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>Visual model</source>
       <translation>Modèle visuel</translation>
-    </message>
-    <message>
-      <source>Write approved tags into the photos' metadata (XMP, IPTC, EXIF)</source>
-      <translation>Écrire les tags approuvés dans les métadonnées des photos (XMP, IPTC, EXIF)</translation>
     </message>
     <message>
       <source>Writes a caption for each photo (BLIP)</source>

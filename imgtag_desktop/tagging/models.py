@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
+import json
 import os
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -143,6 +144,39 @@ def _check_weights(role: Role, spec: str, path: Path) -> None:
         )
     if not (path / "config.json").is_file():
         raise ModelUnavailable(f"The {ROLE_TITLES[role]} folder {path} has no config.json. {fix_hint(role)}", role)
+    problem = role_mismatch(role, path)
+    if problem:
+        raise ModelUnavailable(f"{problem} {fix_hint(role)}", role)
+
+
+# What each role's folder must hold, read from config.json (a BLIP captioner, a CLIP model) or
+# from the sentence-transformers files (the keyword model): a CLIP folder given as the captioner
+# is refused here, with a clear reason, instead of failing later inside transformers.
+ROLE_MODEL_TYPES: dict[Role, tuple[str, ...]] = {"captioner": ("blip",), "visual": ("clip",)}
+_ST_FILES = ("modules.json", "config_sentence_transformers.json", "sentence_bert_config.json")
+
+
+def role_mismatch(role: Role, path: Path) -> str | None:
+    """Why the model folder ``path`` cannot serve ``role`` (None when it can). Reads only small config files."""
+    try:
+        config = json.loads((path / "config.json").read_text(encoding="utf-8"))
+    except (OSError, ValueError) as exc:
+        return f"The {ROLE_TITLES[role]} folder {path} has a config.json that cannot be read ({exc})."
+    model_type = str(config.get("model_type", "")).lower() if isinstance(config, dict) else ""
+    archs = [str(a) for a in config.get("architectures") or []] if isinstance(config, dict) else []
+    what = f"{model_type or 'unknown'} model" + (f" ({', '.join(archs)})" if archs else "")
+    if role not in ROLE_MODEL_TYPES:  # the keyword model and the multilingual text encoder
+        if any((path / name).is_file() for name in _ST_FILES):
+            return None
+        return (f"The {ROLE_TITLES[role]} folder {path} is not a sentence-transformers model (no modules.json); "
+                f"it holds a {what}.")
+    wanted = ROLE_MODEL_TYPES[role]
+    if model_type in wanted:
+        if role == "captioner" and archs and not any("Generation" in a for a in archs):
+            return (f"The {ROLE_TITLES[role]} folder {path} holds a BLIP model that does not write captions "
+                    f"({', '.join(archs)}); a captioner is BlipForConditionalGeneration.")
+        return None
+    return f"The {ROLE_TITLES[role]} folder {path} holds a {what}, not a {wanted[0].upper()} model."
 
 
 def resolve_model(role: Role, spec: str) -> ResolvedModel:

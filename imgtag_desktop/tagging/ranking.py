@@ -12,7 +12,7 @@ keyword-model text embeddings (:data:`SYNONYM_COSINE`).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -115,10 +115,12 @@ def select(
     reviewed: dict[int, dict[str, str]],
     muted: set[str],
     aliases: Sequence[str] | None = None,
+    reserved: Mapping[int, int] | None = None,
 ) -> list[RankedCandidate]:
     """Decide every candidate: shown as a suggestion, or why not. ``names`` (the tags suggested) and
     ``aliases`` (the concepts scored, when the tag is named in another language) are lower-cased;
-    a tag approved or rejected under either name counts."""
+    a tag approved or rejected under either name counts. ``reserved``: per photo, how many places
+    of its budget other suggestions already take (a place from the photo's GPS position)."""
     budget = max(1, int(budget))
     out: list[RankedCandidate] = []
     order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
@@ -131,7 +133,7 @@ def select(
         i = int(idx)
         pid = int(photo_ids[i])
         if pid != current:
-            current, shown, position = pid, 0, 0
+            current, shown, position = pid, (reserved or {}).get(pid, 0), 0
             seen_groups, seen_names = set(), set()
         name = names[i]
         on_photo = reviewed.get(pid, {})

@@ -215,7 +215,8 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
     reviewed = catalog.suggestions.reviewed(photo_ids)
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
                     budget=options.budget, reviewed=reviewed, muted=muted_tags(catalog, options),
-                    aliases=[t.lower() for t in table.texts])
+                    aliases=[t.lower() for t in table.texts],
+                    reserved=catalog.suggestions.other_suggested(photo_ids))
     suggestions: dict[int, list[tuple[str, float | None, float]]] = {int(p): [] for p in photo_ids or ()}
     models_keys: dict[int, str] = {}
     rows = []

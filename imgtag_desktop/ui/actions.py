@@ -34,25 +34,31 @@ ACTIONS: tuple[ActionSpec, ...] = (
     ActionSpec("open_folder", "&Open folder…", "&File", ("Ctrl+O",), "Add a photo folder to the library and scan it"),
     ActionSpec("rescan", "&Rescan folders", "&File", ("F5",), "Look for new, changed, moved and deleted photos"),
     ActionSpec("write_metadata", "&Write tags to files…", "&File", ("Ctrl+Shift+W",),
-               "Write approved tags into the photos' metadata (XMP, IPTC, EXIF)", separator_before=True),
+               "Preview and write approved tags into the selected (or all shown) photos' files", separator_before=True),
     ActionSpec("quit", "&Quit", "&File", ("Ctrl+Q",), "Close imgtag", separator_before=True),
     ActionSpec("undo", "&Undo", "&Edit", ("Ctrl+Z",), "Undo the last tag edit"),
     ActionSpec("redo", "&Redo", "&Edit", ("Ctrl+Shift+Z", "Ctrl+Y"), "Redo the last undone tag edit"),
     ActionSpec("add_tag", "&Add tag to selection…", "&Edit", ("Ctrl+T",),
-               "Type a tag to add (approved) to the selected photos", separator_before=True),
+               "Type a tag to add (approved) to the shown photo, or to every selected photo", separator_before=True),
     ActionSpec("remove_from_selection", "Remo&ve tag from selection…", "&Edit", ("Ctrl+Shift+T",),
-               "Take a tag off every selected photo"),
+               "Take a tag off the shown photo, or off every selected photo"),
+    ActionSpec("tag_manager", "Tag &manager…", "&Edit", ("Ctrl+Shift+E",),
+               "Rename, merge, move or delete tags across the whole library"),
     ActionSpec("settings", "&Settings…", "&Edit", ("Ctrl+,",), "Models, device, threshold, thumbnails",
                separator_before=True),
-    ActionSpec("approve", "&Approve tag", "&Review", ("A",), "Approve the current tag (then go to the next)",
+    ActionSpec("approve", "&Approve tag", "&Review", ("A",),
+               "Approve the current tag on the shown photo, or on every selected photo (then go to the next)",
                scope="review"),
     ActionSpec("reject", "&Reject tag", "&Review", ("R",),
-               "Reject the current tag: it is remembered and never suggested again", scope="review"),
+               "Reject the current tag on the shown photo or the selection: it is never suggested again there",
+               scope="review"),
     ActionSpec("approve_all", "Approve all &above threshold", "&Review", ("Return", "Enter"),
                "Approve every suggestion with a confidence at or above the threshold", scope="review"),
-    ActionSpec("remove_tag", "Re&move tag", "&Review", ("Del", "Backspace"), "Take the current tag off the photo",
+    ActionSpec("remove_tag", "Re&move tag", "&Review", ("Del", "Backspace"),
+               "Take the current tag off the shown photo, or off every selected photo",
                scope="review"),
-    ActionSpec("edit_tag", "&Edit tag…", "&Review", ("F2",), "Rename the current tag on this photo", scope="review"),
+    ActionSpec("edit_tag", "&Edit tag…", "&Review", ("F2",),
+               "Rename the current tag on the shown photo or the selection (Tag manager: everywhere)", scope="review"),
     ActionSpec("next_tag", "Next tag", "&Review", ("]",), "Move to the next tag chip", scope="review",
                separator_before=True),
     ActionSpec("prev_tag", "Previous tag", "&Review", ("[",), "Move to the previous tag chip", scope="review"),
@@ -70,7 +76,8 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Forget what was learned from your approvals and rejections, and the muted tags"),
     ActionSpec("tag_all", "&Tag all photos", "&Tools", ("Ctrl+G",),
                "Suggest tags for every photo not yet analysed with the current models"),
-    ActionSpec("tag_selection", "Tag &selection", "&Tools", ("Ctrl+Shift+G",), "Suggest tags for the selected photos"),
+    ActionSpec("tag_selection", "Tag &selection", "&Tools", ("Ctrl+Shift+G",),
+               "Suggest tags for the shown photo, or for every selected photo"),
     ActionSpec("stop", "S&top", "&Tools", ("Ctrl+.",), "Stop the running job after the photo in flight"),
     ActionSpec("error_log", "&Problems…", "&Tools", ("Ctrl+L",), "Photos that could not be read or tagged"),
     ActionSpec("duplicates", "&Duplicates…", "&Tools", ("Ctrl+Shift+D",),
@@ -103,6 +110,9 @@ class ActionRegistry(QObject):
         for s in specs:
             action = QAction(tr_(s.text), window)
             action.setObjectName(s.id)
+            # Toolbar buttons show the icon text: fixed and short, while the menu text names the
+            # target ("Undo Approve 'dog' on 6 photos") and would push the toolbar into overflow.
+            action.setIconText(s.text.replace("&", "").rstrip("…"))
             action.setShortcuts([QKeySequence(k) for k in s.shortcuts])
             tip = tr_(s.tip) + (f" ({QKeySequence(s.shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
                            if s.shortcuts else "")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import logging
+import os
 import sys
 import time
 from collections.abc import Sequence
@@ -85,6 +86,33 @@ def main(argv: Sequence[str] | None = None) -> int:
     return code
 
 
+def fast_exit(code: int, *, started_ms: float | None = None) -> None:
+    """End the process without tearing down loaded models one object at a time.
+
+    By now the window has saved its layout, stopped its jobs (the running photo is cancelled,
+    a metadata write finishes its file) and closed the catalog; what is left is memory. Letting
+    the interpreter free hundreds of megabytes of model tensors object by object takes seconds
+    (the "quit takes 5-8 s" of a session with models loaded); the operating system frees them at
+    once."""
+    logging.shutdown()
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):
+            pass
+    if started_ms is not None:
+        import time
+
+        print(f"process exits {(time.monotonic() - started_ms) * 1000:.0f} ms after the window closed",
+              file=sys.stderr, flush=True)
+    os._exit(code)
+
+
+def run() -> None:
+    """The ``imgtag-desktop`` entry point: :func:`main`, then a fast exit."""
+    fast_exit(main())
+
+
 def _exit_after_first_job(window) -> None:  # type: ignore[no-untyped-def]
     """Smoke test: report how long start-up and the first scan took, then quit."""
     import time
@@ -105,4 +133,4 @@ def _exit_after_first_job(window) -> None:  # type: ignore[no-untyped-def]
 
 
 if __name__ == "__main__":
-    raise SystemExit(main())
+    run()

@@ -10,6 +10,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Literal, get_args
 
+from PySide6.QtCore import QCoreApplication
 from PySide6.QtGui import QUndoCommand
 
 from ..core.catalog import CatalogError, PhotoTag, normalise_tag_name
@@ -28,12 +29,28 @@ class TagChange:
     name: str
 
 
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("TagEdits", text)
+
+
+def target_text(photo_ids: Sequence[int]) -> str:
+    """How an action names its target: "1 photo" or "6 photos"."""
+    return _tr("1 photo") if len(photo_ids) == 1 else _tr("{n} photos").format(n=len(photo_ids))
+
+
+def describe_change(op: str, name: str, photo_ids: Sequence[int]) -> str:
+    """The text of an edit, as menus, the status bar and Undo show it: "Approve 'dog' on 6 photos"."""
+    template = {"approve": _tr("Approve '{tag}' on {target}"), "reject": _tr("Reject '{tag}' on {target}"),
+                "suggest": _tr("Un-review '{tag}' on {target}"), "remove": _tr("Remove '{tag}' from {target}"),
+                "add": _tr("Add '{tag}' to {target}")}[op]
+    return template.format(tag=name, target=target_text(photo_ids))
+
+
 def _describe(changes: Sequence[TagChange]) -> str:
     if len(changes) == 1:
         c = changes[0]
-        where = "1 photo" if len(c.photo_ids) == 1 else f"{len(c.photo_ids)} photos"
-        return f"{c.op.capitalize()} '{c.name}' on {where}"
-    return f"{len(changes)} tag edits"
+        return describe_change(c.op, c.name, c.photo_ids)
+    return _tr("{n} tag edits").format(n=len(changes))
 
 
 class TagEditCommand(QUndoCommand):
@@ -76,7 +93,7 @@ class TagEditCommand(QUndoCommand):
                             catalog.tags.reject(pid, c.name)
                         else:
                             catalog.tags.put([pid], c.name, "suggested", "model")
-        self.session.announce(self.photo_ids())
+        self.session.announce(self.photo_ids(), edited=True)
 
     def undo(self) -> None:
         catalog = self.session.catalog
@@ -86,7 +103,7 @@ class TagEditCommand(QUndoCommand):
                     catalog.tags.remove(pid, name)
                 else:
                     catalog.tags.restore(before)
-        self.session.announce(self.photo_ids())
+        self.session.announce(self.photo_ids(), edited=True)
 
 
 def push_changes(session: Session, changes: Sequence[TagChange], text: str | None = None) -> bool:
@@ -100,4 +117,5 @@ def push_changes(session: Session, changes: Sequence[TagChange], text: str | Non
         session.error.emit(str(exc))
         return False
     session.undo_stack.push(command)
+    session.status.emit(command.text())
     return True

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QObject, QSize, QStringListModel, Qt
-from PySide6.QtGui import QImage, QPixmap, QResizeEvent
+from collections.abc import Callable
+
+from PySide6.QtCore import QObject, QSize, QStringListModel, Qt, Signal
+from PySide6.QtGui import QAction, QImage, QPixmap, QResizeEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
-    QCompleter,
-    QHBoxLayout,
+    QGridLayout,
     QInputDialog,
     QLabel,
     QLineEdit,
@@ -19,7 +20,8 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import PhotoTag
-from .commands import TagChange, TagOp, push_changes
+from .commands import TagChange, TagOp, push_changes, target_text
+from .completion import FoldingCompleter
 from .session import Session
 from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
 
@@ -104,13 +106,12 @@ class DetailPanel(QWidget):
         self.add_field.setToolTip(self.tr("Type a tag and press Enter: it is added, approved, to the selected photos"))
         self.add_field.setClearButtonEnabled(True)
         self.completer_model = QStringListModel(self)
-        completer = QCompleter(self.completer_model, self)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer = FoldingCompleter(self.completer_model, self)  # zurich completes to Zürich
         self.add_field.setCompleter(completer)
-        self.buttons = QHBoxLayout()
+        self.buttons = QGridLayout()  # two per row: the pane stays narrow enough for a 1024 px screen
         self.buttons.setSpacing(4)
         self.summary = QLabel(self)
+        self.summary.setWordWrap(True)
         self.summary.setEnabled(False)
 
         layout = QVBoxLayout(self)
@@ -124,12 +125,19 @@ class DetailPanel(QWidget):
         layout.addWidget(self.add_field)
         layout.addWidget(self.summary)
 
-    def add_button(self, action: object) -> QToolButton:
+    def add_button(self, action: QAction, label: str) -> QToolButton:
+        """A short fixed-label button for an action (not its default action: the action's text names
+        its target, "Approve 'dog' on 6 photos", and would widen the pane)."""
         button = QToolButton(self)
-        button.setDefaultAction(action)  # type: ignore[arg-type]
+        button.setText(label)
+        button.setToolTip(action.toolTip())
+        button.clicked.connect(lambda _checked=False: action.trigger())
+        action.changed.connect(lambda: button.setToolTip(action.statusTip() or action.toolTip()))
         button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
         button.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-        self.buttons.addWidget(button)
+        n = self.buttons.count()
+        button.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Fixed)
+        self.buttons.addWidget(button, n // 2, n % 2)
         return button
 
     def sizeHint(self) -> QSize:
@@ -139,12 +147,15 @@ class DetailPanel(QWidget):
 class DetailController(QObject):
     """Shows the current photo and carries out the per-photo review edits (all undoable)."""
 
+    added_from_field = Signal()
+
     def __init__(self, session: Session, panel: DetailPanel) -> None:
         super().__init__(panel)
         self.session = session
         self.panel = panel
         self.photo_id: int | None = None
         self.selection: list[int] = []
+        self.target_source: Callable[[], list[int]] | None = None
         self.model = panel.model
         self.model.set_threshold(session.threshold)
         panel.add_field.returnPressed.connect(self._add_from_field)
@@ -220,7 +231,7 @@ class DetailController(QObject):
     def _update_summary(self) -> None:
         tags = self.model.tags()
         n = len(self.selection)
-        extra = f" · {n} photos selected" if n > 1 else ""
+        extra = self.tr(" · edits apply to the {n} selected photos").format(n=n) if n > 1 else ""
         if self.photo_id is None:
             self.panel.summary.setText(extra.strip(" ·"))
             return
@@ -272,13 +283,22 @@ class DetailController(QObject):
         if nxt >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
 
+    def targets(self) -> list[int]:
+        """The photos an edit acts on: the selection when several photos are selected, otherwise
+        the photo shown here (the window's one rule; the grid provides it through ``target_source``)."""
+        ids = list(self.target_source()) if self.target_source is not None else list(self.selection)
+        if len(ids) > 1 or (ids and self.photo_id is None):
+            return ids
+        return [self.photo_id] if self.photo_id is not None else []
+
     def set_state(self, op: TagOp) -> bool:
-        """Approve / reject the current tag on the current photo."""
+        """Approve / reject the current tag on the shown photo, or on every selected photo."""
         tag = self.current_tag()
-        if tag is None or self.photo_id is None:
+        ids = self.targets()
+        if tag is None or not ids:
             return False
         row = self.model.row_of(tag.name)
-        done = push_changes(self.session, [TagChange(op, (self.photo_id,), tag.name)])
+        done = push_changes(self.session, [TagChange(op, tuple(ids), tag.name)])
         self._after_edit(row)
         return done
 
@@ -290,32 +310,47 @@ class DetailController(QObject):
 
     def remove(self) -> bool:
         tag = self.current_tag()
-        if tag is None or self.photo_id is None:
+        ids = self.targets()
+        if tag is None or not ids:
             return False
         row = self.model.row_of(tag.name)
-        done = push_changes(self.session, [TagChange("remove", (self.photo_id,), tag.name)])
+        done = push_changes(self.session, [TagChange("remove", tuple(ids), tag.name)])
         self._after_edit(max(0, row))
         return done
 
     def approve_all_above(self) -> int:
-        """Approve every suggestion of the current photo at or above the threshold. Returns how many."""
-        if self.photo_id is None:
+        """Approve every suggestion at or above the threshold on the target photos. Returns how many tags."""
+        ids = self.targets()
+        if not ids:
             return 0
-        names = [t.name for t in self.model.tags() if self.model.passes(t)]
-        if names:
-            push_changes(self.session, [TagChange("approve", (self.photo_id,), n) for n in names],
-                         f"Approve {len(names)} tags at or above {self.session.threshold:.2f}")
-        return len(names)
+        threshold = self.session.threshold
+        found: dict[int, list[PhotoTag]]
+        if self.photo_id is not None and ids == [self.photo_id]:
+            found = {self.photo_id: self.model.tags()}
+        else:
+            found = self.session.catalog.tags.photo_tags_of(ids, states=("suggested",))
+        by_name: dict[str, list[int]] = {}
+        for pid, tags in found.items():
+            for t in tags:
+                if t.state == "suggested" and (t.visual_score or 0.0) >= threshold - 1e-9:
+                    by_name.setdefault(t.name, []).append(pid)
+        if by_name:
+            where = target_text(ids)
+            push_changes(self.session, [TagChange("approve", tuple(p), n) for n, p in by_name.items()],
+                         self.tr("Approve {n} tags at or above {threshold} on {target}").format(
+                             n=len(by_name), threshold=f"{threshold:.2f}", target=where))
+        return sum(len(p) for p in by_name.values())
 
     def rename_current(self, new_name: str) -> bool:
-        """Edit a tag on this photo: the old one goes, the new one is added approved (one undo step)."""
+        """Edit a tag on the target photos: the old one goes, the new one is added approved (one undo step)."""
         tag = self.current_tag()
         new_name = new_name.strip()
-        if tag is None or self.photo_id is None or not new_name or new_name == tag.name:
+        ids = tuple(self.targets())
+        if tag is None or not ids or not new_name or new_name == tag.name:
             return False
-        done = push_changes(self.session, [TagChange("remove", (self.photo_id,), tag.name),
-                                           TagChange("add", (self.photo_id,), new_name)],
-                            f"Edit '{tag.name}' to '{new_name}'")
+        done = push_changes(self.session, [TagChange("remove", ids, tag.name), TagChange("add", ids, new_name)],
+                            self.tr("Edit '{old}' to '{new}' on {target}").format(
+                                old=tag.name, new=new_name, target=target_text(ids)))
         if done:
             self.reload_tags(keep=new_name)
         return done
@@ -324,12 +359,14 @@ class DetailController(QObject):
         tag = self.current_tag()
         if tag is None:
             return False
+        where = target_text(self.targets())
         text, ok = QInputDialog.getText(self.panel, self.tr("Edit tag"),
-            self.tr("New name for this photo's tag:"), text=tag.name)
+                                        self.tr("New name for '{name}' on {where}:").format(name=tag.name, where=where),
+                                        text=tag.name)
         return bool(ok) and self.rename_current(text)
 
     def add_tag(self, name: str, photo_ids: list[int] | None = None) -> bool:
-        ids = photo_ids or self.selection or ([self.photo_id] if self.photo_id is not None else [])
+        ids = photo_ids or self.targets()
         name = name.strip()
         if not ids or not name:
             return False
@@ -338,3 +375,4 @@ class DetailController(QObject):
     def _add_from_field(self) -> None:
         if self.add_tag(self.panel.add_field.text()):
             self.panel.add_field.clear()
+            self.added_from_field.emit()  # the window gives the focus back to the grid

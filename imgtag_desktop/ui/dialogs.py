@@ -5,12 +5,14 @@ from __future__ import annotations
 import dataclasses
 import logging
 from collections.abc import Sequence
+from pathlib import Path
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QSize, QStringListModel, Qt
 from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
     QCheckBox,
     QComboBox,
-    QCompleter,
     QDialog,
     QDialogButtonBox,
     QDoubleSpinBox,
@@ -22,6 +24,8 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QTableWidget,
+    QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
@@ -32,6 +36,7 @@ from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import tagging_available
 from ..tagging import models_status
+from .completion import FoldingCompleter
 from .i18n import N_, tr_
 
 # Each language in its own name: the person looking for theirs may not read the current one.
@@ -49,8 +54,27 @@ METADATA_MODES = (("off", N_("Off: keep tags in the catalog only")), ("sidecar",
                   ("embedded", N_("Inside the photo files")))
 
 
+FIX_IN_WINDOW = ("To fix it: click Download models (needs the internet once), or Choose folder… next to the "
+                 "model to use a folder that holds it.")
+
+
+def window_text(problem: str | None) -> str:
+    """A model problem for someone using the window: the reason, without the command-line advice."""
+    text = (problem or "").strip()
+    cut = text.find(" Run 'imgtag models download'")
+    return text[:cut].strip() if cut >= 0 else text
+
+
+def first_sentence(text: str, limit: int = 220) -> str:
+    """The first sentence (or line) of a long error, for a banner; the whole text goes to Problems."""
+    line = text.strip().splitlines()[0] if text.strip() else ""
+    cut = line.find(". ")
+    line = line[: cut + 1] if 0 < cut < limit else line
+    return line if len(line) <= limit else line[: limit - 1] + "…"
+
+
 def models_status_text(settings: Settings) -> str:
-    """One line per model (✔ usable / ✘ not, with the problem or where it was found)."""
+    """One line per model (✔ usable / ✘ not, with the reason), then what to do when one is missing."""
     ok, message = tagging_available()
     if not ok:
         return message
@@ -59,19 +83,23 @@ def models_status_text(settings: Settings) -> str:
     except Exception as exc:  # report, never hide
         log.warning("model status cannot be read", exc_info=True)
         return f"Model status cannot be read: {exc}"
-    return "\n".join(f"{'✔' if r.usable else '✘'} {r.role}: {r.problem or f'{r.path or r.spec} ({r.source})'}"
-                     for r in rows)
+    lines = [f"✔ {r.role}: {Path(r.path).name if r.path else r.spec} ({'folder' if r.source == 'folder' else 'cache'}"
+             f", {r.size_bytes / 1e6:,.0f} MB)" if r.usable else f"✘ {r.role}: {window_text(r.problem)}"
+             for r in rows]
+    if not all(r.usable for r in rows):
+        lines += ["", FIX_IN_WINDOW]
+    return "\n".join(lines)
 
 
 def models_missing(settings: Settings) -> str:
-    """Empty when every model is usable (per ``models_status``), else what is missing and how to fix it."""
+    """Empty when every model is usable (per ``models_status``), else which one is missing and why."""
     try:
         rows = models_status(settings)
     except Exception as exc:  # report, never hide
         log.warning("model status cannot be read", exc_info=True)
         return f"model status cannot be read ({exc})"
     first = next((r for r in rows if not r.usable), None)
-    return "" if first is None else f"the {first.role} model is missing. {first.problem or ''}".strip()
+    return "" if first is None else window_text(first.problem)
 
 
 class ModelsDialog(QDialog):
@@ -80,16 +108,17 @@ class ModelsDialog(QDialog):
     def __init__(self, settings: Settings, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Models"))
-        self.resize(640, 380)
+        self.resize(fit_to_screen(self, 680, 420))
         self.settings = dataclasses.replace(settings)
         self.fields: dict[str, QLineEdit] = {}
         form = QFormLayout()
         for name, label, tip in ((n, tr_(la), tr_(t)) for n, la, t in MODEL_FIELDS):
             edit = QLineEdit(getattr(self.settings, name), self)
-            edit.setToolTip(self.tr("{tip}. A Hugging Face id (from the local cache) or a folder.").format(tip=tip))
-            browse = QPushButton(self.tr("Folder…"), self)
+            edit.setToolTip(self.tr("{tip}. A model name from the download cache, or a folder.").format(tip=tip))
+            edit.editingFinished.connect(self.refresh)
+            browse = QPushButton(self.tr("Choose folder…"), self)
             browse.setToolTip(self.tr("Pick a local folder holding the {label_lower}")
-                .format(label_lower=label.lower()))
+                              .format(label_lower=label.lower()))
             browse.clicked.connect(lambda _=False, n=name: self._browse(n))
             row = QHBoxLayout()
             row.addWidget(edit, 1)
@@ -101,9 +130,8 @@ class ModelsDialog(QDialog):
         self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.progress = QProgressBar(self)
         self.progress.hide()
-        self.download = QPushButton(self.tr("Download"), self)
-        self.download.setToolTip(
-            self.tr("Download the models named above into the Hugging Face cache (needs a network)"))
+        self.download = QPushButton(self.tr("Download models"), self)
+        self.download.setToolTip(self.tr("Download the models named above (needs the internet once; about 1 GB)"))
         self.download.setEnabled(tagging_available()[0])
         if not self.download.isEnabled():
             self.download.setToolTip(self.tr("This build cannot download models; pick local folders instead"))
@@ -135,7 +163,8 @@ class ModelsDialog(QDialog):
         self.status.setText(models_status_text(self.values()))
 
     def _browse(self, name: str) -> None:
-        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"), self.fields[name].text())
+        start = self.fields[name].text() if Path(self.fields[name].text()).expanduser().is_dir() else str(Path.home())
+        folder = QFileDialog.getExistingDirectory(self, self.tr("Choose the model folder"), start)
         if folder:
             self.fields[name].setText(folder)
             self.refresh()
@@ -159,10 +188,13 @@ class ModelsDialog(QDialog):
     def _on_finished(self, stats: JobStats) -> None:
         self.progress.hide()
         self.download.setEnabled(True)
+        self._handle = None
         self.refresh()
         if stats.error:
             self.status.setText(self.tr("Download failed: {stats_error}\n\n{status_text}")
-                .format(stats_error=stats.error, status_text=self.status.text()))
+                                .format(stats_error=stats.error, status_text=self.status.text()))
+        elif not stats.cancelled:
+            self.status.setText(self.tr("Models downloaded.\n\n{status_text}").format(status_text=self.status.text()))
 
     def done(self, result: int) -> None:
         if self._handle is not None:
@@ -269,19 +301,73 @@ class TagPickerDialog(QDialog):
         self.combo.setEditable(editable)
         self.combo.addItems(list(names))
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        # Nothing is pre-filled: Enter on an untouched prompt must not pick an arbitrary tag
+        # (these prompts remove a tag from many photos, or start a review).
+        self.combo.setCurrentIndex(-1)
         if editable:
-            completer = QCompleter(list(names), self)
-            completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-            completer.setFilterMode(Qt.MatchFlag.MatchContains)
+            self.combo.setPlaceholderText("Type or choose a tag")
+        if editable:
+            completer = FoldingCompleter(QStringListModel(list(names), self), self)
             self.combo.setCompleter(completer)
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
+        self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
+        self.ok.setEnabled(False)
+        self.combo.currentTextChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
         layout = QVBoxLayout(self)
-        layout.addWidget(QLabel(prompt, self))
+        label = QLabel(prompt, self)
+        label.setWordWrap(True)
+        layout.addWidget(label)
         layout.addWidget(self.combo)
         layout.addWidget(buttons)
 
     def name(self) -> str:
         return self.combo.currentText().strip()
 
+    def accept(self) -> None:
+        if self.name():  # Enter on an empty prompt does nothing
+            super().accept()
+
+
+
+EXTRA_KEYS = (
+    ("Arrows, Home / End, PgUp / PgDn", "Move between photos (grid) or tags (chips); the photo you land on is "
+                                        "selected, shown, and is what the next action acts on"),
+    ("Shift/Ctrl+click, Ctrl+A", "Select several photos: actions then act on all of them"),
+    ("Tab / Shift+Tab", "Sidebar → photos → tags → add-tag field"),
+)
+
+
+class ShortcutsDialog(QDialog):
+    """Every keyboard shortcut in a scrolling table that fits a small screen (F1)."""
+
+    def __init__(self, rows: Sequence[tuple[str, str]], parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setWindowTitle("Keyboard shortcuts")
+        self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self.table = QTableWidget(len(EXTRA_KEYS) + len(rows), 2, self)
+        self.table.setHorizontalHeaderLabels(["Keys", "Action"])
+        self.table.verticalHeader().hide()
+        self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.table.setWordWrap(True)
+        for r, (keys, text) in enumerate([*EXTRA_KEYS, *rows]):
+            self.table.setItem(r, 0, QTableWidgetItem(keys))
+            self.table.setItem(r, 1, QTableWidgetItem(text))
+        self.table.resizeColumnToContents(0)
+        self.table.horizontalHeader().setStretchLastSection(True)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.table)
+        layout.addWidget(buttons)
+        self.resize(fit_to_screen(self, 720, 560))
+
+
+def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
+    """``width`` x ``height``, or less on a small screen (dialogs must fit a 1024x640 laptop)."""
+    screen = widget.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return QSize(width, height)
+    area = screen.availableGeometry()
+    return QSize(min(width, area.width() - 40), min(height, area.height() - 60))

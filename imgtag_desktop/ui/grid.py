@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
-from PySide6.QtCore import QModelIndex, QObject, QPersistentModelIndex, QRect, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QFont, QPainter, QPalette, QPen
+from PySide6.QtCore import (
+    QCoreApplication,
+    QEvent,
+    QItemSelectionModel,
+    QModelIndex,
+    QObject,
+    QPersistentModelIndex,
+    QRect,
+    QSize,
+    Qt,
+    Signal,
+)
+from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import Catalog, TagStateCounts
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
-from .sources import ALL_PHOTOS, ReviewSource, Rows, Source, read_rows
+from .sources import (
+    ALL_PHOTOS,
+    AllPhotos,
+    FolderSource,
+    ReviewSource,
+    Rows,
+    SearchSource,
+    Source,
+    TagSource,
+    read_rows,
+)
 from .theme import placeholder_color, state_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -122,10 +143,74 @@ class PhotoGrid(QListView):
         self.setWrapping(True)
         self.setToolTip("")
         self.setAccessibleName("Photos")
+        self.setMinimumWidth(2 * (96 + 2 * PADDING + 4) + 24)  # two columns of the smallest thumbnails
+        self.empty_text = ""
+
+    def set_empty_text(self, text: str) -> None:
+        """What an empty grid says to do next (empty library, empty folder, no results...)."""
+        if text != self.empty_text:
+            self.empty_text = text
+            self.viewport().update()
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        super().paintEvent(event)
+        model = self.model()
+        if self.empty_text and model is not None and model.rowCount() == 0:
+            painter = QPainter(self.viewport())
+            painter.setPen(self.palette().color(QPalette.ColorRole.PlaceholderText))
+            area = self.viewport().rect().adjusted(24, 24, -24, -24)
+            painter.drawText(area, int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap), self.empty_text)
+            painter.end()
+
+    def selectionCommand(self, index: Index, event: QEvent | None = None) -> QItemSelectionModel.SelectionFlag:
+        """Keyboard moves always select the photo they land on.
+
+        Qt's extended selection moves the current photo *without* selecting it on Ctrl+arrow,
+        Ctrl+Home/End and Ctrl+PgUp/PgDn, which left the previous selection as the target of
+        the next action while the detail pane showed another photo. Here every move selects the
+        new photo (Shift still extends); only clicks toggle with Ctrl.
+        """
+        flags = super().selectionCommand(index, event)
+        if isinstance(event, QKeyEvent) and event.type() == QEvent.Type.KeyPress \
+                and event.key() in NAVIGATION_KEYS \
+                and not event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            return (QItemSelectionModel.SelectionFlag.ClearAndSelect
+                    | QItemSelectionModel.SelectionFlag.Rows)
+        return flags
+
+
+NAVIGATION_KEYS = frozenset({
+    Qt.Key.Key_Left, Qt.Key.Key_Right, Qt.Key.Key_Up, Qt.Key.Key_Down, Qt.Key.Key_Home, Qt.Key.Key_End,
+    Qt.Key.Key_PageUp, Qt.Key.Key_PageDown,
+})
 
 
 GRID_KEY = "grid-rows"
 BADGES_KEY = "grid-badges"
+
+
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("PhotoGrid", text)
+
+
+def empty_text(source: Source, scanning: bool) -> str:
+    """What an empty grid tells the person to do next."""
+    if scanning:
+        return _tr("Looking for photos… they appear here as they are found.")
+    if isinstance(source, AllPhotos):
+        return _tr("No photos yet.\nOpen a folder of photos with File > Open folder (Ctrl+O).")
+    if isinstance(source, FolderSource):
+        return _tr("No photos in this folder.\nAdd photos to it and rescan (F5), or open another folder (Ctrl+O).")
+    if isinstance(source, ReviewSource):
+        return _tr("No suggestions of “{tag}” left to review.\nPress Done, or pick another tag (Ctrl+Shift+R).").format(
+            tag=source.name)
+    if isinstance(source, TagSource):
+        return _tr("No photo has “{tag}” any more.").format(tag=source.name)
+    if isinstance(source, SearchSource):
+        return _tr("No photos match {query}.\nCheck the spelling, or clear the search to see all photos "
+                   "(Ctrl+Shift+A).").format(query=source.query)
+    return _tr("No photos match this album's query yet.\nTag more photos, or edit the album's query "
+               "(right-click the album).")
 
 
 class GridController(QObject):
@@ -146,6 +231,7 @@ class GridController(QObject):
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
         self.loading = False
+        self.scanning = False  # set by the window while a scan runs: an empty grid says photos are coming
         view.selectionModel().currentChanged.connect(self._on_current)
         view.selectionModel().selectionChanged.connect(self._on_selection)
         self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
@@ -180,6 +266,7 @@ class GridController(QObject):
         keep = self.current_photo_id()
         self.loading = False
         self.model.set_items(items)
+        self.view.set_empty_text(empty_text(self.source, self.scanning) if not items else "")
         self.loaded.emit()
         if self.model.rowCount():
             row = max(0, self.model.row_of(keep)) if keep is not None else 0
@@ -221,12 +308,15 @@ class GridController(QObject):
         return int(idx.data(PhotoRoles.PhotoId)) if idx.isValid() else None
 
     def selected_photo_ids(self) -> list[int]:
-        """The selection in grid order; the current photo alone when nothing is selected."""
-        rows = sorted(i.row() for i in self.view.selectionModel().selectedIndexes())
-        if rows:
+        """What every action acts on: the selection (grid order) when more than one photo is
+        selected, otherwise the current photo -- the one the detail pane shows."""
+        rows = sorted({i.row() for i in self.view.selectionModel().selectedIndexes()})
+        if len(rows) > 1:
             return [self.model.item(r).id for r in rows]
         current = self.current_photo_id()
-        return [current] if current is not None else []
+        if current is not None:
+            return [current]
+        return [self.model.item(r).id for r in rows]
 
     def select_photo(self, photo_id: int) -> bool:
         idx = self.model.index_of(photo_id)

@@ -31,11 +31,20 @@ from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from ..tagging import evict_models_if_changed
 from .actions import ActionRegistry
-from .commands import TagChange, push_changes
+from .commands import TagChange, push_changes, target_text
 from .detail import DetailController, DetailPanel
-from .dialogs import ModelsDialog, SettingsDialog, TagPickerDialog, models_missing
+from .dialogs import (
+    ModelsDialog,
+    SettingsDialog,
+    ShortcutsDialog,
+    TagPickerDialog,
+    first_sentence,
+    models_missing,
+    window_text,
+)
 from .duplicates import DuplicatesDialog, install_grid_menu
-from .grid import GridController, PhotoGrid
+from .grid import GridController, PhotoGrid, empty_text
+from .i18n import tr_
 from .query_bar import QueryBar
 from .review import ReviewBar, ReviewController
 from .session import Session
@@ -43,12 +52,16 @@ from .sidebar import SidebarController, make_sidebar
 from .sources import ALL_PHOTOS, FolderSource, SearchSource, Source
 from .status import JobsController, StatusPanel
 from .suggestions import MutedTagsDialog, SuggestionsController
+from .sync import FileSync
+from .tag_manager import TagManagerController, TagManagerDialog
+from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
 from .write_dialog import WritePreviewDialog
 
 log = logging.getLogger(__name__)
 
 GRID_SIZES = (96, 128, 160, 200, 256)
+QUIT_WAIT_MS = 700  # how long quitting waits for a cancelled tagging or scan job (quit stays under 1 s)
 
 
 class Banner(QWidget):
@@ -82,6 +95,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle(self.tr("imgtag"))
         self.resize(1280, 820)
         self.registry = ActionRegistry(self)
+        self._opened_folder: Path | None = None
 
         # Panels
         self.sidebar_view = make_sidebar(self)
@@ -101,11 +115,14 @@ class MainWindow(QMainWindow):
         self.review = ReviewController(session, self.grid, self.review_bar)
         self.threshold = ThresholdController(session, self.threshold_widget)
         self.jobs = JobsController(session, self.status)
+        self.tags = TagManagerController(session, self)
+        self.sync = FileSync(session, self.jobs.add_failure, self)
         self.suggestions = SuggestionsController(session, self)
         self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
 
         self._layout()
         self._wire()
+        self._update_write_action()
         self._restore_layout()
         self._check_tagging()
         self._load_multilingual()
@@ -160,7 +177,7 @@ class MainWindow(QMainWindow):
         for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
                                  ("approve_all", self.tr("All ≥ threshold (Enter)")),
                                  ("remove_tag", self.tr("Remove (Del)"))):
-            self.detail_panel.add_button(r[action_id]).setText(label)
+            self.detail_panel.add_button(r[action_id], label)
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
         install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
@@ -169,13 +186,23 @@ class MainWindow(QMainWindow):
 
     def _wire(self) -> None:
         s, r = self.session, self.registry
+        self.detail.target_source = self.grid.selected_photo_ids
+        self.detail.added_from_field.connect(self.grid_view.setFocus)  # Ctrl+T, type, Enter: back to the photos
         self.grid.current_changed.connect(self._on_current)
         self.grid.selection_changed.connect(self.detail.set_selection)  # the current photo has its own signal
+        self.grid.selection_changed.connect(lambda _ids: self.update_action_texts())
+        self.detail_panel.chips.selectionModel().currentChanged.connect(lambda *_: self.update_action_texts())
+        self.review.bar.min_score.valueChanged.connect(lambda _v: self.update_action_texts())
+        s.photos_changed.connect(lambda _ids: self.update_action_texts())
+        s.threshold_changed.connect(lambda _v: self.update_action_texts())
+        s.status.connect(lambda text: self.statusBar().showMessage(text, 6000))
         self.sidebar.source_selected.connect(self.grid.show_source)
         self.sidebar.review_requested.connect(self.review.start)
+        self.sidebar.manage_requested.connect(self.manage_tag)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
+        s.library_changed.connect(self._show_opened_folder)
         self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
         s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.banner.button.clicked.connect(self.show_models)
@@ -183,10 +210,8 @@ class MainWindow(QMainWindow):
         r["redo"].setEnabled(False)
         s.undo_stack.canUndoChanged.connect(r["undo"].setEnabled)
         s.undo_stack.canRedoChanged.connect(r["redo"].setEnabled)
-        s.undo_stack.undoTextChanged.connect(lambda t: r["undo"].setToolTip(self.tr("Undo {t} (Ctrl+Z)")
-            .format(t=t) if t else self.tr("Undo")))
-        s.undo_stack.redoTextChanged.connect(
-            lambda t: r["redo"].setToolTip(self.tr("Redo {t} (Ctrl+Shift+Z)").format(t=t) if t else self.tr("Redo")))
+        s.undo_stack.undoTextChanged.connect(lambda t: self._name_undo("undo", "Undo", t))
+        s.undo_stack.redoTextChanged.connect(lambda t: self._name_undo("redo", "Redo", t))
         bindings = {
             "open_folder": self.ask_folder,
             "rescan": self.rescan,
@@ -197,6 +222,7 @@ class MainWindow(QMainWindow):
             "add_tag": self.focus_add_tag,
             "remove_from_selection": self.remove_from_selection,
             "settings": self.show_settings,
+            "tag_manager": lambda: self.show_tag_manager(),
             "approve": lambda: self.review.approve() if self.review.active else self.detail.approve(),
             "reject": lambda: self.review.reject() if self.review.active else self.detail.reject(),
             "approve_all": lambda: (self.review.approve_all_above() if self.review.active
@@ -263,10 +289,45 @@ class MainWindow(QMainWindow):
     def _on_current(self, photo_id: int) -> None:
         self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
         self.threshold.set_photo(photo_id)
+        self.update_action_texts()
+
+    def _name_undo(self, action_id: str, verb: str, text: str) -> None:
+        """Undo and Redo name the edit they will undo: "Undo Add 'dog' to 6 photos"."""
+        action = self.registry[action_id]
+        plain = self.tr("&Undo") if verb == "Undo" else self.tr("&Redo")
+        action.setText((self.tr("&Undo {edit}") if verb == "Undo" else self.tr("&Redo {edit}")).format(edit=text)
+                       if text else plain)
+        action.setToolTip(action.text().replace("&", "") if text else tr_(self.registry.specs[action_id].tip))
+
+    def update_action_texts(self) -> None:
+        """Name the target in the texts of the actions that act on it (the window's one rule)."""
+        texts = action_texts(self.grid.selected_photo_ids(), self.detail.current_tag_name(),
+                             self.review.tag if self.review.active else None,
+                             self.session.threshold, self.review_bar.min_score.value())
+        for action_id, text in texts.items():
+            action = self.registry[action_id]
+            if action.text() != text:
+                action.setText(text)
+                action.setStatusTip(text.replace("&", ""))
 
     def _on_source(self, source: Source) -> None:
         place = source.path if isinstance(source, FolderSource) else source.label
         self.setWindowTitle(self.tr("imgtag — {place}").format(place=place))
+        if not isinstance(source, SearchSource) and self.query_bar.text():
+            # Another source replaces the results: the old query would describe photos no longer shown.
+            self.query_bar.clear_quietly()
+
+    def _show_opened_folder(self) -> None:
+        """Open folder shows that folder, as soon as the scan has put it in the library."""
+        if self._opened_folder is None or self.session.closed:
+            return
+        self.session.queries.run(lambda catalog: catalog.photos.folders(), self._select_opened_folder)
+
+    def _select_opened_folder(self, folders: list[Folder]) -> None:
+        folder = next((f for f in folders if f.path == self._opened_folder), None)
+        if folder is not None:
+            self._opened_folder = None
+            self.sidebar.select_source(FolderSource(folder.id, folder.path))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips
@@ -278,6 +339,8 @@ class MainWindow(QMainWindow):
 
     def open_folder(self, folder: Path) -> None:
         """Add a folder to the library, show it, and scan it in the background."""
+        if self.session.closed:  # a queued open after the window closed
+            return
         folder = Path(folder).expanduser()
         if not folder.is_dir():
             self.statusBar().showMessage(
@@ -286,7 +349,12 @@ class MainWindow(QMainWindow):
             return
         self.session.settings.last_folder = str(folder.resolve())
         self.session.save_settings()
+        self._opened_folder = folder.resolve()
+        self.grid.scanning = True
+        if not self.grid.model.rowCount():
+            self.grid.view.set_empty_text(empty_text(self.grid.source, True))
         self.jobs.scan(folder.resolve())
+        self._show_opened_folder()  # a folder already in the library shows at once
 
     def ask_folder(self) -> None:
         start = self.session.settings.last_folder or str(Path.home())
@@ -329,8 +397,8 @@ class MainWindow(QMainWindow):
         if not names:
             self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
-        self._ask_tag(self.tr("Remove tag"), self.tr("Remove which tag from {n} photo(s)?").format(n=len(ids)), names,
-                      lambda name: self.remove_tag_from(ids, name))
+        prompt = self.tr("Remove which tag from {target}?").format(target=target_text(ids))
+        self._ask_tag(self.tr("Remove tag"), prompt, names, lambda name: self.remove_tag_from(ids, name))
 
     def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
         """Batch edit: take a tag off these photos (one undo step)."""
@@ -354,6 +422,22 @@ class MainWindow(QMainWindow):
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: then(dialog.name()) if dialog.name() else None)
         dialog.open()
+
+    def show_tag_manager(self, name: str = "") -> TagManagerDialog:
+        dialog = TagManagerDialog(self.session, self.tags, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        if name:
+            dialog.filter.setText(name)
+        dialog.open()
+        return dialog
+
+    def manage_tag(self, op: str, name: str) -> None:
+        """The sidebar's tag menu: a library-wide edit of one tag, or the tag manager."""
+        if op == "manager":
+            self.show_tag_manager(name)
+        else:
+            {"rename": self.tags.rename, "merge": self.tags.merge, "move": self.tags.move,
+             "delete": self.tags.delete}[op](name)
 
     def resize_thumbnails(self, step: int) -> None:
         current = self._grid_size(self.grid.delegate.thumb_size)
@@ -394,15 +478,35 @@ class MainWindow(QMainWindow):
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
+            self.sync.set_mode(new_mode)
+            self._update_write_action()
         self.session.save_settings()
+
+    def _update_write_action(self) -> None:
+        """With writing Off nothing is written, and the menu item says why; otherwise edits sync in the background."""
+        action = self.registry["write_metadata"]
+        if self.sync.enabled:
+            where = "XMP sidecars" if self.sync.mode == "sidecar" else "the photo files"
+            action.setEnabled(True)
+            action.setText("&Write tags to files…")
+            action.setToolTip(f"Edits are written to {where} automatically; this previews and writes every "
+                              "shown or selected photo now (Ctrl+Shift+W)")
+        else:
+            action.setEnabled(False)
+            action.setText("&Write tags to files… (off: turn it on in Settings)")
+            action.setToolTip("Writing tags to files is off for this library; choose XMP sidecar or Inside the "
+                              "photo in Settings (Ctrl+,)")
 
     def write_metadata(self) -> None:
         """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
         ids = self.grid.selected_photo_ids()
-        if len(ids) <= 1:
+        if len(ids) > 1:
+            scope = self.tr("the {n} selected photos").format(n=f"{len(ids):,}")
+        else:
             ids = self.grid.model.photo_ids()
+            scope = self.tr("all {n} photos shown ({source})").format(n=f"{len(ids):,}", source=self.grid.source.label)
         try:
-            dialog = WritePreviewDialog(self.session.library, ids, self,
+            dialog = WritePreviewDialog(self.session.library, ids, self, scope=scope,
                                         saved_mode=str(self.session.catalog.writes.mode()), submit=self.jobs.submit)
         except Exception as exc:  # the metadata feature failing must not take the window down
             log.exception("the write dialog cannot open")
@@ -415,15 +519,7 @@ class MainWindow(QMainWindow):
         dialog.open()
 
     def show_shortcuts(self) -> None:
-        rows = "".join(f"<tr><td><b>{k}</b></td><td>{t}</td></tr>" for k, t in self.registry.keyboard_map())
-        extra = ("<tr><td><b>Arrows</b></td><td>Move between photos (grid) or tags (chips)</td></tr>"
-                 "<tr><td><b>Shift/Ctrl+click, Ctrl+A</b></td><td>Select several photos</td></tr>"
-                 "<tr><td><b>Tab</b></td><td>Sidebar → photos → tags → add-tag field</td></tr>")
-        box = QMessageBox(self)
-        box.setWindowTitle(self.tr("Keyboard shortcuts"))
-        box.setTextFormat(Qt.TextFormat.RichText)
-        box.setText(self.tr("<table cellspacing=4>{extra}{rows}</table>").format(extra=extra, rows=rows))
-        box.open()
+        ShortcutsDialog(self.registry.keyboard_map(), self).open()
 
     # -- state ----------------------------------------------------------------------------------
 
@@ -436,8 +532,8 @@ class MainWindow(QMainWindow):
         if ok:
             self.banner.hide()
         else:
-            self.banner.show_message(self.tr("Automatic tagging is off: {message}")
-                .format(message=message), self.tr("Models…"))
+            self.banner.show_message(self.tr("Automatic tagging is off: {message} Use Models… to get them.")
+                                     .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
         return ok
 
@@ -465,9 +561,15 @@ class MainWindow(QMainWindow):
     def _on_job_finished(self, stats: JobStats) -> None:
         if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
             self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
+        if stats.kind == "scan":
+            self.grid.scanning = self.jobs.busy
+            self.grid.view.set_empty_text(empty_text(self.grid.source, self.grid.scanning)
+                                          if not self.grid.model.rowCount() else "")
         if stats.kind == "tagging" and stats.error:
-            self.banner.show_message(self.tr("Tagging stopped: {stats_error}")
-                .format(stats_error=stats.error), self.tr("Models…"))
+            # The banner gets the first sentence, readable; Problems keeps the whole text to copy.
+            self.jobs.add_failure("tagging", 0, "(models)", stats.error)
+            self.banner.show_message(self.tr("Tagging stopped: {error} The full message is in Problems (Ctrl+L).")
+                                     .format(error=first_sentence(window_text(stats.error))), self.tr("Models…"))
 
     def _on_suggestions_changed(self) -> None:
         """The suggestions were ranked again: badges, sidebar counts, the preview and the chips follow."""
@@ -500,7 +602,8 @@ class MainWindow(QMainWindow):
 
     def closeEvent(self, event: QCloseEvent) -> None:
         self.save_layout()
-        self.jobs.shutdown()
+        self.sync.shutdown()  # a metadata write finishes the file it is on
+        self.jobs.shutdown(wait_ms=QUIT_WAIT_MS)
         self.suggestions.close()
         self.session.close()
         event.accept()

@@ -15,9 +15,8 @@ import logging
 from collections.abc import Callable
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QStringListModel, Qt, Signal
+from PySide6.QtCore import QModelIndex, QStringListModel, Signal
 from PySide6.QtWidgets import (
-    QCompleter,
     QHBoxLayout,
     QInputDialog,
     QLabel,
@@ -30,6 +29,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import Catalog, CatalogError
 from ..core.query import QueryError, parse, quote
 from ..jobs.queries import QueryRunner
+from .completion import FoldingCompleter
 
 log = logging.getLogger(__name__)
 
@@ -125,9 +125,7 @@ class QueryBar(QWidget):
         layout.addWidget(self.error_label)
 
         self.completion_model = QStringListModel(self)
-        self.completer = QCompleter(self.completion_model, self)
-        self.completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        self.completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        self.completer = FoldingCompleter(self.completion_model, self)  # zurich completes to Zürich
         self.completer.setWidget(self.edit)
         self.completer.activated.connect(self.insert_completion)
         self.refresh_completions()
@@ -144,6 +142,13 @@ class QueryBar(QWidget):
 
     def set_text(self, text: str) -> None:
         self.edit.setText(text)
+
+    def clear_quietly(self) -> None:
+        """Empty the field without submitting anything (another source replaced the results)."""
+        self.edit.blockSignals(True)
+        self.edit.clear()
+        self.edit.blockSignals(False)
+        self._validate("")
 
     def refresh_completions(self) -> None:
         """Reload tag names off the GUI thread (call when tags were added, renamed or removed)."""

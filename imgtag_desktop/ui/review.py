@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QWidget
+from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ..core.catalog import Catalog
 from .commands import TagChange, TagOp, push_changes
@@ -21,6 +21,11 @@ class ReviewBar(QWidget):
         super().__init__(parent)
         self.setObjectName("reviewBar")
         self.label = QLabel(self)
+        # The label wraps instead of setting the window's minimum width (it once widened the
+        # window past a laptop screen); the keys are in the tooltip and the Review menu.
+        self.label.setWordWrap(True)
+        self.label.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.label.setToolTip("A approve · R reject · Del remove · Enter approve all ≥ the score on the right")
         self.min_score = QDoubleSpinBox(self)
         self.min_score.setRange(0.0, 1.0)
         self.min_score.setSingleStep(0.05)
@@ -96,10 +101,8 @@ class ReviewController(QObject):
         def show(counts: tuple[int, int]) -> None:
             if self.tag == tag:
                 left, approved = counts
-                self.bar.label.setText(
-                    self.tr("Reviewing “{tag}”: {left} suggestions left, {approved} approved — "
-                            "A approve · R reject · Del remove · Enter approve all ≥").format(
-                        tag=tag, left=left, approved=approved))
+                self.bar.label.setText(self.tr("Reviewing “{tag}”: {left} left, {approved} approved").format(
+                    tag=tag, left=left, approved=approved))
 
         self.session.queries.run(read, show, key=LABEL_KEY)
 

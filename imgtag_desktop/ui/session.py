@@ -21,6 +21,7 @@ from ..tagging import cached_pipeline
 from .compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
+UNDO_LIMIT = 200
 
 
 class Session(QObject):
@@ -42,6 +43,8 @@ class Session(QObject):
     budget_changed = Signal(int)
     suggestions_changed = Signal()
     error = Signal(str)
+    status = Signal(str)  # what an action just did, for the status bar ("Approve 'dog' on 6 photos")
+    edited = Signal(list)  # a person's tag edit (or its undo) touched these photos: files may need a write
 
     def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,
                  parent: QObject | None = None) -> None:
@@ -53,6 +56,9 @@ class Session(QObject):
         self.catalog = Catalog(self.library)
         self.closed = False
         self.undo_stack = QUndoStack(self)
+        # Each step keeps the tags it replaced (a library-wide rename keeps every photo's): bound the
+        # history so a long session's memory stays flat.
+        self.undo_stack.setUndoLimit(UNDO_LIMIT)
         self.thumbnails = ThumbnailCache(size=max(64, int(settings.thumbnail_size)))
         self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
         self.queries = QueryRunner(self.library, parent=self)
@@ -108,12 +114,14 @@ class Session(QObject):
             log.warning("settings cannot be saved: %s", exc)
             self.error.emit(f"Settings cannot be saved ({exc.strerror}); check that the config folder is writable.")
 
-    def announce(self, photo_ids: Iterable[int]) -> None:
-        """Tell every panel that these photos' tags changed."""
+    def announce(self, photo_ids: Iterable[int], *, edited: bool = False) -> None:
+        """Tell every panel that these photos' tags changed (``edited``: by the person, not by a model)."""
         ids = sorted(set(photo_ids))
         if ids:
             self.photos_changed.emit(ids)
             self.tags_changed.emit()
+            if edited:
+                self.edited.emit(ids)
 
     def close(self) -> None:
         """Stop the worker pools and close the catalog (once; the window and ``main`` both call it)."""

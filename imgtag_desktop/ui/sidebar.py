@@ -5,11 +5,22 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
-from PySide6.QtGui import QStandardItem, QStandardItemModel
-from PySide6.QtWidgets import QAbstractItemView, QLineEdit, QMenu, QTreeView, QWidget
+from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QStandardItem, QStandardItemModel
+from PySide6.QtWidgets import (
+    QAbstractItemView,
+    QApplication,
+    QLineEdit,
+    QMenu,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QTreeView,
+    QWidget,
+)
 
 from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, Folder, TagCount
 from ..core.catalog.albums import Album
@@ -191,10 +202,14 @@ def _tag_item(name: str, leaf: str, approved: int, suggested: int) -> QStandardI
 
 
 class SidebarController(QObject):
-    """Keeps the sidebar in step with the catalog; emits the source the person picked."""
+    """Keeps the sidebar in step with the catalog; emits the source the person picked.
+
+    ``manage_requested(op, name)``: the tag context menu asks for a library-wide edit
+    (rename, merge, move, delete) or the tag manager."""
 
     source_selected = Signal(object)
     review_requested = Signal(str)
+    manage_requested = Signal(str, str)
 
     def __init__(self, session: Session, view: QTreeView) -> None:
         super().__init__(view)
@@ -328,14 +343,77 @@ class SidebarController(QObject):
         menu = QMenu(self.view)
         menu.addAction(self.tr("Review suggestions"), lambda: self.review_requested.emit(name))
         menu.addAction(self.tr("Show photos"), lambda: self.source_selected.emit(TagSource(name)))
+        menu.addSeparator()
+        for op, label in (("rename", self.tr("Rename everywhere…")), ("merge", self.tr("Merge into…")),
+                          ("move", self.tr("Move under…")), ("delete", self.tr("Delete from every photo…")),
+                          ("manager", self.tr("Tag manager…"))):
+            menu.addAction(label, partial(self.manage_requested.emit, op, name))
         menu.exec(self.view.viewport().mapToGlobal(pos))
+
+    def select_source(self, source: Source) -> bool:
+        """Make the row showing ``source`` current (which shows it in the grid)."""
+        section = self.model.library
+        for r in range(section.rowCount()):
+            if section.child(r).data(SourceRole) == source:
+                self.view.setCurrentIndex(section.child(r).index())
+                return True
+        return False
 
     def select_all_photos(self) -> None:
         self.view.setCurrentIndex(self.model.library.child(0).index())
+
+
+def split_count(text: str) -> tuple[str, str]:
+    """("dog", "(3 · 2 suggested)") from "dog  (3 · 2 suggested)"; (text, "") without a count."""
+    cut = text.rfind(" (")
+    if cut <= 0 or not text.endswith(")"):
+        return text, ""
+    return text[:cut].rstrip(), text[cut + 1:]
+
+
+def fit_label(text: str, metrics: QFontMetrics, width: int) -> tuple[str, str]:
+    """The name (elided to fit) and the whole count of a sidebar label drawn ``width`` pixels wide."""
+    name, count = split_count(text)
+    room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  ")) if count else width
+    if count and room < metrics.horizontalAdvance(name[:8] or "x"):
+        count = count.replace(" suggested", "")  # deep in a tree: "(0 · 12)" leaves room for the name
+        room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  "))
+    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room), count
+
+
+class CountDelegate(QStyledItemDelegate):
+    """Draws "name (counts)" with the counts always whole: a narrow sidebar elides the name, never
+    the count (a plain view turned "bathroom (0 · 12 suggested)" into "(0 ·…")."""
+
+    def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Any) -> None:
+        opt = QStyleOptionViewItem(option)
+        self.initStyleOption(opt, index)
+        name, count = split_count(opt.text)
+        if not count:
+            super().paint(painter, option, index)
+            return
+        style = opt.widget.style() if opt.widget is not None else QApplication.style()
+        rect = style.subElementRect(QStyle.SubElement.SE_ItemViewItemText, opt, opt.widget).adjusted(2, 0, -2, 0)
+        rect.setRight(min(rect.right(), opt.rect.right() - 2))
+        text, opt.text = opt.text, ""
+        style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
+        metrics = QFontMetrics(opt.font)
+        name, count = fit_label(text, metrics, rect.width())
+        selected = bool(opt.state & QStyle.StateFlag.State_Selected)
+        role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+        painter.save()
+        painter.setFont(opt.font)
+        painter.setPen(opt.palette.color(role))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter), name)
+        if not selected:
+            painter.setPen(opt.palette.color(QPalette.ColorRole.PlaceholderText))
+        painter.drawText(rect, int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter), count)
+        painter.restore()
 
 
 def make_sidebar(parent: QWidget | None = None) -> QTreeView:
     view = QTreeView(parent)
     view.setUniformRowHeights(True)
     view.setMinimumWidth(160)
+    view.setItemDelegate(CountDelegate(view))
     return view

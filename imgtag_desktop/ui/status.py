@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+import logging
 import time
-from dataclasses import dataclass
 from pathlib import Path
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
@@ -22,16 +22,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.catalog import Problem
 from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
+from .dialogs import fit_to_screen
 from .session import Session
 
-
-@dataclass(frozen=True)
-class Failure:
-    job: str
-    photo_id: int
-    path: str
-    reason: str
+log = logging.getLogger(__name__)
+_LEFT_RUNNING: list[JobHandle] = []  # jobs still running when the window closed (see JobsController.shutdown)
+Failure = Problem  # one per-photo problem: job, photo id, path, reason (stored in the catalog)
+PROBLEMS_KEY = "stored-problems"
 
 
 def format_eta(seconds: float) -> str:
@@ -49,7 +48,7 @@ class ErrorLogDialog(QDialog):
     def __init__(self, failures: list[Failure], parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Problems"))
-        self.resize(760, 360)
+        self.resize(fit_to_screen(self, 760, 360))
         self.table = QTableWidget(len(failures), 3, self)
         self.table.setHorizontalHeaderLabels([self.tr("Photo"), self.tr("Job"), self.tr("Problem")])
         self.table.horizontalHeader().setSectionResizeMode(2, QHeaderView.ResizeMode.Stretch)
@@ -65,10 +64,12 @@ class ErrorLogDialog(QDialog):
         copy.setToolTip(self.tr("Copy the list as tab-separated text"))
         copy.clicked.connect(lambda: QApplication.clipboard().setText(
             "\n".join(f"{f.path}\t{f.job}\t{f.reason}" for f in failures)))
+        self.clear = buttons.addButton("Clear list", QDialogButtonBox.ButtonRole.ResetRole)
+        self.clear.setToolTip("Forget these problems (they are kept across restarts until cleared)")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         hint = QLabel(self.tr("These photos were skipped; the rest of the work went on. Fix or remove the files, "
-                      "then rescan (F5) or tag again."), self)
+                              "then rescan (F5) or tag again. Search state:broken to see them in the grid."), self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table)
@@ -116,6 +117,7 @@ class JobsController(QObject):
     """
 
     job_finished = Signal(object)  # JobStats
+    FILL_INTERVAL = 1.0  # seconds between grid refreshes while a scan adds photos
 
     def __init__(self, session: Session, panel: StatusPanel) -> None:
         super().__init__(panel)
@@ -133,6 +135,10 @@ class JobsController(QObject):
         panel.cancel.clicked.connect(self.cancel)
         panel.failures.clicked.connect(self.show_log)
         self._old: list[JobHandle] = []
+        self._unsaved: list[Problem] = []
+        self._last_fill = 0.0
+        session.queries.ready.connect(self._on_query)
+        session.queries.submit(PROBLEMS_KEY, lambda catalog: catalog.problems.all())  # kept from earlier sessions
 
     @property
     def busy(self) -> bool:
@@ -183,6 +189,10 @@ class JobsController(QObject):
         p = self.panel
         if total <= 0:
             return
+        now = time.monotonic()
+        if self.handle is not None and self.handle.job.kind == "scan" and now - self._last_fill > self.FILL_INTERVAL:
+            self._last_fill = now  # the grid fills while the scan runs (the scanner commits in batches)
+            self.session.library_changed.emit()
         p.progress.setRange(0, total)
         p.progress.setValue(done)
         now = time.monotonic()
@@ -204,11 +214,40 @@ class JobsController(QObject):
         self.add_failure(self.handle.job.kind if self.handle else "job", photo_id, path, reason)
 
     def add_failure(self, job: str, photo_id: int, path: str, reason: str) -> None:
-        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log."""
-        self.failures.append(Failure(job, photo_id, path, reason))
+        """Record a per-photo problem (from a job, or from decoding a thumbnail) for the log and the catalog."""
+        problem = Problem(job, photo_id, path, reason)
+        if any((f.path, f.job, f.reason) == (path, job, reason) for f in self.failures[-200:]):
+            return
+        self.failures.append(problem)
+        self._unsaved.append(problem)
         self.panel.set_failures(len(self.failures))
+        if not self._flush.isActive():
+            QTimer.singleShot(200, self._save_problems)
+
+    def _on_query(self, key: object, result: object) -> None:
+        if key == PROBLEMS_KEY and isinstance(result, list) and not self.session.closed:
+            seen = {(f.path, f.job, f.reason) for f in self.failures}
+            self.failures = [p for p in result if (p.path, p.job, p.reason) not in seen] + self.failures
+            self.panel.set_failures(len(self.failures))
+
+    def _save_problems(self) -> None:
+        """Store new problems in the catalog (batched: one small insert at most every 200 ms)."""
+        if self._unsaved and not self.session.closed:
+            batch, self._unsaved = self._unsaved, []
+            try:
+                self.session.catalog.problems.add(batch)
+            except Exception as exc:  # noqa: BLE001 - the list in the window still has them
+                self.session.error.emit(f"Problems cannot be saved in the library ({exc}); they are listed until "
+                                        "you quit.")
+
+    def clear_problems(self) -> None:
+        self.failures = []
+        self._unsaved = []
+        self.panel.set_failures(0)
+        self.session.catalog.problems.clear()
 
     def _announce(self) -> None:
+        self._save_problems()
         if self._results and not self.session.closed:
             ids, self._results = sorted(self._results), set()
             self.session.announce(ids)
@@ -260,13 +299,20 @@ class JobsController(QObject):
     def show_log(self) -> None:
         dialog = ErrorLogDialog(self.failures, self.panel.bar.window())
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.clear.clicked.connect(self.clear_problems)
+        dialog.clear.clicked.connect(dialog.accept)
         dialog.open()
 
     def shutdown(self, wait_ms: int = 30000) -> None:
-        """Cancel and wait for the running job (on close)."""
+        """Cancel the running job and wait up to ``wait_ms`` for it (on close).
+
+        A job still busy then (a large model on the photo in flight) is left to the process exit:
+        its results are committed per batch, so at most the batch in flight is lost, as after a
+        crash. Its handle is kept referenced so that Qt never destroys a running thread."""
         self._queue.clear()
-        if self.handle is not None:
-            self.handle.cancel()
-            self.handle.thread.wait(wait_ms)
-        for h in self._old:
-            h.thread.wait(wait_ms)
+        deadline = time.monotonic() + wait_ms / 1000
+        for h in ([self.handle] if self.handle is not None else []) + self._old:
+            h.cancel()
+            if not h.thread.wait(max(0, int((deadline - time.monotonic()) * 1000))):
+                log.warning("%s still running at quit; left to the process exit", h.job.title)
+                _LEFT_RUNNING.append(h)

@@ -130,8 +130,13 @@ class ThresholdController(QObject):
     def _update_label(self) -> None:
         lib, lib_total, ph, ph_total = self.counts()
         self.widget.value.setText(f"{self.session.threshold:.2f}")
-        text = (self.tr("{lib:,} suggestions shown").format(lib=lib) if lib == lib_total else
-                self.tr("{lib:,} of {lib_total:,} suggestions pass").format(lib=lib, lib_total=lib_total))
+        # Short in the toolbar (it must fit a 1024 px window without overflowing), in full in the tooltip.
+        text = (self.tr("{lib:,} shown").format(lib=lib) if lib == lib_total else
+                self.tr("{lib:,}/{lib_total:,} pass").format(lib=lib, lib_total=lib_total))
+        tip = (self.tr("{lib:,} suggestions shown").format(lib=lib) if lib == lib_total else
+               self.tr("{lib:,} of {lib_total:,} suggestions pass the threshold").format(lib=lib, lib_total=lib_total))
         if self.photo_id is not None:
-            text += self.tr(" · this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
+            text += self.tr(" · photo {ph}/{ph_total}").format(ph=ph, ph_total=ph_total)
+            tip += self.tr("; on this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
         self.widget.preview.setText(text)
+        self.widget.preview.setToolTip(tip)

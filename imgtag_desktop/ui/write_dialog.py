@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QThread
+from PySide6.QtCore import Qt, QThread
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -30,10 +30,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog
-from ..core.metadata import FileChange, WriteReport, plan_writes
+from ..core.metadata import FileChange, WriteReport, WriteResult, plan_writes
 from ..jobs.base import JobStats, start_job
 from ..jobs.queries import QueryRunner
 from ..jobs.write_job import WriteJob
+from .dialogs import fit_to_screen
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
 PLAN_KEY = "write-plan"
@@ -43,11 +44,16 @@ class WritePreviewDialog(QDialog):
     """Preview and perform the writing of approved tags for ``photo_ids``."""
 
     def __init__(self, catalog_path: str | Path, photo_ids: Sequence[int], parent: QWidget | None = None,
-                 *, mode: str | None = None, saved_mode: str = "off",
+                 *, mode: str | None = None, scope: str = "", saved_mode: str = "off",
                  submit: Callable[[WriteJob], None] | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle(self.tr("Write tags to files"))
-        self.resize(900, 480)
+        self.resize(fit_to_screen(self, 900, 480))
+        n = len(photo_ids)
+        scope = scope or self.tr("{n} photo(s)").format(n=f"{n:,}")
+        self.scope = QLabel(self.tr("Photos: {scope}. Only approved tags are written; files already up to date "
+                                    "are left alone.").format(scope=scope))
+        self.scope.setWordWrap(True)
         self.catalog_path = Path(catalog_path)
         self.photo_ids = list(photo_ids)
         self.plans: list[FileChange] = []
@@ -64,10 +70,18 @@ class WritePreviewDialog(QDialog):
         self.mode_box.currentIndexChanged.connect(self.refresh)
         self.keep_mtime = QCheckBox(self.tr("Keep modification times"))
         self.summary = QLabel()
+        self.summary.setWordWrap(True)
         self.table = QTableWidget(0, len(COLUMNS))
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
-        self.table.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.table.horizontalHeader().setStretchLastSection(True)
+        header = self.table.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        for col in (2, 4):  # the added tags and the reason get the room; names are elided in the middle
+            header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
+        for col, width in ((0, 170), (1, 170), (3, 110)):
+            header.resizeSection(col, width)
+        self.table.verticalHeader().hide()
+        self.table.setWordWrap(False)
+        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -93,6 +107,7 @@ class WritePreviewDialog(QDialog):
         buttons.addWidget(self.write_button)
         buttons.addWidget(self.close_button)
         layout = QVBoxLayout(self)
+        layout.addWidget(self.scope)
         layout.addLayout(top)
         layout.addWidget(self.summary)
         layout.addWidget(self.table, 1)
@@ -143,11 +158,12 @@ class WritePreviewDialog(QDialog):
         self.summary.setText(self._note or f"{changing} file(s) will change, {skipped} will be skipped, "
                                            f"{len(self.plans) - changing - skipped} already up to date.")
         self._note = ""
-        self.write_button.setEnabled(changing > 0 and self._job is None)
+        self.write_button.setEnabled((changing > 0 or skipped > 0) and self._job is None)
         self.undo_button.setEnabled(can_undo and self._job is None)
 
     def start_write(self) -> None:
-        ids = [p.photo_id for p in self.plans if p.changes]
+        # The files the preview counted as skipped are tried too, so the result reports them the same way.
+        ids = [p.photo_id for p in self.plans if p.changes or p.skip]
         self._start(WriteJob(self.catalog_path, ids, mode=self.mode, keep_mtime=self.keep_mtime.isChecked()))
 
     def start_undo(self) -> None:
@@ -190,18 +206,39 @@ class WritePreviewDialog(QDialog):
         self._job = None
         self.cancel_button.setEnabled(False)
         self.progress.setVisible(False)
-        problems = [r for r in report.results if r.status in ("skipped", "failed")]
-        text = (f"{report.count('written')} written, {report.count('skipped')} skipped, "
+        text = (f"Done: {report.count('written')} written, {report.count('skipped')} skipped, "
                 f"{report.count('failed')} failed" + (" (cancelled)" if report.cancelled else ""))
         writers = Counter(str(r.writer) for r in report.results if r.status == "written" and r.mode == "embedded")
         if writers:
             text += " (embedded by " + ", ".join(f"{w}: {n}" for w, n in sorted(writers.items())) + ")"
+        sidecars = sum(1 for r in report.results if r.status == "written" and r.mode == "sidecar"
+                       and self.mode == "embedded")
+        if sidecars:
+            text += f"; {sidecars} went to sidecars (the Note column says why)"
         if stats.error:
             text = self.tr("Nothing written: {error}").format(error=stats.error)
-        if problems:
-            text += " — " + "; ".join(f"{r.path.name}: {r.reason}" for r in problems[:3])
-        self._note = text
-        self.refresh()
+        self.summary.setText(text + ". The table shows what happened to each file.")
+        self._show_results(report.results)
+        self.undo_button.setEnabled(report.count("written") > 0)
+        self.write_button.setEnabled(False)
+
+    def _show_results(self, results: Sequence[WriteResult]) -> None:
+        """After a run: one row per file tried, with what happened and why (the preview no longer applies)."""
+        rows = [r for r in results if r.status != "unchanged"]
+        self.table.setRowCount(len(rows))
+        plans = {p.photo_id: p for p in self.plans}
+        for i, r in enumerate(rows):
+            plan = plans.get(r.photo_id)
+            change = r.change or plan
+            status = {"written": "Written", "skipped": "Skipped", "failed": "Failed"}.get(r.status, r.status)
+            why = r.reason if r.status != "written" else r.note
+            values = (r.path.name, r.target.name if r.target else "—",
+                      ", ".join(change.added) if change else "", ", ".join(change.removed) if change else "",
+                      f"{status}: {why}" if why else status)
+            for j, value in enumerate(values):
+                item = QTableWidgetItem(value)
+                item.setToolTip(str(r.path) if j == 0 else value)
+                self.table.setItem(i, j, item)
 
     def done(self, result: int) -> None:
         """Close (Close button, Esc, window close): stop the job and wait for its thread first.

@@ -187,7 +187,7 @@ def test_repositories_share_the_connection_and_get_their_dependencies_from_the_c
     the catalog's own instance of it through its constructor (named like the attribute)."""
     repos = {name: value for name, value in vars(catalog).items() if isinstance(value, Repository)}
     assert set(repos) == {"photos", "tags", "review", "analysis", "albums", "writes", "journal", "places",
-                          "duplicates", "suggestions", "decisions"}
+                          "duplicates", "suggestions", "decisions", "tag_admin", "problems"}
     for name, repo in repos.items():
         assert repo._conn is catalog._conn, name
         for dep in list(inspect.signature(type(repo).__init__).parameters)[2:]:

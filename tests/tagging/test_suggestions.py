@@ -46,6 +46,20 @@ def test_a_photo_never_shows_more_suggestions_than_the_budget(sim: tuple[Catalog
         assert max(counts) <= budget
 
 
+def test_a_place_from_gps_takes_one_place_of_the_budget_and_passes_any_threshold(
+    sim: tuple[Catalog, SimLibrary]
+) -> None:
+    catalog, lib = sim
+    placed, other = lib.photo_ids[0], lib.photo_ids[1]
+    catalog.places.record_tags([(placed, "places|Italy|Tuscany|Arezzo")])
+    rerank(catalog, RankingOptions(threshold=0.99, budget=3))
+    assert "places|Italy|Tuscany|Arezzo" in shown(catalog, [placed])[placed]
+    rerank(catalog, RankingOptions(threshold=0.0, budget=3))
+    now = shown(catalog, [placed, other])
+    assert "places|Italy|Tuscany|Arezzo" in now[placed]
+    assert len(now[placed]) == 3 and len(now[other]) == 3
+
+
 def test_threshold_below_the_tagging_threshold_shows_more_and_raising_it_back_restores(
     sim: tuple[Catalog, SimLibrary]
 ) -> None:

@@ -1,6 +1,9 @@
-"""Take docs/screenshot.png of the real window (run under Xvfb or offscreen).
+"""Take the screenshots of the docs from the real window (run under Xvfb or offscreen).
 
-    python tests/ui/make_screenshot.py [--tiny-models] [--out docs/screenshot.png]
+    python tests/ui/make_screenshot.py [--tiny-models] [--out docs/screenshot.png] [--set docs/img]
+
+With ``--set FOLDER`` it also saves, at 1280x800 and 1024x640: the main window, review by
+tag, the tag manager and the write dialog (``FOLDER/{main,review,tag-manager,write}-WxH.png``).
 
 Scans /work/shared/data/images (or ../shared/data/images) plus generated photos into a
 temporary library, tags them (tiny models when available and asked for, else tags put in
@@ -31,6 +34,7 @@ def main() -> int:
     parser.add_argument("--tiny-models", action="store_true",
                         help="point the settings at tiny test models (needs the tagging package)")
     parser.add_argument("--tag", action="store_true", help="also tag the photos with them (random words)")
+    parser.add_argument("--set", type=Path, default=None, help="also save the screenshot set into this folder")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
     for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
@@ -87,6 +91,8 @@ def main() -> int:
             if suggested:
                 cat.tags.reject(pid, suggested[-1].name)
         cat.tags.add(ids[:3], "holiday|2024")
+        cat.tags.add(ids[3:5], "places|Zürich")
+        cat.writes.set_mode("sidecar")
 
     _app = QApplication.instance() or QApplication([])
     from imgtag_desktop.ui.app import create_window
@@ -104,9 +110,52 @@ def main() -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(args.out))
     print(f"saved {args.out}")
+    if args.set is not None:
+        shoot_set(window, ids, args.set)
     window.close()
     window.session.close()
     return 0
+
+
+def shoot_set(window, ids: list[int], folder: Path) -> None:  # type: ignore[no-untyped-def]
+    """Main window, review by tag, tag manager and write dialog at a laptop and a small-laptop size."""
+    from PySide6.QtCore import QEventLoop, QTimer
+    from PySide6.QtWidgets import QApplication
+
+    from imgtag_desktop.ui.write_dialog import WritePreviewDialog
+
+    def settle(ms: int = 1200) -> None:
+        loop = QEventLoop()
+        QTimer.singleShot(ms, loop.quit)
+        loop.exec()
+
+    folder.mkdir(parents=True, exist_ok=True)
+    for w, h in ((1280, 800), (1024, 640)):
+        window.review.stop()
+        window.sidebar.select_all_photos()
+        window.resize(w, h)
+        settle()
+        window.grid.select_photo(ids[2])
+        settle()
+        window.grab().save(str(folder / f"main-{w}x{h}.png"))
+        window.review.start("outdoor")
+        settle()
+        window.grab().save(str(folder / f"review-{w}x{h}.png"))
+        window.review.stop()
+        dialog = window.show_tag_manager()
+        settle()
+        dialog.select("outdoor")
+        settle(300)
+        dialog.grab().save(str(folder / f"tag-manager-{w}x{h}.png"))
+        dialog.close()
+        write = WritePreviewDialog(window.session.library, ids[:8], window, scope="the 8 selected photos")
+        write.resize(min(900, w - 80), min(480, h - 80))
+        write.show()
+        settle()
+        write.grab().save(str(folder / f"write-{w}x{h}.png"))
+        write.done(0)
+        QApplication.processEvents()
+        print(f"saved the {w}x{h} set into {folder}")
 
 
 if __name__ == "__main__":

@@ -154,6 +154,10 @@ def test_search_bar_and_smart_albums_in_window(qtbot, photo_dir, library):
 
 
 def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
+    from imgtag_desktop.core.catalog import Catalog
+
+    with Catalog(library) as catalog:
+        catalog.writes.set_mode("embedded")  # writing is on (with Off the action is disabled)
     window = _window(qtbot, photo_dir, library)
     _wait_scanned(qtbot, window)
     action = window.registry["write_metadata"]
@@ -162,9 +166,8 @@ def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
     dialogs = [w for w in QApplication.topLevelWidgets() if w.windowTitle() == "Write tags to files"]
     assert dialogs and dialogs[0].isVisible()
     assert sorted(dialogs[0].photo_ids) == sorted(window.grid.model.photo_ids())
+    assert "all" in dialogs[0].scope.text() and "photos shown" in dialogs[0].scope.text()
     dialogs[0].reject()
-    window.session.catalog.writes.set_mode("sidecar")
-    assert window.session.catalog.writes.mode() == "sidecar"
     window.close()
 
 

@@ -143,7 +143,7 @@ def test_review_by_tag(qtbot, session):
     assert {t.name: t.state for t in cat.tags.photo_tags(ids[0])}["dog"] == "approved"
     assert {t.name: t.state for t in cat.tags.photo_tags(ids[1])}["dog"] == "rejected"
     settle(qtbot, session)
-    assert "4 suggestions left" in bar.label.text()
+    assert "4 left" in bar.label.text()
     with qtbot.waitSignal(review.approved_all) as approved:
         review.approve_all_above(0.55)
     assert approved.args == [2]  # scores 0.7 and 0.6 remain above 0.55
@@ -167,7 +167,8 @@ def test_threshold_live_preview(qtbot, session):
     widget.slider.setValue(95)
     assert session.threshold == 0.95
     assert ctrl.counts()[0] == 0 and ctrl.counts()[2] == 0
-    assert "0 of 18 suggestions pass" in widget.preview.text() and "this photo 0 of 3" in widget.preview.text()
+    assert "0/18 pass" in widget.preview.text() and "photo 0/3" in widget.preview.text()
+    assert "0 of 18 suggestions pass" in widget.preview.toolTip() and "this photo 0 of 3" in widget.preview.toolTip()
     widget.slider.setValue(0)
     assert ctrl.counts() == (3 * n, 3 * n, 3, 3)
 
@@ -238,7 +239,12 @@ def test_dialogs(qtbot):
     assert models.values().visual_model == "/models/clip"
     picker = TagPickerDialog("t", "pick", ["dog", "cat"])
     qtbot.addWidget(picker)
-    assert picker.name() == "dog"
+    # Nothing pre-filled: Enter on the untouched prompt picks nothing and does not close it.
+    assert picker.name() == "" and not picker.ok.isEnabled()
+    picker.accept()
+    assert picker.result() == 0
+    picker.combo.setEditText("cat")
+    assert picker.ok.isEnabled() and picker.name() == "cat"
 
 
 def test_grid_reads_its_rows_off_the_gui_thread(qtbot, session):

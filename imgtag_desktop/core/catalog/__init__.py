@@ -23,6 +23,7 @@ from .duplicates import DuplicatesRepository
 from .journal import JournalRepository, PendingWrite
 from .photos import KnownFile, PhotoFacts, PhotosRepository
 from .places import PLACES_AUTO_APPROVE, GpsRow, PlacesRepository
+from .problems import Problem, ProblemsRepository
 from .records import (
     TAG_SOURCES,
     TAG_STATES,
@@ -39,6 +40,7 @@ from .records import (
 )
 from .review import GridRow, ReviewRepository, TaggedPhoto, TagStateCounts
 from .suggestions import CandidateTable, SuggestionsRepository
+from .tag_admin import TagAdminRepository
 from .tags import HIERARCHY_SEPARATOR, TagsRepository, normalise_tag_name
 from .writes import WritesRepository
 
@@ -59,6 +61,8 @@ class Catalog(CatalogBase):
         self.journal = JournalRepository(self)
         self.places = PlacesRepository(self, self.tags)
         self.duplicates = DuplicatesRepository(self)
+        self.tag_admin = TagAdminRepository(self)
+        self.problems = ProblemsRepository(self)
 
 
 
@@ -86,6 +90,8 @@ __all__ = [
     "PhotoFacts",
     "PhotoTag",
     "PhotosRepository",
+    "Problem",
+    "ProblemsRepository",
     "Repository",
     "ReviewRepository",
     "ScanStats",

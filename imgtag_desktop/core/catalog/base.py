@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import TypeVar
 from urllib.parse import quote
 
+from ..folding import sql_fold
 from .health import APPLICATION_ID, CatalogProblem, explain, identify
 from .schema import MIGRATIONS
 
@@ -141,6 +142,7 @@ class CatalogBase:
     @staticmethod
     def _open(uri: str, read_only: bool) -> sqlite3.Connection:
         conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_S, isolation_level=None, check_same_thread=False)
+        conn.create_function("imgtag_fold", 1, sql_fold, deterministic=True)  # zurich finds Zürich
         try:
             conn.execute("PRAGMA foreign_keys = ON")
             conn.execute("PRAGMA recursive_triggers = ON")  # REPLACE must fire delete triggers (migration 5)

@@ -15,6 +15,11 @@ if TYPE_CHECKING:
 PLACES_AUTO_APPROVE = "places.auto_approve"  # per-library setting; default False: place tags are suggestions
 
 
+# A place read from the photo's own GPS position is a fact, not a guess: its suggestion passes
+# any threshold and takes one place of the photo's suggestion budget (the ranking reserves it).
+PLACE_CONFIDENCE = 1.0
+
+
 @dataclass(frozen=True)
 class GpsRow:
     photo_id: int
@@ -76,9 +81,9 @@ class PlacesRepository(Repository):
                 if name is not None:
                     keep = int(self._tags.ensure(name).id)
                     cur = conn.execute(
-                        "INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, state, source, model_version,"
-                        " created_at, updated_at) VALUES (?, ?, ?, 'gps', 'geonames', ?, ?)",
-                        (photo_id, keep, state, now, now),
+                        "INSERT OR IGNORE INTO photo_tags (photo_id, tag_id, state, source, visual_score,"
+                        " model_version, created_at, updated_at) VALUES (?, ?, ?, 'gps', ?, 'geonames', ?, ?)",
+                        (photo_id, keep, state, PLACE_CONFIDENCE, now, now),
                     )
                     added += cur.rowcount
                 conn.execute(

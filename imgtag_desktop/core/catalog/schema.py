@@ -240,6 +240,27 @@ CREATE INDEX photos_keywords_pending ON photos(id) WHERE keywords_pending = 1;
 ALTER TABLE metadata_writes ADD COLUMN expected_state TEXT;
 """
 
+SCHEMA_V8_PROBLEMS = """
+-- Per-photo problems the window's jobs met (cannot decode, cannot tag, cannot write): kept
+-- across restarts (Tools > Problems) and found by the query state:broken.
+CREATE TABLE IF NOT EXISTS problems (
+    id         INTEGER PRIMARY KEY,
+    photo_id   INTEGER REFERENCES photos(id) ON DELETE CASCADE,   -- NULL when the file is not a photo yet
+    path       TEXT NOT NULL,
+    job        TEXT NOT NULL,                                     -- scan | tagging | thumbnail | write | ...
+    reason     TEXT NOT NULL,
+    created_at REAL NOT NULL,
+    UNIQUE (path, job, reason)
+);
+CREATE INDEX IF NOT EXISTS problems_photo ON problems(photo_id);
+-- Tag names folded (no case, no accents: Zürich -> zurich) for matching in search and
+-- completion; imgtag_fold is registered on every catalog connection. The stored name keeps
+-- its accents.
+ALTER TABLE tags ADD COLUMN fold TEXT;
+UPDATE tags SET fold = imgtag_fold(name);
+CREATE INDEX tags_fold ON tags(fold);
+"""
+
 # 9 places and duplicates: each photo's GPS reading (position or why it is unusable), a
 # perceptual hash per photo for near-duplicate grouping, and 'gps' as the source of place
 # tags (SQLite cannot alter a CHECK constraint: photo_tags is rebuilt with the same rows,
@@ -296,5 +317,6 @@ MIGRATIONS: dict[int, str] = {
     5: SCHEMA_V5_APPROVED_COUNT,
     6: SCHEMA_V6_SUGGESTIONS,
     7: SCHEMA_V7_RESUME,
+    8: SCHEMA_V8_PROBLEMS,
     9: SCHEMA_V9_PLACES,
 }

@@ -111,6 +111,19 @@ class SuggestionsRepository(Repository):
                     out.setdefault(int(pid), {})[str(name)] = str(state)
         return out
 
+    def other_suggested(self, photo_ids: Sequence[int] | None = None) -> dict[int, int]:
+        """Per photo, how many of its suggestions come from elsewhere than the models (a place from
+        its GPS position): they take places of the photo's budget."""
+        sql = "SELECT photo_id, count(*) FROM photo_tags WHERE state = 'suggested' AND source != 'model'"
+        out: dict[int, int] = {}
+        chunks: Iterable[tuple[list[int], str]] = (
+            [([], "")] if photo_ids is None else in_chunks(sorted(set(photo_ids)))
+        )
+        for chunk, marks in chunks:
+            q = sql + ("" if photo_ids is None else f" AND photo_id IN ({marks})") + " GROUP BY photo_id"
+            out.update((int(pid), int(n)) for pid, n in self._conn.execute(q, chunk))
+        return out
+
     def apply(
         self,
         suggestions: Mapping[int, Sequence[tuple[str, float | None, float]]],

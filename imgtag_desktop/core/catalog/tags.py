@@ -6,6 +6,7 @@ import time
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from ..folding import fold
 from ..query.parser import normalise_name
 from .base import CatalogBase, CatalogError, Repository, in_chunks
 from .decisions import DecisionsRepository
@@ -56,8 +57,8 @@ class TagsRepository(Repository):
                 row = conn.execute("SELECT id FROM tags WHERE name = ?", (full,)).fetchone()
                 if row is None:
                     cur = conn.execute(
-                        "INSERT INTO tags (name, leaf, parent_id) VALUES (?, ?, ?)",
-                        (full, parts[depth - 1], parent_id),
+                        "INSERT INTO tags (name, leaf, parent_id, fold) VALUES (?, ?, ?, ?)",
+                        (full, parts[depth - 1], parent_id, fold(full)),
                     )
                     parent_id = int(cur.lastrowid or 0)
                 else:

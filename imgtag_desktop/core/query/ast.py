@@ -57,6 +57,11 @@ class Untagged:
 
 
 @dataclass(frozen=True)
+class Broken:
+    """The photo cannot be read (its file is broken) or a job recorded a problem with it (``state:broken``)."""
+
+
+@dataclass(frozen=True)
 class Caption:
     """The photo's caption contains ``text`` (case-insensitive substring)."""
 
@@ -131,8 +136,8 @@ class Or:
     children: tuple[Node, ...]
 
 
-Node = Tag | AnyTag | Untagged | Caption | Folder | Date | Camera | Format | Has | Semantic | Not | And | Or
-LEAVES = (Tag, AnyTag, Untagged, Caption, Folder, Date, Camera, Format, Has, Semantic)
+Node = Tag | AnyTag | Untagged | Broken | Caption | Folder | Date | Camera | Format | Has | Semantic | Not | And | Or
+LEAVES = (Tag, AnyTag, Untagged, Broken, Caption, Folder, Date, Camera, Format, Has, Semantic)
 
 
 def walk(node: Node) -> list[Node]:

@@ -15,10 +15,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from ..folding import fold
 from .ast import (
     STATES,
     And,
     AnyTag,
+    Broken,
     Camera,
     Caption,
     Date,
@@ -85,21 +87,24 @@ def _states_sql(states: tuple[str, ...], column: str) -> Fragment:
 
 
 def tag_ids_sql(names: list[str]) -> Fragment:
-    """Ids of the tags ``names`` and of every tag below them (``name|...``), case-insensitively.
+    """Ids of the tags ``names`` and of every tag below them (``name|...``), ignoring case and accents
+    (``places|zurich`` finds ``places|Zürich``).
 
-    ``tags.name`` is ``COLLATE NOCASE``; ``'}'`` is the character after ``'|'``, so the
-    range ``(name|, name})`` holds exactly the descendants and can use the name index."""
+    ``tags.fold`` is the name folded by :func:`imgtag_desktop.core.folding.fold` (indexed,
+    migration 8); ``'}'`` is the character after ``'|'``, so the range ``(name|, name})``
+    holds exactly the descendants and can use the index."""
+    folded = [fold(n) for n in names]
     if len(names) > _INLINE_NAMES:
         # Many names: one JSON argument joined as a table (a set operation, not a deep OR).
         import json
 
         return Fragment(
             "SELECT t.id FROM tags t JOIN json_each(?) j"
-            " ON t.name = j.value OR (t.name > j.value || '|' AND t.name < j.value || '}')",
-            (json.dumps(names),),
+            " ON t.fold = j.value OR (t.fold > j.value || '|' AND t.fold < j.value || '}')",
+            (json.dumps(folded),),
         )
-    conds = ["name = ? OR (name > ? AND name < ?)"] * len(names)
-    args = tuple(a for n in names for a in (n, n + "|", n + "}"))
+    conds = ["fold = ? OR (fold > ? AND fold < ?)"] * len(names)
+    args = tuple(a for n in folded for a in (n, n + "|", n + "}"))
     return Fragment("SELECT id FROM tags WHERE " + " OR ".join(conds), args)
 
 
@@ -127,6 +132,8 @@ def compile_node(node: Node, semantic: SemanticResolver) -> Fragment:
             parts.append("visual_score > ?")
             args.append(node.min_score)
         return Fragment(f"p.id IN (SELECT photo_id FROM photo_tags WHERE {' AND '.join(parts)})", tuple(args))
+    if isinstance(node, Broken):
+        return Fragment("(p.status = 'broken' OR p.id IN (SELECT photo_id FROM problems WHERE photo_id IS NOT NULL))")
     if isinstance(node, Untagged):
         # photos.approved_tags is kept by triggers (schema 5); a partial index holds the zeros.
         return Fragment("p.approved_tags = 0")

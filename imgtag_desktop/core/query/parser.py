@@ -28,6 +28,7 @@ from .ast import (
     STATES,
     And,
     AnyTag,
+    Broken,
     Camera,
     Caption,
     Date,
@@ -334,6 +335,9 @@ class _Parser:
     def field(self, key: str, value: str, vcol: int, t: Token) -> object:
         if key == "tag":
             return self.tag(value, t)
+        if key == "state" and value.lower() == "broken":
+            self.no_threshold("'state:broken'")
+            return Broken()
         if key == "state":
             states: list[str] = []
             for part in value.lower().split("|"):
@@ -342,7 +346,8 @@ class _Parser:
                 elif part in STATES:
                     states.append(part)
                 else:
-                    raise QueryError(f"unknown state {part!r} (states: approved, suggested, rejected, any)", vcol)
+                    raise QueryError(
+                        f"unknown state {part!r} (states: approved, suggested, rejected, any, broken)", vcol)
             self.no_threshold("'state:'")
             return _Mod(canonical_states(states), None)
         if key == "like":
@@ -424,7 +429,7 @@ def _resolve(item: object, states: tuple[str, ...], score: float | None) -> Node
         if mods and not any(_has_tag_terms(i) for i in rest):
             children.append(AnyTag(inner_states, inner_score))
         return children[0] if len(children) == 1 else And(tuple(children))
-    assert isinstance(item, (Untagged, Caption, Folder, Date, Camera, Format, Has, Semantic))
+    assert isinstance(item, (Untagged, Broken, Caption, Folder, Date, Camera, Format, Has, Semantic))
     return item
 
 

@@ -6,6 +6,7 @@ from .ast import (
     DEFAULT_STATES,
     And,
     AnyTag,
+    Broken,
     Camera,
     Caption,
     Date,
@@ -67,6 +68,8 @@ def to_text(node: Node) -> str:
         return "(" + " ".join(parts) + ")"
     if isinstance(node, Untagged):
         return "untagged"
+    if isinstance(node, Broken):
+        return "state:broken"
     if isinstance(node, Caption):
         return "caption:" + _value(node.text)
     if isinstance(node, Folder):

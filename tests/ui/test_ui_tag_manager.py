@@ -1,0 +1,84 @@
+"""The tag manager in the window: counts, accent-insensitive filter and completion, undoable edits."""
+
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QApplication, QMessageBox
+
+from imgtag_desktop.ui.app import create_window
+from imgtag_desktop.ui.tag_manager import TagManagerDialog
+
+
+def _names(cat) -> set[str]:  # type: ignore[no-untyped-def]
+    return {t.name for p in cat.photos.all() for t in cat.tags.photo_tags(p.id)}
+
+
+def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, monkeypatch):
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    cat = window.session.catalog
+    ids = [p.id for p in cat.photos.all(status="ok")]
+    cat.tags.add(ids[:2], "Zürich")
+    window.session.tags_changed.emit()
+    window.grid_view.setFocus()
+    qtbot.waitUntil(lambda: QApplication.focusWidget() is window.grid_view, timeout=2000)
+    ctrl_shift = Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.ShiftModifier
+    qtbot.keyClick(window.grid_view, Qt.Key.Key_E, ctrl_shift)
+    dialog = next(d for d in QApplication.topLevelWidgets() if isinstance(d, TagManagerDialog))
+    qtbot.waitUntil(lambda: dialog.model.rowCount() >= 5, timeout=5000)
+    rows = {dialog.model.item(r, 0).text(): dialog.model.item(r, 1).text() for r in range(dialog.model.rowCount())}
+    assert rows["Zürich"] == "2" and rows["holiday"] == "1"
+    dialog.filter.setText("zurich")  # ignores case and accents
+    assert dialog.proxy.rowCount() == 1 and dialog.select("Zürich")
+    assert dialog.selected_name() == "Zürich" and dialog.buttons["rename"].isEnabled()
+    assert not dialog.buttons["top"].isEnabled()  # not under a parent
+
+    before = {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids}
+    assert window.tags.apply("move", "Zürich", "places")
+    assert "places|Zürich" in _names(cat) and "Zürich" not in _names(cat)
+    assert window.registry["undo"].text().replace("&", "") == "Undo Move 'Zürich' under 'places' (2 photos)"
+    assert window.tags.apply("rename", "dog", "canine")
+    assert "canine" in _names(cat) and "dog" not in _names(cat)
+    qtbot.waitUntil(lambda: window.sidebar.model.tag_item("canine") is not None, timeout=5000)
+    # Deleting asks first; Cancel changes nothing.
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
+    assert not window.tags.delete("grass")
+    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
+    assert window.tags.delete("grass")
+    assert "grass" not in _names(cat)
+    # A refused edit explains itself and changes nothing.
+    warned: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text)))
+    assert not window.tags.apply("merge", "canine", "canine")
+    assert warned and "itself" in warned[0]
+    for _ in range(3):
+        window.session.undo_stack.undo()
+    assert {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids} == before
+    window.session.undo_stack.redo()
+    assert "places|Zürich" in _names(cat)
+    dialog.close()
+    window.close()
+
+
+def test_sidebar_menu_offers_the_tag_edits_and_completion_ignores_accents(qtbot, library):
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    cat = window.session.catalog
+    cat.tags.add([p.id for p in cat.photos.all(status="ok")][:1], "places|Zürich")
+    window.session.tags_changed.emit()
+    asked: list[tuple[str, str]] = []
+    window.sidebar.manage_requested.connect(lambda op, name: asked.append((op, name)))
+    window.sidebar.manage_requested.emit("manager", "dog")
+    dialog = next(d for d in QApplication.topLevelWidgets() if isinstance(d, TagManagerDialog) and d.isVisible())
+    assert dialog.filter.text() == "dog"
+    dialog.close()
+    assert asked == [("manager", "dog")]
+    # The add-tag field completes "zurich" to the stored name with its accent.
+    detail = window.detail
+    detail.refresh_completion()
+    completer = window.detail_panel.add_field.completer()
+    completer.setCompletionPrefix("zurich")
+    assert completer.completionCount() == 1 and completer.currentCompletion() == "places|Zürich"
+    window.close()
