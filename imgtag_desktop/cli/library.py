@@ -7,8 +7,8 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import health
-from ..core.tag_manager import TagManager
 from ..services.library import scan_and_import
+from ..services.tag_manager import TagManager
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
 from .suggestions import after_decisions
 
@@ -135,16 +135,11 @@ def cmd_tag_remove(args: argparse.Namespace) -> int:
 def cmd_tags_manage(args: argparse.Namespace) -> int:
     """``imgtag tags rename|merge|delete|move``: the same use case as the window's tag manager."""
     with open_catalog(args) as catalog:
-        manager = TagManager(catalog)
         op = args.tags_command
-        if op == "rename":
-            edit = manager.rename(args.old, args.new)
-        elif op == "merge":
-            edit = manager.merge(args.source, args.into)
-        elif op == "delete":
-            edit = manager.delete(args.name)
-        else:
-            edit = manager.move(args.name, args.parent)
+        name = args.old if op == "rename" else args.source if op == "merge" else args.name
+        other = {"rename": getattr(args, "new", ""), "merge": getattr(args, "into", ""),
+                 "move": getattr(args, "parent", None) or ""}.get(op, "")
+        edit = TagManager(catalog).apply(op, name, other)
     if args.json:
         print_json({"op": edit.op, "source": edit.source, "target": edit.target, "photos": len(edit.photo_ids)})
     else:

@@ -233,6 +233,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>; {n} gingen in Sidecar-Dateien (Datei &gt; Tags in Dateien schreiben nennt den Grund je Datei)</translation>
     </message>
     <message>
+      <source>Tags could not be written to the files: {error}</source>
+      <translation>Die Tags konnten nicht in die Dateien geschrieben werden: {error}</translation>
+    </message>
+    <message>
       <source>Tags written to {n} file(s)</source>
       <translation>Tags in {n} Datei(en) geschrieben</translation>
     </message>

@@ -233,6 +233,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> ; {n} sont allés dans des fichiers annexes (Fichier &gt; Écrire les étiquettes dans les fichiers dit pourquoi, fichier par fichier)</translation>
     </message>
     <message>
+      <source>Tags could not be written to the files: {error}</source>
+      <translation>Les tags n’ont pas pu être écrits dans les fichiers : {error}</translation>
+    </message>
+    <message>
       <source>Tags written to {n} file(s)</source>
       <translation>Étiquettes écrites dans {n} fichier(s)</translation>
     </message>

@@ -325,9 +325,9 @@ class MainWindow(QMainWindow):
 
     def _select_opened_folder(self, folders: list[Folder]) -> None:
         folder = next((f for f in folders if f.path == self._opened_folder), None)
-        if folder is not None:
+        # The sidebar lists folders from its own read: until its row is there, try again next time.
+        if folder is not None and self.sidebar.select_source(FolderSource(folder.id, folder.path)):
             self._opened_folder = None
-            self.sidebar.select_source(FolderSource(folder.id, folder.path))
 
     def _step_chip(self, step: int) -> None:
         chips = self.detail_panel.chips

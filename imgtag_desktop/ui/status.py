@@ -234,17 +234,16 @@ class JobsController(QObject):
         """Store new problems in the catalog (batched: one small insert at most every 200 ms)."""
         if self._unsaved and not self.session.closed:
             batch, self._unsaved = self._unsaved, []
-            try:
-                self.session.catalog.problems.add(batch)
-            except Exception as exc:  # noqa: BLE001 - the list in the window still has them
-                self.session.error.emit(f"Problems cannot be saved in the library ({exc}); they are listed until "
-                                        "you quit.")
+            self.session.queries.run(  # a batch of rows: written on the query worker
+                lambda catalog: catalog.problems.add(batch), write=True,
+                failure=lambda reason: self.session.error.emit(
+                    f"Problems cannot be saved in the library ({reason}); they are listed until you quit."))
 
     def clear_problems(self) -> None:
         self.failures = []
         self._unsaved = []
         self.panel.set_failures(0)
-        self.session.catalog.problems.clear()
+        self.session.queries.run(lambda catalog: catalog.problems.clear(), write=True)
 
     def _announce(self) -> None:
         self._save_problems()

@@ -13,8 +13,8 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
-from ..core.metadata import WriteReport, WriteResult
-from ..jobs.base import JobHandle, start_job
+from ..core.metadata import WriteReport
+from ..jobs.base import JobHandle, JobStats, start_job
 from ..jobs.write_job import WriteJob
 from .session import Session
 
@@ -35,6 +35,7 @@ class FileSync(QObject):
         self.mode = str(session.catalog.writes.mode())
         self.pending: set[int] = set()
         self.handle: JobHandle | None = None
+        self._writing: list[int] = []
         self._timer = QTimer(self)
         self._timer.setSingleShot(True)
         self._timer.setInterval(self.DELAY_MS)
@@ -66,21 +67,28 @@ class FileSync(QObject):
             return
         ids, self.pending = sorted(self.pending), set()
         job = WriteJob(self.session.library, ids, mode=self.mode)
-        job.result.connect(self._on_result)
-        job.finished.connect(lambda report, ids=ids: self._on_finished(report, ids))
+        self._writing = ids
+        # Bound methods of this GUI-thread object: the job's signals arrive queued on the GUI thread.
+        job.failed.connect(self._on_failed)
+        job.finished.connect(self._on_finished)
         self.session.status.emit(self.tr("Writing tags to {n} file(s)…").format(n=len(ids)))
         self.handle = start_job(job, self)
 
-    def _on_result(self, r: WriteResult) -> None:
-        if r.status in ("skipped", "failed"):
-            self.report_problem("write", r.photo_id, str(r.path), r.reason or r.status)
+    def _on_failed(self, photo_id: int, path: str, reason: str) -> None:
+        self.report_problem("write", photo_id, path, reason)
 
-    def _on_finished(self, report: WriteReport, ids: list[int]) -> None:
+    def _on_finished(self, stats: JobStats) -> None:
+        ids = self._writing
         if self.session.closed:
             return
-        if report.cancelled and not report.results:  # another write held the lock: try again shortly
+        if stats.detail.get("busy"):  # another write held the lock: try again shortly
             self.pending.update(ids)
             self._timer.start()
+            return
+        report = stats.detail.get("report")
+        if stats.error or not isinstance(report, WriteReport):
+            self.session.status.emit(self.tr("Tags could not be written to the files: {error}").format(
+                error=stats.error))
             return
         written, failed = report.count("written"), report.count("failed") + report.count("skipped")
         text = self.tr("Tags written to {n} file(s)").format(n=written)

@@ -1,6 +1,6 @@
 """The tag manager: rename, merge, delete and move tags across the library, undoably.
 
-The edits are :class:`~imgtag_desktop.core.tag_manager.TagManager` calls (the same use case
+The edits are :class:`~imgtag_desktop.services.tag_manager.TagManager` calls (the same use case
 as ``imgtag tags rename|merge|delete|move``) wrapped in an undo command. The dialog lists
 every tag with its counts (read off the GUI thread) and filters ignoring case and accents;
 the sidebar's tag context menu offers the same edits.
@@ -8,7 +8,9 @@ the sidebar's tag context menu offers the same edits.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QCoreApplication, QSortFilterProxyModel, Qt
+from collections.abc import Callable
+
+from PySide6.QtCore import QCoreApplication, QObject, QSortFilterProxyModel, Qt, Signal
 from PySide6.QtGui import QStandardItem, QStandardItemModel, QUndoCommand
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -26,9 +28,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..core.catalog import CatalogError, TagCount
+from ..core.catalog import Catalog, TagCount
 from ..core.folding import fold
-from ..core.tag_manager import TagEdit, TagManager
+from ..services.tag_manager import TagEdit, TagManager
 from .dialogs import TagPickerDialog, fit_to_screen
 from .session import Session
 
@@ -42,7 +44,10 @@ FoldRole = Qt.ItemDataRole.UserRole + 2
 
 
 class TagAdminCommand(QUndoCommand):
-    """One library-wide tag edit as one undo step ("Undo Rename 'dog' to 'puppy' (12 photos)")."""
+    """One library-wide tag edit as one undo step ("Undo Rename 'dog' to 'puppy' (12 photos)").
+
+    Undo and redo run on the query worker with a writable catalog (they touch every photo with
+    the tag), in order with the reads that follow them."""
 
     def __init__(self, session: Session, edit: TagEdit) -> None:
         super().__init__(edit.description)
@@ -51,82 +56,93 @@ class TagAdminCommand(QUndoCommand):
         self._first = True
 
     def redo(self) -> None:
-        if self._first:  # the edit was applied when the command was made (its errors reach the person there)
+        if self._first:  # the edit was applied before the command was made (its errors reach the person there)
             self._first = False
-        else:
-            self.edit = TagManager(self.session.catalog).redo(self.edit)
-        self._announce()
+            self._announce()
+            return
+
+        def redo(catalog: Catalog) -> None:  # on the worker: undo and redo see each other in order
+            self.edit = TagManager(catalog).redo(self.edit)
+
+        self.session.queries.run(redo, lambda _r: self._announce(), write=True)
 
     def undo(self) -> None:
-        TagManager(self.session.catalog).undo(self.edit)
-        self._announce()
+        self.session.queries.run(lambda catalog: TagManager(catalog).undo(self.edit), lambda _r: self._announce(),
+                                 write=True)
 
     def _announce(self) -> None:
         self.session.announce(self.edit.photo_ids, edited=True)
         self.session.tags_changed.emit()
 
 
-class TagManagerController:
-    """Asks for the details of a tag edit, applies it through :class:`TagManager`, pushes the undo step."""
+class TagManagerController(QObject):
+    """Asks for the details of a tag edit, applies it through :class:`TagManager` on the query worker
+    (a library-wide edit), then pushes the undo step. ``applied(edit)`` follows each edit (None
+    when it was refused, after the warning)."""
+
+    applied = Signal(object)
 
     def __init__(self, session: Session, parent: QWidget) -> None:
+        super().__init__(parent)
         self.session = session
-        self.parent = parent
+        self.parent_widget = parent
 
-    def _names(self) -> list[str]:
-        return self.session.catalog.tags.names()
+    def _with_names(self, then: Callable[[list[str]], None]) -> None:
+        self.session.queries.run(lambda catalog: catalog.tags.names(), then)
 
-    def _run(self, make_edit: object) -> bool:
-        try:
-            edit = make_edit()  # type: ignore[operator]
-        except CatalogError as exc:
-            QMessageBox.warning(self.parent, _tr("Tags"), f"{exc}.")
-            return False
-        self.session.undo_stack.push(TagAdminCommand(self.session, edit))
-        self.session.status.emit(_tr("{edit}; files follow on the next write").format(edit=edit.description))
-        return True
+    def _pick(self, title: str, prompt: str, names: list[str], then: Callable[[str], object]) -> None:
+        dialog = TagPickerDialog(title, prompt, names, self.parent_widget)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.accepted.connect(lambda: then(dialog.name()) if dialog.name() else None)
+        dialog.open()
 
     def rename(self, name: str) -> bool:
-        text, ok = QInputDialog.getText(self.parent, _tr("Rename tag"),
+        text, ok = QInputDialog.getText(self.parent_widget, _tr("Rename tag"),
                                         _tr("New name for '{tag}' on every photo (use a|b for a hierarchy):")
                                         .format(tag=name),
                                         text=name)
         return bool(ok) and bool(text.strip()) and self.apply("rename", name, text)
 
-    def merge(self, name: str) -> bool:
-        names = [n for n in self._names() if n != name]
-        dialog = TagPickerDialog(_tr("Merge tag"), _tr("Merge '{tag}' into which tag? Every photo with '{tag}' gets "
-                                                       "that tag instead.").format(tag=name), names, self.parent)
-        return dialog.exec() == QDialog.DialogCode.Accepted and self.apply("merge", name, dialog.name())
+    def merge(self, name: str) -> None:
+        prompt = _tr("Merge '{tag}' into which tag? Every photo with '{tag}' gets that tag instead.").format(tag=name)
+        self._with_names(lambda names: self._pick(_tr("Merge tag"), prompt, [n for n in names if n != name],
+                                                  lambda other: self.apply("merge", name, other)))
 
-    def move(self, name: str) -> bool:
-        names = [n for n in self._names() if n != name and not n.startswith(name + "|")]
-        dialog = TagPickerDialog(_tr("Move tag"), _tr("Put '{tag}' under which tag? (a new name makes a new parent)")
-                                 .format(tag=name), names, self.parent)
-        return dialog.exec() == QDialog.DialogCode.Accepted and self.apply("move", name, dialog.name())
+    def move(self, name: str) -> None:
+        prompt = _tr("Put '{tag}' under which tag? (a new name makes a new parent)").format(tag=name)
+        self._with_names(lambda names: self._pick(
+            _tr("Move tag"), prompt, [n for n in names if n != name and not n.startswith(name + "|")],
+            lambda other: self.apply("move", name, other)))
 
     def move_to_top(self, name: str) -> bool:
         return self.apply("move", name, "")
 
     def delete(self, name: str) -> bool:
         answer = QMessageBox.question(
-            self.parent, _tr("Delete tag"),
+            self.parent_widget, _tr("Delete tag"),
             _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name),
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
         return answer == QMessageBox.StandardButton.Yes and self.apply("delete", name, "")
 
     def apply(self, op: str, name: str, other: str) -> bool:
-        """Carry out an edit without asking (the prompts above end here; tests call it directly)."""
-        manager = TagManager(self.session.catalog)
-        if op == "rename":
-            return self._run(lambda: manager.rename(name, other))
-        if op == "merge":
-            return self._run(lambda: manager.merge(name, other))
-        if op == "move":
-            return self._run(lambda: manager.move(name, other))
-        if op == "delete":
-            return self._run(lambda: manager.delete(name))
-        raise ValueError(f"unknown tag edit {op!r}")
+        """Carry out an edit without asking (the prompts above end here; tests call it directly).
+
+        Returns once the edit is under way; ``applied`` says how it ended."""
+        if op not in ("rename", "merge", "move", "delete"):
+            raise ValueError(f"unknown tag edit {op!r}")
+
+        self.session.queries.run(lambda catalog: TagManager(catalog).apply(op, name, other), self._applied,
+                                 failure=self._refused, write=True)
+        return True
+
+    def _applied(self, edit: TagEdit) -> None:
+        self.session.undo_stack.push(TagAdminCommand(self.session, edit))
+        self.session.status.emit(_tr("{edit}; files follow on the next write").format(edit=edit.description))
+        self.applied.emit(edit)
+
+    def _refused(self, message: str) -> None:
+        QMessageBox.warning(self.parent_widget, _tr("Tags"), f"{message}.")
+        self.applied.emit(None)
 
 
 class TagManagerDialog(QDialog):

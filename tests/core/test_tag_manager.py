@@ -14,7 +14,7 @@ from imgtag_desktop.core.folding import fold
 from imgtag_desktop.core.metadata.read import read_sidecar
 from imgtag_desktop.core.query import compile_node, parse
 from imgtag_desktop.core.scanner import scan_folder
-from imgtag_desktop.core.tag_manager import TagManager, find_tags
+from imgtag_desktop.services.tag_manager import TagManager, find_tags
 from tests.helpers import make_photo
 
 

@@ -130,3 +130,49 @@ def test_every_use_case_gives_the_same_catalog_through_the_cli_and_the_jobs(two_
     assert state["last_write"] is None  # nothing left to undo
     assert files(cli_root) == files(job_root)
     assert "coast" in (cli_root / "coast" / "a.jpg.xmp").read_text(encoding="utf-8")
+
+
+def test_tag_management_gives_the_same_catalog_through_the_cli_and_the_window(tmp_path: Path, qtbot) -> None:  # type: ignore[no-untyped-def]
+    from PySide6.QtWidgets import QWidget
+
+    from imgtag_desktop.core.settings import Settings
+    from imgtag_desktop.ui.session import Session
+    from imgtag_desktop.ui.tag_manager import TagManagerController
+
+    original = tmp_path / "original"
+    for i in range(4):
+        make_photo(original / f"p{i}.jpg", seed=i)
+    roots, libs = [], []
+    for side in ("cli", "window"):
+        root = tmp_path / side / "photos"
+        shutil.copytree(original, root)
+        lib = tmp_path / side / "library.db"
+        cli(lib, "scan", str(root))
+        with Catalog(lib) as catalog:
+            ids = [p.id for p in catalog.photos.all(status="ok")]
+            catalog.tags.add(ids[:3], "dog")
+            catalog.tags.add(ids[1:], "puppy")
+            catalog.tags.add(ids[:2], "Zürich")
+            catalog.tags.add(ids[3], "cat")
+        roots.append(root)
+        libs.append(lib)
+    edits = [("rename", "dog", "canine"), ("merge", "puppy", "canine"), ("move", "Zürich", "places"),
+             ("delete", "cat", "")]
+    for op, name, other in edits:
+        cli(libs[0], "tags", op, name, *([other] if other else []))
+    session = Session(libs[1], Settings())
+    parent = QWidget()
+    qtbot.addWidget(parent)
+    controller = TagManagerController(session, parent)
+    for op, name, other in edits:
+        with qtbot.waitSignal(controller.applied) as applied:
+            controller.apply(op, name, other)
+        assert applied.args[0] is not None
+    assert dump(libs[0], roots[0]) == dump(libs[1], roots[1])
+    assert {t for _, t, *_ in dump(libs[1], roots[1])["tags"]} == {"canine", "places|Zürich"}  # type: ignore[union-attr]
+    # Undo in the window restores the catalog the CLI started from, step by step.
+    for _ in edits:
+        session.undo_stack.undo()
+    qtbot.waitUntil(lambda: not session.queries.busy())
+    assert {t for _, t, *_ in dump(libs[1], roots[1])["tags"]} == {"dog", "puppy", "Zürich", "cat"}  # type: ignore[union-attr]
+    session.close()

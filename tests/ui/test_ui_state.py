@@ -9,9 +9,10 @@ from imgtag_desktop.core import scanner
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.query import compile_node, parse
 from imgtag_desktop.ui.app import create_window
-from imgtag_desktop.ui.grid import ALL_PHOTOS, Source
+from imgtag_desktop.ui.sources import ALL_PHOTOS, AlbumSource, FolderSource
 from imgtag_desktop.ui.status import JobsController
 from tests.helpers import make_photo
+from tests.ui.conftest import settle
 
 
 def test_grid_fills_while_a_scan_runs_and_open_folder_shows_it(qtbot, tmp_path, monkeypatch):
@@ -30,7 +31,7 @@ def test_grid_fills_while_a_scan_runs_and_open_folder_shows_it(qtbot, tmp_path, 
     window = create_window(None, tmp_path / "library.db", prompt=False)
     qtbot.addWidget(window)
     window.show()
-    assert "Open folder" in window.grid_view.empty_text  # an empty library says what to do
+    qtbot.waitUntil(lambda: "Open folder" in window.grid_view.empty_text)  # an empty library says what to do
     seen: list[int] = []
     window.session.library_changed.connect(lambda: seen.append(window.grid.model.rowCount()))
     window.open_folder(folder)
@@ -38,7 +39,7 @@ def test_grid_fills_while_a_scan_runs_and_open_folder_shows_it(qtbot, tmp_path, 
     with qtbot.waitSignal(window.jobs.job_finished, timeout=30000):
         pass
     assert any(0 < n < 80 for n in seen), seen  # photos showed up before the scan ended
-    assert window.grid.source.kind == "folder"  # Open folder shows that folder
+    qtbot.waitUntil(lambda: isinstance(window.grid.source, FolderSource))  # Open folder shows that folder
     assert window.grid.model.rowCount() == 80
     assert window.windowTitle().endswith(str(folder.resolve()))
     window.close()
@@ -51,13 +52,15 @@ def test_empty_states_and_switching_source_clears_the_query(qtbot, library):
     window.query_bar.set_text("nosuchtag")
     window.query_bar.submit()
     qtbot.waitUntil(lambda: window.grid.source.label.startswith("Search:"), timeout=5000)
+    settle(qtbot, window.session)
     assert window.grid.model.rowCount() == 0
     assert "No photos match nosuchtag" in window.grid_view.empty_text
     window.sidebar.select_all_photos()
     assert window.grid.source == ALL_PHOTOS and window.query_bar.text() == ""
+    settle(qtbot, window.session)
     assert window.grid.model.rowCount() > 0
-    window.grid.show_source(Source("ids", [], "Empty album"))
-    assert "album" in window.grid_view.empty_text
+    window.grid.show_source(AlbumSource(0, "Empty album", "nosuchtag"))
+    qtbot.waitUntil(lambda: "album" in window.grid_view.empty_text)
     window.close()
 
 
@@ -82,6 +85,7 @@ def test_problems_survive_a_restart_and_state_broken_finds_them(qtbot, library):
         broken = {p.id for p in fresh.photos.all() if p.status == "broken"}
     assert ok.id in ids and broken <= ids and len(ids) == len(broken | {ok.id})
     again.jobs.clear_problems()
+    settle(qtbot, again.session)  # written on the query worker
     assert again.session.catalog.problems.all() == [] and again.jobs.failures == []
     again.close()
 

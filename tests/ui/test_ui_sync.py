@@ -77,6 +77,7 @@ def test_write_dialog_names_its_photos_and_preview_and_result_agree(qtbot, libra
     gone.unlink()  # vanished since the scan: the preview skips it, and so does the write
     dialog = WritePreviewDialog(library, [p.id for p in photos], scope="the 6 selected photos", mode="sidecar")
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: bool(dialog.plans))  # the preview reads the files off the GUI thread
     assert "the 6 selected photos" in dialog.scope.text()
     skipped = sum(1 for p in dialog.plans if p.skip)
     changing = sum(1 for p in dialog.plans if p.changes)
@@ -113,6 +114,7 @@ def test_write_dialog_says_per_file_why_a_file_went_to_a_sidecar(qtbot, tmp_path
         cat.tags.add(ids, "kayak")
     dialog = WritePreviewDialog(tmp_path / "library.db", ids, mode="embedded")
     qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)  # the preview reads the files off the GUI thread
     rows = {dialog.table.item(r, 0).text(): dialog.table.item(r, 4).text() for r in range(dialog.table.rowCount())}
     assert "sidecar" in rows["b.heic"] and "HEIF" in rows["b.heic"] and rows["a.jpg"] == ""
     dialog.start_write()

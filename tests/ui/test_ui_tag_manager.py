@@ -7,6 +7,7 @@ from PySide6.QtWidgets import QApplication, QMessageBox
 
 from imgtag_desktop.ui.app import create_window
 from imgtag_desktop.ui.tag_manager import TagManagerDialog
+from tests.ui.conftest import settle
 
 
 def _names(cat) -> set[str]:  # type: ignore[no-untyped-def]
@@ -36,9 +37,11 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
 
     before = {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids}
     assert window.tags.apply("move", "Zürich", "places")
+    settle(qtbot, window.session)  # a library-wide edit runs on the query worker
     assert "places|Zürich" in _names(cat) and "Zürich" not in _names(cat)
     assert window.registry["undo"].text().replace("&", "") == "Undo Move 'Zürich' under 'places' (2 photos)"
     assert window.tags.apply("rename", "dog", "canine")
+    settle(qtbot, window.session)
     assert "canine" in _names(cat) and "dog" not in _names(cat)
     qtbot.waitUntil(lambda: window.sidebar.model.tag_item("canine") is not None, timeout=5000)
     # Deleting asks first; Cancel changes nothing.
@@ -46,16 +49,20 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     assert not window.tags.delete("grass")
     monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
     assert window.tags.delete("grass")
+    settle(qtbot, window.session)
     assert "grass" not in _names(cat)
     # A refused edit explains itself and changes nothing.
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text)))
-    assert not window.tags.apply("merge", "canine", "canine")
-    assert warned and "itself" in warned[0]
+    with qtbot.waitSignal(window.tags.applied) as refused:
+        window.tags.apply("merge", "canine", "canine")
+    assert refused.args == [None] and warned and "itself" in warned[0]
     for _ in range(3):
         window.session.undo_stack.undo()
+    settle(qtbot, window.session)
     assert {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids} == before
     window.session.undo_stack.redo()
+    settle(qtbot, window.session)
     assert "places|Zürich" in _names(cat)
     dialog.close()
     window.close()
@@ -78,6 +85,7 @@ def test_sidebar_menu_offers_the_tag_edits_and_completion_ignores_accents(qtbot,
     # The add-tag field completes "zurich" to the stored name with its accent.
     detail = window.detail
     detail.refresh_completion()
+    settle(qtbot, window.session)
     completer = window.detail_panel.add_field.completer()
     completer.setCompletionPrefix("zurich")
     assert completer.completionCount() == 1 and completer.currentCompletion() == "places|Zürich"

@@ -12,7 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from PySide6.QtCore import QPoint, Qt, QTimer
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QApplication, QInputDialog
 
 from imgtag_desktop.core.catalog import Catalog
@@ -20,7 +20,7 @@ from imgtag_desktop.core.scanner import scan_folder
 from imgtag_desktop.ui.app import create_window
 from imgtag_desktop.ui.dialogs import TagPickerDialog
 from tests.helpers import make_photo
-from tests.ui.conftest import suggest
+from tests.ui.conftest import settle, suggest
 
 CTRL = Qt.KeyboardModifier.ControlModifier
 SHIFT = Qt.KeyboardModifier.ShiftModifier
@@ -147,8 +147,10 @@ def run_action(qtbot, w, action: str, monkeypatch) -> list[int] | None:  # type:
             dialog.combo.setEditText("grass")
             dialog.accept()
 
-        QTimer.singleShot(0, answer)
-        key(qtbot, w, Qt.Key.Key_T, CTRL | SHIFT)
+        key(qtbot, w, Qt.Key.Key_T, CTRL | SHIFT)  # the picker opens once the tags are read off the GUI thread
+        qtbot.waitUntil(lambda: any(isinstance(d, TagPickerDialog) and d.isVisible()
+                                    for d in QApplication.topLevelWidgets()))
+        answer()
     elif action == "F2":
         monkeypatch.setattr(QInputDialog, "getText", staticmethod(lambda *a, **k: ("pup", True)))
         key(qtbot, w, Qt.Key.Key_F2)
@@ -185,6 +187,7 @@ def check(qtbot, w, action: str, monkeypatch, label: str) -> None:  # type: igno
               for pid, tags in cat.tags.photo_tags_of(list(before)).items()}
     depth = w.session.undo_stack.index()
     asked = run_action(qtbot, w, action, monkeypatch)
+    settle(qtbot, w.session)  # "approve all" in review lists its photos off the GUI thread first
     if action == "Ctrl+Shift+G":
         assert asked == targets, label
         return
@@ -237,6 +240,7 @@ def test_review_by_tag_navigation_then_action(qtbot, window, monkeypatch, action
     w = window
     for nav, go in REVIEW_NAVIGATIONS.items():
         w.review.start("grass")
+        settle(qtbot, w.session)  # the review's rows are read off the GUI thread
         qtbot.waitUntil(lambda: w.review.active and w.grid.model.rowCount() > 0, timeout=3000)
         w.review_bar.min_score.setValue(0.5)
         key(qtbot, w, Qt.Key.Key_Home)

@@ -1,6 +1,6 @@
 """Library-wide tag administration reads and writes: a tag's subtree, deleting a subtree,
 dropping vocabulary rows nothing uses. The use cases (rename, merge, delete, move, undo) are
-in :mod:`imgtag_desktop.core.tag_manager`."""
+in :mod:`imgtag_desktop.services.tag_manager`."""
 
 from __future__ import annotations
 

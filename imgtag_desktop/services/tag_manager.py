@@ -12,8 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .catalog import HIERARCHY_SEPARATOR, Catalog, CatalogError, PhotoTag, TagCount, normalise_tag_name
-from .folding import fold
+from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, CatalogError, PhotoTag, TagCount, normalise_tag_name
+from ..core.folding import fold
 
 OPS = ("rename", "merge", "delete", "move")
 
@@ -56,6 +56,19 @@ class TagManager:
 
     def __init__(self, catalog: Catalog) -> None:
         self.catalog = catalog
+
+    def apply(self, op: str, name: str, other: str = "") -> TagEdit:
+        """One edit by name, as the CLI and the window's tag manager ask for it: ``rename`` to
+        ``other``, ``merge`` into ``other``, ``move`` under ``other`` ("" for the top), ``delete``."""
+        if op == "rename":
+            return self.rename(name, other)
+        if op == "merge":
+            return self.merge(name, other)
+        if op == "move":
+            return self.move(name, other or None)
+        if op == "delete":
+            return self.delete(name)
+        raise ValueError(f"unknown tag edit {op!r}")
 
     def counts(self) -> list[TagCount]:
         """Every tag in use with its approved / suggested / rejected photo counts, by name."""
