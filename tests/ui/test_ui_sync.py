@@ -63,9 +63,10 @@ def test_off_writes_nothing_and_the_menu_says_why(qtbot, library, monkeypatch):
     action = window.registry["write_metadata"]
     assert not action.isEnabled() and "off" in action.text() and "Settings" in action.text()
     photo = window.session.catalog.photos.all(status="ok")[0]
-    window.detail.add_tag("kayak", [photo.id])
-    qtbot.wait(200)
-    assert not window.sync.pending and window.sync.handle is None and _sidecar(photo.path) is None
+    with qtbot.waitSignal(window.session.edited):  # the edit reached the sync, which queued nothing
+        window.detail.add_tag("kayak", [photo.id])
+    assert not window.sync.pending and not window.sync._timer.isActive() and window.sync.handle is None
+    assert _sidecar(photo.path) is None
     window.close()
 
 
