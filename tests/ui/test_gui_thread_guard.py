@@ -30,7 +30,13 @@ def test_a_library_wide_read_from_ui_code_on_the_gui_thread_raises(catalog) -> N
     search = _ui_function("def probe(catalog):\n    return catalog.albums.search('dog')\n")
     with pytest.raises(gui_guard.GuiThreadCatalogCall, match="albums.search"):
         search(catalog)
-    gui_guard.violations.clear()  # recorded for swallowed calls; these two were expected
+    # Through a Qt-free layer on the way (here the metadata preview, which lists photos): still ui/'s call.
+    preview = _ui_function("def probe(catalog):\n"
+                           "    from imgtag_desktop.core.metadata import plan_writes\n"
+                           "    return plan_writes(catalog, [1], 'sidecar')\n")
+    with pytest.raises(gui_guard.GuiThreadCatalogCall):
+        preview(catalog)
+    gui_guard.violations.clear()  # recorded for swallowed calls; these were expected
 
 
 def test_named_o1_reads_pass_and_worker_threads_are_free(catalog) -> None:  # type: ignore[no-untyped-def]
