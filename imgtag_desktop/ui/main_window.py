@@ -202,7 +202,7 @@ class MainWindow(QMainWindow):
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
-        s.library_changed.connect(self._show_opened_folder)
+        self.sidebar.folders_shown.connect(self._show_opened_folder)
         self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
         s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
         self.banner.button.clicked.connect(self.show_models)
@@ -318,14 +318,10 @@ class MainWindow(QMainWindow):
             self.query_bar.clear_quietly()
 
     def _show_opened_folder(self) -> None:
-        """Open folder shows that folder, as soon as the scan has put it in the library."""
+        """Open folder shows that folder, as soon as the sidebar lists it (the scan put it in the library)."""
         if self._opened_folder is None or self.session.closed:
             return
-        self.session.queries.run(lambda catalog: catalog.photos.folders(), self._select_opened_folder)
-
-    def _select_opened_folder(self, folders: list[Folder]) -> None:
-        folder = next((f for f in folders if f.path == self._opened_folder), None)
-        # The sidebar lists folders from its own read: until its row is there, try again next time.
+        folder = next((f for f in self.sidebar.folders if f.path == self._opened_folder), None)
         if folder is not None and self.sidebar.select_source(FolderSource(folder.id, folder.path)):
             self._opened_folder = None
 

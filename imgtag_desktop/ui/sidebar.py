@@ -208,6 +208,7 @@ class SidebarController(QObject):
     (rename, merge, move, delete) or the tag manager."""
 
     source_selected = Signal(object)
+    folders_shown = Signal()  # the Library section lists the folders just read
     review_requested = Signal(str)
     manage_requested = Signal(str, str)
 
@@ -269,6 +270,7 @@ class SidebarController(QObject):
             self.folders = folders
             self._keeping_current(self.model.library, lambda: self.model.set_folders(folders, total))
             self.view.expand(self.model.library.index())
+            self.folders_shown.emit()
 
         self.session.queries.run(read, show, key=FOLDERS_KEY)
 
