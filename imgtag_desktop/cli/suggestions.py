@@ -98,6 +98,19 @@ def cmd_rerank(args: argparse.Namespace) -> int:
     return 0
 
 
+def _count(n: int, noun: str) -> str:
+    """'1 photo', '2 photos', '1 decision'."""
+    return f"{n} {noun}" + ("" if n == 1 else "s")
+
+
+def _per_photo_line(s: dict[str, Any]) -> str:
+    view = f"(threshold {s['threshold']:.2f}, budget {s['budget']})"
+    if s["p50"] is None:
+        return f"suggestions per photo: no photo analysed yet (run imgtag tag) {view}"
+    return (f"suggestions per photo: p50 {s['p50']:g}, p95 {s['p95']:g}, max {s['max']} "
+            f"over {_count(s['photos'], 'photo')} {view}")
+
+
 def cmd_calibration(args: argparse.Namespace) -> int:
     from ..tagging.suggest import calibration_report, maybe_calibrate, rerank
 
@@ -112,22 +125,21 @@ def cmd_calibration(args: argparse.Namespace) -> int:
         print_json(report)
         return 0
     for m in report["models"]:
-        print(f"models {m['models_key']}: {m['photos']} photos analysed")
+        print(f"models {m['models_key']}: {_count(m['photos'], 'photo')} analysed")
         fit = m["fit"]
         if fit is None:
             print(f"  calibration: {m['status']}")
             continue
         print(f"  calibration: P(fits) = sigmoid({fit['slope']:.2f} * margin + {fit['intercept']:.2f}), "
-              f"fitted threshold margin {fit['threshold_margin']:.4f}, from {fit['photos']} photos")
+              f"fitted threshold margin {fit['threshold_margin']:.4f}, from {_count(fit['photos'], 'photo')}")
         print(f"  samples: {fit['positives']} caption phrases (positive), {fit['negatives']} unrelated terms")
         print("  margins p5/p25/p50/p75/p95: positive " + " / ".join(f"{v:.4f}" for v in fit["positive_margins"]))
         print("                              negative " + " / ".join(f"{v:.4f}" for v in fit["negative_margins"]))
     s = report["suggestions_per_photo"]
-    print(f"suggestions per photo: p50 {s['p50']}, p95 {s['p95']}, max {s['max']} over {s['photos']} photos "
-          f"(threshold {s['threshold']:.2f}, budget {s['budget']})")
+    print(_per_photo_line(s))
     learning = report["learning"]
     model = learning["model"]
-    print(f"learning: {'on' if learning['enabled'] else 'off'}, {learning['decisions']} decisions, "
+    print(f"learning: {'on' if learning['enabled'] else 'off'}, {_count(learning['decisions'], 'decision')}, "
           f"model {model['state']}")
     print("  weights: " + ", ".join(f"{k} {v:+.2f}" for k, v in model["weights"].items()))
     muted = report["muted"]
@@ -152,7 +164,7 @@ def cmd_muted(args: argparse.Namespace) -> int:
         print_json([m.to_json() for m in muted])
     else:
         for m in muted:
-            print(f"{m.tag}\t{m.rejections} rejections" + ("\t(muted by you)" if m.override == "muted" else ""))
+            print(f"{m.tag}\t{_count(m.rejections, 'rejection')}" + ("\t(muted by you)" if m.override == "muted" else ""))
         if not muted:
             print(f"no muted tags (a tag rejected on {options.mute_after} photos and never approved is muted)")
     return 0
@@ -170,5 +182,5 @@ def cmd_learning(args: argparse.Namespace) -> int:
         if args.action != "status":
             refit_and_rerank(catalog, ranking_options(args, catalog))
         print(f"learning is {'on' if learning_enabled(catalog) else 'off'}; "
-              f"{catalog.decisions.count()} decisions recorded")
+              f"{_count(catalog.decisions.count(), 'decision')} recorded")
     return 0

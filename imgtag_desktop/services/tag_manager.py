@@ -29,6 +29,7 @@ class TagEdit:
     photo_ids: tuple[int, ...]  # photos whose tags changed
     before: tuple[PhotoTag, ...]  # every photo tag of the source and target subtrees before
     existed: frozenset[str]  # tag names of both subtrees that existed before (vocabulary rows)
+    aliases: tuple[tuple[str, str], ...] = ()  # the library's tag aliases before the edit
 
 
 def _photos(n: int) -> str:
@@ -124,6 +125,9 @@ class TagManager:
         with catalog.transaction():
             before = tuple(catalog.tag_admin.subtree_photo_tags(roots))
             existed = frozenset(n for r in roots for n in catalog.tag_admin.subtree_names(r))
+            aliases = tuple(sorted(catalog.tags.aliases().items()))
+            if target is not None:  # the old name is suggested as the new one from now on
+                catalog.tags.record_alias(source, target)
             if target is None:
                 catalog.tag_admin.delete_subtree(source)
             elif target.casefold() == source.casefold():  # only the case changes
@@ -131,7 +135,7 @@ class TagManager:
             else:
                 catalog.tags.rename(source, target)
         photos = tuple(sorted({t.photo_id for t in before}))
-        return TagEdit(op, source, target, f"{text} ({_photos(len(photos))})", photos, before, existed)
+        return TagEdit(op, source, target, f"{text} ({_photos(len(photos))})", photos, before, existed, aliases)
 
     # -- undo / redo ----------------------------------------------------------------------------
 
@@ -148,6 +152,7 @@ class TagManager:
             for tag in edit.before:
                 catalog.tags.restore(tag)
             catalog.tag_admin.drop_unused(now - edit.existed)
+            catalog.tags.set_aliases(dict(edit.aliases))
 
     def redo(self, edit: TagEdit) -> TagEdit:
         """Apply the same edit again (after :meth:`undo`)."""

@@ -49,6 +49,7 @@ FEATURE_TITLES = {
 PRIOR_WEIGHTS: dict[str, float] = {"bias": 0.0, "visual": 1.0, "caption": math.log(3.0)}
 L2_GLOBAL = 1.0
 L2_TAG = 1.0
+PRIOR_DECISIONS = 10
 MAX_TAG_BIASES = 400
 
 
@@ -128,8 +129,12 @@ class LearnedModel:
             return LearnedModel()
 
 
-def fit_model(x: FloatArray, y: FloatArray, tags: Sequence[str]) -> LearnedModel:
-    """MAP logistic regression around the prior (Newton's method). ``tags`` lower-cased."""
+def fit_model(
+    x: FloatArray, y: FloatArray, tags: Sequence[str], prior_decisions: float = PRIOR_DECISIONS
+) -> LearnedModel:
+    """MAP logistic regression around the prior (Newton's method). ``tags`` lower-cased.
+
+    The prior is worth ``prior_decisions`` decisions (see the module docstring)."""
     n = len(y)
     if n == 0:
         return LearnedModel()
@@ -145,7 +150,16 @@ def fit_model(x: FloatArray, y: FloatArray, tags: Sequence[str]) -> LearnedModel
     design = np.column_stack([np.ones(n), x, t_onehot])
     n_global = 1 + x.shape[1]
     prior = np.r_[_prior_vector(), np.zeros(len(biased))]
-    penalty = np.r_[np.full(n_global, L2_GLOBAL), np.full(len(biased), L2_TAG)]
+    # The prior is worth ``prior_decisions`` decisions, each at the prior's own prediction: its
+    # precision on a coefficient is ``prior_decisions`` times the Fisher information one average
+    # decision carries about it (a unit-information prior, scaled): mean(p0 (1 - p0) x_k^2) for a
+    # global weight, p0 (1 - p0) for a tag's bias. A feature with large values gets a
+    # proportionally firmer prior, so no weight can explain one decision away on its own.
+    p0 = 1.0 / (1.0 + np.exp(-np.clip(design @ prior, -30, 30)))
+    info = np.full(len(p0), 0.25)
+    unit_global = (design[:, :n_global] ** 2 * info[:, None]).mean(axis=0)
+    unit_tag = np.array([info[t_onehot[:, j] > 0].mean() for j in range(len(biased))])
+    penalty = np.r_[L2_GLOBAL + prior_decisions * unit_global, L2_TAG + prior_decisions * unit_tag]
     # The visual evidence is an offset with weight 1: its scale is the self-calibration's. The
     # person only judges what was shown (high visual evidence), so a weight learned from that
     # selection would be extrapolated badly to the rest; fixing it keeps the ranking sane.

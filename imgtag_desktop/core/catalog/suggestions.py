@@ -17,7 +17,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .base import CatalogBase, Repository, in_chunks
-from .tags import TagsRepository
+from .tags import TagsRepository, resolve_alias
 
 FloatArray = npt.NDArray[np.float64]
 IntArray = npt.NDArray[np.int64]
@@ -72,6 +72,7 @@ class SuggestionsRepository(Repository):
         else:
             for chunk, marks in in_chunks(sorted(set(photo_ids))):
                 rows.extend(self._conn.execute(sql + f" WHERE c.photo_id IN ({marks}) ORDER BY c.photo_id", chunk))
+        aliases = self._tags.aliases()  # a renamed or merged tag is suggested under its new name
         return CandidateTable(
             photo_ids=np.array([int(r[0]) for r in rows], dtype=np.int64),  # type: ignore[call-overload]
             texts=[str(r[1]) for r in rows],
@@ -83,7 +84,7 @@ class SuggestionsRepository(Repository):
             caption_similarity=np.array([_nan(r[7]) for r in rows], dtype=np.float64),
             group=np.array([-1 if r[8] is None else int(r[8]) for r in rows], dtype=np.int64),  # type: ignore[call-overload]
             models_keys=[str(r[9]) for r in rows],
-            names=[str(r[10]) for r in rows],
+            names=[resolve_alias(str(r[10]), aliases) for r in rows],
         )
 
     def reviewed(self, photo_ids: Sequence[int] | None = None) -> dict[int, dict[str, str]]:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from ..folding import fold
@@ -26,6 +26,22 @@ def normalise_tag_name(name: str) -> str:
     return normalised
 
 
+ALIASES_SETTING = "tags.aliases"
+
+
+def resolve_alias(name: str, aliases: Mapping[str, str]) -> str:
+    """The name a suggestion called ``name`` is made as: an old name (or a tag below it) that was
+    renamed or merged maps to the tag it became (``aliases``: lower-cased old name -> new name)."""
+    if not aliases:
+        return name
+    parts = name.split(HIERARCHY_SEPARATOR)
+    for depth in range(len(parts), 0, -1):
+        target = aliases.get(HIERARCHY_SEPARATOR.join(parts[:depth]).lower())
+        if target is not None:
+            return HIERARCHY_SEPARATOR.join([target, *parts[depth:]])
+    return name
+
+
 class TagsRepository(Repository):
     """Tag vocabulary and photo tags. A rejected tag is never turned back into a suggestion.
 
@@ -40,6 +56,26 @@ class TagsRepository(Repository):
     def _note(self, photo_ids: Sequence[int], name: str, new_state: str, action: str) -> None:
         if self._decisions is not None:
             self._decisions.note(photo_ids, name, new_state, action)
+
+    # -- aliases: old names of renamed and merged tags ------------------------------------------
+
+    def aliases(self) -> dict[str, str]:
+        """Lower-cased old tag names -> the tag each was renamed or merged into (for suggestions)."""
+        stored = self._db.get_setting(ALIASES_SETTING, {})
+        return {str(k): str(v) for k, v in stored.items()} if isinstance(stored, dict) else {}
+
+    def set_aliases(self, aliases: Mapping[str, str]) -> None:
+        self._db.set_setting(ALIASES_SETTING, dict(aliases))
+
+    def record_alias(self, old: str, new: str) -> None:
+        """From now on a suggestion named ``old`` (or a tag below it) is made as ``new``; aliases
+        that led to ``old`` lead to ``new``, and ``new`` itself stops being an alias."""
+        new_key = new.lower()
+        aliases = {k: resolve_alias(v, {old.lower(): new}) for k, v in self.aliases().items()
+                   if k != new_key and not k.startswith(new_key + HIERARCHY_SEPARATOR)}
+        if old.lower() != new_key:
+            aliases[old.lower()] = new
+        self.set_aliases(aliases)
 
     # -- vocabulary -----------------------------------------------------------------------------
 
