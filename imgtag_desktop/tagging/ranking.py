@@ -119,7 +119,8 @@ def select(
 ) -> list[RankedCandidate]:
     """Decide every candidate: shown as a suggestion, or why not. ``names`` (the tags suggested) and
     ``aliases`` (the concepts scored, when the tag is named in another language) are lower-cased;
-    a tag approved or rejected under either name counts. ``reserved``: per photo, how many places
+    a tag approved or rejected under either name counts, and an approved candidate takes a place
+    of the photo's budget. ``reserved``: per photo, how many places
     of its budget other suggestions already take (a place from the photo's GPS position)."""
     budget = max(1, int(budget))
     out: list[RankedCandidate] = []
@@ -140,8 +141,12 @@ def select(
         state = on_photo.get(name) or (on_photo.get(aliases[i]) if aliases is not None else None)
         if state is not None:
             out.append(RankedCandidate(i, f"{state}-before", 0))
-            if state == "approved" and groups[i] >= 0:  # its near-duplicates would repeat it
-                seen_groups.add(int(groups[i]))
+            if state == "approved":
+                # An approved candidate keeps its place in the budget: approving shortens the
+                # photo's list instead of pulling the next one in (a rejection frees its place).
+                shown += 1
+                if groups[i] >= 0:  # its near-duplicates would repeat it
+                    seen_groups.add(int(groups[i]))
             continue
         if name in muted:
             out.append(RankedCandidate(i, "muted", 0))
