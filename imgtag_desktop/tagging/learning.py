@@ -15,9 +15,19 @@ The prior, used as is before any decision and when learning is off: ``visual`` 1
 calibrated evidence as it is; this weight stays 1, the self-calibration sets its scale),
 ``caption`` ln 3 (the caption naming a tag counts as one more 3:1 witness, so a tag both
 named and visually confirmed outranks one only the vocabulary offers at the same visual
-evidence), every other weight 0. The penalties :data:`L2_GLOBAL` and
-:data:`L2_TAG` pull the fit towards the prior, so a few decisions move it a little and many move
-it a lot; they are properties of the learner, not of any model's weights.
+evidence), every other weight 0.
+
+How firmly the fit stays at the prior: each coefficient's prior is worth :data:`PRIOR_DECISIONS`
+decisions (a scaled unit-information prior). One decision carries Fisher information
+``p (1 - p) x_k**2`` about weight ``k``; the prior's precision on ``k`` is :data:`PRIOR_DECISIONS`
+times that information for an undecided candidate (``p = 1/2``: ``x_k**2 / 4``, averaged over the
+decisions), plus the floor :data:`L2_GLOBAL`. A tag's bias (``x = 1`` on that tag's decisions) gets
+``PRIOR_DECISIONS / 4 + L2_TAG``. So a feature with large values cannot explain one decision away
+on its own, and the tag's bias and the global weights, which a tag's own decisions move together,
+weigh like about half of :data:`PRIOR_DECISIONS`, i.e. the default mute count (5): one or two
+rejections lower a tag's confidence a little; consistent rejections take it below the threshold
+everywhere; muting after 5 stays the explicit way a tag disappears. These are properties of the
+learner (how much a decision counts), not of any model's weights.
 """
 
 from __future__ import annotations
@@ -30,7 +40,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FEATURES", "L2_GLOBAL", "L2_TAG", "PRIOR_WEIGHTS", "LearnedModel", "design_matrix", "fit_model"]
+__all__ = ["FEATURES", "L2_GLOBAL", "L2_TAG", "PRIOR_DECISIONS", "PRIOR_WEIGHTS", "LearnedModel", "design_matrix", "fit_model"]
 
 FloatArray = npt.NDArray[np.float64]
 
@@ -49,7 +59,7 @@ FEATURE_TITLES = {
 PRIOR_WEIGHTS: dict[str, float] = {"bias": 0.0, "visual": 1.0, "caption": math.log(3.0)}
 L2_GLOBAL = 1.0
 L2_TAG = 1.0
-PRIOR_DECISIONS = 10
+PRIOR_DECISIONS = 10  # twice the default mute count: the tag's bias and the global weights share it
 MAX_TAG_BIASES = 400
 
 
@@ -150,16 +160,12 @@ def fit_model(
     design = np.column_stack([np.ones(n), x, t_onehot])
     n_global = 1 + x.shape[1]
     prior = np.r_[_prior_vector(), np.zeros(len(biased))]
-    # The prior is worth ``prior_decisions`` decisions, each at the prior's own prediction: its
-    # precision on a coefficient is ``prior_decisions`` times the Fisher information one average
-    # decision carries about it (a unit-information prior, scaled): mean(p0 (1 - p0) x_k^2) for a
-    # global weight, p0 (1 - p0) for a tag's bias. A feature with large values gets a
-    # proportionally firmer prior, so no weight can explain one decision away on its own.
-    p0 = 1.0 / (1.0 + np.exp(-np.clip(design @ prior, -30, 30)))
-    info = np.full(len(p0), 0.25)
-    unit_global = (design[:, :n_global] ** 2 * info[:, None]).mean(axis=0)
-    unit_tag = np.array([info[t_onehot[:, j] > 0].mean() for j in range(len(biased))])
-    penalty = np.r_[L2_GLOBAL + prior_decisions * unit_global, L2_TAG + prior_decisions * unit_tag]
+    # The prior is worth ``prior_decisions`` decisions: its precision on a coefficient is that
+    # many times the Fisher information an undecided decision (p = 1/2) carries about it,
+    # mean(x_k^2) / 4 for a global weight, 1/4 for a tag's bias (see the module docstring).
+    unit_global = (design[:, :n_global] ** 2).mean(axis=0) / 4.0
+    penalty = np.r_[L2_GLOBAL + prior_decisions * unit_global,
+                    np.full(len(biased), L2_TAG + prior_decisions / 4.0)]
     # The visual evidence is an offset with weight 1: its scale is the self-calibration's. The
     # person only judges what was shown (high visual evidence), so a weight learned from that
     # selection would be extrapolated badly to the rest; fixing it keeps the ranking sane.
