@@ -164,7 +164,8 @@ def cmd_muted(args: argparse.Namespace) -> int:
         print_json([m.to_json() for m in muted])
     else:
         for m in muted:
-            print(f"{m.tag}\t{_count(m.rejections, 'rejection')}" + ("\t(muted by you)" if m.override == "muted" else ""))
+            by_you = "\t(muted by you)" if m.override == "muted" else ""
+            print(f"{m.tag}\t{_count(m.rejections, 'rejection')}{by_you}")
         if not muted:
             print(f"no muted tags (a tag rejected on {options.mute_after} photos and never approved is muted)")
     return 0

@@ -40,7 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
-__all__ = ["FEATURES", "L2_GLOBAL", "L2_TAG", "PRIOR_DECISIONS", "PRIOR_WEIGHTS", "LearnedModel", "design_matrix", "fit_model"]
+__all__ = ["FEATURES", "L2_GLOBAL", "L2_TAG", "PRIOR_DECISIONS", "PRIOR_WEIGHTS", "LearnedModel", "design_matrix",
+           "fit_model"]
 
 FloatArray = npt.NDArray[np.float64]
 
