@@ -129,8 +129,17 @@ def desired_fields(
     removed_leaves = {leaf(m) for m in removed_full} - leaves_cf
 
     def update(current: tuple[str, ...], wanted: list[str], drop: set[str]) -> tuple[str, ...]:
-        kept = [v for v in current if v.casefold() not in drop]
-        present = {v.casefold() for v in kept}
+        # A value that is an approved tag in another case takes the tag's spelling (a case-only
+        # rename reaches every field); casefold-equal duplicates collapse to one.
+        spelling = {w.casefold(): w for w in reversed(wanted)}
+        kept: list[str] = []
+        present: set[str] = set()
+        for v in current:
+            key = v.casefold()
+            if key in drop or (key in spelling and key in present):
+                continue
+            kept.append(spelling.get(key, v))
+            present.add(key)
         return tuple(kept + [w for w in wanted if w.casefold() not in present])
 
     changes: dict[str, tuple[str, ...]] = {}
