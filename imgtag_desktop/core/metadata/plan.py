@@ -52,6 +52,10 @@ class PhotoSnapshot:
 WriteStatus = Literal["written", "unchanged", "skipped", "failed"]
 
 
+FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
+               "iptc": "IPTC Keywords", "xp": "EXIF XPKeywords"}
+
+
 @dataclass(frozen=True)
 class FileChange:
     """The plan for one photo: which file gets which managed fields, and what changes."""
@@ -80,6 +84,21 @@ class FileChange:
     def synced_fields(self) -> tuple[str, ...]:
         """Fields that change without a keyword being added or removed overall (filled in, reordered)."""
         return tuple(f for f in self.fields if getattr(self.before, f) != getattr(self.after, f))
+
+    def field_changes(self) -> str:
+        """What changes field by field, for a file whose keyword set as a whole stays the same:
+        ``IPTC Keywords: +dog; XMP dc:subject: test file → Test File`` (empty when nothing changes)."""
+        parts: list[str] = []
+        for f in self.synced_fields:
+            before, after = getattr(self.before, f), getattr(self.after, f)
+            before_cf, after_cf = {v.casefold() for v in before}, {v.casefold() for v in after}
+            spelled = {v.casefold(): v for v in after}
+            bits = [f"+{v}" for v in after if v.casefold() not in before_cf]
+            bits += [f"-{v}" for v in before if v.casefold() not in after_cf]
+            bits += [f"{v} → {spelled[v.casefold()]}" for v in before
+                     if v.casefold() in spelled and spelled[v.casefold()] != v]
+            parts.append(f"{FIELD_NAMES.get(f, f)}: {' '.join(bits) or 'reordered'}")
+        return "; ".join(parts)
 
     def to_json(self) -> dict[str, object]:
         return {
