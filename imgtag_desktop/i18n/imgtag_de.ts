@@ -913,6 +913,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Tags</translation>
     </message>
     <message>
+      <source>These smart albums name it and keep their queries, so they will not show photos for it any more: {albums}</source>
+      <translation>Diese intelligenten Alben nennen den Tag und behalten ihre Abfragen; sie zeigen dafür keine Fotos mehr: {albums}</translation>
+    </message>
+    <message>
       <source>{edit}; files follow on the next write</source>
       <translation>{edit}; die Dateien folgen beim nächsten Schreiben</translation>
     </message>

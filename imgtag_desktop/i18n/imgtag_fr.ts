@@ -913,6 +913,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Étiquettes</translation>
     </message>
     <message>
+      <source>These smart albums name it and keep their queries, so they will not show photos for it any more: {albums}</source>
+      <translation>Ces albums intelligents le nomment et gardent leur requête ; ils n’afficheront plus de photos pour ce tag : {albums}</translation>
+    </message>
+    <message>
       <source>{edit}; files follow on the next write</source>
       <translation>{edit} ; les fichiers suivront à la prochaine écriture</translation>
     </message>

@@ -117,12 +117,24 @@ class TagManagerController(QObject):
     def move_to_top(self, name: str) -> bool:
         return self.apply("move", name, "")
 
-    def delete(self, name: str) -> bool:
+    def delete(self, name: str) -> None:
+        """Ask first, naming the smart albums whose query names the tag (read on the query worker);
+        ``applied`` follows the edit, or None when the person cancels."""
+        self.session.queries.run(lambda catalog: TagManager(catalog).albums_naming(name),
+                                 lambda albums: self._confirm_delete(name, albums), failure=self._refused)
+
+    def _confirm_delete(self, name: str, albums: list[str]) -> None:
+        text = _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name)
+        if albums:
+            text += "\n\n" + _tr("These smart albums name it and keep their queries, so they will not show "
+                                  "photos for it any more: {albums}").format(albums=", ".join(albums))
         answer = QMessageBox.question(
-            self.parent_widget, _tr("Delete tag"),
-            _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name),
+            self.parent_widget, _tr("Delete tag"), text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes and self.apply("delete", name, "")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.apply("delete", name, "")
+        else:
+            self.applied.emit(None)
 
     def apply(self, op: str, name: str, other: str) -> bool:
         """Carry out an edit without asking (the prompts above end here; tests call it directly).
