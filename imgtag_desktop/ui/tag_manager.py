@@ -124,7 +124,8 @@ class TagManagerController(QObject):
                                  lambda albums: self._confirm_delete(name, albums), failure=self._refused)
 
     def _confirm_delete(self, name: str, albums: list[str]) -> None:
-        text = _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name)
+        text = _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).")
+        text = text.format(tag=name)
         if albums:
             text += "\n\n" + _tr("These smart albums name it and keep their queries, so they will not show "
                                   "photos for it any more: {albums}").format(albums=", ".join(albums))

@@ -28,8 +28,8 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
-from ..query import And, Fragment, Node, QueryError, Semantic, compile_node, parse, semantic_terms
 from ..folding import fold
+from ..query import And, Fragment, Node, QueryError, Semantic, compile_node, parse, semantic_terms
 from .analysis import AnalysisRepository
 from .base import CatalogBase, CatalogError, Repository
 
