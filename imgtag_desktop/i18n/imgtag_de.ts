@@ -996,6 +996,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>{n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
     </message>
     <message>
+      <source>{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{shown} von {n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
+    </message>
+    <message>
       <source>{tip} (undo with Ctrl+Z)</source>
       <translation>{tip} (rückgängig mit Strg+Z)</translation>
     </message>

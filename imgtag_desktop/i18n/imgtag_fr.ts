@@ -996,6 +996,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>{n} étiquettes. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
     </message>
     <message>
+      <source>{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{shown} étiquettes sur {n}. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
+    </message>
+    <message>
       <source>{tip} (undo with Ctrl+Z)</source>
       <translation>{tip} (annuler avec Ctrl+Z)</translation>
     </message>

@@ -183,6 +183,7 @@ class TagManagerDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # A to Z (the header's default is Z to A)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -212,7 +213,7 @@ class TagManagerDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(row)
         layout.addWidget(close)
-        self.filter.textChanged.connect(lambda text: self.proxy.setFilterFixedString(fold(text.strip())))
+        self.filter.textChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.queries.ready.connect(self._on_counts)
         session.tags_changed.connect(self.reload)
@@ -244,11 +245,23 @@ class TagManagerDialog(QDialog):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cells.append(cell)
             self.model.appendRow(cells)
-        self.status.setText(self.tr("{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
-                                    "the files on the next write.").format(n=f"{len(counts):,}"))
+        self._update_status()
         if keep:
             self.select(keep)
         self._update_buttons()
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(fold(text.strip()))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        """How many tags the list shows ("3 of 56 tags" while filtered), and what edits do."""
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        text = (self.tr("{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
+                        "the files on the next write.").format(n=f"{total:,}") if shown == total else
+                self.tr("{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
+                        "the files on the next write.").format(shown=f"{shown:,}", n=f"{total:,}"))
+        self.status.setText(text)
 
     def select(self, name: str) -> bool:
         for r in range(self.proxy.rowCount()):

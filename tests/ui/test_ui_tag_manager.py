@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from imgtag_desktop.core.folding import fold
 from imgtag_desktop.ui.app import create_window
 from imgtag_desktop.ui.tag_manager import TagManagerDialog
 from tests.ui.conftest import settle
@@ -30,8 +31,13 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     qtbot.waitUntil(lambda: dialog.model.rowCount() >= 5, timeout=5000)
     rows = {dialog.model.item(r, 0).text(): dialog.model.item(r, 1).text() for r in range(dialog.model.rowCount())}
     assert rows["Zürich"] == "2" and rows["holiday"] == "1"
+    shown = [dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())]
+    assert shown == sorted(shown, key=fold) and shown[0] != shown[-1]  # A to Z at first
+    total = dialog.model.rowCount()
+    assert dialog.status.text().startswith(f"{total} tags.")
     dialog.filter.setText("zurich")  # ignores case and accents
     assert dialog.proxy.rowCount() == 1 and dialog.select("Zürich")
+    assert dialog.status.text().startswith(f"1 of {total} tags.")  # the count follows the filter
     assert dialog.selected_name() == "Zürich" and dialog.buttons["rename"].isEnabled()
     assert not dialog.buttons["top"].isEnabled()  # not under a parent
 
