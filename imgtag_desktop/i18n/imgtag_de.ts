@@ -248,8 +248,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
   <context>
     <name>JobsController</name>
     <message>
-      <source> in {seconds:.1f} s</source>
-      <translation> in {seconds:.1f} s</translation>
+      <source> in {seconds} s</source>
+      <translation> in {seconds} s</translation>
     </message>
     <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>

@@ -248,8 +248,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
   <context>
     <name>JobsController</name>
     <message>
-      <source> in {seconds:.1f} s</source>
-      <translation> en {seconds:.1f} s</translation>
+      <source> in {seconds} s</source>
+      <translation> en {seconds} s</translation>
     </message>
     <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>

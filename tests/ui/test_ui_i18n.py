@@ -63,6 +63,19 @@ def test_german_window_offscreen(qtbot, app, library, photo_dir) -> None:  # typ
     window.close()
 
 
+def test_job_summaries_write_numbers_as_the_ui_language_does(app) -> None:  # type: ignore[no-untyped-def]
+    from imgtag_desktop.jobs import JobStats
+    from imgtag_desktop.ui.status import JobsController
+
+    stats = JobStats("tag", done=3, total=4, seconds=2.54)
+    install_translators(app, "de")
+    assert JobsController.describe(stats).endswith(" in 2,5 s")
+    install_translators(app, "fr")
+    assert JobsController.describe(stats).endswith(" en 2,5 s")
+    install_translators(app, "en")
+    assert JobsController.describe(stats).endswith(" in 2.5 s")
+
+
 def test_french_and_back_to_english(app) -> None:  # type: ignore[no-untyped-def]
     install_translators(app, "fr")
     assert tr_("&File") == "&Fichier"
