@@ -200,6 +200,7 @@ class MainWindow(QMainWindow):
         self.sidebar.review_requested.connect(self.review.start)
         self.sidebar.manage_requested.connect(self.manage_tag)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
+        self.review.tag_changed.connect(self.detail.set_focus_tag)  # the reviewed tag is the current chip
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
         self.sidebar.folders_shown.connect(self._show_opened_folder)
