@@ -7,7 +7,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QObject, QSize, QStringListModel, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -30,6 +31,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..core.folding import fold
 from ..core.i18n import TAG_LANGUAGES, UI_LANGUAGES
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
@@ -291,44 +293,92 @@ class SettingsDialog(QDialog):
 
 
 class TagPickerDialog(QDialog):
-    """Pick a tag name (with completion), e.g. to review or to remove from a selection."""
+    """Pick a tag name (with completion), e.g. to review or to remove from a selection.
+
+    With ``known_only`` the answer is one of ``names``: Enter takes the completion highlighted in
+    the list, else the typed name (ignoring case and accents), else the first name the list
+    offers for what was typed; text that matches no name is refused with a message."""
 
     def __init__(self, title: str, prompt: str, names: Sequence[str], parent: QWidget | None = None,
-                 *, editable: bool = True) -> None:
+                 *, editable: bool = True, known_only: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.names = list(names)
+        self.known_only = known_only
         self.combo = QComboBox(self)
         self.combo.setEditable(editable)
-        self.combo.addItems(list(names))
+        self.combo.addItems(self.names)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # Nothing is pre-filled: Enter on an untouched prompt must not pick an arbitrary tag
         # (these prompts remove a tag from many photos, or start a review).
         self.combo.setCurrentIndex(-1)
         if editable:
             self.combo.setPlaceholderText("Type or choose a tag")
+        self.completer: FoldingCompleter | None = None
         if editable:
-            completer = FoldingCompleter(QStringListModel(list(names), self), self)
-            self.combo.setCompleter(completer)
+            self.completer = FoldingCompleter(QStringListModel(self.names, self), self)
+            self.combo.setCompleter(self.completer)
+            self.completer.popup().installEventFilter(self)  # Enter in the open list picks its match
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
-        self.combo.currentTextChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        self.message = QLabel(self)  # why a typed name was refused
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.combo.currentTextChanged.connect(self._on_text)
         layout = QVBoxLayout(self)
         label = QLabel(prompt, self)
         label.setWordWrap(True)
         layout.addWidget(label)
         layout.addWidget(self.combo)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
+
+    def _on_text(self, text: str) -> None:
+        self.ok.setEnabled(bool(text.strip()))
+        self.message.hide()
 
     def name(self) -> str:
         return self.combo.currentText().strip()
 
-    def accept(self) -> None:
-        if self.name():  # Enter on an empty prompt does nothing
-            super().accept()
+    def resolve(self) -> str:
+        """The name the prompt stands for now ("" for none; any typed text without ``known_only``)."""
+        text = self.name()
+        if not text or not self.known_only:
+            return text
+        key = fold(text)
+        exact = next((n for n in self.names if fold(n) == key), None)
+        if exact is not None:
+            return exact
+        return next((n for n in self.names if key in fold(n)), "")  # the completion list's first row
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if (self.known_only and self.completer is not None and watched is self.completer.popup()
+                and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            popup = self.completer.popup()
+            index = popup.currentIndex()
+            picked = str(index.data(Qt.ItemDataRole.DisplayRole) or "") if index.isValid() else ""
+            popup.hide()
+            if picked:
+                self.combo.setEditText(picked)
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        picked = self.resolve()
+        if not picked:  # Enter on an empty prompt does nothing; an unknown name is refused
+            if self.name():
+                self.message.setText(self.tr("No tag matches “{text}”. Choose one from the list, or press Esc.")
+                                     .format(text=self.name()))
+                self.message.show()
+            return
+        if picked != self.name():
+            self.combo.setEditText(picked)
+        super().accept()
 
 
 EXTRA_KEYS = (

@@ -395,7 +395,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
         prompt = self.tr("Remove which tag from {target}?").format(target=target_text(ids))
-        self._ask_tag(self.tr("Remove tag"), prompt, names, lambda name: self.remove_tag_from(ids, name))
+        self._ask_tag(self.tr("Remove tag"), prompt, names, lambda name: self.remove_tag_from(ids, name),
+                      known_only=True)
 
     def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
         """Batch edit: take a tag off these photos (one undo step)."""
@@ -411,11 +412,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
         self._ask_tag(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names,
-                      self.review.start)
+                      self.review.start, known_only=True)
 
-    def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object]) -> None:
+    def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object],
+                 *, known_only: bool = False) -> None:
         """A tag picker that does not block (it opens when the names arrive from the query worker)."""
-        dialog = TagPickerDialog(title, prompt, names, self)
+        dialog = TagPickerDialog(title, prompt, names, self, known_only=known_only)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: then(dialog.name()) if dialog.name() else None)
         dialog.open()
