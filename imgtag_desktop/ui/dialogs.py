@@ -7,7 +7,7 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QSize, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, QStringListModel, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -421,3 +422,40 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
         return QSize(width, height)
     area = screen.availableGeometry()
     return QSize(min(width, area.width() - 40), min(height, area.height() - 60))
+
+
+WINDOW_TITLE = 32  # the frame allowed for around a window not shown yet (pixels)
+WINDOW_BORDER = 4
+
+
+def fit_window_geometry(geometry: QRect, frame: QMargins, area: QRect) -> QRect:
+    """``geometry`` (a window's inside) shrunk and moved so that the window, ``frame`` included,
+    lies within ``area`` (the screen's available geometry): never larger than the screen, its
+    status bar on screen."""
+    width = max(1, min(geometry.width(), area.width() - frame.left() - frame.right()))
+    height = max(1, min(geometry.height(), area.height() - frame.top() - frame.bottom()))
+    x = max(area.left() + frame.left(), min(geometry.x(), area.left() + area.width() - frame.right() - width))
+    y = max(area.top() + frame.top(), min(geometry.y(), area.top() + area.height() - frame.bottom() - height))
+    return QRect(x, y, width, height)
+
+
+def fit_window_to_screen(window: QWidget) -> None:
+    """Fit a top-level window's initial or restored geometry to its screen (a maximised or
+    full-screen window is left as it is). Before the window is shown its frame is not known:
+    a title bar and borders of the style's size are allowed for."""
+    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+        return
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    inside, outside = window.geometry(), window.frameGeometry()
+    frame = QMargins(inside.left() - outside.left(), inside.top() - outside.top(),
+                     outside.right() - inside.right(), outside.bottom() - inside.bottom())
+    if frame.isNull():  # not shown yet: allow for a window manager's usual title bar and borders
+        style = window.style()
+        border = max(WINDOW_BORDER, style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth))
+        title = max(WINDOW_TITLE, style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight))
+        frame = QMargins(border, title + border, border, border)
+    fitted = fit_window_geometry(inside, frame, screen.availableGeometry())
+    if fitted != inside:
+        window.setGeometry(fitted)

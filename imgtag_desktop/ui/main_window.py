@@ -39,6 +39,7 @@ from .dialogs import (
     ShortcutsDialog,
     TagPickerDialog,
     first_sentence,
+    fit_window_to_screen,
     models_missing,
     window_text,
 )
@@ -591,6 +592,7 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+        fit_window_to_screen(self)  # a size saved on a larger screen, or the default, fits this one
 
     def save_layout(self) -> None:
         s = self.session.settings

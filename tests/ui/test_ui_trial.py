@@ -120,3 +120,58 @@ def test_sidebar_counts_are_translated_and_rejected_only_tags_show_a_count(qapp,
         assert model.tag_item("dog").text() == "dog  (2 · 4 suggérés)"  # type: ignore[union-attr]
     finally:
         install_translators(qapp, "en")
+
+
+def test_window_geometry_is_clamped_to_the_screen(qtbot, library):
+    from PySide6.QtCore import QMargins, QRect
+
+    from imgtag_desktop.core.settings import load_settings
+    from imgtag_desktop.ui.dialogs import fit_window_geometry
+
+    frame = QMargins(2, 30, 2, 2)
+    small = QRect(0, 0, 1024, 640)
+    fitted = fit_window_geometry(QRect(10, 40, 1280, 820), frame, small)
+    assert fitted == QRect(2, 30, 1020, 608)  # the whole window, frame included, on the 1024x640 screen
+    assert fit_window_geometry(QRect(300, 200, 400, 300), frame, small) == QRect(300, 200, 400, 300)
+    assert fit_window_geometry(QRect(900, 500, 400, 300), frame, small) == QRect(622, 338, 400, 300)
+
+    screen = QApplication.primaryScreen().availableGeometry()  # the offscreen screen: 800x800
+    assert screen.width() < 1280 or screen.height() < 820, "the screen is large enough to test nothing"
+
+    def fits(w) -> bool:  # type: ignore[no-untyped-def]
+        return screen.contains(w.frameGeometry()) and w.width() <= screen.width() and w.height() <= screen.height()
+
+    w = create_window(None, library, prompt=False)  # the default size (1280x820) does not fit
+    qtbot.addWidget(w)
+    assert fits(w), w.geometry()
+    w.show()
+    qtbot.waitExposed(w)
+    assert fits(w), w.frameGeometry()
+    bar = w.statusBar()
+    assert bar.isVisible() and screen.contains(QRect(bar.mapToGlobal(bar.rect().topLeft()), bar.size()))
+    w.setGeometry(0, 0, 1280, 820)  # saved too large (the window was moved to a larger screen)
+    w.close()
+    saved = load_settings()
+    assert saved.window_geometry
+    w = create_window(None, library, prompt=False)
+    qtbot.addWidget(w)
+    assert fits(w), w.geometry()
+    w.close()
+
+
+def test_muted_tags_undo_is_off_with_nothing_of_its_own_to_undo(qtbot, library):
+    from imgtag_desktop.ui.commands import TagChange, push_changes
+
+    w = _window(qtbot, library)
+    pid = w.session.catalog.photos.all(status="ok")[0].id
+    assert push_changes(w.session, [TagChange("approve", (pid,), "dog")])  # an edit the Edit menu undoes
+    assert w.session.undo_stack.canUndo()
+    dialog = w.show_muted_tags()
+    settle(qtbot, w.session)
+    qtbot.waitUntil(lambda: dialog.list.count() == 1, timeout=5000)
+    assert dialog.tags == [] and dialog.list.item(0).text() == "No muted tags"
+    assert not dialog.undo_button.isEnabled() and not dialog.unmute_button.isEnabled()
+    dialog.undo_button.click()
+    assert {t.name: t.state for t in w.session.catalog.tags.photo_tags(pid)}["dog"] == "approved"
+    dialog.close()
+    w.close()
