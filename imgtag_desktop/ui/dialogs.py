@@ -319,7 +319,9 @@ class TagPickerDialog(QDialog):
         if editable:
             self.completer = FoldingCompleter(QStringListModel(self.names, self), self)
             self.combo.setCompleter(self.completer)
-            self.completer.popup().installEventFilter(self)  # Enter in the open list picks its match
+            popup = self.completer.popup()
+            if popup is not None:
+                popup.installEventFilter(self)  # Enter in the open list picks its match
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
@@ -356,10 +358,10 @@ class TagPickerDialog(QDialog):
         return next((n for n in self.names if key in fold(n)), "")  # the completion list's first row
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
-        if (self.known_only and self.completer is not None and watched is self.completer.popup()
+        popup = self.completer.popup() if self.completer is not None else None
+        if (self.known_only and popup is not None and watched is popup
                 and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
                 and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
-            popup = self.completer.popup()
             index = popup.currentIndex()
             picked = str(index.data(Qt.ItemDataRole.DisplayRole) or "") if index.isValid() else ""
             popup.hide()
