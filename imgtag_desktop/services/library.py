@@ -60,4 +60,20 @@ def scan_and_import(
                         language=language or tag_language())
     pending = catalog.writes.photo_ids_pending_keyword_import()
     imported = import_keywords(catalog, pending, progress=import_progress, cancelled=cancelled)
+    rerank_placed_photos(catalog)
     return ScanReport(stats, imported)
+
+
+def rerank_placed_photos(catalog: Catalog) -> int:
+    """A place suggestion takes one place of its photo's budget: re-rank (from the stored
+    candidates, no model run) the analysed photos that have one, with the threshold and budget the
+    library was last ranked with. Returns how many photos were re-ranked."""
+    from ..tagging.suggest import RankingOptions, last_view, rerank
+
+    view = last_view(catalog)
+    ids = catalog.suggestions.placed_photo_ids() if view else []
+    if ids:
+        options = RankingOptions.from_settings(load_settings(), threshold=view.get("threshold"),
+                                               budget=view.get("budget"))
+        rerank(catalog, options, ids)
+    return len(ids)

@@ -81,6 +81,9 @@ def session(rounds: int, n_photos: int, trace: bool = False) -> int:
             pump(0.05)
 
     grid = window.grid_view
+    end = time.monotonic() + 60
+    while not window.grid.model.photo_ids() and time.monotonic() < end:  # rows arrive off the GUI thread
+        pump(0.05)
     ids = window.grid.model.photo_ids()
     print(f"start: {rss_mb():.0f} MB ({len(ids)} photos)", flush=True)
     figures = []

@@ -60,6 +60,21 @@ def test_a_place_from_gps_takes_one_place_of_the_budget_and_passes_any_threshold
     assert len(now[placed]) == 3 and len(now[other]) == 3
 
 
+def test_a_scan_that_finds_a_place_after_tagging_keeps_the_photo_within_its_budget(
+    sim: tuple[Catalog, SimLibrary]
+) -> None:
+    from imgtag_desktop.services.library import rerank_placed_photos
+
+    catalog, lib = sim
+    photo = lib.photo_ids[2]
+    rerank(catalog, RankingOptions(threshold=0.0, budget=3))
+    catalog.places.record_tags([(photo, "places|France|Bretagne|Brest")])  # as a later scan records it
+    assert len(shown(catalog, [photo])[photo]) == 4
+    assert rerank_placed_photos(catalog) == 1
+    now = shown(catalog, [photo])[photo]
+    assert len(now) == 3 and "places|France|Bretagne|Brest" in now
+
+
 def test_threshold_below_the_tagging_threshold_shows_more_and_raising_it_back_restores(
     sim: tuple[Catalog, SimLibrary]
 ) -> None:

@@ -124,6 +124,12 @@ class SuggestionsRepository(Repository):
             out.update((int(pid), int(n)) for pid, n in self._conn.execute(q, chunk))
         return out
 
+    def placed_photo_ids(self) -> list[int]:
+        """Photos with stored candidates that also have a suggestion from elsewhere (a place)."""
+        return [int(r[0]) for r in self._conn.execute(
+            "SELECT DISTINCT pt.photo_id FROM photo_tags pt WHERE pt.state = 'suggested' AND pt.source != 'model'"
+            " AND EXISTS (SELECT 1 FROM candidates c WHERE c.photo_id = pt.photo_id) ORDER BY pt.photo_id")]
+
     def apply(
         self,
         suggestions: Mapping[int, Sequence[tuple[str, float | None, float]]],
