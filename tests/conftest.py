@@ -66,3 +66,20 @@ def shared_images() -> Path:
 
 # Tiny BLIP/CLIP models (session-scoped `tiny_models` fixture), shared by every test folder.
 from tests.tiny_models import tiny_models  # noqa: E402, F401
+
+
+def _patient_waits() -> None:
+    """Waits in GUI tests return as soon as their condition holds; their default limit (5 s) only
+    decides when a slow, loaded machine counts as a failure. Give it 30 s. Explicit timeouts stay."""
+    from pytestqt.qtbot import QtBot
+
+    for name in ("waitUntil", "waitSignal", "waitSignals"):
+        original = getattr(QtBot, name)
+
+        def patient(self, *args, __original=original, timeout=30000, **kwargs):  # type: ignore[no-untyped-def]
+            return __original(self, *args, timeout=timeout, **kwargs)
+
+        setattr(QtBot, name, patient)
+
+
+_patient_waits()

@@ -141,7 +141,8 @@ def cmd_tags_manage(args: argparse.Namespace) -> int:
                  "move": getattr(args, "parent", None) or ""}.get(op, "")
         edit = TagManager(catalog).apply(op, name, other)
     if args.json:
-        print_json({"op": edit.op, "source": edit.source, "target": edit.target, "photos": len(edit.photo_ids)})
+        print_json({"op": edit.op, "source": edit.source, "target": edit.target, "photos": len(edit.photo_ids),
+                    "albums": list(edit.album_names)})
     else:
         print(f"{edit.description}; files are updated on the next 'imgtag write'")
     return 0

@@ -8,11 +8,9 @@ from collections import Counter
 
 from ..core.catalog import Catalog
 from ..core.metadata import WriteReport, import_keywords, plan_writes
+from ..core.metadata.plan import FIELD_NAMES
 from ..services.writing import WriterBusy, choose_photos_to_write, undo_write, write_mode, write_tags
 from .common import CliError, LazyProgress, Progress, existing_folder, open_catalog, print_json
-
-FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
-               "iptc": "IPTC Keywords", "xp": "EXIF XPKeywords"}
 
 
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -96,7 +94,8 @@ def cmd_write(args: argparse.Namespace) -> int:
                         parts = [f"+{a}" for a in plan.added] + [f"-{r}" for r in plan.removed]
                         note = f"  ({plan.note})" if plan.note else ""
                         fields = ", ".join(FIELD_NAMES[f] for f in plan.synced_fields)
-                        print(f"{plan.target}: {' '.join(parts) or 'no keyword added or removed'} [{fields}]{note}")
+                        what = " ".join(parts) or f"no keyword added or removed; {plan.field_changes()}"
+                        print(f"{plan.target}: {what} [{fields}]{note}")
                 changed = sum(1 for p in plans if p.changes)
                 skipped = sum(1 for p in plans if p.skip)
                 print(f"{changed} file(s) would change, {skipped} skipped, "

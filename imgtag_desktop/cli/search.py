@@ -98,10 +98,21 @@ def _encoder_for(catalog: Catalog, query: str) -> TextEncoder | None:
     return load_text_encoder() if catalog.albums.needs_text_encoder(query) else None
 
 
+def query_excerpt(query: str, column: int, width: int = 60) -> tuple[str, str]:
+    """The part of the query around a 1-based column (at most ``width`` characters, ``…`` where it is
+    cut, line breaks and tabs shown as spaces) and a caret line pointing at that column."""
+    text = "".join(" " if c.isspace() else c for c in query)
+    i = max(0, min(column - 1, len(text)))
+    start = 0 if len(text) <= width else max(0, min(i - width // 2, len(text) - width))
+    end = min(len(text), start + width)
+    lead = "…" if start > 0 else ""
+    return lead + text[start:end] + ("…" if end < len(text) else ""), " " * (len(lead) + i - start) + "^"
+
+
 def _query_error(query: str, err: QueryError) -> CliError:
-    """A syntax error with the query and a caret under the column."""
-    caret = " " * (err.column - 1) + "^"
-    return CliError(f"{err}\n  {query}\n  {caret}")
+    """A syntax error with the query (around the error, for a long one) and a caret under the column."""
+    line, caret = query_excerpt(query, err.column)
+    return CliError(f"{err}\n  {line}\n  {caret}")
 
 
 # -- handlers -----------------------------------------------------------------------------------------
@@ -149,7 +160,7 @@ def cmd_albums_list(args: argparse.Namespace) -> int:
 
 
 def _find(catalog: Catalog, name: str) -> Any:
-    album = catalog.albums.get(name)
+    album = catalog.albums.find(name)
     if album is None:
         known = ", ".join(a.name for a in catalog.albums.all()) or "none yet"
         raise CliError(f"there is no album named {name!r} (albums: {known})")

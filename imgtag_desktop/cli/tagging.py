@@ -289,14 +289,14 @@ def cmd_bench(args: argparse.Namespace) -> int:
 
 
 def cmd_models_status(args: argparse.Namespace) -> int:
-    from ..tagging import models_status
+    from ..tagging import human_size, models_status
 
     rows = models_status(settings_from_args(args))
     if args.json:
         print_json([r.to_json() for r in rows])
         return 0
     for r in rows:
-        size = _human_size(r.size_bytes)
+        size = human_size(r.size_bytes)
         state = "ok" if r.usable else "MISSING"
         print(f"{r.role:<10} {state:<8} {r.spec}")
         print(f"           {r.source}: {r.path or '-'}  {size}  version {r.version or '-'}")
@@ -306,15 +306,6 @@ def cmd_models_status(args: argparse.Namespace) -> int:
     if offline:
         print("(offline mode is on: models are only read from disk)")
     return 0 if all(r.usable for r in rows) else 1
-
-
-def _human_size(n: int) -> str:
-    if not n:
-        return "-"
-    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if n >= factor:
-            return f"{n / factor:.1f} {unit}"
-    return f"{n} B"
 
 
 def cmd_models_download(args: argparse.Namespace) -> int:

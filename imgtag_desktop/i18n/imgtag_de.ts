@@ -248,8 +248,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
   <context>
     <name>JobsController</name>
     <message>
-      <source> in {seconds:.1f} s</source>
-      <translation> in {seconds:.1f} s</translation>
+      <source> in {seconds} s</source>
+      <translation> in {seconds} s</translation>
     </message>
     <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
@@ -319,6 +319,14 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>{edit} &amp;rückgängig machen</translation>
     </message>
     <message>
+      <source>&amp;Write tags to files…</source>
+      <translation>Tags in Dateien &amp;schreiben…</translation>
+    </message>
+    <message>
+      <source>&amp;Write tags to files… (off: turn it on in Settings)</source>
+      <translation>Tags in Dateien &amp;schreiben… (aus: in den Einstellungen einschalten)</translation>
+    </message>
+    <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Alle ≥ Schwelle (Enter)</translation>
     </message>
@@ -333,6 +341,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     <message>
       <source>Choose a photo folder</source>
       <translation>Fotoordner wählen</translation>
+    </message>
+    <message>
+      <source>Edits are written to {where} automatically; this previews and writes every shown or selected photo now (Ctrl+Shift+W)</source>
+      <translation>Änderungen werden automatisch in {where} geschrieben; dies zeigt eine Vorschau und schreibt jetzt alle gezeigten oder ausgewählten Fotos (Strg+Umschalt+W)</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -391,6 +403,14 @@ An Ihren Dateien wurde nichts geändert.</translation>
       <translation>Tags in Dateien schreiben</translation>
     </message>
     <message>
+      <source>Writing tags to files is off for this library; choose XMP sidecar or Inside the photo in Settings (Ctrl+,)</source>
+      <translation>Das Schreiben von Tags in Dateien ist für diese Bibliothek aus; wählen Sie in den Einstellungen XMP-Begleitdatei oder In der Fotodatei (Strg+,)</translation>
+    </message>
+    <message>
+      <source>XMP sidecars</source>
+      <translation>die XMP-Begleitdateien</translation>
+    </message>
+    <message>
       <source>all {n} photos shown ({source})</source>
       <translation>alle {n} gezeigten Fotos ({source})</translation>
     </message>
@@ -401,6 +421,10 @@ An Ihren Dateien wurde nichts geändert.</translation>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the photo files</source>
+      <translation>die Fotodateien</translation>
     </message>
     <message>
       <source>the {n} selected photos</source>
@@ -904,6 +928,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Tags</translation>
     </message>
     <message>
+      <source>These smart albums name it and keep their queries, so they will not show photos for it any more: {albums}</source>
+      <translation>Diese intelligenten Alben nennen den Tag und behalten ihre Abfragen; sie zeigen dafür keine Fotos mehr: {albums}</translation>
+    </message>
+    <message>
       <source>{edit}; files follow on the next write</source>
       <translation>{edit}; die Dateien folgen beim nächsten Schreiben</translation>
     </message>
@@ -981,6 +1009,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
       <translation>{n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
+    </message>
+    <message>
+      <source>{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{shown} von {n} Tags. Änderungen gelten für alle Fotos, lassen sich rückgängig machen (Strg+Z) und erreichen die Dateien beim nächsten Schreiben.</translation>
     </message>
     <message>
       <source>{tip} (undo with Ctrl+Z)</source>

@@ -248,8 +248,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
   <context>
     <name>JobsController</name>
     <message>
-      <source> in {seconds:.1f} s</source>
-      <translation> en {seconds:.1f} s</translation>
+      <source> in {seconds} s</source>
+      <translation> en {seconds} s</translation>
     </message>
     <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
@@ -319,6 +319,14 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>&amp;Annuler : {edit}</translation>
     </message>
     <message>
+      <source>&amp;Write tags to files…</source>
+      <translation>É&amp;crire les tags dans les fichiers…</translation>
+    </message>
+    <message>
+      <source>&amp;Write tags to files… (off: turn it on in Settings)</source>
+      <translation>É&amp;crire les tags dans les fichiers… (désactivé : l’activer dans les Paramètres)</translation>
+    </message>
+    <message>
       <source>All ≥ threshold (Enter)</source>
       <translation>Tous ≥ seuil (Entrée)</translation>
     </message>
@@ -333,6 +341,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     <message>
       <source>Choose a photo folder</source>
       <translation>Choisir un dossier de photos</translation>
+    </message>
+    <message>
+      <source>Edits are written to {where} automatically; this previews and writes every shown or selected photo now (Ctrl+Shift+W)</source>
+      <translation>Les modifications sont écrites automatiquement dans {where} ; ceci montre un aperçu et écrit maintenant toutes les photos affichées ou sélectionnées (Ctrl+Maj+W)</translation>
     </message>
     <message>
       <source>Models…</source>
@@ -391,6 +403,14 @@ Rien n’a été modifié dans vos fichiers.</translation>
       <translation>Écrire les tags dans les fichiers</translation>
     </message>
     <message>
+      <source>Writing tags to files is off for this library; choose XMP sidecar or Inside the photo in Settings (Ctrl+,)</source>
+      <translation>L’écriture des tags dans les fichiers est désactivée pour cette bibliothèque ; choisissez Fichier XMP annexe ou Dans la photo dans les Paramètres (Ctrl+,)</translation>
+    </message>
+    <message>
+      <source>XMP sidecars</source>
+      <translation>les fichiers XMP annexes</translation>
+    </message>
+    <message>
       <source>all {n} photos shown ({source})</source>
       <translation>les {n} photos affichées ({source})</translation>
     </message>
@@ -401,6 +421,10 @@ Rien n’a été modifié dans vos fichiers.</translation>
     <message>
       <source>imgtag — {place}</source>
       <translation>imgtag — {place}</translation>
+    </message>
+    <message>
+      <source>the photo files</source>
+      <translation>les fichiers photo</translation>
     </message>
     <message>
       <source>the {n} selected photos</source>
@@ -904,6 +928,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Étiquettes</translation>
     </message>
     <message>
+      <source>These smart albums name it and keep their queries, so they will not show photos for it any more: {albums}</source>
+      <translation>Ces albums intelligents le nomment et gardent leur requête ; ils n’afficheront plus de photos pour ce tag : {albums}</translation>
+    </message>
+    <message>
       <source>{edit}; files follow on the next write</source>
       <translation>{edit} ; les fichiers suivront à la prochaine écriture</translation>
     </message>
@@ -981,6 +1009,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
       <translation>{n} étiquettes. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
+    </message>
+    <message>
+      <source>{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach the files on the next write.</source>
+      <translation>{shown} étiquettes sur {n}. Les modifications s'appliquent à toutes les photos, peuvent être annulées (Ctrl+Z) et atteignent les fichiers à la prochaine écriture.</translation>
     </message>
     <message>
       <source>{tip} (undo with Ctrl+Z)</source>

@@ -6,14 +6,20 @@ photo tags it replaced, so :func:`undo` restores them exactly (state, source, sc
 timestamps). A tag's subtree (``places`` and every ``places|...``) moves with it. Files are
 not touched here: the changed photos' approved tags differ from what their files hold, so
 the next write (or the background sync) carries the change into the files.
+
+Smart albums follow the tag: a rename, merge or move rewrites the saved queries whose tag terms
+name the tag or a tag below it (matched ignoring case and accents, as search matches them), in
+the same transaction and the same undo step. A delete leaves the queries as they are and names
+the albums that still refer to the tag.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..core.catalog import HIERARCHY_SEPARATOR, Catalog, CatalogError, PhotoTag, TagCount, normalise_tag_name
 from ..core.folding import fold
+from ..core.query import And, Node, Not, Or, QueryError, Tag, parse, to_text
 
 OPS = ("rename", "merge", "delete", "move")
 
@@ -29,6 +35,8 @@ class TagEdit:
     photo_ids: tuple[int, ...]  # photos whose tags changed
     before: tuple[PhotoTag, ...]  # every photo tag of the source and target subtrees before
     existed: frozenset[str]  # tag names of both subtrees that existed before (vocabulary rows)
+    albums: tuple[tuple[int, str, str], ...] = ()  # (album id, query before, query after) rewritten
+    album_names: tuple[str, ...] = ()  # albums whose query names the tag: rewritten, or (delete) left as is
 
 
 def _photos(n: int) -> str:
@@ -43,6 +51,45 @@ def _require(catalog: Catalog, name: str) -> str:
             return matches[0]
         raise CatalogError(f"there is no tag {name!r}; 'imgtag tags' lists the tags of the library")
     return tag.name
+
+
+def _renamed(name: str, source: str, target: str) -> str | None:
+    """The tag term ``name`` after ``source`` became ``target``; None when it names neither ``source``
+    nor a tag below it (ignoring case and accents)."""
+    parts = [p.strip() for p in name.split(HIERARCHY_SEPARATOR)]
+    depth = len(source.split(HIERARCHY_SEPARATOR))
+    if len(parts) < depth or fold(HIERARCHY_SEPARATOR.join(parts[:depth])) != fold(source):
+        return None
+    return HIERARCHY_SEPARATOR.join([target, *parts[depth:]])
+
+
+def _rewrite(node: Node, source: str, target: str) -> Node:
+    if isinstance(node, Tag):
+        new = _renamed(node.name, source, target)
+        return node if new is None else replace(node, name=new)
+    if isinstance(node, Not):
+        return Not(_rewrite(node.child, source, target))
+    if isinstance(node, (And, Or)):
+        return type(node)(tuple(_rewrite(c, source, target) for c in node.children))
+    return node
+
+
+def names_tag(query: str, tag: str) -> bool:
+    """Whether a saved query has a tag term naming ``tag`` or a tag below it."""
+    return rewrite_query(query, tag, "\0") is not None
+
+
+def rewrite_query(query: str, source: str, target: str) -> str | None:
+    """The query with its tag terms for ``source`` (and below) renamed to ``target``, printed back
+    canonically; None when no term names the tag (or the query does not parse: it stays as it is)."""
+    try:
+        node = parse(query) if query.strip() else None
+    except QueryError:
+        return None
+    if node is None:
+        return None
+    new = _rewrite(node, source, target)
+    return None if new == node else to_text(new)
 
 
 def find_tags(catalog: Catalog, text: str) -> list[str]:
@@ -118,10 +165,31 @@ class TagManager:
             return self._apply("move", source, existing.name, f"Move '{source}' {what} (merged with '{existing.name}')")
         return self._apply("move", source, new, f"Move '{source}' {what}")
 
+    def albums_naming(self, name: str) -> list[str]:
+        """The names of the smart albums whose query names the tag ``name`` (or a tag below it)."""
+        source = _require(self.catalog, name)
+        return [a.name for a in self.catalog.albums.all() if names_tag(a.query, source)]
+
+    def _rewrite_albums(self, source: str, target: str | None) -> tuple[tuple[tuple[int, str, str], ...], list[str]]:
+        rewritten: list[tuple[int, str, str]] = []
+        names: list[str] = []
+        for album in self.catalog.albums.all():
+            if target is None or fold(target) == fold(source):  # delete, or a case-only rename: still matches
+                if target is None and names_tag(album.query, source):
+                    names.append(album.name)
+                continue
+            new = rewrite_query(album.query, source, target)
+            if new is not None:
+                self.catalog.albums.update(album.id, query=new)
+                rewritten.append((album.id, album.query, new))
+                names.append(album.name)
+        return tuple(rewritten), names
+
     def _apply(self, op: str, source: str, target: str | None, text: str) -> TagEdit:
         catalog = self.catalog
         roots = [source] + ([target] if target else [])
         with catalog.transaction():
+            albums, album_names = self._rewrite_albums(source, target)
             before = tuple(catalog.tag_admin.subtree_photo_tags(roots))
             existed = frozenset(n for r in roots for n in catalog.tag_admin.subtree_names(r))
             if target is None:
@@ -131,7 +199,12 @@ class TagManager:
             else:
                 catalog.tags.rename(source, target)
         photos = tuple(sorted({t.photo_id for t in before}))
-        return TagEdit(op, source, target, f"{text} ({_photos(len(photos))})", photos, before, existed)
+        text = f"{text} ({_photos(len(photos))})"
+        if album_names:
+            listed = ", ".join(f"'{n}'" for n in album_names)
+            text += (f"; smart albums still naming it, unchanged: {listed}" if target is None
+                     else f"; smart albums updated: {listed}")
+        return TagEdit(op, source, target, text, photos, before, existed, albums, tuple(album_names))
 
     # -- undo / redo ----------------------------------------------------------------------------
 
@@ -148,6 +221,10 @@ class TagManager:
             for tag in edit.before:
                 catalog.tags.restore(tag)
             catalog.tag_admin.drop_unused(now - edit.existed)
+            for album_id, before, after in edit.albums:
+                album = catalog.albums.get(album_id)
+                if album is not None and album.query == after:  # edited since: the person's text wins
+                    catalog.albums.update(album_id, query=before)
 
     def redo(self, edit: TagEdit) -> TagEdit:
         """Apply the same edit again (after :meth:`undo`)."""
@@ -158,5 +235,6 @@ class TagManager:
         assert edit.target is not None
         if edit.op == "move" or self.catalog.tags.by_name(edit.target) is None or \
                 edit.target.casefold() == edit.source.casefold():
-            return self._apply(edit.op, edit.source, edit.target, edit.description.rsplit(" (", 1)[0])
+            base = edit.description[:edit.description.find(f" ({_photos(len(edit.photo_ids))})")]
+            return self._apply(edit.op, edit.source, edit.target, base)
         return self.rename(edit.source, edit.target)

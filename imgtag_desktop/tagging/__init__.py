@@ -24,7 +24,15 @@ from .cache import (
     loaded_pipeline,
     model_key,
 )
-from .models import ROLES, ModelStatus, ModelUnavailable, download_models, models_status, settings_with_model
+from .models import (
+    ROLES,
+    ModelStatus,
+    ModelUnavailable,
+    download_models,
+    human_size,
+    models_status,
+    settings_with_model,
+)
 from .pipeline import ImageAnalysis, Pipeline, ScoredCandidate
 from .roles import Captioner, KeywordEmbedder, RoleModel, VisualModel
 from .run import TagRunStats, tag_photos
@@ -51,6 +59,7 @@ __all__ = [
     "loaded_pipeline",
     "model_key",
     "models_status",
+    "human_size",
     "settings_with_model",
     "tag_photos",
 ]

@@ -200,6 +200,16 @@ def resolve_model(role: Role, spec: str) -> ResolvedModel:
     return ResolvedModel(role, spec, snapshot, f"{spec}@{snapshot.name[:12]}", "hub-cache")
 
 
+def human_size(n: int) -> str:
+    """A model's size for people: ``266.0 kB``, ``1.2 GB`` ("-" when unknown)."""
+    if not n:
+        return "-"
+    for unit, factor in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if n >= factor:
+            return f"{n / factor:.1f} {unit}"
+    return f"{n} B"
+
+
 def _size(path: Path) -> int:
     total = 0
     for root, _dirs, files in os.walk(path, followlinks=True):

@@ -99,6 +99,11 @@ ACTIONS: tuple[ActionSpec, ...] = (
 )
 
 
+def icon_text(text: str) -> str:
+    """A menu text as a toolbar label: no mnemonic ampersand, no trailing ellipsis."""
+    return text.replace("&&", "\0").replace("&", "").replace("\0", "&").rstrip("…").rstrip()
+
+
 class ActionRegistry(QObject):
     """QActions built from :data:`ACTIONS`; ``bind`` connects them, ``build_menus`` fills a menu bar."""
 
@@ -112,7 +117,7 @@ class ActionRegistry(QObject):
             action.setObjectName(s.id)
             # Toolbar buttons show the icon text: fixed and short, while the menu text names the
             # target ("Undo Approve 'dog' on 6 photos") and would push the toolbar into overflow.
-            action.setIconText(s.text.replace("&", "").rstrip("…"))
+            action.setIconText(icon_text(tr_(s.text)))
             action.setShortcuts([QKeySequence(k) for k in s.shortcuts])
             tip = tr_(s.tip) + (f" ({QKeySequence(s.shortcuts[0]).toString(QKeySequence.SequenceFormat.NativeText)})"
                            if s.shortcuts else "")

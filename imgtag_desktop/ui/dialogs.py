@@ -38,7 +38,7 @@ from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
 from ..jobs.download_job import DownloadJob
 from ..jobs.tagging_job import tagging_available
-from ..tagging import models_status
+from ..tagging import human_size, models_status
 from .completion import FoldingCompleter
 from .i18n import N_, tr_
 
@@ -87,7 +87,7 @@ def models_status_text(settings: Settings) -> str:
         log.warning("model status cannot be read", exc_info=True)
         return f"Model status cannot be read: {exc}"
     lines = [f"✔ {r.role}: {Path(r.path).name if r.path else r.spec} ({'folder' if r.source == 'folder' else 'cache'}"
-             f", {r.size_bytes / 1e6:,.0f} MB)" if r.usable else f"✘ {r.role}: {window_text(r.problem)}"
+             f", {human_size(r.size_bytes)})" if r.usable else f"✘ {r.role}: {window_text(r.problem)}"
              for r in rows]
     if not all(r.usable for r in rows):
         lines += ["", FIX_IN_WINDOW]

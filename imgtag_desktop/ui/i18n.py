@@ -82,7 +82,14 @@ def install_translators(app: QCoreApplication, setting: str) -> str:
     for t in translators:
         app.installTranslator(t)
     app._imgtag_translators = translators  # type: ignore[attr-defined]
+    app._imgtag_language = language  # type: ignore[attr-defined]
     return language
+
+
+def number_text(value: float, decimals: int) -> str:
+    """A number as the UI language writes it (``0,5`` in German), whatever the system locale."""
+    language = getattr(QCoreApplication.instance(), "_imgtag_language", "en")
+    return QLocale(language).toString(float(value), "f", decimals)
 
 
 def build_qm(lrelease: str | None = None) -> list[Path]:

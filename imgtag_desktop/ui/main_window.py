@@ -486,16 +486,16 @@ class MainWindow(QMainWindow):
         """With writing Off nothing is written, and the menu item says why; otherwise edits sync in the background."""
         action = self.registry["write_metadata"]
         if self.sync.enabled:
-            where = "XMP sidecars" if self.sync.mode == "sidecar" else "the photo files"
+            where = self.tr("XMP sidecars") if self.sync.mode == "sidecar" else self.tr("the photo files")
             action.setEnabled(True)
-            action.setText("&Write tags to files…")
-            action.setToolTip(f"Edits are written to {where} automatically; this previews and writes every "
-                              "shown or selected photo now (Ctrl+Shift+W)")
+            action.setText(self.tr("&Write tags to files…"))
+            action.setToolTip(self.tr("Edits are written to {where} automatically; this previews and writes every "
+                                      "shown or selected photo now (Ctrl+Shift+W)").format(where=where))
         else:
             action.setEnabled(False)
-            action.setText("&Write tags to files… (off: turn it on in Settings)")
-            action.setToolTip("Writing tags to files is off for this library; choose XMP sidecar or Inside the "
-                              "photo in Settings (Ctrl+,)")
+            action.setText(self.tr("&Write tags to files… (off: turn it on in Settings)"))
+            action.setToolTip(self.tr("Writing tags to files is off for this library; choose XMP sidecar or Inside "
+                                      "the photo in Settings (Ctrl+,)"))
 
     def write_metadata(self) -> None:
         """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""

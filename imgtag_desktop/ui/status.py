@@ -25,6 +25,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import Problem
 from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
 from .dialogs import fit_to_screen
+from .i18n import number_text
 from .session import Session
 
 log = logging.getLogger(__name__)
@@ -290,7 +291,7 @@ class JobsController(QObject):
             text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled
                     else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
         if stats.seconds:
-            text += _tr(" in {seconds:.1f} s").format(seconds=stats.seconds)
+            text += _tr(" in {seconds} s").format(seconds=number_text(stats.seconds, 1))
         if stats.failures:
             text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
         return text

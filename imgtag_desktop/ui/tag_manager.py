@@ -117,12 +117,25 @@ class TagManagerController(QObject):
     def move_to_top(self, name: str) -> bool:
         return self.apply("move", name, "")
 
-    def delete(self, name: str) -> bool:
+    def delete(self, name: str) -> None:
+        """Ask first, naming the smart albums whose query names the tag (read on the query worker);
+        ``applied`` follows the edit, or None when the person cancels."""
+        self.session.queries.run(lambda catalog: TagManager(catalog).albums_naming(name),
+                                 lambda albums: self._confirm_delete(name, albums), failure=self._refused)
+
+    def _confirm_delete(self, name: str, albums: list[str]) -> None:
+        text = _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).")
+        text = text.format(tag=name)
+        if albums:
+            text += "\n\n" + _tr("These smart albums name it and keep their queries, so they will not show "
+                                  "photos for it any more: {albums}").format(albums=", ".join(albums))
         answer = QMessageBox.question(
-            self.parent_widget, _tr("Delete tag"),
-            _tr("Delete '{tag}' and the tags below it from every photo? You can undo this (Ctrl+Z).").format(tag=name),
+            self.parent_widget, _tr("Delete tag"), text,
             QMessageBox.StandardButton.Yes | QMessageBox.StandardButton.Cancel, QMessageBox.StandardButton.Cancel)
-        return answer == QMessageBox.StandardButton.Yes and self.apply("delete", name, "")
+        if answer == QMessageBox.StandardButton.Yes:
+            self.apply("delete", name, "")
+        else:
+            self.applied.emit(None)
 
     def apply(self, op: str, name: str, other: str) -> bool:
         """Carry out an edit without asking (the prompts above end here; tests call it directly).
@@ -170,6 +183,7 @@ class TagManagerDialog(QDialog):
         self.table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.table.setSortingEnabled(True)
+        self.table.sortByColumn(0, Qt.SortOrder.AscendingOrder)  # A to Z (the header's default is Z to A)
         self.table.verticalHeader().hide()
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
@@ -199,7 +213,7 @@ class TagManagerDialog(QDialog):
         layout.addWidget(self.status)
         layout.addLayout(row)
         layout.addWidget(close)
-        self.filter.textChanged.connect(lambda text: self.proxy.setFilterFixedString(fold(text.strip())))
+        self.filter.textChanged.connect(self._filter)
         self.table.selectionModel().selectionChanged.connect(lambda *_: self._update_buttons())
         session.queries.ready.connect(self._on_counts)
         session.tags_changed.connect(self.reload)
@@ -231,11 +245,23 @@ class TagManagerDialog(QDialog):
                 cell.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
                 cells.append(cell)
             self.model.appendRow(cells)
-        self.status.setText(self.tr("{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
-                                    "the files on the next write.").format(n=f"{len(counts):,}"))
+        self._update_status()
         if keep:
             self.select(keep)
         self._update_buttons()
+
+    def _filter(self, text: str) -> None:
+        self.proxy.setFilterFixedString(fold(text.strip()))
+        self._update_status()
+
+    def _update_status(self) -> None:
+        """How many tags the list shows ("3 of 56 tags" while filtered), and what edits do."""
+        total, shown = self.model.rowCount(), self.proxy.rowCount()
+        text = (self.tr("{n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
+                        "the files on the next write.").format(n=f"{total:,}") if shown == total else
+                self.tr("{shown} of {n} tags. Edits apply to every photo, can be undone (Ctrl+Z), and reach "
+                        "the files on the next write.").format(shown=f"{shown:,}", n=f"{total:,}"))
+        self.status.setText(text)
 
     def select(self, name: str) -> bool:
         for r in range(self.proxy.rowCount()):

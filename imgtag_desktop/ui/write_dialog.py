@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import Qt, QThread
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThread
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -23,6 +23,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QProgressBar,
     QPushButton,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -38,6 +40,23 @@ from .dialogs import fit_to_screen
 
 COLUMNS = ("File", "Written to", "Added", "Removed", "Note")
 PLAN_KEY = "write-plan"
+
+
+class MiddleElide(QStyledItemDelegate):
+    """Elides a cell's text in the middle (file names keep their ends)."""
+
+    def initStyleOption(self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex) -> None:
+        super().initStyleOption(option, index)
+        option.textElideMode = Qt.TextElideMode.ElideMiddle
+
+
+def _note(plan: FileChange) -> str:
+    """The Note column: why a file is skipped, else the plan's note, plus what changes in the
+    fields when no keyword is added or removed as a whole (so no changing row is blank)."""
+    if plan.skip:
+        return plan.skip
+    detail = plan.field_changes() if plan.changes and not (plan.added or plan.removed) else ""
+    return "; ".join(x for x in (plan.note, detail) if x)
 
 
 class WritePreviewDialog(QDialog):
@@ -75,13 +94,17 @@ class WritePreviewDialog(QDialog):
         self.table.setHorizontalHeaderLabels(list(COLUMNS))
         header = self.table.horizontalHeader()
         header.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        for col in (2, 4):  # the added tags and the reason get the room; names are elided in the middle
+        for col in (2, 4):  # the added tags and the reason get the room
             header.setSectionResizeMode(col, QHeaderView.ResizeMode.Stretch)
         for col, width in ((0, 170), (1, 170), (3, 110)):
             header.resizeSection(col, width)
         self.table.verticalHeader().hide()
         self.table.setWordWrap(False)
-        self.table.setTextElideMode(Qt.TextElideMode.ElideMiddle)
+        # Lists and sentences are cut at the end (the tooltip has them in full); file names in the middle.
+        self.table.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._middle = MiddleElide(self.table)
+        for col in (0, 1):
+            self.table.setItemDelegateForColumn(col, self._middle)
         self.table.setEditTriggers(QTableWidget.EditTrigger.NoEditTriggers)
         self.progress = QProgressBar()
         self.progress.setVisible(False)
@@ -148,7 +171,7 @@ class WritePreviewDialog(QDialog):
         self.table.setRowCount(len(rows))
         for i, plan in enumerate(rows):
             values = (plan.photo.name, plan.target.name if not plan.skip else "—", ", ".join(plan.added),
-                      ", ".join(plan.removed), plan.skip or plan.note or "")
+                      ", ".join(plan.removed), _note(plan))
             for j, value in enumerate(values):
                 item = QTableWidgetItem(value)
                 item.setToolTip(str(plan.photo) if j == 0 else value)
@@ -231,7 +254,7 @@ class WritePreviewDialog(QDialog):
             plan = plans.get(r.photo_id)
             change = r.change or plan
             status = {"written": "Written", "skipped": "Skipped", "failed": "Failed"}.get(r.status, r.status)
-            why = r.reason if r.status != "written" else r.note
+            why = r.reason if r.status != "written" else (_note(change) if change else r.note)
             values = (r.path.name, r.target.name if r.target else "—",
                       ", ".join(change.added) if change else "", ", ".join(change.removed) if change else "",
                       f"{status}: {why}" if why else status)

@@ -14,7 +14,7 @@ from imgtag_desktop.core.folding import fold
 from imgtag_desktop.core.metadata.read import read_sidecar
 from imgtag_desktop.core.query import compile_node, parse
 from imgtag_desktop.core.scanner import scan_folder
-from imgtag_desktop.services.tag_manager import TagManager, find_tags
+from imgtag_desktop.services.tag_manager import TagManager, find_tags, rewrite_query
 from tests.helpers import make_photo
 
 
@@ -135,7 +135,8 @@ def test_cli_manages_tags_and_the_next_write_carries_it_into_files(tmp_path: Pat
     code, out, _ = run(capsys, "--library", lib, "tags", "move", "zurich", "places")
     assert code == 0 and "Move 'Zürich' under 'places'" in out
     code, out, _ = run(capsys, "--library", lib, "tags", "rename", "dog", "canine", "--json")
-    assert code == 0 and json.loads(out) == {"op": "rename", "source": "dog", "target": "canine", "photos": 1}
+    assert code == 0 and json.loads(out) == {"op": "rename", "source": "dog", "target": "canine", "photos": 1,
+                                         "albums": []}
     code, _, err = run(capsys, "--library", lib, "tags", "merge", "canine", "cat")
     assert code == 2 and "no tag 'cat'" in err
     code, out, _ = run(capsys, "--library", lib, "tags", "--json")  # the listing still works
@@ -149,3 +150,76 @@ def test_cli_manages_tags_and_the_next_write_carries_it_into_files(tmp_path: Pat
     assert code == 0 and "Delete tag 'canine' (1 photo)" in out
     assert run(capsys, "--library", lib, "write")[0] == 0
     assert "canine" not in read_sidecar(sidecar).subject
+
+
+def album_queries(catalog: Catalog) -> dict[str, str]:
+    return {a.name: a.query for a in catalog.albums.all()}
+
+
+def test_smart_albums_follow_rename_merge_move_and_undo(cat):
+    manager = TagManager(cat)
+    cat.albums.add("Zürich", "zurich OR zürich|old")
+    cat.albums.add("Dogs", "dog -(state:suggested ZURICH) date:2020..")
+    cat.albums.add("Other", "puppy caption:zurich")  # a caption word is no tag term
+    before = album_queries(cat)
+    zurich_photos = cat.albums.search(before["Zürich"])
+    assert len(zurich_photos) == 2
+
+    edit = manager.rename("Zürich", "places|Switzerland|Zürich")
+    after = album_queries(cat)
+    assert after["Zürich"] == "places|Switzerland|Zürich OR places|Switzerland|Zürich|old"
+    assert after["Dogs"] == "dog -(state:suggested places|Switzerland|Zürich) date:2020.."
+    assert after["Other"] == before["Other"]
+    assert cat.albums.search(after["Zürich"]) == zurich_photos  # the album shows what it showed
+    assert edit.album_names == ("Dogs", "Zürich") and "smart albums updated: 'Dogs', 'Zürich'" in edit.description
+    manager.undo(edit)  # one undo step puts the tags and the queries back
+    assert album_queries(cat) == before
+    manager.redo(edit)
+    assert album_queries(cat)["Zürich"].startswith("places|Switzerland|Zürich")
+    manager.undo(edit)
+
+    edit = manager.move("zurich", "places")
+    assert album_queries(cat)["Zürich"] == "places|Zürich OR places|Zürich|old"
+    manager.undo(edit)
+    edit = manager.merge("puppy", "dog")  # a term for the merged tag now names the tag it went into
+    assert album_queries(cat)["Other"] == "dog caption:zurich"
+    manager.undo(edit)
+    assert album_queries(cat) == before
+    edit = manager.rename("zürich", "ZÜRICH")  # case only: the queries still match, so they stay
+    assert album_queries(cat) == before and edit.album_names == ()
+
+
+def test_delete_names_the_albums_and_leaves_their_queries(cat):
+    manager = TagManager(cat)
+    cat.albums.add("Zürich", "zurich")
+    cat.albums.add("Dogs", "dog")
+    before = album_queries(cat)
+    assert manager.albums_naming("ZURICH") == ["Zürich"]
+    edit = manager.delete("Zürich")
+    assert album_queries(cat) == before
+    assert edit.album_names == ("Zürich",) and "still naming it, unchanged: 'Zürich'" in edit.description
+    manager.undo(edit)
+    assert album_queries(cat) == before
+
+
+def test_rewrite_query_only_touches_tag_terms_of_the_tag_and_below() -> None:
+    assert rewrite_query("zurichsee OR zurich", "Zürich", "CH") == "zurichsee OR CH"
+    assert rewrite_query("Zürich|Altstadt>0.5", "zurich", "places|Zürich") == "places|Zürich|Altstadt>0.5"
+    assert rewrite_query("~\"zurich\" camera:zurich", "Zürich", "CH") is None
+    assert rewrite_query("zurich AND (", "Zürich", "CH") is None  # a query that no longer parses stays
+
+
+def test_cli_rename_and_delete_report_the_albums(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    lib = str(tmp_path / "library.db")
+    photo = make_photo(tmp_path / "pics" / "one.jpg", (64, 48))
+    assert run(capsys, "--library", lib, "scan", str(tmp_path / "pics"))[0] == 0
+    assert run(capsys, "--library", lib, "tag-add", str(photo), "Zürich")[0] == 0
+    assert run(capsys, "--library", lib, "albums", "add", "Zürich", "zurich")[0] == 0
+    code, out, _ = run(capsys, "--library", lib, "tags", "rename", "Zürich", "places|Switzerland|Zürich")
+    assert code == 0 and "smart albums updated: 'Zürich'" in out
+    code, out, _ = run(capsys, "--library", lib, "albums", "show", "Zürich")
+    assert code == 0 and "one.jpg" in out
+    code, out, _ = run(capsys, "--library", lib, "tags", "delete", "places|switzerland|zurich", "--json")
+    assert code == 0 and json.loads(out)["albums"] == ["Zürich"]
+    code, out, _ = run(capsys, "--library", lib, "albums", "list")
+    assert "places|Switzerland|Zürich" in out  # left as it is: the person decides

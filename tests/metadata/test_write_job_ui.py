@@ -3,12 +3,17 @@ preview dialog."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
+from PySide6.QtCore import Qt
+
 from imgtag_desktop.core.catalog import Catalog
+from imgtag_desktop.core.metadata import import_keywords
 from imgtag_desktop.core.scanner import scan_folder
 from imgtag_desktop.jobs import start_job
 from imgtag_desktop.jobs.write_job import WriteJob
+from imgtag_desktop.services.tag_manager import TagManager
 from tests.helpers import make_photo
 from tests.metadata.oracle import exiftool_keywords
 
@@ -116,3 +121,41 @@ def test_preview_dialog_lists_changes_writes_and_undoes(qtbot, tmp_path: Path) -
     qtbot.waitUntil(lambda: dialog.last_report is not None, timeout=30000)
     qtbot.waitUntil(lambda: dialog.table.rowCount() == 2)
     assert not (folder / "p0.jpg.xmp").exists()
+
+
+def test_preview_dialog_says_what_changes_in_every_listed_file(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A file whose keywords as a whole stay the same but whose fields change (a keyword only in
+    dc:subject copied to IPTC; a case-only rename) says so in the Note column, never a blank row."""
+    from imgtag_desktop.ui.write_dialog import WritePreviewDialog
+
+    folder = tmp_path / "photos"
+    a, b = make_photo(folder / "a.jpg"), make_photo(folder / "b.jpg", seed=2)
+    exiftool_keywords(a)
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Subject=dog", str(a)], check=True)
+    subprocess.run(["exiftool", "-q", "-overwrite_original", "-XMP-dc:Subject=test file",
+                    "-XMP-lr:HierarchicalSubject=test file", "-IPTC:Keywords=test file", str(b)], check=True)
+    lib = tmp_path / "lib.db"
+    long_tag = "a rather long tag name that does not fit the column " * 3
+    with Catalog(lib) as catalog:
+        scan_folder(catalog, folder)
+        ids = [p.id for p in catalog.photos.all()]
+        import_keywords(catalog, ids)
+        TagManager(catalog).rename("test file", "Test File")
+        catalog.tags.add([ids[0]], long_tag.strip())
+    dialog = WritePreviewDialog(lib, ids, mode="embedded")
+    qtbot.addWidget(dialog)
+    qtbot.waitUntil(lambda: len(dialog.plans) == 2, timeout=30000)
+    rows = {dialog.table.item(r, 0).text(): [dialog.table.item(r, c).text() for c in range(5)]
+            for r in range(dialog.table.rowCount())}
+    assert set(rows) == {"a.jpg", "b.jpg"}
+    for cells in rows.values():
+        assert any(cells[2:]), cells  # Added, Removed or Note says what changes
+    note_b = rows["b.jpg"][4]
+    assert "IPTC Keywords: test file → Test File" in note_b and "XMP dc:subject: test file → Test File" in note_b
+    assert rows["a.jpg"][2] == long_tag.strip()
+    # Added and Note are cut at the end, with the full text as tooltip; file names in the middle.
+    assert dialog.table.textElideMode() == Qt.TextElideMode.ElideRight
+    assert dialog.table.itemDelegateForColumn(2) is None and dialog.table.itemDelegateForColumn(4) is None
+    assert dialog.table.itemDelegateForColumn(0) is dialog._middle
+    r = [dialog.table.item(i, 0).text() for i in range(2)].index("b.jpg")
+    assert dialog.table.item(r, 4).toolTip() == note_b

@@ -104,3 +104,44 @@ def test_albums_commands(library, capsys):
     assert run(db, "albums", "remove", "Indoor dogs") == 0
     assert run(db, "albums", "remove", "Indoor dogs") == 2
     assert "there is no album named 'Indoor dogs'" in capsys.readouterr().err
+
+
+def test_a_long_query_error_shows_the_part_around_the_error(library, capsys):
+    db, _ = library
+    capsys.readouterr()
+    query = " ".join(f"tag{i}" for i in range(1500)) + " AND (cat OR) " + "dog " * 1000
+    column = query.index(")") + 1
+    assert run(db, "search", query) == 2
+    message, line, caret = capsys.readouterr().err.rstrip("\n").split("\n")[-3:]
+    assert f"unexpected ')' at column {column}" in message
+    assert len(line) <= 2 + 62 and line.startswith("  …") and line.endswith("…")
+    assert line[len(caret) - 1] == ")"  # the caret stands under the character the error names
+    assert run(db, "search", "dog\tAND\n(cat OR)") == 2  # tabs and line breaks keep the caret in place
+    _message, line, caret = capsys.readouterr().err.rstrip("\n").split("\n")[-3:]
+    assert line == "  dog AND (cat OR)" and line[len(caret) - 1] == ")"
+    assert run(db, "search", "x" * 5000 + ">") == 2  # a long word is cut in the message too
+    assert len(capsys.readouterr().err) < 300
+    assert run(db, "search", "dog " * 8000) == 2  # too long: the message, a short excerpt, a short caret
+    err = capsys.readouterr().err
+    assert "query too long (32,000 characters" in err and len(err) < 300
+
+
+def test_album_names_match_ignoring_case_and_accents(library, capsys):
+    db, _ = library
+    assert run(db, "albums", "add", "Zürich Dogs", "dog") == 0
+    capsys.readouterr()
+    assert run(db, "albums", "show", "zurich  DOGS", "--json") == 0
+    assert [p["path"].rsplit("/", 1)[1] for p in json.loads(capsys.readouterr().out)] == ["dog.jpg"]
+    assert run(db, "albums", "edit", "ZURICH DOGS", "dog OR cat") == 0
+    assert "album 'Zürich Dogs' now shows" in capsys.readouterr().out
+    assert run(db, "albums", "rename", "zürich dogs", "Zurich dogs") == 0
+    assert "renamed 'Zürich Dogs' to 'Zurich dogs'" in capsys.readouterr().out
+    assert run(db, "albums", "add", "ZÜRICH DOGS", "dog") == 0  # a second name that folds alike
+    capsys.readouterr()
+    assert run(db, "albums", "show", "Zurich dogs") == 0  # the exact name still wins
+    assert run(db, "albums", "remove", "zürich dogs") == 2  # ambiguous: say so, remove nothing
+    assert "type the name exactly" in capsys.readouterr().err
+    assert run(db, "albums", "remove", "Zurich dogs") == 0
+    assert run(db, "albums", "remove", "zurich dogs") == 0  # now only one folds alike
+    with Catalog(db) as cat:
+        assert cat.albums.all() == []

@@ -6,7 +6,7 @@ import xml.etree.ElementTree as ET
 
 import pytest
 from PySide6.QtCore import QCoreApplication
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QToolBar, QToolButton
 
 from imgtag_desktop.core.i18n import resolve_language, system_language
 from imgtag_desktop.ui.i18n import I18N_DIR, extract_messages, install_translators, tr_
@@ -42,12 +42,38 @@ def test_german_window_offscreen(qtbot, app, library, photo_dir) -> None:  # typ
     menus = [a.text() for a in window.menuBar().actions()]
     assert menus[:3] == ["&Datei", "&Bearbeiten", "&Prüfen"]
     assert window.registry["duplicates"].text() == "&Duplikate…"
+    # the toolbar shows the short labels, translated too (no mnemonic, no ellipsis)
+    toolbar = window.findChild(QToolBar, "mainToolbar")
+    buttons = [a.iconText() for a in toolbar.actions() if a.objectName() in window.registry.specs]
+    assert buttons == [tr_(window.registry.specs[a].text).replace("&", "").rstrip("…")
+                       for a in ("open_folder", "tag_all", "stop", "review_tag", "undo", "redo")]
+    assert buttons[:2] == ["Ordner öffnen", "Alle Fotos taggen"]
+    labels = {b.text() for b in toolbar.findChildren(QToolButton) if b.defaultAction() in toolbar.actions()}
+    assert set(buttons) <= labels and not labels & {"Open folder", "Tag all photos", "Stop", "Undo", "Redo"}
+    for action in window.registry.actions.values():  # every action's label, menu or toolbar, is German
+        spec = window.registry.specs[action.objectName()]
+        if tr_(spec.text) != spec.text:
+            assert action.iconText() != spec.text.replace("&", "").rstrip("…"), spec.id
+    assert "schreiben" in window.registry["write_metadata"].text()
     settle(qtbot, window.session)  # the sidebar's counts are read off the GUI thread
     sections = [window.sidebar.model.item(r).text() for r in range(window.sidebar.model.rowCount())]
     assert sections == ["Bibliothek", "Intelligente Alben", "Tags", "Nur Vorschläge  (2)"]
     # a string without a translation falls back to English
     assert QCoreApplication.translate("MainWindow", "A sentence nobody translated") == "A sentence nobody translated"
     window.close()
+
+
+def test_job_summaries_write_numbers_as_the_ui_language_does(app) -> None:  # type: ignore[no-untyped-def]
+    from imgtag_desktop.jobs import JobStats
+    from imgtag_desktop.ui.status import JobsController
+
+    stats = JobStats("tag", done=3, total=4, seconds=2.54)
+    install_translators(app, "de")
+    assert JobsController.describe(stats).endswith(" in 2,5 s")
+    install_translators(app, "fr")
+    assert JobsController.describe(stats).endswith(" en 2,5 s")
+    install_translators(app, "en")
+    assert JobsController.describe(stats).endswith(" in 2.5 s")
 
 
 def test_french_and_back_to_english(app) -> None:  # type: ignore[no-untyped-def]

@@ -35,6 +35,23 @@ def test_a_folder_is_checked_against_its_role(qtbot, tiny_models):
     assert dialog.download.text() == "Download models"
 
 
+def test_the_dialog_gives_model_sizes_as_the_command_line_does(tiny_models):
+    from imgtag_desktop.tagging import human_size, models_status
+    from imgtag_desktop.ui.dialogs import models_status_text
+
+    settings = Settings(captioner=str(tiny_models["captioner"]), visual_model=str(tiny_models["visual"]),
+                        keyword_model=str(tiny_models["keywords"]))
+    rows = [r for r in models_status(settings) if r.usable]
+    small = [r for r in rows if 0 < r.size_bytes < 1e6]
+    assert small  # a tiny model under a megabyte: once shown as "0 MB"
+    text = models_status_text(settings)
+    for r in rows:
+        assert f", {human_size(r.size_bytes)})" in text
+    assert all(human_size(r.size_bytes).endswith(" kB") for r in small)
+    assert " 0 MB" not in text
+    assert human_size(266_000) == "266.0 kB" and human_size(1_500_000_000) == "1.5 GB" and human_size(0) == "-"
+
+
 def test_download_refuses_clearly_when_offline(qtbot, monkeypatch):
     from imgtag_desktop.jobs import start_job
     from imgtag_desktop.jobs.download_job import DownloadJob, offline_text

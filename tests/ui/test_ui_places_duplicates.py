@@ -53,13 +53,13 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     gps_problems = [f for f in window.jobs.failures if f.path.endswith("null island.jpg")]
     assert len(gps_problems) == 1 and "0°, 0°" in gps_problems[0].reason  # listed in Tools > Problems
     sidebar = window.sidebar
-    qtbot.waitUntil(lambda: sidebar.model.tag_item("places|Italy|Tuscany|Arezzo") is not None, timeout=5000)
+    qtbot.waitUntil(lambda: sidebar.model.tag_item("places|Italy|Tuscany|Arezzo") is not None, timeout=20000)
     assert sidebar.model.tag_item("places|Italy") is not None
 
     cat = window.session.catalog
     ids = {p.path.name: p.id for p in cat.photos.all()}
     window.grid.select_photo(ids["arezzo.jpg"])
-    with qtbot.waitSignal(window.query_bar.results_ready):
+    with qtbot.waitSignal(window.query_bar.results_ready, timeout=20000):
         window.registry["find_similar"].trigger()
     assert window.query_bar.text() == f"like:{ids['arezzo.jpg']}"
     settle(qtbot, window.session)  # the grid reads the results' rows off the GUI thread
@@ -68,7 +68,7 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
 
     with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
         window.registry["duplicates"].trigger()
-    qtbot.waitUntil(lambda: getattr(window, "duplicates_dialog", None) is not None, timeout=5000)
+    qtbot.waitUntil(lambda: getattr(window, "duplicates_dialog", None) is not None, timeout=20000)
     dialog = window.duplicates_dialog
     assert [set(g.photo_ids) for g in dialog.groups] == [{ids["arezzo.jpg"], ids["arezzo copy.jpg"]}]
     assert dialog.photos.count() == 2
@@ -77,7 +77,7 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     with qtbot.waitSignal(window.jobs.job_finished, timeout=10000):
         dialog.move_others(target)
     moved = [i for i in ids.values() if i != keeper and i in (ids["arezzo.jpg"], ids["arezzo copy.jpg"])]
-    qtbot.waitUntil(lambda: len(list(target.iterdir())) == 1, timeout=5000)
+    qtbot.waitUntil(lambda: len(list(target.iterdir())) == 1, timeout=20000)
     assert dialog.groups == []
     assert cat.photos.get(moved[0]).status == "missing"
     with qtbot.waitSignal(window.jobs.job_finished, timeout=10000):

@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from imgtag_desktop.core.folding import fold
 from imgtag_desktop.ui.app import create_window
 from imgtag_desktop.ui.tag_manager import TagManagerDialog
 from tests.ui.conftest import settle
@@ -30,8 +31,13 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     qtbot.waitUntil(lambda: dialog.model.rowCount() >= 5, timeout=5000)
     rows = {dialog.model.item(r, 0).text(): dialog.model.item(r, 1).text() for r in range(dialog.model.rowCount())}
     assert rows["Zürich"] == "2" and rows["holiday"] == "1"
+    shown = [dialog.proxy.index(r, 0).data() for r in range(dialog.proxy.rowCount())]
+    assert shown == sorted(shown, key=fold) and shown[0] != shown[-1]  # A to Z at first
+    total = dialog.model.rowCount()
+    assert dialog.status.text().startswith(f"{total} tags.")
     dialog.filter.setText("zurich")  # ignores case and accents
     assert dialog.proxy.rowCount() == 1 and dialog.select("Zürich")
+    assert dialog.status.text().startswith(f"1 of {total} tags.")  # the count follows the filter
     assert dialog.selected_name() == "Zürich" and dialog.buttons["rename"].isEnabled()
     assert not dialog.buttons["top"].isEnabled()  # not under a parent
 
@@ -40,17 +46,30 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
     settle(qtbot, window.session)  # a library-wide edit runs on the query worker
     assert "places|Zürich" in _names(cat) and "Zürich" not in _names(cat)
     assert window.registry["undo"].text().replace("&", "") == "Undo Move 'Zürich' under 'places' (2 photos)"
+    cat.albums.add("Dogs", "Dog")
     assert window.tags.apply("rename", "dog", "canine")
     settle(qtbot, window.session)
     assert "canine" in _names(cat) and "dog" not in _names(cat)
+    assert cat.albums.get("Dogs").query == "canine"  # the smart album follows the tag
     qtbot.waitUntil(lambda: window.sidebar.model.tag_item("canine") is not None, timeout=5000)
-    # Deleting asks first; Cancel changes nothing.
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Cancel))
-    assert not window.tags.delete("grass")
-    monkeypatch.setattr(QMessageBox, "question", staticmethod(lambda *a, **k: QMessageBox.StandardButton.Yes))
-    assert window.tags.delete("grass")
+    # Deleting asks first, naming the smart albums that name the tag; Cancel changes nothing.
+    cat.albums.add("Lawns", "grass OR Grass|wet")
+    asked: list[str] = []
+
+    def answer(button):  # type: ignore[no-untyped-def]
+        return staticmethod(lambda _p, _t, text, *a, **k: asked.append(text) or button)
+
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Cancel))
+    with qtbot.waitSignal(window.tags.applied) as cancelled:
+        window.tags.delete("grass")
+    assert cancelled.args == [None] and "grass" in _names(cat)
+    assert "Lawns" in asked[0] and "keep their queries" in asked[0]
+    monkeypatch.setattr(QMessageBox, "question", answer(QMessageBox.StandardButton.Yes))
+    with qtbot.waitSignal(window.tags.applied) as deleted:
+        window.tags.delete("grass")
     settle(qtbot, window.session)
-    assert "grass" not in _names(cat)
+    assert "grass" not in _names(cat) and cat.albums.get("Lawns").query == "grass OR Grass|wet"
+    assert deleted.args[0].album_names == ("Lawns",)
     # A refused edit explains itself and changes nothing.
     warned: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", staticmethod(lambda _p, _t, text: warned.append(text)))
@@ -61,6 +80,7 @@ def test_tag_manager_dialog_edits_are_library_wide_and_undoable(qtbot, library, 
         window.session.undo_stack.undo()
     settle(qtbot, window.session)
     assert {p: {t.name: t.state for t in cat.tags.photo_tags(p)} for p in ids} == before
+    assert cat.albums.get("Dogs").query == "Dog"  # the same undo step put the album's query back
     window.session.undo_stack.redo()
     settle(qtbot, window.session)
     assert "places|Zürich" in _names(cat)

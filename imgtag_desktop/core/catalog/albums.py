@@ -28,6 +28,7 @@ from typing import Any
 import numpy as np
 import numpy.typing as npt
 
+from ..folding import fold
 from ..query import And, Fragment, Node, QueryError, Semantic, compile_node, parse, semantic_terms
 from .analysis import AnalysisRepository
 from .base import CatalogBase, CatalogError, Repository
@@ -101,6 +102,19 @@ class AlbumsRepository(Repository):
             f"SELECT id, name, query, created_at, updated_at FROM albums WHERE {column} = ?", (name_or_id,)
         ).fetchone()
         return Album(*row) if row else None
+
+    def find(self, name: str) -> Album | None:
+        """The album called ``name``: exactly, else ignoring case, accents and repeated spaces
+        (``zurich`` finds ``Zürich``). Raises :class:`CatalogError` when several albums match that way."""
+        album = self.get(name)
+        if album is not None:
+            return album
+        wanted = fold(" ".join(name.split()))
+        matches = [a for a in self.all() if fold(" ".join(a.name.split())) == wanted]
+        if len(matches) > 1:
+            listed = " or ".join(repr(a.name) for a in matches)
+            raise CatalogError(f"{name!r} could be album {listed}; type the name exactly")
+        return matches[0] if matches else None
 
     def add(self, name: str, query: str) -> Album:
         """Save a query as a smart album. Raises :class:`QueryError` for a bad query and

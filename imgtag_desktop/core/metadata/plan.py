@@ -52,6 +52,10 @@ class PhotoSnapshot:
 WriteStatus = Literal["written", "unchanged", "skipped", "failed"]
 
 
+FIELD_NAMES = {"subject": "XMP dc:subject", "hierarchical": "XMP lr:hierarchicalSubject",
+               "iptc": "IPTC Keywords", "xp": "EXIF XPKeywords"}
+
+
 @dataclass(frozen=True)
 class FileChange:
     """The plan for one photo: which file gets which managed fields, and what changes."""
@@ -80,6 +84,21 @@ class FileChange:
     def synced_fields(self) -> tuple[str, ...]:
         """Fields that change without a keyword being added or removed overall (filled in, reordered)."""
         return tuple(f for f in self.fields if getattr(self.before, f) != getattr(self.after, f))
+
+    def field_changes(self) -> str:
+        """What changes field by field, for a file whose keyword set as a whole stays the same:
+        ``IPTC Keywords: +dog; XMP dc:subject: test file → Test File`` (empty when nothing changes)."""
+        parts: list[str] = []
+        for f in self.synced_fields:
+            before, after = getattr(self.before, f), getattr(self.after, f)
+            before_cf, after_cf = {v.casefold() for v in before}, {v.casefold() for v in after}
+            spelled = {v.casefold(): v for v in after}
+            bits = [f"+{v}" for v in after if v.casefold() not in before_cf]
+            bits += [f"-{v}" for v in before if v.casefold() not in after_cf]
+            bits += [f"{v} → {spelled[v.casefold()]}" for v in before
+                     if v.casefold() in spelled and spelled[v.casefold()] != v]
+            parts.append(f"{FIELD_NAMES.get(f, f)}: {' '.join(bits) or 'reordered'}")
+        return "; ".join(parts)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -129,8 +148,17 @@ def desired_fields(
     removed_leaves = {leaf(m) for m in removed_full} - leaves_cf
 
     def update(current: tuple[str, ...], wanted: list[str], drop: set[str]) -> tuple[str, ...]:
-        kept = [v for v in current if v.casefold() not in drop]
-        present = {v.casefold() for v in kept}
+        # A value that is an approved tag in another case takes the tag's spelling (a case-only
+        # rename reaches every field); casefold-equal duplicates collapse to one.
+        spelling = {w.casefold(): w for w in reversed(wanted)}
+        kept: list[str] = []
+        present: set[str] = set()
+        for v in current:
+            key = v.casefold()
+            if key in drop or (key in spelling and key in present):
+                continue
+            kept.append(spelling.get(key, v))
+            present.add(key)
         return tuple(kept + [w for w in wanted if w.casefold() not in present])
 
     changes: dict[str, tuple[str, ...]] = {}

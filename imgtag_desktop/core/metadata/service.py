@@ -16,7 +16,7 @@ from pathlib import Path
 from ..catalog import Catalog, PendingWrite, Photo
 from ..catalog.writes import WriteRecord
 from .exiftool import Exiftool, ExiftoolWriter
-from .keywords import KeywordFields
+from .keywords import KeywordFields, leaf
 from .plan import EMBEDDED_FORMATS, EXIFTOOL_EMBEDDED_FORMATS, file_fingerprint
 from .read import KeywordReading, read_keywords
 from .staged import FileState
@@ -280,7 +280,7 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
             batch, photo.id, str(ch.target), ch.mode,
             {"fields": ch.before.to_json(), "existed": ch.target_existed, "written_fields": list(ch.fields)},
             {"fields": ch.after.to_json(), "written_fields": list(ch.fields)},
-            state, state if ch.mode == "embedded" else None, list(ch.approved),
+            state, state if ch.mode == "embedded" else None, _file_keywords_after(catalog, photo, ch),
         ))
 
     try:
@@ -293,6 +293,39 @@ def _write_one(catalog: Catalog, photo: Photo, mode: str, style: str, keep_mtime
     for write_id in pending:  # confirmed in one transaction, or dropped when the rename did not happen
         _settle(catalog, write_id, confirmed=result.status == "written")
     return result
+
+
+def _file_keywords_after(catalog: Catalog, photo: Photo, change: FileChange) -> list[str]:
+    """The names imgtag counts as its own in the photo's files once ``change`` is in place.
+
+    Its approved tags, plus every name counted before that some file still holds: a write to
+    the sidecar leaves a deleted tag in the embedded keywords (and the other way round), and
+    the next write there must still remove it. A name no file holds any more is dropped, so
+    that a program adding it back later is read as that program's keyword.
+    """
+    previous = catalog.writes.file_keywords(photo.id) or []
+    try:
+        reading = read_keywords(photo.path, photo.format)
+    except Exception:
+        log.warning("cannot read the keywords of %s", photo.display_path, exc_info=True)
+        return _union_casefold(change.approved, previous)
+    target = str(change.target)
+    if reading.error or any(p != target for p in reading.sidecar_errors):
+        return _union_casefold(change.approved, previous)  # a file we cannot read may hold any of them
+    held = [change.after] + [f for p, f in reading.sidecars.items() if p != target]
+    if change.target != photo.path:
+        held.append(reading.embedded)
+    values = {v.casefold() for fields in held for name in fields.to_json()
+              for v in getattr(fields, name)}
+    still = [n for n in previous if n.casefold() in values or leaf(n).casefold() in values]
+    return _union_casefold(change.approved, still)
+
+
+def _union_casefold(*groups: Sequence[str]) -> list[str]:
+    seen: dict[str, str] = {}
+    for name in (n for g in groups for n in g):
+        seen.setdefault(name.casefold(), name)
+    return list(seen.values())
 
 
 def _settle(catalog: Catalog, write_id: int, *, confirmed: bool | None) -> bool:

@@ -77,7 +77,11 @@ class Token:
         return self.pos + 1
 
     def describe(self) -> str:
-        return "end of query" if self.kind == "EOF" else repr(self.text) if self.kind != "STRING" else "a quoted phrase"
+        if self.kind == "EOF":
+            return "end of query"
+        if self.kind == "STRING":
+            return "a quoted phrase"
+        return repr(self.text if len(self.text) <= 40 else self.text[:39] + "…")
 
 
 def tokenize(text: str) -> list[Token]:
@@ -268,9 +272,9 @@ class _Parser:
         try:
             value = float(t.text)
         except ValueError:
-            raise QueryError(f"expected a number after '>', not {t.text!r}", t.column) from None
+            raise QueryError(f"expected a number after '>', not {t.describe()}", t.column) from None
         if not math.isfinite(value):
-            raise QueryError(f"expected a finite number after '>', not {t.text!r}", t.column)
+            raise QueryError(f"expected a finite number after '>', not {t.describe()}", t.column)
         self.take()
         return value
 
