@@ -621,6 +621,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
       <translation>Prüfe „{tag}“: {left} übrig, {approved} bestätigt</translation>
     </message>
+    <message>
+      <source>Reviewing “{tag}”…</source>
+      <translation>Prüfe „{tag}“…</translation>
+    </message>
   </context>
   <context>
     <name>SettingsDialog</name>
@@ -715,6 +719,17 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Write tags to files</source>
       <translation>Tags in Dateien schreiben</translation>
+    </message>
+  </context>
+  <context>
+    <name>Sidebar</name>
+    <message>
+      <source>(0 · {rejected} rejected)</source>
+      <translation>(0 · {rejected} abgelehnt)</translation>
+    </message>
+    <message>
+      <source>({approved} · {suggested} suggested)</source>
+      <translation>({approved} · {suggested} vorgeschlagen)</translation>
     </message>
   </context>
   <context>
@@ -1002,6 +1017,13 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>{tip} (undo with Ctrl+Z)</source>
       <translation>{tip} (rückgängig mit Strg+Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagPickerDialog</name>
+    <message>
+      <source>No tag matches “{text}”. Choose one from the list, or press Esc.</source>
+      <translation>Kein Tag passt zu „{text}“. Wählen Sie einen aus der Liste oder drücken Sie Esc.</translation>
     </message>
   </context>
   <context>

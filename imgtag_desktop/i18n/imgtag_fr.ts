@@ -621,6 +621,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <source>Reviewing “{tag}”: {left} left, {approved} approved</source>
       <translation>Revue de « {tag} » : {left} restantes, {approved} approuvées</translation>
     </message>
+    <message>
+      <source>Reviewing “{tag}”…</source>
+      <translation>Revue de « {tag} »…</translation>
+    </message>
   </context>
   <context>
     <name>SettingsDialog</name>
@@ -715,6 +719,17 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Write tags to files</source>
       <translation>Écrire les tags dans les fichiers</translation>
+    </message>
+  </context>
+  <context>
+    <name>Sidebar</name>
+    <message>
+      <source>(0 · {rejected} rejected)</source>
+      <translation>(0 · {rejected} refusés)</translation>
+    </message>
+    <message>
+      <source>({approved} · {suggested} suggested)</source>
+      <translation>({approved} · {suggested} suggérés)</translation>
     </message>
   </context>
   <context>
@@ -1002,6 +1017,13 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>{tip} (undo with Ctrl+Z)</source>
       <translation>{tip} (annuler avec Ctrl+Z)</translation>
+    </message>
+  </context>
+  <context>
+    <name>TagPickerDialog</name>
+    <message>
+      <source>No tag matches “{text}”. Choose one from the list, or press Esc.</source>
+      <translation>Aucun tag ne correspond à « {text} ». Choisissez-en un dans la liste, ou appuyez sur Échap.</translation>
     </message>
   </context>
   <context>

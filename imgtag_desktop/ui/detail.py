@@ -156,6 +156,8 @@ class DetailController(QObject):
         self.photo_id: int | None = None
         self.selection: list[int] = []
         self.target_source: Callable[[], list[int]] | None = None
+        self.tags_of: int | None = None  # the photo whose tags the chips show
+        self.focus_tag: str | None = None  # review by tag: the reviewed tag is the current chip
         self.model = panel.model
         self.model.set_threshold(session.threshold)
         panel.add_field.returnPressed.connect(self._add_from_field)
@@ -177,6 +179,7 @@ class DetailController(QObject):
         photo = self.session.catalog.photos.get(self.photo_id) if self.photo_id is not None else None
         if photo is None:
             self.photo_id = None
+            self.tags_of = None
             p.preview.set_image(None, self.tr("No photo selected"))
             p.title.setText("")
             p.info.setText("")
@@ -210,16 +213,41 @@ class DetailController(QObject):
         self.panel.caption.setVisible(bool(text))
 
     def reload_tags(self, keep: str | None = None) -> None:
+        """Read the shown photo's tags again. The current chip stays on its tag only while the same
+        photo is shown (a re-rank, an edit); another photo starts at its first suggestion. In
+        review by tag the reviewed tag is the current chip (the one A and R act on)."""
         if self.photo_id is None:
             return
-        current = keep or self.current_tag_name()
+        same_photo = self.tags_of == self.photo_id
+        current = keep or (self.current_tag_name() if same_photo else None)
+        self.tags_of = self.photo_id
         self.model.set_tags(self.session.catalog.tags.photo_tags(self.photo_id))
-        row = self.model.row_of(current) if current else -1
+        row = self._focus_row()
+        if row < 0 and current:
+            row = self.model.row_of(current)
         if row < 0:
             row = self._first_suggested()
         if row >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(row, 0))
         self._update_summary()
+
+    def set_focus_tag(self, name: str | None) -> None:
+        """Review by tag names the tag under review (None when the review ends)."""
+        self.focus_tag = name
+        row = self._focus_row()
+        if row >= 0:
+            self.panel.chips.setCurrentIndex(self.model.index(row, 0))
+
+    def _focus_row(self) -> int:
+        """The chip of the reviewed tag: the tag itself, else its first ``tag|...`` child on this photo."""
+        if not self.focus_tag:
+            return -1
+        key = self.focus_tag.casefold()
+        tags = self.model.tags()
+        exact = next((i for i, t in enumerate(tags) if t.name.casefold() == key), -1)
+        if exact >= 0:
+            return exact
+        return next((i for i, t in enumerate(tags) if t.name.casefold().startswith(key + "|")), -1)
 
     def _first_suggested(self, start: int = 0) -> int:
         tags = self.model.tags()

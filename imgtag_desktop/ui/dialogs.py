@@ -7,7 +7,8 @@ import logging
 from collections.abc import Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QSize, QStringListModel, Qt
+from PySide6.QtCore import QEvent, QMargins, QObject, QRect, QSize, QStringListModel, Qt
+from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
@@ -24,12 +25,14 @@ from PySide6.QtWidgets import (
     QProgressBar,
     QPushButton,
     QSpinBox,
+    QStyle,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
     QWidget,
 )
 
+from ..core.folding import fold
 from ..core.i18n import TAG_LANGUAGES, UI_LANGUAGES
 from ..core.settings import Settings
 from ..jobs import JobHandle, JobStats, start_job
@@ -291,44 +294,94 @@ class SettingsDialog(QDialog):
 
 
 class TagPickerDialog(QDialog):
-    """Pick a tag name (with completion), e.g. to review or to remove from a selection."""
+    """Pick a tag name (with completion), e.g. to review or to remove from a selection.
+
+    With ``known_only`` the answer is one of ``names``: Enter takes the completion highlighted in
+    the list, else the typed name (ignoring case and accents), else the first name the list
+    offers for what was typed; text that matches no name is refused with a message."""
 
     def __init__(self, title: str, prompt: str, names: Sequence[str], parent: QWidget | None = None,
-                 *, editable: bool = True) -> None:
+                 *, editable: bool = True, known_only: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(title)
+        self.names = list(names)
+        self.known_only = known_only
         self.combo = QComboBox(self)
         self.combo.setEditable(editable)
-        self.combo.addItems(list(names))
+        self.combo.addItems(self.names)
         self.combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
         # Nothing is pre-filled: Enter on an untouched prompt must not pick an arbitrary tag
         # (these prompts remove a tag from many photos, or start a review).
         self.combo.setCurrentIndex(-1)
         if editable:
             self.combo.setPlaceholderText("Type or choose a tag")
+        self.completer: FoldingCompleter | None = None
         if editable:
-            completer = FoldingCompleter(QStringListModel(list(names), self), self)
-            self.combo.setCompleter(completer)
+            self.completer = FoldingCompleter(QStringListModel(self.names, self), self)
+            self.combo.setCompleter(self.completer)
+            popup = self.completer.popup()
+            if popup is not None:
+                popup.installEventFilter(self)  # Enter in the open list picks its match
         buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel, self)
         buttons.accepted.connect(self.accept)
         buttons.rejected.connect(self.reject)
         self.ok = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.ok.setEnabled(False)
-        self.combo.currentTextChanged.connect(lambda text: self.ok.setEnabled(bool(text.strip())))
+        self.message = QLabel(self)  # why a typed name was refused
+        self.message.setWordWrap(True)
+        self.message.hide()
+        self.combo.currentTextChanged.connect(self._on_text)
         layout = QVBoxLayout(self)
         label = QLabel(prompt, self)
         label.setWordWrap(True)
         layout.addWidget(label)
         layout.addWidget(self.combo)
+        layout.addWidget(self.message)
         layout.addWidget(buttons)
+
+    def _on_text(self, text: str) -> None:
+        self.ok.setEnabled(bool(text.strip()))
+        self.message.hide()
 
     def name(self) -> str:
         return self.combo.currentText().strip()
 
-    def accept(self) -> None:
-        if self.name():  # Enter on an empty prompt does nothing
-            super().accept()
+    def resolve(self) -> str:
+        """The name the prompt stands for now ("" for none; any typed text without ``known_only``)."""
+        text = self.name()
+        if not text or not self.known_only:
+            return text
+        key = fold(text)
+        exact = next((n for n in self.names if fold(n) == key), None)
+        if exact is not None:
+            return exact
+        return next((n for n in self.names if key in fold(n)), "")  # the completion list's first row
 
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        popup = self.completer.popup() if self.completer is not None else None
+        if (self.known_only and popup is not None and watched is popup
+                and event.type() == QEvent.Type.KeyPress and isinstance(event, QKeyEvent)
+                and event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter)):
+            index = popup.currentIndex()
+            picked = str(index.data(Qt.ItemDataRole.DisplayRole) or "") if index.isValid() else ""
+            popup.hide()
+            if picked:
+                self.combo.setEditText(picked)
+            self.accept()
+            return True
+        return super().eventFilter(watched, event)
+
+    def accept(self) -> None:
+        picked = self.resolve()
+        if not picked:  # Enter on an empty prompt does nothing; an unknown name is refused
+            if self.name():
+                self.message.setText(self.tr("No tag matches “{text}”. Choose one from the list, or press Esc.")
+                                     .format(text=self.name()))
+                self.message.show()
+            return
+        if picked != self.name():
+            self.combo.setEditText(picked)
+        super().accept()
 
 
 EXTRA_KEYS = (
@@ -371,3 +424,40 @@ def fit_to_screen(widget: QWidget, width: int, height: int) -> QSize:
         return QSize(width, height)
     area = screen.availableGeometry()
     return QSize(min(width, area.width() - 40), min(height, area.height() - 60))
+
+
+WINDOW_TITLE = 32  # the frame allowed for around a window not shown yet (pixels)
+WINDOW_BORDER = 4
+
+
+def fit_window_geometry(geometry: QRect, frame: QMargins, area: QRect) -> QRect:
+    """``geometry`` (a window's inside) shrunk and moved so that the window, ``frame`` included,
+    lies within ``area`` (the screen's available geometry): never larger than the screen, its
+    status bar on screen."""
+    width = max(1, min(geometry.width(), area.width() - frame.left() - frame.right()))
+    height = max(1, min(geometry.height(), area.height() - frame.top() - frame.bottom()))
+    x = max(area.left() + frame.left(), min(geometry.x(), area.left() + area.width() - frame.right() - width))
+    y = max(area.top() + frame.top(), min(geometry.y(), area.top() + area.height() - frame.bottom() - height))
+    return QRect(x, y, width, height)
+
+
+def fit_window_to_screen(window: QWidget) -> None:
+    """Fit a top-level window's initial or restored geometry to its screen (a maximised or
+    full-screen window is left as it is). Before the window is shown its frame is not known:
+    a title bar and borders of the style's size are allowed for."""
+    if window.windowState() & (Qt.WindowState.WindowMaximized | Qt.WindowState.WindowFullScreen):
+        return
+    screen = window.screen() or QApplication.primaryScreen()
+    if screen is None:
+        return
+    inside, outside = window.geometry(), window.frameGeometry()
+    frame = QMargins(inside.left() - outside.left(), inside.top() - outside.top(),
+                     outside.right() - inside.right(), outside.bottom() - inside.bottom())
+    if frame.isNull():  # not shown yet: allow for a window manager's usual title bar and borders
+        style = window.style()
+        border = max(WINDOW_BORDER, style.pixelMetric(QStyle.PixelMetric.PM_DefaultFrameWidth))
+        title = max(WINDOW_TITLE, style.pixelMetric(QStyle.PixelMetric.PM_TitleBarHeight))
+        frame = QMargins(border, title + border, border, border)
+    fitted = fit_window_geometry(inside, frame, screen.availableGeometry())
+    if fitted != inside:
+        window.setGeometry(fitted)

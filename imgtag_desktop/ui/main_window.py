@@ -39,6 +39,7 @@ from .dialogs import (
     ShortcutsDialog,
     TagPickerDialog,
     first_sentence,
+    fit_window_to_screen,
     models_missing,
     window_text,
 )
@@ -200,6 +201,7 @@ class MainWindow(QMainWindow):
         self.sidebar.review_requested.connect(self.review.start)
         self.sidebar.manage_requested.connect(self.manage_tag)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
+        self.review.tag_changed.connect(self.detail.set_focus_tag)  # the reviewed tag is the current chip
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
         self.sidebar.folders_shown.connect(self._show_opened_folder)
@@ -394,7 +396,8 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("The selected photos have no tags"), 4000)
             return
         prompt = self.tr("Remove which tag from {target}?").format(target=target_text(ids))
-        self._ask_tag(self.tr("Remove tag"), prompt, names, lambda name: self.remove_tag_from(ids, name))
+        self._ask_tag(self.tr("Remove tag"), prompt, names, lambda name: self.remove_tag_from(ids, name),
+                      known_only=True)
 
     def remove_tag_from(self, photo_ids: list[int], name: str) -> bool:
         """Batch edit: take a tag off these photos (one undo step)."""
@@ -410,11 +413,12 @@ class MainWindow(QMainWindow):
             self.statusBar().showMessage(self.tr("No suggestions to review; tag photos first (Ctrl+G)"), 5000)
             return
         self._ask_tag(self.tr("Review by tag"), self.tr("Review the suggestions of which tag?"), names,
-                      self.review.start)
+                      self.review.start, known_only=True)
 
-    def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object]) -> None:
+    def _ask_tag(self, title: str, prompt: str, names: list[str], then: Callable[[str], object],
+                 *, known_only: bool = False) -> None:
         """A tag picker that does not block (it opens when the names arrive from the query worker)."""
-        dialog = TagPickerDialog(title, prompt, names, self)
+        dialog = TagPickerDialog(title, prompt, names, self, known_only=known_only)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         dialog.accepted.connect(lambda: then(dialog.name()) if dialog.name() else None)
         dialog.open()
@@ -588,6 +592,7 @@ class MainWindow(QMainWindow):
             self.restoreState(QByteArray.fromBase64(s.window_state.encode()))
         if s.splitter_state:
             self.splitter.restoreState(QByteArray.fromBase64(s.splitter_state.encode()))
+        fit_window_to_screen(self)  # a size saved on a larger screen, or the default, fits this one
 
     def save_layout(self) -> None:
         s = self.session.settings

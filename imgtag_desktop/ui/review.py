@@ -50,6 +50,7 @@ class ReviewController(QObject):
 
     finished = Signal()
     approved_all = Signal(int)  # how many photos "Approve all ≥" approved
+    tag_changed = Signal(object)  # the tag under review, or None when the review ends
 
     def __init__(self, session: Session, grid: GridController, bar: ReviewBar) -> None:
         super().__init__(bar)
@@ -60,6 +61,7 @@ class ReviewController(QObject):
         bar.approve_all.clicked.connect(self._approve_all_clicked)
         bar.done.clicked.connect(self.stop)
         session.photos_changed.connect(lambda _ids: self._update_label())
+        grid.loaded.connect(self._update_label)  # new rows: after a start, a re-rank or a refit
         grid.source_changed.connect(self._on_source)
 
     @property
@@ -69,9 +71,13 @@ class ReviewController(QObject):
     def start(self, name: str) -> None:
         self.tag = name
         self.bar.min_score.setValue(self.session.threshold)
+        self.bar.label.setText(self.tr("Reviewing “{tag}”…").format(tag=name))
         self.grid.show_source(ReviewSource(name))
         self.bar.show()
-        self._update_label()
+        self.tag_changed.emit(name)
+        # The prompt that started the review has just closed: give the window back the keyboard
+        # (without a window manager nothing else does), so that Ctrl+Shift+R and A/R reach it.
+        self.grid.view.window().activateWindow()
         self.grid.view.setFocus()
 
     def _approve_all_clicked(self) -> None:
@@ -82,21 +88,28 @@ class ReviewController(QObject):
         self.tag = None
         self.bar.hide()
         if was is not None:
+            self.tag_changed.emit(None)
             self.finished.emit()
 
     def _on_source(self, source: Source) -> None:
         if not isinstance(source, ReviewSource) and self.tag is not None:
             self.tag = None
             self.bar.hide()
+            self.tag_changed.emit(None)
 
     def _update_label(self) -> None:
-        if self.tag is None:
+        """Count what the grid shows: of the photos listed for review (the suggestions the ranking
+        shows now: at or above the threshold, within the budget), how many still have the tag
+        suggested; and on how many photos it is approved. Read off the GUI thread, again whenever
+        the rows are read again (a re-rank, a refit) or tags change."""
+        if self.tag is None or not isinstance(self.grid.source, ReviewSource) or self.grid.loading:
             return
         tag = self.tag
+        shown = {self.grid.model.item(r).id for r in range(self.grid.model.rowCount())}
 
         def read(catalog: Catalog) -> tuple[int, int]:
-            return (len(catalog.review.photos_with_tag(tag, ("suggested",))),
-                    len(catalog.review.photos_with_tag(tag, ("approved",))))
+            left = sum(t.photo_id in shown for t in catalog.review.photos_with_tag(tag, ("suggested",)))
+            return left, len(catalog.review.photos_with_tag(tag, ("approved",)))
 
         def show(counts: tuple[int, int]) -> None:
             if self.tag == tag:

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from PySide6.QtCore import QModelIndex, QObject, QPoint, Qt, QTimer, Signal
+from PySide6.QtCore import QCoreApplication, QModelIndex, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QFontMetrics, QPainter, QPalette, QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -35,6 +35,8 @@ SourceRole = Qt.ItemDataRole.UserRole + 1
 TagNameRole = Qt.ItemDataRole.UserRole + 2
 SuggestedRole = Qt.ItemDataRole.UserRole + 3
 ApprovedRole = Qt.ItemDataRole.UserRole + 4
+ShortCountRole = Qt.ItemDataRole.UserRole + 5  # the count without words, for a narrow row: "(1 · 8)"
+MIN_NAME_CHARS = 12  # a name is cut no shorter than this while the count can drop its words instead
 
 
 def album_label(album: Album, count: int | None) -> str:
@@ -62,10 +64,24 @@ def read_counts(catalog: Catalog, encoder: Callable[[str], Any] | None = None) -
     return SidebarCounts([(a, counts.get(a.id)) for a in catalog.albums.all()], catalog.tags.with_counts())
 
 
-def tag_label(leaf: str, approved: int, suggested: int) -> str:
-    if not approved and not suggested:
-        return leaf  # a parent that only groups its children
-    return f"{leaf}  ({approved} · {suggested} suggested)" if suggested else f"{leaf}  ({approved})"
+def _tr(text: str) -> str:
+    return QCoreApplication.translate("Sidebar", text)
+
+
+def tag_counts(approved: int, suggested: int, rejected: int = 0) -> tuple[str, str]:
+    """A tag row's count, in words and as bare numbers for a narrow row: ("(1 · 8 suggested)", "(1 · 8)").
+    A tag only ever rejected still shows a count; a parent that only groups its children shows none."""
+    if suggested:
+        return (_tr("({approved} · {suggested} suggested)").format(approved=approved, suggested=suggested),
+                f"({approved} · {suggested})")
+    if approved or not rejected:
+        return (f"({approved})", f"({approved})") if approved else ("", "")
+    return _tr("(0 · {rejected} rejected)").format(rejected=rejected), "(0)"
+
+
+def tag_label(leaf: str, approved: int, suggested: int, rejected: int = 0) -> str:
+    count = tag_counts(approved, suggested, rejected)[0]
+    return f"{leaf}  {count}" if count else leaf
 
 
 class SidebarModel(QStandardItemModel):
@@ -125,6 +141,7 @@ class SidebarModel(QStandardItemModel):
         for c in sorted(only, key=lambda c: (-c.suggested, c.tag.name.casefold())):
             only_item = _tag_item(c.tag.name, c.tag.name, 0, c.suggested)
             only_item.setText(self.tr("{name}  ({n} suggested)").format(name=c.tag.name, n=c.suggested))
+            only_item.setData(f"({c.suggested})", ShortCountRole)
             self.suggested_only.appendRow(only_item)
         self.suggested_only.setText(self.tr("Suggestions only  ({n})").format(n=len(only)))
         hidden = {c.tag.name for c in only}
@@ -139,19 +156,17 @@ class SidebarModel(QStandardItemModel):
                 prefix = HIERARCHY_SEPARATOR.join(parts[:depth])
                 node = by_name.get(prefix)
                 if node is None:
-                    node = _tag_item(prefix, parts[depth - 1], 0, 0)
+                    node = _tag_item(prefix, parts[depth - 1], 0, 0, 0)
                     by_name[prefix] = node
                     parent.appendRow(node)
                 parent = node
             item = by_name.get(name)
             if item is None:
-                item = _tag_item(name, parts[-1], c.approved, c.suggested)
+                item = _tag_item(name, parts[-1], c.approved, c.suggested, c.rejected)
                 by_name[name] = item
                 parent.appendRow(item)
             else:  # a parent that also carries photos itself
-                item.setText(tag_label(parts[-1], c.approved, c.suggested))
-                item.setData(c.approved, ApprovedRole)
-                item.setData(c.suggested, SuggestedRole)
+                _set_counts(item, parts[-1], c.approved, c.suggested, c.rejected)
         if not counts:
             hint = _plain(self.tr("No tags yet"))
             hint.setEnabled(False)
@@ -181,6 +196,7 @@ def _plain(text: str) -> QStandardItem:
     item = QStandardItem(text)
     item.setData(NO_SOURCE, SourceRole)
     item.setData("", TagNameRole)
+    item.setData("", ShortCountRole)
     return item
 
 
@@ -192,13 +208,19 @@ def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
     return item
 
 
-def _tag_item(name: str, leaf: str, approved: int, suggested: int) -> QStandardItem:
-    item = _leaf(tag_label(leaf, approved, suggested), TagSource(name),
+def _tag_item(name: str, leaf: str, approved: int, suggested: int, rejected: int = 0) -> QStandardItem:
+    item = _leaf(leaf, TagSource(name),
                  f"{name}: photos with this tag. Double-click or R-click > Review to go through its suggestions.")
     item.setData(name, TagNameRole)
+    _set_counts(item, leaf, approved, suggested, rejected)
+    return item
+
+
+def _set_counts(item: QStandardItem, leaf: str, approved: int, suggested: int, rejected: int) -> None:
+    item.setText(tag_label(leaf, approved, suggested, rejected))
     item.setData(approved, ApprovedRole)
     item.setData(suggested, SuggestedRole)
-    return item
+    item.setData(tag_counts(approved, suggested, rejected)[1], ShortCountRole)
 
 
 class SidebarController(QObject):
@@ -373,14 +395,32 @@ def split_count(text: str) -> tuple[str, str]:
     return text[:cut].rstrip(), text[cut + 1:]
 
 
-def fit_label(text: str, metrics: QFontMetrics, width: int) -> tuple[str, str]:
-    """The name (elided to fit) and the whole count of a sidebar label drawn ``width`` pixels wide."""
+def fit_label(text: str, metrics: QFontMetrics, width: int, short: str | None = None) -> tuple[str, str]:
+    """The name (elided to fit) and the whole count of a sidebar label drawn ``width`` pixels wide.
+
+    The count keeps its words ("(1 · 8 suggested)") while the name fits, or is cut no shorter than
+    :data:`MIN_NAME_CHARS` characters; otherwise it shows just the numbers (``short``, by default
+    the count without its words: "(1 · 8)"). A cut name loses its middle, so names that share a
+    beginning ("test keyword one", "test keyword two") stay told apart."""
     name, count = split_count(text)
-    room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  ")) if count else width
-    if count and room < metrics.horizontalAdvance(name[:8] or "x"):
-        count = count.replace(" suggested", "")  # deep in a tree: "(0 · 12)" leaves room for the name
-        room = max(0, width - metrics.horizontalAdvance(count) - metrics.horizontalAdvance("  "))
-    return metrics.elidedText(name, Qt.TextElideMode.ElideRight, room), count
+    if not count:
+        return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width), count
+
+    def room(c: str) -> int:
+        return max(0, width - metrics.horizontalAdvance(c) - metrics.horizontalAdvance("  "))
+
+    keep = metrics.horizontalAdvance(name if len(name) <= MIN_NAME_CHARS else name[:MIN_NAME_CHARS] + "…")
+    if room(count) < keep:
+        count = short if short is not None else _bare_count(count)
+    return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room(count)), count
+
+
+def _bare_count(count: str) -> str:
+    """"(0 · 12)" from "(0 · 12 suggested)" (in any language: the words after the last number go)."""
+    inner = count[1:-1].split()
+    while inner and not inner[-1].isdigit():
+        inner.pop()
+    return f"({' '.join(inner)})" if inner else count
 
 
 class CountDelegate(QStyledItemDelegate):
@@ -400,7 +440,8 @@ class CountDelegate(QStyledItemDelegate):
         text, opt.text = opt.text, ""
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         metrics = QFontMetrics(opt.font)
-        name, count = fit_label(text, metrics, rect.width())
+        short = index.data(ShortCountRole)
+        name, count = fit_label(text, metrics, rect.width(), short if isinstance(short, str) and short else None)
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.save()

@@ -203,8 +203,11 @@ class MutedTagsDialog(QDialog):
 
     def _update_buttons(self) -> None:
         self.unmute_button.setEnabled(bool(self.tags) and self.list.currentRow() >= 0)
-        self.undo_button.setEnabled(self.session.undo_stack.canUndo())
-        self.undo_button.setToolTip(self.session.undo_stack.undoText())
+        # Undo here undoes an unmute (or mute), never some other edit the Edit menu would undo.
+        stack = self.session.undo_stack
+        mute_step = stack.canUndo() and isinstance(stack.command(stack.index() - 1), MuteCommand)
+        self.undo_button.setEnabled(mute_step)
+        self.undo_button.setToolTip(stack.undoText() if mute_step else "")
 
     def unmute_current(self) -> bool:
         row = self.list.currentRow()

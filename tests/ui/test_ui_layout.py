@@ -89,7 +89,7 @@ def test_sidebar_elides_the_name_not_the_count():
     for width in (160, 300):
         name, count = fit_label(text, metrics, width)
         assert count in ("(0 · 12 suggested)", "(0 · 12)")  # the numbers are always there in full
-        assert name.endswith("…") and len(name) < len(LONG_TAG)
+        assert "…" in name and len(name) < len(LONG_TAG)
         assert metrics.horizontalAdvance(name) + metrics.horizontalAdvance(count) <= width
     assert fit_label(text, metrics, 300)[1] == "(0 · 12 suggested)"
     assert fit_label("All photos  (7)", metrics, 400) == ("All photos", "(7)")
@@ -98,6 +98,31 @@ def test_sidebar_elides_the_name_not_the_count():
     name, count = fit_label("Stamford Hill  (0 · 12 suggested)", metrics, narrow)
     assert count == "(0 · 12)" and name.startswith("Stamf")
     assert split_count("No tags yet") == ("No tags yet", "")
+
+
+def test_sidebar_drops_the_word_before_cutting_a_name_short_and_names_stay_apart(qapp):
+    """A name is not cut below ~12 characters while the count still has its words: the count
+    becomes the bare numbers first. Names that share their beginning stay distinguishable."""
+    metrics = QFontMetrics(QFont())
+    names = ("test keyword one", "test keyword two", "test keywords")
+    for width in range(80, 400, 4):
+        shown = []
+        for n in names:
+            name, count = fit_label(f"{n}  (1 · 3 suggested)", metrics, width)
+            assert count in ("(1 · 3 suggested)", "(1 · 3)"), width
+            assert metrics.horizontalAdvance(name) + metrics.horizontalAdvance("  " + count) <= width
+            if "suggested" in count and name != n:  # cut while the words stay: at least 12 characters kept
+                assert len(name.replace("…", "")) >= 12, (width, name, count)
+            shown.append(name)
+        if all(len(s.replace("…", "")) >= 6 for s in shown):
+            assert len(set(shown)) == len(names), (width, shown)
+    # The trial's case: a sidebar that cut "test keyword…" to "test key…" to keep "suggested".
+    width = metrics.horizontalAdvance("test key…  (1 · 3 suggested)") + 2
+    name, count = fit_label("test keyword one  (1 · 3 suggested)", metrics, width)
+    assert count == "(1 · 3)" and len(name.replace("…", "")) > len("test key")
+    # Another language's word goes the same way; a caller may give the bare count.
+    assert fit_label("Hund  (1 · 3 vorgeschlagen)", metrics, 60)[1] == "(1 · 3)"
+    assert fit_label("dog  (0 · 4 rejected)", metrics, 40, short="(0)")[1] == "(0)"
 
 
 def test_dialogs_fit_a_small_screen(qtbot, session):

@@ -155,3 +155,48 @@ def test_cli_records_the_same_decisions_as_the_window(qtbot, photo_dir, library,
     with Catalog(twin) as cat:
         cli = [(d.photo_id, d.tag, d.label, d.action, d.margin) for d in cat.decisions.effective()]
     assert cli == app and [d[2] for d in app] == [1, 0, 0, 1] and all(d[4] is not None for d in app)
+
+
+def test_review_bar_counts_what_is_shown_after_every_rerank(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """The review bar's counts follow the threshold, the budget and the learning refit, and count the
+    suggestions shown (at or above the threshold, within the budget), as the grid lists them."""
+    import re
+
+    add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.budget.setValue(50)
+    window.threshold_widget.slider.setValue(0)
+    _settle(qtbot, window)
+    cat = window.session.catalog
+
+    def label() -> tuple[int, int] | None:
+        m = re.search(r"(\d+) left, (\d+) approved", window.review_bar.label.text())
+        return (int(m.group(1)), int(m.group(2))) if m else None
+
+    def shown() -> tuple[int, int]:
+        grid = [window.grid.model.item(r).id for r in range(window.grid.model.rowCount())]
+        states = {pid: {t.name: t.state for t in cat.tags.photo_tags(pid)} for pid in grid}
+        approved = len(cat.review.photos_with_tag("tree", ("approved",)))
+        return sum(states[p].get("tree") == "suggested" for p in grid), approved
+
+    def check(left: int | None = None) -> None:
+        _settle(qtbot, window)
+        qtbot.waitUntil(lambda: label() == shown(), timeout=10000)
+        if left is not None:
+            assert label() == (left, shown()[1])
+
+    window.review.start("tree")
+    check(6)
+    window.threshold_widget.slider.setValue(92)  # tree scores 0.90-0.94: three photos keep it
+    check(3)
+    assert window.grid.model.rowCount() == 3
+    window.threshold_widget.budget.setValue(3)  # tree is the fourth suggestion on every photo
+    check(0)
+    window.threshold_widget.budget.setValue(50)
+    check(3)
+    window.grid_view.setFocus()
+    assert window.review.approve()  # an edit counts at once, the refit that follows re-ranks
+    assert label() is not None
+    check()
+    assert label() is not None and label()[1] == 1  # type: ignore[index]
+    assert label()[0] == window.grid.model.rowCount()  # type: ignore[index]  # the refit re-read the rows

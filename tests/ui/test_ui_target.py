@@ -274,3 +274,60 @@ def test_target_texts_follow_the_window_language(qtbot, window, qapp):
         assert w.registry["undo"].text() == "„kite“ zu 3 Fotos hinzufügen &rückgängig machen"
     finally:
         install_translators(qapp, "en")
+
+
+def test_another_photo_starts_at_its_first_suggestion(qtbot, window):
+    """The current chip does not carry over: Ctrl+End, move the chip, Ctrl+Home, A approves the
+    first suggestion of the photo shown (not the tag that was current on the last photo)."""
+    w = window
+    cat = w.session.catalog
+    key(qtbot, w, Qt.Key.Key_End, CTRL)
+    last = w.detail.photo_id
+    assert w.detail.current_tag_name() == first_suggestion(cat, last)
+    key(qtbot, w, Qt.Key.Key_BracketRight)
+    key(qtbot, w, Qt.Key.Key_BracketRight)
+    moved = w.detail.current_tag_name()
+    assert moved is not None and moved != first_suggestion(cat, last)
+    key(qtbot, w, Qt.Key.Key_Home, CTRL)
+    first = w.detail.photo_id
+    assert first != last
+    expected = first_suggestion(cat, first)
+    assert expected != moved  # the case tests something
+    assert w.detail.current_tag_name() == expected
+    key(qtbot, w, Qt.Key.Key_A)
+    states = {t.name: t.state for t in cat.tags.photo_tags(first)}
+    assert states[expected] == "approved"
+    assert states[moved] == "suggested"
+    # The same photo shown again (a re-rank reads its tags again) keeps the chip the person is on.
+    key(qtbot, w, Qt.Key.Key_BracketRight)
+    on = w.detail.current_tag_name()
+    w.detail.reload_tags()
+    assert w.detail.current_tag_name() == on
+
+
+def first_suggestion(catalog: Catalog, photo_id: int | None) -> str:
+    assert photo_id is not None
+    return next(t.name for t in catalog.tags.photo_tags(photo_id) if t.state == "suggested")
+
+
+def test_review_by_tag_highlights_the_reviewed_tag(qtbot, window):
+    """In review by tag the current chip is the reviewed tag, the one A and R act on."""
+    w = window
+    key(qtbot, w, Qt.Key.Key_End, CTRL)  # the last photo's first chip is "grass"; make another current
+    key(qtbot, w, Qt.Key.Key_BracketRight)
+    assert w.detail.current_tag_name() != "animal"
+    w.review.start("animal")  # a parent: its photos carry "animal|cat"
+    qtbot.waitUntil(lambda: w.review.active and w.grid.model.rowCount() == N_PHOTOS, timeout=5000)
+    for move in (None, Qt.Key.Key_Right, Qt.Key.Key_End):
+        if move is not None:
+            key(qtbot, w, move)
+        assert w.detail.current_tag_name() == "animal|cat", move
+    w.review.start("dog")
+    qtbot.waitUntil(lambda: w.grid.source.label == "Review: dog" and w.grid.model.rowCount() > 0, timeout=5000)
+    key(qtbot, w, Qt.Key.Key_Right)
+    assert w.detail.current_tag_name() == "dog"
+    assert w.registry["approve"].text().replace("&", "") == "Approve 'dog' on 1 photo"
+    w.review.stop()
+    qtbot.waitUntil(lambda: w.grid.source.label == "All photos" and w.grid.model.rowCount() == N_PHOTOS)
+    key(qtbot, w, Qt.Key.Key_Home, CTRL)
+    assert w.detail.current_tag_name() == first_suggestion(w.session.catalog, w.detail.photo_id)
