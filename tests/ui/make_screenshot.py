@@ -1,6 +1,6 @@
 """Take the screenshots of the docs from the real window (run under Xvfb or offscreen).
 
-    python tests/ui/make_screenshot.py [--tiny-models] [--out docs/screenshot.png] [--set docs/img]
+    python tests/ui/make_screenshot.py [--tiny-models] [--out FILE.png] [--set docs/img]
 
 With ``--set FOLDER`` it also saves, at 1280x800 and 1024x640: the main window, review by
 tag, the tag manager and the write dialog (``FOLDER/{main,review,tag-manager,write}-WxH.png``).
