@@ -66,14 +66,16 @@ def scan_and_import(
 
 def rerank_placed_photos(catalog: Catalog) -> int:
     """A place suggestion takes one place of its photo's budget: re-rank (from the stored
-    candidates, no model run) the analysed photos that have one, with the threshold and budget the
-    library was last ranked with. Returns how many photos were re-ranked."""
+    candidates, no model run) the photos a newly found place put over the budget the library was
+    last ranked with. Returns how many photos were re-ranked (none on an unchanged rescan)."""
     from ..tagging.suggest import RankingOptions, last_view, rerank
 
     view = last_view(catalog)
-    ids = catalog.suggestions.placed_photo_ids() if view else []
+    if not view:
+        return 0  # nothing ranked yet: the first ranking leaves room for the place
+    options = RankingOptions.from_settings(load_settings(), threshold=view.get("threshold"),
+                                           budget=view.get("budget"))
+    ids = catalog.suggestions.over_budget_photo_ids(options.budget)
     if ids:
-        options = RankingOptions.from_settings(load_settings(), threshold=view.get("threshold"),
-                                               budget=view.get("budget"))
         rerank(catalog, options, ids)
     return len(ids)

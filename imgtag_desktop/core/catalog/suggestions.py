@@ -125,11 +125,12 @@ class SuggestionsRepository(Repository):
             out.update((int(pid), int(n)) for pid, n in self._conn.execute(q, chunk))
         return out
 
-    def placed_photo_ids(self) -> list[int]:
-        """Photos with stored candidates that also have a suggestion from elsewhere (a place)."""
+    def over_budget_photo_ids(self, budget: int) -> list[int]:
+        """Photos that show more than ``budget`` suggestions because one came from elsewhere than
+        the models (a place found by a scan after the photo was ranked)."""
         return [int(r[0]) for r in self._conn.execute(
-            "SELECT DISTINCT pt.photo_id FROM photo_tags pt WHERE pt.state = 'suggested' AND pt.source != 'model'"
-            " AND EXISTS (SELECT 1 FROM candidates c WHERE c.photo_id = pt.photo_id) ORDER BY pt.photo_id")]
+            "SELECT photo_id FROM photo_tags WHERE state = 'suggested' GROUP BY photo_id"
+            " HAVING count(*) > ? AND sum(source != 'model') > 0 ORDER BY photo_id", (int(budget),))]
 
     def apply(
         self,
