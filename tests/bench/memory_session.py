@@ -13,15 +13,15 @@ close it, and for the process to exit, is printed.
 from __future__ import annotations
 
 import argparse
-import os
 import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.ui.shots import isolated_user_dirs  # noqa: E402
 
 
 def rss_mb() -> float:
@@ -33,9 +33,7 @@ def rss_mb() -> float:
 
 
 def session(rounds: int, n_photos: int, trace: bool = False) -> int:
-    tmp = Path(tempfile.mkdtemp(prefix="imgtag-mem-"))
-    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
-        os.environ[var] = str(tmp / sub)
+    tmp = isolated_user_dirs("imgtag-mem-")
     from PySide6.QtCore import QCoreApplication, Qt
     from PySide6.QtTest import QTest
     from PySide6.QtWidgets import QApplication

@@ -11,21 +11,13 @@ vector with a little noise), since real model weights are not available where th
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def _wait(ms: int) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.ui.shots import isolated_user_dirs, wait  # noqa: E402
 
 
 def main() -> int:
@@ -33,9 +25,7 @@ def main() -> int:
     parser.add_argument("--shot", choices=("places", "duplicates", "german"), required=True)
     parser.add_argument("--images", type=Path, default=Path("/work/shared/data/images"))
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
-    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
-        os.environ[var] = str(tmp / sub)
+    tmp = isolated_user_dirs()
     import numpy as np
     from PIL import Image
     from PySide6.QtWidgets import QApplication
@@ -84,14 +74,14 @@ def main() -> int:
     window = create_window(photos, library, prompt=False)
     window.resize(1440, 900)
     window.show()
-    _wait(2500)
+    wait(2500)
     if args.shot == "duplicates":
         from imgtag_desktop.ui.duplicates import DuplicatesDialog
 
         dialog = DuplicatesDialog(window.session, window.jobs, groups, window)
         dialog.resize(1000, 520)
         dialog.show()
-        _wait(2500)
+        wait(2500)
         out = ROOT / "docs" / "duplicates.png"
         dialog.grab().save(str(out))
     else:
@@ -102,11 +92,11 @@ def main() -> int:
             index = item.index()
             window.sidebar_view.setCurrentIndex(index)
             window.sidebar_view.scrollTo(index)
-        _wait(2000)
+        wait(2000)
         photos_shown = window.grid.model.photo_ids()
         if photos_shown:
             window.grid.select_photo(photos_shown[0])
-        _wait(2000)
+        wait(2000)
         out = ROOT / "docs" / ("places.png" if args.shot == "places" else "ui-de.png")
         window.grab().save(str(out))
     print(f"saved {out}; {len(groups)} duplicate groups")

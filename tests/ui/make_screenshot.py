@@ -14,13 +14,14 @@ the window.
 from __future__ import annotations
 
 import argparse
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
+
+from tests.ui.shots import isolated_user_dirs  # noqa: E402
+
 sys.path.insert(0, str(ROOT / "tests"))
 
 SAMPLE_TAGS = [("outdoor", 0.81), ("sky", 0.74), ("building", 0.66), ("tree", 0.58), ("car", 0.47),
@@ -36,9 +37,7 @@ def main() -> int:
     parser.add_argument("--tag", action="store_true", help="also tag the photos with them (random words)")
     parser.add_argument("--set", type=Path, default=None, help="also save the screenshot set into this folder")
     args = parser.parse_args()
-    tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
-    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
-        os.environ[var] = str(tmp / sub)
+    tmp = isolated_user_dirs()
     from helpers import make_photo
     from PySide6.QtCore import QEventLoop, QTimer
     from PySide6.QtWidgets import QApplication

@@ -11,30 +11,20 @@ features), ranks them with a budget of 8, rejects "outdoor" and "daytime" on fiv
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-
-def _wait(ms: int) -> None:
-    from PySide6.QtCore import QEventLoop, QTimer
-
-    loop = QEventLoop()
-    QTimer.singleShot(ms, loop.quit)
-    loop.exec()
+from tests.ui.shots import isolated_user_dirs, wait  # noqa: E402
 
 
 def main() -> int:
     out = ROOT / "docs" / "images"
     images = next((p for p in (Path("/work/shared/data/images"), ROOT.parent / "shared" / "data" / "images")
                    if p.is_dir()), None)
-    tmp = Path(tempfile.mkdtemp(prefix="imgtag-shot-"))
-    for var, sub in (("IMGTAG_DATA_DIR", "data"), ("IMGTAG_CONFIG_DIR", "config"), ("IMGTAG_CACHE_DIR", "cache")):
-        os.environ[var] = str(tmp / sub)
+    tmp = isolated_user_dirs()
     from PySide6.QtWidgets import QApplication
 
     from imgtag_desktop.core.catalog import Catalog
@@ -82,14 +72,14 @@ def main() -> int:
     window = create_window(photos, library, prompt=False)
     window.resize(1440, 900)
     window.show()
-    _wait(3000)
+    wait(3000)
     window.grid.select_photo(target)
-    _wait(2500)
+    wait(2500)
     out.mkdir(parents=True, exist_ok=True)
     window.grab().save(str(out / "suggestions-budget.png"))
     dialog = window.show_muted_tags()
     dialog.move(window.geometry().center() - dialog.rect().center())
-    _wait(1500)
+    wait(1500)
     screen = app.primaryScreen()
     area = window.frameGeometry()
     screen.grabWindow(0, area.x(), area.y(), area.width(), area.height()).save(str(out / "muted-tags.png"))
