@@ -2,7 +2,9 @@
 
 The models are loaded once (the tagging package's model cache keeps them for the next job
 with the same model settings), photos are tagged in batches that :func:`imgtag_desktop.tagging.tag_photos`
-commits one by one, so a crash or a cancel loses at most the batch in flight.
+commits one by one, so a crash or a cancel loses at most the batch in flight. The window
+tells the job what the person is looking at (:meth:`TaggingJob.look_at`); each next batch
+takes those photos first.
 """
 
 from __future__ import annotations
@@ -11,13 +13,13 @@ import dataclasses
 import importlib.util
 import logging
 import os
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..services.tagging import photos_to_tag, run_tagging
-from ..tagging import ModelUnavailable, loaded_pipeline
+from ..tagging import Focus, ModelUnavailable, loaded_pipeline
 from .base import Job, JobStats
 
 log = logging.getLogger(__name__)
@@ -68,6 +70,12 @@ class TaggingJob(Job):
         self.settings = dataclasses.replace(settings)  # a snapshot: later edits do not reach the worker
         self.only_needed = only_needed
         self.title = "Tagging"
+        self.focus = Focus()
+
+    def look_at(self, photo_ids: Iterable[int]) -> None:
+        """The person now looks at these photos (detail pane first, then the grid's visible rows):
+        tag them before the rest. Thread-safe and cheap (no I/O): called from the GUI thread."""
+        self.focus.set(photo_ids)
 
     def work(self, stats: JobStats) -> None:
         check_model_libraries()
@@ -96,5 +104,5 @@ class TaggingJob(Job):
 
             result = run_tagging(catalog, ids, pipeline, self.settings, progress=progress,
                                  cancelled=self.is_cancelled, on_result=lambda pid: self.result.emit(int(pid)),
-                                 on_error=on_error)
+                                 on_error=on_error, focus=self.focus)
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

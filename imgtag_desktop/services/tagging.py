@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.settings import Settings
-from ..tagging import Pipeline, TagRunStats, tag_photos
+from ..tagging import Focus, Pipeline, TagRunStats, tag_photos
 from .library import tag_language
 
 
@@ -51,10 +51,12 @@ def run_tagging(
     cancelled: Callable[[], bool] | None = None,
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
+    focus: Focus | None = None,
 ) -> TagRunStats:
     """Tag ``photo_ids`` with the settings' threshold, suggestion budget, muting, batch size,
     vocabulary choice and tag language (all but the language overridable for one run); results
-    are committed batch by batch."""
+    are committed batch by batch. Photos are taken in the given order, except that the photos
+    the ``focus`` holds when a batch is chosen (what the person is looking at) come first."""
     return tag_photos(
         catalog,
         photo_ids,
@@ -69,4 +71,5 @@ def run_tagging(
         on_error=on_error,
         use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
         language=tag_language(settings),
+        focus=focus,
     )

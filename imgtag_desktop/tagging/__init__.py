@@ -5,6 +5,7 @@ Public API::
     pipeline = load_pipeline(settings)      # cheap; the process's one pipeline for these models
     pipeline.load()                         # heavy imports + models, once (raises ModelUnavailable)
     stats = tag_photos(catalog, ids, pipeline, threshold=settings.threshold)
+    focus = Focus(); tag_photos(..., focus=focus); focus.set(ids_on_screen)   # those first
     pipeline.encode_texts(["a dog on a beach"])   # for free-text search
     evict_models_if_changed(old, new)       # after a settings change: free the old models
     models_status(settings)                 # what is where, for the settings dialog
@@ -33,6 +34,7 @@ from .models import (
     models_status,
     settings_with_model,
 )
+from .order import Focus, WorkOrder
 from .pipeline import ImageAnalysis, Pipeline, ScoredCandidate
 from .roles import Captioner, KeywordEmbedder, RoleModel, VisualModel
 from .run import TagRunStats, tag_photos
@@ -41,6 +43,7 @@ __all__ = [
     "MODELS",
     "ROLES",
     "Captioner",
+    "Focus",
     "ImageAnalysis",
     "KeywordEmbedder",
     "ModelCache",
@@ -51,6 +54,7 @@ __all__ = [
     "ScoredCandidate",
     "TagRunStats",
     "VisualModel",
+    "WorkOrder",
     "cached_pipeline",
     "download_models",
     "evict_models",

@@ -12,6 +12,7 @@ from PIL import Image
 
 from ..core.catalog.analysis import CandidateRow
 from ..core.imageio import ImageReadError
+from .order import Focus, WorkOrder
 from .pipeline import ImageAnalysis, Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
 from .suggest import RankingOptions, maybe_calibrate, rerank
@@ -100,6 +101,7 @@ def tag_photos(
     budget: int = DEFAULT_BUDGET,
     mute_after: int = 5,
     language: str = "en",
+    focus: Focus | None = None,
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
@@ -110,9 +112,11 @@ def tag_photos(
     photos, then every 25 % more), the whole library is ranked again with it.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
     batch goes on without it.
+    Photos are taken in the order of ``photo_ids``, except that each batch starts with the
+    photos of ``focus`` (what the person is looking at) still to do; see :mod:`.order`.
     """
     start = time.monotonic()
-    stats = TagRunStats(total=len(photo_ids))
+    stats = TagRunStats(total=len(set(photo_ids)))  # each photo once (see WorkOrder)
     pipeline.load()
     models_key = pipeline.models_key
     caption_model = pipeline.resolved("captioner").version
@@ -146,11 +150,12 @@ def tag_photos(
         if progress:
             progress(done, stats.total, path)
 
-    for first in range(0, len(photo_ids), batch_size):
+    order = WorkOrder(photo_ids, focus)  # the batch-selection point: what the person looks at first
+    for batch_ids in order.batches(batch_size):
         if is_cancelled():
             stats.cancelled = True
             break
-        photos = catalog.photos.all(ids=list(photo_ids[first : first + batch_size]))
+        photos = catalog.photos.all(ids=batch_ids)
         decoded: list[tuple[int, str, str | None, Image.Image]] = []
         for photo in photos:
             if is_cancelled():
