@@ -9,9 +9,11 @@ from PySide6.QtCore import (
     QModelIndex,
     QObject,
     QPersistentModelIndex,
+    QPoint,
     QRect,
     QSize,
     Qt,
+    QTimer,
     Signal,
 )
 from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPalette, QPen
@@ -146,6 +148,37 @@ class PhotoGrid(QListView):
         self.setMinimumWidth(2 * (96 + 2 * PADDING + 4) + 24)  # two columns of the smallest thumbnails
         self.empty_text = ""
 
+    def visible_rows(self, limit: int = 2000) -> range:
+        """The rows shown in the viewport, first to last (in memory: no catalog, O(rows shown)).
+
+        The first is the item at the viewport's top-left corner (probing a little inwards, past
+        the spacing between cells); the rows after it are shown while their cells start above
+        the viewport's bottom edge."""
+        model = self.model()
+        rows = model.rowCount() if model is not None else 0
+        viewport = self.viewport().rect()
+        if not rows or viewport.isEmpty():
+            return range(0)
+        cell = self.sizeHintForIndex(model.index(0, 0))
+        step_x, step_y = max(1, cell.width() // 3), max(1, cell.height() // 3)
+        first = -1
+        for dy in range(0, cell.height() + step_y + 1, step_y):
+            for dx in range(0, cell.width() + step_x + 1, step_x):
+                idx = self.indexAt(viewport.topLeft() + QPoint(dx, dy))
+                if idx.isValid() and (first < 0 or idx.row() < first):
+                    first = idx.row()
+            if first >= 0:
+                break
+        if first < 0:
+            return range(0)
+        last = first
+        while last + 1 < rows and last + 1 - first < limit:
+            rect = self.visualRect(model.index(last + 1, 0))
+            if not rect.isValid() or rect.top() > viewport.bottom():
+                break
+            last += 1
+        return range(first, last + 1)
+
     def set_empty_text(self, text: str) -> None:
         """What an empty grid says to do next (empty library, empty folder, no results...)."""
         if text != self.empty_text:
@@ -186,6 +219,7 @@ NAVIGATION_KEYS = frozenset({
 
 
 GRID_KEY = "grid-rows"
+MAX_SELECTED_FOCUS = 100  # selected photos a tagging run takes first (a select-all is not a focus)
 BADGES_KEY = "grid-badges"
 
 
@@ -220,6 +254,8 @@ class GridController(QObject):
     selection_changed = Signal(list)  # photo ids
     source_changed = Signal(object)
     loaded = Signal()  # rows replaced (after a reload)
+    focus_changed = Signal(list)  # photo ids the person looks at: the current photo, then the visible rows
+    FOCUS_DELAY_MS = 100  # a scroll or resize settles this long before the focus is told
 
     def __init__(self, session: Session, view: PhotoGrid, thumb_size: int = 160) -> None:
         super().__init__(view)
@@ -237,6 +273,15 @@ class GridController(QObject):
         self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
         session.photos_changed.connect(self.refresh_photos)
         session.library_changed.connect(self.reload)
+        self._focus_timer = QTimer(self)
+        self._focus_timer.setSingleShot(True)
+        self._focus_timer.setInterval(self.FOCUS_DELAY_MS)
+        self._focus_timer.timeout.connect(lambda: self.focus_changed.emit(self.focus_photo_ids()))
+        for signal in (view.verticalScrollBar().valueChanged, view.selectionModel().currentChanged,
+                       view.selectionModel().selectionChanged, self.model.modelReset, self.model.layoutChanged,
+                       self.model.rowsInserted, self.model.rowsRemoved):
+            signal.connect(self._focus_timer.start)
+        view.viewport().installEventFilter(self)
 
     # -- content ------------------------------------------------------------------------------
 
@@ -300,6 +345,32 @@ class GridController(QObject):
         self.delegate.thumb_size = size
         self.model.set_thumb_size(size)
         self.view.doItemsLayout()
+        self._focus_timer.start()
+
+    # -- what the person looks at ---------------------------------------------------------------
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
+            self._focus_timer.start()
+        return False
+
+    def focus_photo_ids(self) -> list[int]:
+        """The photos the person looks at, most important first: the current photo (the one the
+        detail pane shows), the selected photos (the first ``MAX_SELECTED_FOCUS``), then the grid's
+        visible rows in grid order. In memory only, O(rows shown): no catalog, no full selection list."""
+        rows: list[int] = []
+        current = self.view.currentIndex()
+        if current.isValid():
+            rows.append(current.row())
+        selection = self.view.selectionModel().selection()
+        for i in range(selection.size()):
+            selected = selection.at(i)
+            rows.extend(range(selected.top(), min(selected.bottom() + 1, selected.top() + MAX_SELECTED_FOCUS)))
+            if len(rows) > MAX_SELECTED_FOCUS:
+                break
+        rows.extend(self.view.visible_rows())
+        count = self.model.rowCount()
+        return list(dict.fromkeys(self.model.item(row).id for row in rows if 0 <= row < count))
 
     # -- current / selection ------------------------------------------------------------------
 

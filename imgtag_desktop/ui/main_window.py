@@ -204,6 +204,7 @@ class MainWindow(QMainWindow):
         self.review.tag_changed.connect(self.detail.set_focus_tag)  # the reviewed tag is the current chip
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
+        self.grid.focus_changed.connect(self.jobs.set_focus)  # tagging takes what the person looks at first
         self.sidebar.folders_shown.connect(self._show_opened_folder)
         self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
         s.error.connect(lambda text: self.statusBar().showMessage(text, 8000))
