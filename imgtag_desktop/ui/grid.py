@@ -280,7 +280,7 @@ class GridController(QObject):
         for signal in (view.verticalScrollBar().valueChanged, view.selectionModel().currentChanged,
                        view.selectionModel().selectionChanged, self.model.modelReset, self.model.layoutChanged,
                        self.model.rowsInserted, self.model.rowsRemoved):
-            signal.connect(self._focus_timer.start)
+            signal.connect(self._focus_soon)  # never QTimer.start directly: it would take the signal's int as msec
         view.viewport().installEventFilter(self)
 
     # -- content ------------------------------------------------------------------------------
@@ -345,13 +345,17 @@ class GridController(QObject):
         self.delegate.thumb_size = size
         self.model.set_thumb_size(size)
         self.view.doItemsLayout()
-        self._focus_timer.start()
+        self._focus_soon()
 
     # -- what the person looks at ---------------------------------------------------------------
 
+    def _focus_soon(self, *_: object) -> None:
+        """The view changed: tell what the person looks at once it has settled (debounced)."""
+        self._focus_timer.start()
+
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:
         if event.type() == QEvent.Type.Resize and watched is self.view.viewport():
-            self._focus_timer.start()
+            self._focus_soon()
         return False
 
     def focus_photo_ids(self) -> list[int]:

@@ -261,3 +261,48 @@ def test_grid_reads_its_rows_off_the_gui_thread(qtbot, session):
         grid.show_source(ALL_PHOTOS)
     settle(qtbot, session)
     assert grid.model.rowCount() == session.catalog.photos.count()
+
+
+def test_grid_tells_what_the_person_looks_at(qtbot, session, tmp_path):
+    """The visible rows come from the view's geometry (checked against each cell's rectangle) at any
+    scroll position and size; a scroll tells the new focus once it settles; the selection counts."""
+    from PySide6.QtCore import QItemSelection, QItemSelectionModel
+
+    from imgtag_desktop.ui.photo_model import PhotoItem
+
+    grid = _grid(qtbot, session)
+    view = grid.view
+    view.resize(520, 410)
+    view.show()
+    grid._apply([PhotoItem(1000 + i, tmp_path / f"x{i}.jpg", f"x{i}.jpg", None, "ok") for i in range(300)])
+    model = grid.model
+
+    def shown() -> list[int]:
+        viewport = view.viewport().rect()
+        return [model.item(r).id for r in range(model.rowCount())
+                if view.visualRect(model.index(r, 0)).intersects(viewport)]
+
+    bar = view.verticalScrollBar()
+    qtbot.waitUntil(lambda: bar.maximum() > 0)
+    for size in (96, 160):
+        grid.set_thumb_size(size)
+        qtbot.waitUntil(lambda: bar.maximum() > 0)
+        for value in (0, 1, bar.maximum() // 3 + 7, bar.maximum() - 5, bar.maximum()):
+            bar.setValue(value)
+            expected = shown()
+            assert 0 < len(expected) < 300
+            assert [model.item(r).id for r in view.visible_rows()] == expected, (size, value)
+    bar.setValue(0)
+    view.setCurrentIndex(model.index(0, 0))
+    with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
+        bar.setValue(bar.maximum())
+    assert told.args[0] == [1000, *shown()]  # the current photo first, then what the grid shows
+    assert grid._focus_timer.interval() == grid.FOCUS_DELAY_MS  # a scroll position is no delay
+    selection = QItemSelection(model.index(150, 0), model.index(151, 0))
+    with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
+        view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.Select)
+    assert told.args[0] == list(dict.fromkeys([1000, 1150, 1151, *shown()]))
+    view.resize(300, 600)
+    with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
+        pass
+    assert told.args[0] == list(dict.fromkeys([1000, 1150, 1151, *shown()]))

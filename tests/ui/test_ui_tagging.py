@@ -105,3 +105,60 @@ def test_models_dialog_reports_tiny_models(qtbot, tiny_settings):
     dialog.refresh()
     assert any(line.startswith("✘ visual") for line in dialog.status.text().splitlines())
     assert "visual" in models_missing(dialog.values())
+
+
+@pytest.mark.slow
+def test_tagging_takes_the_photos_scrolled_to_before_the_rest(qtbot, tmp_path, tiny_settings, monkeypatch):
+    """Scroll to the end of the grid while tagging runs: the photos shown there are tagged next,
+    before the photos above them that catalog order would take first."""
+    import threading
+
+    import imgtag_desktop.jobs.tagging_job as tj
+    from imgtag_desktop.ui.app import create_window
+    from tests.fake_pipeline import FakePipeline
+
+    first_batch_running, go_on = threading.Event(), threading.Event()
+
+    def hold_the_first_batch(number: int) -> None:
+        if number == 0:
+            first_batch_running.set()
+            go_on.wait(60)
+
+    fake = FakePipeline(before_batch=hold_the_first_batch)  # the order of work is under test, not the models
+    monkeypatch.setattr(tj, "loaded_pipeline", lambda _settings: fake)
+    tiny_settings.batch_size = 4
+    save_settings(tiny_settings)
+    n = 60
+    window = create_window(_folder(tmp_path, n), tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == n, timeout=30000)
+    grid, model = window.grid_view, window.grid.model
+    assert grid.verticalScrollBar().maximum() > 0  # more photos than the grid shows
+
+    window.registry["tag_all"].trigger()
+    qtbot.waitUntil(first_batch_running.is_set, timeout=30000)
+    grid.scrollToBottom()
+    qtbot.waitUntil(lambda: grid.verticalScrollBar().value() == grid.verticalScrollBar().maximum())
+    viewport = grid.viewport().rect()
+    shown = [model.item(row).name for row in range(n)
+             if grid.visualRect(model.index(row, 0)).intersects(viewport)]
+    assert shown and model.item(n - 1).name in shown and model.item(0).name not in shown
+    job = window.jobs.handle.job
+    by_name = {model.item(row).name: model.item(row).id for row in range(n)}
+    current = window.grid.current_photo_id()  # the detail pane's photo comes first, then the grid's
+    assert window.grid.focus_photo_ids() == list(dict.fromkeys([current, *(by_name[name] for name in shown)]))
+    qtbot.waitUntil(lambda: {by_name[name] for name in shown} <= set(job.focus.get()))  # told within ~100 ms
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=60000) as blocker:
+        go_on.set()
+    assert blocker.args[0].error is None and blocker.args[0].done == n
+    order = fake.analysed
+    assert sorted(order) == sorted(by_name)  # every photo once
+    at = {name: i for i, name in enumerate(order)}
+    assert not set(shown) & set(fake.batches[0])  # the batch in flight was chosen before the scroll
+    # Next come the photos shown at the end; only a batch chosen ahead (the next photos from the top)
+    # may come before them, then the rest.
+    chosen_ahead = set(fake.batches[0]) | {model.item(row).name for row in range(8)}
+    rest = [name for name in by_name if name not in shown and name not in chosen_ahead]
+    assert rest and max(at[name] for name in shown) < min(at[name] for name in rest)
+    assert max(at[name] for name in shown) < len(fake.batches[0]) + 4 + len(shown)
