@@ -134,31 +134,40 @@ def test_tagging_takes_the_photos_scrolled_to_before_the_rest(qtbot, tmp_path, t
     window.show()
     qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == n, timeout=30000)
     grid, model = window.grid_view, window.grid.model
-    assert grid.verticalScrollBar().maximum() > 0  # more photos than the grid shows
-
-    window.registry["tag_all"].trigger()
-    qtbot.waitUntil(first_batch_running.is_set, timeout=30000)
-    grid.scrollToBottom()
-    qtbot.waitUntil(lambda: grid.verticalScrollBar().value() == grid.verticalScrollBar().maximum())
-    viewport = grid.viewport().rect()
-    shown = [model.item(row).name for row in range(n)
-             if grid.visualRect(model.index(row, 0)).intersects(viewport)]
-    assert shown and model.item(n - 1).name in shown and model.item(0).name not in shown
-    job = window.jobs.handle.job
+    bar = grid.verticalScrollBar()
+    assert bar.maximum() > 0  # more photos than the grid shows
     by_name = {model.item(row).name: model.item(row).id for row in range(n)}
-    current = window.grid.current_photo_id()  # the detail pane's photo comes first, then the grid's
-    assert window.grid.focus_photo_ids() == list(dict.fromkeys([current, *(by_name[name] for name in shown)]))
-    qtbot.waitUntil(lambda: {by_name[name] for name in shown} <= set(job.focus.get()))  # told within ~100 ms
+    current = model.item(0).name  # the photo in the detail pane
+
+    def scroll_to(value: int) -> list[str]:
+        """Scroll; the photos the grid shows then, from each cell's rectangle."""
+        bar.setValue(value)
+        qtbot.waitUntil(lambda: bar.value() == value)
+        viewport = grid.viewport().rect()
+        return [model.item(row).name for row in range(n) if grid.visualRect(model.index(row, 0)).intersects(viewport)]
+
+    middle = scroll_to(bar.maximum() // 2)
+    assert middle and current not in middle
+    looked_at = [by_name[name] for name in [current, *middle]]
+    assert window.grid.focus_photo_ids() == looked_at  # the detail pane's photo first, then the grid's
+    qtbot.waitUntil(lambda: window.jobs._focus == looked_at)  # told within ~100 ms of the scroll
+
+    window.registry["tag_all"].trigger()  # the job starts with what is on screen
+    qtbot.waitUntil(first_batch_running.is_set, timeout=30000)
+    assert fake.batches[0] == [current, *middle[:3]]
+    bottom = scroll_to(bar.maximum())
+    assert model.item(n - 1).name in bottom and not set(bottom) & set(middle)
+    job = window.jobs.handle.job
+    qtbot.waitUntil(lambda: job.focus.get() == tuple(by_name[name] for name in [current, *bottom]))
     with qtbot.waitSignal(window.jobs.job_finished, timeout=60000) as blocker:
         go_on.set()
     assert blocker.args[0].error is None and blocker.args[0].done == n
     order = fake.analysed
     assert sorted(order) == sorted(by_name)  # every photo once
     at = {name: i for i, name in enumerate(order)}
-    assert not set(shown) & set(fake.batches[0])  # the batch in flight was chosen before the scroll
-    # Next come the photos shown at the end; only a batch chosen ahead (the next photos from the top)
-    # may come before them, then the rest.
-    chosen_ahead = set(fake.batches[0]) | {model.item(row).name for row in range(8)}
-    rest = [name for name in by_name if name not in shown and name not in chosen_ahead]
-    assert rest and max(at[name] for name in shown) < min(at[name] for name in rest)
-    assert max(at[name] for name in shown) < len(fake.batches[0]) + 4 + len(shown)
+    # Next come the photos shown at the end; only a batch chosen ahead of the scroll (more of the
+    # middle) may come before them; then the rest, in library order.
+    chosen_ahead = set(fake.batches[0]) | set(middle[3:7])
+    rest = [name for name in by_name if name not in bottom and name not in chosen_ahead]
+    assert rest and max(at[name] for name in bottom) < min(at[name] for name in rest)
+    assert [name for name in order if name in rest] == rest
