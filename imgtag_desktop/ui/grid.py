@@ -366,12 +366,13 @@ class GridController(QObject):
         current = self.view.currentIndex()
         if current.isValid():
             rows.append(current.row())
-        selection = self.view.selectionModel().selection()
+        selection, budget = self.view.selectionModel().selection(), MAX_SELECTED_FOCUS
         for i in range(selection.size()):
-            selected = selection.at(i)
-            rows.extend(range(selected.top(), min(selected.bottom() + 1, selected.top() + MAX_SELECTED_FOCUS)))
-            if len(rows) > MAX_SELECTED_FOCUS:
+            if budget <= 0:
                 break
+            selected = selection.at(i)
+            rows.extend(range(selected.top(), min(selected.bottom() + 1, selected.top() + budget)))
+            budget -= selected.bottom() + 1 - selected.top()
         rows.extend(self.view.visible_rows())
         count = self.model.rowCount()
         return list(dict.fromkeys(self.model.item(row).id for row in rows if 0 <= row < count))

@@ -306,3 +306,7 @@ def test_grid_tells_what_the_person_looks_at(qtbot, session, tmp_path):
     with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
         pass
     assert told.args[0] == list(dict.fromkeys([1000, 1150, 1151, *shown()]))
+    view.selectAll()  # a select-all is no focus: only its first photos come first
+    with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
+        pass
+    assert told.args[0] == list(dict.fromkeys([1000, *range(1000, 1100), *shown()]))
