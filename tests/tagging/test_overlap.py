@@ -263,3 +263,17 @@ def test_cuda_vision_encoder_batch_matches_one_photo_at_a_time(tiny_settings: Se
     with torch.inference_mode():
         single = torch.cat([captioner.model.vision_model(pixel_values=pixels[i : i + 1])[0] for i in range(4)])
     torch.testing.assert_close(batched, single, rtol=1e-3, atol=1e-3)
+
+
+def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
+    catalog: Catalog, tiny_pipeline: Pipeline, tiny_settings: Settings, tmp_path: Path
+) -> None:
+    from imgtag_desktop.services import run_tagging
+
+    photo_folder(tmp_path / "photos", 3)
+    scan_folder(catalog, tmp_path / "photos")
+    ids = [p.id for p in catalog.photos.all()]
+    stats = run_tagging(catalog, ids, tiny_pipeline, tiny_settings)
+    assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 8
+    assert stats.analysed == 3 and stats.decode_workers == decode_workers()
+    assert run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).batch_size == 2
