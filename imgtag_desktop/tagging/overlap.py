@@ -156,6 +156,7 @@ class BatchWriter:
         self._queue: queue.Queue[Callable[[], None] | None] = queue.Queue(maxsize=max(1, depth))
         self._error: BaseException | None = None
         self.waited_s = 0.0  # seconds the caller waited for the writer (a full queue, the last commits)
+        self.busy_s = 0.0  # seconds spent in jobs
         self._thread: threading.Thread | None = None
         if threaded:
             self._thread = threading.Thread(target=self._run, name="imgtag-commit", daemon=True)
@@ -169,10 +170,17 @@ class BatchWriter:
             if self._error is not None:
                 continue
             try:
-                with self.lock:
-                    job()
+                self._timed(job)
             except BaseException as exc:  # handed to the caller: nothing is lost silently
                 self._error = exc
+
+    def _timed(self, job: Callable[[], None]) -> None:
+        start = time.perf_counter()
+        try:
+            with self.lock:
+                job()
+        finally:
+            self.busy_s += time.perf_counter() - start
 
     def _raise(self) -> None:
         if self._error is not None:
@@ -183,8 +191,7 @@ class BatchWriter:
         """Commit a batch: queued for the writer thread (waits while ``depth`` jobs wait already)."""
         self._raise()
         if self._thread is None:
-            with self.lock:
-                job()
+            self._timed(job)
             return
         start = time.perf_counter()
         self._queue.put(job)

@@ -43,6 +43,8 @@ class TagRunStats:
     decode_workers: int = 0  # 0: decoded on the calling thread, nothing overlapped
     decode_s: float = 0.0  # decoding and preparing the models' inputs, all decode threads together
     input_wait_s: float = 0.0  # the models waited this long for decoded photos
+    models_s: float = 0.0  # the models' own time
+    commit_s: float = 0.0  # committing the batches to the catalog (on the writer thread when overlapping)
     commit_wait_s: float = 0.0  # the models waited this long for the writer (a full queue, the last commits)
 
     def to_json(self) -> dict[str, object]:
@@ -57,6 +59,8 @@ class TagRunStats:
             "decode_workers": self.decode_workers,
             "decode_s": round(self.decode_s, 3),
             "input_wait_s": round(self.input_wait_s, 3),
+            "models_s": round(self.models_s, 3),
+            "commit_s": round(self.commit_s, 3),
             "commit_wait_s": round(self.commit_wait_s, 3),
             "errors": [{"photo_id": i, "path": p, "reason": r} for i, p, r in self.errors],
         }
@@ -303,13 +307,16 @@ def tag_photos(
                 photos = rows.batch(index + 1)
                 pending = prefetch.submit(photos)
             failures, ready = _sort_outcomes(batch_photos, outcomes)
+            models_start = time.perf_counter()
             analysed, analysis_failures = _analyse(pipeline, ready, origins)
+            stats.models_s += time.perf_counter() - models_start
             writer.put(functools.partial(commit, failures + analysis_failures, analysed))
         failed = False
     finally:
         prefetch.close()
         writer.close(raise_error=not failed)
-        stats.decode_s, stats.input_wait_s, stats.commit_wait_s = prefetch.busy_s, prefetch.waited_s, writer.waited_s
+        stats.decode_s, stats.input_wait_s = prefetch.busy_s, prefetch.waited_s
+        stats.commit_s, stats.commit_wait_s = writer.busy_s, writer.waited_s
     stats.seconds = time.monotonic() - start
     return stats
 

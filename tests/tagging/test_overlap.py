@@ -276,4 +276,8 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
     stats = run_tagging(catalog, ids, tiny_pipeline, tiny_settings)
     assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 8
     assert stats.analysed == 3 and stats.decode_workers == decode_workers()
+    # Each part's time is its own: the decode threads', the models', the writer's, and the waits.
+    assert stats.decode_s > 0 and stats.models_s > 0 and stats.commit_s > 0
+    assert 0 <= stats.input_wait_s < stats.seconds and 0 <= stats.commit_wait_s < stats.seconds
+    assert stats.to_json()["decode_workers"] == decode_workers()
     assert run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).batch_size == 2
