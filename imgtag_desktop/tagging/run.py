@@ -10,7 +10,7 @@ import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from ..core.catalog.analysis import CandidateRow
 from ..core.catalog.records import Photo
@@ -107,7 +107,7 @@ class _Failure:
 
     photo: Photo
     reason: str
-    record: str | None = None  # "broken" (mark_broken), "error" (record_error) or None (nothing)
+    record: Literal["broken", "error"] | None = None  # mark_broken, record_error, or nothing recorded
     stored: str = ""  # the text recorded
 
 
