@@ -52,6 +52,14 @@ def run_bench(
     def prepare(path: Path) -> ModelInputs:
         return pipeline.host_inputs(pipeline.decode(path))
 
+    def stage(name: str, t: float) -> None:
+        """Add the time since ``t`` to a stage (on CUDA, once the GPU has finished the stage's work)."""
+        if pipeline.device.startswith("cuda"):
+            import torch
+
+            torch.cuda.synchronize()
+        stages[name] += time.perf_counter() - t
+
     start = time.perf_counter()
     with Prefetcher(prepare, workers) as prefetch:
         pending = prefetch.submit(batches[0]) if batches else []
@@ -64,24 +72,24 @@ def run_bench(
                     raise outcome.error
             t = time.perf_counter()
             inputs = pipeline.device_inputs([o.value for o in outcomes if o.value is not None])
-            stages["transfer"] += time.perf_counter() - t
+            stage("transfer", t)
             t = time.perf_counter()
             states = pipeline.captioner.vision_states(inputs.caption)
-            stages["caption_vision"] += time.perf_counter() - t
+            stage("caption_vision", t)
             t = time.perf_counter()
             captions = pipeline.captioner.decode(states)
-            stages["caption_text"] += time.perf_counter() - t
+            stage("caption_text", t)
             t = time.perf_counter()
             embeddings = pipeline.visual.embed_pixels(inputs.visual)
             embedding_dim = int(np.asarray(embeddings).shape[1])
-            stages["visual"] += time.perf_counter() - t
+            stage("visual", t)
             t = time.perf_counter()
             keywords = pipeline.keyword_candidates(captions)
-            stages["keywords"] += time.perf_counter() - t
+            stage("keywords", t)
             t = time.perf_counter()
             for analysis in pipeline.score(captions, embeddings, keywords, vocabulary_keep=STORED_PER_PHOTO):
                 suggested += len(prior_suggestions(candidate_rows(analysis, {}), options))
-            stages["scores"] += time.perf_counter() - t
+            stage("scores", t)
     total = time.perf_counter() - start
     n = max(1, len(paths))
     per_image = {"decode": prefetch.busy_s / n, "input_wait": prefetch.waited_s / n}

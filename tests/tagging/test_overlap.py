@@ -281,3 +281,32 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
     assert 0 <= stats.input_wait_s < stats.seconds and 0 <= stats.commit_wait_s < stats.seconds
     assert stats.to_json()["decode_workers"] == decode_workers()
     assert run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).batch_size == 2
+
+
+def test_bench_reports_the_overlapped_stages(
+    tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import json
+
+    from imgtag_desktop.cli import main
+
+    models = tmp_path / "models"
+    models.mkdir()
+    for sub, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
+        (models / sub).symlink_to(tiny_models[role], target_is_directory=True)
+    photo_folder(tmp_path / "photos", 5)
+    results = []
+    for workers in ("0", "2"):
+        argv = ["bench", "--models", str(models), "--images", str(tmp_path / "photos"), "--device", "cpu",
+                "--batch-size", "2", "--workers", workers]
+        assert main(argv) == 0
+        results.append(json.loads(capsys.readouterr().out.strip().splitlines()[-1]))
+    for result, workers in zip(results, (0, 2), strict=True):
+        assert result["decode_workers"] == workers and result["batch_size"] == 2 and result["images"] == 5
+        stages = result["stages_s_per_image"]
+        assert {"decode", "input_wait", "transfer", "caption_vision", "caption_text", "visual"} <= set(stages)
+        assert stages["decode"] > 0 and result["images_per_s"] > 0 and result["peak_rss_mb"] > 100
+    # One step after the other, the models wait for all of decoding; overlapped, only for what is not done yet.
+    assert results[0]["stages_s_per_image"]["input_wait"] >= results[0]["stages_s_per_image"]["decode"] * 0.99
+    assert results[0]["suggested_per_image"] == results[1]["suggested_per_image"]
+    assert run_threads() == []
