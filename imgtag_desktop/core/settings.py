@@ -20,7 +20,7 @@ from .paths import config_dir
 
 log = logging.getLogger(__name__)
 
-SETTINGS_VERSION = 1
+SETTINGS_VERSION = 2
 
 DEFAULT_CAPTIONER = "Salesforce/blip-image-captioning-base"
 DEFAULT_KEYWORD_MODEL = "sentence-transformers/all-MiniLM-L6-v2"
@@ -50,7 +50,7 @@ class Settings:
     suggestion_budget: int = 10  # at most this many suggestions per photo (1-50)
     mute_after: int = 5  # a tag rejected on this many photos and never approved is muted
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
-    batch_size: int = 8
+    batch_size: int = 0  # photos per model batch; 0: by device (8 on a CPU, 32 on CUDA)
     # Browsing
     thumbnail_size: int = 256
     grid_thumbnail_size: int = 160  # size of the desktop grid's cells (the cache keeps thumbnail_size)
@@ -132,6 +132,7 @@ def _valid_values(data: dict[str, Any], path: Path) -> dict[str, Any]:
 def _upgrade(data: dict[str, Any]) -> dict[str, Any]:
     """Versioned upgrade hooks: turn an older settings file into the current shape."""
     version = int(data.get("version", SETTINGS_VERSION))
-    # (no older versions yet; add `if version < N:` steps here)
+    if version < 2 and data.get("batch_size") == 8:
+        data["batch_size"] = 0  # 8 was the fixed default; the device chooses now (32 on CUDA)
     data["version"] = max(version, SETTINGS_VERSION)
     return data

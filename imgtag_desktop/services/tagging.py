@@ -64,7 +64,7 @@ def run_tagging(
         threshold=settings.threshold if threshold is None else threshold,
         budget=settings.suggestion_budget if budget is None else budget,
         mute_after=settings.mute_after if mute_after is None else mute_after,
-        batch_size=max(1, int(batch_size or settings.batch_size)),
+        batch_size=int(batch_size or settings.batch_size) or None,  # None: the device chooses
         progress=progress,
         cancelled=cancelled,
         on_result=on_result,

@@ -22,6 +22,7 @@ import dataclasses
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import numpy.typing as npt
@@ -35,7 +36,10 @@ from .ranking import duplicate_groups
 from .roles import CLIP_TEMPLATES, LOAD_LOCK, Captioner, KeywordEmbedder, RoleModel, VisualModel
 from .text_cache import cached_text_matrix
 
-__all__ = ["CLIP_TEMPLATES", "NEUTRAL_TEXT", "ImageAnalysis", "Pipeline", "ScoredCandidate"]
+if TYPE_CHECKING:
+    import torch
+
+__all__ = ["CLIP_TEMPLATES", "NEUTRAL_TEXT", "ImageAnalysis", "ModelInputs", "Pipeline", "ScoredCandidate"]
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -56,6 +60,20 @@ class ScoredCandidate:
     margin: float | None = None  # cos(x, t) - cos(x, neutral): the visual evidence before any squashing
     caption_similarity: float | None = None  # keyword-model cosine between the text and the caption
     duplicate_group: int | None = None  # near-duplicates among this photo's candidates share it
+
+
+@dataclass(frozen=True)
+class ModelInputs:
+    """The two vision models' input tensors for a batch of photos (N x 3 x H x W each)."""
+
+    caption: torch.Tensor  # BLIP's
+    visual: torch.Tensor  # CLIP's
+
+    def __len__(self) -> int:
+        return int(self.caption.shape[0])
+
+    def __getitem__(self, index: slice) -> ModelInputs:
+        return ModelInputs(self.caption[index], self.visual[index])
 
 
 @dataclass
@@ -136,6 +154,20 @@ class Pipeline:
     def decode(path: str | os.PathLike[str]) -> Image.Image:
         """Decode a photo once, small (JPEG draft), oriented. Raises ImageReadError when broken."""
         return open_oriented(path, max_side=DECODE_SIDE)
+
+    def host_inputs(self, image: Image.Image) -> ModelInputs:
+        """Both vision models' inputs for one decoded photo, in host memory (resized and normalised;
+        thread-safe, so decode workers make them while the models run)."""
+        return ModelInputs(self.captioner.host_pixels([image]), self.visual.host_pixels([image]))
+
+    def device_inputs(self, inputs: Sequence[ModelInputs]) -> ModelInputs:
+        """Photos' host inputs as one batch on the models' device (pinned, non-blocking copies on CUDA)."""
+        import torch
+
+        return ModelInputs(
+            self.captioner.to_device(torch.cat([i.caption for i in inputs])),
+            self.visual.to_device(torch.cat([i.visual for i in inputs])),
+        )
 
     # -- stages ---------------------------------------------------------------------------------
 
@@ -246,8 +278,23 @@ class Pipeline:
         self.load()
         if not images:
             return []
-        captions = self.captioner.caption(images)
-        embeddings = self.visual.image_embeddings(images)
+        inputs = ModelInputs(self.captioner.pixels(images), self.visual.pixels(images))
+        return self.analyse_inputs(
+            inputs, vocabulary_origin=vocabulary_origin, vocabulary_keep=vocabulary_keep, keep_above=keep_above
+        )
+
+    def analyse_inputs(
+        self,
+        inputs: ModelInputs,
+        *,
+        vocabulary_origin: dict[str, str] | None = None,
+        vocabulary_keep: int = 10,
+        keep_above: float | None = None,
+    ) -> list[ImageAnalysis]:
+        """:meth:`analyse` from the models' input tensors (:meth:`device_inputs`)."""
+        self.load()
+        captions = self.captioner.caption_pixels(inputs.caption)
+        embeddings = self.visual.embed_pixels(inputs.visual)
         keywords = self.keyword_candidates(captions)
         return self.score(
             captions,

@@ -40,15 +40,31 @@ def normalise(m: FloatArray) -> FloatArray:
     return out
 
 
-def _pixel_tensor(arrays: list[FloatArray], proc: Any, device: str, dtype: Any) -> torch.Tensor:
-    """A normalised NCHW tensor from HWC float images, as the model's image processor would make it."""
+def _pixel_tensor(arrays: list[FloatArray], proc: Any) -> torch.Tensor:
+    """A normalised float32 NCHW tensor in host memory from HWC float images, as the model's image
+    processor would make it (elementwise: a photo's values never depend on the rest of its batch)."""
     import torch
 
     batch = np.stack(arrays) * np.float32(proc.rescale_factor)
     mean = np.asarray(proc.image_mean, dtype=np.float32)
     std = np.asarray(proc.image_std, dtype=np.float32)
     batch = (batch - mean) / std
-    return torch.from_numpy(np.ascontiguousarray(batch.transpose(0, 3, 1, 2))).to(device, dtype)
+    return torch.from_numpy(np.ascontiguousarray(batch.transpose(0, 3, 1, 2)))
+
+
+# -- tensor transfer: host pixels to the model's device -------------------------------------------
+
+
+def to_device(tensor: torch.Tensor, device: str, dtype: Any = None) -> torch.Tensor:
+    """``tensor`` (in host memory) on ``device`` in ``dtype``. On CUDA the copy goes from pinned
+    (page-locked) memory without blocking, so the host prepares the next batch while it runs; the
+    cast happens on the GPU. Elsewhere it is a plain cast (pinning needs CUDA)."""
+    if str(device).startswith("cuda"):
+        if not tensor.is_pinned():
+            tensor = tensor.pin_memory()
+        tensor = tensor.to(device, non_blocking=True)
+        return tensor if dtype is None else tensor.to(dtype)
+    return tensor.to(device) if dtype is None else tensor.to(device, dtype)
 
 
 class RoleModel:
@@ -147,11 +163,20 @@ class Captioner(RoleModel):
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
         """The model's input tensor for a batch of decoded images."""
+        return self.to_device(self.host_pixels(images))
+
+    def host_pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
+        """The model's input for a batch of decoded images, float32 in host memory (resize and
+        normalise; safe to run in a decode worker thread)."""
         self.load()
         proc = self.processor.image_processor
         h, w = int(proc.size["height"]), int(proc.size["width"])
         arrays = [np.asarray(img.resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32) for img in images]
-        return _pixel_tensor(arrays, proc, self.plan.device, self.plan.captioner_dtype)
+        return _pixel_tensor(arrays, proc)
+
+    def to_device(self, host: torch.Tensor) -> torch.Tensor:
+        """Host pixels (:meth:`host_pixels`, possibly several concatenated) on the model's device and dtype."""
+        return to_device(host, self.plan.device, self.plan.captioner_dtype)
 
     def caption(self, images: Sequence[Image.Image]) -> list[str]:
         """Captions for a batch of decoded images."""
@@ -161,13 +186,16 @@ class Captioner(RoleModel):
         return self.decode(self.vision_states(pixels))
 
     def vision_states(self, pixels: torch.Tensor) -> torch.Tensor:
-        """BLIP's image encoder, one image at a time: as fast as a batch on a CPU (the activations of
+        """BLIP's image encoder. On a CPU one image at a time: as fast as a batch (the activations of
         one 384 px image already fill the cores, and stay in cache), and a photo's caption never
-        depends on which other photos share its batch."""
+        depends on which other photos share its batch. On CUDA the whole batch in one call: a GPU
+        needs the batch to fill itself."""
         import torch
 
         self.load()
         with torch.inference_mode():
+            if pixels.device.type == "cuda":  # CUDA batching of the vision encoder
+                return self.model.vision_model(pixel_values=pixels)[0]  # type: ignore[no-any-return]
             states = [self.model.vision_model(pixel_values=pixels[i : i + 1])[0] for i in range(pixels.shape[0])]
         return torch.cat(states)
 
@@ -259,6 +287,11 @@ class VisualModel(RoleModel):
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
         """The model's input tensor (shortest edge resized, centre crop) for a batch of decoded images."""
+        return self.to_device(self.host_pixels(images))
+
+    def host_pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
+        """The model's input for a batch of decoded images, float32 in host memory (safe to run in a
+        decode worker thread)."""
         self.load()
         proc = self.processor.image_processor
         short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
@@ -271,7 +304,11 @@ class VisualModel(RoleModel):
             resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
             left, top = (rw - cw) // 2, (rh - ch) // 2
             arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
-        return _pixel_tensor(arrays, proc, self.plan.device, self.plan.visual_dtype)
+        return _pixel_tensor(arrays, proc)
+
+    def to_device(self, host: torch.Tensor) -> torch.Tensor:
+        """Host pixels (:meth:`host_pixels`, possibly several concatenated) on the model's device and dtype."""
+        return to_device(host, self.plan.device, self.plan.visual_dtype)
 
     def image_embeddings(self, images: Sequence[Image.Image]) -> FloatArray:
         """L2-normalised image embeddings (N x D float32)."""

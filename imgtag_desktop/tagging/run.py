@@ -1,19 +1,23 @@
-"""Tagging photos of a catalog in batches, committing each batch before the next (resumable)."""
+"""Tagging photos of a catalog in batches, one committed transaction per batch (resumable).
+
+The stages overlap (:mod:`.overlap`): decode threads prepare the next batch and a writer thread
+commits the batch before while the models run on the calling thread."""
 
 from __future__ import annotations
 
+import functools
 import logging
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
-
-from PIL import Image
+from typing import TYPE_CHECKING, Literal
 
 from ..core.catalog.analysis import CandidateRow
+from ..core.catalog.records import Photo
 from ..core.imageio import ImageReadError
 from .order import Focus, WorkOrder
-from .pipeline import ImageAnalysis, Pipeline
+from .overlap import BatchWriter, Outcome, Prefetcher, decode_workers, default_batch_size
+from .pipeline import ImageAnalysis, ModelInputs, Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
 from .suggest import RankingOptions, maybe_calibrate, rerank
 from .vocabulary import builtin_vocabulary, vocabulary_names
@@ -24,8 +28,6 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 __all__ = ["TagRunStats", "candidate_rows", "tag_photos"]
-
-
 
 @dataclass
 class TagRunStats:
@@ -38,6 +40,13 @@ class TagRunStats:
     cancelled: bool = False
     seconds: float = 0.0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (photo id, path, reason)
+    batch_size: int = 0
+    decode_workers: int = 0  # 0: decoded on the calling thread, nothing overlapped
+    decode_s: float = 0.0  # decoding and preparing the models' inputs, all decode threads together
+    input_wait_s: float = 0.0  # the models waited this long for decoded photos
+    models_s: float = 0.0  # the models' own time
+    commit_s: float = 0.0  # committing the batches to the catalog (on the writer thread when overlapping)
+    commit_wait_s: float = 0.0  # the models waited this long for the writer (a full queue, the last commits)
 
     def to_json(self) -> dict[str, object]:
         return {
@@ -47,6 +56,13 @@ class TagRunStats:
             "suggested": self.suggested,
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
+            "batch_size": self.batch_size,
+            "decode_workers": self.decode_workers,
+            "decode_s": round(self.decode_s, 3),
+            "input_wait_s": round(self.input_wait_s, 3),
+            "models_s": round(self.models_s, 3),
+            "commit_s": round(self.commit_s, 3),
+            "commit_wait_s": round(self.commit_wait_s, 3),
             "errors": [{"photo_id": i, "path": p, "reason": r} for i, p, r in self.errors],
         }
 
@@ -86,13 +102,81 @@ def candidate_rows(
     return rows
 
 
+@dataclass(frozen=True)
+class _Failure:
+    """A photo that could not be analysed: what the person is told, and what the catalog records."""
+
+    photo: Photo
+    reason: str
+    record: Literal["broken", "error"] | None = None  # mark_broken, record_error, or nothing recorded
+    stored: str = ""  # the text recorded
+
+
+class _NotThere(Exception):
+    """The photo's file is not at its path (moved or deleted since the scan)."""
+
+
+class _PreparingFailed(Exception):
+    """The photo decoded, but making the models' inputs from it failed."""
+
+
+def _prepare(pipeline: Pipeline, photo: Photo) -> ModelInputs:
+    """Decode one photo and make both models' inputs from it (runs in a decode thread)."""
+    if not photo.path.exists():
+        raise _NotThere
+    image = pipeline.decode(photo.path)
+    try:
+        return pipeline.host_inputs(image)
+    except Exception as exc:
+        raise _PreparingFailed(f"{type(exc).__name__}: {exc}") from exc
+
+
+def _failure(photo: Photo, error: BaseException) -> _Failure:
+    """The failure of a photo whose preparation raised ``error`` (every exception is one photo's)."""
+    path = photo.display_path
+    if isinstance(error, _NotThere):  # moved or deleted since the scan: not broken, just not there
+        gone = "file not found at its path"
+        return _Failure(photo, f"{gone}; scan its folder again", "error", gone)
+    if isinstance(error, _PreparingFailed):
+        log.warning("preparing %s for the models failed: %s", path, error)
+        return _Failure(photo, f"analysis failed: {error}")
+    if isinstance(error, ImageReadError):
+        return _Failure(photo, str(error), "broken", str(error))
+    if isinstance(error, OSError):  # vanished or unreadable file: not broken pixels, just not there now
+        return _Failure(photo, f"cannot be read: {error.strerror or error}", "error", str(error))
+    if not isinstance(error, Exception):  # KeyboardInterrupt, SystemExit: not the photo's fault
+        raise error
+    log.warning("unexpected error decoding %s", path, exc_info=error)
+    reason = f"cannot be decoded: unexpected {type(error).__name__}: {error}"
+    return _Failure(photo, reason, "broken", reason)
+
+
+class _PhotoRows:
+    """The catalog rows of each batch, read under the writer's lock (the catalog is shared with the
+    writer thread)."""
+
+    def __init__(self, catalog: Catalog, writer: BatchWriter) -> None:
+        self._catalog = catalog
+        self._writer = writer
+
+    def next_batch(self, order: WorkOrder, size: int) -> list[Photo]:
+        """The rows of the next batch the order hands out ([] when it is done; photos removed from the
+        catalog since the run started are skipped)."""
+        while ids := order.take(size):
+            with self._writer.lock:
+                rows = {p.id: p for p in self._catalog.photos.all(ids=ids)}
+            if batch := [rows[pid] for pid in ids if pid in rows]:
+                return batch
+        return []
+
+
 def tag_photos(
     catalog: Catalog,
     photo_ids: Sequence[int],
     pipeline: Pipeline,
     *,
     threshold: float,
-    batch_size: int = 8,
+    batch_size: int | None = None,
     progress: Callable[[int, int, str], None] | None = None,
     cancelled: Callable[[], bool] | None = None,
     on_result: Callable[[int], None] | None = None,
@@ -101,17 +185,25 @@ def tag_photos(
     budget: int = DEFAULT_BUDGET,
     mute_after: int = 5,
     language: str = "en",
+    workers: int | None = None,
     focus: Focus | None = None,
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
-    ``cancelled()`` is checked between photos; work committed before a cancel (or a crash)
-    is kept, and :meth:`AnalysisRepository.pending` tells the next run what is left.
-    Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
+    ``batch_size`` None or 0 lets the device choose (:func:`.overlap.default_batch_size`). While
+    the models run a batch, ``workers`` threads (default: :func:`.overlap.decode_workers`) decode
+    the next one, and a writer thread commits the one before; ``workers=0`` does everything on
+    the calling thread, one step after another, with the same results.
+
+    ``cancelled()`` is checked between batches and while waiting for decoded photos; the batch in
+    the models when it turns true is still committed, then the run stops. Work committed before a
+    cancel (or a crash) is kept, and :meth:`AnalysisRepository.pending` tells the next run what is
+    left. Each photo shows at most ``budget`` suggestions with a confidence of at least ``threshold``
     (see :mod:`.suggest`); when a batch makes the models' calibration possible or due (100
     photos, then every 25 % more), the whole library is ranked again with it.
     A photo that cannot be decoded is marked broken, reported through ``on_error``, and the
-    batch goes on without it.
+    batch goes on without it. ``progress``, ``on_result`` and ``on_error`` are called on the
+    writer thread when overlapping (after the photo's batch is committed).
     Photos are taken in the order of ``photo_ids``, except that each batch starts with the
     photos of ``focus`` (what the person is looking at) still to do; see :mod:`.order`.
     """
@@ -132,7 +224,9 @@ def tag_photos(
     analysed_ids: list[int] = []
     names = vocabulary_names(language)
     done = 0
-    batch_size = max(1, int(batch_size))
+    batch_size = max(1, int(batch_size or default_batch_size(pipeline.device)))
+    workers = decode_workers() if workers is None else max(0, int(workers))
+    stats.batch_size, stats.decode_workers = batch_size, workers
 
     def is_cancelled() -> bool:
         return bool(cancelled and cancelled())
@@ -150,99 +244,114 @@ def tag_photos(
         if progress:
             progress(done, stats.total, path)
 
-    order = WorkOrder(photo_ids, focus)  # the batch-selection point: what the person looks at first
-    for batch_ids in order.batches(batch_size):
-        if is_cancelled():
-            stats.cancelled = True
-            break
-        photos = catalog.photos.all(ids=batch_ids)
-        decoded: list[tuple[int, str, str | None, Image.Image]] = []
-        for photo in photos:
-            if is_cancelled():
-                stats.cancelled = True
-                break
-            if not photo.path.exists():  # moved or deleted since the scan: not broken, just not there
-                catalog.analysis.record_error(photo.id, models_key, "file not found at its path")
-                fail(photo.id, photo.display_path, "file not found at its path; scan its folder again")
-                advance(photo.display_path)
-                continue
-            try:
-                decoded.append((photo.id, photo.display_path, photo.fingerprint, pipeline.decode(photo.path)))
-            except ImageReadError as exc:
-                catalog.photos.mark_broken(photo.id, str(exc))
-                fail(photo.id, photo.display_path, str(exc))
-                advance(photo.display_path)
-            except OSError as exc:  # vanished or unreadable file: not broken pixels, just not there now
-                catalog.analysis.record_error(photo.id, models_key, str(exc))
-                fail(photo.id, photo.display_path, f"cannot be read: {exc.strerror or exc}")
-                advance(photo.display_path)
-            except Exception as exc:
-                log.warning("unexpected error decoding %s", photo.display_path, exc_info=True)
-                reason = f"cannot be decoded: unexpected {type(exc).__name__}: {exc}"
-                catalog.photos.mark_broken(photo.id, reason)
-                fail(photo.id, photo.display_path, reason)
-                advance(photo.display_path)
-        if stats.cancelled:
-            break
-        if not decoded:
-            continue
-        results = _analyse(pipeline, decoded, origins, threshold, fail)
-        committed: list[tuple[int, str]] = []
+    def commit(failures: list[_Failure], results: list[tuple[Photo, ImageAnalysis]]) -> None:
+        """Store one batch (on the writer thread), then report it."""
+        committed: list[Photo] = []
         with catalog.transaction():  # the whole batch in one transaction, committed before the next
-            for (photo_id, path, fingerprint, _img), analysis in results:
-                if analysis is None:
-                    continue
+            for f in failures:
+                if f.record == "broken":
+                    catalog.photos.mark_broken(f.photo.id, f.stored)
+                elif f.record == "error":
+                    catalog.analysis.record_error(f.photo.id, models_key, f.stored)
+            for photo, analysis in results:
                 catalog.analysis.record(
-                    photo_id,
+                    photo.id,
                     caption=analysis.caption,
                     caption_model=caption_model,
-                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
+                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo.id), names),
                     suggestions=[],
                     embedding=analysis.embedding,
                     visual_model=visual_model,
                     models_key=models_key,
-                    fingerprint=fingerprint,
+                    fingerprint=photo.fingerprint,
                     threshold=threshold,
                 )
-                committed.append((photo_id, path))
-            analysed_ids.extend(pid for pid, _ in committed)
+                committed.append(photo)
+            analysed_ids.extend(p.id for p in committed)
             if committed and maybe_calibrate(catalog, models_key) is not None:
                 # Enough photos for a (new) calibration: every photo's confidences change.
                 rerank(catalog, options)
                 stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
             elif committed:
-                stats.suggested += rerank(catalog, options, [pid for pid, _ in committed]).suggestions
-        for (_photo_id, path, _fp, _img), analysis in results:
-            if analysis is None:
-                advance(path)
-        for photo_id, path in committed:
+                stats.suggested += rerank(catalog, options, [p.id for p in committed]).suggestions
+        for f in failures:
+            fail(f.photo.id, f.photo.display_path, f.reason)
+            advance(f.photo.display_path)
+        for photo in committed:
             stats.analysed += 1
             if on_result:
-                on_result(photo_id)
-            advance(path)
+                on_result(photo.id)
+            advance(photo.display_path)
+
+    order = WorkOrder(photo_ids, focus)  # the batch-selection point: what the person looks at first
+    writer = BatchWriter(threaded=workers > 0)
+    rows = _PhotoRows(catalog, writer)
+    prefetch: Prefetcher[Photo, ModelInputs] = Prefetcher(functools.partial(_prepare, pipeline), workers)
+    failed = True
+    try:
+        photos = rows.next_batch(order, batch_size)
+        pending = prefetch.submit(photos)
+        while photos:
+            if is_cancelled():
+                stats.cancelled = True
+                break
+            outcomes = prefetch.collect(pending, is_cancelled)
+            if outcomes is None:
+                stats.cancelled = True
+                break
+            batch_photos = photos
+            # The next batch (chosen now, so the focus as it stands) decodes while the models run this one.
+            photos = rows.next_batch(order, batch_size)
+            if photos:
+                pending = prefetch.submit(photos)
+            failures, ready = _sort_outcomes(batch_photos, outcomes)
+            models_start = time.perf_counter()
+            analysed, analysis_failures = _analyse(pipeline, ready, origins)
+            stats.models_s += time.perf_counter() - models_start
+            writer.put(functools.partial(commit, failures + analysis_failures, analysed))
+        failed = False
+    finally:
+        prefetch.close()
+        writer.close(raise_error=not failed)
+        stats.decode_s, stats.input_wait_s = prefetch.busy_s, prefetch.waited_s
+        stats.commit_s, stats.commit_wait_s = writer.busy_s, writer.waited_s
     stats.seconds = time.monotonic() - start
     return stats
 
 
+def _sort_outcomes(
+    photos: list[Photo], outcomes: list[Outcome[ModelInputs]]
+) -> tuple[list[_Failure], list[tuple[Photo, ModelInputs]]]:
+    """The batch's failed photos (with their reasons) and the photos ready for the models."""
+    failures: list[_Failure] = []
+    ready: list[tuple[Photo, ModelInputs]] = []
+    for photo, outcome in zip(photos, outcomes, strict=True):
+        if outcome.error is not None or outcome.value is None:
+            failures.append(_failure(photo, outcome.error or RuntimeError("nothing decoded")))
+        else:
+            ready.append((photo, outcome.value))
+    return failures, ready
+
+
 def _analyse(
-    pipeline: Pipeline,
-    decoded: list[tuple[int, str, str | None, Image.Image]],
-    origins: dict[str, str],
-    threshold: float,
-    fail: Callable[[int, str, str], None],
-) -> list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]]:
+    pipeline: Pipeline, ready: list[tuple[Photo, ModelInputs]], origins: dict[str, str]
+) -> tuple[list[tuple[Photo, ImageAnalysis]], list[_Failure]]:
     """Analyse a batch; if the batch fails as a whole, retry photo by photo so one bad photo fails alone."""
-    images = [d[3] for d in decoded]
+    if not ready:
+        return [], []
     try:
-        analyses = pipeline.analyse(images, vocabulary_origin=origins, vocabulary_keep=STORED_PER_PHOTO)
-        return list(zip(decoded, analyses, strict=True))
+        inputs = pipeline.device_inputs([r[1] for r in ready])
+        analyses = pipeline.analyse_inputs(inputs, vocabulary_origin=origins, vocabulary_keep=STORED_PER_PHOTO)
+        return [(photo, a) for (photo, _), a in zip(ready, analyses, strict=True)], []
     except Exception as exc:
-        if len(decoded) == 1:
-            log.warning("analysis of %s failed: %s", decoded[0][1], exc)
-            fail(decoded[0][0], decoded[0][1], f"analysis failed: {exc}")
-            return [(decoded[0], None)]
+        if len(ready) == 1:
+            log.warning("analysis of %s failed: %s", ready[0][0].display_path, exc)
+            return [], [_Failure(ready[0][0], f"analysis failed: {exc}")]
         log.warning("batch analysis failed (%s); retrying photo by photo", exc)
-    out: list[tuple[tuple[int, str, str | None, Image.Image], ImageAnalysis | None]] = []
-    for item in decoded:
-        out.extend(_analyse(pipeline, [item], origins, threshold, fail))
-    return out
+    analysed: list[tuple[Photo, ImageAnalysis]] = []
+    failures: list[_Failure] = []
+    for item in ready:
+        one, failed = _analyse(pipeline, [item], origins)
+        analysed.extend(one)
+        failures.extend(failed)
+    return analysed, failures
