@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -29,6 +29,7 @@ from PIL import Image
 
 from ..core.imageio import open_oriented
 from ..core.settings import Settings
+from .libraries import import_model_libraries
 from .models import ResolvedModel, Role
 from .phrases import caption_phrases
 from .ranking import duplicate_groups
@@ -40,6 +41,10 @@ __all__ = ["CLIP_TEMPLATES", "NEUTRAL_TEXT", "ImageAnalysis", "Pipeline", "Score
 FloatArray = npt.NDArray[np.float32]
 
 NEUTRAL_TEXT = "something"
+# The order in which :meth:`Pipeline.load` loads the models, and what it reports as its steps.
+LOAD_ORDER: tuple[Role, ...] = ("captioner", "visual", "keywords")
+LoadStep = str  # "libraries" or a role
+
 # The photo is decoded once to this long side (JPEG draft + one resize); both models' inputs come from it.
 DECODE_SIDE = 512
 
@@ -106,6 +111,11 @@ class Pipeline:
         return self.captioner.loaded and self.keywords.loaded and self.visual.loaded
 
     @property
+    def any_loaded(self) -> bool:
+        """Whether any of the three models is loaded (search loads CLIP alone)."""
+        return self.captioner.loaded or self.keywords.loaded or self.visual.loaded
+
+    @property
     def device(self) -> str:
         return self.visual.plan.device if self.visual.loaded else "cpu"
 
@@ -113,14 +123,25 @@ class Pipeline:
     def dtype_name(self) -> str:
         return self.visual.plan.name if self.visual.loaded else self.settings.dtype
 
-    def load(self) -> None:
-        """Load the three models (idempotent; thread-safe; raises ModelUnavailable)."""
+    def load(self, progress: Callable[[LoadStep, int, int], None] | None = None) -> None:
+        """Load the three models (idempotent; thread-safe; raises ModelUnavailable).
+
+        ``progress(step, number, count)`` is told before each step that has work left: the
+        libraries (number 0), then each model (1..3 of 3)."""
         with LOAD_LOCK:
             for model in (self.captioner, self.keywords, self.visual):
                 model.resolved  # noqa: B018 - every folder is checked before anything heavy loads
-            self.captioner.load()
-            self.visual.load()
-            self.keywords.load()
+            if self.loaded:
+                return
+            if progress:
+                progress("libraries", 0, len(LOAD_ORDER))
+            import_model_libraries()
+            for number, role in enumerate(LOAD_ORDER, 1):
+                model = self.role(role)
+                if not model.loaded:
+                    if progress:
+                        progress(role, number, len(LOAD_ORDER))
+                    model.load()
 
     def load_visual(self) -> None:
         """Load only CLIP (enough for :meth:`encode_texts` and :meth:`image_embeddings`, e.g. for search)."""
