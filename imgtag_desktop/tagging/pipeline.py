@@ -34,7 +34,7 @@ from .models import ResolvedModel, Role
 from .phrases import caption_phrases
 from .ranking import duplicate_groups
 from .roles import CLIP_TEMPLATES, LOAD_LOCK, Captioner, KeywordEmbedder, RoleModel, VisualModel
-from .text_cache import cached_text_matrix
+from .text_cache import cached_text_matrix, lookup_text_matrix
 
 __all__ = ["CLIP_TEMPLATES", "NEUTRAL_TEXT", "ImageAnalysis", "Pipeline", "ScoredCandidate"]
 
@@ -137,11 +137,11 @@ class Pipeline:
                 progress("libraries", 0, len(LOAD_ORDER))
             import_model_libraries()
             for number, role in enumerate(LOAD_ORDER, 1):
-                model = self.role(role)
-                if not model.loaded:
+                role_model = self.role(role)
+                if not role_model.loaded:
                     if progress:
                         progress(role, number, len(LOAD_ORDER))
-                    model.load()
+                    role_model.load()
 
     def load_visual(self) -> None:
         """Load only CLIP (enough for :meth:`encode_texts` and :meth:`image_embeddings`, e.g. for search)."""
@@ -237,6 +237,21 @@ class Pipeline:
         self.load_visual()
         self._vocab_matrix = self._cached_text_matrix(list(key))
         self._vocab_key = key
+
+    def vocabulary_ready(self, texts: Sequence[str]) -> bool:
+        """Make ``texts`` the vocabulary if that needs no text encoding (their embeddings are in memory
+        or in the disk cache); returns whether the vocabulary is now ``texts``."""
+        key = tuple(dict.fromkeys(texts))
+        if key == self._vocab_key:
+            return True
+        self.load_visual()
+        if not all(self.visual.knows(t) for t in key):
+            matrix = lookup_text_matrix(self.visual_version, CLIP_TEMPLATES, list(key)) if key else None
+            if matrix is None:
+                return False
+            self.visual.remember(list(key), matrix)
+        self.set_vocabulary(key)  # every embedding in memory now: no encoding
+        return True
 
     def _cached_text_matrix(self, texts: list[str]) -> FloatArray:
         """Text embeddings through the disk cache (keyed by the CLIP version, the templates and the texts)."""

@@ -22,7 +22,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "candidate_rows", "tag_photos"]
+__all__ = ["TagRunStats", "candidate_rows", "record_analysis", "tag_photos", "vocabulary_origins"]
 
 
 
@@ -85,6 +85,42 @@ def candidate_rows(
     return rows
 
 
+def vocabulary_origins(catalog: Catalog) -> dict[str, str]:
+    """The texts scored on every photo besides its caption's phrases, with their origin: the
+    built-in vocabulary ('vocabulary') and the library's approved tags ('library')."""
+    origins: dict[str, str] = {}
+    for name in builtin_vocabulary():
+        origins.setdefault(name, "vocabulary")
+    for name in catalog.tags.names(states=("approved",)):
+        origins[name] = "library"
+    return origins
+
+
+def record_analysis(
+    catalog: Catalog,
+    pipeline: Pipeline,
+    photo_id: int,
+    analysis: ImageAnalysis,
+    *,
+    fingerprint: str | None,
+    names: Mapping[str, str],
+    threshold: float,
+) -> None:
+    """Store one photo's analysis (its candidates; the suggestions come from :func:`.suggest.rerank`)."""
+    catalog.analysis.record(
+        photo_id,
+        caption=analysis.caption,
+        caption_model=pipeline.resolved("captioner").version,
+        candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
+        suggestions=[],
+        embedding=analysis.embedding,
+        visual_model=pipeline.visual_version,
+        models_key=pipeline.models_key,
+        fingerprint=fingerprint,
+        threshold=threshold,
+    )
+
+
 def tag_photos(
     catalog: Catalog,
     photo_ids: Sequence[int],
@@ -115,14 +151,7 @@ def tag_photos(
     stats = TagRunStats(total=len(photo_ids))
     pipeline.load()
     models_key = pipeline.models_key
-    caption_model = pipeline.resolved("captioner").version
-    visual_model = pipeline.visual_version
-    origins: dict[str, str] = {}
-    if use_vocabulary:
-        for name in builtin_vocabulary():
-            origins.setdefault(name, "vocabulary")
-        for name in catalog.tags.names(states=("approved",)):
-            origins[name] = "library"
+    origins = vocabulary_origins(catalog) if use_vocabulary else {}
     pipeline.set_vocabulary(list(origins))
     options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
     analysed_ids: list[int] = []
@@ -187,18 +216,8 @@ def tag_photos(
             for (photo_id, path, fingerprint, _img), analysis in results:
                 if analysis is None:
                     continue
-                catalog.analysis.record(
-                    photo_id,
-                    caption=analysis.caption,
-                    caption_model=caption_model,
-                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
-                    suggestions=[],
-                    embedding=analysis.embedding,
-                    visual_model=visual_model,
-                    models_key=models_key,
-                    fingerprint=fingerprint,
-                    threshold=threshold,
-                )
+                record_analysis(catalog, pipeline, photo_id, analysis, fingerprint=fingerprint, names=names,
+                                threshold=threshold)
                 committed.append((photo_id, path))
             analysed_ids.extend(pid for pid, _ in committed)
             if committed and maybe_calibrate(catalog, models_key) is not None:

@@ -53,9 +53,9 @@ def pooling_mode(folder: Path) -> str:
     if types[1:] not in ([_POOLING], [_POOLING, _NORMALIZE]):
         raise UnsupportedChain(f"{folder}: unsupported modules {types[1:]}")
     config = _read_json(folder / str(modules[1].get("path", "1_Pooling")) / "config.json")
-    modes = [m for m in _POOLING_MODES if config.get(f"pooling_mode_{m}_tokens" if m != "cls" else "pooling_mode_cls_token")]
-    others = [k for k, v in config.items() if k.startswith("pooling_mode_") and v
-              and k not in ("pooling_mode_mean_tokens", "pooling_mode_cls_token", "pooling_mode_max_tokens")]
+    keys = {"mean": "pooling_mode_mean_tokens", "cls": "pooling_mode_cls_token", "max": "pooling_mode_max_tokens"}
+    modes = [m for m in _POOLING_MODES if config.get(keys[m])]
+    others = [k for k, v in config.items() if k.startswith("pooling_mode_") and v and k not in keys.values()]
     if len(modes) != 1 or others or config.get("include_prompt", True) is not True:
         raise UnsupportedChain(f"{folder}: unsupported pooling {config}")
     return modes[0]
