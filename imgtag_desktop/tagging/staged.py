@@ -106,7 +106,8 @@ def tag_photos_staged(
 ) -> TagRunStats:
     """:func:`.run.tag_photos`, with the first photo done first and alone and the vocabulary encoded
     between photos when it is not cached (see the module docstring). Same arguments, plus
-    ``message(text)`` for what the run is doing between photos."""
+    ``message(text)`` for what the run is doing between photos; ``on_result`` hears again of a
+    photo tagged before the vocabulary was ready once it has its vocabulary candidates."""
     start = time.monotonic()
     ids = list(photo_ids)
     stats = TagRunStats(total=len(ids))

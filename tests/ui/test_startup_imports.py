@@ -45,9 +45,12 @@ def poll():
         state["step"] = "scanned"
     elif state["step"] == "scanned" and not w.jobs.busy and w.grid.model.rowCount() == 3:
         w.grid.select_photo(w.grid.model.photo_ids()[0])
+        encoder = w.session.text_encoder()  # None: no models loaded, and asking loads none
+        w.session.queries.run(lambda c: c.albums.search("dog OR -cat", text_encoder=encoder),
+                              lambda ids: report.update(searched=len(ids)))
         state["step"] = "browsed"
         state["until"] = time.monotonic() + 1.0
-    elif state["step"] == "browsed" and time.monotonic() > state["until"] and not w.jobs.busy:
+    elif state["step"] == "browsed" and time.monotonic() > state["until"] and not w.jobs.busy and "searched" in report:
         report["after_browsing"] = heavy()
         w.jobs.job_finished.connect(lambda stats: state.update(step="tagged"))
         w.registry["tag_all"].trigger()
@@ -87,6 +90,7 @@ def test_window_is_shown_before_torch_and_only_tagging_imports_it(tmp_path: Path
     report = json.loads(line[len("REPORT "):])
     assert "timeout" not in report, report
     assert report["at_show"] == [], report  # the window is on screen before any model library
-    assert report["after_browsing"] == [], report  # scanning, thumbnails, a selection: still none
+    assert report["after_browsing"] == [], report  # scanning, thumbnails, a selection, a search: still none
+    assert report["searched"] == 3, report
     assert "torch" in report["after_tagging"] and report["tagged"], report
     assert "sentence_transformers" not in report["after_tagging"], report  # the keyword model needs plain transformers
