@@ -73,30 +73,41 @@ def _preload_torch_libraries() -> None:
             return
 
 
+def _import_all() -> None:
+    started = time.perf_counter()
+    if "torch" not in sys.modules:
+        try:
+            _preload_torch_libraries()
+        except Exception:  # best effort: the import loads them itself
+            log.debug("preloading torch's libraries failed", exc_info=True)
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        for name in MODULES:
+            try:
+                importlib.import_module(name)
+            except Exception:  # an older or newer transformers: loading the model says what is wrong
+                log.debug("cannot import %s", name, exc_info=True)
+    finally:
+        gc.freeze()  # the imported modules live as long as the process: later collections skip them
+        if was_enabled:
+            gc.enable()
+    log.info("model libraries imported in %.2f s", time.perf_counter() - started)
+
+
 def import_model_libraries() -> None:
     """Import torch and the transformers modules the pipeline uses (idempotent; thread-safe; call it
-    on a worker thread). Costs the importing thread seconds; costs other threads almost nothing."""
+    on a worker thread). Costs the calling thread seconds; costs other threads almost nothing.
+
+    The imports run on a short-lived thread of their own, the caller waiting: some of these
+    libraries keep an exception from an optional import, whose traceback holds every frame of
+    the importing stack, and with them the caller's locals (a pipeline, its models) for the rest
+    of the process. A fresh thread's stack holds nothing of the caller's."""
     global _done
     with _lock:
         if _done:
             return
-        started = time.perf_counter()
-        if "torch" not in sys.modules:
-            try:
-                _preload_torch_libraries()
-            except Exception:  # best effort: the import loads them itself
-                log.debug("preloading torch's libraries failed", exc_info=True)
-        was_enabled = gc.isenabled()
-        gc.disable()
-        try:
-            for name in MODULES:
-                try:
-                    importlib.import_module(name)
-                except ImportError:  # an older or newer transformers: loading the model says what is wrong
-                    log.debug("cannot import %s", name, exc_info=True)
-        finally:
-            gc.freeze()  # the imported modules live as long as the process: later collections skip them
-            if was_enabled:
-                gc.enable()
+        worker = threading.Thread(target=_import_all, name="imgtag-import-libraries", daemon=True)
+        worker.start()
+        worker.join()
         _done = True
-        log.info("model libraries imported in %.2f s", time.perf_counter() - started)
