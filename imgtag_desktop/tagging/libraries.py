@@ -44,6 +44,10 @@ MODULES = (
     "transformers.models.clip.modeling_clip",
     "transformers.models.clip.processing_clip",
     "transformers.models.bert.modeling_bert",
+    "transformers.models.bert.tokenization_bert_fast",
+    "transformers.models.clip.tokenization_clip_fast",
+    "transformers.models.blip.image_processing_pil_blip",  # names of transformers 5; others are skipped
+    "transformers.models.clip.image_processing_pil_clip",
 )
 
 _lock = threading.Lock()
