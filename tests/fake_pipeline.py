@@ -30,6 +30,7 @@ class FakePipeline:
     on the run's thread: a test uses it to act while a batch is in flight."""
 
     models_key = "captioner=fake|keywords=fake|visual=fake"
+    device = "cpu"
     visual_version = "fake-visual"
 
     def __init__(self, before_batch: Callable[[int], None] | None = None) -> None:
@@ -38,8 +39,11 @@ class FakePipeline:
         self.batches: list[list[str]] = []
         self.lock = threading.Lock()
 
-    def load(self) -> None:
+    def load(self, progress: object = None) -> None:
         pass
+
+    def vocabulary_ready(self, texts: Sequence[str]) -> bool:
+        return True
 
     def resolved(self, role: str) -> _Resolved:
         return _Resolved(f"fake-{role}")
@@ -53,10 +57,24 @@ class FakePipeline:
         image.info["name"] = Path(path).name
         return image
 
+    # The run's path: host inputs in the decode threads, a device batch, then the analyses.
+    @staticmethod
+    def host_inputs(image: Image.Image) -> str:
+        return str(image.info["name"])
+
+    @staticmethod
+    def device_inputs(inputs: Sequence[str]) -> list[str]:
+        return list(inputs)
+
+    def analyse_inputs(self, names: Sequence[str], **_options: object) -> list[ImageAnalysis]:
+        return self._analyse_names(list(names))
+
     def analyse(self, images: Sequence[Image.Image], **_options: object) -> list[ImageAnalysis]:
+        return self._analyse_names([str(im.info["name"]) for im in images])
+
+    def _analyse_names(self, names: list[str]) -> list[ImageAnalysis]:
         with self.lock:
             number = len(self.batches)
-            names = [str(im.info["name"]) for im in images]
             self.batches.append(names)
         if self.before_batch is not None:
             self.before_batch(number)

@@ -387,6 +387,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Taggen angehalten: {error} Die vollständige Meldung steht unter Probleme (Strg+L).</translation>
     </message>
     <message>
+      <source>The models were unloaded after {minutes:g} min unused, to free memory; they load again when needed</source>
+      <translation>Die Modelle wurden nach {minutes:g} Min. ohne Nutzung entladen, um Speicher freizugeben; sie werden bei Bedarf neu geladen</translation>
+    </message>
+    <message>
       <source>The selected photos have no tags</source>
       <translation>Die ausgewählten Fotos haben keine Tags</translation>
     </message>
@@ -629,6 +633,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
   <context>
     <name>SettingsDialog</name>
     <message>
+      <source> min</source>
+      <translation> Min.</translation>
+    </message>
+    <message>
       <source>A photo shows the suggestions whose confidence (how likely you are to approve them) is at or above this (also on the toolbar slider)</source>
       <translation>Ein Foto zeigt die Vorschläge, deren Konfidenz (wie wahrscheinlich Sie sie bestätigen) mindestens diesen Wert erreicht (auch am Schieberegler der Werkzeugleiste)</translation>
     </message>
@@ -651,6 +659,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Device</source>
       <translation>Gerät</translation>
+    </message>
+    <message>
+      <source>Free the models' memory after this many minutes without tagging or visual search; they load again when needed</source>
+      <translation>Den Speicher der Modelle nach so vielen Minuten ohne Taggen oder visuelle Suche freigeben; sie werden bei Bedarf neu geladen</translation>
     </message>
     <message>
       <source>Language</source>
@@ -681,6 +693,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Tag stummschalten nach Ablehnungen</translation>
     </message>
     <message>
+      <source>Never</source>
+      <translation>Nie</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>Einstellungen</translation>
     </message>
@@ -703,6 +719,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     <message>
       <source>Thumbnail size</source>
       <translation>Größe der Vorschaubilder</translation>
+    </message>
+    <message>
+      <source>Unload the models after</source>
+      <translation>Modelle entladen nach</translation>
     </message>
     <message>
       <source>Vocabulary</source>

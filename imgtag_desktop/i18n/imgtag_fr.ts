@@ -387,6 +387,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Étiquetage arrêté : {error} Le message complet est dans Problèmes (Ctrl+L).</translation>
     </message>
     <message>
+      <source>The models were unloaded after {minutes:g} min unused, to free memory; they load again when needed</source>
+      <translation>Les modèles ont été déchargés après {minutes:g} min sans usage, pour libérer la mémoire ; ils se rechargent au besoin</translation>
+    </message>
+    <message>
       <source>The selected photos have no tags</source>
       <translation>Les photos sélectionnées n’ont pas de tags</translation>
     </message>
@@ -629,6 +633,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
   <context>
     <name>SettingsDialog</name>
     <message>
+      <source> min</source>
+      <translation> min</translation>
+    </message>
+    <message>
       <source>A photo shows the suggestions whose confidence (how likely you are to approve them) is at or above this (also on the toolbar slider)</source>
       <translation>Une photo montre les suggestions dont la confiance (la probabilité que vous les approuviez) atteint au moins cette valeur (aussi sur le curseur de la barre d'outils)</translation>
     </message>
@@ -651,6 +659,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Device</source>
       <translation>Périphérique</translation>
+    </message>
+    <message>
+      <source>Free the models' memory after this many minutes without tagging or visual search; they load again when needed</source>
+      <translation>Libérer la mémoire des modèles après ce nombre de minutes sans étiquetage ni recherche visuelle ; ils se rechargent au besoin</translation>
     </message>
     <message>
       <source>Language</source>
@@ -681,6 +693,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Rendre un tag muet après refus</translation>
     </message>
     <message>
+      <source>Never</source>
+      <translation>Jamais</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>Paramètres</translation>
     </message>
@@ -703,6 +719,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     <message>
       <source>Thumbnail size</source>
       <translation>Taille des vignettes</translation>
+    </message>
+    <message>
+      <source>Unload the models after</source>
+      <translation>Décharger les modèles après</translation>
     </message>
     <message>
       <source>Vocabulary</source>

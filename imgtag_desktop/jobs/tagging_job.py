@@ -19,7 +19,7 @@ from pathlib import Path
 from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..services.tagging import photos_to_tag, run_tagging
-from ..tagging import Focus, ModelUnavailable, loaded_pipeline
+from ..tagging import Focus, ModelUnavailable, load_pipeline, models_in_use
 from .base import Job, JobStats
 
 log = logging.getLogger(__name__)
@@ -30,7 +30,14 @@ ENABLE_HINT = (
 )
 
 # What loading the models needs besides imgtag itself (imported only when a model loads).
-MODEL_LIBRARIES = ("torch", "transformers", "sentence_transformers")
+MODEL_LIBRARIES = ("torch", "transformers")
+# What the status bar says while the models load (Pipeline.load's steps).
+LOAD_MESSAGES = {
+    "libraries": "Loading the model libraries…",
+    "captioner": "Loading the caption model ({number}/{count})…",
+    "visual": "Loading the visual model ({number}/{count})…",
+    "keywords": "Loading the keyword model ({number}/{count})…",
+}
 
 
 def check_model_libraries() -> None:
@@ -79,9 +86,16 @@ class TaggingJob(Job):
 
     def work(self, stats: JobStats) -> None:
         check_model_libraries()
-        self.message.emit("Loading the tagging models…")
+        with models_in_use():  # not freed as idle while this run uses them
+            self._tag(stats)
+
+    def _load_step(self, step: str, number: int, count: int) -> None:
+        self.message.emit(LOAD_MESSAGES.get(step, "Loading the tagging models…").format(number=number, count=count))
+
+    def _tag(self, stats: JobStats) -> None:
         try:
-            pipeline = loaded_pipeline(self.settings)
+            pipeline = load_pipeline(self.settings)
+            pipeline.load(progress=self._load_step)
         except ModelUnavailable as exc:
             raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
         if self.is_cancelled():
@@ -104,5 +118,5 @@ class TaggingJob(Job):
 
             result = run_tagging(catalog, ids, pipeline, self.settings, progress=progress,
                                  cancelled=self.is_cancelled, on_result=lambda pid: self.result.emit(int(pid)),
-                                 on_error=on_error, focus=self.focus)
+                                 on_error=on_error, message=self.message.emit, focus=self.focus)
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

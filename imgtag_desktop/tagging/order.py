@@ -78,6 +78,10 @@ class WorkOrder:
                 batch.append(pid)
         return batch
 
+    def remaining(self) -> list[int]:
+        """The photos not handed out yet, in the run's order (hands out nothing)."""
+        return [pid for pid in self._order[self._next :] if pid in self._pending]
+
     def batches(self, size: int) -> Iterator[list[int]]:
         """Batches of ``size`` until every photo was handed out; each is chosen when asked for."""
         while batch := self.take(size):

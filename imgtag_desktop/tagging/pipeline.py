@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -30,11 +30,12 @@ from PIL import Image
 
 from ..core.imageio import open_oriented
 from ..core.settings import Settings
+from .libraries import import_model_libraries
 from .models import ResolvedModel, Role
 from .phrases import caption_phrases
 from .ranking import duplicate_groups
 from .roles import CLIP_TEMPLATES, LOAD_LOCK, Captioner, KeywordEmbedder, RoleModel, VisualModel
-from .text_cache import cached_text_matrix
+from .text_cache import cached_text_matrix, lookup_text_matrix
 
 if TYPE_CHECKING:
     import torch
@@ -44,6 +45,10 @@ __all__ = ["CLIP_TEMPLATES", "NEUTRAL_TEXT", "ImageAnalysis", "ModelInputs", "Pi
 FloatArray = npt.NDArray[np.float32]
 
 NEUTRAL_TEXT = "something"
+# The order in which :meth:`Pipeline.load` loads the models, and what it reports as its steps.
+LOAD_ORDER: tuple[Role, ...] = ("captioner", "visual", "keywords")
+LoadStep = str  # "libraries" or a role
+
 # The photo is decoded once to this long side (JPEG draft + one resize); both models' inputs come from it.
 DECODE_SIDE = 512
 
@@ -124,6 +129,11 @@ class Pipeline:
         return self.captioner.loaded and self.keywords.loaded and self.visual.loaded
 
     @property
+    def any_loaded(self) -> bool:
+        """Whether any of the three models is loaded (search loads CLIP alone)."""
+        return self.captioner.loaded or self.keywords.loaded or self.visual.loaded
+
+    @property
     def device(self) -> str:
         return self.visual.plan.device if self.visual.loaded else "cpu"
 
@@ -131,14 +141,25 @@ class Pipeline:
     def dtype_name(self) -> str:
         return self.visual.plan.name if self.visual.loaded else self.settings.dtype
 
-    def load(self) -> None:
-        """Load the three models (idempotent; thread-safe; raises ModelUnavailable)."""
+    def load(self, progress: Callable[[LoadStep, int, int], None] | None = None) -> None:
+        """Load the three models (idempotent; thread-safe; raises ModelUnavailable).
+
+        ``progress(step, number, count)`` is told before each step that has work left: the
+        libraries (number 0), then each model (1..3 of 3)."""
         with LOAD_LOCK:
             for model in (self.captioner, self.keywords, self.visual):
                 model.resolved  # noqa: B018 - every folder is checked before anything heavy loads
-            self.captioner.load()
-            self.visual.load()
-            self.keywords.load()
+            if self.loaded:
+                return
+            if progress:
+                progress("libraries", 0, len(LOAD_ORDER))
+            import_model_libraries()
+            for number, role in enumerate(LOAD_ORDER, 1):
+                role_model = self.role(role)
+                if not role_model.loaded:
+                    if progress:
+                        progress(role, number, len(LOAD_ORDER))
+                    role_model.load()
 
     def load_visual(self) -> None:
         """Load only CLIP (enough for :meth:`encode_texts` and :meth:`image_embeddings`, e.g. for search)."""
@@ -248,6 +269,21 @@ class Pipeline:
         self.load_visual()
         self._vocab_matrix = self._cached_text_matrix(list(key))
         self._vocab_key = key
+
+    def vocabulary_ready(self, texts: Sequence[str]) -> bool:
+        """Make ``texts`` the vocabulary if that needs no text encoding (their embeddings are in memory
+        or in the disk cache); returns whether the vocabulary is now ``texts``."""
+        key = tuple(dict.fromkeys(texts))
+        if key == self._vocab_key:
+            return True
+        self.load_visual()
+        if not all(self.visual.knows(t) for t in key):
+            matrix = lookup_text_matrix(self.visual_version, CLIP_TEMPLATES, list(key)) if key else None
+            if matrix is None:
+                return False
+            self.visual.remember(list(key), matrix)
+        self.set_vocabulary(key)  # every embedding in memory now: no encoding
+        return True
 
     def _cached_text_matrix(self, texts: list[str]) -> FloatArray:
         """Text embeddings through the disk cache (keyed by the CLIP version, the templates and the texts)."""

@@ -1,6 +1,6 @@
 """One class per model role: the captioner (BLIP), the keyword embedder (MiniLM) and the visual
 model (CLIP). Each has an idempotent, thread-safe :meth:`RoleModel.load` that does the heavy
-imports (torch, transformers, sentence-transformers) and batch methods that load on first use."""
+imports (torch, transformers) and batch methods that load on first use."""
 
 from __future__ import annotations
 
@@ -16,7 +16,9 @@ from PIL import Image
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
 from .int8 import quantize_int8
+from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
+from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
     import torch
@@ -102,6 +104,8 @@ class RoleModel:
     def load(self) -> None:
         """Import the libraries and load the model (idempotent; thread-safe). Raises
         :class:`ModelUnavailable` with what to do when the model cannot be loaded."""
+        if self.model is None:
+            import_model_libraries()  # without long pauses of the other threads (see .libraries)
         with LOAD_LOCK:
             if self.model is not None:
                 return
@@ -232,11 +236,9 @@ class KeywordEmbedder(RoleModel):
         self._cache: dict[str, FloatArray] = {}
 
     def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
-        from sentence_transformers import SentenceTransformer
-
-        return SentenceTransformer(
-            str(model.path), device=plan.device, local_files_only=True, model_kwargs={"use_safetensors": True}
-        )
+        # Plain transformers and the folder's pooling: the same vectors as sentence-transformers,
+        # without importing it (see .sentence_embedder).
+        return open_sentence_embedder(model.path, plan.device)
 
     def embed(self, texts: Sequence[str]) -> dict[str, FloatArray]:
         """The embedding of each distinct text."""
@@ -244,7 +246,7 @@ class KeywordEmbedder(RoleModel):
         wanted = [t for t in dict.fromkeys(texts) if t not in self._cache]
         fresh: dict[str, FloatArray] = {}
         if wanted:
-            vectors = self.model.encode(wanted, batch_size=64, normalize_embeddings=True, convert_to_numpy=True)
+            vectors = self.model.encode(wanted, batch_size=64)
             fresh = dict(zip(wanted, np.asarray(vectors, dtype=np.float32), strict=True))
             if len(self._cache) + len(fresh) > self.CACHE_LIMIT:
                 self._cache.clear()

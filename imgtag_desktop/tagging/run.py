@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "candidate_rows", "tag_photos"]
+__all__ = ["TagRunStats", "candidate_rows", "record_analysis", "tag_photos", "vocabulary_origins"]
 
 @dataclass
 class TagRunStats:
@@ -170,6 +170,42 @@ class _PhotoRows:
         return []
 
 
+def vocabulary_origins(catalog: Catalog) -> dict[str, str]:
+    """The texts scored on every photo besides its caption's phrases, with their origin: the
+    built-in vocabulary ('vocabulary') and the library's approved tags ('library')."""
+    origins: dict[str, str] = {}
+    for name in builtin_vocabulary():
+        origins.setdefault(name, "vocabulary")
+    for name in catalog.tags.names(states=("approved",)):
+        origins[name] = "library"
+    return origins
+
+
+def record_analysis(
+    catalog: Catalog,
+    pipeline: Pipeline,
+    photo_id: int,
+    analysis: ImageAnalysis,
+    *,
+    fingerprint: str | None,
+    names: Mapping[str, str],
+    threshold: float,
+) -> None:
+    """Store one photo's analysis (its candidates; the suggestions come from :func:`.suggest.rerank`)."""
+    catalog.analysis.record(
+        photo_id,
+        caption=analysis.caption,
+        caption_model=pipeline.resolved("captioner").version,
+        candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
+        suggestions=[],
+        embedding=analysis.embedding,
+        visual_model=pipeline.visual_version,
+        models_key=pipeline.models_key,
+        fingerprint=fingerprint,
+        threshold=threshold,
+    )
+
+
 def tag_photos(
     catalog: Catalog,
     photo_ids: Sequence[int],
@@ -211,14 +247,7 @@ def tag_photos(
     stats = TagRunStats(total=len(set(photo_ids)))  # each photo once (see WorkOrder)
     pipeline.load()
     models_key = pipeline.models_key
-    caption_model = pipeline.resolved("captioner").version
-    visual_model = pipeline.visual_version
-    origins: dict[str, str] = {}
-    if use_vocabulary:
-        for name in builtin_vocabulary():
-            origins.setdefault(name, "vocabulary")
-        for name in catalog.tags.names(states=("approved",)):
-            origins[name] = "library"
+    origins = vocabulary_origins(catalog) if use_vocabulary else {}
     pipeline.set_vocabulary(list(origins))
     options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
     analysed_ids: list[int] = []
@@ -254,18 +283,8 @@ def tag_photos(
                 elif f.record == "error":
                     catalog.analysis.record_error(f.photo.id, models_key, f.stored)
             for photo, analysis in results:
-                catalog.analysis.record(
-                    photo.id,
-                    caption=analysis.caption,
-                    caption_model=caption_model,
-                    candidates=candidate_rows(analysis, catalog.tags.states_on(photo.id), names),
-                    suggestions=[],
-                    embedding=analysis.embedding,
-                    visual_model=visual_model,
-                    models_key=models_key,
-                    fingerprint=photo.fingerprint,
-                    threshold=threshold,
-                )
+                record_analysis(catalog, pipeline, photo.id, analysis, fingerprint=photo.fingerprint, names=names,
+                                threshold=threshold)
                 committed.append(photo)
             analysed_ids.extend(p.id for p in committed)
             if committed and maybe_calibrate(catalog, models_key) is not None:

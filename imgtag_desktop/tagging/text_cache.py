@@ -7,6 +7,7 @@ import hashlib
 import logging
 import os
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 import numpy.typing as npt
@@ -18,21 +19,34 @@ log = logging.getLogger(__name__)
 FloatArray = npt.NDArray[np.float32]
 
 
-def cached_text_matrix(
-    version: str, templates: Sequence[str], texts: list[str], encode: Callable[[list[str]], FloatArray]
-) -> tuple[FloatArray, bool]:
-    """The embeddings of ``texts`` (one row each) and whether they came from the disk cache;
-    ``encode`` computes them on a miss, and the result is stored for the next time."""
+def _path(version: str, templates: Sequence[str], texts: list[str]) -> Path:
     digest = hashlib.blake2b("\n".join([version, *templates, "", *texts]).encode(), digest_size=12).hexdigest()
-    path = cache_dir() / "text-embeddings" / f"{digest}.npy"
+    return cache_dir() / "text-embeddings" / f"{digest}.npy"
+
+
+def lookup_text_matrix(version: str, templates: Sequence[str], texts: list[str]) -> FloatArray | None:
+    """The stored embeddings of ``texts`` (one row each), or None when the disk cache lacks them."""
+    path = _path(version, templates, texts)
     if path.is_file():
         try:
             matrix = np.load(path)
             if matrix.shape[0] == len(texts):
                 cached: FloatArray = matrix.astype(np.float32)
-                return cached, True
+                return cached
         except (OSError, ValueError) as exc:
             log.warning("ignoring unreadable text-embedding cache %s: %s", path, exc)
+    return None
+
+
+def cached_text_matrix(
+    version: str, templates: Sequence[str], texts: list[str], encode: Callable[[list[str]], FloatArray]
+) -> tuple[FloatArray, bool]:
+    """The embeddings of ``texts`` (one row each) and whether they came from the disk cache;
+    ``encode`` computes them on a miss, and the result is stored for the next time."""
+    cached = lookup_text_matrix(version, templates, texts)
+    if cached is not None:
+        return cached, True
+    path = _path(version, templates, texts)
     matrix = encode(texts)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

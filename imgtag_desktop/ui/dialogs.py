@@ -244,6 +244,14 @@ class SettingsDialog(QDialog):
         self.vocabulary = QCheckBox(self.tr("Also score the built-in vocabulary and my own tags"), self)
         self.vocabulary.setChecked(settings.use_vocabulary)
         form.addRow(self.tr("Vocabulary"), self.vocabulary)
+        self.unload_after = QSpinBox(self)
+        self.unload_after.setRange(0, 1440)
+        self.unload_after.setSuffix(self.tr(" min"))
+        self.unload_after.setSpecialValueText(self.tr("Never"))
+        self.unload_after.setValue(max(0, round(settings.unload_models_after)))
+        self.unload_after.setToolTip(self.tr("Free the models' memory after this many minutes without tagging or "
+                                             "visual search; they load again when needed"))
+        form.addRow(self.tr("Unload the models after"), self.unload_after)
         self.metadata = QComboBox(self)
         for key, text in METADATA_MODES:
             self.metadata.addItem(tr_(text), key)
@@ -287,6 +295,8 @@ class SettingsDialog(QDialog):
         s.suggestion_budget = self.budget.value()
         s.mute_after = self.mute_after.value()
         s.use_vocabulary = self.vocabulary.isChecked()
+        if self.unload_after.value() != round(s.unload_models_after):  # a fraction set in the file stays
+            s.unload_models_after = float(self.unload_after.value())
         s.grid_thumbnail_size = self.thumb.value()
         s.ui_language = str(self.ui_language.currentData())
         s.tag_language = str(self.tag_language.currentData())

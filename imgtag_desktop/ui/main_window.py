@@ -57,6 +57,7 @@ from .sync import FileSync
 from .tag_manager import TagManagerController, TagManagerDialog
 from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
+from .unloader import ModelUnloader
 from .write_dialog import WritePreviewDialog
 
 log = logging.getLogger(__name__)
@@ -119,6 +120,10 @@ class MainWindow(QMainWindow):
         self.tags = TagManagerController(session, self)
         self.sync = FileSync(session, self.jobs.add_failure, self)
         self.suggestions = SuggestionsController(session, self)
+        self.unloader = ModelUnloader(session, lambda: self.jobs.busy, self)
+        self.unloader.unloaded.connect(lambda: self.statusBar().showMessage(self.tr(
+            "The models were unloaded after {minutes:g} min unused, to free memory; they load again when needed")
+            .format(minutes=self.session.settings.unload_models_after), 8000))
         self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
 
         self._layout()
@@ -477,6 +482,7 @@ class MainWindow(QMainWindow):
         if mute_changed:
             self.suggestions.request(refit=False)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
+        self.unloader.schedule()
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
             self.sync.set_mode(new_mode)

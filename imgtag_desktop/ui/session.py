@@ -13,11 +13,12 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QUndoStack
 
 from ..core.catalog import Catalog
+from ..core.catalog.albums import SemanticSearchUnavailable
 from ..core.settings import ENV_OVERRIDES, Settings, load_settings, save_settings
 from ..core.thumbnails import ThumbnailCache
 from ..jobs.queries import QueryRunner
 from ..jobs.thumbnails import ImageLoader
-from ..tagging import cached_pipeline
+from ..tagging import cached_pipeline, models_freed_when_idle, models_in_use, visual_pipeline
 from .compat import guard_singleton_refcounts
 
 log = logging.getLogger(__name__)
@@ -84,10 +85,18 @@ class Session(QObject):
             multilingual = loaded_multilingual_encoder(self.settings)
             if multilingual is not None:
                 return multilingual
-        pipeline = cached_pipeline(self.settings)
-        if pipeline is None:
+        settings = self.settings
+        if cached_pipeline(settings) is None and not models_freed_when_idle(settings):
             return None
-        return lambda text: pipeline.encode_texts([text])[0]
+
+        def encode(text: str) -> Any:
+            pipeline = visual_pipeline(settings)  # loads CLIP again (here, on the worker) after an idle unload
+            if pipeline is None:
+                raise SemanticSearchUnavailable("Visual search needs the models: tag some photos (Ctrl+G) first.")
+            with models_in_use():
+                return pipeline.encode_texts([text])[0]
+
+        return encode
 
     @property
     def budget(self) -> int:

@@ -130,6 +130,7 @@ class JobsController(QObject):
         self._results: set[int] = set()
         self._started = 0.0
         self._first_done: tuple[float, int] | None = None
+        self._first_result_shown = False
         self._flush = QTimer(self)
         self._flush.setInterval(200)
         self._flush.timeout.connect(self._announce)
@@ -187,6 +188,7 @@ class JobsController(QObject):
         job.message.connect(self.panel.message.setText)
         self._started = time.monotonic()
         self._first_done = None
+        self._first_result_shown = False
         p = self.panel
         p.message.setText(f"{job.title}…")
         p.progress.setRange(0, 0)
@@ -221,6 +223,9 @@ class JobsController(QObject):
 
     def _on_result(self, photo_id: int) -> None:
         self._results.add(photo_id)
+        if not self._first_result_shown:  # the job's first result shows at once, the rest every 200 ms
+            self._first_result_shown = True
+            self._announce()
 
     def _on_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.add_failure(self.handle.job.kind if self.handle else "job", photo_id, path, reason)

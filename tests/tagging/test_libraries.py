@@ -1,0 +1,35 @@
+"""Importing the model libraries: once, and without keeping the caller's objects alive."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+
+CODE = """
+import gc, sys, weakref
+from imgtag_desktop.tagging.libraries import import_model_libraries
+
+class Models:  # stands for a pipeline whose load() imports the libraries
+    pass
+
+def load():
+    models = Models()
+    import_model_libraries()
+    return weakref.ref(models)
+
+assert "torch" not in sys.modules
+ref = load()
+gc.collect()
+print("torch" in sys.modules, "transformers.modeling_utils" in sys.modules, ref() is None, gc.isenabled())
+"""
+
+
+def test_the_first_import_keeps_nothing_of_the_callers_stack() -> None:
+    # In a fresh process: here torch is imported already. Some of the libraries keep exceptions of
+    # optional imports, whose tracebacks would hold the importing stack's locals for good.
+    out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["True", "True", "True", "True"], out.stdout + out.stderr[-3000:]
