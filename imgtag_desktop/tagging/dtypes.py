@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from ..core.settings import Settings
-from .int8 import int8_available
+from .int8 import cpu_capability, int8_available
 from .models import Role
 
 log = logging.getLogger(__name__)
@@ -34,9 +34,12 @@ def pick_device(requested: str) -> str:
 
 
 def cpu_has_bf16() -> bool:
-    """Whether this CPU runs bfloat16 matrix products natively (AVX512-BF16 or AMX)."""
+    """Whether this CPU runs bfloat16 matrix products natively (AVX512-BF16 or AMX) and torch's
+    kernels may use them (``ATEN_CPU_CAPABILITY=avx2`` says no)."""
     import torch
 
+    if cpu_capability() != "AVX512":
+        return False
     check = getattr(torch.ops.mkldnn, "_is_mkldnn_bf16_supported", None)
     try:
         return bool(check()) if check is not None else False
@@ -46,15 +49,27 @@ def cpu_has_bf16() -> bool:
 
 
 def captioner_int8(requested: str, device: str) -> bool:
-    """Whether the captioner's Linear layers run as dynamic int8: only when asked (``int8``, CPU only).
-    ``auto`` never picks it: it moves results further from float32 than bfloat16 does (docs/tagging.md)."""
+    """Whether all the captioner's Linear layers (image encoder and text decoder) run as dynamic int8:
+    only when asked (``int8``, CPU only). ``auto`` quantizes at most the image encoder
+    (:func:`vision_int8`)."""
     if requested != "int8":
         return False
     if device != "cpu":
         raise ValueError(f"dtype int8 runs on the CPU only (device is {device}); use --device cpu or another dtype")
     if not int8_available():
-        raise ValueError("dtype int8 needs torch's int8 matrix product on the CPU, which this build lacks; use float32")
+        raise ValueError(
+            "dtype int8 has no fast int8 kernel on this CPU (it needs AVX2 on x86, or VNNI); use auto or float32"
+        )
     return True
+
+
+def vision_int8(requested: str, device: str) -> bool:
+    """Whether the captioner's image encoder is a candidate for int8 (``auto`` on a CPU without native
+    bfloat16 that has a fast int8 kernel). It is most of the work on such CPUs, and it is
+    compute-bound, where int8 doubles the AVX2 throughput. The text decoder stays float32: its greedy
+    choices follow small logit differences. Whether the int8 encoder is used for a model is
+    checked once at load against float32 (:mod:`.int8_check`)."""
+    return requested in ("", "auto") and device == "cpu" and not cpu_has_bf16() and int8_available()
 
 
 def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
@@ -86,10 +101,13 @@ class DevicePlan:
     captioner_dtype: Any  # torch.dtype
     visual_dtype: Any  # torch.dtype (CLIP and the keyword embedder's device)
     captioner_int8: bool
+    vision_int8: bool = False  # a candidate; Captioner.vision_int8 says whether the check accepted it
 
     @property
     def name(self) -> str:
         captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
+        if self.vision_int8 and not self.captioner_int8:
+            captioner += "+int8-vision"
         return f"captioner={captioner},visual={str(self.visual_dtype).removeprefix('torch.')}"
 
 
@@ -105,4 +123,5 @@ def device_plan(settings: Settings) -> DevicePlan:
         captioner_dtype=pick_dtype(settings.dtype, device, "captioner"),
         visual_dtype=pick_dtype(settings.dtype, device, "visual"),
         captioner_int8=captioner_int8(settings.dtype, device),
+        vision_int8=vision_int8(settings.dtype, device),
     )

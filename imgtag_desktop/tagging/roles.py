@@ -5,6 +5,7 @@ imports (torch, transformers) and batch methods that load on first use."""
 from __future__ import annotations
 
 import copy
+import logging
 import threading
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
@@ -15,13 +16,16 @@ from PIL import Image
 
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
-from .int8 import quantize_int8
+from .int8 import cpu_capability, int8_backend, quantize_int8
+from .int8_check import Int8Verdict, cached_verdict, probe_images, remember_verdict, verdict
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
     import torch
+
+log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
 
@@ -141,6 +145,12 @@ class Captioner(RoleModel):
         super().__init__(settings)
         self.processor: Any = None
         self.generation_config: Any = None
+        self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image encoder, when made
+
+    @property
+    def vision_int8(self) -> bool:
+        """Whether the image encoder runs in int8 (``--dtype int8``, or ``auto`` with the check passed)."""
+        return self.plan.captioner_int8 or bool(self.int8_verdict and self.int8_verdict.accepted)
 
     def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
         from transformers import BlipForConditionalGeneration, BlipProcessor
@@ -163,6 +173,41 @@ class Captioner(RoleModel):
         if gen.pad_token_id is None:
             gen.pad_token_id = text_config.pad_token_id
         self.generation_config = gen
+        if plan.vision_int8 and not plan.captioner_int8:
+            blip = self._int8_vision_if_close(blip, model, plan)
+        return blip
+
+    def _int8_vision_if_close(self, blip: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        """The image encoder in int8 when, for this model, that stays within the bounds of
+        :mod:`.int8_check` (measured on probe images once, then remembered); else float32."""
+        import torch
+
+        backend = int8_backend()
+        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}"
+        known = cached_verdict(key)
+        if known is not None:
+            self.int8_verdict = known
+            if known.accepted:
+                quantize_int8(blip.vision_model, backend)
+            return blip
+        probes = probe_images()
+        proc = self.processor.image_processor
+        size = (int(proc.size["width"]), int(proc.size["height"]))
+        arrays = [np.asarray(img.resize(size, Image.Resampling.BICUBIC), dtype=np.float32) for img in probes]
+        pixels = to_device(_pixel_tensor(arrays, proc), plan.device, plan.captioner_dtype)
+        exact = _encode(blip, pixels)
+        exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
+        quantize_int8(blip.vision_model, backend)  # in place: the float32 weights go
+        approx = _encode(blip, pixels)
+        approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
+        result = verdict(
+            [s.float().numpy() for s in exact], [s.float().numpy() for s in approx], exact_captions, approx_captions
+        )
+        log.info("%s (%s)", result.text, model.path)
+        remember_verdict(key, result)
+        self.int8_verdict = result
+        if not result.accepted:  # back to float32 (read again: the quantized layers replaced them)
+            blip = self._open(model, plan).to(plan.device).eval()
         return blip
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
@@ -194,35 +239,47 @@ class Captioner(RoleModel):
         one 384 px image already fill the cores, and stay in cache), and a photo's caption never
         depends on which other photos share its batch. On CUDA the whole batch in one call: a GPU
         needs the batch to fill itself."""
-        import torch
 
         self.load()
-        with torch.inference_mode():
-            if pixels.device.type == "cuda":  # CUDA batching of the vision encoder
-                return self.model.vision_model(pixel_values=pixels)[0]  # type: ignore[no-any-return]
-            states = [self.model.vision_model(pixel_values=pixels[i : i + 1])[0] for i in range(pixels.shape[0])]
-        return torch.cat(states)
+        return _encode(self.model, pixels)
 
     def decode(self, image_states: torch.Tensor) -> list[str]:
         """Greedy decoding of a whole batch at once, with the folder's generation_config.json."""
-        import torch
 
         self.load()
-        text_config = self.model.config.text_config
-        n = image_states.shape[0]
-        input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
-        mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
-        with torch.inference_mode():
-            # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
-            # ignore the folder's generation_config.json: pass it explicitly.
-            out = self.model.text_decoder.generate(
-                input_ids=input_ids,
-                encoder_hidden_states=image_states,
-                encoder_attention_mask=mask,
-                generation_config=self.generation_config,
-            )
-        texts = self.processor.batch_decode(out, skip_special_tokens=True)
-        return [" ".join(str(t).split()) for t in texts]
+        return _greedy(self.model, self.generation_config, self.processor, image_states)
+
+
+def _encode(blip: Any, pixels: torch.Tensor) -> torch.Tensor:
+    """BLIP's image encoder over a batch of pixels (one image at a time except on CUDA)."""
+    import torch
+
+    with torch.inference_mode():
+        if pixels.device.type == "cuda":  # CUDA batching of the vision encoder
+            return blip.vision_model(pixel_values=pixels)[0]  # type: ignore[no-any-return]
+        states = [blip.vision_model(pixel_values=pixels[i : i + 1])[0] for i in range(pixels.shape[0])]
+    return torch.cat(states)
+
+
+def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: torch.Tensor) -> list[str]:
+    """Greedy captions of a whole batch of image states in one decoder call."""
+    import torch
+
+    text_config = blip.config.text_config
+    n = image_states.shape[0]
+    input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
+    mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
+    with torch.inference_mode():
+        # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
+        # ignore the folder's generation_config.json: pass it explicitly.
+        out = blip.text_decoder.generate(
+            input_ids=input_ids,
+            encoder_hidden_states=image_states,
+            encoder_attention_mask=mask,
+            generation_config=generation_config,
+        )
+    texts = processor.batch_decode(out, skip_special_tokens=True)
+    return [" ".join(str(t).split()) for t in texts]
 
 
 class KeywordEmbedder(RoleModel):

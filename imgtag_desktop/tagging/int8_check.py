@@ -1,0 +1,126 @@
+"""Whether int8 keeps a captioner's results within bounds of float32, checked at run time per model.
+
+``auto`` on a CPU without native bfloat16 runs the captioner's image encoder in int8 only when,
+for this model, int8 stays within stated bounds of float32 on a fixed set of probe images:
+
+- image states: cosine to float32 at least :data:`MIN_STATE_COSINE` on every probe;
+- captions: token-identical to float32 on at least :data:`MIN_SAME_CAPTIONS` of the probes.
+
+No threshold here is fitted to a model: they are the bounds themselves. The verdict is measured
+once per model version, torch version, int8 kernel and CPU capability, and kept in the cache
+folder (``int8-check.json``), so later loads skip the comparison.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import math
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+from PIL import Image, ImageDraw
+
+from ..core.paths import cache_dir
+
+log = logging.getLogger(__name__)
+
+MIN_STATE_COSINE = 0.999
+MIN_SAME_CAPTIONS = 0.9
+PROBES = 4
+CACHE_FILE = "int8-check.json"
+
+
+@dataclass(frozen=True)
+class Int8Verdict:
+    """The comparison of int8 against float32 on the probe images."""
+
+    accepted: bool
+    min_state_cosine: float
+    same_captions: int
+    probes: int
+
+    @property
+    def text(self) -> str:
+        return (
+            f"int8 image encoder {'used' if self.accepted else 'not used'}: image-state cosine to float32 "
+            f"{self.min_state_cosine:.5f} (at least {MIN_STATE_COSINE}), captions identical on "
+            f"{self.same_captions} of {self.probes} probes (at least {MIN_SAME_CAPTIONS:.0%})"
+        )
+
+
+def probe_images(size: int = 384) -> list[Image.Image]:
+    """Deterministic, varied pictures: a sky over a field with a sun, a striped building, a
+    portrait-like blob on a dark background, and fine texture (no files, no randomness across runs)."""
+    rng = np.random.default_rng(12345)
+    images = []
+    sky = Image.new("RGB", (size, size), (110, 160, 225))
+    draw = ImageDraw.Draw(sky)
+    draw.rectangle((0, size * 2 // 3, size, size), fill=(70, 140, 60))
+    draw.ellipse((size * 0.65, size * 0.1, size * 0.85, size * 0.3), fill=(250, 220, 90))
+    images.append(sky)
+    building = Image.new("RGB", (size, size), (200, 200, 205))
+    draw = ImageDraw.Draw(building)
+    for x in range(20, size, 48):
+        draw.rectangle((x, 60, x + 24, size - 30), fill=(120, 70, 50))
+    images.append(building)
+    portrait = Image.new("RGB", (size, size), (25, 25, 35))
+    draw = ImageDraw.Draw(portrait)
+    draw.ellipse((size * 0.3, size * 0.15, size * 0.7, size * 0.6), fill=(225, 180, 150))
+    draw.rectangle((size * 0.2, size * 0.62, size * 0.8, size), fill=(40, 60, 140))
+    images.append(portrait)
+    texture = (rng.random((size, size, 3)) * 255).astype(np.uint8)
+    yy, xx = np.mgrid[0:size, 0:size]
+    texture[..., 1] = (127 + 127 * np.sin(xx / 7.0 + yy / 11.0)).astype(np.uint8)
+    images.append(Image.fromarray(texture, "RGB"))
+    return images[:PROBES]
+
+
+def verdict(
+    states_float32: list[np.ndarray], states_int8: list[np.ndarray], captions_float32: list[str],
+    captions_int8: list[str],
+) -> Int8Verdict:
+    """Compare per probe: the image states (flattened cosine) and the captions (token-identical text)."""
+    cosines = []
+    for a, b in zip(states_float32, states_int8, strict=True):
+        a64, b64 = a.astype(np.float64).ravel(), b.astype(np.float64).ravel()
+        norms = float(np.linalg.norm(a64)) * float(np.linalg.norm(b64))
+        cosines.append(float(a64 @ b64) / max(norms, 1e-30))
+    same = sum(x == y for x, y in zip(captions_float32, captions_int8, strict=True))
+    low = min(cosines) if cosines else 0.0
+    n = len(captions_float32)
+    accepted = bool(n) and low >= MIN_STATE_COSINE and same >= math.ceil(MIN_SAME_CAPTIONS * n)
+    return Int8Verdict(accepted, round(low, 6), same, n)
+
+
+def _cache_path() -> Path:
+    return cache_dir() / CACHE_FILE
+
+
+def cached_verdict(key: str) -> Int8Verdict | None:
+    """A verdict measured before for ``key`` (None when unknown or the file is unreadable)."""
+    try:
+        data = json.loads(_cache_path().read_text(encoding="utf-8"))
+        return Int8Verdict(**data[key])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+
+
+def remember_verdict(key: str, result: Int8Verdict) -> None:
+    """Keep a verdict for later loads (a failure to write only costs a check next time)."""
+    path = _cache_path()
+    try:
+        try:
+            data = json.loads(path.read_text(encoding="utf-8"))
+            if not isinstance(data, dict):
+                data = {}
+        except (OSError, ValueError):
+            data = {}
+        data[key] = asdict(result)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_suffix(".tmp")
+        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
+        tmp.replace(path)
+    except OSError:
+        log.warning("could not keep the int8 check in %s", path, exc_info=True)
