@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import functools
 import logging
+import warnings
 from typing import Any, Literal
 
 log = logging.getLogger(__name__)
@@ -118,7 +119,9 @@ def fbgemm_linear_class() -> Any:
             weight = linear.weight.detach().float()
             scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
             zero = torch.zeros(scale.shape, dtype=torch.long)
-            qweight = torch.quantize_per_channel(weight, scale.double(), zero, 0, torch.qint8)
+            with warnings.catch_warnings():  # quantized tensors are deprecated; the kernel is what is used
+                warnings.simplefilter("ignore", UserWarning)
+                qweight = torch.quantize_per_channel(weight, scale.double(), zero, 0, torch.qint8)
             self.packed = torch.ops.quantized.linear_prepack(qweight, None)
             self.in_features, self.out_features = linear.in_features, linear.out_features
             bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(self.out_features)

@@ -162,6 +162,7 @@ class Captioner(RoleModel):
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
         blip = loaded.to(plan.device).eval()
+        fused_vision_attention(blip.vision_model)
         if plan.captioner_int8:
             blip = quantize_int8(blip)
         gen = copy.deepcopy(blip.generation_config)
@@ -248,6 +249,30 @@ class Captioner(RoleModel):
 
         self.load()
         return _greedy(self.model, self.generation_config, self.processor, image_states)
+
+
+def fused_vision_attention(vision_model: Any) -> int:
+    """Run the image encoder's self-attention through torch's fused ``scaled_dot_product_attention``
+    (the same product, softmax and weighting as BLIP's own matmul + softmax, without materialising
+    the 577 x 577 score matrices). Returns how many attention blocks were switched; a block of
+    another shape keeps its own forward."""
+    import types
+
+    import torch
+
+    def forward(self: Any, hidden_states: torch.Tensor, *args: Any, **kwargs: Any) -> tuple[torch.Tensor, None]:
+        b, t, e = hidden_states.shape
+        heads = int(self.num_heads)
+        qkv = self.qkv(hidden_states).reshape(b, t, 3, heads, e // heads).permute(2, 0, 3, 1, 4)
+        context = torch.nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], scale=float(self.scale))
+        return self.projection(context.permute(0, 2, 1, 3).reshape(b, t, e)), None
+
+    switched = 0
+    for module in vision_model.modules():
+        if all(hasattr(module, name) for name in ("qkv", "projection", "num_heads", "scale")):
+            module.forward = types.MethodType(forward, module)
+            switched += 1
+    return switched
 
 
 def _encode(blip: Any, pixels: torch.Tensor) -> torch.Tensor:

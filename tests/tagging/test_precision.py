@@ -60,17 +60,16 @@ def int8_pipeline(models: dict[str, Path]) -> Pipeline:
 def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipeline: Pipeline) -> None:
     import torch
 
-    from imgtag_desktop.tagging.int8 import int8_linear_class
+    from imgtag_desktop.tagging.int8 import is_int8_linear
 
-    quantized = int8_linear_class()
     blip_modules = list(int8_pipeline.captioner.model.modules())
-    assert any(isinstance(m, quantized) for m in blip_modules)
+    assert any(is_int8_linear(m) for m in blip_modules)
     # Every Linear of the vision encoder and the text decoder is int8; none is left in float32.
-    assert all(m.weight_t.dtype == torch.int8 for m in blip_modules if isinstance(m, quantized))
+    assert all(m.weight_dtype == torch.int8 for m in blip_modules if is_int8_linear(m))
     assert not any(type(m) is torch.nn.Linear for m in blip_modules)
-    assert not any(isinstance(m, quantized) for m in int8_pipeline.visual.model.modules())
+    assert not any(is_int8_linear(m) for m in int8_pipeline.visual.model.modules())
     assert int8_pipeline.dtype_name == "captioner=int8,visual=float32"
-    assert not any(isinstance(m, quantized) for m in float32_pipeline.captioner.model.modules())
+    assert not any(is_int8_linear(m) for m in float32_pipeline.captioner.model.modules())
 
 
 @pytest.mark.slow
@@ -114,16 +113,21 @@ def test_int8_is_numerically_close_to_float32(
     assert float(torch.nn.functional.cosine_similarity(logits[0], logits[1]).min()) > 0.98
 
 
-def test_auto_never_picks_int8(monkeypatch: pytest.MonkeyPatch) -> None:
+def test_auto_picks_bfloat16_or_an_int8_image_encoder_never_an_int8_decoder(monkeypatch: pytest.MonkeyPatch) -> None:
     import torch
 
     from imgtag_desktop.tagging import dtypes as module
+    from imgtag_desktop.tagging.dtypes import vision_int8
+    from imgtag_desktop.tagging.int8 import int8_available
 
     for native_bf16, captioner in ((False, torch.float32), (True, torch.bfloat16)):
         monkeypatch.setattr(module, "cpu_has_bf16", lambda native=native_bf16: native)
         assert not captioner_int8("auto", "cpu") and not captioner_int8("float32", "cpu")
         assert pick_dtype("auto", "cpu", "captioner") == captioner
         assert captioner_int8("int8", "cpu") and pick_dtype("int8", "cpu", "captioner") == torch.float32
+        # Without native bfloat16, auto makes the image encoder an int8 candidate (checked at load).
+        assert vision_int8("auto", "cpu") == (not native_bf16 and int8_available())
+        assert not vision_int8("float32", "cpu") and not vision_int8("auto", "cuda")
 
 
 def test_int8_is_cpu_only() -> None:
@@ -155,3 +159,73 @@ def test_bench_command_runs_int8(
     assert result["dtype"] == "captioner=int8,visual=float32"
     assert result["images"] == 3 and result["s_per_image"] > 0
     assert set(result["stages_s_per_image"]) >= {"caption_vision", "caption_text", "visual"}
+
+
+def test_the_int8_check_accepts_only_results_within_its_bounds() -> None:
+    from imgtag_desktop.tagging.int8_check import MIN_STATE_COSINE, probe_images, verdict
+
+    base = [np.linspace(-1, 1, 64).reshape(8, 8) + i for i in range(4)]
+    captions = ["a dog", "a cat", "a sky", "a car"]
+    assert verdict(base, [b.copy() for b in base], captions, list(captions)).accepted
+    # One probe's states turned away from float32 beyond the bound: refused.
+    turned = [b.copy() for b in base]
+    turned[2] = turned[2] + np.random.default_rng(0).normal(0, 0.2, turned[2].shape)
+    result = verdict(base, turned, captions, list(captions))
+    assert result.min_state_cosine < MIN_STATE_COSINE and not result.accepted
+    # One caption of four differs: 75 % identical is under 90 %.
+    assert not verdict(base, base, captions, ["a dog", "a cat", "a sky", "a bus"]).accepted
+    probes = probe_images()
+    assert len(probes) == 4 and len({p.tobytes() for p in probes}) == 4
+    assert [p.tobytes() for p in probe_images()] == [p.tobytes() for p in probes]  # the same every time
+
+
+@pytest.mark.skipif("not __import__('imgtag_desktop.tagging.int8', fromlist=['x']).int8_available()")
+def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_float32_when_it_fails(
+    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import torch
+
+    from imgtag_desktop.tagging import dtypes, int8_check
+    from imgtag_desktop.tagging.int8 import is_int8_linear
+
+    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
+    images = photos(tmp_path, 2)
+
+    def vision_and_text_int8(pipeline: Pipeline) -> tuple[bool, bool]:
+        blip = pipeline.captioner.model
+        return (any(is_int8_linear(m) for m in blip.vision_model.modules()),
+                any(is_int8_linear(m) for m in blip.text_decoder.modules()))
+
+    accepted = Pipeline(tiny_settings_for(models, dtype="auto"))
+    accepted.load()
+    verdict = accepted.captioner.int8_verdict
+    assert verdict is not None and verdict.accepted and verdict.min_state_cosine >= int8_check.MIN_STATE_COSINE
+    assert vision_and_text_int8(accepted) == (True, False)
+    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32"
+    assert (tmp_path / "cache" / int8_check.CACHE_FILE).is_file()
+    # A second load reads the verdict: no comparison runs (the probes are never made).
+    monkeypatch.setattr(int8_check, "probe_images", lambda: pytest.fail("the check ran again"))
+    monkeypatch.setattr("imgtag_desktop.tagging.roles.probe_images", lambda: pytest.fail("the check ran again"))
+    again = Pipeline(tiny_settings_for(models, dtype="auto"))
+    again.load()
+    assert again.captioner.int8_verdict == verdict and vision_and_text_int8(again) == (True, False)
+    # Image states and captions of photos stay close to float32 ones.
+    exact = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pixels = exact.captioner.pixels(images)
+    cosine = torch.nn.functional.cosine_similarity(
+        exact.captioner.vision_states(pixels).flatten(1), again.captioner.vision_states(pixels).flatten(1))
+    assert float(cosine.min()) >= 0.99
+    # With a bound int8 cannot meet, a fresh check refuses it and the model stays float32.
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
+    monkeypatch.undo()
+    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
+    monkeypatch.setattr(int8_check, "MIN_STATE_COSINE", 1.000001)
+    refused = Pipeline(tiny_settings_for(models, dtype="auto"))
+    refused.load()
+    assert refused.captioner.int8_verdict is not None and not refused.captioner.int8_verdict.accepted
+    assert vision_and_text_int8(refused) == (False, False)
+    assert not refused.captioner.vision_int8
+    np.testing.assert_allclose(
+        refused.captioner.vision_states(pixels).numpy(), exact.captioner.vision_states(pixels).numpy(), atol=1e-5)
