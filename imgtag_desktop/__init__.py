@@ -2,4 +2,11 @@
 
 from __future__ import annotations
 
+import os
+
+# The model libraries' OpenMP threads sleep when idle instead of spinning: a desktop app shares
+# its cores (the GUI, a browser), and spinning workers then slow every small operation down
+# several times. Read by the OpenMP runtime when torch loads; a value set by the person wins.
+os.environ.setdefault("OMP_WAIT_POLICY", "PASSIVE")
+
 __version__ = "0.1.0"

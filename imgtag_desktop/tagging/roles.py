@@ -275,10 +275,19 @@ def fused_vision_attention(vision_model: Any) -> int:
     return switched
 
 
+def flush_denormals() -> None:
+    """Treat float32 values below 1.2e-38 as zero on this thread (x86 FTZ/DAZ): arithmetic on such
+    values is many times slower on x86, and their contribution to any result is nil."""
+    import torch
+
+    torch.set_flush_denormal(True)
+
+
 def _encode(blip: Any, pixels: torch.Tensor) -> torch.Tensor:
     """BLIP's image encoder over a batch of pixels (one image at a time except on CUDA)."""
     import torch
 
+    flush_denormals()
     with torch.inference_mode():
         if pixels.device.type == "cuda":  # CUDA batching of the vision encoder
             return blip.vision_model(pixel_values=pixels)[0]  # type: ignore[no-any-return]
@@ -290,6 +299,7 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
     """Greedy captions of a whole batch of image states in one decoder call."""
     import torch
 
+    flush_denormals()
     text_config = blip.config.text_config
     n = image_states.shape[0]
     input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
@@ -402,6 +412,7 @@ class VisualModel(RoleModel):
         import torch
 
         self.load()
+        flush_denormals()
         with torch.inference_mode():
             feats = self.model.get_image_features(pixel_values=pixels)
         feats = getattr(feats, "pooler_output", feats)
