@@ -189,7 +189,7 @@ class Captioner(RoleModel):
         if known is not None:
             self.int8_verdict = known
             if known.accepted:
-                quantize_int8(blip.vision_model, backend)
+                quantize_image_path(blip, backend)
             return blip
         probes = probe_images()
         proc = self.processor.image_processor
@@ -198,7 +198,7 @@ class Captioner(RoleModel):
         pixels = to_device(_pixel_tensor(arrays, proc), plan.device, plan.captioner_dtype)
         exact = _encode(blip, pixels)
         exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
-        quantize_int8(blip.vision_model, backend)  # in place: the float32 weights go
+        quantize_image_path(blip, backend)  # in place: the float32 weights go
         approx = _encode(blip, pixels)
         approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
         result = verdict(
@@ -249,6 +249,22 @@ class Captioner(RoleModel):
 
         self.load()
         return _greedy(self.model, self.generation_config, self.processor, image_states)
+
+
+def quantize_image_path(blip: Any, backend: Any) -> None:
+    """int8 for what depends on the image alone: every Linear of the image encoder, and the text
+    decoder's cross-attention keys and values (computed once per photo from its image states).
+    The decoder's own token path (queries, self-attention, feed-forward, word scores) stays as it is."""
+    import torch
+
+    quantize_int8(blip.vision_model, backend)
+    for layer in blip.text_decoder.modules():
+        cross = getattr(getattr(layer, "crossattention", None), "self", None)
+        if cross is not None and hasattr(cross, "key") and hasattr(cross, "value"):
+            holder = torch.nn.Module()
+            holder.key, holder.value = cross.key, cross.value
+            quantize_int8(holder, backend)
+            cross.key, cross.value = holder.key, holder.value
 
 
 def fused_vision_attention(vision_model: Any) -> int:

@@ -193,9 +193,17 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     images = photos(tmp_path, 2)
 
     def vision_and_text_int8(pipeline: Pipeline) -> tuple[bool, bool]:
+        """(image path int8, token path int8): the image encoder and the cross-attention keys and
+        values are the image path; every other Linear of the text decoder is the token path."""
         blip = pipeline.captioner.model
-        return (any(is_int8_linear(m) for m in blip.vision_model.modules()),
-                any(is_int8_linear(m) for m in blip.text_decoder.modules()))
+        image_path = [m for m in blip.vision_model.modules() if isinstance(m, torch.nn.Module)]
+        cross = [m for layer in blip.text_decoder.bert.encoder.layer
+                 for m in (layer.crossattention.self.key, layer.crossattention.self.value)]
+        token_path = [m for name, m in blip.text_decoder.named_modules()
+                      if not any(m is c for c in cross) and ".crossattention.self.key" not in name
+                      and ".crossattention.self.value" not in name]
+        return (all(is_int8_linear(m) for m in cross) and any(is_int8_linear(m) for m in image_path),
+                any(is_int8_linear(m) for m in token_path))
 
     accepted = Pipeline(tiny_settings_for(models, dtype="auto"))
     accepted.load()
