@@ -65,8 +65,7 @@ class ModelCache:
             pipeline = self._pipeline
             if pipeline is None or self._key != model_key(settings) or not pipeline.loaded:
                 return None
-            self._last_used = time.monotonic()
-            return pipeline
+            return pipeline  # asking is not using: using() marks real use
 
     @contextmanager
     def using(self) -> Iterator[None]:

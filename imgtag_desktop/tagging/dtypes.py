@@ -107,7 +107,7 @@ class DevicePlan:
     def name(self) -> str:
         captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
         if self.vision_int8 and not self.captioner_int8:
-            captioner += "+int8-vision"
+            captioner += "+int8-vision?"  # a candidate: the loaded captioner says (Pipeline.dtype_name)
         return f"captioner={captioner},visual={str(self.visual_dtype).removeprefix('torch.')}"
 
 

@@ -16,6 +16,7 @@ from __future__ import annotations
 import json
 import logging
 import math
+import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -30,6 +31,9 @@ MIN_STATE_COSINE = 0.999
 MIN_SAME_CAPTIONS = 0.9
 PROBES = 4
 CACHE_FILE = "int8-check.json"
+# What a verdict is about: the layers made int8, the attention, the probes and the bounds. Part of
+# the remembered verdict's key, so a verdict is never reused for another scheme.
+INT8_SCHEME = f"image-encoder+cross-kv,fused-attention,probes={PROBES},cos={MIN_STATE_COSINE},same={MIN_SAME_CAPTIONS}"
 
 
 @dataclass(frozen=True)
@@ -119,7 +123,7 @@ def remember_verdict(key: str, result: Int8Verdict) -> None:
             data = {}
         data[key] = asdict(result)
         path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(".tmp")
+        tmp = path.with_suffix(f".{os.getpid()}.tmp")
         tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
         tmp.replace(path)
     except OSError:

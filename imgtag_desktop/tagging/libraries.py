@@ -70,7 +70,10 @@ def _preload_torch_libraries() -> None:
     dlopen.restype = ctypes.c_void_p
     dlopen.argtypes = [ctypes.c_char_p, ctypes.c_int]
     flags = sys.getdlopenflags()  # what the import itself passes to dlopen
+    cuda_build = os.path.isfile(os.path.join(folder, "libtorch_cuda.so"))
     for name in _TORCH_LIBRARIES:
+        if cuda_build and name == "libtorch.so":  # it pulls in the CUDA libraries: torch places them first
+            continue
         path = os.path.join(folder, name)
         if os.path.isfile(path) and not dlopen(path.encode(), flags):
             log.debug("preloading %s failed; the import will load it", path)

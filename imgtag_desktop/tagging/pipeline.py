@@ -139,7 +139,13 @@ class Pipeline:
 
     @property
     def dtype_name(self) -> str:
-        return self.visual.plan.name if self.visual.loaded else self.settings.dtype
+        if not self.visual.loaded:
+            return self.settings.dtype
+        plan = self.visual.plan
+        captioner = "int8" if plan.captioner_int8 else str(plan.captioner_dtype).removeprefix("torch.")
+        if self.captioner.loaded and self.captioner.vision_int8 and not plan.captioner_int8:
+            captioner += "+int8-vision"
+        return f"captioner={captioner},visual={str(plan.visual_dtype).removeprefix('torch.')}"
 
     def load(self, progress: Callable[[LoadStep, int, int], None] | None = None) -> None:
         """Load the three models (idempotent; thread-safe; raises ModelUnavailable).

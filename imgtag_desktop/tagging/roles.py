@@ -17,7 +17,7 @@ from PIL import Image
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
 from .int8 import cpu_capability, int8_backend, quantize_int8
-from .int8_check import Int8Verdict, cached_verdict, probe_images, remember_verdict, verdict
+from .int8_check import INT8_SCHEME, Int8Verdict, cached_verdict, probe_images, remember_verdict, verdict
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
 from .sentence_embedder import open_sentence_embedder
@@ -110,6 +110,7 @@ class RoleModel:
         :class:`ModelUnavailable` with what to do when the model cannot be loaded."""
         if self.model is None:
             import_model_libraries()  # without long pauses of the other threads (see .libraries)
+            flush_denormals()  # before this thread's first parallel operation starts its workers
         with LOAD_LOCK:
             if self.model is not None:
                 return
@@ -184,31 +185,37 @@ class Captioner(RoleModel):
         import torch
 
         backend = int8_backend()
-        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}"
+        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{INT8_SCHEME}"
         known = cached_verdict(key)
         if known is not None:
             self.int8_verdict = known
             if known.accepted:
                 quantize_image_path(blip, backend)
             return blip
-        probes = probe_images()
-        proc = self.processor.image_processor
-        size = (int(proc.size["width"]), int(proc.size["height"]))
-        arrays = [np.asarray(img.resize(size, Image.Resampling.BICUBIC), dtype=np.float32) for img in probes]
-        pixels = to_device(_pixel_tensor(arrays, proc), plan.device, plan.captioner_dtype)
-        exact = _encode(blip, pixels)
-        exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
-        quantize_image_path(blip, backend)  # in place: the float32 weights go
-        approx = _encode(blip, pixels)
-        approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
-        result = verdict(
-            [s.float().numpy() for s in exact], [s.float().numpy() for s in approx], exact_captions, approx_captions
-        )
+        try:
+            probes = probe_images()
+            proc = self.processor.image_processor
+            size = (int(proc.size["width"]), int(proc.size["height"]))
+            arrays = [np.asarray(img.resize(size, Image.Resampling.BICUBIC), dtype=np.float32) for img in probes]
+            pixels = to_device(_pixel_tensor(arrays, proc), plan.device, plan.captioner_dtype)
+            exact = _encode(blip, pixels)
+            exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
+            quantize_image_path(blip, backend)  # in place: the float32 weights go
+            approx = _encode(blip, pixels)
+            approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
+            result = verdict(
+                [s.float().numpy() for s in exact], [s.float().numpy() for s in approx], exact_captions,
+                approx_captions,
+            )
+        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
+            log.warning("the int8 check of %s failed; the captioner stays float32", model.path, exc_info=True)
+            result = Int8Verdict(False, 0.0, 0, 0)
         log.info("%s (%s)", result.text, model.path)
         remember_verdict(key, result)
         self.int8_verdict = result
         if not result.accepted:  # back to float32 (read again: the quantized layers replaced them)
             blip = self._open(model, plan).to(plan.device).eval()
+            fused_vision_attention(blip.vision_model)
         return blip
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
@@ -270,11 +277,28 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
 def fused_vision_attention(vision_model: Any) -> int:
     """Run the image encoder's self-attention through torch's fused ``scaled_dot_product_attention``
     (the same product, softmax and weighting as BLIP's own matmul + softmax, without materialising
-    the 577 x 577 score matrices). Returns how many attention blocks were switched; a block of
-    another shape keeps its own forward."""
-    import types
+    the 577 x 577 score matrices). Returns how many attention blocks were switched; a block without
+    BLIP's ``qkv`` / ``projection`` / ``num_heads`` / ``scale`` keeps its own forward. The blocks
+    change class (no self-reference: they are freed with the model)."""
+    switched = 0
+    for module in vision_model.modules():
+        if all(hasattr(module, name) for name in ("qkv", "projection", "num_heads", "scale")):
+            module.__class__ = _fused_attention_class(type(module))
+            switched += 1
+    return switched
 
+
+_FUSED_CLASSES: dict[type, type] = {}
+
+
+def _fused_attention_class(base: type) -> type:
+    """``base`` with the fused forward (one subclass per attention class)."""
     import torch
+
+    if getattr(base, "fused_attention", False):
+        return base
+    if base in _FUSED_CLASSES:
+        return _FUSED_CLASSES[base]
 
     def forward(self: Any, hidden_states: torch.Tensor, *args: Any, **kwargs: Any) -> tuple[torch.Tensor, None]:
         b, t, e = hidden_states.shape
@@ -283,17 +307,15 @@ def fused_vision_attention(vision_model: Any) -> int:
         context = torch.nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], scale=float(self.scale))
         return self.projection(context.permute(0, 2, 1, 3).reshape(b, t, e)), None
 
-    switched = 0
-    for module in vision_model.modules():
-        if all(hasattr(module, name) for name in ("qkv", "projection", "num_heads", "scale")):
-            module.forward = types.MethodType(forward, module)
-            switched += 1
-    return switched
+    fused = type(f"Fused{base.__name__}", (base,), {"forward": forward, "fused_attention": True})
+    _FUSED_CLASSES[base] = fused
+    return fused
 
 
 def flush_denormals() -> None:
     """Treat float32 values below 1.2e-38 as zero on this thread (x86 FTZ/DAZ): arithmetic on such
-    values is many times slower on x86, and their contribution to any result is nil."""
+    values is many times slower on x86, and their contribution to any result is nil. Per thread:
+    called on a model thread before its first parallel operation, the workers it starts inherit it."""
     import torch
 
     torch.set_flush_denormal(True)

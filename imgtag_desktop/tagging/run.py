@@ -223,6 +223,7 @@ def tag_photos(
     language: str = "en",
     workers: int | None = None,
     focus: Focus | None = None,
+    pending_note: str | None = None,
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
@@ -242,6 +243,8 @@ def tag_photos(
     writer thread when overlapping (after the photo's batch is committed).
     Photos are taken in the order of ``photo_ids``, except that each batch starts with the
     photos of ``focus`` (what the person is looking at) still to do; see :mod:`.order`.
+    ``pending_note``: recorded, in the batch's own transaction, as each analysed photo's open
+    matter, so it stays pending until that is settled (see :mod:`.staged`).
     """
     start = time.monotonic()
     stats = TagRunStats(total=len(set(photo_ids)))  # each photo once (see WorkOrder)
@@ -285,6 +288,8 @@ def tag_photos(
             for photo, analysis in results:
                 record_analysis(catalog, pipeline, photo.id, analysis, fingerprint=photo.fingerprint, names=names,
                                 threshold=threshold)
+                if pending_note:
+                    catalog.analysis.record_error(photo.id, models_key, pending_note)
                 committed.append(photo)
             analysed_ids.extend(p.id for p in committed)
             if committed and maybe_calibrate(catalog, models_key) is not None:

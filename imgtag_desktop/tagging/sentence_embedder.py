@@ -73,8 +73,7 @@ class SentenceEmbedder:
         st_config = _read_json(settings_file) if settings_file.is_file() else {}
         self.device = device
         self.tokenizer = AutoTokenizer.from_pretrained(str(self.folder), local_files_only=True)
-        if st_config.get("do_lower_case"):
-            self.tokenizer.do_lower_case = True
+        self.lower_case = bool(st_config.get("do_lower_case"))  # sentence-transformers lowercases the texts
         limit = st_config.get("max_seq_length")
         model_limit = getattr(self.tokenizer, "model_max_length", None)
         self.max_length = int(limit) if limit else int(min(model_limit or 512, 512))
@@ -86,6 +85,8 @@ class SentenceEmbedder:
         """One L2-normalised row per text."""
         import torch
 
+        if self.lower_case:
+            texts = [t.lower() for t in texts]
         rows: list[FloatArray] = []
         for start in range(0, len(texts), batch_size):
             with self._lock:

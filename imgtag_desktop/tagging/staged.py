@@ -123,6 +123,7 @@ def tag_photos_staged(
         return stats
     done_before = 0
     pending_vocabulary: list[int] = []
+    analysed_ids: set[int] = set()
     collecting = False
 
     def is_cancelled() -> bool:
@@ -133,8 +134,8 @@ def tag_photos_staged(
             progress(done_before + done, len(ids), path)
 
     def part_result(photo_id: int) -> None:
-        if collecting:  # tagged without the vocabulary: pending until it has its vocabulary candidates
-            catalog.analysis.record_error(photo_id, pipeline.models_key, VOCABULARY_PENDING)
+        analysed_ids.add(photo_id)
+        if collecting:  # tagged without the vocabulary: pending (noted in its batch) until it has them
             pending_vocabulary.append(photo_id)
         if on_result:
             on_result(photo_id)
@@ -144,7 +145,7 @@ def tag_photos_staged(
         result = tag_photos(catalog, part, pipeline, threshold=threshold, batch_size=size, progress=part_progress,
                             cancelled=cancelled, on_result=part_result, on_error=on_error,
                             use_vocabulary=vocabulary, budget=budget, mute_after=mute_after, language=language,
-                            focus=focus)
+                            focus=focus, pending_note=VOCABULARY_PENDING if collecting else None)
         _merge(stats, result)
         done_before += len(part)
 
@@ -182,5 +183,8 @@ def tag_photos_staged(
                         on_result(photo_id)
     if len(order) and not stats.cancelled:
         run(order.remaining(), vocabulary=use_vocabulary, size=batch_size)
+    if analysed_ids:  # what the analysed photos show now (later parts and re-rankings changed earlier ones)
+        counts = catalog.review.tag_state_counts(sorted(analysed_ids))
+        stats.suggested = sum(c.suggested for c in counts.values())
     stats.seconds = time.monotonic() - start
     return stats

@@ -237,3 +237,38 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     assert not refused.captioner.vision_int8
     np.testing.assert_allclose(
         refused.captioner.vision_states(pixels).numpy(), exact.captioner.vision_states(pixels).numpy(), atol=1e-5)
+
+
+def test_fused_attention_blocks_are_freed_with_their_model(models: dict[str, Path]) -> None:
+    import gc
+    import weakref
+
+    import torch
+
+    from imgtag_desktop.tagging.roles import fused_vision_attention
+
+    pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pipeline.captioner.load()
+    vision = pipeline.captioner.model.vision_model
+    blocks = [m for m in vision.modules() if getattr(type(m), "fused_attention", False)]
+    assert blocks and fused_vision_attention(vision) == len(blocks)  # idempotent: no class of a class
+    assert all(not getattr(type(m).__mro__[1], "fused_attention", False) for m in blocks)
+    # The fused blocks give BLIP's own attention (a block switched back to its class as the reference).
+    block = blocks[0]
+    x = torch.randn(1, 5, block.qkv.in_features)
+    fused_class = type(block)
+    with torch.inference_mode():
+        fused = block(x)[0]
+        block.__class__ = fused_class.__mro__[1]
+        own = block(x)[0]
+        block.__class__ = fused_class
+    torch.testing.assert_close(fused, own, rtol=1e-4, atol=1e-5)
+    # Nothing refers to itself: dropping the model frees the blocks without a garbage collection.
+    ref = weakref.ref(blocks[0].qkv)
+    del blocks, block, vision
+    gc.disable()
+    try:
+        pipeline.captioner.model = None
+        assert ref() is None
+    finally:
+        gc.enable()
