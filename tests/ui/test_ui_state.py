@@ -40,7 +40,7 @@ def test_grid_fills_while_a_scan_runs_and_open_folder_shows_it(qtbot, tmp_path, 
         pass
     assert any(0 < n < 80 for n in seen), seen  # photos showed up before the scan ended
     qtbot.waitUntil(lambda: isinstance(window.grid.source, FolderSource))  # Open folder shows that folder
-    assert window.grid.model.rowCount() == 80
+    qtbot.waitUntil(lambda: window.grid.model.rowCount() == 80)  # its rows arrive from the query worker
     assert window.windowTitle().endswith(str(folder.resolve()))
     window.close()
 
