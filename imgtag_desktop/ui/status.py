@@ -100,6 +100,12 @@ class StatusPanel(QObject):
         self.set_idle()
         self.set_failures(0)
 
+    def show_job_message(self, text: str) -> None:
+        """What the running job is doing. A hover tip (the status tip of the button just clicked)
+        would hide it for as long as the mouse stays there: the job's news replaces the tip."""
+        self.bar.clearMessage()
+        self.message.setText(text)
+
     def set_idle(self) -> None:
         self.progress.hide()
         self.rate.hide()
@@ -185,7 +191,7 @@ class JobsController(QObject):
         job.result.connect(self._on_result)
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_finished)
-        job.message.connect(self.panel.message.setText)
+        job.message.connect(self.panel.show_job_message)
         self._started = time.monotonic()
         self._first_done = None
         self._first_result_shown = False
