@@ -128,3 +128,11 @@ def make_decoder_raise(monkeypatch: object, stage: str, file_name: str) -> None:
         wrap(ImageFile.ImageFile, "load")
     else:
         raise ValueError(stage)
+
+
+def bench_models_folder(tiny_models: dict[str, Path], folder: Path) -> Path:
+    """A folder laid out as `imgtag bench --models` expects (blip/, clip/, minilm/), linking the tiny models."""
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
+        (folder / name).symlink_to(tiny_models[role], target_is_directory=True)
+    return folder

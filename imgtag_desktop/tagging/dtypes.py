@@ -103,11 +103,12 @@ class DevicePlan:
     captioner_int8: bool
     vision_int8: bool = False  # a candidate; Captioner.vision_int8 says whether the check accepted it
 
-    @property
-    def name(self) -> str:
+    def describe(self, vision_int8: bool) -> str:
+        """The name "captioner=...,visual=...", with ``vision_int8`` saying whether the loaded captioner's image
+        path is int8 (a candidate in the plan becomes that only when its check passes)."""
         captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
-        if self.vision_int8 and not self.captioner_int8:
-            captioner += "+int8-vision?"  # a candidate: the loaded captioner says (Pipeline.dtype_name)
+        if vision_int8 and not self.captioner_int8:
+            captioner += "+int8-vision"
         return f"captioner={captioner},visual={str(self.visual_dtype).removeprefix('torch.')}"
 
 

@@ -102,6 +102,17 @@ def is_int8_linear(module: Any) -> bool:
     return isinstance(module, (int8_linear_class(), fbgemm_linear_class()))
 
 
+def _weights(linear: Any) -> tuple[Any, Any, Any]:
+    """A Linear's float32 weight, its symmetric int8 scale per output channel, and its float32
+    bias (zeros when it has none): what both int8 layers start from."""
+    import torch
+
+    weight = linear.weight.detach().float()
+    scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+    bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(linear.out_features)
+    return weight, scale, bias
+
+
 @functools.cache
 def fbgemm_linear_class() -> Any:
     """The ``FbgemmLinear`` module class (defined on first use: it needs torch)."""
@@ -116,15 +127,13 @@ def fbgemm_linear_class() -> Any:
 
         def __init__(self, linear: torch.nn.Linear) -> None:
             super().__init__()
-            weight = linear.weight.detach().float()
-            scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+            weight, scale, bias = _weights(linear)
             zero = torch.zeros(scale.shape, dtype=torch.long)
             with warnings.catch_warnings():  # quantized tensors are deprecated; the kernel is what is used
                 warnings.simplefilter("ignore", UserWarning)
                 qweight = torch.quantize_per_channel(weight, scale.double(), zero, 0, torch.qint8)
             self.packed = torch.ops.quantized.linear_prepack(qweight, None)
             self.in_features, self.out_features = linear.in_features, linear.out_features
-            bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(self.out_features)
             self.register_buffer("bias", bias)
             pin = torch.zeros(1, self.in_features)
             pin[0, 0], pin[0, -1] = 1.0, -1.0
@@ -155,12 +164,10 @@ def int8_linear_class() -> Any:
 
         def __init__(self, linear: torch.nn.Linear) -> None:
             super().__init__()
-            weight = linear.weight.detach().float()
-            scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+            weight, scale, bias = _weights(linear)
             self.in_features, self.out_features = linear.in_features, linear.out_features
             self.register_buffer("weight_t", torch.round(weight / scale[:, None]).to(torch.int8).t().contiguous())
             self.register_buffer("weight_scale", scale)
-            bias = linear.bias.detach().float() if linear.bias is not None else torch.zeros(self.out_features)
             self.register_buffer("bias", bias)
             self.weight_dtype = torch.int8
 

@@ -141,11 +141,7 @@ class Pipeline:
     def dtype_name(self) -> str:
         if not self.visual.loaded:
             return self.settings.dtype
-        plan = self.visual.plan
-        captioner = "int8" if plan.captioner_int8 else str(plan.captioner_dtype).removeprefix("torch.")
-        if self.captioner.loaded and self.captioner.vision_int8 and not plan.captioner_int8:
-            captioner += "+int8-vision"
-        return f"captioner={captioner},visual={str(plan.visual_dtype).removeprefix('torch.')}"
+        return self.visual.plan.describe(self.captioner.loaded and self.captioner.vision_int8)
 
     def load(self, progress: Callable[[LoadStep, int, int], None] | None = None) -> None:
         """Load the three models (idempotent; thread-safe; raises ModelUnavailable).

@@ -58,6 +58,14 @@ def _pixel_tensor(arrays: list[FloatArray], proc: Any) -> torch.Tensor:
     return torch.from_numpy(np.ascontiguousarray(batch.transpose(0, 3, 1, 2)))
 
 
+def _blip_pixels(processor: Any, images: Sequence[Image.Image]) -> torch.Tensor:
+    """BLIP's input in host memory: each image resized to the processor's size, then normalised."""
+    proc = processor.image_processor
+    h, w = int(proc.size["height"]), int(proc.size["width"])
+    arrays = [np.asarray(img.resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32) for img in images]
+    return _pixel_tensor(arrays, proc)
+
+
 # -- tensor transfer: host pixels to the model's device -------------------------------------------
 
 
@@ -193,11 +201,7 @@ class Captioner(RoleModel):
                 quantize_image_path(blip, backend)
             return blip
         try:
-            probes = probe_images()
-            proc = self.processor.image_processor
-            size = (int(proc.size["width"]), int(proc.size["height"]))
-            arrays = [np.asarray(img.resize(size, Image.Resampling.BICUBIC), dtype=np.float32) for img in probes]
-            pixels = to_device(_pixel_tensor(arrays, proc), plan.device, plan.captioner_dtype)
+            pixels = to_device(_blip_pixels(self.processor, probe_images()), plan.device, plan.captioner_dtype)
             exact = _encode(blip, pixels)
             exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
             quantize_image_path(blip, backend)  # in place: the float32 weights go
@@ -226,10 +230,7 @@ class Captioner(RoleModel):
         """The model's input for a batch of decoded images, float32 in host memory (resize and
         normalise; safe to run in a decode worker thread)."""
         self.load()
-        proc = self.processor.image_processor
-        h, w = int(proc.size["height"]), int(proc.size["width"])
-        arrays = [np.asarray(img.resize((w, h), Image.Resampling.BICUBIC), dtype=np.float32) for img in images]
-        return _pixel_tensor(arrays, proc)
+        return _blip_pixels(self.processor, images)
 
     def to_device(self, host: torch.Tensor) -> torch.Tensor:
         """Host pixels (:meth:`host_pixels`, possibly several concatenated) on the model's device and dtype."""

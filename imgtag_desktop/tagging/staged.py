@@ -51,7 +51,6 @@ VOCABULARY_PENDING = "tagged before the tag vocabulary was ready; its vocabulary
 def _merge(total: TagRunStats, part: TagRunStats) -> None:
     total.analysed += part.analysed
     total.failed += part.failed
-    total.suggested += part.suggested
     total.errors.extend(part.errors)
     total.cancelled = total.cancelled or part.cancelled
     total.batch_size = max(total.batch_size, part.batch_size)

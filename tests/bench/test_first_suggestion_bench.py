@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.helpers import make_photo
+from tests.helpers import bench_models_folder, make_photo
 
 ROOT = Path(__file__).resolve().parents[2]
 SCRIPT = ROOT / "tests" / "bench" / "first_suggestion.py"
@@ -31,11 +31,7 @@ def _models(tiny_models: dict[str, Path], tmp_path: Path) -> Path:
     folder = os.environ.get("IMGTAG_BENCH_MODELS")
     if folder:
         return Path(folder)
-    out = tmp_path / "models"
-    out.mkdir()
-    for name, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
-        (out / name).symlink_to(tiny_models[role], target_is_directory=True)
-    return out
+    return bench_models_folder(tiny_models, tmp_path / "models")
 
 
 def _photos(tmp_path: Path) -> Path:

@@ -23,7 +23,7 @@ from imgtag_desktop.tagging.overlap import (
     decode_workers,
     default_batch_size,
 )
-from tests.helpers import make_decoder_raise, make_photo
+from tests.helpers import bench_models_folder, make_decoder_raise, make_photo
 
 THREAD_NAMES = ("imgtag-decode", "imgtag-commit")
 
@@ -290,10 +290,7 @@ def test_bench_reports_the_overlapped_stages(
 
     from imgtag_desktop.cli import main
 
-    models = tmp_path / "models"
-    models.mkdir()
-    for sub, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
-        (models / sub).symlink_to(tiny_models[role], target_is_directory=True)
+    models = bench_models_folder(tiny_models, tmp_path / "models")
     photo_folder(tmp_path / "photos", 5)
     results = []
     for workers in ("0", "2"):

@@ -10,7 +10,7 @@ from PIL import Image
 
 from imgtag_desktop.tagging import Pipeline
 from imgtag_desktop.tagging.dtypes import captioner_int8, pick_dtype
-from tests.helpers import make_photo
+from tests.helpers import bench_models_folder, make_photo
 from tests.tagging.conftest import tiny_settings_for
 
 
@@ -145,10 +145,7 @@ def test_bench_command_runs_int8(
 
     from imgtag_desktop.cli import main
 
-    models = tmp_path / "models"
-    models.mkdir()
-    for sub, role in (("blip", "captioner"), ("clip", "visual"), ("minilm", "keywords")):
-        (models / sub).symlink_to(tiny_models[role], target_is_directory=True)
+    models = bench_models_folder(tiny_models, tmp_path / "models")
     images = tmp_path / "photos"
     images.mkdir()
     for i in range(3):
