@@ -90,6 +90,12 @@ class ImageLoader(QObject):
         """Ask for a large oriented preview (not cached on disk)."""
         self._start(key, path, None, size, preview=True)
 
+    @property
+    def busy(self) -> bool:
+        """Whether thumbnails or previews are loading or waiting to load."""
+        with self._lock:
+            return bool(self._pending)
+
     def _start(self, key: object, path: Path, fingerprint: str | None, size: int, *, preview: bool) -> None:
         with self._lock:
             if key in self._pending or self._closed.is_set():

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 from .library import ScanReport, scan_and_import, tag_language
 from .tag_manager import TagEdit, TagManager
-from .tagging import photos_to_tag, run_tagging
+from .tagging import photos_to_tag, photos_waiting, run_tagging
 from .writing import WriterBusy, WritingOff, choose_photos_to_write, undo_write, write_mode, write_tags
 
 __all__ = [
@@ -29,6 +29,7 @@ __all__ = [
     "WritingOff",
     "choose_photos_to_write",
     "photos_to_tag",
+    "photos_waiting",
     "run_tagging",
     "scan_and_import",
     "tag_language",

@@ -8,7 +8,7 @@ from pathlib import Path
 
 from ..core.catalog import Catalog
 from ..core.settings import Settings
-from ..tagging import Focus, Pipeline, TagRunStats
+from ..tagging import Focus, ModelUnavailable, Pipeline, TagRunStats
 from ..tagging.staged import tag_photos_staged
 from .library import tag_language
 
@@ -35,6 +35,16 @@ def photos_to_tag(
     if ids is None:
         return [p.id for p in catalog.photos.all(status="ok")]
     return ids
+
+
+def photos_waiting(catalog: Catalog, settings: Settings) -> int:
+    """How many photos Tag all would tag now with the settings' models (0 when a model is missing:
+    no run could start). Reads the models' folders and the catalog: call it off the GUI thread."""
+    try:
+        models_key = Pipeline(settings.with_env()).models_key  # a fresh one: asking loads and evicts nothing
+    except ModelUnavailable:
+        return 0
+    return len(photos_to_tag(catalog, models_key))
 
 
 def run_tagging(

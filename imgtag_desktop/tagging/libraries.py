@@ -15,6 +15,11 @@ use, so the import finds them loaded; it pauses the collector while importing, t
 imported objects (:func:`gc.freeze`) so later collections skip them. What is left is torch's own
 module initialisation, a few tens of milliseconds. Everything here is best effort: any failure
 just falls back to the plain import.
+
+The app calls it twice: on a tagging run's thread before loading the models, and, earlier, on a
+warm-up thread of its own once the window has settled with photos waiting to be tagged (see
+``ui/warmup.py``), so that Tag all finds the libraries imported. A run that starts while the
+warm-up imports waits for that import instead of starting another.
 """
 
 from __future__ import annotations
@@ -82,7 +87,8 @@ def _preload_torch_libraries() -> None:
 
 def _import_all() -> None:
     started = time.perf_counter()
-    if "torch" not in sys.modules:
+    first = "torch" not in sys.modules
+    if first:
         try:
             _preload_torch_libraries()
         except Exception:  # best effort: the import loads them itself
@@ -96,10 +102,16 @@ def _import_all() -> None:
             except Exception:  # an older or newer transformers: loading the model says what is wrong
                 log.debug("cannot import %s", name, exc_info=True)
     finally:
-        gc.freeze()  # the imported modules live as long as the process: later collections skip them
+        if first:  # the imported modules live as long as the process: later collections skip them
+            gc.freeze()  # (not when torch came earlier: then it would pin whatever else lives now)
         if was_enabled:
             gc.enable()
     log.info("model libraries imported in %.2f s", time.perf_counter() - started)
+
+
+def model_libraries_imported() -> bool:
+    """Whether :func:`import_model_libraries` has finished in this process (cheap; any thread)."""
+    return _done
 
 
 def import_model_libraries() -> None:

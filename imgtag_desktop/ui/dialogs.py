@@ -252,6 +252,13 @@ class SettingsDialog(QDialog):
         self.unload_after.setToolTip(self.tr("Free the models' memory after this many minutes without tagging or "
                                              "visual search; they load again when needed"))
         form.addRow(self.tr("Unload the models after"), self.unload_after)
+        self.warm_up = QCheckBox(self.tr("Prepare for tagging in the background when photos wait to be tagged"),
+                                 self)
+        self.warm_up.setChecked(settings.warm_up_model_libraries)
+        self.warm_up.setToolTip(self.tr("Loads the model libraries (not the models) once the window is idle, so "
+                                        "Tag all shows its first suggestions seconds sooner; uses about 300 MB "
+                                        "of memory"))
+        form.addRow(self.tr("Start-up"), self.warm_up)
         self.metadata = QComboBox(self)
         for key, text in METADATA_MODES:
             self.metadata.addItem(tr_(text), key)
@@ -297,6 +304,7 @@ class SettingsDialog(QDialog):
         s.use_vocabulary = self.vocabulary.isChecked()
         if self.unload_after.value() != round(s.unload_models_after):  # a fraction set in the file stays
             s.unload_models_after = float(self.unload_after.value())
+        s.warm_up_model_libraries = self.warm_up.isChecked()
         s.grid_thumbnail_size = self.thumb.value()
         s.ui_language = str(self.ui_language.currentData())
         s.tag_language = str(self.tag_language.currentData())

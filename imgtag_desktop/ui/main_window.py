@@ -58,6 +58,7 @@ from .tag_manager import TagManagerController, TagManagerDialog
 from .targets import action_texts
 from .threshold import ThresholdController, ThresholdWidget
 from .unloader import ModelUnloader
+from .warmup import LibraryWarmUp
 from .write_dialog import WritePreviewDialog
 
 log = logging.getLogger(__name__)
@@ -124,6 +125,8 @@ class MainWindow(QMainWindow):
         self.unloader.unloaded.connect(lambda: self.statusBar().showMessage(self.tr(
             "The models were unloaded after {minutes:g} min unused, to free memory; they load again when needed")
             .format(minutes=self.session.settings.unload_models_after), 8000))
+        # Tag all finds torch and transformers imported when the window had a quiet moment before it.
+        self.warm_up = LibraryWarmUp(session, lambda: self.isVisible() and not self.jobs.busy, parent=self)
         self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
 
         self._layout()
@@ -132,6 +135,7 @@ class MainWindow(QMainWindow):
         self._restore_layout()
         self._check_tagging()
         self._load_multilingual()
+        self.warm_up.arm()
 
     def _load_multilingual(self) -> None:
         """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""
@@ -209,6 +213,7 @@ class MainWindow(QMainWindow):
         self.review.tag_changed.connect(self.detail.set_focus_tag)  # the reviewed tag is the current chip
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
+        self.jobs.job_finished.connect(lambda _stats: self.warm_up.arm())  # a scan may have found photos to tag
         self.grid.focus_changed.connect(self.jobs.set_focus)  # tagging takes what the person looks at first
         self.sidebar.folders_shown.connect(self._show_opened_folder)
         self.grid.model.thumbnail_failed.connect(self._on_thumbnail_failed)
@@ -483,6 +488,7 @@ class MainWindow(QMainWindow):
             self.suggestions.request(refit=False)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         self.unloader.schedule()
+        self.warm_up.arm()
         if new_mode != mode:
             catalog.writes.set_mode(new_mode)
             self.sync.set_mode(new_mode)

@@ -1,5 +1,6 @@
-"""The app shows its window before torch is imported; nothing imports the model libraries until a
-tagging run (or a visual search) needs them."""
+"""The app shows its window before torch is imported, and scans without it. Then either a tagging
+run imports the model libraries when it needs them, or, earlier, the window's warm-up does, once the
+window is shown and has settled with photos to tag (``warm_up_model_libraries``, on by default)."""
 
 from __future__ import annotations
 
@@ -14,14 +15,18 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 
 SCRIPT = r"""
-import json, os, sys, time
+import json, os, sys, threading, time
 from pathlib import Path
 HEAVY = ("torch", "transformers", "sentence_transformers", "sklearn", "keybert")
-report = {}
+report = {"during_scan": []}
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication
+from imgtag_desktop.core.settings import load_settings, save_settings
 from imgtag_desktop.ui import app as entry
 from imgtag_desktop.ui.compat import guard_singleton_refcounts
+settings = load_settings()
+settings.warm_up_model_libraries = sys.argv[3] == "on"
+save_settings(settings)
 guard_singleton_refcounts()
 qapp = QApplication(sys.argv[:1])
 
@@ -42,16 +47,24 @@ def poll():
         pass
     elif state["step"] == "shown":
         report["at_show"] = heavy()
-        state["step"] = "scanned"
-    elif state["step"] == "scanned" and not w.jobs.busy and w.grid.model.rowCount() == 3:
+        state["step"] = "scanning"
+    elif state["step"] == "scanning" and (w.jobs.busy or w.grid.model.rowCount() != 3):
+        report["during_scan"] += heavy()
+    elif state["step"] == "scanning":
+        report["after_scan"] = heavy()
         w.grid.select_photo(w.grid.model.photo_ids()[0])
         encoder = w.session.text_encoder()  # None: no models loaded, and asking loads none
         w.session.queries.run(lambda c: c.albums.search("dog OR -cat", text_encoder=encoder),
                               lambda ids: report.update(searched=len(ids)))
         state["step"] = "browsed"
-        state["until"] = time.monotonic() + 1.0
-    elif state["step"] == "browsed" and time.monotonic() > state["until"] and not w.jobs.busy and "searched" in report:
+        state["until"] = time.monotonic() + 3.0
+    elif state["step"] == "browsed" and "torch" in heavy() and "first_torch" not in report:
+        report["first_torch"] = {"jobs_busy": w.jobs.busy, "visible": w.isVisible(),
+                                 "threads": [t.name for t in threading.enumerate()]}
+    elif (state["step"] == "browsed" and time.monotonic() > state["until"] and not w.jobs.busy and "searched" in report
+          and (sys.argv[3] == "off" or w.warm_up.state == "done")):
         report["after_browsing"] = heavy()
+        report["warm_up"] = w.warm_up.state
         w.jobs.job_finished.connect(lambda stats: state.update(step="tagged"))
         w.registry["tag_all"].trigger()
         state["step"] = "tagging"
@@ -72,8 +85,9 @@ os._exit(0)
 
 
 @pytest.mark.slow
-def test_window_is_shown_before_torch_and_only_tagging_imports_it(tmp_path: Path, tiny_models: dict[str, Path]
-                                                                   ) -> None:
+@pytest.mark.parametrize("warm_up", ["on", "off"])
+def test_window_is_shown_before_torch_and_only_tagging_or_the_warm_up_imports_it(
+        tmp_path: Path, tiny_models: dict[str, Path], warm_up: str) -> None:
     from tests.helpers import make_photo
 
     folder = tmp_path / "photos"
@@ -83,14 +97,20 @@ def test_window_is_shown_before_torch_and_only_tagging_imports_it(tmp_path: Path
                PYTHONPATH=str(ROOT) + os.pathsep + os.environ.get("PYTHONPATH", ""),
                IMGTAG_CAPTIONER=str(tiny_models["captioner"]), IMGTAG_VISUAL_MODEL=str(tiny_models["visual"]),
                IMGTAG_KEYWORD_MODEL=str(tiny_models["keywords"]))
-    result = subprocess.run([sys.executable, "-c", SCRIPT, str(folder), str(tmp_path / "library.db")], env=env,
-                            capture_output=True, text=True, timeout=300, cwd=ROOT)
+    result = subprocess.run([sys.executable, "-c", SCRIPT, str(folder), str(tmp_path / "library.db"), warm_up],
+                            env=env, capture_output=True, text=True, timeout=300, cwd=ROOT)
     line = next((x for x in result.stdout.splitlines() if x.startswith("REPORT ")), None)
     assert line, result.stdout[-2000:] + result.stderr[-4000:]
     report = json.loads(line[len("REPORT "):])
     assert "timeout" not in report, report
     assert report["at_show"] == [], report  # the window is on screen before any model library
-    assert report["after_browsing"] == [], report  # scanning, thumbnails, a selection, a search: still none
+    assert report["during_scan"] == [] and report["after_scan"] == [], report  # scanning, thumbnails: none
     assert report["searched"] == 3, report
+    if warm_up == "off":  # a selection, a search, seconds of browsing: still none
+        assert report["after_browsing"] == [] and "first_torch" not in report, report
+    else:  # imported once the window was quiet, by the warm-up thread, before any tagging
+        assert "torch" in report["after_browsing"] and report["warm_up"] == "done", report
+        first = report["first_torch"]
+        assert first["visible"] and not first["jobs_busy"] and "imgtag-warm-up" in first["threads"], report
     assert "torch" in report["after_tagging"] and report["tagged"], report
     assert "sentence_transformers" not in report["after_tagging"], report  # the keyword model needs plain transformers
