@@ -1,7 +1,7 @@
 """Time from "Tag all" to the first suggestion on screen, and the longest GUI stall meanwhile.
 
     python tests/bench/first_suggestion.py --models /tmp/bench-models --photos /tmp/bench-photos \
-        [--cache DIR] [--look S] [--no-warm-up] [--trace-stalls FILE] [--json]
+        [--cache DIR] [--look S] [--no-warm-up] [--json]
 
 Drives the real window (offscreen unless QT_QPA_PLATFORM says otherwise) in a fresh process, so
 the first model load is part of what is measured, as when a person starts the app and presses
@@ -13,8 +13,8 @@ window warms up the model libraries when it has been quiet a moment (``warm_up_m
 so a longer look finds them imported; ``--no-warm-up`` turns that setting off. A heartbeat ticking
 every 10 ms on the GUI thread from the moment the window is shown records the longest gap between
 ticks: before the press (scan, thumbnails, warm-up), from the press until the first suggestion, and
-until the job ends. ``--trace-stalls FILE`` writes every thread's Python stack into FILE whenever
-the GUI thread misses its beat by more than 40 ms (what held it up). Prints one line per
+until the job ends; for each gap over 40 ms it says how much of it the GUI thread ran, waited for
+a CPU (a busy machine) or was blocked (on the interpreter lock, held by another thread). Prints one line per
 milestone and, with ``--json``, the figures as one JSON object.
 """
 
@@ -36,7 +36,7 @@ HEAVY = ("torch", "transformers", "sentence_transformers", "sklearn", "keybert")
 
 
 def measure(models: Path, photos: Path, cache: Path | None, timeout: float, *, look: float = 0.5,
-            warm_up: bool = True, trace: Path | None = None) -> dict[str, object]:
+            warm_up: bool = True) -> dict[str, object]:
     tmp = isolated_user_dirs("imgtag-first-")
     if cache is not None:
         os.environ["IMGTAG_CACHE_DIR"] = str(cache)
@@ -56,8 +56,7 @@ def measure(models: Path, photos: Path, cache: Path | None, timeout: float, *, l
     window = create_window(photos, tmp / "library.db", prompt=False)
     window.session.settings.warm_up_model_libraries = warm_up
     window.resize(1280, 800)
-    trace_file = open(trace, "w") if trace is not None else None  # closed after the run
-    beat = Heartbeat(10, trace=trace_file)
+    beat = Heartbeat(10)
     marks: dict[str, float] = {}
     window.warm_up.started.connect(lambda: marks.setdefault("warm_up_started", time.perf_counter()))
     window.warm_up.finished.connect(lambda _s: marks.setdefault("warm_up_finished", time.perf_counter()))
@@ -101,8 +100,6 @@ def measure(models: Path, photos: Path, cache: Path | None, timeout: float, *, l
             break
     total = time.perf_counter() - started
     beat.stop()
-    if trace_file is not None:
-        trace_file.close()
     before, after = beat.gaps[:gaps_before_press], beat.gaps[gaps_before_press:]
     # When the longest gap after the press ended, in seconds after the press (beats are back to back).
     longest = max(range(len(after)), key=after.__getitem__, default=-1)
@@ -129,6 +126,8 @@ def measure(models: Path, photos: Path, cache: Path | None, timeout: float, *, l
         "heavy_imports_after_scan": heavy_after_scan,
         "heavy_imports_before_tagging": heavy_before_tagging,
         "status_messages": messages,
+        "stalls": [f"{st.ms:.0f} ms ending {st.end - started:+.2f} s after the press: {st.why()}"
+                   for st in beat.stalls],
     }
     window.close()
     del app
@@ -145,17 +144,15 @@ def main() -> int:
                         help="seconds between the selection of the first photo and Tag all (default 0.5)")
     parser.add_argument("--no-warm-up", action="store_true", help="turn the background warm-up of the "
                         "model libraries off (warm_up_model_libraries)")
-    parser.add_argument("--trace-stalls", type=Path, metavar="FILE",
-                        help="write every thread's stack to FILE whenever the GUI thread stalls over 40 ms")
-    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     cache_was_empty = args.cache is None or not any((args.cache / "text-embeddings").glob("*.npy"))
-    result = measure(args.models, args.photos, args.cache, args.timeout, look=args.look, warm_up=not args.no_warm_up,
-                     trace=args.trace_stalls)
+    result = measure(args.models, args.photos, args.cache, args.timeout, look=args.look, warm_up=not args.no_warm_up)
     result["cold"] = cache_was_empty
     for line in result.pop("status_messages"):  # type: ignore[union-attr]
         print(line)
+    for line in result["stalls"]:  # type: ignore[union-attr]
+        print("GUI stall " + line)
     warm = "off" if args.no_warm_up else (
         f"started {result['warm_up_started_s']} s, finished {result['warm_up_finished_s']} s after the press"
         if result["warm_up_started_s"] is not None else "not started")

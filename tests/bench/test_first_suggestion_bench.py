@@ -8,7 +8,8 @@ It uses the full-size bench models when IMGTAG_BENCH_MODELS names their folder (
 ../shared/bench/make_models.py) and the tiny test models otherwise; IMGTAG_BENCH_PHOTOS names a photo
 folder (default: 16 generated 12 MP photos). Goals (docs/tagging.md): the first suggestion within
 5 s with the bench models on a quiet 2-core machine, no GUI stall over 50 ms (asserted: 100 ms,
-for a busy test machine).
+for a busy test machine). A third round looks at the window for 8 s before pressing Tag all, long
+enough for the window's background warm-up of the model libraries.
 """
 
 from __future__ import annotations
@@ -44,11 +45,11 @@ def _photos(tmp_path: Path) -> Path:
     return out
 
 
-def _run(models: Path, photos: Path, cache: Path) -> dict[str, object]:
+def _run(models: Path, photos: Path, cache: Path, look: float = 0.5) -> dict[str, object]:
     env = dict(os.environ, QT_QPA_PLATFORM="offscreen", HF_HUB_OFFLINE="1", TRANSFORMERS_OFFLINE="1")
     out = subprocess.run([sys.executable, str(SCRIPT), "--models", str(models), "--photos", str(photos),
-                          "--cache", str(cache), "--json"], capture_output=True, text=True, timeout=1200, env=env,
-                         cwd=ROOT)
+                          "--cache", str(cache), "--look", str(look), "--json"], capture_output=True, text=True,
+                         timeout=1200, env=env, cwd=ROOT)
     line = next((x for x in reversed(out.stdout.splitlines()) if x.startswith("{")), None)
     assert line, out.stdout[-2000:] + out.stderr[-4000:]
     print("\n" + "\n".join(x for x in out.stdout.splitlines() if not x.startswith("{")))
@@ -62,9 +63,15 @@ def test_first_suggestion_and_gui_stall_cold_then_warm(benchmark, tmp_path, tiny
     models, photos, cache = _models(tiny_models, tmp_path), _photos(tmp_path), tmp_path / "cache"
     cold = _run(models, photos, cache)  # no text embeddings cached: the vocabulary is encoded in this run
     warm = benchmark.pedantic(lambda: _run(models, photos, cache), rounds=1, iterations=1)
-    benchmark.extra_info.update({f"{kind}_{key}": value for kind, result in (("cold", cold), ("warm", warm))
+    # A person who looks at the window for a few seconds first: the libraries are warmed up by then.
+    looked = _run(models, photos, cache, look=8.0)
+    benchmark.extra_info.update({f"{kind}_{key}": value for kind, result in (("cold", cold), ("warm", warm),
+                                                                            ("warm_look_8s", looked))
                                  for key, value in result.items() if not isinstance(value, list)})
-    for result in (cold, warm):
-        assert result["heavy_imports_when_shown"] == [] and result["heavy_imports_before_tagging"] == []
+    for result in (cold, warm, looked):
+        assert result["heavy_imports_when_shown"] == [] and result["heavy_imports_after_scan"] == []
         assert result["first_suggestion_s"] is not None
-        assert float(result["longest_gui_gap_ms"]) < 100, result  # type: ignore[arg-type]
+        assert float(result["longest_gui_gap_after_press_ms"]) < 100, result  # type: ignore[arg-type]
+    assert cold["heavy_imports_before_tagging"] == [] and warm["heavy_imports_before_tagging"] == []
+    assert "torch" in looked["heavy_imports_before_tagging"], looked  # type: ignore[operator]
+    assert float(looked["longest_gui_gap_before_press_ms"]) < 100, looked  # type: ignore[arg-type]
