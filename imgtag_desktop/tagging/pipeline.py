@@ -250,8 +250,10 @@ class Pipeline:
     # -- calibrated visual scores ------------------------------------------------------------------
 
     def neutral_embedding(self) -> FloatArray:
+        """The neutral anchor's text embedding, encoded alone, kept in the disk cache of text embeddings
+        (a new process reads it instead of running CLIP's text tower before its first photo is scored)."""
         if self._neutral is None:
-            self._neutral = self.encode_texts([NEUTRAL_TEXT])[0]
+            self._neutral = self._cached_text_matrix([NEUTRAL_TEXT])[0]
         return self._neutral
 
     def visual_scores(self, image_embeddings: FloatArray, text_embeddings: FloatArray) -> tuple[FloatArray, FloatArray]:

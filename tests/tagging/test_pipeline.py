@@ -102,6 +102,23 @@ def test_vocabulary_embeddings_are_cached_on_disk(tiny_settings: Settings, isola
     np.testing.assert_allclose(first._vocab_matrix, second._vocab_matrix)
 
 
+def test_the_neutral_anchor_comes_from_the_disk_cache_in_a_new_process(tiny_settings: Settings,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    from imgtag_desktop.tagging.pipeline import NEUTRAL_TEXT
+
+    first = Pipeline(tiny_settings)
+    alone = first.encode_texts([NEUTRAL_TEXT])[0]  # the anchor encoded by itself, as it always was
+    np.testing.assert_allclose(first.neutral_embedding(), alone, atol=1e-6)
+    second = Pipeline(tiny_settings)  # a fresh one, as in a new process: CLIP's text tower is not run
+    second.load_visual()
+
+    def encode(_texts: list[str]) -> None:
+        raise AssertionError("the neutral anchor was encoded again")
+
+    monkeypatch.setattr(second.visual, "_encode_into_cache", encode)
+    np.testing.assert_allclose(second.neutral_embedding(), alone, atol=1e-6)
+
+
 def test_models_load_once_and_generation_config_is_honoured(tiny_pipeline: Pipeline, tiny_settings: Settings) -> None:
     blip, clip = tiny_pipeline.captioner.model, tiny_pipeline.visual.model
     tiny_pipeline.load()
