@@ -146,6 +146,7 @@ def main() -> int:
                         help="seconds between the selection of the first photo and Tag all (default 0.5)")
     parser.add_argument("--no-warm-up", action="store_true", help="turn the background warm-up of the "
                         "model libraries off (warm_up_model_libraries)")
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
     cache_was_empty = args.cache is None or not any((args.cache / "text-embeddings").glob("*.npy"))

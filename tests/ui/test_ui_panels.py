@@ -228,8 +228,11 @@ def test_dialogs(qtbot):
     dialog.threshold.setValue(0.65)
     dialog.vocabulary.setChecked(False)
     dialog.thumb.setValue(200)
+    assert dialog.warm_up.isChecked()  # the default
+    dialog.warm_up.setChecked(False)
     new, mode = dialog.values()
     assert (new.threshold, new.use_vocabulary, new.grid_thumbnail_size, mode) == (0.65, False, 200, "sidecar")
+    assert new.warm_up_model_libraries is False
     assert settings.threshold == 0.4  # the dialog edits a copy
     models = ModelsDialog(Settings(captioner="/models/blip"))
     qtbot.addWidget(models)
