@@ -283,6 +283,23 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
     assert run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).batch_size == 2
 
 
+def test_a_run_gives_the_memory_its_batches_freed_back_once_its_threads_are_done(
+    catalog: Catalog, tiny_pipeline: Pipeline, tiny_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import imgtag_desktop.services.tagging as service
+
+    photo_folder(tmp_path / "photos", 3)
+    scan_folder(catalog, tmp_path / "photos")
+    ids = [p.id for p in catalog.photos.all()]
+    seen: list[tuple[list[str], int]] = []  # at each release: the run's threads alive, the photos still to do
+    monkeypatch.setattr(service, "release_free_memory",
+                        lambda: seen.append((run_threads(), len(catalog.analysis.pending(tiny_pipeline.models_key))))
+                        or True)
+    assert service.run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).analysed == 3
+    assert seen == [([], 0)]
+
+
 def test_bench_reports_the_overlapped_stages(
     tiny_models: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
