@@ -4,7 +4,7 @@ glibc's malloc gives each thread that allocates its own arena, up to eight per c
 what is freed in an arena for that arena's next allocations instead of returning it. The models'
 activations are large and short-lived, and every tagging run of the window runs on new threads
 (the job's thread, the decode pool, the writer), so each run could leave its working set (a few
-hundred MB with the full-size models) in another arena: the window grew by about 100 MB a run,
+hundred MB with the full-size models) in another arena: the window grew by 25-160 MB a run,
 and freeing the models after the idle timeout returned their file-backed pages but kept the
 anonymous ones. :func:`limit_malloc_arenas` (applied when the package is imported, before any
 thread starts) keeps the arenas to :data:`ARENA_MAX`, and :func:`release_free_memory` returns
@@ -57,7 +57,7 @@ def limit_malloc_arenas(count: int = ARENA_MAX) -> bool:
 def release_free_memory() -> bool:
     """Give the free pages of every malloc arena back to the system (glibc's ``malloc_trim``).
 
-    Takes a few milliseconds per 100 MB freed; call it off the GUI thread, after much was freed.
+    Takes 10-20 ms per 100 MB given back: call it off the GUI thread, after much was freed.
     Returns whether any memory was returned."""
     libc = _glibc()
     return bool(libc.malloc_trim(0)) if libc is not None else False
