@@ -5,9 +5,10 @@ imports (torch, transformers) and batch methods that load on first use."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -17,7 +18,17 @@ from PIL import Image
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
 from .int8 import cpu_capability, int8_backend, quantize_int8
-from .int8_check import INT8_SCHEME, Int8Verdict, cached_verdict, probe_images, remember_verdict, verdict
+from .int8_check import (
+    CAPTIONER_SCHEME,
+    VISUAL_IMAGE_SCHEME,
+    VISUAL_TEXT_SCHEME,
+    Int8Verdict,
+    cached_verdict,
+    probe_images,
+    probe_texts,
+    remember_verdict,
+    verdict,
+)
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
 from .sentence_embedder import open_sentence_embedder
@@ -144,6 +155,43 @@ class RoleModel:
         """Put the opened model on its device and in its final form."""
         return loaded
 
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
+        """The opened model on its device, ready in its loaded precision."""
+        return loaded.to(plan.device).eval()
+
+    # -- auto's int8, checked against float32 per model (see .int8_check) --------------------------
+
+    def _int8_if_close(
+        self, loaded: Any, model: ResolvedModel, plan: DevicePlan, scheme: str, subject: str,
+        outputs: Callable[[Any], tuple[list[np.ndarray], list[str] | None]], quantize: Callable[[Any, Any], None],
+    ) -> tuple[Any, Int8Verdict]:
+        """``loaded`` with the int8 layers ``quantize`` makes (in place) when, for this model, they keep
+        ``outputs`` (embeddings per probe and, for a captioner, captions) within the bounds of
+        :mod:`.int8_check`: measured once, then remembered. Else ``loaded`` as it was, read again
+        when the check had replaced its layers."""
+        import torch
+
+        backend = int8_backend()
+        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{scheme}"
+        known = cached_verdict(key)
+        if known is not None:
+            if known.accepted:
+                quantize(loaded, backend)
+            return loaded, known
+        try:
+            exact = outputs(loaded)
+            quantize(loaded, backend)
+            approx = outputs(loaded)
+            result = dataclasses.replace(verdict(exact[0], approx[0], exact[1], approx[1]), subject=subject)
+        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
+            log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
+            result = Int8Verdict(False, 0.0, 0, 0, subject)
+        log.info("%s (%s)", result.text, model.path)
+        remember_verdict(key, result)
+        if not result.accepted:  # back to float32 (read again: the int8 layers replaced the float ones)
+            loaded = self._float(self._open(model, plan), plan)
+        return loaded, result
+
 
 class Captioner(RoleModel):
     """BLIP: a caption per image, greedy decoding with the folder's generation config."""
@@ -154,7 +202,7 @@ class Captioner(RoleModel):
         super().__init__(settings)
         self.processor: Any = None
         self.generation_config: Any = None
-        self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image encoder, when made
+        self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image path, when made
 
     @property
     def vision_int8(self) -> bool:
@@ -169,9 +217,13 @@ class Captioner(RoleModel):
             str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.captioner_dtype
         )
 
-    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         blip = loaded.to(plan.device).eval()
         fused_vision_attention(blip.vision_model)
+        return blip
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        blip = self._float(loaded, plan)
         if plan.captioner_int8:
             blip = quantize_int8(blip)
         gen = copy.deepcopy(blip.generation_config)
@@ -184,43 +236,16 @@ class Captioner(RoleModel):
             gen.pad_token_id = text_config.pad_token_id
         self.generation_config = gen
         if plan.vision_int8 and not plan.captioner_int8:
-            blip = self._int8_vision_if_close(blip, model, plan)
-        return blip
-
-    def _int8_vision_if_close(self, blip: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
-        """The image encoder in int8 when, for this model, that stays within the bounds of
-        :mod:`.int8_check` (measured on probe images once, then remembered); else float32."""
-        import torch
-
-        backend = int8_backend()
-        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{INT8_SCHEME}"
-        known = cached_verdict(key)
-        if known is not None:
-            self.int8_verdict = known
-            if known.accepted:
-                quantize_image_path(blip, backend)
-            return blip
-        try:
-            pixels = to_device(_blip_pixels(self.processor, probe_images()), plan.device, plan.captioner_dtype)
-            exact = _encode(blip, pixels)
-            exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
-            quantize_image_path(blip, backend)  # in place: the float32 weights go
-            approx = _encode(blip, pixels)
-            approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
-            result = verdict(
-                [s.float().numpy() for s in exact], [s.float().numpy() for s in approx], exact_captions,
-                approx_captions,
+            blip, self.int8_verdict = self._int8_if_close(
+                blip, model, plan, CAPTIONER_SCHEME, "image encoder", self._probe_outputs, quantize_image_path
             )
-        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
-            log.warning("the int8 check of %s failed; the captioner stays float32", model.path, exc_info=True)
-            result = Int8Verdict(False, 0.0, 0, 0)
-        log.info("%s (%s)", result.text, model.path)
-        remember_verdict(key, result)
-        self.int8_verdict = result
-        if not result.accepted:  # back to float32 (read again: the quantized layers replaced them)
-            blip = self._open(model, plan).to(plan.device).eval()
-            fused_vision_attention(blip.vision_model)
         return blip
+
+    def _probe_outputs(self, blip: Any) -> tuple[list[np.ndarray], list[str]]:
+        """Image states and captions of the probe pictures."""
+        pixels = to_device(_blip_pixels(self.processor, probe_images()), self.plan.device, self.plan.captioner_dtype)
+        states = _encode(blip, pixels)
+        return [s.float().numpy() for s in states], _greedy(blip, self.generation_config, self.processor, states)
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
         """The model's input tensor for a batch of decoded images."""
@@ -265,13 +290,14 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
     The decoder's own token path (queries, self-attention, feed-forward, word scores) stays as it is."""
     import torch
 
-    quantize_int8(blip.vision_model, backend)
+    quantize_int8(blip.vision_model, backend, within=blip)
     for layer in blip.text_decoder.modules():
         cross = getattr(getattr(layer, "crossattention", None), "self", None)
         if cross is not None and hasattr(cross, "key") and hasattr(cross, "value"):
             holder = torch.nn.Module()
             holder.key, holder.value = cross.key, cross.value
-            quantize_int8(holder, backend)
+            cross.key = cross.value = torch.nn.Identity()  # not kept: their weights go
+            quantize_int8(holder, backend, within=blip)
             cross.key, cross.value = holder.key, holder.value
 
 
@@ -394,6 +420,8 @@ class VisualModel(RoleModel):
         super().__init__(settings)
         self.processor: Any = None
         self.logit_scale = 100.0
+        self.image_verdict: Int8Verdict | None = None  # auto's checks of the int8 towers, when made
+        self.text_verdict: Int8Verdict | None = None
         self._text_cache: dict[str, FloatArray] = {}
         # Fast tokenizers refuse concurrent use ("Already borrowed"): the window's searches encode
         # on the query worker while a tagging job scores phrases with the same CLIP tokenizer on
@@ -408,10 +436,37 @@ class VisualModel(RoleModel):
             str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.visual_dtype
         )
 
-    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         clip = loaded.to(plan.device).eval()
-        self.logit_scale = float(min(100.0, float(clip.logit_scale.exp().item())))
+        if self.image_verdict is not None and self.image_verdict.accepted:  # read again after a refused text check
+            _quantize_image_tower(clip, int8_backend())
         return clip
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        self.image_verdict = self.text_verdict = None
+        clip = self._float(loaded, plan)
+        self.logit_scale = float(min(100.0, float(clip.logit_scale.exp().item())))
+        if plan.vision_int8:  # each tower checked on its own: one may pass where the other does not
+            clip, self.image_verdict = self._int8_if_close(
+                clip, model, plan, VISUAL_IMAGE_SCHEME, "CLIP image tower", self._probe_images, _quantize_image_tower
+            )
+            clip, self.text_verdict = self._int8_if_close(
+                clip, model, plan, VISUAL_TEXT_SCHEME, "CLIP text tower", self._probe_texts, _quantize_text_tower
+            )
+        return clip
+
+    @property
+    def int8_towers(self) -> str:
+        """Which towers run in int8: "", "image", "text" or "image+text"."""
+        towers = [name for name, v in (("image", self.image_verdict), ("text", self.text_verdict)) if v and v.accepted]
+        return "+".join(towers)
+
+    def _probe_images(self, clip: Any) -> tuple[list[np.ndarray], None]:
+        return list(_clip_image_embeddings(clip, self.to_device(_clip_pixels(self.processor, probe_images())))), None
+
+    def _probe_texts(self, clip: Any) -> tuple[list[np.ndarray], None]:
+        """As the vocabulary's embeddings are made: prompt-averaged."""
+        return list(self._text_embeddings(clip, list(probe_texts()))), None
 
     @property
     def embedding_dim(self) -> int:
@@ -426,18 +481,7 @@ class VisualModel(RoleModel):
         """The model's input for a batch of decoded images, float32 in host memory (safe to run in a
         decode worker thread)."""
         self.load()
-        proc = self.processor.image_processor
-        short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
-        ch, cw = int(proc.crop_size["height"]), int(proc.crop_size["width"])
-        arrays = []
-        for img in images:
-            w, h = img.size
-            scale = short / min(w, h)
-            rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
-            resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
-            left, top = (rw - cw) // 2, (rh - ch) // 2
-            arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
-        return _pixel_tensor(arrays, proc)
+        return _clip_pixels(self.processor, images)
 
     def to_device(self, host: torch.Tensor) -> torch.Tensor:
         """Host pixels (:meth:`host_pixels`, possibly several concatenated) on the model's device and dtype."""
@@ -448,14 +492,8 @@ class VisualModel(RoleModel):
         return self.embed_pixels(self.pixels(images))
 
     def embed_pixels(self, pixels: torch.Tensor) -> FloatArray:
-        import torch
-
         self.load()
-        flush_denormals()
-        with torch.inference_mode():
-            feats = self.model.get_image_features(pixel_values=pixels)
-        feats = getattr(feats, "pooler_output", feats)
-        return normalise(feats.float().cpu().numpy())
+        return _clip_image_embeddings(self.model, pixels)
 
     def encode_texts(self, texts: Sequence[str]) -> FloatArray:
         """Text embeddings, prompt-template averaged, L2-normalised (N x D float32)."""
@@ -477,12 +515,18 @@ class VisualModel(RoleModel):
         return text in self._text_cache
 
     def _encode_into_cache(self, texts: list[str]) -> None:
+        for text, vector in zip(texts, self._text_embeddings(self.model, texts), strict=True):
+            self._text_cache[text] = vector
+
+    def _text_embeddings(self, clip: Any, texts: list[str]) -> FloatArray:
+        """Prompt-averaged, normalised text embeddings of ``texts`` by ``clip``."""
         import torch
 
+        flush_denormals()
         # A hierarchical tag ('places|paris') is shown to CLIP by its leaf.
         prompts = [tpl.format(t.split("|")[-1]) for t in texts for tpl in CLIP_TEMPLATES]
         tok = self.processor.tokenizer
-        max_len = int(getattr(self.model.config.text_config, "max_position_embeddings", 77))
+        max_len = int(getattr(clip.config.text_config, "max_position_embeddings", 77))
         chunks = []
         for start in range(0, len(prompts), 256):
             with self._tokenizer_lock:
@@ -491,13 +535,48 @@ class VisualModel(RoleModel):
                     return_tensors="pt",
                 )
             with torch.inference_mode():
-                feats = self.model.get_text_features(
+                feats = clip.get_text_features(
                     input_ids=enc["input_ids"].to(self.plan.device),
                     attention_mask=enc["attention_mask"].to(self.plan.device),
                 )
             feats = getattr(feats, "pooler_output", feats)
             chunks.append(normalise(feats.float().cpu().numpy()))
         per_prompt = np.concatenate(chunks).reshape(len(texts), len(CLIP_TEMPLATES), -1)
-        averaged = normalise(per_prompt.mean(axis=1))
-        for text, vector in zip(texts, averaged, strict=True):
-            self._text_cache[text] = vector
+        return normalise(per_prompt.mean(axis=1))
+
+
+def _quantize_image_tower(clip: Any, backend: Any) -> None:
+    """int8 for CLIP's image tower (its final projection stays float32)."""
+    quantize_int8(clip.vision_model, backend, within=clip)
+
+
+def _quantize_text_tower(clip: Any, backend: Any) -> None:
+    """int8 for CLIP's text tower (its final projection stays float32)."""
+    quantize_int8(clip.text_model, backend, within=clip)
+
+
+def _clip_pixels(processor: Any, images: Sequence[Image.Image]) -> torch.Tensor:
+    """CLIP's input in host memory: shortest edge resized, centre crop, normalised."""
+    proc = processor.image_processor
+    short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
+    ch, cw = int(proc.crop_size["height"]), int(proc.crop_size["width"])
+    arrays = []
+    for img in images:
+        w, h = img.size
+        scale = short / min(w, h)
+        rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
+        resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
+        left, top = (rw - cw) // 2, (rh - ch) // 2
+        arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
+    return _pixel_tensor(arrays, proc)
+
+
+def _clip_image_embeddings(clip: Any, pixels: torch.Tensor) -> FloatArray:
+    """L2-normalised image embeddings (N x D float32)."""
+    import torch
+
+    flush_denormals()
+    with torch.inference_mode():
+        feats = clip.get_image_features(pixel_values=pixels)
+    feats = getattr(feats, "pooler_output", feats)
+    return normalise(feats.float().cpu().numpy())

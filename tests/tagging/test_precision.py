@@ -1,4 +1,4 @@
-"""Model precision: the int8 captioner (CPU) runs through the same code path as float32."""
+"""Model precision: the int8 captioner and CLIP towers (CPU) run through the same code path as float32."""
 
 from __future__ import annotations
 
@@ -202,12 +202,26 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
         return (all(is_int8_linear(m) for m in cross) and any(is_int8_linear(m) for m in image_path),
                 any(is_int8_linear(m) for m in token_path))
 
+    def clip_towers_int8(pipeline: Pipeline) -> tuple[bool, bool, bool]:
+        """(image tower int8, text tower int8, a final projection int8)."""
+        clip = pipeline.visual.model
+        return (any(is_int8_linear(m) for m in clip.vision_model.modules()),
+                any(is_int8_linear(m) for m in clip.text_model.modules()),
+                is_int8_linear(clip.visual_projection) or is_int8_linear(clip.text_projection))
+
     accepted = Pipeline(tiny_settings_for(models, dtype="auto"))
     accepted.load()
     verdict = accepted.captioner.int8_verdict
     assert verdict is not None and verdict.accepted and verdict.min_state_cosine >= int8_check.MIN_STATE_COSINE
     assert vision_and_text_int8(accepted) == (True, False)
-    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32"
+    # CLIP's towers are checked each on its own; each is int8 exactly when its check passed.
+    towers = (accepted.visual.image_verdict, accepted.visual.text_verdict)
+    assert all(v is not None and v.same_captions is None and v.probes > 0 for v in towers)
+    assert all(v.accepted == (v.min_state_cosine >= int8_check.MIN_STATE_COSINE) for v in towers if v)
+    image_int8, text_int8 = (bool(v and v.accepted) for v in towers)
+    assert clip_towers_int8(accepted) == (image_int8, text_int8, False)
+    names = "+".join(n for n, used in (("image", image_int8), ("text", text_int8)) if used)
+    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32" + (f"+int8-{names}" if names else "")
     assert (tmp_path / "cache" / int8_check.CACHE_FILE).is_file()
     # A second load reads the verdict: no comparison runs (the probes are never made).
     monkeypatch.setattr(int8_check, "probe_images", lambda: pytest.fail("the check ran again"))
@@ -215,12 +229,19 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     again = Pipeline(tiny_settings_for(models, dtype="auto"))
     again.load()
     assert again.captioner.int8_verdict == verdict and vision_and_text_int8(again) == (True, False)
+    assert (again.visual.image_verdict, again.visual.text_verdict) == towers
+    assert clip_towers_int8(again) == (image_int8, text_int8, False)
     # Image states and captions of photos stay close to float32 ones.
     exact = Pipeline(tiny_settings_for(models, dtype="float32"))
     pixels = exact.captioner.pixels(images)
     cosine = torch.nn.functional.cosine_similarity(
         exact.captioner.vision_states(pixels).flatten(1), again.captioner.vision_states(pixels).flatten(1))
     assert float(cosine.min()) >= 0.99
+    # CLIP's embeddings of photos and texts stay close to float32 ones.
+    photos_cos = (exact.image_embeddings(images) * again.image_embeddings(images)).sum(axis=1)
+    texts = ["dog", "a red car on a street", "birthday"]
+    texts_cos = (exact.visual.encode_texts(texts) * again.visual.encode_texts(texts)).sum(axis=1)
+    assert float(photos_cos.min()) >= 0.99 and float(texts_cos.min()) >= 0.99
     # With a bound int8 cannot meet, a fresh check refuses it and the model stays float32.
     monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
     monkeypatch.undo()
@@ -234,6 +255,11 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     assert not refused.captioner.vision_int8
     np.testing.assert_allclose(
         refused.captioner.vision_states(pixels).numpy(), exact.captioner.vision_states(pixels).numpy(), atol=1e-5)
+    assert not any(v.accepted for v in (refused.visual.image_verdict, refused.visual.text_verdict) if v)
+    assert clip_towers_int8(refused) == (False, False, False)
+    assert refused.dtype_name == "captioner=float32,visual=float32"
+    np.testing.assert_allclose(refused.image_embeddings(images), exact.image_embeddings(images), atol=1e-5)
+    np.testing.assert_allclose(refused.visual.encode_texts(texts), exact.visual.encode_texts(texts), atol=1e-5)
 
 
 def test_fused_attention_blocks_are_freed_with_their_model(models: dict[str, Path]) -> None:
