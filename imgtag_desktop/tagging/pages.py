@@ -76,3 +76,26 @@ def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
         else:
             log.debug("madvise failed: errno %d", ctypes.get_errno())
     return given
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl)
+        return None
+    call.argtypes = (ctypes.c_size_t,)
+    call.restype = ctypes.c_int
+    return call
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system. glibc keeps memory freed by the models'
+    temporaries (quantizing at load, a batch's activations) in its heaps, counted in the process's
+    memory until reused; after a load and after each batch it goes back instead."""
+    call = _malloc_trim()
+    if call is not None:
+        call(0)
