@@ -99,3 +99,33 @@ def trim_heap() -> None:
     call = _malloc_trim()
     if call is not None:
         call(0)
+
+
+def convert_releasing(model: Any, dtype: Any) -> Any:
+    """``model``'s floating-point parameters and buffers converted to ``dtype`` in place, one tensor
+    at a time, each original's pages given back as soon as its copy exists: converting a model read
+    from a memory-mapped file then never holds the whole file and the whole copy at once. A tensor
+    shared by several modules (tied weights) is converted once and stays shared."""
+    import torch
+
+    entries = [
+        (store, name, tensor)
+        for module in model.modules()
+        for store in (module._parameters, module._buffers)
+        for name, tensor in store.items()
+        if tensor is not None
+    ]
+    converted: dict[int, Any] = {}
+    for index, (store, name, tensor) in enumerate(entries):
+        if not tensor.is_floating_point() or tensor.dtype == dtype:
+            continue
+        if id(tensor) not in converted:
+            copy = tensor.detach().to(dtype)
+            if isinstance(tensor, torch.nn.Parameter):
+                copy = torch.nn.Parameter(copy, requires_grad=tensor.requires_grad)
+            converted[id(tensor)] = copy
+            # Whatever else may still read these bytes: every tensor not converted yet, and the rest.
+            rest = [t for s, n, t in entries[index + 1 :] if t is not tensor and id(t) not in converted]
+            release_pages([tensor.detach()], rest)
+        store[name] = converted[id(tensor)]
+    return model

@@ -32,7 +32,7 @@ from .int8_check import (
 )
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
-from .pages import trim_heap
+from .pages import convert_releasing, trim_heap
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
@@ -199,6 +199,18 @@ class RoleModel:
         return loaded, result
 
 
+def _in_dtype(cls: Any, model: ResolvedModel, plan: DevicePlan, dtype: Any) -> Any:
+    """``cls`` read from the model's folder in ``dtype``. On the CPU it is read as stored (memory-mapped,
+    no copy) and then converted tensor by tensor, each stored tensor's pages given back once
+    converted (:func:`.pages.convert_releasing`): the file and its converted copy are never both
+    in memory. Elsewhere the model is moved to its device afterwards anyway."""
+    on_cpu = str(plan.device) == "cpu"
+    loaded = cls.from_pretrained(
+        str(model.path), local_files_only=True, use_safetensors=True, dtype="auto" if on_cpu else dtype
+    )
+    return convert_releasing(loaded, dtype) if on_cpu else loaded
+
+
 class Captioner(RoleModel):
     """BLIP: a caption per image, greedy decoding with the folder's generation config."""
 
@@ -219,9 +231,7 @@ class Captioner(RoleModel):
         from transformers import BlipForConditionalGeneration, BlipProcessor
 
         self.processor = BlipProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return BlipForConditionalGeneration.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.captioner_dtype
-        )
+        return _in_dtype(BlipForConditionalGeneration, model, plan, plan.captioner_dtype)
 
     def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         blip = loaded.to(plan.device).eval()
@@ -502,9 +512,7 @@ class VisualModel(RoleModel):
         from transformers import CLIPModel, CLIPProcessor
 
         self.processor = CLIPProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return CLIPModel.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.visual_dtype
-        )
+        return _in_dtype(CLIPModel, model, plan, plan.visual_dtype)
 
     def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         clip = loaded.to(plan.device).eval()
