@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--budget", type=budget_value, help="at most this many suggestions per photo, 1-50 "
                    "(default: settings, 10)")
     p.add_argument("--batch-size", type=int, help="photos per batch (default: settings; "
-                   "8 on a CPU, 32 on CUDA)")
+                   "16 on a CPU, 32 on CUDA)")
     p.add_argument("--redo", action="store_true", help="analyse again photos already done by these models")
     p.add_argument("--no-vocabulary", action="store_true", help="only caption phrases, no vocabulary candidates")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="time the full pipeline per stage on a folder of photos (no catalog)")
     p.add_argument("--models", required=True, type=Path, help="folder with blip/, clip/, minilm/ (make_models.py)")
     p.add_argument("--images", required=True, type=Path, help="folder of photos")
-    p.add_argument("--batch-size", type=int, help="photos per batch (default: 8 on a CPU, 32 on CUDA)")
+    p.add_argument("--batch-size", type=int, help="photos per batch (default: 16 on a CPU, 32 on CUDA)")
     p.add_argument("--workers", type=int, help="decode threads (default: one per core, up to 8; 0: no overlap)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16", "int8"))

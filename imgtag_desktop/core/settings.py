@@ -50,7 +50,7 @@ class Settings:
     suggestion_budget: int = 10  # at most this many suggestions per photo (1-50)
     mute_after: int = 5  # a tag rejected on this many photos and never approved is muted
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
-    batch_size: int = 0  # photos per model batch; 0: by device (8 on a CPU, 32 on CUDA)
+    batch_size: int = 0  # photos per model batch; 0: by device (16 on a CPU, 32 on CUDA)
     unload_models_after: float = 10.0  # minutes without tagging or searching before the app frees the models (0: never)
     # Browsing
     thumbnail_size: int = 256

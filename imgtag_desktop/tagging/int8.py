@@ -86,7 +86,7 @@ def int8_available() -> bool:
     return int8_backend() is not None
 
 
-def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = None) -> Any:
+def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = None, keep: Any = ()) -> Any:
     """Every ``nn.Linear`` of ``model`` replaced, in place, by an int8 one (weights int8 per output
     channel, inputs int8 per row, products accumulated in int32; layer norms, embeddings, attention
     products and softmax stay float32). Integer sums are exact in any order and every scale is a
@@ -94,7 +94,7 @@ def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = N
 
     The replaced float32 weights' pages are given back (:mod:`.pages`), except where a tensor
     still used by ``within`` (default: ``model``, the whole model when ``model`` is part of it)
-    shares them, as a tied weight does."""
+    shares them, as a tied weight does. Linear layers in ``keep`` stay as they are."""
     import torch
 
     chosen = backend or int8_backend()
@@ -104,7 +104,7 @@ def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = N
     replaced = []
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
-            if isinstance(child, torch.nn.Linear):
+            if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
                 replaced.append(child.weight.detach())
                 setattr(parent, name, cls(child))
     scope = model if within is None else within

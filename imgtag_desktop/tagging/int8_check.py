@@ -43,7 +43,8 @@ PROBE_TEXTS = (
 # What a verdict is about: the layers made int8, the attention, the probes and the bounds. Part of
 # the remembered verdict's key, so a verdict is never reused for another scheme.
 CAPTIONER_SCHEME = (
-    f"image-encoder+cross-kv,fused-attention,probes={PROBES},cos={MIN_STATE_COSINE},same={MIN_SAME_CAPTIONS}"
+    f"image-encoder,fused-attention,folded-cross-attention,probes={PROBES},cos={MIN_STATE_COSINE},"
+    f"same={MIN_SAME_CAPTIONS}"
 )
 VISUAL_IMAGE_SCHEME = f"clip-image-tower,probes={PROBES},cos={MIN_STATE_COSINE}"
 VISUAL_TEXT_SCHEME = f"clip-text-tower,probes={len(PROBE_TEXTS)},cos={MIN_STATE_COSINE}"

@@ -76,3 +76,56 @@ def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
         else:
             log.debug("madvise failed: errno %d", ctypes.get_errno())
     return given
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl)
+        return None
+    call.argtypes = (ctypes.c_size_t,)
+    call.restype = ctypes.c_int
+    return call
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system. glibc keeps memory freed by the models'
+    temporaries (quantizing at load, a batch's activations) in its heaps, counted in the process's
+    memory until reused; after a load and after each batch it goes back instead."""
+    call = _malloc_trim()
+    if call is not None:
+        call(0)
+
+
+def convert_releasing(model: Any, dtype: Any) -> Any:
+    """``model``'s floating-point parameters and buffers converted to ``dtype`` in place, one tensor
+    at a time, each original's pages given back as soon as its copy exists: converting a model read
+    from a memory-mapped file then never holds the whole file and the whole copy at once. A tensor
+    shared by several modules (tied weights) is converted once and stays shared."""
+    import torch
+
+    entries = [
+        (store, name, tensor)
+        for module in model.modules()
+        for store in (module._parameters, module._buffers)
+        for name, tensor in store.items()
+        if tensor is not None
+    ]
+    converted: dict[int, Any] = {}
+    for index, (store, name, tensor) in enumerate(entries):
+        if not tensor.is_floating_point() or tensor.dtype == dtype:
+            continue
+        if id(tensor) not in converted:
+            copy = tensor.detach().to(dtype)
+            if isinstance(tensor, torch.nn.Parameter):
+                copy = torch.nn.Parameter(copy, requires_grad=tensor.requires_grad)
+            converted[id(tensor)] = copy
+            # Whatever else may still read these bytes: every tensor not converted yet, and the rest.
+            rest = [t for s, n, t in entries[index + 1 :] if t is not tensor and id(t) not in converted]
+            release_pages([tensor.detach()], rest)
+        store[name] = converted[id(tensor)]
+    return model

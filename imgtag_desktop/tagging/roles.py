@@ -7,8 +7,9 @@ from __future__ import annotations
 import copy
 import dataclasses
 import logging
+import math
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -31,6 +32,7 @@ from .int8_check import (
 )
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
+from .pages import convert_releasing, trim_heap
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
@@ -47,6 +49,9 @@ CLIP_TEMPLATES: tuple[str, ...] = (
     "a close-up photo of {}.",
     "a good photo of {}.",
 )
+# Prompts per call of CLIP's text tower: enough rows to keep the matrix products efficient, few
+# enough that its activations (prompts x tokens x 4 x width floats) stay small next to the weights.
+TEXT_CHUNK = 64
 # Loading is serialised process-wide: two threads asking for the same models load them once.
 LOAD_LOCK = threading.RLock()
 
@@ -146,6 +151,7 @@ class RoleModel:
                     model.role,
                 ) from exc
             self.model = self._ready(loaded, model, plan)
+            trim_heap()  # what loading and quantizing left in the C heap
 
     def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
         """Read the model from its folder (errors become :class:`ModelUnavailable`)."""
@@ -193,6 +199,18 @@ class RoleModel:
         return loaded, result
 
 
+def _in_dtype(cls: Any, model: ResolvedModel, plan: DevicePlan, dtype: Any) -> Any:
+    """``cls`` read from the model's folder in ``dtype``. On the CPU it is read as stored (memory-mapped,
+    no copy) and then converted tensor by tensor, each stored tensor's pages given back once
+    converted (:func:`.pages.convert_releasing`): the file and its converted copy are never both
+    in memory. Elsewhere the model is moved to its device afterwards anyway."""
+    on_cpu = str(plan.device) == "cpu"
+    loaded = cls.from_pretrained(
+        str(model.path), local_files_only=True, use_safetensors=True, dtype="auto" if on_cpu else dtype
+    )
+    return convert_releasing(loaded, dtype) if on_cpu else loaded
+
+
 class Captioner(RoleModel):
     """BLIP: a caption per image, greedy decoding with the folder's generation config."""
 
@@ -213,19 +231,18 @@ class Captioner(RoleModel):
         from transformers import BlipForConditionalGeneration, BlipProcessor
 
         self.processor = BlipProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return BlipForConditionalGeneration.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.captioner_dtype
-        )
+        return _in_dtype(BlipForConditionalGeneration, model, plan, plan.captioner_dtype)
 
     def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         blip = loaded.to(plan.device).eval()
         fused_vision_attention(blip.vision_model)
+        folded_cross_attention(blip.text_decoder)
         return blip
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
         blip = self._float(loaded, plan)
-        if plan.captioner_int8:
-            blip = quantize_int8(blip)
+        if plan.captioner_int8:  # the folded cross-attention reads its keys' and values' float weights
+            blip = quantize_int8(blip, keep=list(folded_weights(blip.text_decoder)))
         gen = copy.deepcopy(blip.generation_config)
         if getattr(gen, "max_new_tokens", None) is None and not (model.path / "generation_config.json").is_file():
             gen.max_new_tokens = 30  # the folder has no generation config: room for BLIP's usual captions
@@ -285,20 +302,10 @@ class Captioner(RoleModel):
 
 
 def quantize_image_path(blip: Any, backend: Any) -> None:
-    """int8 for what depends on the image alone: every Linear of the image encoder, and the text
-    decoder's cross-attention keys and values (computed once per photo from its image states).
-    The decoder's own token path (queries, self-attention, feed-forward, word scores) stays as it is."""
-    import torch
-
+    """int8 for what depends on the image alone: every Linear of the image encoder. The text
+    decoder (its cross-attention reads the image states through float32 weights, see
+    :func:`folded_cross_attention`) stays as it is."""
     quantize_int8(blip.vision_model, backend, within=blip)
-    for layer in blip.text_decoder.modules():
-        cross = getattr(getattr(layer, "crossattention", None), "self", None)
-        if cross is not None and hasattr(cross, "key") and hasattr(cross, "value"):
-            holder = torch.nn.Module()
-            holder.key, holder.value = cross.key, cross.value
-            cross.key = cross.value = torch.nn.Identity()  # not kept: their weights go
-            quantize_int8(holder, backend, within=blip)
-            cross.key, cross.value = holder.key, holder.value
 
 
 def fused_vision_attention(vision_model: Any) -> int:
@@ -337,6 +344,78 @@ def _fused_attention_class(base: type) -> type:
     fused = type(f"Fused{base.__name__}", (base,), {"forward": forward, "fused_attention": True})
     _FUSED_CLASSES[base] = fused
     return fused
+
+
+def folded_cross_attention(text_decoder: Any) -> int:
+    """Run the text decoder's cross-attention on the image states themselves instead of on cached
+    keys and values. With E the image states, a head's key for image token j is ``Wk E_j + bk`` and
+    its value ``Wv E_j + bv``; so ``q . k_j = (Wk^T q) . E_j + q . bk``, where the last term is the
+    same for every j and cancels in the softmax, and ``sum_j p_j v_j = Wv (sum_j p_j E_j) + bv``.
+    The same attention, without the 12 layers x 2 x 577 x 768 cached keys and values per photo
+    (42 MB in float32): each step reads the photo's image states (1.7 MB) instead, which is less
+    memory and less memory traffic for a decoder that is bound by it. Returns how many
+    cross-attention blocks were switched (those with ``query``/``key``/``value`` and heads)."""
+    switched = 0
+    for layer in text_decoder.modules():
+        attention = getattr(getattr(layer, "crossattention", None), "self", None)
+        if attention is not None and all(
+            hasattr(attention, n) for n in ("query", "key", "value", "num_attention_heads", "attention_head_size")
+        ):
+            attention.__class__ = _folded_attention_class(type(attention))
+            switched += 1
+    return switched
+
+
+_FOLDED_CLASSES: dict[type, type] = {}
+
+
+def folded_weights(text_decoder: Any) -> Iterator[Any]:
+    """The key and value layers the folded cross-attention reads as matrices."""
+    for module in text_decoder.modules():
+        if getattr(type(module), "folded_attention", False):
+            yield module.key
+            yield module.value
+
+
+def _folded_attention_class(base: type) -> type:
+    """``base`` with the folded cross-attention forward (one subclass per attention class)."""
+    import torch
+
+    if getattr(base, "folded_attention", False):
+        return base
+    if base in _FOLDED_CLASSES:
+        return _FOLDED_CLASSES[base]
+    own_forward: Callable[..., Any] = base.forward  # type: ignore[attr-defined]
+
+    def forward(
+        self: Any, hidden_states: torch.Tensor, attention_mask: torch.Tensor | None = None,
+        encoder_hidden_states: torch.Tensor | None = None, encoder_attention_mask: torch.Tensor | None = None,
+        *args: Any, **kwargs: Any,
+    ) -> Any:
+        if encoder_hidden_states is None or self.training:
+            return own_forward(self, hidden_states, attention_mask, encoder_hidden_states, encoder_attention_mask,
+                               *args, **kwargs)
+        b, t, _ = hidden_states.shape
+        heads, size = int(self.num_attention_heads), int(self.attention_head_size)
+        states = encoder_hidden_states  # (b, s, e)
+        e = states.shape[-1]
+        # Per head, batched over heads: (h, b*t, d) @ (h, d, e) -> Wk^T q, as (b, h*t, e).
+        query = self.query(hidden_states).view(b * t, heads, size).transpose(0, 1)
+        folded = torch.bmm(query, self.key.weight.view(heads, size, e))
+        folded = folded.view(heads, b, t, e).transpose(0, 1).reshape(b, heads * t, e)
+        scores = torch.bmm(folded, states.transpose(1, 2)).view(b, heads, t, -1) / math.sqrt(size)
+        if encoder_attention_mask is not None:
+            scores = scores + encoder_attention_mask.to(scores.device)
+        probs = torch.softmax(scores, dim=-1)
+        mixed = torch.bmm(probs.view(b, heads * t, -1), states)  # sum_j p_j E_j: (b, h*t, e)
+        mixed = mixed.view(b, heads, t, e).transpose(0, 1).reshape(heads, b * t, e)
+        context = torch.bmm(mixed, self.value.weight.view(heads, size, e).transpose(1, 2))  # (h, b*t, d)
+        context = context + self.value.bias.view(heads, 1, size)
+        return context.view(heads, b, t, size).permute(1, 2, 0, 3).reshape(b, t, heads * size), probs
+
+    folded = type(f"Folded{base.__name__}", (base,), {"forward": forward, "folded_attention": True})
+    _FOLDED_CLASSES[base] = folded
+    return folded
 
 
 def flush_denormals() -> None:
@@ -379,6 +458,7 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
             generation_config=generation_config,
         )
     texts = processor.batch_decode(out, skip_special_tokens=True)
+    trim_heap()  # the batch's decoding activations, the largest a batch makes
     return [" ".join(str(t).split()) for t in texts]
 
 
@@ -432,9 +512,7 @@ class VisualModel(RoleModel):
         from transformers import CLIPModel, CLIPProcessor
 
         self.processor = CLIPProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return CLIPModel.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.visual_dtype
-        )
+        return _in_dtype(CLIPModel, model, plan, plan.visual_dtype)
 
     def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         clip = loaded.to(plan.device).eval()
@@ -446,7 +524,7 @@ class VisualModel(RoleModel):
         self.image_verdict = self.text_verdict = None
         clip = self._float(loaded, plan)
         self.logit_scale = float(min(100.0, float(clip.logit_scale.exp().item())))
-        if plan.vision_int8:  # each tower checked on its own: one may pass where the other does not
+        if plan.visual_int8:  # each tower checked on its own: one may pass where the other does not
             clip, self.image_verdict = self._int8_if_close(
                 clip, model, plan, VISUAL_IMAGE_SCHEME, "CLIP image tower", self._probe_images, _quantize_image_tower
             )
@@ -528,10 +606,10 @@ class VisualModel(RoleModel):
         tok = self.processor.tokenizer
         max_len = int(getattr(clip.config.text_config, "max_position_embeddings", 77))
         chunks = []
-        for start in range(0, len(prompts), 256):
+        for start in range(0, len(prompts), TEXT_CHUNK):
             with self._tokenizer_lock:
                 enc = tok(
-                    prompts[start : start + 256], padding=True, truncation=True, max_length=max_len,
+                    prompts[start : start + TEXT_CHUNK], padding=True, truncation=True, max_length=max_len,
                     return_tensors="pt",
                 )
             with torch.inference_mode():

@@ -216,7 +216,7 @@ def test_pool_and_batch_size_follow_the_machine() -> None:
 
     assert 1 <= decode_workers() <= 8
     assert decode_workers() == min(8, len(os.sched_getaffinity(0)))
-    assert default_batch_size("cpu") == 8 and default_batch_size("mps") == 8
+    assert default_batch_size("cpu") == 16 and default_batch_size("mps") == 16
     assert 32 <= default_batch_size("cuda") <= 64 and default_batch_size("cuda:1") == default_batch_size("cuda")
 
 
@@ -274,7 +274,7 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
     scan_folder(catalog, tmp_path / "photos")
     ids = [p.id for p in catalog.photos.all()]
     stats = run_tagging(catalog, ids, tiny_pipeline, tiny_settings)
-    assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 8
+    assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 16
     assert stats.analysed == 3 and stats.decode_workers == decode_workers()
     # Each part's time is its own: the decode threads', the models', the writer's, and the waits.
     assert stats.decode_s > 0 and stats.models_s > 0 and stats.commit_s > 0

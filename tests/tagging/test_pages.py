@@ -54,3 +54,27 @@ def test_quantizing_keeps_a_tied_weight_and_gives_back_the_rest() -> None:
     assert torch.equal(model.embed.weight.detach(), tied)  # the tied weight is still in use: intact
     assert float((got - expected).abs().max()) < 0.05 * float(expected.abs().max())
     assert int((other == 0).sum()) > other.numel() // 2  # the replaced weight's pages were given back
+
+
+def test_converting_gives_the_same_model_and_keeps_tied_weights_tied() -> None:
+    import copy
+
+    import torch
+
+    from imgtag_desktop.tagging.pages import convert_releasing
+
+    torch.manual_seed(0)
+    model = torch.nn.Module()
+    model.embed = torch.nn.Embedding(2048, 256)
+    model.head = torch.nn.Linear(256, 2048)
+    model.head.weight = model.embed.weight  # tied
+    model.body = torch.nn.Sequential(torch.nn.Linear(256, 1024), torch.nn.LayerNorm(1024))
+    model.register_buffer("positions", torch.arange(64))  # not floating: left as it is
+    reference = copy.deepcopy(model).to(torch.bfloat16)
+    original_body = model.body[0].weight.detach()
+    convert_releasing(model, torch.bfloat16)
+    assert model.head.weight is model.embed.weight
+    for (name, mine), (_, theirs) in zip(model.state_dict().items(), reference.state_dict().items(), strict=True):
+        assert mine.dtype == theirs.dtype and torch.equal(mine, theirs), name
+    assert model.positions.dtype == torch.int64
+    assert int((original_body == 0).sum()) > original_body.numel() // 2  # its float32 pages were given back
