@@ -4,11 +4,12 @@ glibc's malloc gives each thread that allocates its own arena, up to eight per c
 what is freed in an arena for that arena's next allocations instead of returning it. The models'
 activations are large and short-lived, and every tagging run of the window runs on new threads
 (the job's thread, the decode pool, the writer), so each run could leave its working set (a few
-hundred MB with the full-size models) in another arena: the window grew by 25-160 MB a run,
-and freeing the models after the idle timeout returned their file-backed pages but kept the
-anonymous ones. :func:`limit_malloc_arenas` (applied when the package is imported, before any
-thread starts) keeps the arenas to :data:`ARENA_MAX`, and :func:`release_free_memory` returns
-the free pages at the end of a run and after the models are freed.
+hundred MB with the full-size models) in another arena: the window kept 250-400 MB of freed
+memory resident after a run, more after more runs, and freeing the models after the idle
+timeout returned their file-backed pages but kept the anonymous ones.
+:func:`limit_malloc_arenas` (applied when the package is imported, before any thread starts)
+keeps the arenas to :data:`ARENA_MAX`, and :func:`release_free_memory` returns the free pages
+at the end of a run and after the models are freed.
 
 Elsewhere than glibc (macOS, Windows, musl) both do nothing and say so.
 """

@@ -155,6 +155,7 @@ def main() -> int:
     parser.add_argument("--models", type=Path, default=Path("/tmp/bench-models"))
     parser.add_argument("--photos", type=Path, default=Path("/tmp/bench-photos"))
     parser.add_argument("--runs", type=int, default=2, help="runs over every photo after Tag all (window)")
+    parser.add_argument("--only", choices=("window", "cli"), help="measure only this one")
     parser.add_argument("--timeout", type=float, default=1200)
     parser.add_argument("--json", action="store_true")
     parser.add_argument("--child", choices=("window", "cli"), help=argparse.SUPPRESS)
@@ -163,7 +164,8 @@ def main() -> int:
         window_child(args.models, args.photos, args.runs)
     elif args.child == "cli":
         cli_child(args.models, args.photos)
-    results = {kind: measure(kind, args.models, args.photos, args.runs, args.timeout) for kind in ("window", "cli")}
+    kinds = (args.only,) if args.only else ("window", "cli")
+    results = {kind: measure(kind, args.models, args.photos, args.runs, args.timeout) for kind in kinds}
     for kind, result in results.items():
         print(f"{kind}: peak RSS {_figures(result['peak'])}")
         for s in result["steps"]:
