@@ -1,4 +1,4 @@
-"""The process's heap: few malloc arenas, and freed memory given back to the system.
+"""The process's heap: few malloc arenas.
 
 glibc's malloc gives each thread that allocates its own arena, up to eight per core, and keeps
 what is freed in an arena for that arena's next allocations instead of returning it. The models'
@@ -8,10 +8,10 @@ hundred MB with the full-size models) in another arena: the window kept 250-400 
 memory resident after a run, more after more runs, and freeing the models after the idle
 timeout returned their file-backed pages but kept the anonymous ones.
 :func:`limit_malloc_arenas` (applied when the package is imported, before any thread starts)
-keeps the arenas to :data:`ARENA_MAX`, and :func:`release_free_memory` returns the free pages
-at the end of a run and after the models are freed.
+keeps the arenas to :data:`ARENA_MAX`; the free pages go back to the system at the end of a run
+and after the models are freed (``tagging.pages.trim_heap``, glibc's ``malloc_trim``).
 
-Elsewhere than glibc (macOS, Windows, musl) both do nothing and say so.
+Elsewhere than glibc (macOS, Windows, musl) it does nothing and says so.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ import ctypes
 import os
 from typing import Any
 
-__all__ = ["ARENA_MAX", "limit_malloc_arenas", "release_free_memory"]
+__all__ = ["ARENA_MAX", "limit_malloc_arenas"]
 
 ARENA_MAX = 2  # malloc arenas for the whole process (glibc's default: 8 per core)
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
@@ -30,15 +30,14 @@ _libc_looked = False
 
 
 def _glibc() -> Any:
-    """The C library when it is glibc (has mallopt and malloc_trim), else None."""
+    """The C library when it is glibc (has mallopt), else None."""
     global _libc, _libc_looked
     if not _libc_looked:
         _libc_looked = True
         try:
             libc = ctypes.CDLL(None)
-            if hasattr(libc, "malloc_trim") and hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version"):
+            if hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version"):
                 libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-                libc.malloc_trim.argtypes = [ctypes.c_size_t]
                 _libc = libc
         except (OSError, TypeError):  # no C library to look in (Windows)
             _libc = None
@@ -53,12 +52,3 @@ def limit_malloc_arenas(count: int = ARENA_MAX) -> bool:
     if libc is None or os.environ.get("MALLOC_ARENA_MAX"):
         return False
     return bool(libc.mallopt(_M_ARENA_MAX, max(1, int(count))))
-
-
-def release_free_memory() -> bool:
-    """Give the free pages of every malloc arena back to the system (glibc's ``malloc_trim``).
-
-    Takes 10-20 ms per 100 MB given back: call it off the GUI thread, after much was freed.
-    Returns whether any memory was returned."""
-    libc = _glibc()
-    return bool(libc.malloc_trim(0)) if libc is not None else False

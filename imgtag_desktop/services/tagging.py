@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..core.catalog import Catalog
-from ..core.memory import release_free_memory
 from ..core.settings import Settings
 from ..tagging import Focus, Pipeline, TagRunStats
+from ..tagging.pages import trim_heap
 from ..tagging.staged import RunStep, tag_photos_staged
 from .library import tag_language
 
@@ -83,4 +83,4 @@ def run_tagging(
             focus=focus,
         )
     finally:
-        release_free_memory()
+        trim_heap()

@@ -9,9 +9,9 @@ run) holds them with :meth:`ModelCache.using`, and :meth:`ModelCache.evict_if_id
 after a quiet spell (the app's "unload the models after" setting); the next tagging run or
 visual search loads them again, quickly from the operating system's file cache.
 
-Freeing the models also returns their memory to the system (:func:`imgtag_desktop.core.memory.release_free_memory`:
-malloc would otherwise keep the anonymous pages for later allocations), so the evicting calls take
-a moment and belong off the GUI thread.
+Freeing the models also returns their memory to the system (:func:`.pages.trim_heap`: malloc would
+otherwise keep the anonymous pages for later allocations), so the evicting calls take a moment and
+belong off the GUI thread.
 """
 
 from __future__ import annotations
@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from ..core.memory import release_free_memory
 from ..core.settings import Settings
+from .pages import trim_heap
 from .pipeline import Pipeline
 
 ModelKey = tuple[str, str, str, str, str]
@@ -99,7 +99,7 @@ class ModelCache:
                 return False
             self._idle_key, self._pipeline, self._key = self._key, None, None
         del pipeline  # the last reference, unless a caller still holds the pipeline
-        release_free_memory()
+        trim_heap()
         return True
 
     def freed_when_idle(self, settings: Settings) -> bool:
@@ -127,7 +127,7 @@ class ModelCache:
                 return
             self._pipeline, self._key, self._idle_key = None, None, None
         del pipeline  # the last reference, unless a caller still holds the pipeline
-        release_free_memory()
+        trim_heap()
 
 
 MODELS = ModelCache()

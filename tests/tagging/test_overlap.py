@@ -293,9 +293,8 @@ def test_a_run_gives_the_memory_its_batches_freed_back_once_its_threads_are_done
     scan_folder(catalog, tmp_path / "photos")
     ids = [p.id for p in catalog.photos.all()]
     seen: list[tuple[list[str], int]] = []  # at each release: the run's threads alive, the photos still to do
-    monkeypatch.setattr(service, "release_free_memory",
-                        lambda: seen.append((run_threads(), len(catalog.analysis.pending(tiny_pipeline.models_key))))
-                        or True)
+    monkeypatch.setattr(service, "trim_heap",
+                        lambda: seen.append((run_threads(), len(catalog.analysis.pending(tiny_pipeline.models_key)))))
     assert service.run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).analysed == 3
     assert seen == [([], 0)]
 

@@ -108,9 +108,9 @@ def test_a_settings_change_frees_the_replaced_models_off_the_gui_thread(qtbot, t
     ref = weakref.ref(pipeline.visual.model)
     del pipeline
     released: list[tuple[bool, bool]] = []  # (on the GUI thread, the models already gone)
-    monkeypatch.setattr(cache, "release_free_memory",
+    monkeypatch.setattr(cache, "trim_heap",
                         lambda: released.append((threading.current_thread() is threading.main_thread(),
-                                                 ref() is None)) or True)
+                                                 ref() is None)))
     window._free_replaced_models(old, dataclasses.replace(old, dtype="bfloat16"))
     qtbot.waitUntil(lambda: bool(released), timeout=10000)
     assert released == [(False, True)]
