@@ -78,3 +78,20 @@ def test_converting_gives_the_same_model_and_keeps_tied_weights_tied() -> None:
         assert mine.dtype == theirs.dtype and torch.equal(mine, theirs), name
     assert model.positions.dtype == torch.int64
     assert int((original_body == 0).sum()) > original_body.numel() // 2  # its float32 pages were given back
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+@pytest.mark.parametrize("rows", [1, 577, 1024, 1025, 2500])
+def test_an_int8_row_never_depends_on_the_rows_beside_it(rows: int) -> None:
+    """Inputs larger than one kernel call are split into blocks; each row's result stays its own."""
+    import torch
+
+    from imgtag_desktop.tagging import int8
+
+    torch.manual_seed(rows)
+    layer = int8.quantize_int8(torch.nn.Sequential(torch.nn.Linear(96, 48)))[0]
+    x = torch.randn(rows, 96) * torch.logspace(-2, 2, rows)[:, None]  # rows of very different scales
+    with torch.inference_mode():
+        together = layer(x)
+        alone = torch.cat([layer(x[i : i + 1]) for i in range(rows)])
+    assert torch.equal(together, alone)
