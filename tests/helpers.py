@@ -20,8 +20,10 @@ def make_photo(
     make: str = "TestCam",
     model: str = "Model 1",
     fmt: str | None = None,
+    gps: tuple[float, float] | None = None,
 ) -> Path:
-    """Write a small photo with ordinary EXIF (JPEG/TIFF/WebP) or none (PNG)."""
+    """Write a small photo with ordinary EXIF (JPEG/TIFF/WebP) or none (PNG); ``gps``: a position
+    (latitude, longitude in degrees) in the EXIF GPS fields."""
     path.parent.mkdir(parents=True, exist_ok=True)
     rng = np.random.default_rng(seed)
     if color is None:
@@ -30,11 +32,21 @@ def make_photo(
     else:
         img = Image.new("RGB", size, color)
     fmt = fmt or {".png": "PNG", ".tif": "TIFF", ".tiff": "TIFF", ".webp": "WEBP"}.get(path.suffix.lower(), "JPEG")
-    exif = piexif.dump({
+    fields: dict[str, dict[int, object]] = {
         "0th": {piexif.ImageIFD.Make: make.encode(), piexif.ImageIFD.Model: model.encode(),
                 piexif.ImageIFD.Orientation: orientation},
         "Exif": {piexif.ExifIFD.DateTimeOriginal: taken.encode()},
-    })
+    }
+    if gps is not None:
+        def dms(value: float) -> tuple[tuple[int, int], ...]:
+            seconds = round(abs(value) * 3600 * 100)
+            return ((seconds // 360000, 1), (seconds // 6000 % 60, 1), (seconds % 6000, 100))
+
+        fields["GPS"] = {piexif.GPSIFD.GPSLatitudeRef: b"N" if gps[0] >= 0 else b"S",
+                         piexif.GPSIFD.GPSLatitude: dms(gps[0]),
+                         piexif.GPSIFD.GPSLongitudeRef: b"E" if gps[1] >= 0 else b"W",
+                         piexif.GPSIFD.GPSLongitude: dms(gps[1])}
+    exif = piexif.dump(fields)
     if fmt == "PNG":
         img.save(path, "PNG")
     elif fmt == "WEBP":

@@ -72,7 +72,9 @@ def print_json(value: object) -> None:
 class Progress:
     """A one-line progress bar on stderr (silent when stderr is not a terminal unless forced).
 
-    Shows done/total, the rate in items per second and the ETA.
+    Shows done/total, the rate in items per second and the ETA; :meth:`note` shows, on the same
+    line, what the work does between items. The line is redrawn at most every 0.1 s, and
+    :meth:`close` draws the newest state first, so the last line is never stale.
     """
 
     def __init__(self, total: int, label: str, *, stream: TextIO | None = None, force: bool = False) -> None:
@@ -83,27 +85,45 @@ class Progress:
         self.enabled = force or self.stream.isatty()
         self.start = time.monotonic()
         self._last = 0.0
+        self._line = ""  # the newest line, drawn or held back by the rate limit
+        self._drawn = ""  # the line on screen
+        self._width = 0
 
     def update(self, done: int | None = None, current: str = "") -> None:
         self.done = self.done + 1 if done is None else done
-        now = time.monotonic()
-        if not self.enabled or (now - self._last < 0.1 and self.done < self.total):
+        if not self.enabled:
             return
-        self._last = now
-        elapsed = max(now - self.start, 1e-9)
+        elapsed = max(time.monotonic() - self.start, 1e-9)
         rate = self.done / elapsed
         eta = (self.total - self.done) / rate if rate > 0 else 0.0
         width = 24
         filled = int(width * self.done / self.total) if self.total else width
         bar = "#" * filled + "-" * (width - filled)
         tail = current[-40:]
-        self.stream.write(
-            f"\r{self.label} [{bar}] {self.done}/{self.total} {rate:.1f}/s ETA {eta:.0f}s {tail:<40}"
-        )
+        self._show(f"{self.label} [{bar}] {self.done}/{self.total} {rate:.1f}/s ETA {eta:.0f}s {tail:<40}",
+                   now=self.done >= self.total)
+
+    def note(self, text: str, *, now: bool = False) -> None:
+        """Show what the work is doing besides counting items, until the next :meth:`update`
+        (``now``: even within 0.1 s of the last line, e.g. a step's first and last count)."""
+        if self.enabled:
+            self._show(f"{self.label}: {text}", now=now)
+
+    def _show(self, line: str, *, now: bool) -> None:
+        self._line = line
+        if now or time.monotonic() - self._last >= 0.1:
+            self._draw()
+
+    def _draw(self) -> None:
+        self._last = time.monotonic()
+        self.stream.write("\r" + self._line + " " * max(0, self._width - len(self._line)))  # no leftovers
         self.stream.flush()
+        self._drawn, self._width = self._line, len(self._line)
 
     def close(self) -> None:
         if self.enabled:
+            if self._line != self._drawn:  # the newest state was held back by the rate limit
+                self._draw()
             self.stream.write("\n")
             self.stream.flush()
 

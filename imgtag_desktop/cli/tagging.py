@@ -17,7 +17,7 @@ from .common import CliError, Progress, existing_folder, find_photo, open_catalo
 from .suggestions import budget_value, ranking_options
 
 if TYPE_CHECKING:
-    from ..tagging import Pipeline
+    from ..tagging import Pipeline, TagRunStats
 
 ROLE_CHOICES = ("captioner", "keywords", "visual", "multilingual")
 
@@ -38,7 +38,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--budget", type=budget_value, help="at most this many suggestions per photo, 1-50 "
                    "(default: settings, 10)")
     p.add_argument("--batch-size", type=int, help="photos per batch (default: settings; "
-                   "8 on a CPU, 32 on CUDA)")
+                   "16 on a CPU, 32 on CUDA)")
     p.add_argument("--redo", action="store_true", help="analyse again photos already done by these models")
     p.add_argument("--no-vocabulary", action="store_true", help="only caption phrases, no vocabulary candidates")
     p.add_argument("--json", action="store_true", help="print the run summary as JSON")
@@ -61,7 +61,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("bench", help="time the full pipeline per stage on a folder of photos (no catalog)")
     p.add_argument("--models", required=True, type=Path, help="folder with blip/, clip/, minilm/ (make_models.py)")
     p.add_argument("--images", required=True, type=Path, help="folder of photos")
-    p.add_argument("--batch-size", type=int, help="photos per batch (default: 8 on a CPU, 32 on CUDA)")
+    p.add_argument("--batch-size", type=int, help="photos per batch (default: 16 on a CPU, 32 on CUDA)")
     p.add_argument("--workers", type=int, help="decode threads (default: one per core, up to 8; 0: no overlap)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16", "int8"))
@@ -155,6 +155,7 @@ def cmd_tag(args: argparse.Namespace) -> int:
                     threshold=options.threshold, budget=options.budget, mute_after=options.mute_after,
                     batch_size=args.batch_size, use_vocabulary=False if args.no_vocabulary else None,
                     progress=lambda done, total, path: bar.update(done, path),
+                    step=lambda step: bar.note(step.text, now=step.done in (0, step.total)),
                     cancelled=lambda: interrupt.requested,
                 )
             finally:
@@ -162,15 +163,27 @@ def cmd_tag(args: argparse.Namespace) -> int:
     if args.json:
         print_json(stats.to_json())
     else:
-        rate = stats.analysed / stats.seconds if stats.seconds else 0.0
-        print(
-            f"{stats.analysed} photos tagged, {stats.suggested} tags suggested, {stats.failed} failed "
-            f"in {stats.seconds:.1f}s ({rate:.2f} photos/s)" + ("; stopped early, run again to resume" if
-                                                               stats.cancelled else "")
-        )
+        print(tag_summary(stats, redo=args.redo))
         for _photo_id, path, reason in stats.errors:
             print(f"  failed {path}: {reason}", file=sys.stderr)
     return 130 if stats.cancelled else 0
+
+
+def tag_summary(stats: TagRunStats, *, redo: bool = False) -> str:
+    """The last line of ``imgtag tag``: what this run did, and after a stop what is left and how to go on."""
+    tagged = stats.analysed - stats.unfinished  # tagged to the end (with the vocabulary)
+    rate = stats.analysed / stats.seconds if stats.seconds else 0.0
+    done = (f"{tagged} photos tagged, {stats.suggested} tags suggested, {stats.failed} failed "
+            f"in {stats.seconds:.1f}s ({rate:.2f} photos/s)")
+    if not stats.cancelled:
+        return done
+    left = f"{stats.remaining} of the {stats.total} photos not done"
+    if stats.unfinished:
+        left += (f" ({stats.unfinished} of them tagged before the tag vocabulary was ready: "
+                 "their vocabulary candidates are still missing)")
+    if redo:
+        return f"stopped: {done}; {left}: --redo starts over, a run without it tags only the photos not yet tagged"
+    return f"stopped: {done}; {left}: run the same command again to continue"
 
 
 def cmd_explain(args: argparse.Namespace) -> int:

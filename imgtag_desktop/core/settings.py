@@ -50,7 +50,7 @@ class Settings:
     suggestion_budget: int = 10  # at most this many suggestions per photo (1-50)
     mute_after: int = 5  # a tag rejected on this many photos and never approved is muted
     use_vocabulary: bool = True  # also score the built-in vocabulary and the library's tags
-    batch_size: int = 0  # photos per model batch; 0: by device (8 on a CPU, 32 on CUDA)
+    batch_size: int = 0  # photos per model batch; 0: by device (16 on a CPU, 32 on CUDA)
     # Import torch and transformers in the background once the window has settled, when photos wait
     # to be tagged, so Tag all starts seconds sooner (costs ~300 MB of memory; see ui/warmup.py)
     warm_up_model_libraries: bool = True

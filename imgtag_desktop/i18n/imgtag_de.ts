@@ -256,8 +256,20 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation> · {failures} fehlgeschlagen (Strg+L für die Liste)</translation>
     </message>
     <message>
+      <source>, {suggested} tags suggested</source>
+      <translation>, {suggested} Tags vorgeschlagen</translation>
+    </message>
+    <message>
+      <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
+      <translation>Das Vokabular wird bei den Fotos ergänzt, die getaggt wurden, bevor es bereit war ({done}/{total} Fotos)…</translation>
+    </message>
+    <message>
       <source>Duplicates: {groups} groups found</source>
       <translation>Duplikate: {groups} Gruppen gefunden</translation>
+    </message>
+    <message>
+      <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
+      <translation>Das Tag-Vokabular wird für das Bildmodell vorbereitet ({done}/{total})…</translation>
     </message>
     <message>
       <source>Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
@@ -268,8 +280,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Einlesen angehalten: {new} neu, {changed} geändert, {moved} verschoben, {removed} weg</translation>
     </message>
     <message>
-      <source>Stopping after the photo in flight…</source>
-      <translation>Wird nach dem aktuellen Foto angehalten…</translation>
+      <source>Stopping after the batch in flight…</source>
+      <translation>Wird nach dem aktuellen Stapel angehalten…</translation>
     </message>
     <message>
       <source>Tagging finished: {done} of {total} photos</source>
@@ -849,8 +861,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Anhalten</translation>
     </message>
     <message>
-      <source>Stop the running job after the photo in flight (Ctrl+.)</source>
-      <translation>Die laufende Aufgabe nach dem aktuellen Foto anhalten (Strg+.)</translation>
+      <source>Stop the running job after the batch in flight (Ctrl+.)</source>
+      <translation>Die laufende Aufgabe nach dem aktuellen Stapel anhalten (Strg+.)</translation>
     </message>
     <message>
       <source>⚠ {count} failed</source>
@@ -1469,8 +1481,8 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Alle Fotos der Bibliothek zeigen</translation>
     </message>
     <message>
-      <source>Stop the running job after the photo in flight</source>
-      <translation>Die laufende Aufgabe nach dem aktuellen Foto anhalten</translation>
+      <source>Stop the running job after the batch in flight</source>
+      <translation>Die laufende Aufgabe nach dem aktuellen Stapel anhalten</translation>
     </message>
     <message>
       <source>Suggest tags for every photo not yet analysed with the current models</source>

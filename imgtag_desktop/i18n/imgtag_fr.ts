@@ -256,8 +256,20 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> · {failures} en échec (Ctrl+L pour la liste)</translation>
     </message>
     <message>
+      <source>, {suggested} tags suggested</source>
+      <translation>, {suggested} tags suggérés</translation>
+    </message>
+    <message>
+      <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
+      <translation>Ajout du vocabulaire aux photos étiquetées avant qu’il soit prêt ({done}/{total} photos)…</translation>
+    </message>
+    <message>
       <source>Duplicates: {groups} groups found</source>
       <translation>Doublons : {groups} groupes trouvés</translation>
+    </message>
+    <message>
+      <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
+      <translation>Préparation du vocabulaire de tags pour le modèle visuel ({done}/{total})…</translation>
     </message>
     <message>
       <source>Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone</source>
@@ -268,8 +280,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Analyse arrêtée : {new} nouvelles, {changed} modifiées, {moved} déplacées, {removed} disparues</translation>
     </message>
     <message>
-      <source>Stopping after the photo in flight…</source>
-      <translation>Arrêt après la photo en cours…</translation>
+      <source>Stopping after the batch in flight…</source>
+      <translation>Arrêt après le lot en cours…</translation>
     </message>
     <message>
       <source>Tagging finished: {done} of {total} photos</source>
@@ -849,8 +861,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Arrêter</translation>
     </message>
     <message>
-      <source>Stop the running job after the photo in flight (Ctrl+.)</source>
-      <translation>Arrêter la tâche en cours après la photo en cours (Ctrl+.)</translation>
+      <source>Stop the running job after the batch in flight (Ctrl+.)</source>
+      <translation>Arrêter la tâche en cours après le lot en cours (Ctrl+.)</translation>
     </message>
     <message>
       <source>⚠ {count} failed</source>
@@ -1469,8 +1481,8 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Afficher toutes les photos de la photothèque</translation>
     </message>
     <message>
-      <source>Stop the running job after the photo in flight</source>
-      <translation>Arrêter la tâche en cours après la photo en cours</translation>
+      <source>Stop the running job after the batch in flight</source>
+      <translation>Arrêter la tâche en cours après le lot en cours</translation>
     </message>
     <message>
       <source>Suggest tags for every photo not yet analysed with the current models</source>

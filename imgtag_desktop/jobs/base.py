@@ -53,7 +53,7 @@ class Job(QObject):
         self._cancel = threading.Event()
 
     def cancel(self) -> None:
-        """Ask the job to stop after the photo in flight (thread-safe)."""
+        """Ask the job to stop at its next check: a tagging run after the batch in flight (thread-safe)."""
         self._cancel.set()
 
     def is_cancelled(self) -> bool:

@@ -16,6 +16,8 @@ import os
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
+from PySide6.QtCore import Signal
+
 from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..services.tagging import photos_to_tag, run_tagging
@@ -59,9 +61,11 @@ def tagging_available() -> tuple[bool, str]:
 class TaggingJob(Job):
     """Tag photos (``photo_ids`` None: every readable photo, listed on the job's thread).
 
-    ``only_needed`` skips photos already analysed with the current models."""
+    ``only_needed`` skips photos already analysed with the current models. ``step(RunStep)`` tells
+    what the run does between photos (:class:`imgtag_desktop.tagging.staged.RunStep`), with a count."""
 
     kind = "tagging"
+    step = Signal(object)
 
     def __init__(
         self,
@@ -118,5 +122,5 @@ class TaggingJob(Job):
 
             result = run_tagging(catalog, ids, pipeline, self.settings, progress=progress,
                                  cancelled=self.is_cancelled, on_result=lambda pid: self.result.emit(int(pid)),
-                                 on_error=on_error, message=self.message.emit, focus=self.focus)
+                                 on_error=on_error, step=self.step.emit, focus=self.focus)
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}

@@ -9,7 +9,8 @@ from pathlib import Path
 from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..tagging import Focus, ModelUnavailable, Pipeline, TagRunStats
-from ..tagging.staged import tag_photos_staged
+from ..tagging.pages import trim_heap
+from ..tagging.staged import RunStep, tag_photos_staged
 from .library import tag_language
 
 
@@ -62,29 +63,34 @@ def run_tagging(
     cancelled: Callable[[], bool] | None = None,
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
-    message: Callable[[str], None] | None = None,
+    step: Callable[[RunStep], None] | None = None,
     focus: Focus | None = None,
 ) -> TagRunStats:
     """Tag ``photo_ids`` with the settings' threshold, suggestion budget, muting, batch size,
     vocabulary choice and tag language (all but the language overridable for one run); results
     are committed batch by batch. The first photo is tagged first and alone, so its suggestions show
-    in seconds (see :mod:`imgtag_desktop.tagging.staged`); ``message`` hears what the run does
-    between photos. Photos are taken in the given order, except that the photos the ``focus``
-    holds when a batch is chosen (what the person is looking at) come first."""
-    return tag_photos_staged(
-        catalog,
-        photo_ids,
-        pipeline,
-        threshold=settings.threshold if threshold is None else threshold,
-        budget=settings.suggestion_budget if budget is None else budget,
-        mute_after=settings.mute_after if mute_after is None else mute_after,
-        batch_size=int(batch_size or settings.batch_size) or None,  # None: the device chooses
-        progress=progress,
-        cancelled=cancelled,
-        on_result=on_result,
-        on_error=on_error,
-        message=message,
-        use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
-        language=tag_language(settings),
-        focus=focus,
-    )
+    in seconds (see :mod:`imgtag_desktop.tagging.staged`); ``step`` hears what the run does
+    between photos, with a count (:class:`~imgtag_desktop.tagging.staged.RunStep`). Photos are taken
+    in the given order, except that the photos the ``focus`` holds when a batch is chosen (what the
+    person is looking at) come first. When the run ends, the memory its batches freed goes back to
+    the system (a window lives on after a run; see :mod:`imgtag_desktop.core.memory`)."""
+    try:
+        return tag_photos_staged(
+            catalog,
+            photo_ids,
+            pipeline,
+            threshold=settings.threshold if threshold is None else threshold,
+            budget=settings.suggestion_budget if budget is None else budget,
+            mute_after=settings.mute_after if mute_after is None else mute_after,
+            batch_size=int(batch_size or settings.batch_size) or None,  # None: the device chooses
+            progress=progress,
+            cancelled=cancelled,
+            on_result=on_result,
+            on_error=on_error,
+            step=step,
+            use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
+            language=tag_language(settings),
+            focus=focus,
+        )
+    finally:
+        trim_heap()

@@ -8,6 +8,10 @@ The cache also knows when the models were last used: work that uses them for lon
 run) holds them with :meth:`ModelCache.using`, and :meth:`ModelCache.evict_if_idle` frees them
 after a quiet spell (the app's "unload the models after" setting); the next tagging run or
 visual search loads them again, quickly from the operating system's file cache.
+
+Freeing the models also returns their memory to the system (:func:`.pages.trim_heap`: malloc would
+otherwise keep the anonymous pages for later allocations), so the evicting calls take a moment and
+belong off the GUI thread.
 """
 
 from __future__ import annotations
@@ -19,6 +23,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from ..core.settings import Settings
+from .pages import trim_heap
 from .pipeline import Pipeline
 
 ModelKey = tuple[str, str, str, str, str]
@@ -93,7 +98,9 @@ class ModelCache:
             if time.monotonic() - self._last_used < after_seconds:
                 return False
             self._idle_key, self._pipeline, self._key = self._key, None, None
-            return True
+        del pipeline  # the last reference, unless a caller still holds the pipeline
+        trim_heap()
+        return True
 
     def freed_when_idle(self, settings: Settings) -> bool:
         """Whether the models for these settings were loaded, then freed as idle (and not loaded again)."""
@@ -101,16 +108,26 @@ class ModelCache:
             return self._idle_key == model_key(settings) and (self._pipeline is None or not self._pipeline.loaded)
 
     def evict(self) -> None:
-        """Drop the held pipeline (its models are freed once nothing else refers to them)."""
-        with self._lock:
-            self._pipeline, self._key, self._idle_key = None, None, None
+        """Drop the held pipeline (its models are freed once nothing else refers to them) and return
+        the freed memory to the system."""
+        self._evict(None)
 
     def evict_if_changed(self, old: Settings, new: Settings) -> bool:
-        """Evict when ``new`` loads other models than ``old``; returns whether it did."""
+        """Evict when ``new`` loads other models than ``old``; returns whether they differ. Models
+        already held for ``new`` (a run started meanwhile) stay."""
         changed = model_key(old) != model_key(new)
         if changed:
-            self.evict()
+            self._evict(model_key(new))
         return changed
+
+    def _evict(self, keep: ModelKey | None) -> None:
+        with self._lock:
+            pipeline = self._pipeline
+            if pipeline is not None and self._key == keep:
+                return
+            self._pipeline, self._key, self._idle_key = None, None, None
+        del pipeline  # the last reference, unless a caller still holds the pipeline
+        trim_heap()
 
 
 MODELS = ModelCache()
@@ -132,12 +149,13 @@ def cached_pipeline(settings: Settings) -> Pipeline | None:
 
 
 def evict_models() -> None:
-    """Drop the loaded models (e.g. after new models were downloaded)."""
+    """Drop the loaded models (e.g. after new models were downloaded); off the GUI thread."""
     MODELS.evict()
 
 
 def evict_models_if_changed(old: Settings, new: Settings) -> bool:
-    """Drop the loaded models when the new settings load other ones; returns whether they did."""
+    """Drop the loaded models when the new settings load other ones (off the GUI thread); returns
+    whether the settings load other models."""
     return MODELS.evict_if_changed(old, new)
 
 
@@ -147,7 +165,8 @@ def models_in_use() -> contextlib.AbstractContextManager[None]:
 
 
 def evict_models_if_idle(after_seconds: float) -> bool:
-    """Free the process's models when unused for ``after_seconds`` (0: never); returns whether it did."""
+    """Free the process's models when unused for ``after_seconds`` (0: never; off the GUI thread);
+    returns whether it did."""
     return MODELS.evict_if_idle(after_seconds)
 
 

@@ -65,11 +65,19 @@ def captioner_int8(requested: str, device: str) -> bool:
 
 def vision_int8(requested: str, device: str) -> bool:
     """Whether the captioner's image encoder is a candidate for int8 (``auto`` on a CPU without native
-    bfloat16 that has a fast int8 kernel). It is most of the work on such CPUs, and it is
-    compute-bound, where int8 doubles the AVX2 throughput. The text decoder stays float32: its greedy
-    choices follow small logit differences. Whether the int8 encoder is used for a model is
-    checked once at load against float32 (:mod:`.int8_check`)."""
+    bfloat16 that has a fast int8 kernel; with native bfloat16 the captioner runs in bfloat16). The
+    image encoder is most of the work on such CPUs, and it is compute-bound, where int8 doubles the
+    AVX2 throughput; int8 also stores a weight in a quarter of the memory. The text decoder stays
+    float32: its greedy choices follow small logit differences. Whether the int8 encoder is used
+    for a model is checked once at load against float32 (:mod:`.int8_check`)."""
     return requested in ("", "auto") and device == "cpu" and not cpu_has_bf16() and int8_available()
+
+
+def visual_int8(requested: str, device: str) -> bool:
+    """Whether CLIP's image and text towers are candidates for int8 (``auto`` on any CPU with a fast
+    int8 kernel: CLIP stays float32 otherwise). Each tower is used in int8 only when its check
+    against float32 passes (:mod:`.int8_check`)."""
+    return requested in ("", "auto") and device == "cpu" and int8_available()
 
 
 def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
@@ -101,15 +109,20 @@ class DevicePlan:
     captioner_dtype: Any  # torch.dtype
     visual_dtype: Any  # torch.dtype (CLIP and the keyword embedder's device)
     captioner_int8: bool
-    vision_int8: bool = False  # a candidate; Captioner.vision_int8 says whether the check accepted it
+    # auto's int8 candidates: the captioner's image encoder, and CLIP's towers; whether each is used is
+    # its check's verdict (Captioner.int8_verdict, VisualModel.image_verdict and text_verdict)
+    vision_int8: bool = False
+    visual_int8: bool = False
 
-    def describe(self, vision_int8: bool) -> str:
+    def describe(self, vision_int8: bool, visual_int8: str = "") -> str:
         """The name "captioner=...,visual=...", with ``vision_int8`` saying whether the loaded captioner's image
-        path is int8 (a candidate in the plan becomes that only when its check passes)."""
+        path is int8 and ``visual_int8`` which of CLIP's towers are ("image", "text", "image+text"; a
+        candidate in the plan becomes int8 only when its check passes)."""
         captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
         if vision_int8 and not self.captioner_int8:
             captioner += "+int8-vision"
-        return f"captioner={captioner},visual={str(self.visual_dtype).removeprefix('torch.')}"
+        visual = str(self.visual_dtype).removeprefix("torch.") + (f"+int8-{visual_int8}" if visual_int8 else "")
+        return f"captioner={captioner},visual={visual}"
 
 
 def device_plan(settings: Settings) -> DevicePlan:
@@ -125,4 +138,5 @@ def device_plan(settings: Settings) -> DevicePlan:
         visual_dtype=pick_dtype(settings.dtype, device, "visual"),
         captioner_int8=captioner_int8(settings.dtype, device),
         vision_int8=vision_int8(settings.dtype, device),
+        visual_int8=visual_int8(settings.dtype, device),
     )

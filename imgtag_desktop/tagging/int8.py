@@ -23,9 +23,17 @@ import logging
 import warnings
 from typing import Any, Literal
 
+from .pages import release_pages
+
 log = logging.getLogger(__name__)
 
 Backend = Literal["fbgemm", "int_mm"]
+
+# Rows per fbgemm call at most: a large input (8 x 577 rows) in one call runs at a fraction of the
+# kernel's speed once input and output no longer fit in the caches; blocks of up to ~1000 rows keep
+# it near its peak, and a larger input is split into equal blocks (a small leftover block would be
+# slow). Rows are independent, so the split changes no result.
+FBGEMM_ROWS = 1024
 
 
 def cpu_capability() -> str:
@@ -79,21 +87,29 @@ def int8_available() -> bool:
     return int8_backend() is not None
 
 
-def quantize_int8(model: Any, backend: Backend | None = None) -> Any:
+def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = None, keep: Any = ()) -> Any:
     """Every ``nn.Linear`` of ``model`` replaced, in place, by an int8 one (weights int8 per output
     channel, inputs int8 per row, products accumulated in int32; layer norms, embeddings, attention
     products and softmax stay float32). Integer sums are exact in any order and every scale is a
-    row's own, so a photo's results never depend on the other photos of its batch."""
+    row's own, so a photo's results never depend on the other photos of its batch.
+
+    The replaced float32 weights' pages are given back (:mod:`.pages`), except where a tensor
+    still used by ``within`` (default: ``model``, the whole model when ``model`` is part of it)
+    shares them, as a tied weight does. Linear layers in ``keep`` stay as they are."""
     import torch
 
     chosen = backend or int8_backend()
     if chosen is None:
         raise RuntimeError("int8 is not available on this CPU")
     cls = fbgemm_linear_class() if chosen == "fbgemm" else int8_linear_class()
+    replaced = []
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
-            if isinstance(child, torch.nn.Linear):
+            if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
+                replaced.append(child.weight.detach())
                 setattr(parent, name, cls(child))
+    scope = model if within is None else within
+    release_pages(replaced, [*scope.parameters(), *scope.buffers()])
     return model
 
 
@@ -142,10 +158,19 @@ def fbgemm_linear_class() -> Any:
 
         def forward(self, x: torch.Tensor) -> torch.Tensor:
             rows = x.reshape(-1, self.in_features).float()
+            n = rows.shape[0]
+            if n <= FBGEMM_ROWS:
+                y = self._rows(rows)
+            else:
+                block = -(-n // -(-n // FBGEMM_ROWS))  # equal blocks of at most FBGEMM_ROWS
+                y = torch.cat([self._rows(rows[i : i + block]) for i in range(0, n, block)])
+            return y.reshape(*x.shape[:-1], self.out_features)
+
+        def _rows(self, rows: torch.Tensor) -> torch.Tensor:
             magnitude = rows.abs().amax(dim=1, keepdim=True).clamp_min(1e-12)
             scaled = torch.cat([rows / magnitude, self.pin])
             y = torch.ops.quantized.linear_dynamic(scaled, self.packed, reduce_range=True)[:-1]
-            return torch.addcmul(self.bias, y, magnitude).reshape(*x.shape[:-1], self.out_features)
+            return torch.addcmul(self.bias, y, magnitude)
 
     return FbgemmLinear
 

@@ -1,9 +1,11 @@
-"""Whether int8 keeps a captioner's results within bounds of float32, checked at run time per model.
+"""Whether int8 keeps a model's results within bounds of float32, checked at run time per model.
 
-``auto`` on a CPU without native bfloat16 runs the captioner's image encoder in int8 only when,
-for this model, int8 stays within stated bounds of float32 on a fixed set of probe images:
+``auto`` on a CPU without native bfloat16 runs the captioner's image path and CLIP's two towers
+in int8 only when, for this model, int8 stays within stated bounds of float32 on a fixed set of
+probes (pictures, and for CLIP also texts):
 
-- image states: cosine to float32 at least :data:`MIN_STATE_COSINE` on every probe;
+- image states (captioner) and embeddings (CLIP): cosine to float32 at least
+  :data:`MIN_STATE_COSINE` on every probe;
 - captions: token-identical to float32 on at least :data:`MIN_SAME_CAPTIONS` of the probes.
 
 No threshold here is fitted to a model: they are the bounds themselves. The verdict is measured
@@ -31,9 +33,21 @@ MIN_STATE_COSINE = 0.999
 MIN_SAME_CAPTIONS = 0.9
 PROBES = 4
 CACHE_FILE = "int8-check.json"
+# Texts CLIP's text tower is checked on, through the vocabulary's prompt templates: varied
+# subjects, short and long, as tags and caption phrases are.
+PROBE_TEXTS = (
+    "dog", "beach", "birthday cake", "mountain lake at sunrise", "city street at night", "portrait",
+    "red sports car", "snow", "a group of people sitting at a table", "flower", "old stone church",
+    "cat sleeping on a sofa",
+)
 # What a verdict is about: the layers made int8, the attention, the probes and the bounds. Part of
 # the remembered verdict's key, so a verdict is never reused for another scheme.
-INT8_SCHEME = f"image-encoder+cross-kv,fused-attention,probes={PROBES},cos={MIN_STATE_COSINE},same={MIN_SAME_CAPTIONS}"
+CAPTIONER_SCHEME = (
+    f"image-encoder,fused-attention,folded-cross-attention,probes={PROBES},cos={MIN_STATE_COSINE},"
+    f"same={MIN_SAME_CAPTIONS}"
+)
+VISUAL_IMAGE_SCHEME = f"clip-image-tower,probes={PROBES},cos={MIN_STATE_COSINE}"
+VISUAL_TEXT_SCHEME = f"clip-text-tower,probes={len(PROBE_TEXTS)},cos={MIN_STATE_COSINE}"
 
 
 @dataclass(frozen=True)
@@ -42,13 +56,20 @@ class Int8Verdict:
 
     accepted: bool
     min_state_cosine: float
-    same_captions: int
+    same_captions: int | None  # None: a model without captions (CLIP)
     probes: int
+    subject: str = "image encoder"  # what was made int8, for the log
 
     @property
     def text(self) -> str:
+        used = "used" if self.accepted else "not used"
+        if self.same_captions is None:
+            return (
+                f"int8 {self.subject} {used}: embedding cosine to float32 {self.min_state_cosine:.5f} "
+                f"(at least {MIN_STATE_COSINE}) on {self.probes} probes"
+            )
         return (
-            f"int8 image encoder {'used' if self.accepted else 'not used'}: image-state cosine to float32 "
+            f"int8 {self.subject} {used}: image-state cosine to float32 "
             f"{self.min_state_cosine:.5f} (at least {MIN_STATE_COSINE}), captions identical on "
             f"{self.same_captions} of {self.probes} probes (at least {MIN_SAME_CAPTIONS:.0%})"
         )
@@ -81,18 +102,27 @@ def probe_images(size: int = 384) -> list[Image.Image]:
     return images[:PROBES]
 
 
+def probe_texts() -> tuple[str, ...]:
+    """The texts CLIP's text tower is checked on."""
+    return PROBE_TEXTS
+
+
 def verdict(
-    states_float32: list[np.ndarray], states_int8: list[np.ndarray], captions_float32: list[str],
-    captions_int8: list[str],
+    states_float32: list[np.ndarray], states_int8: list[np.ndarray], captions_float32: list[str] | None,
+    captions_int8: list[str] | None,
 ) -> Int8Verdict:
-    """Compare per probe: the image states (flattened cosine) and the captions (token-identical text)."""
+    """Compare per probe: the states or embeddings (flattened cosine) and, for a captioner, the
+    captions (token-identical text)."""
     cosines = []
     for a, b in zip(states_float32, states_int8, strict=True):
         a64, b64 = a.astype(np.float64).ravel(), b.astype(np.float64).ravel()
         norms = float(np.linalg.norm(a64)) * float(np.linalg.norm(b64))
         cosines.append(float(a64 @ b64) / max(norms, 1e-30))
-    same = sum(x == y for x, y in zip(captions_float32, captions_int8, strict=True))
     low = min(cosines) if cosines else 0.0
+    if captions_float32 is None or captions_int8 is None:
+        n = len(cosines)
+        return Int8Verdict(bool(n) and low >= MIN_STATE_COSINE, round(low, 6), None, n, "embeddings")
+    same = sum(x == y for x, y in zip(captions_float32, captions_int8, strict=True))
     n = len(captions_float32)
     accepted = bool(n) and low >= MIN_STATE_COSINE and same >= math.ceil(MIN_SAME_CAPTIONS * n)
     return Int8Verdict(accepted, round(low, 6), same, n)

@@ -35,7 +35,9 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_DECODE_WORKERS = 8
-CPU_BATCH_SIZE = 8  # the CPU's cores are already full with one photo's vision encoder
+# On a CPU one photo's vision encoder already fills the cores, but the caption decoder reads all
+# its weights once per generated token for the whole batch: more photos per batch share that read.
+CPU_BATCH_SIZE = 16
 CUDA_BATCH_SIZE = 32  # a GPU needs many photos per call to fill itself
 POLL_S = 0.05  # how often a wait for decoded photos looks at the cancel flag
 
@@ -50,7 +52,7 @@ def decode_workers() -> int:
 
 
 def default_batch_size(device: str) -> int:
-    """Photos per model batch when the settings leave it to the device: 32 on CUDA, 8 elsewhere."""
+    """Photos per model batch when the settings leave it to the device: 32 on CUDA, 16 elsewhere."""
     return CUDA_BATCH_SIZE if str(device).startswith("cuda") else CPU_BATCH_SIZE
 
 

@@ -5,9 +5,11 @@ imports (torch, transformers) and batch methods that load on first use."""
 from __future__ import annotations
 
 import copy
+import dataclasses
 import logging
+import math
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, ClassVar
 
 import numpy as np
@@ -17,9 +19,20 @@ from PIL import Image
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
 from .int8 import cpu_capability, int8_backend, quantize_int8
-from .int8_check import INT8_SCHEME, Int8Verdict, cached_verdict, probe_images, remember_verdict, verdict
+from .int8_check import (
+    CAPTIONER_SCHEME,
+    VISUAL_IMAGE_SCHEME,
+    VISUAL_TEXT_SCHEME,
+    Int8Verdict,
+    cached_verdict,
+    probe_images,
+    probe_texts,
+    remember_verdict,
+    verdict,
+)
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
+from .pages import convert_releasing, trim_heap
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
@@ -36,6 +49,9 @@ CLIP_TEMPLATES: tuple[str, ...] = (
     "a close-up photo of {}.",
     "a good photo of {}.",
 )
+# Prompts per call of CLIP's text tower: enough rows to keep the matrix products efficient, few
+# enough that its activations (prompts x tokens x 4 x width floats) stay small next to the weights.
+TEXT_CHUNK = 64
 # Loading is serialised process-wide: two threads asking for the same models load them once.
 LOAD_LOCK = threading.RLock()
 
@@ -135,6 +151,7 @@ class RoleModel:
                     model.role,
                 ) from exc
             self.model = self._ready(loaded, model, plan)
+            trim_heap()  # what loading and quantizing left in the C heap
 
     def _open(self, model: ResolvedModel, plan: DevicePlan) -> Any:
         """Read the model from its folder (errors become :class:`ModelUnavailable`)."""
@@ -143,6 +160,55 @@ class RoleModel:
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
         """Put the opened model on its device and in its final form."""
         return loaded
+
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
+        """The opened model on its device, ready in its loaded precision."""
+        return loaded.to(plan.device).eval()
+
+    # -- auto's int8, checked against float32 per model (see .int8_check) --------------------------
+
+    def _int8_if_close(
+        self, loaded: Any, model: ResolvedModel, plan: DevicePlan, scheme: str, subject: str,
+        outputs: Callable[[Any], tuple[list[np.ndarray], list[str] | None]], quantize: Callable[[Any, Any], None],
+    ) -> tuple[Any, Int8Verdict]:
+        """``loaded`` with the int8 layers ``quantize`` makes (in place) when, for this model, they keep
+        ``outputs`` (embeddings per probe and, for a captioner, captions) within the bounds of
+        :mod:`.int8_check`: measured once, then remembered. Else ``loaded`` as it was, read again
+        when the check had replaced its layers."""
+        import torch
+
+        backend = int8_backend()
+        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{scheme}"
+        known = cached_verdict(key)
+        if known is not None:
+            if known.accepted:
+                quantize(loaded, backend)
+            return loaded, known
+        try:
+            exact = outputs(loaded)
+            quantize(loaded, backend)
+            approx = outputs(loaded)
+            result = dataclasses.replace(verdict(exact[0], approx[0], exact[1], approx[1]), subject=subject)
+        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
+            log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
+            result = Int8Verdict(False, 0.0, 0, 0, subject)
+        log.info("%s (%s)", result.text, model.path)
+        remember_verdict(key, result)
+        if not result.accepted:  # back to float32 (read again: the int8 layers replaced the float ones)
+            loaded = self._float(self._open(model, plan), plan)
+        return loaded, result
+
+
+def _in_dtype(cls: Any, model: ResolvedModel, plan: DevicePlan, dtype: Any) -> Any:
+    """``cls`` read from the model's folder in ``dtype``. On the CPU it is read as stored (memory-mapped,
+    no copy) and then converted tensor by tensor, each stored tensor's pages given back once
+    converted (:func:`.pages.convert_releasing`): the file and its converted copy are never both
+    in memory. Elsewhere the model is moved to its device afterwards anyway."""
+    on_cpu = str(plan.device) == "cpu"
+    loaded = cls.from_pretrained(
+        str(model.path), local_files_only=True, use_safetensors=True, dtype="auto" if on_cpu else dtype
+    )
+    return convert_releasing(loaded, dtype) if on_cpu else loaded
 
 
 class Captioner(RoleModel):
@@ -154,7 +220,7 @@ class Captioner(RoleModel):
         super().__init__(settings)
         self.processor: Any = None
         self.generation_config: Any = None
-        self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image encoder, when made
+        self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image path, when made
 
     @property
     def vision_int8(self) -> bool:
@@ -165,15 +231,18 @@ class Captioner(RoleModel):
         from transformers import BlipForConditionalGeneration, BlipProcessor
 
         self.processor = BlipProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return BlipForConditionalGeneration.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.captioner_dtype
-        )
+        return _in_dtype(BlipForConditionalGeneration, model, plan, plan.captioner_dtype)
 
-    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
         blip = loaded.to(plan.device).eval()
         fused_vision_attention(blip.vision_model)
-        if plan.captioner_int8:
-            blip = quantize_int8(blip)
+        folded_cross_attention(blip.text_decoder)
+        return blip
+
+    def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        blip = self._float(loaded, plan)
+        if plan.captioner_int8:  # the folded cross-attention reads its keys' and values' float weights
+            blip = quantize_int8(blip, keep=list(folded_weights(blip.text_decoder)))
         gen = copy.deepcopy(blip.generation_config)
         if getattr(gen, "max_new_tokens", None) is None and not (model.path / "generation_config.json").is_file():
             gen.max_new_tokens = 30  # the folder has no generation config: room for BLIP's usual captions
@@ -184,43 +253,16 @@ class Captioner(RoleModel):
             gen.pad_token_id = text_config.pad_token_id
         self.generation_config = gen
         if plan.vision_int8 and not plan.captioner_int8:
-            blip = self._int8_vision_if_close(blip, model, plan)
-        return blip
-
-    def _int8_vision_if_close(self, blip: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
-        """The image encoder in int8 when, for this model, that stays within the bounds of
-        :mod:`.int8_check` (measured on probe images once, then remembered); else float32."""
-        import torch
-
-        backend = int8_backend()
-        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{INT8_SCHEME}"
-        known = cached_verdict(key)
-        if known is not None:
-            self.int8_verdict = known
-            if known.accepted:
-                quantize_image_path(blip, backend)
-            return blip
-        try:
-            pixels = to_device(_blip_pixels(self.processor, probe_images()), plan.device, plan.captioner_dtype)
-            exact = _encode(blip, pixels)
-            exact_captions = _greedy(blip, self.generation_config, self.processor, exact)
-            quantize_image_path(blip, backend)  # in place: the float32 weights go
-            approx = _encode(blip, pixels)
-            approx_captions = _greedy(blip, self.generation_config, self.processor, approx)
-            result = verdict(
-                [s.float().numpy() for s in exact], [s.float().numpy() for s in approx], exact_captions,
-                approx_captions,
+            blip, self.int8_verdict = self._int8_if_close(
+                blip, model, plan, CAPTIONER_SCHEME, "image encoder", self._probe_outputs, quantize_image_path
             )
-        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
-            log.warning("the int8 check of %s failed; the captioner stays float32", model.path, exc_info=True)
-            result = Int8Verdict(False, 0.0, 0, 0)
-        log.info("%s (%s)", result.text, model.path)
-        remember_verdict(key, result)
-        self.int8_verdict = result
-        if not result.accepted:  # back to float32 (read again: the quantized layers replaced them)
-            blip = self._open(model, plan).to(plan.device).eval()
-            fused_vision_attention(blip.vision_model)
         return blip
+
+    def _probe_outputs(self, blip: Any) -> tuple[list[np.ndarray], list[str]]:
+        """Image states and captions of the probe pictures."""
+        pixels = to_device(_blip_pixels(self.processor, probe_images()), self.plan.device, self.plan.captioner_dtype)
+        states = _encode(blip, pixels)
+        return [s.float().numpy() for s in states], _greedy(blip, self.generation_config, self.processor, states)
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
         """The model's input tensor for a batch of decoded images."""
@@ -260,19 +302,10 @@ class Captioner(RoleModel):
 
 
 def quantize_image_path(blip: Any, backend: Any) -> None:
-    """int8 for what depends on the image alone: every Linear of the image encoder, and the text
-    decoder's cross-attention keys and values (computed once per photo from its image states).
-    The decoder's own token path (queries, self-attention, feed-forward, word scores) stays as it is."""
-    import torch
-
-    quantize_int8(blip.vision_model, backend)
-    for layer in blip.text_decoder.modules():
-        cross = getattr(getattr(layer, "crossattention", None), "self", None)
-        if cross is not None and hasattr(cross, "key") and hasattr(cross, "value"):
-            holder = torch.nn.Module()
-            holder.key, holder.value = cross.key, cross.value
-            quantize_int8(holder, backend)
-            cross.key, cross.value = holder.key, holder.value
+    """int8 for what depends on the image alone: every Linear of the image encoder. The text
+    decoder (its cross-attention reads the image states through float32 weights, see
+    :func:`folded_cross_attention`) stays as it is."""
+    quantize_int8(blip.vision_model, backend, within=blip)
 
 
 def fused_vision_attention(vision_model: Any) -> int:
@@ -311,6 +344,78 @@ def _fused_attention_class(base: type) -> type:
     fused = type(f"Fused{base.__name__}", (base,), {"forward": forward, "fused_attention": True})
     _FUSED_CLASSES[base] = fused
     return fused
+
+
+def folded_cross_attention(text_decoder: Any) -> int:
+    """Run the text decoder's cross-attention on the image states themselves instead of on cached
+    keys and values. With E the image states, a head's key for image token j is ``Wk E_j + bk`` and
+    its value ``Wv E_j + bv``; so ``q . k_j = (Wk^T q) . E_j + q . bk``, where the last term is the
+    same for every j and cancels in the softmax, and ``sum_j p_j v_j = Wv (sum_j p_j E_j) + bv``.
+    The same attention, without the 12 layers x 2 x 577 x 768 cached keys and values per photo
+    (42 MB in float32): each step reads the photo's image states (1.7 MB) instead, which is less
+    memory and less memory traffic for a decoder that is bound by it. Returns how many
+    cross-attention blocks were switched (those with ``query``/``key``/``value`` and heads)."""
+    switched = 0
+    for layer in text_decoder.modules():
+        attention = getattr(getattr(layer, "crossattention", None), "self", None)
+        if attention is not None and all(
+            hasattr(attention, n) for n in ("query", "key", "value", "num_attention_heads", "attention_head_size")
+        ):
+            attention.__class__ = _folded_attention_class(type(attention))
+            switched += 1
+    return switched
+
+
+_FOLDED_CLASSES: dict[type, type] = {}
+
+
+def folded_weights(text_decoder: Any) -> Iterator[Any]:
+    """The key and value layers the folded cross-attention reads as matrices."""
+    for module in text_decoder.modules():
+        if getattr(type(module), "folded_attention", False):
+            yield module.key
+            yield module.value
+
+
+def _folded_attention_class(base: type) -> type:
+    """``base`` with the folded cross-attention forward (one subclass per attention class)."""
+    import torch
+
+    if getattr(base, "folded_attention", False):
+        return base
+    if base in _FOLDED_CLASSES:
+        return _FOLDED_CLASSES[base]
+    own_forward: Callable[..., Any] = base.forward  # type: ignore[attr-defined]
+
+    def forward(
+        self: Any, hidden_states: torch.Tensor, attention_mask: torch.Tensor | None = None,
+        encoder_hidden_states: torch.Tensor | None = None, encoder_attention_mask: torch.Tensor | None = None,
+        *args: Any, **kwargs: Any,
+    ) -> Any:
+        if encoder_hidden_states is None or self.training:
+            return own_forward(self, hidden_states, attention_mask, encoder_hidden_states, encoder_attention_mask,
+                               *args, **kwargs)
+        b, t, _ = hidden_states.shape
+        heads, size = int(self.num_attention_heads), int(self.attention_head_size)
+        states = encoder_hidden_states  # (b, s, e)
+        e = states.shape[-1]
+        # Per head, batched over heads: (h, b*t, d) @ (h, d, e) -> Wk^T q, as (b, h*t, e).
+        query = self.query(hidden_states).view(b * t, heads, size).transpose(0, 1)
+        folded = torch.bmm(query, self.key.weight.view(heads, size, e))
+        folded = folded.view(heads, b, t, e).transpose(0, 1).reshape(b, heads * t, e)
+        scores = torch.bmm(folded, states.transpose(1, 2)).view(b, heads, t, -1) / math.sqrt(size)
+        if encoder_attention_mask is not None:
+            scores = scores + encoder_attention_mask.to(scores.device)
+        probs = torch.softmax(scores, dim=-1)
+        mixed = torch.bmm(probs.view(b, heads * t, -1), states)  # sum_j p_j E_j: (b, h*t, e)
+        mixed = mixed.view(b, heads, t, e).transpose(0, 1).reshape(heads, b * t, e)
+        context = torch.bmm(mixed, self.value.weight.view(heads, size, e).transpose(1, 2))  # (h, b*t, d)
+        context = context + self.value.bias.view(heads, 1, size)
+        return context.view(heads, b, t, size).permute(1, 2, 0, 3).reshape(b, t, heads * size), probs
+
+    folded = type(f"Folded{base.__name__}", (base,), {"forward": forward, "folded_attention": True})
+    _FOLDED_CLASSES[base] = folded
+    return folded
 
 
 def flush_denormals() -> None:
@@ -353,6 +458,7 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
             generation_config=generation_config,
         )
     texts = processor.batch_decode(out, skip_special_tokens=True)
+    trim_heap()  # the batch's decoding activations, the largest a batch makes
     return [" ".join(str(t).split()) for t in texts]
 
 
@@ -394,6 +500,8 @@ class VisualModel(RoleModel):
         super().__init__(settings)
         self.processor: Any = None
         self.logit_scale = 100.0
+        self.image_verdict: Int8Verdict | None = None  # auto's checks of the int8 towers, when made
+        self.text_verdict: Int8Verdict | None = None
         self._text_cache: dict[str, FloatArray] = {}
         # Fast tokenizers refuse concurrent use ("Already borrowed"): the window's searches encode
         # on the query worker while a tagging job scores phrases with the same CLIP tokenizer on
@@ -404,14 +512,39 @@ class VisualModel(RoleModel):
         from transformers import CLIPModel, CLIPProcessor
 
         self.processor = CLIPProcessor.from_pretrained(str(model.path), local_files_only=True)
-        return CLIPModel.from_pretrained(
-            str(model.path), local_files_only=True, use_safetensors=True, dtype=plan.visual_dtype
-        )
+        return _in_dtype(CLIPModel, model, plan, plan.visual_dtype)
+
+    def _float(self, loaded: Any, plan: DevicePlan) -> Any:
+        clip = loaded.to(plan.device).eval()
+        if self.image_verdict is not None and self.image_verdict.accepted:  # read again after a refused text check
+            _quantize_image_tower(clip, int8_backend())
+        return clip
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
-        clip = loaded.to(plan.device).eval()
+        self.image_verdict = self.text_verdict = None
+        clip = self._float(loaded, plan)
         self.logit_scale = float(min(100.0, float(clip.logit_scale.exp().item())))
+        if plan.visual_int8:  # each tower checked on its own: one may pass where the other does not
+            clip, self.image_verdict = self._int8_if_close(
+                clip, model, plan, VISUAL_IMAGE_SCHEME, "CLIP image tower", self._probe_images, _quantize_image_tower
+            )
+            clip, self.text_verdict = self._int8_if_close(
+                clip, model, plan, VISUAL_TEXT_SCHEME, "CLIP text tower", self._probe_texts, _quantize_text_tower
+            )
         return clip
+
+    @property
+    def int8_towers(self) -> str:
+        """Which towers run in int8: "", "image", "text" or "image+text"."""
+        towers = [name for name, v in (("image", self.image_verdict), ("text", self.text_verdict)) if v and v.accepted]
+        return "+".join(towers)
+
+    def _probe_images(self, clip: Any) -> tuple[list[np.ndarray], None]:
+        return list(_clip_image_embeddings(clip, self.to_device(_clip_pixels(self.processor, probe_images())))), None
+
+    def _probe_texts(self, clip: Any) -> tuple[list[np.ndarray], None]:
+        """As the vocabulary's embeddings are made: prompt-averaged."""
+        return list(self._text_embeddings(clip, list(probe_texts()))), None
 
     @property
     def embedding_dim(self) -> int:
@@ -426,18 +559,7 @@ class VisualModel(RoleModel):
         """The model's input for a batch of decoded images, float32 in host memory (safe to run in a
         decode worker thread)."""
         self.load()
-        proc = self.processor.image_processor
-        short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
-        ch, cw = int(proc.crop_size["height"]), int(proc.crop_size["width"])
-        arrays = []
-        for img in images:
-            w, h = img.size
-            scale = short / min(w, h)
-            rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
-            resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
-            left, top = (rw - cw) // 2, (rh - ch) // 2
-            arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
-        return _pixel_tensor(arrays, proc)
+        return _clip_pixels(self.processor, images)
 
     def to_device(self, host: torch.Tensor) -> torch.Tensor:
         """Host pixels (:meth:`host_pixels`, possibly several concatenated) on the model's device and dtype."""
@@ -448,14 +570,8 @@ class VisualModel(RoleModel):
         return self.embed_pixels(self.pixels(images))
 
     def embed_pixels(self, pixels: torch.Tensor) -> FloatArray:
-        import torch
-
         self.load()
-        flush_denormals()
-        with torch.inference_mode():
-            feats = self.model.get_image_features(pixel_values=pixels)
-        feats = getattr(feats, "pooler_output", feats)
-        return normalise(feats.float().cpu().numpy())
+        return _clip_image_embeddings(self.model, pixels)
 
     def encode_texts(self, texts: Sequence[str]) -> FloatArray:
         """Text embeddings, prompt-template averaged, L2-normalised (N x D float32)."""
@@ -477,27 +593,68 @@ class VisualModel(RoleModel):
         return text in self._text_cache
 
     def _encode_into_cache(self, texts: list[str]) -> None:
+        for text, vector in zip(texts, self._text_embeddings(self.model, texts), strict=True):
+            self._text_cache[text] = vector
+
+    def _text_embeddings(self, clip: Any, texts: list[str]) -> FloatArray:
+        """Prompt-averaged, normalised text embeddings of ``texts`` by ``clip``."""
         import torch
 
+        flush_denormals()
         # A hierarchical tag ('places|paris') is shown to CLIP by its leaf.
         prompts = [tpl.format(t.split("|")[-1]) for t in texts for tpl in CLIP_TEMPLATES]
         tok = self.processor.tokenizer
-        max_len = int(getattr(self.model.config.text_config, "max_position_embeddings", 77))
+        max_len = int(getattr(clip.config.text_config, "max_position_embeddings", 77))
         chunks = []
-        for start in range(0, len(prompts), 256):
+        for start in range(0, len(prompts), TEXT_CHUNK):
             with self._tokenizer_lock:
                 enc = tok(
-                    prompts[start : start + 256], padding=True, truncation=True, max_length=max_len,
+                    prompts[start : start + TEXT_CHUNK], padding=True, truncation=True, max_length=max_len,
                     return_tensors="pt",
                 )
             with torch.inference_mode():
-                feats = self.model.get_text_features(
+                feats = clip.get_text_features(
                     input_ids=enc["input_ids"].to(self.plan.device),
                     attention_mask=enc["attention_mask"].to(self.plan.device),
                 )
             feats = getattr(feats, "pooler_output", feats)
             chunks.append(normalise(feats.float().cpu().numpy()))
         per_prompt = np.concatenate(chunks).reshape(len(texts), len(CLIP_TEMPLATES), -1)
-        averaged = normalise(per_prompt.mean(axis=1))
-        for text, vector in zip(texts, averaged, strict=True):
-            self._text_cache[text] = vector
+        return normalise(per_prompt.mean(axis=1))
+
+
+def _quantize_image_tower(clip: Any, backend: Any) -> None:
+    """int8 for CLIP's image tower (its final projection stays float32)."""
+    quantize_int8(clip.vision_model, backend, within=clip)
+
+
+def _quantize_text_tower(clip: Any, backend: Any) -> None:
+    """int8 for CLIP's text tower (its final projection stays float32)."""
+    quantize_int8(clip.text_model, backend, within=clip)
+
+
+def _clip_pixels(processor: Any, images: Sequence[Image.Image]) -> torch.Tensor:
+    """CLIP's input in host memory: shortest edge resized, centre crop, normalised."""
+    proc = processor.image_processor
+    short = int(proc.size["shortest_edge"]) if proc.size.get("shortest_edge") else int(proc.size["height"])
+    ch, cw = int(proc.crop_size["height"]), int(proc.crop_size["width"])
+    arrays = []
+    for img in images:
+        w, h = img.size
+        scale = short / min(w, h)
+        rw, rh = max(cw, round(w * scale)), max(ch, round(h * scale))
+        resized = img.resize((rw, rh), Image.Resampling.BICUBIC)
+        left, top = (rw - cw) // 2, (rh - ch) // 2
+        arrays.append(np.asarray(resized.crop((left, top, left + cw, top + ch)), dtype=np.float32))
+    return _pixel_tensor(arrays, proc)
+
+
+def _clip_image_embeddings(clip: Any, pixels: torch.Tensor) -> FloatArray:
+    """L2-normalised image embeddings (N x D float32)."""
+    import torch
+
+    flush_denormals()
+    with torch.inference_mode():
+        feats = clip.get_image_features(pixel_values=pixels)
+    feats = getattr(feats, "pooler_output", feats)
+    return normalise(feats.float().cpu().numpy())

@@ -27,7 +27,8 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "candidate_rows", "record_analysis", "tag_photos", "vocabulary_origins"]
+__all__ = ["TagRunStats", "candidate_rows", "model_suggestions", "record_analysis", "tag_photos",
+           "vocabulary_origins"]
 
 @dataclass
 class TagRunStats:
@@ -36,7 +37,9 @@ class TagRunStats:
     total: int = 0
     analysed: int = 0
     failed: int = 0
-    suggested: int = 0
+    suggested: int = 0  # the model suggestions the analysed photos show (not the places a scan suggested)
+    # Analysed before the tag vocabulary was ready by a run stopped before they got it: tagged again next run.
+    unfinished: int = 0
     cancelled: bool = False
     seconds: float = 0.0
     errors: list[tuple[int, str, str]] = field(default_factory=list)  # (photo id, path, reason)
@@ -48,12 +51,19 @@ class TagRunStats:
     commit_s: float = 0.0  # committing the batches to the catalog (on the writer thread when overlapping)
     commit_wait_s: float = 0.0  # the models waited this long for the writer (a full queue, the last commits)
 
+    @property
+    def remaining(self) -> int:
+        """The run's photos still to tag after it: not reached (a stopped run) or :attr:`unfinished`."""
+        return max(0, self.total - self.analysed - self.failed + self.unfinished)
+
     def to_json(self) -> dict[str, object]:
         return {
             "total": self.total,
             "analysed": self.analysed,
             "failed": self.failed,
             "suggested": self.suggested,
+            "unfinished": self.unfinished,
+            "remaining": self.remaining,
             "cancelled": self.cancelled,
             "seconds": round(self.seconds, 3),
             "batch_size": self.batch_size,
@@ -168,6 +178,11 @@ class _PhotoRows:
             if batch := [rows[pid] for pid in ids if pid in rows]:
                 return batch
         return []
+
+
+def model_suggestions(catalog: Catalog, photo_ids: Sequence[int]) -> int:
+    """How many suggestions of the tagging models these photos show (a scan's place suggestions left out)."""
+    return sum(c.suggested for c in catalog.review.tag_state_counts(photo_ids, source="model").values())
 
 
 def vocabulary_origins(catalog: Catalog) -> dict[str, str]:
@@ -295,7 +310,7 @@ def tag_photos(
             if committed and maybe_calibrate(catalog, models_key) is not None:
                 # Enough photos for a (new) calibration: every photo's confidences change.
                 rerank(catalog, options)
-                stats.suggested = sum(c.suggested for c in catalog.review.tag_state_counts(analysed_ids).values())
+                stats.suggested = model_suggestions(catalog, analysed_ids)
             elif committed:
                 stats.suggested += rerank(catalog, options, [p.id for p in committed]).suggestions
         for f in failures:

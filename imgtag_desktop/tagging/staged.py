@@ -24,7 +24,8 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Literal
 
 import numpy as np
 
@@ -32,7 +33,7 @@ from .order import Focus, WorkOrder
 from .overlap import default_batch_size
 from .pipeline import Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
-from .run import TagRunStats, record_analysis, tag_photos, vocabulary_origins
+from .run import TagRunStats, model_suggestions, record_analysis, tag_photos, vocabulary_origins
 from .suggest import RankingOptions, maybe_calibrate, rerank
 from .vocabulary import vocabulary_names
 
@@ -41,11 +42,35 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["VOCABULARY_CHUNK", "VOCABULARY_PENDING", "add_vocabulary", "tag_photos_staged"]
+__all__ = ["STEP_TEXTS", "VOCABULARY_CHUNK", "VOCABULARY_PENDING", "RunStep", "add_vocabulary",
+           "tag_photos_staged"]
 
 VOCABULARY_CHUNK = 32  # concepts encoded between two batches of photos (x 4 prompt templates)
 # Stored as the analysis "error" of a photo tagged before the vocabulary was ready: it stays pending.
 VOCABULARY_PENDING = "tagged before the tag vocabulary was ready; its vocabulary candidates come next"
+
+
+StepKind = Literal["vocabulary", "vocabulary-candidates"]
+# What each step says (English; the window shows its own translation of the same sentence).
+STEP_TEXTS: dict[StepKind, str] = {
+    "vocabulary": "Preparing the tag vocabulary for the visual model ({done}/{total})…",
+    "vocabulary-candidates": "Adding the tag vocabulary to the photos tagged before it was ready "
+                             "({done}/{total} photos)…",
+}
+
+
+@dataclass(frozen=True)
+class RunStep:
+    """What a run does between photos, and how far it got: ``vocabulary`` (step 2, concepts encoded
+    of the vocabulary's) or ``vocabulary-candidates`` (step 3, photos done of those waiting for it)."""
+
+    kind: StepKind
+    done: int
+    total: int
+
+    @property
+    def text(self) -> str:
+        return STEP_TEXTS[self.kind].format(done=self.done, total=self.total)
 
 
 def _merge(total: TagRunStats, part: TagRunStats) -> None:
@@ -67,16 +92,20 @@ def add_vocabulary(
     options: RankingOptions,
     *,
     language: str = "en",
+    progress: Callable[[int, int], None] | None = None,
 ) -> int:
     """Give photos analysed without the vocabulary their vocabulary candidates, from their stored
     caption, caption phrases and image embedding and the pipeline's current vocabulary (set it first),
-    and rank them again. Returns the number of suggestions they show."""
+    and rank them again. ``progress(done, total)`` hears of each photo done. Returns the number of
+    suggestions they show."""
     ids, matrix = catalog.analysis.image_embeddings(pipeline.visual_version)
     row_of = {int(pid): i for i, pid in enumerate(ids)}
     names = vocabulary_names(language)
     done: list[int] = []
     with catalog.transaction():
-        for photo_id in photo_ids:
+        for number, photo_id in enumerate(photo_ids, 1):
+            if progress:
+                progress(number - 1, len(photo_ids))
             caption = catalog.analysis.caption(photo_id)
             photo = catalog.photos.get(photo_id)
             if caption is None or photo_id not in row_of or photo is None:
@@ -89,7 +118,10 @@ def add_vocabulary(
             record_analysis(catalog, pipeline, photo_id, analysis, fingerprint=photo.fingerprint, names=names,
                             threshold=options.threshold)
             done.append(photo_id)
-    return rerank(catalog, options, done).suggestions if done else 0
+    shown = rerank(catalog, options, done).suggestions if done else 0
+    if progress:
+        progress(len(photo_ids), len(photo_ids))
+    return shown
 
 
 def tag_photos_staged(
@@ -103,7 +135,7 @@ def tag_photos_staged(
     cancelled: Callable[[], bool] | None = None,
     on_result: Callable[[int], None] | None = None,
     on_error: Callable[[int, str, str], None] | None = None,
-    message: Callable[[str], None] | None = None,
+    step: Callable[[RunStep], None] | None = None,
     use_vocabulary: bool = True,
     budget: int = DEFAULT_BUDGET,
     mute_after: int = 5,
@@ -112,8 +144,9 @@ def tag_photos_staged(
 ) -> TagRunStats:
     """:func:`.run.tag_photos`, with the first photo done first and alone and the vocabulary encoded
     between photos when it is not cached (see the module docstring). Same arguments, plus
-    ``message(text)`` for what the run is doing between photos; ``on_result`` hears again of a
-    photo tagged before the vocabulary was ready once it has its vocabulary candidates."""
+    ``step(RunStep)`` for what the run is doing between photos, with a count; ``on_result`` hears
+    again of a photo tagged before the vocabulary was ready once it has its vocabulary candidates.
+    A run stopped before then counts those photos as :attr:`TagRunStats.unfinished`."""
     start = time.monotonic()
     order = WorkOrder(photo_ids, focus)  # "first" is the focus's first photo when there is a focus
     ids = order.remaining()
@@ -139,6 +172,10 @@ def tag_photos_staged(
         if on_result:
             on_result(photo_id)
 
+    def candidates_progress(done: int, total: int) -> None:
+        if step:
+            step(RunStep("vocabulary-candidates", done, total))
+
     def run(part: list[int], *, vocabulary: bool, size: int) -> None:
         nonlocal done_before
         result = tag_photos(catalog, part, pipeline, threshold=threshold, batch_size=size, progress=part_progress,
@@ -160,8 +197,8 @@ def tag_photos_staged(
             if is_cancelled():
                 stats.cancelled = True
                 break
-            if message:
-                message(f"Preparing the tag vocabulary for the visual model ({first}/{len(texts)})…")
+            if step:
+                step(RunStep("vocabulary", first, len(texts)))
             pipeline.encode_texts(texts[first : first + VOCABULARY_CHUNK])  # kept in memory by the model
             if len(order) and first + VOCABULARY_CHUNK < len(texts):
                 run(order.take(batch_size), vocabulary=False, size=batch_size)
@@ -171,19 +208,19 @@ def tag_photos_staged(
         if not stats.cancelled:
             pipeline.set_vocabulary(texts)  # all in memory now: stored in the disk cache for the next run
             if pending_vocabulary:
-                if message:
-                    message("Adding the tag vocabulary's candidates to the photos tagged so far…")
                 options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
-                add_vocabulary(catalog, pipeline, pending_vocabulary, origins, options, language=language)
+                add_vocabulary(catalog, pipeline, pending_vocabulary, origins, options, language=language,
+                               progress=candidates_progress)
                 if maybe_calibrate(catalog, pipeline.models_key) is not None:
                     rerank(catalog, options)  # a new calibration changes every photo's confidences
                 if on_result:
                     for photo_id in pending_vocabulary:
                         on_result(photo_id)
+                pending_vocabulary.clear()
     if len(order) and not stats.cancelled:
         run(order.remaining(), vocabulary=use_vocabulary, size=batch_size)
+    stats.unfinished = len(pending_vocabulary)  # stopped before they got the vocabulary: tagged again next run
     if analysed_ids:  # what the analysed photos show now (later parts and re-rankings changed earlier ones)
-        counts = catalog.review.tag_state_counts(sorted(analysed_ids))
-        stats.suggested = sum(c.suggested for c in counts.values())
+        stats.suggested = model_suggestions(catalog, sorted(analysed_ids))
     stats.seconds = time.monotonic() - start
     return stats

@@ -78,7 +78,7 @@ ACTIONS: tuple[ActionSpec, ...] = (
                "Suggest tags for every photo not yet analysed with the current models"),
     ActionSpec("tag_selection", "Tag &selection", "&Tools", ("Ctrl+Shift+G",),
                "Suggest tags for the shown photo, or for every selected photo"),
-    ActionSpec("stop", "S&top", "&Tools", ("Ctrl+.",), "Stop the running job after the photo in flight"),
+    ActionSpec("stop", "S&top", "&Tools", ("Ctrl+.",), "Stop the running job after the batch in flight"),
     ActionSpec("error_log", "&Problems…", "&Tools", ("Ctrl+L",), "Photos that could not be read or tagged"),
     ActionSpec("duplicates", "&Duplicates…", "&Tools", ("Ctrl+Shift+D",),
                "Group near-identical photos (bursts, resized copies, re-encodes) and choose which to keep"),

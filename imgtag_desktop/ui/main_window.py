@@ -5,6 +5,7 @@ Each panel has its own controller; this class only wires them together.
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 from collections.abc import Callable
 from pathlib import Path
@@ -27,6 +28,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Catalog, Folder, PhotoTag, TagCount
+from ..core.settings import Settings
 from ..jobs import DuplicatesJob, JobStats, tagging_available
 from ..jobs.tagging_job import ENABLE_HINT
 from ..tagging import evict_models_if_changed
@@ -464,10 +466,16 @@ class MainWindow(QMainWindow):
         dialog = ModelsDialog(self.session.settings, self)
         if dialog.exec() == QDialog.DialogCode.Accepted:
             new = dialog.values()
-            evict_models_if_changed(self.session.settings, new)
+            self._free_replaced_models(self.session.settings, new)
             self.session.settings = new
             self.session.save_settings()
             self._check_tagging()
+
+    def _free_replaced_models(self, old: Settings, new: Settings) -> None:
+        """Free the models the new settings no longer use, on the query worker: dropping a gigabyte
+        of weights and returning it to the system takes longer than a GUI frame."""
+        old, new = dataclasses.replace(old), dataclasses.replace(new)  # the dialogs' settings change later
+        self.session.queries.run(lambda _catalog: evict_models_if_changed(old, new))
 
     def show_settings(self) -> None:
         catalog = self.session.catalog
@@ -476,7 +484,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new, new_mode = dialog.values()
-        evict_models_if_changed(self.session.settings, new)
+        self._free_replaced_models(self.session.settings, new)
         threshold, budget = new.threshold, new.suggestion_budget
         new.threshold, new.suggestion_budget = self.session.settings.threshold, self.session.budget
         mute_changed = new.mute_after != self._mute_after

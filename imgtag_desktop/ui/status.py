@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
@@ -27,6 +28,9 @@ from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
 from .dialogs import fit_to_screen
 from .i18n import number_text
 from .session import Session
+
+if TYPE_CHECKING:
+    from ..tagging.staged import RunStep
 
 log = logging.getLogger(__name__)
 _LEFT_RUNNING: list[JobHandle] = []  # jobs still running when the window closed (see JobsController.shutdown)
@@ -90,7 +94,7 @@ class StatusPanel(QObject):
         self.rate = QLabel(bar)
         self.cancel = QToolButton(bar)
         self.cancel.setText(self.tr("Stop"))
-        self.cancel.setToolTip(self.tr("Stop the running job after the photo in flight (Ctrl+.)"))
+        self.cancel.setToolTip(self.tr("Stop the running job after the batch in flight (Ctrl+.)"))
         self.failures = QToolButton(bar)
         self.failures.setToolTip(self.tr("Photos that could not be read or tagged: click for the list (Ctrl+L)"))
         self.failures.setAutoRaise(True)
@@ -182,7 +186,7 @@ class JobsController(QObject):
         self._queue.clear()
         if self.handle is not None:
             self.handle.cancel()
-            self.panel.message.setText(self.tr("Stopping after the photo in flight…"))
+            self.panel.message.setText(self.tr("Stopping after the batch in flight…"))
 
     def _start(self, job: Job) -> None:
         if isinstance(job, TaggingJob):
@@ -192,6 +196,8 @@ class JobsController(QObject):
         job.failed.connect(self._on_failed)
         job.finished.connect(self._on_finished)
         job.message.connect(self.panel.show_job_message)
+        if isinstance(job, TaggingJob):
+            job.step.connect(self._on_step)
         self._started = time.monotonic()
         self._first_done = None
         self._first_result_shown = False
@@ -226,6 +232,23 @@ class JobsController(QObject):
                 .format(rate=rate, eta=format_eta((total - done) / rate)))
         if path:
             p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
+
+    def _on_step(self, step: RunStep) -> None:
+        self.panel.show_job_message(self.step_text(step))
+
+    @staticmethod
+    def step_text(step: RunStep) -> str:
+        """What a tagging run does between photos, with its count, in the UI language (the sentences
+        of :data:`imgtag_desktop.tagging.staged.STEP_TEXTS`, translated)."""
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
+        texts = {
+            "vocabulary": _tr("Preparing the tag vocabulary for the visual model ({done}/{total})…"),
+            "vocabulary-candidates": _tr("Adding the tag vocabulary to the photos tagged before it was ready "
+                                         "({done}/{total} photos)…"),
+        }
+        return texts.get(step.kind, step.text).format(done=step.done, total=step.total)
 
     def _on_result(self, photo_id: int) -> None:
         self._results.add(photo_id)
@@ -312,6 +335,8 @@ class JobsController(QObject):
         else:
             text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled
                     else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
+            if isinstance(suggested := d.get("suggested"), int):  # the run's own, not the places a scan suggested
+                text += _tr(", {suggested} tags suggested").format(suggested=suggested)
         if stats.seconds:
             text += _tr(" in {seconds} s").format(seconds=number_text(stats.seconds, 1))
         if stats.failures:

@@ -7,6 +7,7 @@ the other by the jobs the window starts (run synchronously here, on the test's t
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -176,3 +177,63 @@ def test_tag_management_gives_the_same_catalog_through_the_cli_and_the_window(tm
     qtbot.waitUntil(lambda: not session.queries.busy())
     assert {t for _, t, *_ in dump(libs[1], roots[1])["tags"]} == {"dog", "puppy", "Zürich", "cat"}  # type: ignore[union-attr]
     session.close()
+
+
+@pytest.mark.slow
+def test_a_first_tagging_run_reports_the_same_steps_and_suggestions_through_the_cli_and_the_job(
+    tmp_path: Path, tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A first run with new models: the vocabulary is encoded between photos, then added to the photos
+    tagged meanwhile. Both front ends show that step with the same count, and count the same suggestions:
+    the run's own, not the place the scan suggested from GPS."""
+    import dataclasses
+    import re
+
+    from imgtag_desktop.tagging import evict_models, staged
+    from imgtag_desktop.tagging.staged import RunStep
+    from imgtag_desktop.ui.status import JobsController
+
+    for var, role in (("IMGTAG_CAPTIONER", "captioner"), ("IMGTAG_KEYWORD_MODEL", "keywords"),
+                      ("IMGTAG_VISUAL_MODEL", "visual")):
+        monkeypatch.setenv(var, str(tiny_models[role]))
+    monkeypatch.setenv("IMGTAG_DEVICE", "cpu")
+    monkeypatch.setattr(staged, "VOCABULARY_CHUNK", 64)
+    original = tmp_path / "original"
+    make_photo(original / "arezzo.jpg", seed=1, gps=(43.4674, 11.8851))
+    for i in range(4):
+        make_photo(original / f"p{i}.jpg", seed=10 + i)
+    roots = {side: tmp_path / side / "photos" for side in ("cli", "job")}
+    libs = {side: tmp_path / side / "library.db" for side in ("cli", "job")}
+    for side, root in roots.items():
+        shutil.copytree(original, root)
+        cli(libs[side], "scan", str(root))
+
+    def cold(side: str) -> None:  # nothing encoded yet: no text embeddings in memory or on disk
+        evict_models()
+        monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / side / "cache"))
+
+    cold("cli")
+    capsys.readouterr()
+    assert main(["--library", str(libs["cli"]), "tag", "--json", "--progress", "--batch-size", "2"]) == 0
+    out, err = capsys.readouterr()
+    cli_summary = json.loads(out.strip().splitlines()[-1])
+    shown = [m.groups() for m in re.finditer(r"tag: Adding the tag vocabulary to the photos tagged before it was "
+                                             r"ready \((\d+)/(\d+) photos\)…", err)]
+
+    cold("job")
+    steps: list[RunStep] = []
+    job = TaggingJob(libs["job"], None, dataclasses.replace(load_settings(), batch_size=2))
+    job.step.connect(steps.append)
+    stats = run_job(job)
+
+    adding = [(s.done, s.total) for s in steps if s.kind == "vocabulary-candidates"]
+    assert adding and adding[-1][0] == adding[-1][1] >= 1
+    assert [(int(a), int(b)) for a, b in shown][-1] == adding[-1]  # the CLI's last count is the job's
+    assert any(s.kind == "vocabulary" for s in steps) and "tag: Preparing the tag vocabulary" in err
+    with Catalog(libs["job"], read_only=True) as catalog:
+        tags = [t for p in catalog.photos.all() for t in catalog.tags.photo_tags(p.id, states=["suggested"])]
+    assert [t.name for t in tags if t.source == "gps"] == ["places|Italy|Tuscany|Arezzo"]
+    model = sum(t.source == "model" for t in tags)
+    assert cli_summary["suggested"] == stats.detail["suggested"] == model > 0
+    assert f", {model} tags suggested" in JobsController.describe(stats)
+    assert dump(libs["cli"], roots["cli"]) == dump(libs["job"], roots["job"])

@@ -38,3 +38,34 @@ def test_asking_for_other_models_evicts_the_held_ones(tiny_settings: Settings) -
     other = load_pipeline(dataclasses.replace(tiny_settings, dtype="bfloat16"))
     gc.collect()
     assert ref() is None and load_pipeline(dataclasses.replace(tiny_settings, dtype="bfloat16")) is other
+
+
+def test_freeing_the_models_returns_their_memory_after_the_last_reference_is_gone(tiny_settings, monkeypatch):
+    from imgtag_desktop.tagging import cache, evict_models
+
+    settings = dataclasses.replace(tiny_settings, dtype="float32")
+    pipeline = loaded_pipeline(settings)
+    ref = weakref.ref(pipeline.visual.model)
+    del pipeline
+    released: list[bool] = []  # whether the models were already gone when the memory was given back
+    monkeypatch.setattr(cache, "trim_heap", lambda: released.append(ref() is None))
+    evict_models()
+    assert released == [True]
+
+    pipeline = loaded_pipeline(settings)
+    ref = weakref.ref(pipeline.visual.model)
+    del pipeline
+    assert cache.MODELS.evict_if_idle(1e-9)
+    assert released == [True, True]
+
+
+def test_a_late_settings_change_keeps_the_models_a_run_loaded_for_the_new_settings(tiny_settings):
+    # The window frees replaced models on its query worker: a tagging run may have loaded the new
+    # settings' models by then, and those stay.
+    old = dataclasses.replace(tiny_settings, dtype="float32")
+    new = dataclasses.replace(tiny_settings, dtype="bfloat16")
+    held = load_pipeline(new)
+    assert evict_models_if_changed(old, new)
+    assert load_pipeline(new) is held
+    assert evict_models_if_changed(new, old)  # the other way round they are the replaced ones
+    assert load_pipeline(new) is not held

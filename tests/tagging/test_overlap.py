@@ -216,7 +216,7 @@ def test_pool_and_batch_size_follow_the_machine() -> None:
 
     assert 1 <= decode_workers() <= 8
     assert decode_workers() == min(8, len(os.sched_getaffinity(0)))
-    assert default_batch_size("cpu") == 8 and default_batch_size("mps") == 8
+    assert default_batch_size("cpu") == 16 and default_batch_size("mps") == 16
     assert 32 <= default_batch_size("cuda") <= 64 and default_batch_size("cuda:1") == default_batch_size("cuda")
 
 
@@ -274,13 +274,29 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
     scan_folder(catalog, tmp_path / "photos")
     ids = [p.id for p in catalog.photos.all()]
     stats = run_tagging(catalog, ids, tiny_pipeline, tiny_settings)
-    assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 8
+    assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 16
     assert stats.analysed == 3 and stats.decode_workers == decode_workers()
     # Each part's time is its own: the decode threads', the models', the writer's, and the waits.
     assert stats.decode_s > 0 and stats.models_s > 0 and stats.commit_s > 0
     assert 0 <= stats.input_wait_s < stats.seconds and 0 <= stats.commit_wait_s < stats.seconds
     assert stats.to_json()["decode_workers"] == decode_workers()
     assert run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).batch_size == 2
+
+
+def test_a_run_gives_the_memory_its_batches_freed_back_once_its_threads_are_done(
+    catalog: Catalog, tiny_pipeline: Pipeline, tiny_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import imgtag_desktop.services.tagging as service
+
+    photo_folder(tmp_path / "photos", 3)
+    scan_folder(catalog, tmp_path / "photos")
+    ids = [p.id for p in catalog.photos.all()]
+    seen: list[tuple[list[str], int]] = []  # at each release: the run's threads alive, the photos still to do
+    monkeypatch.setattr(service, "trim_heap",
+                        lambda: seen.append((run_threads(), len(catalog.analysis.pending(tiny_pipeline.models_key)))))
+    assert service.run_tagging(catalog, ids, tiny_pipeline, tiny_settings, batch_size=2).analysed == 3
+    assert seen == [([], 0)]
 
 
 def test_bench_reports_the_overlapped_stages(

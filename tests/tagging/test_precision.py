@@ -1,4 +1,4 @@
-"""Model precision: the int8 captioner (CPU) runs through the same code path as float32."""
+"""Model precision: the int8 captioner and CLIP towers (CPU) run through the same code path as float32."""
 
 from __future__ import annotations
 
@@ -64,9 +64,14 @@ def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipe
 
     blip_modules = list(int8_pipeline.captioner.model.modules())
     assert any(is_int8_linear(m) for m in blip_modules)
-    # Every Linear of the vision encoder and the text decoder is int8; none is left in float32.
+    # Every Linear of the vision encoder and the text decoder is int8 except the cross-attention's
+    # keys and values, whose float weights the folded cross-attention reads as matrices.
+    from imgtag_desktop.tagging.roles import folded_weights
+
+    kept = list(folded_weights(int8_pipeline.captioner.model.text_decoder))
+    assert kept and all(type(m) is torch.nn.Linear for m in kept)
     assert all(m.weight_dtype == torch.int8 for m in blip_modules if is_int8_linear(m))
-    assert not any(type(m) is torch.nn.Linear for m in blip_modules)
+    assert not any(type(m) is torch.nn.Linear and not any(m is k for k in kept) for m in blip_modules)
     assert not any(is_int8_linear(m) for m in int8_pipeline.visual.model.modules())
     assert int8_pipeline.dtype_name == "captioner=int8,visual=float32"
     assert not any(is_int8_linear(m) for m in float32_pipeline.captioner.model.modules())
@@ -117,7 +122,7 @@ def test_auto_picks_bfloat16_or_an_int8_image_encoder_never_an_int8_decoder(monk
     import torch
 
     from imgtag_desktop.tagging import dtypes as module
-    from imgtag_desktop.tagging.dtypes import vision_int8
+    from imgtag_desktop.tagging.dtypes import vision_int8, visual_int8
     from imgtag_desktop.tagging.int8 import int8_available
 
     for native_bf16, captioner in ((False, torch.float32), (True, torch.bfloat16)):
@@ -128,6 +133,9 @@ def test_auto_picks_bfloat16_or_an_int8_image_encoder_never_an_int8_decoder(monk
         # Without native bfloat16, auto makes the image encoder an int8 candidate (checked at load).
         assert vision_int8("auto", "cpu") == (not native_bf16 and int8_available())
         assert not vision_int8("float32", "cpu") and not vision_int8("auto", "cuda")
+        # CLIP's towers are int8 candidates on any CPU with a fast int8 kernel, never elsewhere.
+        assert visual_int8("auto", "cpu") == int8_available()
+        assert not visual_int8("float32", "cpu") and not visual_int8("int8", "cpu") and not visual_int8("auto", "cuda")
 
 
 def test_int8_is_cpu_only() -> None:
@@ -190,24 +198,33 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     images = photos(tmp_path, 2)
 
     def vision_and_text_int8(pipeline: Pipeline) -> tuple[bool, bool]:
-        """(image path int8, token path int8): the image encoder and the cross-attention keys and
-        values are the image path; every other Linear of the text decoder is the token path."""
+        """(image encoder int8, text decoder int8): every Linear of the image encoder, and any of the
+        text decoder (whose cross-attention reads the image states through its float weights)."""
         blip = pipeline.captioner.model
-        image_path = [m for m in blip.vision_model.modules() if isinstance(m, torch.nn.Module)]
-        cross = [m for layer in blip.text_decoder.bert.encoder.layer
-                 for m in (layer.crossattention.self.key, layer.crossattention.self.value)]
-        token_path = [m for name, m in blip.text_decoder.named_modules()
-                      if not any(m is c for c in cross) and ".crossattention.self.key" not in name
-                      and ".crossattention.self.value" not in name]
-        return (all(is_int8_linear(m) for m in cross) and any(is_int8_linear(m) for m in image_path),
-                any(is_int8_linear(m) for m in token_path))
+        image_path = [m for m in blip.vision_model.modules() if is_int8_linear(m) or type(m) is torch.nn.Linear]
+        return (bool(image_path) and all(is_int8_linear(m) for m in image_path),
+                any(is_int8_linear(m) for m in blip.text_decoder.modules()))
+
+    def clip_towers_int8(pipeline: Pipeline) -> tuple[bool, bool, bool]:
+        """(image tower int8, text tower int8, a final projection int8)."""
+        clip = pipeline.visual.model
+        return (any(is_int8_linear(m) for m in clip.vision_model.modules()),
+                any(is_int8_linear(m) for m in clip.text_model.modules()),
+                is_int8_linear(clip.visual_projection) or is_int8_linear(clip.text_projection))
 
     accepted = Pipeline(tiny_settings_for(models, dtype="auto"))
     accepted.load()
     verdict = accepted.captioner.int8_verdict
     assert verdict is not None and verdict.accepted and verdict.min_state_cosine >= int8_check.MIN_STATE_COSINE
     assert vision_and_text_int8(accepted) == (True, False)
-    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32"
+    # CLIP's towers are checked each on its own; each is int8 exactly when its check passed.
+    towers = (accepted.visual.image_verdict, accepted.visual.text_verdict)
+    assert all(v is not None and v.same_captions is None and v.probes > 0 for v in towers)
+    assert all(v.accepted == (v.min_state_cosine >= int8_check.MIN_STATE_COSINE) for v in towers if v)
+    image_int8, text_int8 = (bool(v and v.accepted) for v in towers)
+    assert clip_towers_int8(accepted) == (image_int8, text_int8, False)
+    names = "+".join(n for n, used in (("image", image_int8), ("text", text_int8)) if used)
+    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32" + (f"+int8-{names}" if names else "")
     assert (tmp_path / "cache" / int8_check.CACHE_FILE).is_file()
     # A second load reads the verdict: no comparison runs (the probes are never made).
     monkeypatch.setattr(int8_check, "probe_images", lambda: pytest.fail("the check ran again"))
@@ -215,12 +232,19 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     again = Pipeline(tiny_settings_for(models, dtype="auto"))
     again.load()
     assert again.captioner.int8_verdict == verdict and vision_and_text_int8(again) == (True, False)
+    assert (again.visual.image_verdict, again.visual.text_verdict) == towers
+    assert clip_towers_int8(again) == (image_int8, text_int8, False)
     # Image states and captions of photos stay close to float32 ones.
     exact = Pipeline(tiny_settings_for(models, dtype="float32"))
     pixels = exact.captioner.pixels(images)
     cosine = torch.nn.functional.cosine_similarity(
         exact.captioner.vision_states(pixels).flatten(1), again.captioner.vision_states(pixels).flatten(1))
     assert float(cosine.min()) >= 0.99
+    # CLIP's embeddings of photos and texts stay close to float32 ones.
+    photos_cos = (exact.image_embeddings(images) * again.image_embeddings(images)).sum(axis=1)
+    texts = ["dog", "a red car on a street", "birthday"]
+    texts_cos = (exact.visual.encode_texts(texts) * again.visual.encode_texts(texts)).sum(axis=1)
+    assert float(photos_cos.min()) >= 0.99 and float(texts_cos.min()) >= 0.99
     # With a bound int8 cannot meet, a fresh check refuses it and the model stays float32.
     monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
     monkeypatch.undo()
@@ -234,6 +258,11 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     assert not refused.captioner.vision_int8
     np.testing.assert_allclose(
         refused.captioner.vision_states(pixels).numpy(), exact.captioner.vision_states(pixels).numpy(), atol=1e-5)
+    assert not any(v.accepted for v in (refused.visual.image_verdict, refused.visual.text_verdict) if v)
+    assert clip_towers_int8(refused) == (False, False, False)
+    assert refused.dtype_name == "captioner=float32,visual=float32"
+    np.testing.assert_allclose(refused.image_embeddings(images), exact.image_embeddings(images), atol=1e-5)
+    np.testing.assert_allclose(refused.visual.encode_texts(texts), exact.visual.encode_texts(texts), atol=1e-5)
 
 
 def test_fused_attention_blocks_are_freed_with_their_model(models: dict[str, Path]) -> None:
@@ -269,3 +298,46 @@ def test_fused_attention_blocks_are_freed_with_their_model(models: dict[str, Pat
         assert ref() is None
     finally:
         gc.enable()
+
+
+def test_folded_cross_attention_is_blips_own_without_cached_keys_and_values(models: dict[str, Path]) -> None:
+    import torch
+
+    from imgtag_desktop.tagging.roles import folded_cross_attention
+
+    pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pipeline.captioner.load()
+    decoder = pipeline.captioner.model.text_decoder
+    folded = [m for m in decoder.modules() if getattr(type(m), "folded_attention", False)]
+    assert folded and folded_cross_attention(decoder) == len(folded)  # idempotent
+    block = folded[0]
+    torch.manual_seed(1)
+    with torch.no_grad():  # working-scale keys and queries, so the attention is far from uniform
+        for layer in (block.query, block.key, block.value):
+            layer.weight.normal_(0, layer.in_features**-0.5 * 4)
+            layer.bias.normal_(0, 1)
+    hidden = torch.randn(3, 2, block.query.in_features)
+    states = torch.randn(3, 7, block.key.in_features)
+    with torch.inference_mode():
+        mine, my_probs = block(hidden, encoder_hidden_states=states)
+        block.__class__ = type(block).__mro__[1]
+        own, own_probs = block(hidden, encoder_hidden_states=states)
+        block.__class__ = folded[1].__class__
+    assert float(own_probs.max()) > 2 / 7  # not uniform: the keys matter
+    torch.testing.assert_close(mine, own, atol=1e-5, rtol=1e-4)
+    torch.testing.assert_close(my_probs, own_probs, atol=1e-6, rtol=1e-4)
+    # Captions equal BLIP's own, and no cross-attention keys and values are cached while decoding.
+    images = photos(Path(models["captioner"]).parent, 3)
+    states = pipeline.captioner.vision_states(pipeline.captioner.pixels(images))
+    captions = pipeline.captioner.decode(states)
+    for m in folded:
+        m.__class__ = type(m).__mro__[1]
+    assert pipeline.captioner.decode(states) == captions
+    folded_cross_attention(decoder)
+    ran: list[str] = []
+    hooks = [layer.register_forward_hook(lambda *_: ran.append("key/value"))
+             for m in folded for layer in (m.key, m.value)]
+    assert pipeline.captioner.decode(states) == captions
+    for hook in hooks:
+        hook.remove()
+    assert not ran  # the keys and values of the image states are never computed, so never cached

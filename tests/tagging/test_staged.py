@@ -11,7 +11,7 @@ from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.settings import Settings
 from imgtag_desktop.tagging import Pipeline, staged, tag_photos
 from imgtag_desktop.tagging.run import vocabulary_origins
-from imgtag_desktop.tagging.staged import VOCABULARY_PENDING, tag_photos_staged
+from imgtag_desktop.tagging.staged import STEP_TEXTS, VOCABULARY_PENDING, RunStep, tag_photos_staged
 from tests.tagging.test_run import library
 
 
@@ -39,13 +39,21 @@ def test_cold_vocabulary_first_photo_first_then_same_result_as_one_pass(cold_pip
     events: list[tuple[str, object]] = []
     stats = tag_photos_staged(staged_catalog, ids, cold_pipeline, threshold=0.0, batch_size=2,
                               on_result=lambda pid: events.append(("result", pid)),
-                              message=lambda text: events.append(("message", text)))
-    assert stats.analysed == 6 and not stats.cancelled
+                              step=lambda step: events.append(("step", step)))
+    assert stats.analysed == 6 and not stats.cancelled and stats.unfinished == 0 and stats.remaining == 0
     assert events[0] == ("result", ids[0])  # the first photo is done before any vocabulary encoding
-    preparing = [i for i, (kind, text) in enumerate(events) if kind == "message" and "vocabulary" in str(text)]
+    steps = [(i, e) for i, (kind, e) in enumerate(events) if isinstance(e, RunStep)]
+    preparing = [i for i, e in steps if e.kind == "vocabulary"]
     assert len(preparing) >= 3
     between = [e for e in events[preparing[0]:preparing[-1]] if e[0] == "result"]
     assert between, "photos are tagged between vocabulary chunks"
+    # Step 3 reports its photos one by one, from 0 to those tagged before the vocabulary was complete.
+    waiting = {e[1] for e in events[: preparing[-1]] if e[0] == "result"}
+    adding = [e for _, e in steps if e.kind == "vocabulary-candidates"]
+    assert [(e.done, e.total) for e in adding] == [(n, len(waiting)) for n in range(len(waiting) + 1)]
+    assert adding[-1].text == f"Adding the tag vocabulary to the photos tagged before it was ready " \
+                              f"({len(waiting)}/{len(waiting)} photos)…"
+    assert all(i > preparing[-1] for i, e in steps if e.kind == "vocabulary-candidates")
     assert staged_catalog.analysis.pending(cold_pipeline.models_key) == []
     assert cold_pipeline.vocabulary_ready(list(vocabulary_origins(staged_catalog)))  # cached for the next run
 
@@ -74,12 +82,15 @@ def test_a_run_stopped_before_the_vocabulary_is_ready_tags_those_photos_again(
     stats = tag_photos_staged(catalog, ids, cold_pipeline, threshold=0.0, batch_size=2, on_result=results.append,
                               cancelled=stop)
     assert stats.cancelled and results[0] == ids[0]
+    # each photo tagged so far still misses its vocabulary candidates: none counts as done
+    assert stats.unfinished == stats.analysed == len(results) and stats.remaining == len(ids)
     assert all(catalog.tags.photo_tags(pid, states=["suggested"]) for pid in results)  # shown meanwhile
     info = catalog.analysis.info(results[0])
     assert info is not None and info.error == VOCABULARY_PENDING
     assert catalog.analysis.pending(cold_pipeline.models_key) == ids  # all of them again next time
     stats = tag_photos_staged(catalog, ids, cold_pipeline, threshold=0.0, batch_size=2)
     assert stats.analysed == 5 and catalog.analysis.pending(cold_pipeline.models_key) == []
+    assert stats.unfinished == 0 and stats.remaining == 0
     assert all(any(c.origin == "vocabulary" for c in catalog.analysis.candidates(pid)) for pid in ids)
 
 
@@ -88,11 +99,27 @@ def test_warm_vocabulary_first_photo_alone_with_its_vocabulary(tiny_pipeline: Pi
     ids = library(catalog, tmp_path / "photos", 3)
     tiny_pipeline.set_vocabulary(list(vocabulary_origins(catalog)))  # encoded (or read from the cache) once
     seen: list[tuple[int, bool]] = []
-    messages: list[str] = []
+    steps: list[RunStep] = []
 
     def on_result(pid: int) -> None:
         seen.append((pid, any(c.origin == "vocabulary" for c in catalog.analysis.candidates(pid))))
 
     stats = tag_photos_staged(catalog, ids, tiny_pipeline, threshold=0.0, batch_size=8, on_result=on_result,
-                              message=messages.append)
-    assert stats.analysed == 3 and seen == [(pid, True) for pid in ids] and messages == []
+                              step=steps.append)
+    assert stats.analysed == 3 and seen == [(pid, True) for pid in ids] and steps == []
+
+
+def test_the_run_counts_its_own_suggestions_not_the_places_of_the_scan(tiny_pipeline: Pipeline, catalog: Catalog,
+                                                                      tmp_path: Path) -> None:
+    ids = library(catalog, tmp_path / "photos", 3)
+    catalog.places.record_tags([(ids[0], "places|Italy|Tuscany|Arezzo"), (ids[2], "places|France")])  # GPS
+    stats = tag_photos_staged(catalog, ids, tiny_pipeline, threshold=0.0, batch_size=2)
+    shown = [t for pid in ids for t in catalog.tags.photo_tags(pid, states=["suggested"])]
+    assert {t.name for t in shown if t.source == "gps"} == {"places|Italy|Tuscany|Arezzo", "places|France"}
+    assert stats.suggested == sum(t.source == "model" for t in shown) > 0
+
+
+def test_each_step_says_what_it_does_with_its_count() -> None:
+    assert set(STEP_TEXTS) == {"vocabulary", "vocabulary-candidates"}
+    assert RunStep("vocabulary", 64, 306).text == "Preparing the tag vocabulary for the visual model (64/306)…"
+    assert "(3/12 photos)" in RunStep("vocabulary-candidates", 3, 12).text

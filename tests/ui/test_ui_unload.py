@@ -88,3 +88,30 @@ def tiny_settings_idle(tiny_models):
     from tests.tagging.conftest import tiny_settings_for
 
     return dataclasses.replace(tiny_settings_for(tiny_models), dtype="float32")
+
+
+def test_a_settings_change_frees_the_replaced_models_off_the_gui_thread(qtbot, tmp_path, tiny_models, monkeypatch):
+    import dataclasses
+    import threading
+
+    import imgtag_desktop.tagging.cache as cache
+    from imgtag_desktop.tagging import loaded_pipeline
+    from imgtag_desktop.ui.app import create_window
+
+    monkeypatch.setenv("IMGTAG_CAPTIONER", str(tiny_models["captioner"]))
+    monkeypatch.setenv("IMGTAG_VISUAL_MODEL", str(tiny_models["visual"]))
+    monkeypatch.setenv("IMGTAG_KEYWORD_MODEL", str(tiny_models["keywords"]))
+    window = create_window(_folder(tmp_path, 1), tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    old = dataclasses.replace(window.session.settings, dtype="float32")
+    pipeline = loaded_pipeline(old)
+    ref = weakref.ref(pipeline.visual.model)
+    del pipeline
+    released: list[tuple[bool, bool]] = []  # (on the GUI thread, the models already gone)
+    monkeypatch.setattr(cache, "trim_heap",
+                        lambda: released.append((threading.current_thread() is threading.main_thread(),
+                                                 ref() is None)))
+    window._free_replaced_models(old, dataclasses.replace(old, dtype="bfloat16"))
+    qtbot.waitUntil(lambda: bool(released), timeout=10000)
+    assert released == [(False, True)]
+    assert cached_pipeline(old) is None

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..query.compiler import Fragment, tag_ids_sql
 from .base import Repository, in_chunks
-from .records import PhotoStatus, TagState
+from .records import PhotoStatus, TagSource, TagState
 
 
 @dataclass(frozen=True)
@@ -75,20 +75,26 @@ class ReviewRepository(Repository):
         return [GridRow(int(r[0]), Path(os.fsdecode(bytes(r[1]))), r[2], r[3], r[4], int(r[5]), int(r[6]), int(r[7]))
                 for r in rows]
 
-    def tag_state_counts(self, photo_ids: Sequence[int] | None = None) -> dict[int, TagStateCounts]:
-        """Per-photo counts of suggested / approved / rejected tags (photos without tags are absent)."""
+    def tag_state_counts(
+        self, photo_ids: Sequence[int] | None = None, *, source: TagSource | None = None
+    ) -> dict[int, TagStateCounts]:
+        """Per-photo counts of suggested / approved / rejected tags (photos without tags are absent);
+        ``source`` counts only the tags from there ('model': the tagging runs', not the scan's places)."""
         base = (
             "SELECT photo_id, count(CASE WHEN state = 'suggested' THEN 1 END),"
             " count(CASE WHEN state = 'approved' THEN 1 END),"
             " count(CASE WHEN state = 'rejected' THEN 1 END) FROM photo_tags"
         )
+        where, args = (["source = ?"], (source,)) if source is not None else ([], ())
         result: dict[int, TagStateCounts] = {}
         if photo_ids is None:
-            for r in self._conn.execute(base + " GROUP BY photo_id"):
+            sql = base + "".join(f" WHERE {w}" for w in where) + " GROUP BY photo_id"
+            for r in self._conn.execute(sql, args):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
             return result
         for chunk, marks in in_chunks(list(photo_ids)):
-            for r in self._conn.execute(base + f" WHERE photo_id IN ({marks}) GROUP BY photo_id", chunk):
+            sql = base + " WHERE " + " AND ".join([*where, f"photo_id IN ({marks})"]) + " GROUP BY photo_id"
+            for r in self._conn.execute(sql, (*args, *chunk)):
                 result[int(r[0])] = TagStateCounts(r[1], r[2], r[3])
         return result
 

@@ -1,0 +1,131 @@
+"""Give back the memory pages of weights a model no longer uses.
+
+Weights are read from memory-mapped safetensors files: a float32 weight replaced by an int8 copy
+stays mapped while any other weight of its file is alive, and the pages read while quantizing it
+stay resident, counted in the process's memory, until the kernel needs them. ``madvise`` with
+``MADV_DONTNEED`` drops them from this process at once (a file's pages stay in the page cache; an
+anonymous page is freed). Only whole pages inside a released tensor's bytes are dropped, and never
+a page that holds bytes of a tensor the model still uses.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import functools
+import logging
+import mmap
+import sys
+from collections.abc import Iterable
+from typing import Any
+
+log = logging.getLogger(__name__)
+
+MADV_DONTNEED = 4  # Linux
+
+
+@functools.cache
+def _madvise() -> Any:
+    """libc's ``madvise``, or None where it is not Linux's."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        call = libc.madvise
+    except (OSError, AttributeError):
+        return None
+    call.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    call.restype = ctypes.c_int
+    return call
+
+
+def _span(tensor: Any) -> tuple[int, int]:
+    """The bytes ``tensor`` reads: [start, end) (from its first to its last element, strides included)."""
+    start = int(tensor.data_ptr())
+    last = sum((size - 1) * stride for size, stride in zip(tensor.shape, tensor.stride(), strict=True) if size)
+    return start, start + (int(last) + 1) * tensor.element_size()
+
+
+def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
+    """Drop the resident pages of the CPU tensors in ``released`` (which must never be read
+    again) that hold no byte of a tensor in ``kept``. Returns the bytes given back (0 where the
+    system has no ``madvise``)."""
+    call = _madvise()
+    if call is None:
+        return 0
+    page = mmap.PAGESIZE
+    keep = sorted(_span(t) for t in kept if t.device.type == "cpu" and t.numel())
+    given = 0
+    for tensor in released:
+        if tensor.device.type != "cpu" or not tensor.numel() or not tensor.is_contiguous():
+            continue
+        start = int(tensor.data_ptr())
+        end = start + tensor.numel() * tensor.element_size()
+        first, last = -(-start // page) * page, end // page * page  # whole pages inside [start, end)
+        for lo, hi in keep:  # never a page that holds a kept byte
+            if lo < last and hi > first:
+                if lo <= first:
+                    first = max(first, -(-hi // page) * page)
+                elif hi >= last:
+                    last = min(last, lo // page * page)
+                else:  # a kept tensor inside: keep this one's pages whole
+                    first = last
+        if last <= first:
+            continue
+        if call(ctypes.c_void_p(first), ctypes.c_size_t(last - first), MADV_DONTNEED) == 0:
+            given += last - first
+        else:
+            log.debug("madvise failed: errno %d", ctypes.get_errno())
+    return given
+
+
+@functools.cache
+def _malloc_trim() -> Any:
+    """glibc's ``malloc_trim``, or None elsewhere."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        call = ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # another C library (musl)
+        return None
+    call.argtypes = (ctypes.c_size_t,)
+    call.restype = ctypes.c_int
+    return call
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system. glibc keeps memory freed by the models'
+    temporaries (quantizing at load, a batch's activations) in its heaps, counted in the process's
+    memory until reused; after a load and after each batch it goes back instead."""
+    call = _malloc_trim()
+    if call is not None:
+        call(0)
+
+
+def convert_releasing(model: Any, dtype: Any) -> Any:
+    """``model``'s floating-point parameters and buffers converted to ``dtype`` in place, one tensor
+    at a time, each original's pages given back as soon as its copy exists: converting a model read
+    from a memory-mapped file then never holds the whole file and the whole copy at once. A tensor
+    shared by several modules (tied weights) is converted once and stays shared."""
+    import torch
+
+    entries = [
+        (store, name, tensor)
+        for module in model.modules()
+        for store in (module._parameters, module._buffers)
+        for name, tensor in store.items()
+        if tensor is not None
+    ]
+    converted: dict[int, Any] = {}
+    for index, (store, name, tensor) in enumerate(entries):
+        if not tensor.is_floating_point() or tensor.dtype == dtype:
+            continue
+        if id(tensor) not in converted:
+            copy = tensor.detach().to(dtype)
+            if isinstance(tensor, torch.nn.Parameter):
+                copy = torch.nn.Parameter(copy, requires_grad=tensor.requires_grad)
+            converted[id(tensor)] = copy
+            # Whatever else may still read these bytes: every tensor not converted yet, and the rest.
+            rest = [t for s, n, t in entries[index + 1 :] if t is not tensor and id(t) not in converted]
+            release_pages([tensor.detach()], rest)
+        store[name] = converted[id(tensor)]
+    return model

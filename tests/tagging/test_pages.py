@@ -1,0 +1,97 @@
+"""Giving back the pages of weights a model no longer uses (tagging/pages.py)."""
+
+from __future__ import annotations
+
+import mmap
+import sys
+
+import pytest
+
+from imgtag_desktop.tagging.int8 import int8_available, quantize_int8
+from imgtag_desktop.tagging.pages import release_pages
+
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise is Linux's")
+
+
+def test_whole_pages_of_a_released_tensor_go_and_a_kept_neighbour_stays() -> None:
+    import torch
+
+    page = mmap.PAGESIZE
+    n = 64 * page // 4
+    memory = torch.ones(n)  # anonymous memory: a page given back reads as zeros afterwards
+    released, kept = memory[: n // 2 + 7], memory[n // 2 + 7 :]
+    given = release_pages([released], [kept])
+    assert given > 0 and given % page == 0 and given <= released.numel() * 4
+    assert bool(torch.all(kept == 1))  # the page shared with the kept half was not given back
+    assert int((released == 0).sum()) * 4 == given  # exactly the pages reported, nothing else
+
+
+def test_nothing_goes_when_a_kept_tensor_lies_inside() -> None:
+    import torch
+
+    memory = torch.ones(32 * mmap.PAGESIZE // 4)
+    inside = memory[1000:2000]
+    assert release_pages([memory], [inside]) == 0
+    assert bool(torch.all(memory == 1))
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+def test_quantizing_keeps_a_tied_weight_and_gives_back_the_rest() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Module()
+    model.embed = torch.nn.Embedding(4096, 64)
+    model.head = torch.nn.Linear(64, 4096, bias=False)
+    model.head.weight = model.embed.weight  # tied, as a language model's word scores are
+    model.other = torch.nn.Linear(1024, 1024)
+    tied, other = model.embed.weight.detach().clone(), model.other.weight.detach()
+    x = torch.randn(3, 1024)
+    with torch.inference_mode():
+        expected = torch.nn.functional.linear(x, other.clone(), model.other.bias)
+        quantize_int8(model)
+        got = model.other(x)
+    assert torch.equal(model.embed.weight.detach(), tied)  # the tied weight is still in use: intact
+    assert float((got - expected).abs().max()) < 0.05 * float(expected.abs().max())
+    assert int((other == 0).sum()) > other.numel() // 2  # the replaced weight's pages were given back
+
+
+def test_converting_gives_the_same_model_and_keeps_tied_weights_tied() -> None:
+    import copy
+
+    import torch
+
+    from imgtag_desktop.tagging.pages import convert_releasing
+
+    torch.manual_seed(0)
+    model = torch.nn.Module()
+    model.embed = torch.nn.Embedding(2048, 256)
+    model.head = torch.nn.Linear(256, 2048)
+    model.head.weight = model.embed.weight  # tied
+    model.body = torch.nn.Sequential(torch.nn.Linear(256, 1024), torch.nn.LayerNorm(1024))
+    model.register_buffer("positions", torch.arange(64))  # not floating: left as it is
+    reference = copy.deepcopy(model).to(torch.bfloat16)
+    original_body = model.body[0].weight.detach()
+    convert_releasing(model, torch.bfloat16)
+    assert model.head.weight is model.embed.weight
+    for (name, mine), (_, theirs) in zip(model.state_dict().items(), reference.state_dict().items(), strict=True):
+        assert mine.dtype == theirs.dtype and torch.equal(mine, theirs), name
+    assert model.positions.dtype == torch.int64
+    assert int((original_body == 0).sum()) > original_body.numel() // 2  # its float32 pages were given back
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+@pytest.mark.parametrize("rows", [1, 577, 1024, 1025, 2500])
+def test_an_int8_row_never_depends_on_the_rows_beside_it(rows: int) -> None:
+    """Inputs larger than one kernel call are split into blocks; each row's result stays its own."""
+    import torch
+
+    from imgtag_desktop.tagging import int8
+
+    torch.manual_seed(rows)
+    layer = int8.quantize_int8(torch.nn.Sequential(torch.nn.Linear(96, 48)))[0]
+    x = torch.randn(rows, 96) * torch.logspace(-2, 2, rows)[:, None]  # rows of very different scales
+    with torch.inference_mode():
+        together = layer(x)
+        alone = torch.cat([layer(x[i : i + 1]) for i in range(rows)])
+    assert torch.equal(together, alone)
