@@ -12,10 +12,13 @@ from __future__ import annotations
 
 import ctypes
 import functools
+import json
 import logging
 import mmap
+import struct
 import sys
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -129,3 +132,35 @@ def convert_releasing(model: Any, dtype: Any) -> Any:
             release_pages([tensor.detach()], rest)
         store[name] = converted[id(tensor)]
     return model
+
+
+_FLOAT_DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32", "F64": "float64"}
+
+
+def stored_float_dtype(folder: Path) -> Any:
+    """The one floating-point dtype the safetensors weights in ``folder`` are stored in (a
+    ``torch.dtype``), read from the files' headers; None when they store several, none, or cannot
+    be read. ``from_pretrained(dtype="auto")`` would take the config's ``dtype`` instead, which may
+    differ from what the files hold: loading a float32 file as a config's bfloat16 and converting
+    it back loses precision."""
+    import torch
+
+    index = folder / "model.safetensors.index.json"
+    try:
+        if index.is_file():
+            shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+            files = [folder / name for name in shards]
+        else:
+            files = [folder / "model.safetensors"]
+        found: set[str] = set()
+        for file in files:
+            with open(file, "rb") as handle:
+                (size,) = struct.unpack("<Q", handle.read(8))
+                header = json.loads(handle.read(size))
+            found.update(
+                str(entry["dtype"]) for name, entry in header.items()
+                if name != "__metadata__" and str(entry.get("dtype")) in _FLOAT_DTYPES
+            )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
+        return None
+    return getattr(torch, _FLOAT_DTYPES[found.pop()]) if len(found) == 1 else None

@@ -32,7 +32,7 @@ from .int8_check import (
 )
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
-from .pages import convert_releasing, trim_heap
+from .pages import convert_releasing, stored_float_dtype, trim_heap
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
@@ -205,8 +205,11 @@ def _in_dtype(cls: Any, model: ResolvedModel, plan: DevicePlan, dtype: Any) -> A
     converted (:func:`.pages.convert_releasing`): the file and its converted copy are never both
     in memory. Elsewhere the model is moved to its device afterwards anyway."""
     on_cpu = str(plan.device) == "cpu"
+    # As stored: the files' own dtype (not "auto", which follows the config's dtype, and that may differ
+    # from the files'); where they mix dtypes, the wanted one (transformers converts while reading).
+    stored = stored_float_dtype(model.path) if on_cpu else None
     loaded = cls.from_pretrained(
-        str(model.path), local_files_only=True, use_safetensors=True, dtype="auto" if on_cpu else dtype
+        str(model.path), local_files_only=True, use_safetensors=True, dtype=dtype if stored is None else stored
     )
     return convert_releasing(loaded, dtype) if on_cpu else loaded
 
