@@ -15,6 +15,7 @@ folder (``int8-check.json``), so later loads skip the comparison.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import math
@@ -47,7 +48,14 @@ CAPTIONER_SCHEME = (
     f"same={MIN_SAME_CAPTIONS}"
 )
 VISUAL_IMAGE_SCHEME = f"clip-image-tower,probes={PROBES},cos={MIN_STATE_COSINE}"
-VISUAL_TEXT_SCHEME = f"clip-text-tower,probes={len(PROBE_TEXTS)},cos={MIN_STATE_COSINE}"
+
+
+def digest(texts: tuple[str, ...] | list[str]) -> str:
+    """A short digest of texts, for a verdict's key."""
+    return hashlib.blake2b("\n".join(texts).encode(), digest_size=6).hexdigest()
+
+
+VISUAL_TEXT_SCHEME = f"clip-text-tower,probes={digest(PROBE_TEXTS)},cos={MIN_STATE_COSINE}"
 
 
 @dataclass(frozen=True)

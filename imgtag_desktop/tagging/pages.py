@@ -10,12 +10,16 @@ a page that holds bytes of a tensor the model still uses.
 
 from __future__ import annotations
 
+import bisect
 import ctypes
 import functools
+import json
 import logging
 import mmap
+import struct
 import sys
-from collections.abc import Iterable
+from collections.abc import Container, Iterable
+from pathlib import Path
 from typing import Any
 
 log = logging.getLogger(__name__)
@@ -45,15 +49,48 @@ def _span(tensor: Any) -> tuple[int, int]:
     return start, start + (int(last) + 1) * tensor.element_size()
 
 
+class _Spans:
+    """The byte spans of tensors, sorted, to find the ones overlapping a range in about log time."""
+
+    def __init__(self, tensors: Iterable[Any]) -> None:
+        spans = sorted((*_span(t), id(t)) for t in tensors if t.device.type == "cpu" and t.numel())
+        self.spans = spans
+        self.starts = [lo for lo, _, _ in spans]
+        self.reach: list[int] = []  # the furthest end among spans[: k + 1]
+        for _, hi, _ in spans:
+            self.reach.append(max(hi, self.reach[-1]) if self.reach else hi)
+
+    def clear_of(self, first: int, last: int, ignored: Container[int]) -> tuple[int, int]:
+        """[first, last) shrunk, in whole pages, so it holds no byte of a span (except those of the
+        tensors whose ids are ``ignored``); empty (first >= last) when a span lies inside it."""
+        page = mmap.PAGESIZE
+        k = bisect.bisect_left(self.starts, last) - 1  # spans[k] is the last that starts before ``last``
+        while k >= 0 and self.reach[k] > first and first < last:
+            lo, hi, owner = self.spans[k]
+            k -= 1
+            if owner in ignored or hi <= first:
+                continue
+            if lo <= first:
+                first = max(first, -(-hi // page) * page)
+            elif hi >= last:
+                last = min(last, lo // page * page)
+            else:  # a kept tensor inside: keep this one's pages whole
+                first = last
+        return first, last
+
+
 def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
     """Drop the resident pages of the CPU tensors in ``released`` (which must never be read
     again) that hold no byte of a tensor in ``kept``. Returns the bytes given back (0 where the
     system has no ``madvise``)."""
+    return _release(released, _Spans(kept), ())
+
+
+def _release(released: Iterable[Any], kept: _Spans, ignored: Container[int]) -> int:
     call = _madvise()
     if call is None:
         return 0
     page = mmap.PAGESIZE
-    keep = sorted(_span(t) for t in kept if t.device.type == "cpu" and t.numel())
     given = 0
     for tensor in released:
         if tensor.device.type != "cpu" or not tensor.numel() or not tensor.is_contiguous():
@@ -61,14 +98,7 @@ def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
         start = int(tensor.data_ptr())
         end = start + tensor.numel() * tensor.element_size()
         first, last = -(-start // page) * page, end // page * page  # whole pages inside [start, end)
-        for lo, hi in keep:  # never a page that holds a kept byte
-            if lo < last and hi > first:
-                if lo <= first:
-                    first = max(first, -(-hi // page) * page)
-                elif hi >= last:
-                    last = min(last, lo // page * page)
-                else:  # a kept tensor inside: keep this one's pages whole
-                    first = last
+        first, last = kept.clear_of(first, last, ignored)  # never a page that holds a kept byte
         if last <= first:
             continue
         if call(ctypes.c_void_p(first), ctypes.c_size_t(last - first), MADV_DONTNEED) == 0:
@@ -115,8 +145,12 @@ def convert_releasing(model: Any, dtype: Any) -> Any:
         for name, tensor in store.items()
         if tensor is not None
     ]
+    # Whatever may still read a converted tensor's bytes: every other tensor of the model not
+    # converted (yet). The originals stay referenced here until the end, so no id is reused.
+    originals = [tensor for _, _, tensor in entries]
+    spans = _Spans(originals)
     converted: dict[int, Any] = {}
-    for index, (store, name, tensor) in enumerate(entries):
+    for store, name, tensor in entries:
         if not tensor.is_floating_point() or tensor.dtype == dtype:
             continue
         if id(tensor) not in converted:
@@ -124,8 +158,39 @@ def convert_releasing(model: Any, dtype: Any) -> Any:
             if isinstance(tensor, torch.nn.Parameter):
                 copy = torch.nn.Parameter(copy, requires_grad=tensor.requires_grad)
             converted[id(tensor)] = copy
-            # Whatever else may still read these bytes: every tensor not converted yet, and the rest.
-            rest = [t for s, n, t in entries[index + 1 :] if t is not tensor and id(t) not in converted]
-            release_pages([tensor.detach()], rest)
+            _release([tensor.detach()], spans, converted)  # its own span is among the converted
         store[name] = converted[id(tensor)]
+    del originals
     return model
+
+
+_FLOAT_DTYPES = {"F16": "float16", "BF16": "bfloat16", "F32": "float32", "F64": "float64"}
+
+
+def stored_float_dtype(folder: Path) -> Any:
+    """The one floating-point dtype the safetensors weights in ``folder`` are stored in (a
+    ``torch.dtype``), read from the files' headers; None when they store several, none, or cannot
+    be read. ``from_pretrained(dtype="auto")`` would take the config's ``dtype`` instead, which may
+    differ from what the files hold: loading a float32 file as a config's bfloat16 and converting
+    it back loses precision."""
+    import torch
+
+    index = folder / "model.safetensors.index.json"
+    try:
+        if index.is_file():
+            shards = sorted(set(json.loads(index.read_text(encoding="utf-8"))["weight_map"].values()))
+            files = [folder / name for name in shards]
+        else:
+            files = [folder / "model.safetensors"]
+        found: set[str] = set()
+        for file in files:
+            with open(file, "rb") as handle:
+                (size,) = struct.unpack("<Q", handle.read(8))
+                header = json.loads(handle.read(size))
+            found.update(
+                str(entry["dtype"]) for name, entry in header.items()
+                if name != "__metadata__" and str(entry.get("dtype")) in _FLOAT_DTYPES
+            )
+    except (OSError, ValueError, KeyError, TypeError, AttributeError, struct.error):
+        return None
+    return getattr(torch, _FLOAT_DTYPES[found.pop()]) if len(found) == 1 else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import mmap
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -95,3 +96,37 @@ def test_an_int8_row_never_depends_on_the_rows_beside_it(rows: int) -> None:
         together = layer(x)
         alone = torch.cat([layer(x[i : i + 1]) for i in range(rows)])
     assert torch.equal(together, alone)
+
+
+def test_a_model_is_read_as_its_files_store_it_whatever_its_config_says(
+    tiny_models: dict[str, Path], tmp_path: Path
+) -> None:
+    """A folder whose config names another dtype than its files hold (here bfloat16 for float32 weights)
+    loads its float32 weights exactly, not rounded through the config's dtype."""
+    import json
+    import shutil
+
+    import torch
+    from safetensors.torch import load_file, save_file
+
+    from imgtag_desktop.tagging.pages import stored_float_dtype
+    from imgtag_desktop.tagging.roles import VisualModel
+    from tests.tagging.conftest import tiny_settings_for
+
+    folder = tmp_path / "clip"
+    shutil.copytree(tiny_models["visual"], folder)
+    config = json.loads((folder / "config.json").read_text())
+    config["dtype"] = "bfloat16"
+    (folder / "config.json").write_text(json.dumps(config))
+    stored = load_file(str(folder / "model.safetensors"))
+    assert stored_float_dtype(folder) == torch.float32
+    clip = VisualModel(tiny_settings_for({**tiny_models, "visual": folder}, dtype="float32"))
+    clip.load()
+    state = clip.model.state_dict()
+    floating = [name for name, t in stored.items() if t.is_floating_point() and name in state]
+    assert floating
+    for name in floating:
+        assert state[name].dtype == torch.float32 and torch.equal(state[name], stored[name]), name
+    # Files of several float dtypes have no one stored dtype: the model is read in the wanted one.
+    save_file({"a": torch.zeros(2), "b": torch.zeros(2, dtype=torch.float16)}, str(tmp_path / "model.safetensors"))
+    assert stored_float_dtype(tmp_path) is None
