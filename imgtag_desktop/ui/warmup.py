@@ -26,12 +26,17 @@ import logging
 import threading
 import time
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..jobs.tagging_job import tagging_available
 from ..services.tagging import photos_waiting
 from ..tagging.libraries import import_model_libraries, model_libraries_imported
 from .session import Session
+
+if TYPE_CHECKING:
+    from ..core.catalog import Catalog
 
 log = logging.getLogger(__name__)
 
@@ -97,10 +102,8 @@ class LibraryWarmUp(QObject):
         self.state = "asking"
         settings = self.session.settings
 
-        def ask(catalog: object) -> int:
-            from ..jobs.tagging_job import tagging_available
-
-            return photos_waiting(catalog, settings) if tagging_available()[0] else 0  # type: ignore[arg-type]
+        def ask(catalog: Catalog) -> int:
+            return photos_waiting(catalog, settings) if tagging_available()[0] else 0
 
         self.session.queries.run(ask, self._decide, failure=self._failed, key="warm-up-libraries")
 
