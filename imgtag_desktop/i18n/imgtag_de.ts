@@ -689,6 +689,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Sprache der vorgeschlagenen Vokabular-Tags und der Ländernamen in Orts-Tags; bestätigte Tags behalten ihre Namen</translation>
     </message>
     <message>
+      <source>Loads the model libraries (not the models) once the window is idle, so Tag all shows its first suggestions seconds sooner; uses about 300 MB of memory</source>
+      <translation>Lädt die Modellbibliotheken (nicht die Modelle), sobald das Fenster ruht, damit „Alle Fotos taggen“ seine ersten Vorschläge Sekunden früher zeigt; belegt etwa 300 MB Speicher</translation>
+    </message>
+    <message>
       <source>Model status, local folders, download</source>
       <translation>Modellstatus, lokale Ordner, Download</translation>
     </message>
@@ -709,12 +713,20 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Nie</translation>
     </message>
     <message>
+      <source>Prepare for tagging in the background when photos wait to be tagged</source>
+      <translation>Das Taggen im Hintergrund vorbereiten, wenn Fotos auf Tags warten</translation>
+    </message>
+    <message>
       <source>Settings</source>
       <translation>Einstellungen</translation>
     </message>
     <message>
       <source>Size of the grid's thumbnails (Ctrl++ / Ctrl+- change it too)</source>
       <translation>Größe der Vorschaubilder im Raster (auch Strg++ / Strg+-)</translation>
+    </message>
+    <message>
+      <source>Start-up</source>
+      <translation>Start</translation>
     </message>
     <message>
       <source>Suggestions per photo</source>
