@@ -129,6 +129,20 @@ def _weights(linear: Any) -> tuple[Any, Any, Any]:
     return weight, scale, bias
 
 
+def quantize_weight(weight: Any, scale: Any) -> Any:
+    """``torch.quantize_per_channel(weight, scale, 0, axis 0, qint8)``, the same integers (rounded
+    from ``weight * (1 / scale)``, as that function does) made several times faster: its own loop
+    is slow enough to be a quarter of a model's load."""
+    import torch
+
+    zero = torch.zeros(scale.shape, dtype=torch.long)
+    make = getattr(torch, "_make_per_channel_quantized_tensor", None)
+    if make is None:  # another torch: its own function
+        return torch.quantize_per_channel(weight, scale.double(), zero, 0, torch.qint8)
+    ints = torch.round(weight * (1.0 / scale)[:, None]).clamp_(-128, 127).to(torch.int8)
+    return make(ints, scale.double(), zero, 0)
+
+
 @functools.cache
 def fbgemm_linear_class() -> Any:
     """The ``FbgemmLinear`` module class (defined on first use: it needs torch)."""
@@ -144,10 +158,9 @@ def fbgemm_linear_class() -> Any:
         def __init__(self, linear: torch.nn.Linear) -> None:
             super().__init__()
             weight, scale, bias = _weights(linear)
-            zero = torch.zeros(scale.shape, dtype=torch.long)
             with warnings.catch_warnings():  # quantized tensors are deprecated; the kernel is what is used
                 warnings.simplefilter("ignore", UserWarning)
-                qweight = torch.quantize_per_channel(weight, scale.double(), zero, 0, torch.qint8)
+                qweight = quantize_weight(weight, scale)
             self.packed = torch.ops.quantized.linear_prepack(qweight, None)
             self.in_features, self.out_features = linear.in_features, linear.out_features
             self.register_buffer("bias", bias)

@@ -130,3 +130,22 @@ def test_a_model_is_read_as_its_files_store_it_whatever_its_config_says(
     # Files of several float dtypes have no one stored dtype: the model is read in the wanted one.
     save_file({"a": torch.zeros(2), "b": torch.zeros(2, dtype=torch.float16)}, str(tmp_path / "model.safetensors"))
     assert stored_float_dtype(tmp_path) is None
+
+
+def test_the_fast_weight_quantization_equals_torchs_own() -> None:
+    import warnings
+
+    import torch
+
+    from imgtag_desktop.tagging.int8 import quantize_weight
+
+    for seed in range(5):
+        torch.manual_seed(seed)
+        weight = torch.randn(512, 384) * torch.rand(512, 1) * 3
+        scale = weight.abs().amax(dim=1).clamp_min(1e-12) / 127.0
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", UserWarning)
+            own = torch.quantize_per_channel(weight, scale.double(), torch.zeros(512, dtype=torch.long), 0, torch.qint8)
+            fast = quantize_weight(weight, scale)
+        assert torch.equal(fast.int_repr(), own.int_repr())
+        assert torch.equal(fast.q_per_channel_scales(), own.q_per_channel_scales())
