@@ -48,6 +48,18 @@ def gui_thread_guard() -> Iterator[None]:
     assert not found, found
 
 
+@pytest.fixture(autouse=True)
+def denormals_restored() -> Iterator[None]:
+    """A model thread flushes denormal floats (``roles.flush_denormals``, x86 FTZ/DAZ), and in the
+    tests that thread is often the test's own: set back after each test, so a later test (e.g. a
+    hypothesis strategy drawing subnormal floats) never depends on which tests ran before it."""
+    yield
+    import sys
+
+    if "torch" in sys.modules:
+        sys.modules["torch"].set_flush_denormal(False)
+
+
 @pytest.fixture
 def catalog(tmp_path: Path):  # type: ignore[no-untyped-def]
     from imgtag_desktop.core.catalog import Catalog
