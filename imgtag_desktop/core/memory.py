@@ -9,7 +9,7 @@ memory resident after a run, more after more runs, and freeing the models after 
 timeout returned their file-backed pages but kept the anonymous ones.
 :func:`limit_malloc_arenas` (applied when the package is imported, before any thread starts)
 keeps the arenas to :data:`ARENA_MAX`; the free pages go back to the system at the end of a run
-and after the models are freed (``tagging.pages.trim_heap``, glibc's ``malloc_trim``).
+and after the models are freed (:func:`trim_heap`, glibc's ``malloc_trim``).
 
 Elsewhere than glibc (macOS, Windows, musl) it does nothing and says so.
 """
@@ -17,31 +17,30 @@ Elsewhere than glibc (macOS, Windows, musl) it does nothing and says so.
 from __future__ import annotations
 
 import ctypes
+import functools
 import os
 from typing import Any
 
-__all__ = ["ARENA_MAX", "limit_malloc_arenas"]
+__all__ = ["ARENA_MAX", "limit_malloc_arenas", "trim_heap"]
 
 ARENA_MAX = 2  # malloc arenas for the whole process (glibc's default: 8 per core)
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
-_libc: Any = None
-_libc_looked = False
 
 
+@functools.cache
 def _glibc() -> Any:
-    """The C library when it is glibc (has mallopt), else None."""
-    global _libc, _libc_looked
-    if not _libc_looked:
-        _libc_looked = True
-        try:
-            libc = ctypes.CDLL(None)
-            if hasattr(libc, "mallopt") and hasattr(libc, "gnu_get_libc_version"):
-                libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
-                _libc = libc
-        except (OSError, TypeError):  # no C library to look in (Windows)
-            _libc = None
-    return _libc
+    """The C library when it is glibc (has mallopt and malloc_trim), else None."""
+    try:
+        libc = ctypes.CDLL(None)
+    except (OSError, TypeError):  # no C library to look in (Windows)
+        return None
+    if not all(hasattr(libc, name) for name in ("mallopt", "malloc_trim", "gnu_get_libc_version")):
+        return None
+    libc.mallopt.argtypes = [ctypes.c_int, ctypes.c_int]
+    libc.malloc_trim.argtypes = [ctypes.c_size_t]
+    libc.malloc_trim.restype = ctypes.c_int
+    return libc
 
 
 def limit_malloc_arenas(count: int = ARENA_MAX) -> bool:
@@ -52,3 +51,13 @@ def limit_malloc_arenas(count: int = ARENA_MAX) -> bool:
     if libc is None or os.environ.get("MALLOC_ARENA_MAX"):
         return False
     return bool(libc.mallopt(_M_ARENA_MAX, max(1, int(count))))
+
+
+def trim_heap() -> None:
+    """Give the C heap's free pages back to the system. glibc keeps memory freed by the models'
+    temporaries (quantizing at load, a batch's activations) in its heaps, counted in the process's
+    memory until reused; after a load, after each batch and after the models are freed it goes back
+    instead (glibc's ``malloc_trim``; elsewhere nothing)."""
+    libc = _glibc()
+    if libc is not None:
+        libc.malloc_trim(0)

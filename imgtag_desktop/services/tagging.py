@@ -7,9 +7,9 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from ..core.catalog import Catalog
+from ..core.memory import trim_heap
 from ..core.settings import Settings
 from ..tagging import Focus, ModelUnavailable, Pipeline, TagRunStats
-from ..tagging.pages import trim_heap
 from ..tagging.staged import RunStep, tag_photos_staged
 from .library import tag_language
 

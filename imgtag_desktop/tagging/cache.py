@@ -9,7 +9,7 @@ run) holds them with :meth:`ModelCache.using`, and :meth:`ModelCache.evict_if_id
 after a quiet spell (the app's "unload the models after" setting); the next tagging run or
 visual search loads them again, quickly from the operating system's file cache.
 
-Freeing the models also returns their memory to the system (:func:`.pages.trim_heap`: malloc would
+Freeing the models also returns their memory to the system (:func:`..core.memory.trim_heap`: malloc would
 otherwise keep the anonymous pages for later allocations), so the evicting calls take a moment and
 belong off the GUI thread.
 """
@@ -22,8 +22,8 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
+from ..core.memory import trim_heap
 from ..core.settings import Settings
-from .pages import trim_heap
 from .pipeline import Pipeline
 
 ModelKey = tuple[str, str, str, str, str]

@@ -108,29 +108,6 @@ def _release(released: Iterable[Any], kept: _Spans, ignored: Container[int]) -> 
     return given
 
 
-@functools.cache
-def _malloc_trim() -> Any:
-    """glibc's ``malloc_trim``, or None elsewhere."""
-    if not sys.platform.startswith("linux"):
-        return None
-    try:
-        call = ctypes.CDLL(None).malloc_trim
-    except (OSError, AttributeError):  # another C library (musl)
-        return None
-    call.argtypes = (ctypes.c_size_t,)
-    call.restype = ctypes.c_int
-    return call
-
-
-def trim_heap() -> None:
-    """Give the C heap's free pages back to the system. glibc keeps memory freed by the models'
-    temporaries (quantizing at load, a batch's activations) in its heaps, counted in the process's
-    memory until reused; after a load and after each batch it goes back instead."""
-    call = _malloc_trim()
-    if call is not None:
-        call(0)
-
-
 def convert_releasing(model: Any, dtype: Any) -> Any:
     """``model``'s floating-point parameters and buffers converted to ``dtype`` in place, one tensor
     at a time, each original's pages given back as soon as its copy exists: converting a model read

@@ -16,6 +16,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from ..core.memory import trim_heap
 from ..core.settings import Settings
 from .dtypes import DevicePlan, device_plan
 from .int8 import cpu_capability, int8_backend, quantize_int8
@@ -33,7 +34,7 @@ from .int8_check import (
 )
 from .libraries import import_model_libraries
 from .models import ROLE_TITLES, ModelUnavailable, ResolvedModel, Role, fix_hint, resolve_model, role_spec
-from .pages import convert_releasing, stored_float_dtype, trim_heap
+from .pages import convert_releasing, stored_float_dtype
 from .sentence_embedder import open_sentence_embedder
 
 if TYPE_CHECKING:
@@ -326,17 +327,28 @@ def fused_vision_attention(vision_model: Any) -> int:
     return switched
 
 
-_FUSED_CLASSES: dict[type, type] = {}
+_SUBCLASSES: dict[tuple[type, str], type] = {}
+
+
+def _subclass(base: type, marker: str, make_forward: Callable[[type], Callable[..., Any]]) -> type:
+    """``base`` with the forward ``make_forward(base)`` and the class flag ``marker``: one subclass per
+    class and flag, made once; a class that has the flag already is returned as it is."""
+    if getattr(base, marker, False):
+        return base
+    key = (base, marker)
+    if key not in _SUBCLASSES:
+        name = marker.split("_")[0].capitalize() + base.__name__
+        _SUBCLASSES[key] = type(name, (base,), {"forward": make_forward(base), marker: True})
+    return _SUBCLASSES[key]
 
 
 def _fused_attention_class(base: type) -> type:
     """``base`` with the fused forward (one subclass per attention class)."""
-    import torch
+    return _subclass(base, "fused_attention", _fused_forward)
 
-    if getattr(base, "fused_attention", False):
-        return base
-    if base in _FUSED_CLASSES:
-        return _FUSED_CLASSES[base]
+
+def _fused_forward(base: type) -> Callable[..., Any]:
+    import torch
 
     def forward(self: Any, hidden_states: torch.Tensor, *args: Any, **kwargs: Any) -> tuple[torch.Tensor, None]:
         b, t, e = hidden_states.shape
@@ -345,9 +357,7 @@ def _fused_attention_class(base: type) -> type:
         context = torch.nn.functional.scaled_dot_product_attention(qkv[0], qkv[1], qkv[2], scale=float(self.scale))
         return self.projection(context.permute(0, 2, 1, 3).reshape(b, t, e)), None
 
-    fused = type(f"Fused{base.__name__}", (base,), {"forward": forward, "fused_attention": True})
-    _FUSED_CLASSES[base] = fused
-    return fused
+    return forward
 
 
 def folded_cross_attention(text_decoder: Any) -> int:
@@ -371,9 +381,6 @@ def folded_cross_attention(text_decoder: Any) -> int:
     return switched
 
 
-_FOLDED_CLASSES: dict[type, type] = {}
-
-
 def folded_weights(text_decoder: Any) -> Iterator[Any]:
     """The key and value layers the folded cross-attention reads as matrices."""
     for module in text_decoder.modules():
@@ -384,12 +391,12 @@ def folded_weights(text_decoder: Any) -> Iterator[Any]:
 
 def _folded_attention_class(base: type) -> type:
     """``base`` with the folded cross-attention forward (one subclass per attention class)."""
+    return _subclass(base, "folded_attention", _folded_forward)
+
+
+def _folded_forward(base: type) -> Callable[..., Any]:
     import torch
 
-    if getattr(base, "folded_attention", False):
-        return base
-    if base in _FOLDED_CLASSES:
-        return _FOLDED_CLASSES[base]
     own_forward: Callable[..., Any] = base.forward  # type: ignore[attr-defined]
 
     def forward(
@@ -418,9 +425,7 @@ def _folded_attention_class(base: type) -> type:
         context = context + self.value.bias.view(heads, 1, size)
         return context.view(heads, b, t, size).permute(1, 2, 0, 3).reshape(b, t, heads * size), probs
 
-    folded = type(f"Folded{base.__name__}", (base,), {"forward": forward, "folded_attention": True})
-    _FOLDED_CLASSES[base] = folded
-    return folded
+    return forward
 
 
 def flush_denormals() -> None:

@@ -1,5 +1,5 @@
 """The process's heap: imgtag keeps glibc's malloc arenas few, and gives freed memory back
-(``tagging.pages.trim_heap``, called at the end of a run and after the models are freed).
+(``core.memory.trim_heap``, called at the end of a run and after the models are freed).
 
 Each check runs in a fresh interpreter, so the arenas and the heap it looks at are its own."""
 
@@ -83,7 +83,7 @@ def test_the_persons_own_malloc_arena_max_wins() -> None:
 # and reports the anonymous memory before and after trim_heap().
 FREE_AND_RELEASE = textwrap.dedent("""
     import ctypes, json, threading
-    from imgtag_desktop.tagging.pages import trim_heap
+    from imgtag_desktop.core.memory import trim_heap
     libc = ctypes.CDLL(None)
     libc.malloc.restype = ctypes.c_void_p
     libc.free.argtypes = [ctypes.c_void_p]
