@@ -176,14 +176,23 @@ def fbgemm_linear_class() -> Any:
                 y = self._rows(rows)
             else:
                 block = -(-n // -(-n // FBGEMM_ROWS))  # equal blocks of at most FBGEMM_ROWS
-                y = torch.cat([self._rows(rows[i : i + block]) for i in range(0, n, block)])
+                y = rows.new_empty(n, self.out_features)
+                for i in range(0, n, block):
+                    self._rows(rows[i : i + block], y[i : i + block])
             return y.reshape(*x.shape[:-1], self.out_features)
 
-        def _rows(self, rows: torch.Tensor) -> torch.Tensor:
-            magnitude = rows.abs().amax(dim=1, keepdim=True).clamp_min(1e-12)
-            scaled = torch.cat([rows / magnitude, self.pin])
+        def _rows(self, rows: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
+            # Each row divided by its largest magnitude straight into the kernel's input, the pin row
+            # after them: no concatenated copy of the input (a tenth of an image encoder's time).
+            m = rows.shape[0]
+            magnitude = rows.abs().amax(dim=1, keepdim=True).clamp_min_(1e-12)
+            scaled = rows.new_empty(m + 1, self.in_features)
+            torch.div(rows, magnitude, out=scaled[:m])
+            scaled[m:] = self.pin
             y = torch.ops.quantized.linear_dynamic(scaled, self.packed, reduce_range=True)[:-1]
-            return torch.addcmul(self.bias, y, magnitude)
+            if out is None:
+                return torch.addcmul(self.bias, y, magnitude)
+            return torch.addcmul(self.bias, y, magnitude, out=out)
 
     return FbgemmLinear
 
