@@ -616,21 +616,24 @@ class VisualModel(RoleModel):
         prompts = [tpl.format(t.split("|")[-1]) for t in texts for tpl in CLIP_TEMPLATES]
         tok = self.processor.tokenizer
         max_len = int(getattr(clip.config.text_config, "max_position_embeddings", 77))
-        chunks = []
-        for start in range(0, len(prompts), TEXT_CHUNK):
+        with self._tokenizer_lock:
+            ids = tok(prompts, truncation=True, max_length=max_len)["input_ids"]
+        # Prompts of similar length share a call, so few padding tokens are computed: each prompt's
+        # embedding is its own (causal attention, read at its end token), whatever its neighbours.
+        order = sorted(range(len(prompts)), key=lambda i: len(ids[i]))
+        features = np.empty((len(prompts), int(clip.config.projection_dim)), dtype=np.float32)
+        for start in range(0, len(order), TEXT_CHUNK):
+            chosen = order[start : start + TEXT_CHUNK]
             with self._tokenizer_lock:
-                enc = tok(
-                    prompts[start : start + TEXT_CHUNK], padding=True, truncation=True, max_length=max_len,
-                    return_tensors="pt",
-                )
+                enc = tok.pad({"input_ids": [ids[i] for i in chosen]}, return_tensors="pt")
             with torch.inference_mode():
                 feats = clip.get_text_features(
                     input_ids=enc["input_ids"].to(self.plan.device),
                     attention_mask=enc["attention_mask"].to(self.plan.device),
                 )
             feats = getattr(feats, "pooler_output", feats)
-            chunks.append(normalise(feats.float().cpu().numpy()))
-        per_prompt = np.concatenate(chunks).reshape(len(texts), len(CLIP_TEMPLATES), -1)
+            features[chosen] = normalise(feats.float().cpu().numpy())
+        per_prompt = features.reshape(len(texts), len(CLIP_TEMPLATES), -1)
         return normalise(per_prompt.mean(axis=1))
 
 
