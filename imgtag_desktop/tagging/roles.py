@@ -18,6 +18,7 @@ from PIL import Image
 
 from ..core.memory import trim_heap
 from ..core.settings import Settings
+from .clip_text import text_features
 from .dtypes import DevicePlan, device_plan
 from .int8 import cpu_capability, int8_backend, quantize_int8
 from .int8_check import (
@@ -609,8 +610,6 @@ class VisualModel(RoleModel):
 
     def _text_embeddings(self, clip: Any, texts: list[str]) -> FloatArray:
         """Prompt-averaged, normalised text embeddings of ``texts`` by ``clip``."""
-        import torch
-
         flush_denormals()
         # A hierarchical tag ('places|paris') is shown to CLIP by its leaf.
         prompts = [tpl.format(t.split("|")[-1]) for t in texts for tpl in CLIP_TEMPLATES]
@@ -618,21 +617,9 @@ class VisualModel(RoleModel):
         max_len = int(getattr(clip.config.text_config, "max_position_embeddings", 77))
         with self._tokenizer_lock:
             ids = tok(prompts, truncation=True, max_length=max_len)["input_ids"]
-        # Prompts of similar length share a call, so few padding tokens are computed: each prompt's
-        # embedding is its own (causal attention, read at its end token), whatever its neighbours.
-        order = sorted(range(len(prompts)), key=lambda i: len(ids[i]))
-        features = np.empty((len(prompts), int(clip.config.projection_dim)), dtype=np.float32)
-        for start in range(0, len(order), TEXT_CHUNK):
-            chosen = order[start : start + TEXT_CHUNK]
-            with self._tokenizer_lock:
-                enc = tok.pad({"input_ids": [ids[i] for i in chosen]}, return_tensors="pt")
-            with torch.inference_mode():
-                feats = clip.get_text_features(
-                    input_ids=enc["input_ids"].to(self.plan.device),
-                    attention_mask=enc["attention_mask"].to(self.plan.device),
-                )
-            feats = getattr(feats, "pooler_output", feats)
-            features[chosen] = normalise(feats.float().cpu().numpy())
+        pad = tok.pad_token_id if tok.pad_token_id is not None else 0
+        groups = [i % len(CLIP_TEMPLATES) for i in range(len(prompts))]  # a template's prompts begin alike
+        features = normalise(text_features(clip, ids, groups, self.plan.device, TEXT_CHUNK, int(pad)))
         per_prompt = features.reshape(len(texts), len(CLIP_TEMPLATES), -1)
         return normalise(per_prompt.mean(axis=1))
 

@@ -1,0 +1,109 @@
+"""CLIP's text tower with the templates' shared beginnings computed once: CLIP's own results, less work."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import numpy as np
+import pytest
+
+from imgtag_desktop.core.settings import Settings
+from imgtag_desktop.tagging import clip_text
+from imgtag_desktop.tagging.roles import CLIP_TEMPLATES, VisualModel
+
+TEXTS = ["dog", "a", "birthday cake", "mountain lake at sunrise", "old stone church by the sea", "x" * 40, "dog"]
+
+
+@pytest.fixture(scope="module")
+def visual(tiny_settings: Settings) -> VisualModel:
+    model = VisualModel(tiny_settings)
+    model.load()
+    return model
+
+
+@pytest.fixture()
+def eos(visual: VisualModel) -> Iterator[Any]:
+    """The text tower, with its end-token id restored after a test changes it."""
+    text = visual.model.text_model
+    before = text.eos_token_id
+    yield text
+    text.eos_token_id = before
+
+
+def _clips_own(visual: VisualModel, prompts: list[str]) -> np.ndarray:
+    """Each prompt alone through CLIP's own ``get_text_features`` (no padding, nothing shared)."""
+    import torch
+
+    tok = visual.processor.tokenizer
+    rows = []
+    with torch.inference_mode():
+        for prompt in prompts:
+            enc = tok([prompt], return_tensors="pt")
+            feats = visual.model.get_text_features(input_ids=enc["input_ids"], attention_mask=enc["attention_mask"])
+            rows.append(getattr(feats, "pooler_output", feats)[0].float().numpy())
+    return np.stack(rows)
+
+
+def _features(visual: VisualModel, prompts: list[str], chunk: int = 3) -> np.ndarray:
+    ids = visual.processor.tokenizer(prompts)["input_ids"]
+    groups = [i % len(CLIP_TEMPLATES) for i in range(len(prompts))]
+    return clip_text.text_features(visual.model, ids, groups, "cpu", chunk, 0)
+
+
+def _prompts() -> list[str]:
+    return [tpl.format(t) for t in TEXTS for tpl in CLIP_TEMPLATES]
+
+
+def _tokens_run(visual: VisualModel, prompts: list[str]) -> int:
+    """Token rows CLIP's first attention layer computed while encoding ``prompts``."""
+    seen = []
+    layer = visual.model.text_model.encoder.layers[0].self_attn.q_proj
+    handle = layer.register_forward_hook(lambda _m, args, _out: seen.append(args[0].shape[0] * args[0].shape[1]))
+    try:
+        _features(visual, prompts)
+    finally:
+        handle.remove()
+    return sum(seen)
+
+
+def test_the_shared_beginning_is_computed_once_and_changes_no_result(visual: VisualModel) -> None:
+    prompts = _prompts()
+    own = _clips_own(visual, prompts)
+    mine = _features(visual, prompts)
+    np.testing.assert_allclose(mine, own, atol=2e-5, rtol=1e-4)
+    lengths = [len(r) for r in visual.processor.tokenizer(prompts)["input_ids"]]
+    # "a photo of " and the other templates' words are run once per template, not once per prompt
+    assert _tokens_run(visual, prompts) < 0.8 * sum(lengths)
+
+
+def test_a_prompt_alone_or_among_others_gets_the_same_features(visual: VisualModel) -> None:
+    prompts = _prompts()
+    together = _features(visual, prompts)
+    for i in (0, 5, len(prompts) - 1):
+        np.testing.assert_allclose(_features(visual, [prompts[i]]), together[i : i + 1], atol=2e-5, rtol=1e-4)
+
+
+def test_old_configs_read_the_largest_id_as_clip_does(visual: VisualModel, eos: Any) -> None:
+    """Configs made before CLIP's end token was fixed (``eos_token_id`` 2) read at the largest id."""
+    eos.eos_token_id = 2
+    prompts = _prompts()
+    np.testing.assert_allclose(_features(visual, prompts), _clips_own(visual, prompts), atol=2e-5, rtol=1e-4)
+
+
+def test_a_tokenizer_without_the_models_end_token_is_run_whole(visual: VisualModel, eos: Any) -> None:
+    """When the prompts lack the config's end token CLIP reads their first token, which every prompt
+    shares: nothing can be shared then, and each prompt is run whole, as CLIP runs it."""
+    eos.eos_token_id = 99_999
+    prompts = _prompts()
+    lengths = [len(r) for r in visual.processor.tokenizer(prompts)["input_ids"]]
+    np.testing.assert_allclose(_features(visual, prompts), _clips_own(visual, prompts), atol=2e-5, rtol=1e-4)
+    assert _tokens_run(visual, prompts) >= sum(lengths)
+
+
+def test_common_prefix_and_reading_positions() -> None:
+    assert clip_text.common_prefix([[1, 2, 3, 9], [1, 2, 4], [1, 2, 3]]) == 2
+    assert clip_text.common_prefix([[5, 6], [5, 6]]) == 2
+    assert clip_text.end_index([7, 1, 9, 9], 9) == 2
+    assert clip_text.end_index([7, 1, 3], 9) == 0  # no end token: CLIP reads the first
+    assert clip_text.end_index([7, 11, 3, 11], 2) == 1  # old configs: the (first) largest id
