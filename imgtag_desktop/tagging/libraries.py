@@ -102,11 +102,27 @@ def _import_all() -> None:
             except Exception:  # an older or newer transformers: loading the model says what is wrong
                 log.debug("cannot import %s", name, exc_info=True)
     finally:
+        _quiet_loading_bars()
         if first:  # the imported modules live as long as the process: later collections skip them
             gc.freeze()  # (not when torch came earlier: then it would pin whatever else lives now)
         if was_enabled:
             gc.enable()
     log.info("model libraries imported in %.2f s", time.perf_counter() - started)
+
+
+def _quiet_loading_bars() -> None:
+    """No "Loading weights" progress bars from transformers on the terminal: the app and ``imgtag``
+    report the models' loading themselves, a step per model."""
+    try:
+        from huggingface_hub import utils as hub_utils
+        from transformers.utils import logging as transformers_logging
+
+        hub_bars = not hub_utils.are_progress_bars_disabled()
+        transformers_logging.disable_progress_bar()  # this turns the hub's bars off as well:
+        if hub_bars:  # keep those, a download's progress
+            hub_utils.enable_progress_bars()
+    except Exception:  # another transformers: its bars stay
+        log.debug("cannot turn transformers' progress bars off", exc_info=True)
 
 
 def model_libraries_imported() -> bool:

@@ -33,3 +33,21 @@ def test_the_first_import_keeps_nothing_of_the_callers_stack() -> None:
     out = subprocess.run([sys.executable, "-c", CODE], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ["True", "True", "True", "True"], out.stdout + out.stderr[-3000:]
+
+
+BARS = """
+import os
+from imgtag_desktop.tagging.libraries import import_model_libraries
+import_model_libraries()
+from huggingface_hub import utils as hub
+from transformers.utils import logging
+print(logging.is_progress_bar_enabled(), hub.are_progress_bars_disabled())
+"""
+
+
+def test_loading_shows_no_weight_bars_and_downloads_keep_theirs() -> None:
+    """Models load without transformers' "Loading weights" bars on the terminal (the app and the CLI
+    report loading per model); the hub's bars, a download's progress, stay as they were."""
+    out = subprocess.run([sys.executable, "-c", BARS], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr[-3000:]
