@@ -114,13 +114,13 @@ def _quiet_loading_bars() -> None:
     """No "Loading weights" progress bars from transformers on the terminal: the app and ``imgtag``
     report the models' loading themselves, a step per model."""
     try:
-        from huggingface_hub import utils as hub_utils
+        from huggingface_hub.utils import _tqdm as hub_bars_control
         from transformers.utils import logging as transformers_logging
 
-        hub_bars = not hub_utils.are_progress_bars_disabled()
-        transformers_logging.disable_progress_bar()  # this turns the hub's bars off as well:
+        hub_bars = not hub_bars_control.are_progress_bars_disabled()
+        transformers_logging.disable_progress_bar()  # type: ignore[no-untyped-call]  # the hub's bars go off too:
         if hub_bars:  # keep those, a download's progress
-            hub_utils.enable_progress_bars()
+            hub_bars_control.enable_progress_bars()
     except Exception:  # another transformers: its bars stay
         log.debug("cannot turn transformers' progress bars off", exc_info=True)
 

@@ -140,6 +140,7 @@ class JobsController(QObject):
         self._results: set[int] = set()
         self._started = 0.0
         self._first_done: tuple[float, int] | None = None
+        self._bar_on_step = False
         self._first_result_shown = False
         self._flush = QTimer(self)
         self._flush.setInterval(200)
@@ -201,6 +202,7 @@ class JobsController(QObject):
         self._started = time.monotonic()
         self._first_done = None
         self._first_result_shown = False
+        self._bar_on_step = False  # the bar shows a step's progress (vocabulary), not the photos'
         p = self.panel
         p.message.setText(f"{job.title}…")
         p.progress.setRange(0, 0)
@@ -219,6 +221,7 @@ class JobsController(QObject):
         if self.handle is not None and self.handle.job.kind == "scan" and now - self._last_fill > self.FILL_INTERVAL:
             self._last_fill = now  # the grid fills while the scan runs (the scanner commits in batches)
             self.session.library_changed.emit()
+        self._bar_on_step = False
         p.progress.setRange(0, total)
         p.progress.setValue(done)
         now = time.monotonic()
@@ -234,7 +237,17 @@ class JobsController(QObject):
             p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
 
     def _on_step(self, step: RunStep) -> None:
-        self.panel.show_job_message(self.step_text(step))
+        """A step between photos: its sentence and count; the photos' rate and ETA are cleared (they say
+        nothing of this step), and once no photo is left to tag (or none has been yet) the bar shows
+        the step's own progress instead of a full or empty photo bar."""
+        p = self.panel
+        p.show_job_message(self.step_text(step))
+        p.rate.setText("")
+        photos_bar = p.progress.maximum() > 0 and p.progress.value() < p.progress.maximum()
+        if step.total > 0 and (self._bar_on_step or not photos_bar):
+            self._bar_on_step = True
+            p.progress.setRange(0, step.total)
+            p.progress.setValue(min(step.done, step.total))
 
     @staticmethod
     def step_text(step: RunStep) -> str:

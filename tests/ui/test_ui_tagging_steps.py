@@ -63,3 +63,53 @@ def test_the_status_bar_shows_each_step_with_its_count(qtbot, app, tmp_path, lan
         assert {"de": "Stapel", "fr": "lot"}[language] in panel.cancel.toolTip()
         assert {"de": "Stapel", "fr": "lot"}[language] in window.registry["stop"].toolTip()
     window.close()
+
+
+class PhotosThenStepsJob(StepsJob):
+    """Tags all its photos (progress 2/2), then runs steps: what a run does when the vocabulary is the
+    last work left."""
+
+    def work(self, stats: JobStats) -> None:
+        self.progress.emit(1, 2, "a.jpg")
+        self.progress.emit(2, 2, "b.jpg")
+        super().work(stats)
+
+
+def test_a_step_after_the_last_photo_shows_its_own_progress_and_no_eta(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from imgtag_desktop.ui.app import create_window
+
+    window = create_window(None, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.jobs.panel
+    job = PhotosThenStepsJob(tmp_path / "library.db", [RunStep("vocabulary", 96, 306), RunStep("vocabulary", 128, 306)])
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
+        window.jobs.submit(job)
+        qtbot.waitUntil(lambda: panel.message.text() == JobsController.step_text(job.steps[-1]), timeout=10000)
+        bar = (panel.progress.value(), panel.progress.maximum())
+        rate = panel.rate.text()
+        job.let_go.set()
+    assert bar == (128, 306)  # not a full photo bar while the vocabulary is still being prepared
+    assert "ETA" not in rate
+
+
+class StepBetweenPhotosJob(StepsJob):
+    def work(self, stats: JobStats) -> None:
+        self.progress.emit(1, 4, "a.jpg")
+        super().work(stats)
+
+
+def test_a_step_between_photos_keeps_the_photo_bar(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    from imgtag_desktop.ui.app import create_window
+
+    window = create_window(None, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    panel = window.jobs.panel
+    job = StepBetweenPhotosJob(tmp_path / "library.db", [RunStep("vocabulary", 32, 306)])
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
+        window.jobs.submit(job)
+        qtbot.waitUntil(lambda: panel.message.text() == JobsController.step_text(job.steps[-1]), timeout=10000)
+        bar = (panel.progress.value(), panel.progress.maximum())
+        job.let_go.set()
+    assert bar == (1, 4)
