@@ -75,20 +75,26 @@ class PhotosThenStepsJob(StepsJob):
         super().work(stats)
 
 
-def test_a_step_after_the_last_photo_shows_its_own_progress_and_no_eta(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+def _bar_at_last_step(qtbot, tmp_path, job: StepsJob) -> tuple[tuple[int, int], str]:  # type: ignore[no-untyped-def]
+    """The progress bar (value, maximum) and the rate text while ``job``'s last step shows."""
     from imgtag_desktop.ui.app import create_window
 
     window = create_window(None, tmp_path / "library.db", prompt=False)
     qtbot.addWidget(window)
     window.show()
     panel = window.jobs.panel
-    job = PhotosThenStepsJob(tmp_path / "library.db", [RunStep("vocabulary", 96, 306), RunStep("vocabulary", 128, 306)])
     with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
         window.jobs.submit(job)
         qtbot.waitUntil(lambda: panel.message.text() == JobsController.step_text(job.steps[-1]), timeout=10000)
-        bar = (panel.progress.value(), panel.progress.maximum())
-        rate = panel.rate.text()
+        seen = (panel.progress.value(), panel.progress.maximum()), panel.rate.text()
         job.let_go.set()
+    window.close()
+    return seen
+
+
+def test_a_step_after_the_last_photo_shows_its_own_progress_and_no_eta(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    job = PhotosThenStepsJob(tmp_path / "library.db", [RunStep("vocabulary", 96, 306), RunStep("vocabulary", 128, 306)])
+    bar, rate = _bar_at_last_step(qtbot, tmp_path, job)
     assert bar == (128, 306)  # not a full photo bar while the vocabulary is still being prepared
     assert "ETA" not in rate
 
@@ -100,16 +106,6 @@ class StepBetweenPhotosJob(StepsJob):
 
 
 def test_a_step_between_photos_keeps_the_photo_bar(qtbot, app, tmp_path) -> None:  # type: ignore[no-untyped-def]
-    from imgtag_desktop.ui.app import create_window
-
-    window = create_window(None, tmp_path / "library.db", prompt=False)
-    qtbot.addWidget(window)
-    window.show()
-    panel = window.jobs.panel
-    job = StepBetweenPhotosJob(tmp_path / "library.db", [RunStep("vocabulary", 32, 306)])
-    with qtbot.waitSignal(window.jobs.job_finished, timeout=20000):
-        window.jobs.submit(job)
-        qtbot.waitUntil(lambda: panel.message.text() == JobsController.step_text(job.steps[-1]), timeout=10000)
-        bar = (panel.progress.value(), panel.progress.maximum())
-        job.let_go.set()
+    bar, _rate = _bar_at_last_step(qtbot, tmp_path, StepBetweenPhotosJob(tmp_path / "library.db",
+                                                                          [RunStep("vocabulary", 32, 306)]))
     assert bar == (1, 4)
