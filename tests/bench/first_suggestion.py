@@ -21,6 +21,7 @@ milestone and, with ``--json``, the figures as one JSON object.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import sys
@@ -149,6 +150,11 @@ def main() -> int:
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+    # The package's bytecode first, as an installed app has it (pip writes it at install, Python at the
+    # first run). Without it (PYTHONDONTWRITEBYTECODE, a read-only checkout) every run compiles each
+    # module it imports, on the importing thread and holding Python's lock: 40-50 ms at a time for the
+    # largest modules, which then shows as GUI stalls that an installed app does not have.
+    compileall.compile_dir(str(Path(__file__).resolve().parents[2] / "imgtag_desktop"), quiet=1)
     cache_was_empty = args.cache is None or not any((args.cache / "text-embeddings").glob("*.npy"))
     result = measure(args.models, args.photos, args.cache, args.timeout, look=args.look, warm_up=not args.no_warm_up)
     result["cold"] = cache_was_empty
