@@ -1,0 +1,41 @@
+"""The window paints itself before the start-up scan begins (the scan competed with the first paint)."""
+
+from __future__ import annotations
+
+from PySide6.QtGui import QPaintEvent
+from PySide6.QtWidgets import QWidget
+
+from imgtag_desktop.ui.app import FIRST_PAINT_WAIT_MS, after_first_paint
+
+
+class Painted(QWidget):
+    def __init__(self) -> None:
+        super().__init__()
+        self.paints = 0
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        self.paints += 1
+        super().paintEvent(event)
+
+
+def test_work_starts_once_the_window_has_painted(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = Painted()
+    qtbot.addWidget(window)
+    paints_at_start: list[int] = []
+    after_first_paint(window, lambda: paints_at_start.append(window.paints))
+    assert paints_at_start == []  # not before the event loop has run
+    window.show()
+    qtbot.waitUntil(lambda: bool(paints_at_start), timeout=FIRST_PAINT_WAIT_MS - 100)
+    qtbot.wait(FIRST_PAINT_WAIT_MS + 100)
+    assert paints_at_start[0] >= 1  # painted first
+    assert len(paints_at_start) == 1  # and started once
+
+
+def test_a_window_never_shown_starts_its_work_anyway(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = Painted()
+    qtbot.addWidget(window)
+    started: list[int] = []
+    after_first_paint(window, lambda: started.append(window.paints))
+    qtbot.waitUntil(lambda: bool(started), timeout=FIRST_PAINT_WAIT_MS + 2000)
+    qtbot.wait(200)
+    assert started == [0]
