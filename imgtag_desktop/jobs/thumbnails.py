@@ -43,7 +43,10 @@ class _Task(QRunnable):
                 return
             if self.preview:
                 pil = open_oriented(self.path, max_side=self.size)
-                image = QImage(pil.tobytes(), pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888).copy()
+                image = QImage(pil.tobytes(), pil.width, pil.height, 3 * pil.width, QImage.Format.Format_RGB888)
+                # 32-bit pixels, converted here: the preview is scaled on the GUI thread at every
+                # resize of its pane, and Qt's smooth scaling converts a 24-bit image first each time
+                image = image.convertToFormat(QImage.Format.Format_RGB32)
             else:
                 thumb = self.loader.cache.get(self.path, self.fingerprint)
                 image = QImage(str(thumb))
