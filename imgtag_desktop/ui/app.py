@@ -57,7 +57,14 @@ def after_first_paint(window: QWidget, start: Callable[[], None]) -> None:
             self.done = False
 
         def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
-            if event.type() == QEvent.Type.UpdateRequest:  # the window is painting: start right after
+            # The window is painting: start right after. A request to paint is not one before the
+            # window is on screen (exposed): the first comes at show(), and the first paint waits
+            # for the windowing system's expose (a compositor's round trip); that paint reaches the
+            # window itself as a Paint event.
+            kind = event.type()
+            handle = window.windowHandle()
+            exposed = handle is not None and handle.isExposed()
+            if kind == QEvent.Type.Paint or (kind == QEvent.Type.UpdateRequest and exposed):
                 QTimer.singleShot(0, self.fire)
             return False
 

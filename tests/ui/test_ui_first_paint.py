@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from PySide6.QtGui import QPaintEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject
+from PySide6.QtGui import QExposeEvent, QPaintEvent, QRegion
 from PySide6.QtWidgets import QWidget
 
 from imgtag_desktop.ui.app import FIRST_PAINT_WAIT_MS, after_first_paint
@@ -39,3 +40,39 @@ def test_a_window_never_shown_starts_its_work_anyway(qtbot) -> None:  # type: ig
     qtbot.waitUntil(lambda: bool(started), timeout=FIRST_PAINT_WAIT_MS + 2000)
     qtbot.wait(200)
     assert started == [0]
+
+
+class HeldExpose(QObject):
+    """Holds back a window's exposes, as a compositor does until it has placed the window: it is
+    shown and has asked to paint, but is not on screen yet and paints nothing."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.held = 0
+        self.holding = True
+
+    def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.Expose and self.holding:
+            self.held += 1
+            return True
+        return False
+
+
+def test_work_waits_for_a_paint_not_for_a_request_to_paint(qtbot) -> None:  # type: ignore[no-untyped-def]
+    window = Painted()
+    qtbot.addWidget(window)
+    started: list[int] = []
+    after_first_paint(window, lambda: started.append(window.paints))
+    hold = HeldExpose()
+    window.winId()  # its native window exists: the expose can be held before show()
+    handle = window.windowHandle()
+    handle.installEventFilter(hold)
+    window.show()
+    qtbot.waitUntil(lambda: hold.held >= 1, timeout=2000)
+    qtbot.wait(100)  # the window asked to paint meanwhile, but is not on screen
+    assert window.paints == 0
+    assert started == []
+    hold.holding = False
+    QCoreApplication.sendEvent(handle, QExposeEvent(QRegion(window.rect())))  # now it is placed
+    qtbot.waitUntil(lambda: bool(started), timeout=FIRST_PAINT_WAIT_MS)
+    assert started[0] >= 1
