@@ -62,11 +62,13 @@ def after_first_paint(window: QWidget, start: Callable[[], None]) -> None:
             # for the windowing system's expose (a compositor's round trip); that paint reaches the
             # window itself as a Paint event.
             kind = event.type()
-            handle = window.windowHandle()
-            exposed = handle is not None and handle.isExposed()
-            if kind == QEvent.Type.Paint or (kind == QEvent.Type.UpdateRequest and exposed):
+            if kind == QEvent.Type.Paint or (kind == QEvent.Type.UpdateRequest and self.exposed()):
                 QTimer.singleShot(0, self.fire)
             return False
+
+        def exposed(self) -> bool:
+            handle = window.windowHandle()
+            return handle is not None and handle.isExposed()
 
         def fire(self) -> None:
             if not self.done:
