@@ -57,18 +57,13 @@ def after_first_paint(window: QWidget, start: Callable[[], None]) -> None:
             self.done = False
 
         def eventFilter(self, _watched: QObject, event: QEvent) -> bool:
-            # The window is painting: start right after. A request to paint is not one before the
-            # window is on screen (exposed): the first comes at show(), and the first paint waits
-            # for the windowing system's expose (a compositor's round trip); that paint reaches the
-            # window itself as a Paint event.
-            kind = event.type()
-            if kind == QEvent.Type.Paint or (kind == QEvent.Type.UpdateRequest and self.exposed()):
+            # The window is painting itself: start right after. (Not at its first request to paint:
+            # that comes at show(), before the window is on screen, and paints nothing; the first
+            # paint waits for the windowing system's expose, a compositor's round trip.) Nothing
+            # here touches the window: its filters also see events while it is being destroyed.
+            if event.type() == QEvent.Type.Paint:
                 QTimer.singleShot(0, self.fire)
             return False
-
-        def exposed(self) -> bool:
-            handle = window.windowHandle()
-            return handle is not None and handle.isExposed()
 
         def fire(self) -> None:
             if not self.done:
