@@ -51,7 +51,7 @@ class LibraryWarmUp(QObject):
 
     started = Signal()
     finished = Signal(float)
-    SETTLE_S = 1.0  # quiet this long (no job, query or thumbnail) before deciding
+    SETTLE_S = 0.5  # quiet this long (no job, query or thumbnail) before deciding
     POLL_MS = 250
 
     def __init__(self, session: Session, settled: Callable[[], bool], *,
