@@ -150,7 +150,8 @@ def fbgemm_linear_class() -> Any:
 
     class FbgemmLinear(torch.nn.Module):
         """y = m * L(x / m) + b, with m each row's largest magnitude and L fbgemm's dynamic int8
-        linear (no bias) over the scaled rows plus one fixed row that pins its range to [-1, 1]."""
+        linear (no bias) over the scaled rows plus one fixed row that pins its range to [-1, 1].
+        For inference (no gradients: the quantized kernel has none)."""
 
         bias: torch.Tensor
         pin: torch.Tensor
@@ -183,7 +184,7 @@ def fbgemm_linear_class() -> Any:
 
         def _rows(self, rows: torch.Tensor, out: torch.Tensor | None = None) -> torch.Tensor:
             # Each row divided by its largest magnitude straight into the kernel's input, the pin row
-            # after them: no concatenated copy of the input (a tenth of an image encoder's time).
+            # after them: no concatenated copy of the input (6 % of the image encoder's time in a profile).
             m = rows.shape[0]
             magnitude = rows.abs().amax(dim=1, keepdim=True).clamp_min_(1e-12)
             scaled = rows.new_empty(m + 1, self.in_features)
