@@ -29,6 +29,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 FloatArray = npt.NDArray[np.float32]
+# Set on a model whose text tower failed to run with shared beginnings: its prompts then run whole.
+WHOLE_PROMPTS = "_imgtag_whole_prompts"
 
 
 def common_prefix(rows: Sequence[Sequence[int]]) -> int:
@@ -78,7 +80,6 @@ def text_features(
     """CLIP's projected text features (not normalised) of tokenized prompts ``ids``; prompts with the
     same ``groups`` value (their template) share their common beginning. Calls of at most ``chunk``
     prompts, of similar lengths."""
-    import torch
 
     dim = int(clip.config.projection_dim)
     out = np.empty((len(ids), dim), dtype=np.float32)
@@ -86,25 +87,47 @@ def text_features(
         return out
     eos = getattr(clip.text_model, "eos_token_id", None)
     eos = int(eos if eos is not None else getattr(clip.config.text_config, "eos_token_id", 2))
-    layout = shares_layout(clip)
+    sharing = shares_layout(clip) and not getattr(clip, WHOLE_PROMPTS, False)
     for group in dict.fromkeys(groups):
         members = [i for i, g in enumerate(groups) if g == group]
-        rows = [ids[i] for i in members]
+        rows = [list(ids[i]) for i in members]
         # The shared beginning stops before any prompt's reading position, so that is its own token
         # (a tokenizer whose end token is not the model's makes CLIP read the first: then no sharing).
-        shared = min(common_prefix(rows), *(end_index(r, eos) for r in rows)) if layout else 0
-        with torch.inference_mode():
-            past = _prefix_states(clip, list(rows[0][:shared]), device) if shared else None
-            order = sorted(range(len(members)), key=lambda k: len(rows[k]))
-            for start in range(0, len(order), chunk):
-                chosen = order[start : start + chunk]
-                tails = [list(rows[k][shared:]) for k in chosen]
+        shared = min(common_prefix(rows), *(end_index(r, eos) for r in rows)) if sharing else 0
+        try:
+            out[members] = _group_features(clip, rows, shared, eos, device, chunk, pad_id)
+        except Exception:
+            if not shared:
+                raise
+            # A text tower laid out as CLIP's that still does not run this way: CLIP's own call,
+            # for this group and from now on for this model.
+            log.warning("CLIP's text tower runs each prompt whole: sharing the templates' beginnings failed",
+                        exc_info=True)
+            setattr(clip, WHOLE_PROMPTS, True)
+            sharing = False
+            out[members] = _group_features(clip, rows, 0, eos, device, chunk, pad_id)
+    return out
+
+
+def _group_features(
+    clip: Any, rows: list[list[int]], shared: int, eos: int, device: str, chunk: int, pad_id: int
+) -> FloatArray:
+    """Features of one template's prompts, their first ``shared`` tokens computed once (0: whole)."""
+    import torch
+
+    out = np.empty((len(rows), int(clip.config.projection_dim)), dtype=np.float32)
+    with torch.inference_mode():
+        past = _prefix_states(clip, rows[0][:shared], device) if shared else None
+        order = sorted(range(len(rows)), key=lambda k: len(rows[k]))
+        for start in range(0, len(order), chunk):
+            chosen = order[start : start + chunk]
+            tails = [rows[k][shared:] for k in chosen]
+            if past is None:
+                feats = _whole_features(clip, tails, device, pad_id)
+            else:
                 reads = [end_index(rows[k], eos) - shared for k in chosen]
-                if past is None:
-                    feats = _whole_features(clip, tails, device, pad_id)
-                else:
-                    feats = _suffix_features(clip, past, shared, tails, reads, device, pad_id)
-                out[[members[k] for k in chosen]] = feats.float().cpu().numpy()
+                feats = _suffix_features(clip, past, shared, tails, reads, device, pad_id)
+            out[chosen] = feats.float().cpu().numpy()
     return out
 
 

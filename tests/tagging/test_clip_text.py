@@ -107,3 +107,24 @@ def test_common_prefix_and_reading_positions() -> None:
     assert clip_text.end_index([7, 1, 9, 9], 9) == 2
     assert clip_text.end_index([7, 1, 3], 9) == 0  # no end token: CLIP reads the first
     assert clip_text.end_index([7, 11, 3, 11], 2) == 1  # old configs: the (first) largest id
+
+
+def test_a_tower_that_cannot_share_falls_back_to_clips_own_call(visual: VisualModel, caplog) -> None:  # type: ignore[no-untyped-def]
+    """A text tower laid out as CLIP's whose attention still does not run this way (here its head
+    count is misreported, which CLIP's own forward does not read) gets CLIP's own results, is
+    logged once, and its later prompts run whole."""
+    attention = visual.model.text_model.encoder.layers[0].self_attn
+    heads = attention.num_heads
+    attention.num_heads = heads + 1
+    try:
+        prompts = _prompts()
+        with caplog.at_level("WARNING"):
+            mine = _features(visual, prompts)
+        np.testing.assert_allclose(mine, _clips_own(visual, prompts), atol=2e-5, rtol=1e-4)
+        assert sum("runs each prompt whole" in r.getMessage() for r in caplog.records) == 1
+        assert getattr(visual.model, clip_text.WHOLE_PROMPTS) is True
+        lengths = [len(r) for r in visual.processor.tokenizer(prompts)["input_ids"]]
+        assert _tokens_run(visual, prompts) >= sum(lengths)  # whole from now on
+    finally:
+        attention.num_heads = heads
+        delattr(visual.model, clip_text.WHOLE_PROMPTS)
