@@ -209,18 +209,22 @@ class WritePreviewDialog(QDialog):
         if self._submit is not None:
             self._submit(job)
             return
-        self._thread = start_job(job, self).thread
-        self._thread.finished.connect(self._thread_done)
+        thread = start_job(job, self).thread
+        self._thread = thread
+        # Bound to this thread: a previous run's thread may end (quit after its job finished) only
+        # after the next run has started, and must then free itself, never the running one.
+        thread.finished.connect(lambda: self._thread_done(thread))
 
     def _on_progress(self, done: int, total: int, path: str) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total}  {Path(path).name}")
 
-    def _thread_done(self) -> None:
-        if self._thread is not None:
-            self._thread.deleteLater()
-        self._thread = None
+    def _thread_done(self, thread: QThread) -> None:
+        """``thread`` has ended: free it; forget it if it is the latest run's."""
+        thread.deleteLater()
+        if self._thread is thread:
+            self._thread = None
 
     def _on_finished(self, stats: JobStats) -> None:
         report = stats.detail.get("report")

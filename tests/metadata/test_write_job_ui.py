@@ -159,3 +159,26 @@ def test_preview_dialog_says_what_changes_in_every_listed_file(qtbot, tmp_path: 
     assert dialog.table.itemDelegateForColumn(0) is dialog._middle
     r = [dialog.table.item(i, 0).text() for i in range(2)].index("b.jpg")
     assert dialog.table.item(r, 4).toolTip() == note_b
+
+
+def test_a_runs_thread_ending_late_frees_itself_never_the_next_runs_thread(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Undo pressed as soon as a write reports: the write's thread can end (its queued `finished`)
+    after the undo's thread has started. Its cleanup frees only itself; freeing the running thread
+    made Qt abort the process ("QThread: Destroyed while thread is still running")."""
+    import shiboken6
+    from PySide6.QtCore import QThread
+
+    from imgtag_desktop.ui.write_dialog import WritePreviewDialog
+
+    lib, ids, _folder = make_library(tmp_path, 2)
+    dialog = WritePreviewDialog(lib, ids, mode="sidecar")
+    qtbot.addWidget(dialog)
+    earlier, latest = QThread(dialog), QThread(dialog)
+    dialog._thread = latest  # the undo's thread, current
+    dialog._thread_done(earlier)  # the write's thread ends only now
+    qtbot.wait(50)  # deferred deletions run
+    assert dialog._thread is latest and shiboken6.isValid(latest)
+    assert not shiboken6.isValid(earlier)
+    dialog._thread_done(latest)
+    qtbot.wait(50)
+    assert dialog._thread is None and not shiboken6.isValid(latest)
