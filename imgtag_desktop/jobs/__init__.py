@@ -8,7 +8,7 @@ check a cancel flag between photos. This package is the only place that starts t
 
 from __future__ import annotations
 
-from .base import Job, JobHandle, JobStats, start_job
+from .base import Job, JobHandle, JobStats, start_job, when_finished
 from .duplicates_job import CatalogActionJob, DuplicatesJob
 from .queries import QueryRunner
 from .scan_job import ScanJob
@@ -27,4 +27,5 @@ __all__ = [
     "TaggingJob",
     "start_job",
     "tagging_available",
+    "when_finished",
 ]

@@ -5,7 +5,9 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
@@ -98,6 +100,28 @@ class JobHandle:
 
     def running(self) -> bool:
         return self.thread.isRunning()
+
+
+class _Delivery(QObject):
+    """Calls a function on its parent's thread with what a job's signal carries, once."""
+
+    def __init__(self, fn: Callable[[Any], object], receiver: QObject) -> None:
+        super().__init__(receiver)
+        self._fn = fn
+
+    @Slot(object)
+    def call(self, value: object) -> None:
+        self.deleteLater()
+        self._fn(value)
+
+
+def when_finished(job: Job, receiver: QObject, fn: Callable[[Any], object]) -> None:
+    """Call ``fn(what finished carries)`` on ``receiver``'s thread (the GUI thread), never once
+    ``receiver`` is deleted.
+
+    Connect a lambda (or a method of an object that is no QObject) to a job's signal and PySide
+    calls it on the job's own thread: widgets, the undo stack or a closed dialog touched from there."""
+    job.finished.connect(_Delivery(fn, receiver).call)
 
 
 def start_job(job: Job, parent: QObject | None = None) -> JobHandle:

@@ -23,7 +23,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.duplicates import DuplicateGroup, MoveRecord, move_photos, undo_move
-from ..jobs import CatalogActionJob, JobStats
+from ..jobs import CatalogActionJob, JobStats, when_finished
 from .session import Session
 from .status import JobsController
 
@@ -52,7 +52,7 @@ class MovePhotosCommand(QUndoCommand):
             return move_photos(catalog, ids, self.folder)  # type: ignore[arg-type]
 
         job = CatalogActionJob(self.session.library, "move", _tr("Moving photos"), again)
-        job.finished.connect(self._moved_again)
+        when_finished(job, self.jobs, self._moved_again)
         self.jobs.submit(job)
 
     def _moved_again(self, stats: JobStats) -> None:
@@ -67,7 +67,7 @@ class MovePhotosCommand(QUndoCommand):
             undo_move(catalog, record)  # type: ignore[arg-type]
 
         job = CatalogActionJob(self.session.library, "move", _tr("Putting photos back"), back)
-        job.finished.connect(lambda _s: self.session.announce(record.photo_ids))
+        when_finished(job, self.jobs, lambda _s: self.session.announce(record.photo_ids))
         self.jobs.submit(job)
 
 
@@ -219,7 +219,7 @@ class DuplicatesDialog(QDialog):
             return catalog.duplicates.merge_tags(keeper, others)  # type: ignore[attr-defined, no-any-return]
 
         job = CatalogActionJob(self.session.library, "merge", self.tr("Merging tags"), merge)
-        job.finished.connect(lambda stats: self._merged(keeper, stats))
+        when_finished(job, self, lambda stats: self._merged(keeper, stats))
         self.jobs.submit(job)
 
     def _merged(self, keeper: int, stats: JobStats) -> None:
@@ -248,7 +248,7 @@ class DuplicatesDialog(QDialog):
             return move_photos(catalog, others, folder)  # type: ignore[arg-type]
 
         job = CatalogActionJob(self.session.library, "move", self.tr("Moving photos"), move)
-        job.finished.connect(lambda stats: self._moved(row, folder, stats))
+        when_finished(job, self, lambda stats: self._moved(row, folder, stats))
         self.jobs.submit(job)
 
     def _moved(self, row: int, folder: Path, stats: JobStats) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import shutil
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -74,8 +75,13 @@ def test_places_tree_find_similar_and_duplicates(qtbot, located_library, tmp_pat
     assert dialog.photos.count() == 2
     keeper = dialog.keepers[0]
     target = tmp_path / "set aside"
+    on_gui_thread: list[bool] = []  # the dialog's widgets and the undo stack are touched there only
+    moved_handler = dialog._moved
+    dialog._moved = lambda *args: (on_gui_thread.append(threading.current_thread() is threading.main_thread()),
+                                   moved_handler(*args))
     with qtbot.waitSignal(window.jobs.job_finished, timeout=10000):
         dialog.move_others(target)
+    assert on_gui_thread == [True]
     moved = [i for i in ids.values() if i != keeper and i in (ids["arezzo.jpg"], ids["arezzo copy.jpg"])]
     qtbot.waitUntil(lambda: len(list(target.iterdir())) == 1, timeout=20000)
     assert dialog.groups == []
