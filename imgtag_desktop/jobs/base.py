@@ -12,6 +12,7 @@ from typing import Any
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 log = logging.getLogger(__name__)
+_LEFT_RUNNING: list[JobHandle] = []  # threads still running at quit (see JobHandle.leave_running)
 
 
 @dataclass
@@ -100,6 +101,15 @@ class JobHandle:
 
     def running(self) -> bool:
         return self.thread.isRunning()
+
+    def leave_running(self) -> None:
+        """The job did not stop in time (on quit): keep its thread alive to the process exit.
+
+        Its parent no longer owns it: a window or dialog destroyed with a running thread among its
+        children makes Qt abort the process ("QThread: Destroyed while thread is still running")."""
+        if self not in _LEFT_RUNNING:
+            self.thread.setParent(None)
+            _LEFT_RUNNING.append(self)
 
 
 class _Delivery(QObject):

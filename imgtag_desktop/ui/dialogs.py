@@ -202,7 +202,8 @@ class ModelsDialog(QDialog):
     def done(self, result: int) -> None:
         if self._handle is not None:
             self._handle.cancel()
-            self._handle.thread.wait(10000)
+            if not self._handle.thread.wait(10000):  # a large file still downloading
+                self._handle.leave_running()  # never destroyed with this dialog's parent
         super().done(result)
 
 

@@ -33,7 +33,6 @@ if TYPE_CHECKING:
     from ..tagging.staged import RunStep
 
 log = logging.getLogger(__name__)
-_LEFT_RUNNING: list[JobHandle] = []  # jobs still running when the window closed (see JobsController.shutdown)
 Failure = Problem  # one per-photo problem: job, photo id, path, reason (stored in the catalog)
 PROBLEMS_KEY = "stored-problems"
 
@@ -368,11 +367,12 @@ class JobsController(QObject):
 
         A job still busy then (a large model on the photo in flight) is left to the process exit:
         its results are committed per batch, so at most the batch in flight is lost, as after a
-        crash. Its handle is kept referenced so that Qt never destroys a running thread."""
+        crash. Its thread is handed over to the process (:meth:`JobHandle.leave_running`): Qt never
+        destroys it with the window."""
         self._queue.clear()
         deadline = time.monotonic() + wait_ms / 1000
         for h in ([self.handle] if self.handle is not None else []) + self._old:
             h.cancel()
             if not h.thread.wait(max(0, int((deadline - time.monotonic()) * 1000))):
                 log.warning("%s still running at quit; left to the process exit", h.job.title)
-                _LEFT_RUNNING.append(h)
+                h.leave_running()

@@ -93,8 +93,8 @@ class SuggestionsController(QObject):
     def close(self) -> None:
         self._rank_timer.stop()
         self._learn_timer.stop()
-        if self.handle is not None:
-            self.handle.wait(30000)
+        if self.handle is not None and not self.handle.wait(30000):
+            self.handle.leave_running()  # never destroyed with the window while it runs
 
     # -- learning on/off, reset -------------------------------------------------------------------
 

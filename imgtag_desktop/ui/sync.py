@@ -104,5 +104,5 @@ class FileSync(QObject):
         """On quit: write what is pending and let the write finish (files are never left half done)."""
         self._timer.stop()
         self.flush()
-        if self.handle is not None:
-            self.handle.thread.wait(wait_ms)
+        if self.handle is not None and not self.handle.thread.wait(wait_ms):
+            self.handle.leave_running()  # never destroyed with the window while it writes

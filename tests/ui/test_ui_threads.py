@@ -114,3 +114,114 @@ def test_queries_run_in_order_off_the_gui_thread_and_writes_get_a_writable_catal
     assert results == ["puppy", ["puppy"]]  # in order: the read sees the edit
     assert threads and threading.main_thread() not in threads
     runner.close()
+
+
+LEFT_RUNNING_SCRIPT = r"""
+import sys, threading
+from pathlib import Path
+from PySide6.QtWidgets import QApplication, QStatusBar
+import shiboken6
+app = QApplication(sys.argv[:1])
+from imgtag_desktop.core.settings import Settings
+from imgtag_desktop.jobs.base import Job
+from imgtag_desktop.ui.session import Session
+from imgtag_desktop.ui.status import JobsController, StatusPanel
+
+release = threading.Event()
+
+class Busy(Job):  # a model still loading when the window closes
+    kind = "busy"
+
+    def work(self, stats):
+        release.wait(30)
+
+session = Session(Path(sys.argv[1]), Settings())
+bar = QStatusBar()
+jobs = JobsController(session, StatusPanel(bar))
+jobs.submit(Busy())
+thread = jobs.handle.thread
+jobs.shutdown(wait_ms=50)  # quit gives up waiting: the job is left to the process exit
+session.close()
+shiboken6.delete(bar)  # the window goes, the jobs controller with it
+alive = shiboken6.isValid(thread)
+release.set()
+print("left running:", alive, thread.wait(10000), flush=True)
+"""
+
+
+def test_a_job_left_running_at_quit_outlives_the_window_without_aborting(tmp_path: Path) -> None:
+    """Quit waits a moment for the running job, then leaves it to the process exit. The window
+    destroyed meanwhile (its widgets deleted) must not take the running thread with it: Qt then
+    aborts the whole process ("QThread: Destroyed while thread is still running"). In a process
+    of its own: before the fix it aborted."""
+    import os
+    import subprocess
+    import sys
+
+    env = {**os.environ, "QT_QPA_PLATFORM": "offscreen"}
+    result = subprocess.run([sys.executable, "-c", LEFT_RUNNING_SCRIPT, str(tmp_path / "lib.db")],
+                            capture_output=True, text=True, timeout=120, env=env, check=False)
+    assert "Destroyed while thread" not in result.stderr
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "left running: True True" in result.stdout
+
+
+def test_a_handle_left_running_belongs_to_no_widget(qtbot) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from PySide6.QtCore import QObject
+
+    from imgtag_desktop.jobs.base import _LEFT_RUNNING, Job, JobStats, start_job
+
+    release = threading.Event()
+
+    class Busy(Job):
+        def work(self, stats: JobStats) -> None:
+            release.wait(30)
+
+    owner = QObject()
+    handle = start_job(Busy(), owner)
+    assert handle.thread.parent() is owner
+    handle.leave_running()
+    try:
+        assert handle.thread.parent() is None and handle in _LEFT_RUNNING
+        handle.leave_running()
+        assert _LEFT_RUNNING.count(handle) == 1
+    finally:
+        release.set()
+        assert handle.wait(10000)
+
+
+def test_a_finished_handler_runs_on_the_gui_thread_and_never_after_its_receiver_is_gone(qtbot, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A lambda connected to a job's ``finished`` runs on the job's thread (PySide calls a plain
+    callable on its sender's thread): the duplicates dialog updated its widgets and pushed to the
+    undo stack from there. ``when_finished`` calls on the receiver's thread, and not at all once
+    the receiver (a dialog closed meanwhile) is deleted."""
+    import threading
+
+    import shiboken6
+    from PySide6.QtCore import QObject
+
+    from imgtag_desktop.jobs import CatalogActionJob, start_job, when_finished
+
+    lib, _ids = _library(tmp_path, 1)
+    calls: list[tuple[object, bool]] = []
+    receiver = QObject()
+    job = CatalogActionJob(lib, "noop", "Nothing", lambda _catalog: 7)
+    when_finished(job, receiver, lambda stats: calls.append(
+        (stats.detail["result"], threading.current_thread() is threading.main_thread())))  # type: ignore[attr-defined]
+    handle = start_job(job)
+    qtbot.waitUntil(lambda: bool(calls), timeout=20000)
+    assert calls == [(7, True)]
+    assert handle.wait(5000)
+
+    gone = QObject()
+    release = threading.Event()
+    late = CatalogActionJob(lib, "noop", "Nothing", lambda _catalog: release.wait(30))
+    when_finished(late, gone, lambda stats: calls.append(("late", True)))
+    handle = start_job(late)
+    shiboken6.delete(gone)  # the dialog closed (WA_DeleteOnClose) while its job ran
+    release.set()
+    assert handle.wait(10000)
+    qtbot.wait(100)  # a queued call would arrive now
+    assert calls == [(7, True)]
