@@ -160,19 +160,7 @@ def _prefix_states(clip: Any, prefix: list[int], device: str) -> list[tuple[torc
     """Each layer's keys and values over the shared beginning (causal, positions from 0)."""
     import torch
 
-    text = clip.text_model
-    ids = torch.tensor([prefix], dtype=torch.long, device=device)
-    positions = torch.arange(len(prefix), device=device)[None]
-    hidden = text.embeddings.token_embedding(ids) + text.embeddings.position_embedding(positions)
-    states = []
-    for layer in text.encoder.layers:
-        attention = layer.self_attn
-        x = layer.layer_norm1(hidden)
-        q, k, v = (_heads(attention, x, p) for p in (attention.q_proj, attention.k_proj, attention.v_proj))
-        mixed = torch.nn.functional.scaled_dot_product_attention(q, k, v, is_causal=True, scale=attention.scale)
-        hidden = hidden + attention.out_proj(mixed.transpose(1, 2).reshape(hidden.shape))
-        hidden = hidden + layer.mlp(layer.layer_norm2(hidden))
-        states.append((k, v))
+    _hidden, states = _layers(clip, torch.tensor([prefix], dtype=torch.long, device=device), None)
     return states
 
 
@@ -184,23 +172,38 @@ def _suffix_features(
     and values are ``past``; ``reads``: where each prompt's embedding is read, in its own tokens."""
     import torch
 
-    text = clip.text_model
     ids, _ = _padded(rows, pad_id, device)
+    hidden, _states = _layers(clip, ids, past)
+    read = hidden[torch.arange(ids.shape[0], device=device), torch.tensor(reads, device=device)]
+    return clip.text_projection(clip.text_model.final_layer_norm(read))  # type: ignore[no-any-return]
+
+
+def _layers(
+    clip: Any, ids: torch.Tensor, past: list[tuple[torch.Tensor, torch.Tensor]] | None
+) -> tuple[torch.Tensor, list[tuple[torch.Tensor, torch.Tensor]]]:
+    """The text tower's layers over tokens ``ids`` (batch x tokens) that follow the ``past`` tokens
+    (each layer's keys and values, shared by the batch; None: nothing before): the last hidden
+    states, and each layer's keys and values of these tokens."""
+    import torch
+
+    text = clip.text_model
     b, t = ids.shape
-    positions = torch.arange(shared, shared + t, device=device)[None]
+    start = 0 if past is None else int(past[0][0].shape[2])
+    positions = torch.arange(start, start + t, device=ids.device)[None]
     hidden = text.embeddings.token_embedding(ids) + text.embeddings.position_embedding(positions)
-    # Every own token sees the shared ones and the own ones up to itself (padding comes after a
-    # prompt's reading position, so no read token sees it).
-    allowed = torch.ones((t, shared + t), dtype=torch.bool, device=device)
-    allowed[:, shared:] = torch.ones((t, t), dtype=torch.bool, device=device).tril()
-    for layer, (past_k, past_v) in zip(text.encoder.layers, past, strict=True):
+    # Causal: a token sees the earlier tokens and itself (padding comes after a prompt's reading
+    # position, so no read token sees it).
+    allowed = torch.ones((t, start + t), dtype=torch.bool, device=ids.device).tril(diagonal=start)
+    states = []
+    for i, layer in enumerate(text.encoder.layers):
         attention = layer.self_attn
         x = layer.layer_norm1(hidden)
         q, k, v = (_heads(attention, x, p) for p in (attention.q_proj, attention.k_proj, attention.v_proj))
-        k = torch.cat([past_k.expand(b, -1, -1, -1), k], dim=2)
-        v = torch.cat([past_v.expand(b, -1, -1, -1), v], dim=2)
+        states.append((k, v))
+        if past is not None:
+            k = torch.cat([past[i][0].expand(b, -1, -1, -1), k], dim=2)
+            v = torch.cat([past[i][1].expand(b, -1, -1, -1), v], dim=2)
         mixed = torch.nn.functional.scaled_dot_product_attention(q, k, v, attn_mask=allowed, scale=attention.scale)
         hidden = hidden + attention.out_proj(mixed.transpose(1, 2).reshape(hidden.shape))
         hidden = hidden + layer.mlp(layer.layer_norm2(hidden))
-    read = hidden[torch.arange(b, device=device), torch.tensor(reads, device=device)]
-    return clip.text_projection(text.final_layer_norm(read))  # type: ignore[no-any-return]
+    return hidden, states

@@ -191,8 +191,6 @@ def fbgemm_linear_class() -> Any:
             torch.div(rows, magnitude, out=scaled[:m])
             scaled[m:] = self.pin
             y = torch.ops.quantized.linear_dynamic(scaled, self.packed, reduce_range=True)[:-1]
-            if out is None:
-                return torch.addcmul(self.bias, y, magnitude)
             return torch.addcmul(self.bias, y, magnitude, out=out)
 
     return FbgemmLinear
