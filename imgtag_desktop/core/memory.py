@@ -27,7 +27,6 @@ ARENA_MAX = 2  # malloc arenas for the whole process (glibc's default: 8 per cor
 _M_ARENA_MAX = -8  # mallopt's parameter number (malloc.h)
 
 
-
 @functools.cache
 def _glibc() -> Any:
     """The C library when it is glibc (has mallopt and malloc_trim), else None."""
