@@ -341,3 +341,76 @@ def test_folded_cross_attention_is_blips_own_without_cached_keys_and_values(mode
     for hook in hooks:
         hook.remove()
     assert not ran  # the keys and values of the image states are never computed, so never cached
+
+
+@pytest.mark.parametrize("rows", [1, 3, 16, 64, 65])
+@pytest.mark.parametrize("with_bias", [True, False])
+def test_split_linear_gives_torchs_own_product(rows: int, with_bias: bool) -> None:
+    import torch
+
+    from imgtag_desktop.tagging.roles import split_linears
+
+    torch.manual_seed(rows)
+    layer = torch.nn.Linear(48, 90, bias=with_bias)  # 90 outputs: 2, 3 or 5 slices by thread count
+    holder = torch.nn.Sequential(layer)
+    x = torch.randn(2, rows, 48)
+    with torch.inference_mode():
+        own = layer(x)
+    threads = torch.get_num_threads()
+    try:
+        for n in (1, 2, 3, 4):
+            torch.set_num_threads(n)
+            assert split_linears(holder) == 1 and split_linears(holder) == 1  # idempotent
+            assert getattr(type(layer), "split_rows", False) and type(layer).__mro__[1] is torch.nn.Linear
+            with torch.inference_mode():
+                split = layer(x)
+            assert split.shape == own.shape and split.is_contiguous()
+            torch.testing.assert_close(split, own, atol=1e-5, rtol=1e-5)
+            layer.__class__ = torch.nn.Linear
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_split_linear_slices_by_thread_and_leaves_what_it_does_not_speed_up(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from imgtag_desktop.tagging.roles import _split_parts, split_linears
+
+    assert _split_parts(30524, 2) == 2 and _split_parts(30524, 8) == 4 and _split_parts(768, 16) == 16
+    assert _split_parts(7, 4) == 1 and _split_parts(5, 0) == 1
+    layer = torch.nn.Linear(16, 32)
+    split_linears(torch.nn.Sequential(layer))
+    seen: list[int] = []
+    baddbmm = torch.baddbmm
+    monkeypatch.setattr(torch, "baddbmm", lambda *a, **k: seen.append(a[1].shape[0]) or baddbmm(*a, **k))
+    threads = torch.get_num_threads()
+    try:
+        torch.set_num_threads(2)
+        with torch.inference_mode():
+            layer(torch.randn(4, 16))
+            assert seen == [2]  # few rows: one slice per thread
+            layer(torch.randn(200, 16))  # many rows: torch's own call
+        layer(torch.randn(4, 16))  # gradients wanted: torch's own call
+        with torch.inference_mode():
+            layer.to(torch.bfloat16)(torch.randn(4, 16, dtype=torch.bfloat16))  # not float32
+            torch.set_num_threads(1)
+            layer.float()(torch.randn(4, 16))  # one thread: nothing to split
+        assert seen == [2]
+    finally:
+        torch.set_num_threads(threads)
+
+
+def test_captioner_splits_its_decoder_and_captions_stay(models: dict[str, Path]) -> None:
+    pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pipeline.captioner.load()
+    decoder = pipeline.captioner.model.text_decoder
+    split = [m for m in decoder.modules() if getattr(type(m), "split_rows", False)]
+    assert split and getattr(type(decoder.cls.predictions.decoder), "split_rows", False)  # the output layer too
+    images = photos(Path(models["captioner"]).parent, 3)
+    states = pipeline.captioner.vision_states(pipeline.captioner.pixels(images))
+    captions = pipeline.captioner.decode(states)
+    alone = [pipeline.captioner.decode(states[i : i + 1])[0] for i in range(3)]
+    for m in split:
+        m.__class__ = type(m).__mro__[1]
+    assert pipeline.captioner.decode(states) == captions
+    assert [pipeline.captioner.decode(states[i : i + 1])[0] for i in range(3)] == alone
