@@ -66,6 +66,10 @@ class FakePipeline:
     def device_inputs(inputs: Sequence[str]) -> list[str]:
         return list(inputs)
 
+    @staticmethod
+    def device_batch(inputs: Sequence[str]) -> tuple[list[str], list[str]]:
+        return list(inputs), list(inputs)
+
     def analyse_inputs(self, names: Sequence[str], **_options: object) -> list[ImageAnalysis]:
         return self._analyse_names(list(names))
 

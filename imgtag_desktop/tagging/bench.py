@@ -65,19 +65,21 @@ def run_bench(
         pending = prefetch.submit(batches[0]) if batches else []
         for index in range(len(batches)):
             outcomes = prefetch.collect(pending) or []
-            if index + 1 < len(batches):
-                pending = prefetch.submit(batches[index + 1])
+            # The next batch's, or none: the futures would keep this batch's inputs alive (as in a tagging run).
+            pending = prefetch.submit(batches[index + 1]) if index + 1 < len(batches) else []
             for outcome in outcomes:
                 if outcome.error is not None:
                     raise outcome.error
             t = time.perf_counter()
-            inputs = pipeline.device_inputs([o.value for o in outcomes if o.value is not None])
+            inputs, _ = pipeline.device_batch([o.value for o in outcomes if o.value is not None])
+            del outcomes  # the batch's pixels in memory once, as in a tagging run
             stage("transfer", t)
             t = time.perf_counter()
             states = pipeline.captioner.vision_states(inputs.caption)
             stage("caption_vision", t)
             t = time.perf_counter()
             captions = pipeline.captioner.decode(states)
+            del states  # a tagging run keeps them no longer either
             stage("caption_text", t)
             t = time.perf_counter()
             embeddings = pipeline.visual.embed_pixels(inputs.visual)

@@ -192,6 +192,15 @@ class Pipeline:
             self.visual.to_device(torch.cat([i.visual for i in inputs])),
         )
 
+    def device_batch(self, inputs: Sequence[ModelInputs]) -> tuple[ModelInputs, list[ModelInputs]]:
+        """:meth:`device_inputs`, and each photo's inputs to keep for a retry photo by photo. On a CPU
+        the batch is in host memory, so these are views of it and the photos' own tensors can go: the
+        pixels are in memory once (38 MB less for 16 photos); elsewhere the host inputs as given."""
+        batch = self.device_inputs(inputs)
+        if batch.caption.device.type == "cpu":
+            return batch, [batch[i : i + 1] for i in range(len(batch))]
+        return batch, list(inputs)
+
     # -- stages ---------------------------------------------------------------------------------
 
     def caption(self, images: Sequence[Image.Image]) -> list[str]:

@@ -341,9 +341,10 @@ def tag_photos(
             batch_photos = photos
             # The next batch (chosen now, so the focus as it stands) decodes while the models run this one.
             photos = rows.next_batch(order, batch_size)
-            if photos:
-                pending = prefetch.submit(photos)
+            # The next batch's futures, or none: the last batch's would keep its inputs alive.
+            pending = prefetch.submit(photos) if photos else []
             failures, ready = _sort_outcomes(batch_photos, outcomes)
+            del outcomes  # ready holds the inputs now; _analyse keeps one copy of them
             models_start = time.perf_counter()
             analysed, analysis_failures = _analyse(pipeline, ready, origins)
             stats.models_s += time.perf_counter() - models_start
@@ -379,7 +380,8 @@ def _analyse(
     if not ready:
         return [], []
     try:
-        inputs = pipeline.device_inputs([r[1] for r in ready])
+        inputs, kept = pipeline.device_batch([r[1] for r in ready])
+        ready[:] = [(photo, one) for (photo, _), one in zip(ready, kept, strict=True)]  # for a retry
         analyses = pipeline.analyse_inputs(inputs, vocabulary_origin=origins, vocabulary_keep=STORED_PER_PHOTO)
         return [(photo, a) for (photo, _), a in zip(ready, analyses, strict=True)], []
     except Exception as exc:

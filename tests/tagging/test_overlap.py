@@ -323,3 +323,34 @@ def test_bench_reports_the_overlapped_stages(
     assert results[0]["stages_s_per_image"]["input_wait"] >= results[0]["stages_s_per_image"]["decode"] * 0.99
     assert results[0]["suggested_per_image"] == results[1]["suggested_per_image"]
     assert run_threads() == []
+
+
+def test_a_batch_keeps_its_photos_pixels_in_memory_once(
+    catalog: Catalog, tiny_pipeline: Pipeline, tiny_settings: Settings, tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import weakref
+
+    photo_folder(tmp_path / "photos", 3)
+    scan_folder(catalog, tmp_path / "photos")
+    made: list[weakref.ref[object]] = []  # each photo's own input tensors, as the decode threads made them
+    alive_at_analysis: list[int] = []
+    host_inputs, analyse_inputs = tiny_pipeline.host_inputs, tiny_pipeline.analyse_inputs
+
+    def recording_host_inputs(image: object) -> object:
+        inputs = host_inputs(image)  # type: ignore[arg-type]
+        made.extend([weakref.ref(inputs.caption), weakref.ref(inputs.visual)])
+        return inputs
+
+    def counting_analyse_inputs(inputs: object, **options: object) -> object:
+        alive_at_analysis.append(sum(ref() is not None for ref in made) // 2)
+        return analyse_inputs(inputs, **options)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(tiny_pipeline, "host_inputs", recording_host_inputs)
+    monkeypatch.setattr(tiny_pipeline, "analyse_inputs", counting_analyse_inputs)
+    ids = [p.id for p in catalog.photos.all()]
+    stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, batch_size=2, workers=2)
+    assert stats.analysed == 3 and len(made) == 6
+    # While a batch is analysed, its photos' own tensors are gone (the batch holds their pixels); at
+    # most the next batch's one photo, decoding beside it, has its own.
+    assert len(alive_at_analysis) == 2 and alive_at_analysis[0] <= 1 and alive_at_analysis[1] == 0

@@ -69,9 +69,9 @@ def test_int8_quantizes_the_captioner_only(int8_pipeline: Pipeline, float32_pipe
     from imgtag_desktop.tagging.roles import folded_weights
 
     kept = list(folded_weights(int8_pipeline.captioner.model.text_decoder))
-    assert kept and all(type(m) is torch.nn.Linear for m in kept)
+    assert kept and all(isinstance(m, torch.nn.Linear) and not is_int8_linear(m) for m in kept)
     assert all(m.weight_dtype == torch.int8 for m in blip_modules if is_int8_linear(m))
-    assert not any(type(m) is torch.nn.Linear and not any(m is k for k in kept) for m in blip_modules)
+    assert not any(isinstance(m, torch.nn.Linear) and not any(m is k for k in kept) for m in blip_modules)
     assert not any(is_int8_linear(m) for m in int8_pipeline.visual.model.modules())
     assert int8_pipeline.dtype_name == "captioner=int8,visual=float32"
     assert not any(is_int8_linear(m) for m in float32_pipeline.captioner.model.modules())
