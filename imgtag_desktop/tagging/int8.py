@@ -23,7 +23,8 @@ import logging
 import warnings
 from typing import Any, Literal
 
-from .pages import release_pages
+from ..core.memory import trim_heap
+from .pages import LayerByLayer
 
 log = logging.getLogger(__name__)
 
@@ -34,6 +35,8 @@ Backend = Literal["fbgemm", "int_mm"]
 # it near its peak, and a larger input is split into equal blocks (a small leftover block would be
 # slow). Rows are independent, so the split changes no result.
 FBGEMM_ROWS = 1024
+# Layers quantized between two returns of the C heap's free memory to the system while quantizing.
+TRIM_EVERY = 4
 
 
 def cpu_capability() -> str:
@@ -102,14 +105,20 @@ def quantize_int8(model: Any, backend: Backend | None = None, *, within: Any = N
     if chosen is None:
         raise RuntimeError("int8 is not available on this CPU")
     cls = fbgemm_linear_class() if chosen == "fbgemm" else int8_linear_class()
-    replaced = []
+    scope = model if within is None else within
+    # Layer by layer, so the float32 weights read and the quantizing's temporaries never pile up: all
+    # at the end, loading CLIP beside a bfloat16 captioner peaked 0.3-0.7 GB higher.
+    pages = LayerByLayer(scope)
+    replaced = 0
     for parent in list(model.modules()):
         for name, child in list(parent.named_children()):
             if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
-                replaced.append(child.weight.detach())
                 setattr(parent, name, cls(child))
-    scope = model if within is None else within
-    release_pages(replaced, [*scope.parameters(), *scope.buffers()])
+                pages.release(child.weight)
+                replaced += 1
+                if replaced % TRIM_EVERY == 0:
+                    trim_heap()
+    trim_heap()
     return model
 
 

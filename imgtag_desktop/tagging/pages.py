@@ -11,6 +11,7 @@ a page that holds bytes of a tensor the model still uses.
 from __future__ import annotations
 
 import bisect
+import collections
 import ctypes
 import functools
 import json
@@ -84,6 +85,29 @@ def release_pages(released: Iterable[Any], kept: Iterable[Any]) -> int:
     again) that hold no byte of a tensor in ``kept``. Returns the bytes given back (0 where the
     system has no ``madvise``)."""
     return _release(released, _Spans(kept), ())
+
+
+class LayerByLayer:
+    """:func:`release_pages` for the weights of ``scope``'s layers, released one layer at a time: the
+    spans are sorted once, a tensor's pages go once no layer of ``scope`` uses it any more (a tied
+    weight stays while its other user does), and a page once every tensor with a byte on it is gone."""
+
+    def __init__(self, scope: Any) -> None:
+        named = [*scope.named_parameters(remove_duplicate=False), *scope.named_buffers(remove_duplicate=False)]
+        self._tensors = {id(t): t for _, t in named}  # held, so that their ids stay theirs
+        self._users = collections.Counter(id(t) for _, t in named)
+        self._spans = _Spans(self._tensors.values())
+        self._released: set[int] = set()
+
+    def release(self, tensor: Any) -> int:
+        """One user of ``tensor`` (a tensor of ``scope``) is gone; once it was the last, drop its pages
+        (it is never read again). Returns the bytes given back."""
+        key = id(tensor)
+        self._users[key] -= 1
+        if self._users[key] > 0 or key not in self._tensors:
+            return 0
+        self._released.add(key)
+        return _release([tensor], self._spans, self._released)
 
 
 def _release(released: Iterable[Any], kept: _Spans, ignored: Container[int]) -> int:

@@ -149,3 +149,30 @@ def test_the_fast_weight_quantization_equals_torchs_own() -> None:
             fast = quantize_weight(weight, scale)
         assert torch.equal(fast.int_repr(), own.int_repr())
         assert torch.equal(fast.q_per_channel_scales(), own.q_per_channel_scales())
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+def test_quantizing_gives_each_layers_pages_back_before_the_next(monkeypatch: pytest.MonkeyPatch) -> None:
+    import torch
+
+    from imgtag_desktop.tagging import int8
+
+    torch.manual_seed(0)
+    model = torch.nn.Sequential(*[torch.nn.Linear(512, 512) for _ in range(4)])
+    originals = [m.weight.detach() for m in model]
+    given_back: list[list[bool]] = []  # as each layer is quantized: which layers' weights are gone already
+
+    def spying(cls: type) -> type:
+        class Spy(cls):  # type: ignore[valid-type, misc]
+            def __init__(self, linear: torch.nn.Linear) -> None:
+                given_back.append([int((w == 0).sum()) > w.numel() // 2 for w in originals])
+                super().__init__(linear)
+
+        return Spy
+
+    fbgemm_spy, int8_spy = spying(int8.fbgemm_linear_class()), spying(int8.int8_linear_class())
+    monkeypatch.setattr(int8, "fbgemm_linear_class", lambda: fbgemm_spy)
+    monkeypatch.setattr(int8, "int8_linear_class", lambda: int8_spy)
+    quantize_int8(model)
+    assert given_back == [[i < k for i in range(4)] for k in range(4)]
+    assert all(int((w == 0).sum()) > w.numel() // 2 for w in originals)
