@@ -115,3 +115,23 @@ def test_trim_heap_gives_freed_heap_back_to_the_system() -> None:
     result = json.loads(out.stdout)
     # About 300 MB were freed but kept by malloc; nearly all of it goes back.
     assert result["before"] - result["after"] >= 200, result
+
+
+@pytest.mark.parametrize(
+    ("given", "expected"),
+    [
+        ({}, {"GOMP_SPINCOUNT": "10000", "KMP_BLOCKTIME": "0", "OMP_WAIT_POLICY": None}),
+        ({"OMP_WAIT_POLICY": "PASSIVE"}, {"GOMP_SPINCOUNT": None, "KMP_BLOCKTIME": None, "OMP_WAIT_POLICY": "PASSIVE"}),
+        ({"GOMP_SPINCOUNT": "5"}, {"GOMP_SPINCOUNT": "5", "KMP_BLOCKTIME": None, "OMP_WAIT_POLICY": None}),
+        ({"KMP_BLOCKTIME": "200"}, {"GOMP_SPINCOUNT": "10000", "KMP_BLOCKTIME": "200", "OMP_WAIT_POLICY": None}),
+    ],
+)
+def test_openmp_threads_spin_briefly_unless_the_person_chose(
+    given: dict[str, str], expected: dict[str, str | None]
+) -> None:
+    env = {k: v for k, v in os.environ.items() if k not in expected}
+    names = sorted(expected)
+    code = f"import json, os, imgtag_desktop; print(json.dumps({{k: os.environ.get(k) for k in {names!r}}}))"
+    out = subprocess.run([sys.executable, "-c", code], env={**env, **given}, cwd=ROOT, capture_output=True,
+                         text=True, check=True)
+    assert json.loads(out.stdout) == expected
