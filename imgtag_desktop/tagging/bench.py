@@ -92,6 +92,7 @@ def run_bench(
             for analysis in pipeline.score(captions, embeddings, keywords, vocabulary_keep=STORED_PER_PHOTO):
                 suggested += len(prior_suggestions(candidate_rows(analysis, {}), options))
             stage("scores", t)
+            del inputs  # not alive beside the next batch's (a run's are local to its analysis)
     total = time.perf_counter() - start
     n = max(1, len(paths))
     per_image = {"decode": prefetch.busy_s / n, "input_wait": prefetch.waited_s / n}

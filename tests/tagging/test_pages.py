@@ -176,3 +176,25 @@ def test_quantizing_gives_each_layers_pages_back_before_the_next(monkeypatch: py
     quantize_int8(model)
     assert given_back == [[i < k for i in range(4)] for k in range(4)]
     assert all(int((w == 0).sum()) > w.numel() // 2 for w in originals)
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+def test_a_weight_two_quantized_layers_share_is_read_intact_by_the_second() -> None:
+    import copy
+
+    import torch
+
+    torch.manual_seed(0)
+    first, second, twice = torch.nn.Linear(512, 512), torch.nn.Linear(512, 512), torch.nn.Linear(512, 512)
+    second.weight = first.weight  # tied between two Linear layers: both are quantized
+    model = torch.nn.Sequential(first, second, torch.nn.Sequential(twice), torch.nn.Sequential(twice))
+    shared, own = first.weight.detach(), twice.weight.detach()
+    # The same layers quantized from copies whose pages nothing gives back: what each must equal.
+    references = [quantize_int8(torch.nn.Sequential(copy.deepcopy(m)))[0] for m in (first, second, twice)]
+    quantize_int8(model)
+    x = torch.randn(3, 512)
+    with torch.inference_mode():
+        for got, want in zip((model[0], model[1], model[2][0], model[3][0]), (*references, references[2]), strict=True):
+            assert torch.equal(got(x), want(x))  # each read its float weight before any page went
+    # Gone once its last user was quantized.
+    assert int((shared == 0).sum()) > shared.numel() // 2 and int((own == 0).sum()) > own.numel() // 2
