@@ -11,8 +11,8 @@ import os
 # 10000 spins (a fraction of a millisecond) was measured best both quiet and under load (see
 # docs/tagging.md). GOMP_SPINCOUNT is read by GNU OpenMP (torch's on Linux); other runtimes (Intel's,
 # LLVM's) sleep at once, as before. Read when torch loads; a value set by the person wins.
-if "OMP_WAIT_POLICY" not in os.environ and "GOMP_SPINCOUNT" not in os.environ:
-    os.environ["GOMP_SPINCOUNT"] = "10000"
+if "OMP_WAIT_POLICY" not in os.environ:
+    os.environ.setdefault("GOMP_SPINCOUNT", "10000")
     os.environ.setdefault("KMP_BLOCKTIME", "0")
 
 # Few malloc arenas, set before any thread starts: each tagging run's threads are new, and with an

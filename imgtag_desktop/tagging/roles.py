@@ -240,10 +240,13 @@ class Captioner(RoleModel):
         return _in_dtype(BlipForConditionalGeneration, model, plan, plan.captioner_dtype)
 
     def _float(self, loaded: Any, plan: DevicePlan) -> Any:
+        import torch
+
         blip = loaded.to(plan.device).eval()
         fused_vision_attention(blip.vision_model)
         folded_cross_attention(blip.text_decoder)
-        split_linears(blip.text_decoder)
+        if str(plan.device) == "cpu" and plan.captioner_dtype == torch.float32:
+            split_linears(blip.text_decoder)
         return blip
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
@@ -478,7 +481,7 @@ def _split_forward(base: type) -> Callable[..., Any]:
         m = rows.shape[0]
         if (
             m > SPLIT_MAX_ROWS or x.device.type != "cpu" or weight.dtype != torch.float32 or x.dtype != torch.float32
-            or torch.is_grad_enabled()
+            or not weight.is_contiguous() or torch.is_grad_enabled()
         ):
             return own_forward(self, x)  # type: ignore[no-any-return]
         parts = _split_parts(n, torch.get_num_threads())

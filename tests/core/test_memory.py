@@ -122,7 +122,7 @@ def test_trim_heap_gives_freed_heap_back_to_the_system() -> None:
     [
         ({}, {"GOMP_SPINCOUNT": "10000", "KMP_BLOCKTIME": "0", "OMP_WAIT_POLICY": None}),
         ({"OMP_WAIT_POLICY": "PASSIVE"}, {"GOMP_SPINCOUNT": None, "KMP_BLOCKTIME": None, "OMP_WAIT_POLICY": "PASSIVE"}),
-        ({"GOMP_SPINCOUNT": "5"}, {"GOMP_SPINCOUNT": "5", "KMP_BLOCKTIME": None, "OMP_WAIT_POLICY": None}),
+        ({"GOMP_SPINCOUNT": "5"}, {"GOMP_SPINCOUNT": "5", "KMP_BLOCKTIME": "0", "OMP_WAIT_POLICY": None}),
         ({"KMP_BLOCKTIME": "200"}, {"GOMP_SPINCOUNT": "10000", "KMP_BLOCKTIME": "200", "OMP_WAIT_POLICY": None}),
     ],
 )

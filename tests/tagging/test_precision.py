@@ -395,6 +395,10 @@ def test_split_linear_slices_by_thread_and_leaves_what_it_does_not_speed_up(monk
             layer.to(torch.bfloat16)(torch.randn(4, 16, dtype=torch.bfloat16))  # not float32
             torch.set_num_threads(1)
             layer.float()(torch.randn(4, 16))  # one thread: nothing to split
+            torch.set_num_threads(2)
+            layer.weight = torch.nn.Parameter(torch.randn(16, 32).t())  # a weight that is not contiguous
+            x = torch.randn(4, 16)
+            torch.testing.assert_close(layer(x), torch.nn.functional.linear(x, layer.weight, layer.bias))
         assert seen == [2]
     finally:
         torch.set_num_threads(threads)
