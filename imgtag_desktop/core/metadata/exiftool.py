@@ -10,6 +10,7 @@ fallback. One ``-stay_open`` process per role keeps the cost to milliseconds per
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import shutil
@@ -21,6 +22,8 @@ from typing import IO, TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     from .plan import FileChange
+
+log = logging.getLogger(__name__)
 
 # Tags a keyword write changes by design, or which only describe where things sit in the file.
 ALLOWED_CHANGES = frozenset({
@@ -58,6 +61,43 @@ def is_allowed_change(key: str) -> bool:
     return key == "File:ExifByteOrder"
 
 
+# Loaded by each exiftool this module starts (``-config``, POSIX). A ``-stay_open`` exiftool waits
+# for commands for as long as its input is open, and at the end of its input it polls for more, 100
+# times a second, forever: after imgtag crashed or was killed, its exiftools stayed. This ends one
+# within a second of the process that started it, then loads the person's own configuration file,
+# which ``-config`` would otherwise replace.
+WATCH_PARENT_CONFIG = r"""# Written by imgtag: see imgtag_desktop/core/metadata/exiftool.py.
+my $imgtagParent = getppid();
+$SIG{ALRM} = sub { exit 0 if getppid() != $imgtagParent; alarm 1; };
+alarm 1;
+my $imgtagHome = $ENV{EXIFTOOL_HOME} || $ENV{HOME} || '';
+my $imgtagUser = "$imgtagHome/.ExifTool_config";
+do $imgtagUser if $imgtagHome ne '' and -r $imgtagUser;
+1;
+"""
+
+
+def _watch_parent_args() -> list[str]:
+    """``-config FILE`` for :data:`WATCH_PARENT_CONFIG` (written once in the per-user cache folder),
+    or nothing where it cannot be used (Windows, a cache folder that cannot be written)."""
+    if os.name != "posix":
+        return []
+    from ..paths import cache_dir
+
+    try:
+        folder = cache_dir()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "exiftool-watch-parent.config"
+        if not path.is_file() or path.read_text(encoding="utf-8") != WATCH_PARENT_CONFIG:
+            partial = path.with_name(f"{path.name}.{os.getpid()}.partial")
+            partial.write_text(WATCH_PARENT_CONFIG, encoding="utf-8")
+            os.replace(partial, path)
+    except OSError as exc:  # exiftool still works; it may outlive a crash of imgtag
+        log.warning("cannot write exiftool's configuration file (%s); it runs without it", exc)
+        return []
+    return ["-config", str(path)]
+
+
 class ExiftoolError(RuntimeError):
     """exiftool refused a command; ``str(exc)`` is its message."""
 
@@ -79,7 +119,8 @@ class Exiftool:
             raise FileNotFoundError("exiftool is not installed")
         common = list(self.READ_ARGS if common_args is None else common_args)
         self._proc = subprocess.Popen(
-            [exe, "-stay_open", "True", "-@", "-", "-common_args", *common, "-charset", "filename=utf8"],
+            [exe, *_watch_parent_args(), "-stay_open", "True", "-@", "-", "-common_args", *common,
+             "-charset", "filename=utf8"],
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE,
         )
         self._lock = threading.Lock()
