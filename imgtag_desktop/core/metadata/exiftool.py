@@ -70,9 +70,16 @@ WATCH_PARENT_CONFIG = r"""# Written by imgtag: see imgtag_desktop/core/metadata/
 my $imgtagParent = getppid();
 $SIG{ALRM} = sub { exit 0 if getppid() != $imgtagParent; alarm 1; };
 alarm 1;
-my $imgtagHome = $ENV{EXIFTOOL_HOME} || $ENV{HOME} || '';
+# As exiftool finds its default configuration file: the home folder, then exiftool's own folder.
+my $imgtagHome = $ENV{EXIFTOOL_HOME} || $ENV{HOME} || ($ENV{HOMEDRIVE} || '') . ($ENV{HOMEPATH} || '') || '.';
 my $imgtagUser = "$imgtagHome/.ExifTool_config";
-do $imgtagUser if $imgtagHome ne '' and -r $imgtagUser;
+$imgtagUser = ($Image::ExifTool::exeDir || '.') . '/.ExifTool_config' unless -r $imgtagUser;
+if (-r $imgtagUser) {
+    unshift @INC, '.';
+    eval { require $imgtagUser };
+    shift @INC;
+    warn $@ if $@;
+}
 1;
 """
 
