@@ -76,14 +76,23 @@ def cmd_review(args: argparse.Namespace) -> int:
     with open_catalog(args) as catalog:
         photo = find_photo(catalog, args.photo)
         tag = catalog.tags.by_name(args.tag)
-        if tag is None or not any(t.tag.id == tag.id for t in catalog.tags.photo_tags(photo.id)):
-            raise CliError(f"{photo.display_path} has no tag '{args.tag}'; see 'imgtag tags --photo PATH'")
-        if args.state == "approved":
-            catalog.tags.approve(photo.id, tag.name)
+        if tag is not None and any(t.tag.id == tag.id for t in catalog.tags.photo_tags(photo.id)):
+            name = tag.name
         else:
-            catalog.tags.reject(photo.id, tag.name)
+            # A candidate of the photo's analysis that is not shown now (say, pushed over the budget by
+            # the re-ranking after the last decision) can still be decided on, as it was seen.
+            wanted = args.tag.strip().casefold()
+            candidate = next((c for c in catalog.analysis.candidates(photo.id)
+                              if c.tag_name.casefold() == wanted or c.text.casefold() == wanted), None)
+            if candidate is None:
+                raise CliError(f"{photo.display_path} has no tag '{args.tag}'; see 'imgtag tags --photo PATH'")
+            name = candidate.tag_name
+        if args.state == "approved":
+            catalog.tags.approve(photo.id, name)
+        else:
+            catalog.tags.reject(photo.id, name)
         after_decisions(catalog, args)
-    print(f"{'approved' if args.state == 'approved' else 'rejected'} '{tag.name}' on {photo.display_path}")
+    print(f"{'approved' if args.state == 'approved' else 'rejected'} '{name}' on {photo.display_path}")
     return 0
 
 

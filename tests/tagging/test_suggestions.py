@@ -305,3 +305,25 @@ def test_a_calibration_that_would_invert_the_ranking_is_refused(tmp_path: Path) 
     assert suggest.calibrations(catalog) == {}
     status = suggest.calibration_report(catalog, RankingOptions())["models"][0]["status"]  # type: ignore[index]
     assert "refused" in status and "slope -" in status
+
+
+def test_cli_review_decides_on_a_candidate_not_shown_now_and_refuses_what_is_no_candidate(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """A suggestion seen a moment ago may be pushed over the budget by the re-ranking after the
+    next decision: rejecting it must still work (it is a candidate of the photo's analysis)."""
+    catalog, lib = _library(tmp_path, "cli", 20)
+    rerank(catalog, RankingOptions(threshold=0.0))
+    p0 = lib.photo_ids[0]
+    hidden = next(c.text for c in catalog.analysis.candidates(p0) if c.text not in shown(catalog, [p0])[p0])
+    catalog.close()
+    lib_arg = ["--library", str(tmp_path / "cli.db")]
+    path = f"/sim/p{0:05d}.jpg"
+    assert main([*lib_arg, "reject", path, hidden.upper()]) == 0
+    assert f"rejected '{hidden}'" in capsys.readouterr().out
+    assert main([*lib_arg, "reject", path, "no such candidate"]) != 0
+    assert "has no tag 'no such candidate'" in capsys.readouterr().err
+    with Catalog(tmp_path / "cli.db") as cli:
+        states = {t.tag.name: t.state for t in cli.tags.photo_tags(p0)}
+        decisions = [(d.tag, d.label) for d in cli.decisions.effective() if d.photo_id == p0]
+    assert states[hidden] == "rejected" and (hidden, 0) in decisions
