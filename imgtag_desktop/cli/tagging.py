@@ -94,7 +94,7 @@ def settings_from_args(args: argparse.Namespace) -> Settings:
         if not value:
             continue
         if name in MODEL_OPTIONS and Path(value).expanduser().is_dir():
-            value = str(Path(value).expanduser().resolve())
+            value = os.path.abspath(Path(value).expanduser())  # as given: a link stays the link
         changes[name] = value
     return dataclasses.replace(settings, **changes) if changes else settings
 

@@ -104,7 +104,8 @@ def settings_with_model(settings: Settings, role: Role, spec: str) -> Settings:
     if role not in ROLES + OPTIONAL_ROLES:
         raise ValueError(f"unknown model role {role!r}; use one of {', '.join(ROLES + OPTIONAL_ROLES)}")
     folder = Path(spec).expanduser()
-    value = str(folder.resolve()) if folder.is_dir() else spec
+    # Absolute, but as given: a link the person points at stays the link (repointing it later works).
+    value = os.path.abspath(folder) if folder.is_dir() else spec
     changed = dataclasses.replace(settings)
     setattr(changed, ROLE_FIELDS[role], value)
     return changed

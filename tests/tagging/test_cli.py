@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import os
 import re
 import signal
 from pathlib import Path
@@ -73,7 +74,12 @@ def test_models_status_and_use(tiny_env: dict[str, Path], tmp_path: Path, capsys
     assert main(["models", "use", "captioner", str(tiny_env["captioner"])]) == 0
     from imgtag_desktop.core.settings import load_settings
 
-    assert load_settings(apply_env=False).captioner == str(tiny_env["captioner"].resolve())
+    assert load_settings(apply_env=False).captioner == os.path.abspath(tiny_env["captioner"])
+    # A link is kept as the link, so that repointing it later takes effect.
+    link = tmp_path / "current-captioner"
+    link.symlink_to(tiny_env["captioner"], target_is_directory=True)
+    assert main(["models", "use", "captioner", str(link)]) == 0
+    assert load_settings(apply_env=False).captioner == str(link)
 
 
 def test_tag_with_a_missing_model_says_what_to_do(
