@@ -176,7 +176,7 @@ def cmd_albums_add(args: argparse.Namespace) -> int:
             raise _query_error(args.query, err) from err
         except SemanticSearchUnavailable:
             count = None
-    print(f"saved album '{album.name}'" + (f" ({count} photos)" if count is not None else ""))
+    print(f"saved album '{album.name}'" + (f" ({count} photo{'' if count == 1 else 's'})" if count is not None else ""))
     return 0
 
 

@@ -313,7 +313,8 @@ def cmd_models_status(args: argparse.Namespace) -> int:
         size = human_size(r.size_bytes)
         state = "ok" if r.usable else "MISSING"
         print(f"{r.role:<10} {state:<8} {r.spec}")
-        print(f"           {r.source}: {r.path or '-'}  {size}  version {r.version or '-'}")
+        if r.path:  # a missing model has no folder: its problem line says what to do
+            print(f"           {r.source}: {r.path}  {size}  version {r.version or '-'}")
         if r.problem:
             print(f"           {r.problem}")
     offline = os.environ.get("HF_HUB_OFFLINE") or os.environ.get("TRANSFORMERS_OFFLINE")
