@@ -84,7 +84,7 @@ def test_semantic_search_with_an_encoder(library, capsys, monkeypatch):
 def test_albums_commands(library, capsys):
     db, _ = library
     assert run(db, "albums", "add", "Dogs", "dog") == 0
-    assert "saved album 'Dogs' (1 photos)" in capsys.readouterr().out
+    assert "saved album 'Dogs' (1 photo)" in capsys.readouterr().out
     assert run(db, "albums", "add", "Visual", '~"x">0.3') == 0
     assert run(db, "albums", "add", "Bad", "dog AND") == 2
     assert "at column 8" in capsys.readouterr().err
