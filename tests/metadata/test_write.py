@@ -127,18 +127,23 @@ def test_read_only_file_and_folder_are_skipped_untouched(library) -> None:  # ty
     photo = make_photo(folder / "p.jpg")
     ids = tag_all(catalog, folder)
     original = digest(photo)
+    assert plan_writes(catalog, ids, "embedded")[0].changes  # writable: the dry run would write it
     photo.chmod(0o444)
+    planned = plan_writes(catalog, ids, "embedded")[0]  # the dry run says so before anything is written
     result = write_photos(catalog, ids, mode="embedded").results[0]
     assert result.status == "skipped" and "read-only" in (result.reason or "")
+    assert not planned.changes and planned.skip == result.reason
     photo.chmod(0o644)
     folder.chmod(0o555)
     try:
+        planned_pair = plan_writes(catalog, ids, "embedded")[0], plan_writes(catalog, ids, "sidecar")[0]
         result = write_photos(catalog, ids, mode="embedded").results[0]
         sidecar = write_photos(catalog, ids, mode="sidecar").results[0]
     finally:
         folder.chmod(0o755)
     assert result.status == "skipped" and "read-only" in (result.reason or "")
     assert sidecar.status == "skipped" and "read-only" in (sidecar.reason or "")
+    assert [p.skip for p in planned_pair] == [result.reason, sidecar.reason]
     assert digest(photo) == original and os.listdir(folder) == ["p.jpg"]
 
 

@@ -6,6 +6,7 @@ exceptions here are what every later step raises for a file that is not written.
 
 from __future__ import annotations
 
+import dataclasses
 import errno
 import os
 from collections.abc import Iterable
@@ -255,8 +256,16 @@ def plan_change(
     new = {v.casefold() for f in fields for v in getattr(after, f)}
     added = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(after, f)) if v.casefold() not in old)
     removed = tuple(v for v in dict.fromkeys(x for f in fields for x in getattr(before, f)) if v.casefold() not in new)
-    return FileChange(**base, target=target, mode=mode, before=before, after=after, fields=fields,  # type: ignore[arg-type]
-                      added=added, removed=removed, note=note, target_existed=existed)
+    change = FileChange(**base, target=target, mode=mode, before=before, after=after, fields=fields,  # type: ignore[arg-type]
+                        added=added, removed=removed, note=note, target_existed=existed)
+    if change.changes:
+        try:
+            reason = read_only_reason(change)
+        except OSError as exc:
+            reason = os_reason(exc, "cannot be examined")
+        if reason is not None:
+            return dataclasses.replace(change, skip=reason)
+    return change
 
 
 def _iptc_can_be_utf8(meta: EmbeddedMetadata) -> bool:
@@ -275,6 +284,31 @@ def _iptc_can_be_utf8(meta: EmbeddedMetadata) -> bool:
     return True
 
 
+
+
+def _writable(path: Path | str, *, folder: bool = False) -> bool:
+    """Writable by this process and not marked read-only: mode bits as well as access(), or an
+    administrator's write would replace a file the person marked read-only."""
+    flags = os.W_OK | os.X_OK if folder else os.W_OK
+    return os.access(path, flags) and bool(os.stat(path).st_mode & 0o222)
+
+
+def read_only_reason(change: FileChange) -> str | None:
+    """Why writing ``change`` would be skipped for want of permission, or None: the checks the
+    writer makes before it writes, so that a dry run says so too."""
+    if change.mode == "embedded":
+        original = Path(os.path.realpath(change.photo))
+        if not _writable(original):
+            return "the file is read-only; make it writable (or use sidecar mode) and write again"
+        if not _writable(original.parent, folder=True):
+            return "its folder is read-only; make it writable (or use sidecar mode) and write again"
+        return None
+    target = Path(change.target)
+    if not _writable(target.parent, folder=True):
+        return "the folder is read-only, so no sidecar can be written there; make it writable"
+    if change.target_existed and not _writable(target):
+        return f"the sidecar {target.name} is read-only; make it writable and write again"
+    return None
 
 
 def os_reason(exc: OSError, what: str) -> str:

@@ -46,6 +46,7 @@ from .plan import (
     file_fingerprint,
     os_reason,
     plan_change,
+    read_only_reason,
 )
 from .read import read_embedded, read_sidecar, sidecar_fields
 from .staged import TEMP_MARK, BeforeReplace, FileState, clean_stray_temps, staged_replace, temp_path_for
@@ -167,13 +168,9 @@ def _write_embedded(change: FileChange, photo: PhotoSnapshot, keep_mtime: bool, 
     the writer's name and the change written (without XPKeywords when only that one could be)."""
     original = Path(os.path.realpath(photo.path))
     st = check_unchanged(photo)
-    folder = original.parent
-    # Mode bits as well as access(): an administrator's write would otherwise replace a file
-    # the person marked read-only.
-    if not os.access(original, os.W_OK) or not st.st_mode & 0o222:
-        raise WriteSkipped("the file is read-only; make it writable (or use sidecar mode) and write again")
-    if not os.access(folder, os.W_OK | os.X_OK) or not os.stat(folder).st_mode & 0o222:
-        raise WriteSkipped("its folder is read-only; make it writable (or use sidecar mode) and write again")
+    reason = read_only_reason(change)
+    if reason is not None:
+        raise WriteSkipped(reason)
     if st.st_nlink > 1:
         raise VerificationError("the file has several hard links, which a rewrite would separate")
     try:
@@ -262,11 +259,9 @@ def _exiftool_agrees(exiftool: Exiftool | None, original: Path, copy: Path) -> N
 
 def _write_sidecar(change: FileChange, before_replace: BeforeReplace | None = None) -> None:
     target = change.target
-    folder = target.parent
-    if not os.access(folder, os.W_OK | os.X_OK) or not os.stat(folder).st_mode & 0o222:
-        raise WriteSkipped("the folder is read-only, so no sidecar can be written there; make it writable")
-    if change.target_existed and (not os.access(target, os.W_OK) or not os.stat(target).st_mode & 0o222):
-        raise WriteSkipped(f"the sidecar {target.name} is read-only; make it writable and write again")
+    reason = read_only_reason(change)
+    if reason is not None:
+        raise WriteSkipped(reason)
     before_others: dict[tuple[str, str], int] | None = {}
     try:
         original_bytes = target.read_bytes() if change.target_existed else None
