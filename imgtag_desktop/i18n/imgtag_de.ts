@@ -218,8 +218,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Probleme</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
-      <translation>Diese Fotos wurden übersprungen; der Rest der Arbeit lief weiter. Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen. Mit der Suche state:broken erscheinen sie im Raster.</translation>
+      <source>Problems met while scanning, tagging or writing; the rest of the work went on. Photos that could not be read were skipped: fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Probleme beim Einlesen, Taggen oder Schreiben; der Rest der Arbeit lief weiter. Fotos, die nicht gelesen werden konnten, wurden übersprungen: Dateien reparieren oder entfernen, dann neu einlesen (F5) oder erneut taggen. Mit der Suche state:broken erscheinen sie im Raster.</translation>
     </message>
   </context>
   <context>
@@ -865,8 +865,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
   <context>
     <name>StatusPanel</name>
     <message>
-      <source>Photos that could not be read or tagged: click for the list (Ctrl+L)</source>
-      <translation>Fotos, die nicht gelesen oder getaggt werden konnten: klicken für die Liste (Strg+L)</translation>
+      <source>Problems met while scanning, tagging or writing: click for the list (Ctrl+L)</source>
+      <translation>Probleme beim Einlesen, Taggen oder Schreiben: klicken für die Liste (Strg+L)</translation>
     </message>
     <message>
       <source>Stop</source>
@@ -877,8 +877,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>Die laufende Aufgabe nach dem aktuellen Stapel anhalten (Strg+.)</translation>
     </message>
     <message>
-      <source>⚠ {count} failed</source>
-      <translation>⚠ {count} fehlgeschlagen</translation>
+      <source>⚠ Problems: {count}</source>
+      <translation>⚠ Probleme: {count}</translation>
     </message>
   </context>
   <context>

@@ -218,8 +218,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Problèmes</translation>
     </message>
     <message>
-      <source>These photos were skipped; the rest of the work went on. Fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
-      <translation>Ces photos ont été ignorées ; le reste du travail a continué. Réparez ou retirez les fichiers, puis relancez l'analyse (F5) ou l'étiquetage. Cherchez state:broken pour les voir dans la grille.</translation>
+      <source>Problems met while scanning, tagging or writing; the rest of the work went on. Photos that could not be read were skipped: fix or remove the files, then rescan (F5) or tag again. Search state:broken to see them in the grid.</source>
+      <translation>Problèmes rencontrés lors de l'analyse, de l'étiquetage ou de l'écriture ; le reste du travail a continué. Les photos illisibles ont été ignorées : réparez ou retirez les fichiers, puis relancez l'analyse (F5) ou l'étiquetage. Cherchez state:broken pour les voir dans la grille.</translation>
     </message>
   </context>
   <context>
@@ -865,8 +865,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
   <context>
     <name>StatusPanel</name>
     <message>
-      <source>Photos that could not be read or tagged: click for the list (Ctrl+L)</source>
-      <translation>Photos illisibles ou non étiquetées : cliquez pour la liste (Ctrl+L)</translation>
+      <source>Problems met while scanning, tagging or writing: click for the list (Ctrl+L)</source>
+      <translation>Problèmes rencontrés lors de l'analyse, de l'étiquetage ou de l'écriture : cliquez pour la liste (Ctrl+L)</translation>
     </message>
     <message>
       <source>Stop</source>
@@ -877,8 +877,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>Arrêter la tâche en cours après le lot en cours (Ctrl+.)</translation>
     </message>
     <message>
-      <source>⚠ {count} failed</source>
-      <translation>⚠ {count} en échec</translation>
+      <source>⚠ Problems: {count}</source>
+      <translation>⚠ Problèmes : {count}</translation>
     </message>
   </context>
   <context>

@@ -72,8 +72,9 @@ class ErrorLogDialog(QDialog):
         self.clear.setToolTip("Forget these problems (they are kept across restarts until cleared)")
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
-        hint = QLabel(self.tr("These photos were skipped; the rest of the work went on. Fix or remove the files, "
-                              "then rescan (F5) or tag again. Search state:broken to see them in the grid."), self)
+        hint = QLabel(self.tr("Problems met while scanning, tagging or writing; the rest of the work went on. "
+                              "Photos that could not be read were skipped: fix or remove the files, then rescan (F5) "
+                              "or tag again. Search state:broken to see them in the grid."), self)
         hint.setWordWrap(True)
         layout.addWidget(hint)
         layout.addWidget(self.table)
@@ -95,7 +96,8 @@ class StatusPanel(QObject):
         self.cancel.setText(self.tr("Stop"))
         self.cancel.setToolTip(self.tr("Stop the running job after the batch in flight (Ctrl+.)"))
         self.failures = QToolButton(bar)
-        self.failures.setToolTip(self.tr("Photos that could not be read or tagged: click for the list (Ctrl+L)"))
+        self.failures.setToolTip(
+            self.tr("Problems met while scanning, tagging or writing: click for the list (Ctrl+L)"))
         self.failures.setAutoRaise(True)
         bar.addWidget(self.message, 1)
         for w in (self.progress, self.rate, self.cancel, self.failures):
@@ -115,7 +117,7 @@ class StatusPanel(QObject):
         self.cancel.hide()
 
     def set_failures(self, count: int) -> None:
-        self.failures.setText(self.tr("⚠ {count} failed").format(count=count))
+        self.failures.setText(self.tr("⚠ Problems: {count}").format(count=count))
         self.failures.setVisible(count > 0)
 
 

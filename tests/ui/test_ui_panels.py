@@ -193,7 +193,7 @@ def test_scan_job_and_status_bar(qtbot, session, tmp_path):
     assert stats.error is None and stats.detail["new"] == 4
     assert session.catalog.photos.count() == before + 4
     assert stats.failures == 1 and len(jobs.failures) == 1 and "bad.png" in jobs.failures[0].path
-    assert "⚠ 1 failed" in jobs.panel.failures.text() and not jobs.panel.failures.isHidden()
+    assert "⚠ Problems: 1" in jobs.panel.failures.text() and not jobs.panel.failures.isHidden()
     assert "4 new" in jobs.panel.message.text()
     # A folder that vanished: the job fails with a message saying what to do.
     with qtbot.waitSignal(jobs.job_finished, timeout=20000) as blocker:
