@@ -643,6 +643,17 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
     </message>
   </context>
   <context>
+    <name>Session</name>
+    <message>
+      <source>Redone: {edit}</source>
+      <translation>Wiederhergestellt: {edit}</translation>
+    </message>
+    <message>
+      <source>Undone: {edit}</source>
+      <translation>Rückgängig gemacht: {edit}</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <source> min</source>

@@ -643,6 +643,17 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
     </message>
   </context>
   <context>
+    <name>Session</name>
+    <message>
+      <source>Redone: {edit}</source>
+      <translation>Rétabli : {edit}</translation>
+    </message>
+    <message>
+      <source>Undone: {edit}</source>
+      <translation>Annulé : {edit}</translation>
+    </message>
+  </context>
+  <context>
     <name>SettingsDialog</name>
     <message>
       <source> min</source>

@@ -64,6 +64,20 @@ class Session(QObject):
         self.loader = ImageLoader(self.thumbnails, threads=2, parent=self)
         self.queries = QueryRunner(self.library, parent=self)
 
+    def undo(self) -> None:
+        """Undo the last edit and say so in the status bar (the grid and the detail pane show its effect)."""
+        if self.undo_stack.canUndo():
+            edit = self.undo_stack.undoText()
+            self.undo_stack.undo()
+            self.status.emit(self.tr("Undone: {edit}").format(edit=edit))
+
+    def redo(self) -> None:
+        """Redo the last undone edit and say so in the status bar."""
+        if self.undo_stack.canRedo():
+            edit = self.undo_stack.redoText()
+            self.undo_stack.redo()
+            self.status.emit(self.tr("Redone: {edit}").format(edit=edit))
+
     @property
     def threshold(self) -> float:
         return float(self.settings.threshold)

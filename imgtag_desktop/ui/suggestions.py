@@ -165,7 +165,7 @@ class MutedTagsDialog(QDialog):
         buttons.rejected.connect(self.reject)
         layout.addWidget(buttons)
         self.unmute_button.clicked.connect(self.unmute_current)
-        self.undo_button.clicked.connect(session.undo_stack.undo)
+        self.undo_button.clicked.connect(session.undo)
         self.list.currentRowChanged.connect(lambda _r: self._update_buttons())
         session.undo_stack.indexChanged.connect(lambda _i: self.refresh())
         session.suggestions_changed.connect(self.refresh)

@@ -109,7 +109,14 @@ def test_batch_add_and_layout_remembered(qtbot, photo_dir, library):
     assert window.detail.add_tag("batch", ids)
     cat = window.session.catalog
     assert all("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
-    window.session.undo_stack.undo()
+    edit = window.session.undo_stack.undoText()
+    window.registry["undo"].trigger()  # Ctrl+Z: undone, and the status bar says what
+    assert not any("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
+    assert edit and window.statusBar().currentMessage() == f"Undone: {edit}"
+    window.registry["redo"].trigger()
+    assert all("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
+    assert window.statusBar().currentMessage() == f"Redone: {edit}"
+    window.session.undo()
     assert not any("batch" in {t.name for t in cat.tags.photo_tags(i)} for i in ids)
     window.splitter.setSizes([150, 600, 300])
     sizes = window.splitter.sizes()
