@@ -71,7 +71,7 @@ def run_bench(
                 if outcome.error is not None:
                     raise outcome.error
             t = time.perf_counter()
-            inputs, _ = pipeline.device_batch([o.value for o in outcomes if o.value is not None])
+            inputs = pipeline.device_inputs([o.value for o in outcomes if o.value is not None])
             del outcomes  # the batch's pixels in memory once, as in a tagging run
             stage("transfer", t)
             t = time.perf_counter()

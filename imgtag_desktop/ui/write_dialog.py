@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThread
+from PySide6.QtCore import QModelIndex, QPersistentModelIndex, Qt, QThread, Slot
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -211,19 +211,25 @@ class WritePreviewDialog(QDialog):
             return
         thread = start_job(job, self).thread
         self._thread = thread
-        # Bound to this thread: a previous run's thread may end (quit after its job finished) only
-        # after the next run has started, and must then free itself, never the running one.
-        thread.finished.connect(lambda: self._thread_done(thread))
+        # A slot of the dialog (queued to the GUI thread) that frees the thread that sent it: a previous
+        # run's thread may end only after the next run has started, and must then free itself, never
+        # the running one.
+        thread.finished.connect(self._thread_done)
 
     def _on_progress(self, done: int, total: int, path: str) -> None:
         self.progress.setMaximum(max(total, 1))
         self.progress.setValue(done)
         self.progress.setFormat(f"{done}/{total}  {Path(path).name}")
 
-    def _thread_done(self, thread: QThread) -> None:
-        """``thread`` has ended: free it; forget it if it is the latest run's."""
-        thread.deleteLater()
-        if self._thread is thread:
+    @Slot()
+    def _thread_done(self, thread: QThread | None = None) -> None:
+        """``thread`` (by default the one that sent this) has ended: free it; forget it if it is the
+        latest run's."""
+        ended = thread if thread is not None else self.sender()
+        if not isinstance(ended, QThread):
+            return
+        ended.deleteLater()
+        if self._thread is ended:
             self._thread = None
 
     def _on_finished(self, stats: JobStats) -> None:

@@ -37,6 +37,13 @@ def photo_folder(folder: Path, n: int) -> None:
         make_photo(folder / f"img{i:02d}.jpg", (300 + 13 * i, 220 + 7 * i), seed=i)
 
 
+def scanned_photos(catalog: Catalog, folder: Path, n: int) -> list[int]:
+    """``n`` photos made in ``folder`` and scanned into ``catalog``: their ids."""
+    photo_folder(folder, n)
+    scan_folder(catalog, folder)
+    return [p.id for p in catalog.photos.all()]
+
+
 def catalog_contents(path: Path) -> dict[str, list[tuple[object, ...]]]:
     """Every row of every table, without the columns that hold the time of a change."""
     conn = sqlite3.connect(path)
@@ -270,9 +277,7 @@ def test_a_run_with_the_default_settings_lets_the_device_choose_the_batch(
 ) -> None:
     from imgtag_desktop.services import run_tagging
 
-    photo_folder(tmp_path / "photos", 3)
-    scan_folder(catalog, tmp_path / "photos")
-    ids = [p.id for p in catalog.photos.all()]
+    ids = scanned_photos(catalog, tmp_path / "photos", 3)
     stats = run_tagging(catalog, ids, tiny_pipeline, tiny_settings)
     assert tiny_settings.batch_size == 0 and stats.batch_size == default_batch_size(tiny_pipeline.device) == 16
     assert stats.analysed == 3 and stats.decode_workers == decode_workers()
@@ -289,9 +294,7 @@ def test_a_run_gives_the_memory_its_batches_freed_back_once_its_threads_are_done
 ) -> None:
     import imgtag_desktop.services.tagging as service
 
-    photo_folder(tmp_path / "photos", 3)
-    scan_folder(catalog, tmp_path / "photos")
-    ids = [p.id for p in catalog.photos.all()]
+    ids = scanned_photos(catalog, tmp_path / "photos", 3)
     seen: list[tuple[list[str], int]] = []  # at each release: the run's threads alive, the photos still to do
     monkeypatch.setattr(service, "trim_heap",
                         lambda: seen.append((run_threads(), len(catalog.analysis.pending(tiny_pipeline.models_key)))))
@@ -326,13 +329,11 @@ def test_bench_reports_the_overlapped_stages(
 
 
 def test_a_batch_keeps_its_photos_pixels_in_memory_once(
-    catalog: Catalog, tiny_pipeline: Pipeline, tiny_settings: Settings, tmp_path: Path,
-    monkeypatch: pytest.MonkeyPatch,
+    catalog: Catalog, tiny_pipeline: Pipeline, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     import weakref
 
-    photo_folder(tmp_path / "photos", 3)
-    scan_folder(catalog, tmp_path / "photos")
+    ids = scanned_photos(catalog, tmp_path / "photos", 3)
     made: list[weakref.ref[object]] = []  # each photo's own input tensors, as the decode threads made them
     alive_at_analysis: list[int] = []
     host_inputs, analyse_inputs = tiny_pipeline.host_inputs, tiny_pipeline.analyse_inputs
@@ -348,7 +349,6 @@ def test_a_batch_keeps_its_photos_pixels_in_memory_once(
 
     monkeypatch.setattr(tiny_pipeline, "host_inputs", recording_host_inputs)
     monkeypatch.setattr(tiny_pipeline, "analyse_inputs", counting_analyse_inputs)
-    ids = [p.id for p in catalog.photos.all()]
     stats = tag_photos(catalog, ids, tiny_pipeline, threshold=0.5, batch_size=2, workers=2)
     assert stats.analysed == 3 and len(made) == 6
     # While a batch is analysed, its photos' own tensors are gone (the batch holds their pixels); at
