@@ -5,6 +5,14 @@ suggestions a photo shows are its candidates that are neither approved nor rejec
 muted, one per group of near-duplicates (the most confident; the others stay as alternates),
 most confident first, those at or above the threshold, at most ``budget`` of them.
 
+The threshold is compared with the confidence *as shown*, to :data:`SHOWN_DECIMALS` decimals
+(:func:`shown_confidence`, :func:`passes`): a chip that reads 0.50 passes a threshold of 0.50,
+one that reads 0.49 does not, whatever digits follow. The threshold moves in steps of 0.01, so
+scores that sit at the threshold (an image model without signal puts many at 0.50) stay on one
+side of it while a refit or a recalibration moves them by less than half a step; a score can only
+change sides where the shown number changes. Every view of the suggestions (the ranking itself,
+the detail pane's chips, the threshold's counts, "approve all at or above") uses this one rule.
+
 Near-duplicates on one photo (:func:`duplicate_groups`): the same words up to singular/plural,
 a phrase and its head ("grassy field" / "field"), and synonyms, judged by the cosine of their
 keyword-model text embeddings (:data:`SYNONYM_COSINE`).
@@ -12,6 +20,7 @@ keyword-model text embeddings (:data:`SYNONYM_COSINE`).
 
 from __future__ import annotations
 
+import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
@@ -26,9 +35,12 @@ __all__ = [
     "STORED_PER_PHOTO",
     "SYNONYM_COSINE",
     "RankedCandidate",
+    "SHOWN_DECIMALS",
     "duplicate_groups",
+    "passes",
     "prior_ranks",
     "select",
+    "shown_confidence",
 ]
 
 DEFAULT_BUDGET = 10
@@ -40,6 +52,21 @@ STORED_PER_PHOTO = 40
 # concepts stay below: tree/forest 0.75, sunset/sunrise 0.73, beach/ocean 0.72, car/truck 0.69,
 # dog/cat 0.66. Only the text model (a real one) is involved, never the image model.
 SYNONYM_COSINE = 0.80
+# A confidence is shown, and compared with the threshold, to this many decimals.
+SHOWN_DECIMALS = 2
+_SCALE: int = 10**SHOWN_DECIMALS
+
+
+def shown_confidence(confidence: float) -> float:
+    """The confidence as a chip shows it (rounded half up to :data:`SHOWN_DECIMALS` decimals)."""
+    return math.floor(float(confidence) * _SCALE + 0.5) / _SCALE
+
+
+def passes(confidence: float | None, threshold: float) -> bool:
+    """Whether a confidence passes the threshold, as shown (see the module docstring). None never does."""
+    if confidence is None or math.isnan(confidence):
+        return False
+    return shown_confidence(confidence) >= threshold - 1e-9
 
 
 def _normal_words(text: str) -> tuple[str, ...]:
@@ -159,7 +186,7 @@ def select(
         if g >= 0:
             seen_groups.add(g)
         position += 1
-        if confidence[i] < threshold - 1e-9:
+        if not passes(float(confidence[i]), threshold):
             out.append(RankedCandidate(i, "below-threshold", position))
         elif shown >= budget:
             out.append(RankedCandidate(i, "over-budget", position))

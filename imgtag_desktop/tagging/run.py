@@ -212,7 +212,7 @@ def record_analysis(
         caption=analysis.caption,
         caption_model=pipeline.resolved("captioner").version,
         candidates=candidate_rows(analysis, catalog.tags.states_on(photo_id), names),
-        suggestions=[],
+        suggestions=None,  # made by the ranking, which may keep a photo on screen as it is
         embedding=analysis.embedding,
         visual_model=pipeline.visual_version,
         models_key=pipeline.models_key,

@@ -9,8 +9,9 @@ features; nothing loads or calls a model.
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+import threading
+from collections.abc import Collection, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
 
 import numpy as np
 import numpy.typing as npt
@@ -20,9 +21,10 @@ from ..core.catalog.analysis import CandidateRow
 from ..core.settings import Settings
 from .calibration import MIN_PHOTOS, REFIT_GROWTH, Calibration, fit_calibration, visual_logits, why_not_fitted
 from .learning import FEATURE_TITLES, FEATURES, LearnedModel, design_matrix, fit_model
-from .ranking import DEFAULT_BUDGET, MAX_BUDGET, prior_ranks, select
+from .ranking import DEFAULT_BUDGET, MAX_BUDGET, RankedCandidate, prior_ranks, select, shown_confidence
 
 __all__ = [
+    "Hold",
     "RankingOptions",
     "RerankStats",
     "after_decisions",
@@ -74,6 +76,26 @@ class RerankStats:
     suggestions: int = 0
     refitted: bool = False
     calibrated: list[str] | None = None
+    changed: list[int] = field(default_factory=list)  # photos whose shown suggestions changed (names or scores)
+    held: list[int] = field(default_factory=list)  # photos the ranking would change, kept as they were
+
+
+class Hold:
+    """The photos whose shown suggestions a re-ranking leaves as they are: the photo the person is
+    looking at (thread-safe, cheap: set from the GUI thread, read by a ranking on another)."""
+
+    def __init__(self, photo_ids: Iterable[int] = ()) -> None:
+        self._lock = threading.Lock()
+        self._ids: frozenset[int] = frozenset(int(p) for p in photo_ids)
+
+    def set(self, photo_ids: Iterable[int]) -> None:
+        ids = frozenset(int(p) for p in photo_ids)
+        with self._lock:
+            self._ids = ids
+
+    def get(self) -> frozenset[int]:
+        with self._lock:
+            return self._ids
 
 
 # -- per-library state ------------------------------------------------------------------------------
@@ -206,17 +228,35 @@ def prior_suggestions(
 
 # -- ranking ---------------------------------------------------------------------------------------
 
-def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] | None = None) -> RerankStats:
-    """Rank the stored candidates of these photos (all analysed photos by default) and make the
-    suggestions they show: one transaction, no model run."""
+def rank_photos(
+    catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] | None = None
+) -> tuple[CandidateTable, Scored, FloatArray, list[RankedCandidate]]:
+    """The one ranking of these photos' stored candidates (all analysed photos by default), as
+    :func:`rerank` stores it and :func:`explain_photo` explains it: the candidates, their scoring,
+    each one's confidence (to the stored precision, so the threshold judges exactly the numbers
+    the views read back) and what the ranking decided for it."""
     table = catalog.suggestions.table(photo_ids)
     scored = score_table(catalog, table)
-    confidence = scored.confidence
-    reviewed = catalog.suggestions.reviewed(photo_ids)
+    confidence = np.round(scored.confidence, 6)
     ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
-                    budget=options.budget, reviewed=reviewed, muted=muted_tags(catalog, options),
-                    aliases=[t.lower() for t in table.texts],
+                    budget=options.budget, reviewed=catalog.suggestions.reviewed(photo_ids),
+                    muted=muted_tags(catalog, options), aliases=[t.lower() for t in table.texts],
                     reserved=catalog.suggestions.other_suggested(photo_ids))
+    return table, scored, confidence, ranked
+
+
+def rerank(
+    catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] | None = None, *,
+    hold: Collection[int] = (),
+) -> RerankStats:
+    """Rank the stored candidates of these photos (all analysed photos by default) and make the
+    suggestions they show: one transaction, no model run.
+
+    The photos in ``hold`` (the one the person is looking at) keep the suggestions they show: the
+    ranking only reports them in :attr:`RerankStats.held` when it would change them, so that they can
+    be ranked once the person moves on. :attr:`RerankStats.changed` lists the photos whose shown
+    suggestions (names or shown confidences) did change."""
+    table, scored, confidence, ranked = rank_photos(catalog, options, photo_ids)
     suggestions: dict[int, list[tuple[str, float | None, float]]] = {int(p): [] for p in photo_ids or ()}
     models_keys: dict[int, str] = {}
     rows = []
@@ -230,11 +270,23 @@ def rerank(catalog: Catalog, options: RankingOptions, photo_ids: Sequence[int] |
             kw = None if math.isnan(table.keyword[i]) else float(table.keyword[i])
             suggestions[pid].append((table.names[i], kw, float(confidence[i])))
         rows.append((pid, table.texts[i], r.decision, float(confidence[i]), int(scored.ranks[i])))
+    before = catalog.suggestions.shown(photo_ids)
+    changed: list[int] = []
+    held: list[int] = []
+    for pid, items in suggestions.items():
+        now = {name.lower(): shown_confidence(conf) for name, _kw, conf in items}
+        was = {name: None if conf is None else shown_confidence(conf) for name, conf in before.get(pid, {}).items()}
+        if now != was:
+            (held if pid in hold else changed).append(pid)
+    kept = set(hold) & set(suggestions)
+    if kept:
+        suggestions = {pid: items for pid, items in suggestions.items() if pid not in kept}
+        rows = [row for row in rows if row[0] not in kept]
     with catalog.transaction():
         shown = catalog.suggestions.apply(suggestions, rows, models_keys)
         if last_view(catalog) != {"threshold": options.threshold, "budget": options.budget}:
             catalog.set_setting(VIEW_SETTING, {"threshold": options.threshold, "budget": options.budget})
-    return RerankStats(photos=len(suggestions), suggestions=shown)
+    return RerankStats(photos=len(suggestions), suggestions=shown, changed=changed, held=held)
 
 
 def refit(catalog: Catalog, table: CandidateTable | None = None) -> LearnedModel:
@@ -259,13 +311,14 @@ def refit(catalog: Catalog, table: CandidateTable | None = None) -> LearnedModel
     return model
 
 
-def after_decisions(catalog: Catalog, options: RankingOptions) -> RerankStats:
-    """After a batch of approvals/rejections: refit (when learning is on) and re-rank the library."""
+def after_decisions(catalog: Catalog, options: RankingOptions, *, hold: Collection[int] = ()) -> RerankStats:
+    """After a batch of approvals/rejections: refit (when learning is on) and re-rank the library
+    (``hold``: see :func:`rerank`)."""
     refitted = False
     if learning_enabled(catalog):
         refit(catalog)
         refitted = True
-    stats = rerank(catalog, options)
+    stats = rerank(catalog, options, hold=hold)
     stats.refitted = refitted
     return stats
 
@@ -315,14 +368,9 @@ def unmute_tag(catalog: Catalog, name: str, options: RankingOptions) -> tuple[st
 def explain_photo(catalog: Catalog, photo_id: int, options: RankingOptions) -> list[dict[str, object]]:
     """Every stored candidate of a photo with its confidence, what was decided, each feature's
     contribution (log-odds) and, for a collapsed near-duplicate, the suggestion it collapsed into."""
-    table = catalog.suggestions.table([photo_id])
+    table, scored, confidence, ranked = rank_photos(catalog, options, [photo_id])
     if not len(table):
         return []
-    scored = score_table(catalog, table)
-    confidence = scored.confidence
-    ranked = select(table.photo_ids, scored.names, table.group, confidence, threshold=options.threshold,
-                    budget=options.budget, reviewed=catalog.suggestions.reviewed([photo_id]),
-                    muted=muted_tags(catalog, options), aliases=[t.lower() for t in table.texts])
     contributions = scored.model.contributions(scored.x, scored.names)
     titles = ("bias", *FEATURES, "tag")
     best_in_group: dict[int, str] = {}

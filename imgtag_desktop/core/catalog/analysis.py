@@ -154,14 +154,17 @@ class AnalysisRepository(Repository):
         caption: str,
         caption_model: str,
         candidates: Sequence[CandidateRow],
-        suggestions: Sequence[Suggestion],
+        suggestions: Sequence[Suggestion] | None,
         embedding: npt.NDArray[np.float32] | None,
         visual_model: str,
         models_key: str,
         fingerprint: str | None,
         threshold: float | None,
     ) -> list[str]:
-        """Store everything one analysis produced, in one transaction. Returns the tags now suggested."""
+        """Store everything one analysis produced, in one transaction. Returns the tags now suggested.
+
+        ``suggestions`` None leaves the photo's suggestions as they are (the ranking makes them from
+        the stored candidates: it may keep a photo the person is looking at as it was)."""
         now = time.time()
         with self.transaction() as conn:
             conn.execute(
@@ -179,7 +182,7 @@ class AnalysisRepository(Repository):
                     for c in candidates
                 ],
             )
-            suggested = self.record_suggestions(photo_id, suggestions, models_key)
+            suggested = [] if suggestions is None else self.record_suggestions(photo_id, suggestions, models_key)
             if embedding is not None:
                 self.set_embeddings([(photo_id, embedding)], visual_model)
             conn.execute(

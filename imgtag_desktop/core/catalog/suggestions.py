@@ -125,6 +125,20 @@ class SuggestionsRepository(Repository):
             out.update((int(pid), int(n)) for pid, n in self._conn.execute(q, chunk))
         return out
 
+    def shown(self, photo_ids: Sequence[int] | None = None) -> dict[int, dict[str, float | None]]:
+        """Per photo, the model suggestions it shows now: lower-cased name -> confidence."""
+        sql = ("SELECT pt.photo_id, lower(t.name), pt.visual_score FROM photo_tags pt JOIN tags t ON t.id = pt.tag_id"
+               " WHERE pt.state = 'suggested' AND pt.source = 'model'")
+        out: dict[int, dict[str, float | None]] = {}
+        chunks: Iterable[tuple[list[int], str]] = (
+            [([], "")] if photo_ids is None else in_chunks(sorted(set(photo_ids)))
+        )
+        for chunk, marks in chunks:
+            q = sql + ("" if photo_ids is None else f" AND pt.photo_id IN ({marks})")
+            for pid, name, score in self._conn.execute(q, chunk):
+                out.setdefault(int(pid), {})[str(name)] = None if score is None else float(score)
+        return out
+
     def over_budget_photo_ids(self, budget: int) -> list[int]:
         """Photos that show more than ``budget`` suggestions because one came from elsewhere than
         the models (a place found by a scan after the photo was ranked)."""
