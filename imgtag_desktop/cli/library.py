@@ -7,6 +7,7 @@ import sys
 from pathlib import Path
 
 from ..core.catalog import health
+from ..core.confidence import shown_confidence
 from ..services.library import scan_and_import
 from ..services.tag_manager import TagManager
 from .common import CliError, LazyProgress, find_photo, library_path, open_catalog, print_json
@@ -164,7 +165,7 @@ def cmd_tags(args: argparse.Namespace) -> int:
     else:
         for r in rows:
             if "state" in r:
-                score = f" {r['visual_score']:.2f}" if isinstance(r["visual_score"], float) else ""
+                score = f" {shown_confidence(r['visual_score']):.2f}" if isinstance(r["visual_score"], float) else ""
                 print(f"{r['name']}\t{r['state']}{score}")
             else:
                 print(f"{r['name']}\t{r['approved']} approved, {r['suggested']} suggested")

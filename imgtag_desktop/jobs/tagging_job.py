@@ -22,6 +22,7 @@ from ..core.catalog import Catalog
 from ..core.settings import Settings
 from ..services.tagging import photos_to_tag, run_tagging
 from ..tagging import Focus, ModelUnavailable, load_pipeline, models_in_use
+from ..tagging.suggest import Hold
 from .base import Job, JobStats
 
 log = logging.getLogger(__name__)
@@ -82,11 +83,17 @@ class TaggingJob(Job):
         self.only_needed = only_needed
         self.title = "Tagging"
         self.focus = Focus()
+        self.hold = Hold()
 
     def look_at(self, photo_ids: Iterable[int]) -> None:
         """The person now looks at these photos (detail pane first, then the grid's visible rows):
         tag them before the rest. Thread-safe and cheap (no I/O): called from the GUI thread."""
         self.focus.set(photo_ids)
+
+    def keep_shown(self, photo_ids: Iterable[int]) -> None:
+        """The person is looking at these photos' suggestions (the detail pane's photo): re-rankings of
+        photos tagged earlier leave them as they are. Thread-safe and cheap (no I/O)."""
+        self.hold.set(photo_ids)
 
     def work(self, stats: JobStats) -> None:
         check_model_libraries()
@@ -122,5 +129,7 @@ class TaggingJob(Job):
 
             result = run_tagging(catalog, ids, pipeline, self.settings, progress=progress,
                                  cancelled=self.is_cancelled, on_result=lambda pid: self.result.emit(int(pid)),
-                                 on_error=on_error, step=self.step.emit, focus=self.focus)
+                                 on_error=on_error, step=self.step.emit, focus=self.focus, hold=self.hold)
         stats.detail = {k: v for k, v in dataclasses.asdict(result).items() if isinstance(v, int | float | str)}
+        stats.detail["reranked"] = len(result.reranked)
+        stats.detail["held"] = sorted(result.held)

@@ -11,6 +11,7 @@ from ..core.memory import trim_heap
 from ..core.settings import Settings
 from ..tagging import Focus, ModelUnavailable, Pipeline, TagRunStats
 from ..tagging.staged import RunStep, tag_photos_staged
+from ..tagging.suggest import Hold
 from .library import tag_language
 
 
@@ -65,6 +66,7 @@ def run_tagging(
     on_error: Callable[[int, str, str], None] | None = None,
     step: Callable[[RunStep], None] | None = None,
     focus: Focus | None = None,
+    hold: Hold | None = None,
 ) -> TagRunStats:
     """Tag ``photo_ids`` with the settings' threshold, suggestion budget, muting, batch size,
     vocabulary choice and tag language (all but the language overridable for one run); results
@@ -72,7 +74,8 @@ def run_tagging(
     in seconds (see :mod:`imgtag_desktop.tagging.staged`); ``step`` hears what the run does
     between photos, with a count (:class:`~imgtag_desktop.tagging.staged.RunStep`). Photos are taken
     in the given order, except that the photos the ``focus`` holds when a batch is chosen (what the
-    person is looking at) come first. When the run ends, the memory its batches freed goes back to
+    person is looking at) come first; re-rankings of photos tagged earlier leave the photos of ``hold``
+    (the one the person is looking at) as they show them. When the run ends, the memory its batches freed goes back to
     the system (a window lives on after a run; see :mod:`imgtag_desktop.core.memory`)."""
     try:
         return tag_photos_staged(
@@ -91,6 +94,7 @@ def run_tagging(
             use_vocabulary=bool(settings.use_vocabulary if use_vocabulary is None else use_vocabulary),
             language=tag_language(settings),
             focus=focus,
+            hold=hold,
         )
     finally:
         trim_heap()

@@ -20,13 +20,13 @@ keyword-model text embeddings (:data:`SYNONYM_COSINE`).
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import numpy.typing as npt
 
+from ..core.confidence import SHOWN_DECIMALS, passes, shown_confidence
 from .phrases import singular
 
 __all__ = [
@@ -52,23 +52,6 @@ STORED_PER_PHOTO = 40
 # concepts stay below: tree/forest 0.75, sunset/sunrise 0.73, beach/ocean 0.72, car/truck 0.69,
 # dog/cat 0.66. Only the text model (a real one) is involved, never the image model.
 SYNONYM_COSINE = 0.80
-# A confidence is shown, and compared with the threshold, to this many decimals.
-SHOWN_DECIMALS = 2
-_SCALE: int = 10**SHOWN_DECIMALS
-
-
-def shown_confidence(confidence: float) -> float:
-    """The confidence as a chip shows it (rounded half up to :data:`SHOWN_DECIMALS` decimals)."""
-    return math.floor(float(confidence) * _SCALE + 0.5) / _SCALE
-
-
-def passes(confidence: float | None, threshold: float) -> bool:
-    """Whether a confidence passes the threshold, as shown (see the module docstring). None never does."""
-    if confidence is None or math.isnan(confidence):
-        return False
-    return shown_confidence(confidence) >= threshold - 1e-9
-
-
 def _normal_words(text: str) -> tuple[str, ...]:
     return tuple(singular(w) for w in text.lower().replace("|", " ").split())
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import functools
 import logging
 import time
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
@@ -19,7 +19,7 @@ from .order import Focus, WorkOrder
 from .overlap import BatchWriter, Outcome, Prefetcher, decode_workers, default_batch_size
 from .pipeline import ImageAnalysis, ModelInputs, Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
-from .suggest import RankingOptions, maybe_calibrate, rerank
+from .suggest import Hold, RankingOptions, RerankStats, maybe_calibrate, rerank
 from .vocabulary import builtin_vocabulary, vocabulary_names
 
 if TYPE_CHECKING:
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-__all__ = ["TagRunStats", "candidate_rows", "model_suggestions", "record_analysis", "tag_photos",
+__all__ = ["TagRunStats", "candidate_rows", "model_suggestions", "note_rerank", "record_analysis", "tag_photos",
            "vocabulary_origins"]
 
 @dataclass
@@ -50,6 +50,12 @@ class TagRunStats:
     models_s: float = 0.0  # the models' own time
     commit_s: float = 0.0  # committing the batches to the catalog (on the writer thread when overlapping)
     commit_wait_s: float = 0.0  # the models waited this long for the writer (a full queue, the last commits)
+    # Re-rankings of photos tagged earlier (a new calibration, the vocabulary's candidates): the photos
+    # whose shown suggestions changed, and those kept as they were because the person is looking at
+    # them (``hold``), to be ranked when the person moves on.
+    reranked: set[int] = field(default_factory=set)
+    held: set[int] = field(default_factory=set)
+    recalibrated: bool = False
 
     @property
     def remaining(self) -> int:
@@ -73,8 +79,18 @@ class TagRunStats:
             "models_s": round(self.models_s, 3),
             "commit_s": round(self.commit_s, 3),
             "commit_wait_s": round(self.commit_wait_s, 3),
+            "reranked": len(self.reranked),
+            "recalibrated": self.recalibrated,
             "errors": [{"photo_id": i, "path": p, "reason": r} for i, p, r in self.errors],
         }
+
+
+def note_rerank(stats: TagRunStats, ranked: RerankStats, new: Collection[int] = ()) -> None:
+    """Add a re-ranking of photos tagged earlier to the run's stats (``new``: the photos it tagged
+    just now, whose first suggestions are no re-ranking)."""
+    stats.reranked.update(p for p in ranked.changed if p not in new)
+    stats.held.update(ranked.held)
+    stats.reranked.difference_update(ranked.held)
 
 
 def candidate_rows(
@@ -239,6 +255,7 @@ def tag_photos(
     workers: int | None = None,
     focus: Focus | None = None,
     pending_note: str | None = None,
+    hold: Hold | None = None,
 ) -> TagRunStats:
     """Analyse photos in batches and store the results, one committed transaction per photo batch.
 
@@ -259,7 +276,10 @@ def tag_photos(
     Photos are taken in the order of ``photo_ids``, except that each batch starts with the
     photos of ``focus`` (what the person is looking at) still to do; see :mod:`.order`.
     ``pending_note``: recorded, in the batch's own transaction, as each analysed photo's open
-    matter, so it stays pending until that is settled (see :mod:`.staged`).
+    matter, so it stays pending until that is settled (see :mod:`.staged`). A re-ranking of photos
+    tagged earlier (a new calibration) leaves the photos of ``hold`` (the one the person is looking
+    at) as they are and lists them in :attr:`TagRunStats.held`; the photos it changed are in
+    :attr:`TagRunStats.reranked`. A photo of the batch itself always shows its new suggestions.
     """
     start = time.monotonic()
     stats = TagRunStats(total=len(set(photo_ids)))  # each photo once (see WorkOrder)
@@ -309,7 +329,10 @@ def tag_photos(
             analysed_ids.extend(p.id for p in committed)
             if committed and maybe_calibrate(catalog, models_key) is not None:
                 # Enough photos for a (new) calibration: every photo's confidences change.
-                rerank(catalog, options)
+                batch = {p.id for p in committed}
+                ranked = rerank(catalog, options, hold=(hold.get() if hold else frozenset()) - batch)
+                note_rerank(stats, ranked, batch)
+                stats.recalibrated = True
                 stats.suggested = model_suggestions(catalog, analysed_ids)
             elif committed:
                 stats.suggested += rerank(catalog, options, [p.id for p in committed]).suggestions

@@ -33,8 +33,8 @@ from .order import Focus, WorkOrder
 from .overlap import default_batch_size
 from .pipeline import Pipeline
 from .ranking import DEFAULT_BUDGET, STORED_PER_PHOTO
-from .run import TagRunStats, model_suggestions, record_analysis, tag_photos, vocabulary_origins
-from .suggest import RankingOptions, maybe_calibrate, rerank
+from .run import TagRunStats, model_suggestions, note_rerank, record_analysis, tag_photos, vocabulary_origins
+from .suggest import Hold, RankingOptions, RerankStats, maybe_calibrate, rerank
 from .vocabulary import vocabulary_names
 
 if TYPE_CHECKING:
@@ -82,6 +82,9 @@ def _merge(total: TagRunStats, part: TagRunStats) -> None:
     total.decode_workers = max(total.decode_workers, part.decode_workers)
     for name in ("decode_s", "input_wait_s", "models_s", "commit_s", "commit_wait_s"):
         setattr(total, name, getattr(total, name) + getattr(part, name))
+    total.reranked.update(part.reranked)
+    total.held.update(part.held)
+    total.recalibrated = total.recalibrated or part.recalibrated
 
 
 def add_vocabulary(
@@ -93,11 +96,13 @@ def add_vocabulary(
     *,
     language: str = "en",
     progress: Callable[[int, int], None] | None = None,
-) -> int:
+    hold: Hold | None = None,
+) -> RerankStats:
     """Give photos analysed without the vocabulary their vocabulary candidates, from their stored
     caption, caption phrases and image embedding and the pipeline's current vocabulary (set it first),
-    and rank them again. ``progress(done, total)`` hears of each photo done. Returns the number of
-    suggestions they show."""
+    and rank them again. ``progress(done, total)`` hears of each photo done. The photos of ``hold``
+    (the one the person is looking at) keep the suggestions they show (see :func:`.suggest.rerank`).
+    Returns the re-ranking's stats."""
     ids, matrix = catalog.analysis.image_embeddings(pipeline.visual_version)
     row_of = {int(pid): i for i, pid in enumerate(ids)}
     names = vocabulary_names(language)
@@ -118,10 +123,10 @@ def add_vocabulary(
             record_analysis(catalog, pipeline, photo_id, analysis, fingerprint=photo.fingerprint, names=names,
                             threshold=options.threshold)
             done.append(photo_id)
-    shown = rerank(catalog, options, done).suggestions if done else 0
+    ranked = rerank(catalog, options, done, hold=hold.get() if hold else ()) if done else RerankStats()
     if progress:
         progress(len(photo_ids), len(photo_ids))
-    return shown
+    return ranked
 
 
 def tag_photos_staged(
@@ -141,12 +146,15 @@ def tag_photos_staged(
     mute_after: int = 5,
     language: str = "en",
     focus: Focus | None = None,
+    hold: Hold | None = None,
 ) -> TagRunStats:
     """:func:`.run.tag_photos`, with the first photo done first and alone and the vocabulary encoded
     between photos when it is not cached (see the module docstring). Same arguments, plus
     ``step(RunStep)`` for what the run is doing between photos, with a count; ``on_result`` hears
     again of a photo tagged before the vocabulary was ready once it has its vocabulary candidates.
-    A run stopped before then counts those photos as :attr:`TagRunStats.unfinished`."""
+    A run stopped before then counts those photos as :attr:`TagRunStats.unfinished`. Re-rankings
+    of photos tagged earlier (their vocabulary candidates, a new calibration) leave the photos of
+    ``hold`` as they are (see :func:`.run.tag_photos`)."""
     start = time.monotonic()
     order = WorkOrder(photo_ids, focus)  # "first" is the focus's first photo when there is a focus
     ids = order.remaining()
@@ -181,7 +189,7 @@ def tag_photos_staged(
         result = tag_photos(catalog, part, pipeline, threshold=threshold, batch_size=size, progress=part_progress,
                             cancelled=cancelled, on_result=part_result, on_error=on_error,
                             use_vocabulary=vocabulary, budget=budget, mute_after=mute_after, language=language,
-                            focus=focus, pending_note=VOCABULARY_PENDING if collecting else None)
+                            focus=focus, pending_note=VOCABULARY_PENDING if collecting else None, hold=hold)
         _merge(stats, result)
         done_before += len(part)
 
@@ -209,10 +217,12 @@ def tag_photos_staged(
             pipeline.set_vocabulary(texts)  # all in memory now: stored in the disk cache for the next run
             if pending_vocabulary:
                 options = RankingOptions(threshold=threshold, budget=budget, mute_after=mute_after)
-                add_vocabulary(catalog, pipeline, pending_vocabulary, origins, options, language=language,
-                               progress=candidates_progress)
+                note_rerank(stats, add_vocabulary(catalog, pipeline, pending_vocabulary, origins, options,
+                                                  language=language, progress=candidates_progress, hold=hold))
                 if maybe_calibrate(catalog, pipeline.models_key) is not None:
-                    rerank(catalog, options)  # a new calibration changes every photo's confidences
+                    # A new calibration changes every photo's confidences.
+                    note_rerank(stats, rerank(catalog, options, hold=hold.get() if hold else ()))
+                    stats.recalibrated = True
                 if on_result:
                     for photo_id in pending_vocabulary:
                         on_result(photo_id)

@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import PhotoTag
+from ..core.confidence import passes
 from .commands import TagChange, TagOp, push_changes, target_text
 from .completion import FoldingCompleter
 from .session import Session
@@ -360,7 +361,7 @@ class DetailController(QObject):
         by_name: dict[str, list[int]] = {}
         for pid, tags in found.items():
             for t in tags:
-                if t.state == "suggested" and (t.visual_score or 0.0) >= threshold - 1e-9:
+                if t.state == "suggested" and passes(t.visual_score, threshold):
                     by_name.setdefault(t.name, []).append(pid)
         if by_name:
             where = target_text(ids)

@@ -20,6 +20,7 @@ from PySide6.QtGui import QColor, QFont, QKeyEvent, QPainter, QPaintEvent, QPale
 from PySide6.QtWidgets import QAbstractItemView, QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import Catalog, TagStateCounts
+from ..core.confidence import shown_confidence
 from .photo_model import PhotoItem, PhotoListModel, PhotoRoles
 from .session import Session
 from .sources import (
@@ -110,7 +111,7 @@ class ThumbnailDelegate(QStyledItemDelegate):
             x -= w + 3
         score = item.score
         if score is not None:
-            text = f"{score:.2f}"
+            text = f"{shown_confidence(score):.2f}"
             w = painter.fontMetrics().horizontalAdvance(text) + 10
             badge = QRect(area.left() + 2, area.top() + 2, w, 18)
             painter.setPen(Qt.PenStyle.NoPen)

@@ -302,6 +302,8 @@ class MainWindow(QMainWindow):
         self.query_bar.edit.selectAll()
 
     def _on_current(self, photo_id: int) -> None:
+        self.suggestions.show_photo(photo_id)  # rankings leave it as shown; the one left is ranked now
+        self.jobs.keep_shown([photo_id] if photo_id >= 0 else [])
         self.detail.show_photo(photo_id, self.grid.selected_photo_ids())
         self.threshold.set_photo(photo_id)
         self.update_action_texts()
@@ -493,7 +495,7 @@ class MainWindow(QMainWindow):
         self.session.set_threshold(threshold)
         self.session.set_budget(budget)
         if mute_changed:
-            self.suggestions.request(refit=False)
+            self.suggestions.request(refit=False, hold=False)
         self.grid.set_thumb_size(self._grid_size(new.grid_thumbnail_size))
         self.unloader.schedule()
         self.warm_up.arm()
@@ -580,6 +582,8 @@ class MainWindow(QMainWindow):
         self.duplicates_dialog = dialog
 
     def _on_job_finished(self, stats: JobStats) -> None:
+        if stats.kind == "tagging" and isinstance(held := stats.detail.get("held"), list) and held:
+            self.suggestions.keep_as_shown([int(p) for p in held])
         if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
             self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "scan":

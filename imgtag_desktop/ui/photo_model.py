@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelInde
 from PySide6.QtGui import QImage, QPixmap
 
 from ..core.catalog import GridRow, Photo, TagStateCounts
+from ..core.confidence import shown_confidence
 from ..jobs.thumbnails import ImageLoader
 
 Index = QModelIndex | QPersistentModelIndex
@@ -182,7 +183,7 @@ class PhotoListModel(QAbstractListModel):
         if role == Qt.ItemDataRole.ToolTipRole:
             lines = [str(it.path), f"{it.approved} approved · {it.suggested} suggested · {it.rejected} rejected"]
             if it.score is not None:
-                lines.append(f"score {it.score:.2f}")
+                lines.append(f"score {shown_confidence(it.score):.2f}")
             reason = self._broken.get(it.id) or it.error
             if reason:
                 lines.append(f"Problem: {reason}")

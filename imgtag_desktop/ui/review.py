@@ -6,6 +6,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ..core.catalog import Catalog
+from ..core.confidence import passes
 from .commands import TagChange, TagOp, push_changes
 from .grid import GridController
 from .session import Session
@@ -150,7 +151,7 @@ class ReviewController(QObject):
 
         def read(catalog: Catalog) -> list[int]:
             return [t.photo_id for t in catalog.review.photos_with_tag(tag, ("suggested",))
-                    if (t.score or 0.0) >= value - 1e-9]
+                    if passes(t.score, value)]
 
         def approve(ids: list[int]) -> None:
             if ids and self.tag == tag:

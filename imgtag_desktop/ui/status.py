@@ -152,6 +152,7 @@ class JobsController(QObject):
         self._unsaved: list[Problem] = []
         self._last_fill = 0.0
         self._focus: list[int] = []  # what the person looks at: a tagging job takes these photos first
+        self._shown: list[int] = []  # the detail pane's photo: a tagging run's re-rankings leave it as shown
         session.queries.ready.connect(self._on_query)
         session.queries.submit(PROBLEMS_KEY, lambda catalog: catalog.problems.all())  # kept from earlier sessions
 
@@ -174,6 +175,14 @@ class JobsController(QObject):
         if isinstance(job, TaggingJob):
             job.look_at(self._focus)
 
+    def keep_shown(self, photo_ids: list[int]) -> None:
+        """The detail pane shows these photos' suggestions: the running tagging job, and any that
+        starts later, leaves them as they are when it re-ranks photos tagged earlier. Cheap, no I/O."""
+        self._shown = list(photo_ids)
+        job = self.handle.job if self.handle is not None else None
+        if isinstance(job, TaggingJob):
+            job.keep_shown(self._shown)
+
     def submit(self, job: Job) -> None:
         if self.session.closed:
             return
@@ -193,6 +202,7 @@ class JobsController(QObject):
     def _start(self, job: Job) -> None:
         if isinstance(job, TaggingJob):
             job.look_at(self._focus)
+            job.keep_shown(self._shown)
         job.progress.connect(self._on_progress)
         job.result.connect(self._on_result)
         job.failed.connect(self._on_failed)
@@ -351,6 +361,12 @@ class JobsController(QObject):
                     else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
             if isinstance(suggested := d.get("suggested"), int):  # the run's own, not the places a scan suggested
                 text += _tr(", {suggested} tags suggested").format(suggested=suggested)
+            if isinstance(reranked := d.get("reranked"), int) and reranked:
+                # Photos tagged earlier whose suggestions changed without the person touching them.
+                text += (_tr("; suggestions of {n} photos tagged earlier re-ranked with the calibration")
+                         if d.get("recalibrated") else
+                         _tr("; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary")
+                         ).format(n=reranked)
         if stats.seconds:
             text += _tr(" in {seconds} s").format(seconds=number_text(stats.seconds, 1))
         if stats.failures:

@@ -4,11 +4,19 @@
 runs) when the threshold or the budget moves, and refits the learned model after a batch of
 decisions (each tag edit is a step of the undo stack). When it is done, ``suggestions_changed``
 tells the grid, the sidebar, the threshold preview and the detail pane to read again.
+
+What the person looks at does not change by itself: a re-ranking the person did not ask for
+(learning from decisions, and a tagging run's re-rankings of photos tagged earlier) leaves the
+photo in the detail pane as it is shown, and ranks it when the person moves on to another
+photo; the photos it changed elsewhere are named in the status bar, with the reason. A change
+the person makes (the threshold, the budget, muting, learning on/off or reset) applies to every
+photo at once, the one shown included.
 """
 
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass, field
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer
 from PySide6.QtGui import QUndoCommand
@@ -41,6 +49,21 @@ def ranking_options(session: Session) -> RankingOptions:
     return RankingOptions.from_settings(session.settings)
 
 
+@dataclass
+class RankRequest:
+    """One re-ranking to run: refit first or not, which photos (None: all), whether the photo
+    shown stays as it is (a ranking the person did not ask for), and why (for the status bar)."""
+
+    refit: bool = False
+    photo_ids: set[int] | None = None
+    hold: bool = True
+    reasons: set[str] = field(default_factory=set)
+
+    def merged(self, other: RankRequest) -> RankRequest:
+        ids = None if self.photo_ids is None or other.photo_ids is None else self.photo_ids | other.photo_ids
+        return RankRequest(self.refit or other.refit, ids, self.hold and other.hold, self.reasons | other.reasons)
+
+
 class SuggestionsController(QObject):
     """Keeps the shown suggestions current; one re-ranking job at a time (a new request waits)."""
 
@@ -48,13 +71,16 @@ class SuggestionsController(QObject):
         super().__init__(parent)
         self.session = session
         self.handle: JobHandle | None = None
-        self._pending: bool | None = None  # refit wanted by the request waiting for the running job
-        self._rank_timer = self._timer(RANK_DELAY_MS, lambda: self.request(refit=False))
-        self._learn_timer = self._timer(LEARN_DELAY_MS, lambda: self.request(refit=True))
+        self._pending: RankRequest | None = None  # what the request waiting for the running job asks
+        self._running: RankRequest | None = None
+        self._rank_timer = self._timer(RANK_DELAY_MS, lambda: self.request(refit=False, hold=False))
+        self._learn_timer = self._timer(LEARN_DELAY_MS, lambda: self.request(refit=True, reason="learning"))
         session.threshold_changed.connect(lambda _v: self._rank_timer.start())
         session.budget_changed.connect(lambda _v: self._rank_timer.start())
         session.undo_stack.indexChanged.connect(lambda _i: self._learn_timer.start())
         self.last_stats: JobStats | None = None
+        self.shown_photo: int | None = None  # the detail pane's photo: rankings leave it as it is
+        self.stale: set[int] = set()  # photos left as they were by a ranking that would change them
 
     def _timer(self, ms: int, slot: object) -> QTimer:
         timer = QTimer(self)
@@ -63,29 +89,78 @@ class SuggestionsController(QObject):
         timer.timeout.connect(slot)
         return timer
 
-    def request(self, *, refit: bool) -> None:
-        """Re-rank now (and refit first when ``refit``), or as soon as the running job ends."""
+    def show_photo(self, photo_id: int | None) -> None:
+        """The detail pane now shows this photo (None: none). The photo left behind is ranked now
+        when a ranking kept it as it was while it was shown."""
+        photo_id = photo_id if photo_id is not None and photo_id >= 0 else None
+        left, self.shown_photo = self.shown_photo, photo_id
+        if left is not None and left != photo_id and left in self.stale:
+            self.request(refit=False, photo_ids=[left], reason="photo-left")
+
+    def keep_as_shown(self, photo_ids: list[int]) -> None:
+        """A tagging run kept these photos as they were shown: rank them when the person moves on
+        (the one no longer shown at once)."""
+        self.stale.update(photo_ids)
+        left = [p for p in photo_ids if p != self.shown_photo]
+        if left:
+            self.request(refit=False, photo_ids=left, reason="photo-left")
+
+    def request(self, *, refit: bool, photo_ids: list[int] | None = None, hold: bool = True,
+                reason: str = "") -> None:
+        """Re-rank now (and refit first when ``refit``), or as soon as the running job ends.
+        ``hold``: the photo shown stays as it is (see the module docstring)."""
         if self.session.closed:
             return
+        wanted = RankRequest(refit, None if photo_ids is None else set(photo_ids), hold, {reason} - {""})
         if self.handle is not None and self.handle.running():
-            self._pending = bool(self._pending) or refit
+            self._pending = wanted if self._pending is None else self._pending.merged(wanted)
             return
-        job = RerankJob(self.session.library, ranking_options(self.session), refit=refit)
+        self._start(wanted)
+
+    def _start(self, wanted: RankRequest) -> None:
+        held = [self.shown_photo] if wanted.hold and self.shown_photo is not None else []
+        ids = None if wanted.photo_ids is None else sorted(wanted.photo_ids)
+        job = RerankJob(self.session.library, ranking_options(self.session), refit=wanted.refit, photo_ids=ids,
+                        hold=held)
         job.finished.connect(self._on_finished, Qt.ConnectionType.QueuedConnection)
+        self._running = wanted
         self.handle = start_job(job, self)
 
     def _on_finished(self, stats: JobStats) -> None:
         if self.handle is not None:
             self.handle.wait(5000)
         self.handle = None
+        request, self._running = self._running, None
         self.last_stats = stats
         if stats.error:
             self.session.error.emit(self.tr("Suggestions could not be ranked again: {error}").format(error=stats.error))
         elif not self.session.closed:
+            changed = [int(p) for p in stats.detail.get("changed", [])]  # type: ignore[attr-defined]
+            held = [int(p) for p in stats.detail.get("held", [])]  # type: ignore[attr-defined]
+            self.stale.difference_update(changed)
+            if request is not None and request.photo_ids is None and not request.hold:
+                self.stale.clear()  # every photo, the shown one included, is ranked as it should be
+            self.stale.update(held)
             self.session.suggestions_changed.emit()
+            self._announce(request or RankRequest(), changed, held)
         if self._pending is not None and not self.session.closed:
-            refit, self._pending = self._pending, None
-            self.request(refit=refit)
+            pending, self._pending = self._pending, None
+            self._start(pending)
+
+    def _announce(self, request: RankRequest, changed: list[int], held: list[int]) -> None:
+        """Say in the status bar what a ranking the person did not ask for changed, and why."""
+        if not request.hold or not (changed or held):
+            return  # the person's own change (threshold, budget, muting): its effect is the answer
+        if "learning" in request.reasons:
+            text = self.tr("Suggestions re-ranked after learning from your decisions: {n} photos changed").format(
+                n=len(changed))
+        else:
+            text = self.tr("Suggestions of the photo you left were re-ranked with what was learned meanwhile")
+            if not changed:
+                return
+        if held:
+            text += self.tr("; the photo shown keeps its suggestions until you move on")
+        self.session.status.emit(text)
 
     def busy(self) -> bool:
         return self.handle is not None or self._rank_timer.isActive() or self._learn_timer.isActive()
@@ -103,7 +178,7 @@ class SuggestionsController(QObject):
 
     def set_learning(self, enabled: bool) -> None:
         set_learning(self.session.catalog, enabled)
-        self.request(refit=True)
+        self.request(refit=True, hold=False)
 
     def reset(self, parent: QWidget | None = None) -> bool:
         answer = QMessageBox.question(
@@ -112,7 +187,8 @@ class SuggestionsController(QObject):
                     "Your tags stay as they are; only the suggestions' ranking starts over."))
         if answer != QMessageBox.StandardButton.Yes:
             return False
-        self.session.queries.run(reset_learning, lambda _result: self.request(refit=True), write=True)
+        self.session.queries.run(reset_learning, lambda _result: self.request(refit=True, hold=False),
+                                 write=True)
         return True
 
 

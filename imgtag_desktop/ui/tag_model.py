@@ -10,6 +10,7 @@ from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import PhotoTag
+from ..core.confidence import passes, shown_confidence
 from .theme import chip_background, state_color
 
 Index = QModelIndex | QPersistentModelIndex
@@ -25,7 +26,7 @@ class TagRoles:
 
 def chip_text(tag: PhotoTag) -> str:
     if tag.state == "suggested" and tag.visual_score is not None:
-        return f"{tag.name}  {tag.visual_score:.2f}"
+        return f"{tag.name}  {shown_confidence(tag.visual_score):.2f}"  # the number the threshold judges
     return tag.name
 
 
@@ -57,7 +58,8 @@ class PhotoTagsModel(QAbstractListModel):
             self.dataChanged.emit(self.index(0, 0), self.index(len(self._tags) - 1, 0), [TagRoles.Passes])
 
     def passes(self, tag: PhotoTag) -> bool:
-        return tag.state == "suggested" and (tag.visual_score or 0.0) >= self.threshold
+        """A suggestion at or above the threshold, as shown (the ranking's own rule)."""
+        return tag.state == "suggested" and passes(tag.visual_score, self.threshold)
 
     def rowCount(self, parent: Index = QModelIndex()) -> int:  # noqa: B008 - Qt's signature
         return 0 if parent.isValid() else len(self._tags)

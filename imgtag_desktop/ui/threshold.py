@@ -2,24 +2,26 @@
 
 from __future__ import annotations
 
-from bisect import bisect_left
+import math
 
 from PySide6.QtCore import QObject, Qt, QTimer
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QSlider, QSpinBox, QWidget
 
+from ..core.confidence import SHOWN_SCALE, passes
 from .session import Session
 
 
 def passing(scores: list[float], threshold: float) -> int:
-    """How many of these ascending scores are at or above ``threshold``."""
-    return len(scores) - bisect_left(scores, threshold - 1e-9)
+    """How many of these scores (one photo's) pass ``threshold``, as shown (the ranking's rule)."""
+    return sum(passes(s, threshold) for s in scores)
 
 
 def passing_in_histogram(histogram: list[int], threshold: float) -> int:
-    """How many suggestions of a score histogram (``len - 1`` buckets per unit) pass ``threshold``."""
+    """How many suggestions of a histogram of shown scores (``Catalog.review.suggestion_histogram``:
+    one bucket per shown value) pass ``threshold``."""
     if not histogram:
         return 0
-    k = max(0, min(len(histogram) - 1, round(threshold * (len(histogram) - 1))))
+    k = max(0, min(len(histogram) - 1, math.ceil(threshold * SHOWN_SCALE - 1e-6)))
     return sum(histogram[k:])
 
 

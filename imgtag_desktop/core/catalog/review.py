@@ -12,6 +12,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..confidence import SHOWN_SCALE
 from ..query.compiler import Fragment, tag_ids_sql
 from .base import Repository, in_chunks
 from .records import PhotoStatus, TagSource, TagState
@@ -118,15 +119,16 @@ class ReviewRepository(Repository):
         )
         return [TaggedPhoto(int(r[0]), r[1], r[2]) for r in rows]
 
-    def suggestion_histogram(self, photo_id: int | None = None, buckets: int = 100) -> list[int]:
-        """Counts of suggested tags per score bucket: index ``i`` holds scores in [i/buckets, (i+1)/buckets).
+    def suggestion_histogram(self, photo_id: int | None = None, buckets: int = SHOWN_SCALE) -> list[int]:
+        """Counts of suggested tags per score as shown: index ``i`` holds the scores shown as
+        ``i / buckets`` (rounded half up, :func:`imgtag_desktop.core.confidence.shown_confidence`).
 
-        ``buckets + 1`` entries; the last holds scores >= 1.0, the first also those without a score
-        or below 0. How many pass a threshold ``k / buckets`` is ``sum(histogram[k:])``: one cheap
-        grouped query instead of fetching every score.
+        ``buckets + 1`` entries; the first also holds those without a score or below 0. How many
+        pass a threshold ``k / buckets`` (:func:`~imgtag_desktop.core.confidence.passes`) is
+        ``sum(histogram[k:])``: one cheap grouped query instead of fetching every score.
         """
         sql = (
-            "SELECT max(0, min(?, CAST(coalesce(visual_score, 0.0) * ? + 1e-9 AS INTEGER))), count(*)"
+            "SELECT max(0, min(?, CAST(coalesce(visual_score, 0.0) * ? + 0.5 AS INTEGER))), count(*)"
             " FROM photo_tags WHERE state = 'suggested'"
         )
         args: list[object] = [buckets, buckets]
