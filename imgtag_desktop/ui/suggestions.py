@@ -35,7 +35,7 @@ from PySide6.QtWidgets import (
 from ..core.catalog import Catalog, TagMute
 from ..jobs.base import JobHandle, JobStats, start_job
 from ..jobs.rerank_job import RerankJob
-from ..tagging.suggest import RankingOptions, learning_enabled, reset_learning, set_learning
+from ..tagging.suggest import RankingOptions, last_view, learning_enabled, reset_learning, set_learning
 from .session import Session
 
 log = logging.getLogger(__name__)
@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 MUTED_KEY = "muted-tags"
 RANK_DELAY_MS = 250  # the slider or the budget moved: re-rank soon
 LEARN_DELAY_MS = 1500  # decisions come in bursts: refit once the person pauses
+LEFT_DELAY_MS = 150  # the person moved to another photo: rank the one left once the grid settles
 
 
 def ranking_options(session: Session) -> RankingOptions:
@@ -81,6 +82,17 @@ class SuggestionsController(QObject):
         self.last_stats: JobStats | None = None
         self.shown_photo: int | None = None  # the detail pane's photo: rankings leave it as it is
         self.stale: set[int] = set()  # photos left as they were by a ranking that would change them
+        self._left: set[int] = set()  # photos the detail pane showed before, to rank if still stale
+        self._left_timer = self._timer(LEFT_DELAY_MS, self._rank_left)
+        # The library's stored ranking follows this window's threshold and budget: ranked by another
+        # (`imgtag rerank --threshold`, a run with its own), it is ranked again now, before anything is
+        # shown of it, rather than at the first refit, later, with nothing said.
+        threshold, budget = session.threshold, session.budget
+        session.queries.run(last_view, lambda view: self._check_view(view, threshold, budget))
+
+    def _check_view(self, view: dict[str, float], threshold: float, budget: int) -> None:
+        if view and view != {"threshold": threshold, "budget": budget}:
+            self.request(refit=False, hold=False)
 
     def _timer(self, ms: int, slot: object) -> QTimer:
         timer = QTimer(self)
@@ -90,20 +102,27 @@ class SuggestionsController(QObject):
         return timer
 
     def show_photo(self, photo_id: int | None) -> None:
-        """The detail pane now shows this photo (None: none). The photo left behind is ranked now
-        when a ranking kept it as it was while it was shown."""
+        """The detail pane now shows this photo (None: none). The photo left behind is ranked soon
+        when a ranking kept it as it was while it was shown (not when it comes straight back, as
+        when the grid reloads its rows and finds its current photo again)."""
         photo_id = photo_id if photo_id is not None and photo_id >= 0 else None
         left, self.shown_photo = self.shown_photo, photo_id
-        if left is not None and left != photo_id and left in self.stale:
-            self.request(refit=False, photo_ids=[left], reason="photo-left")
+        if left is not None and left != photo_id:
+            self._left.add(left)
+            self._left_timer.start()
+
+    def _rank_left(self) -> None:
+        left = sorted(p for p in self._left if p != self.shown_photo and p in self.stale)
+        self._left.clear()
+        if left:
+            self.request(refit=False, photo_ids=left, reason="photo-left")
 
     def keep_as_shown(self, photo_ids: list[int]) -> None:
         """A tagging run kept these photos as they were shown: rank them when the person moves on
-        (the one no longer shown at once)."""
+        (those no longer shown at once)."""
         self.stale.update(photo_ids)
-        left = [p for p in photo_ids if p != self.shown_photo]
-        if left:
-            self.request(refit=False, photo_ids=left, reason="photo-left")
+        self._left.update(photo_ids)
+        self._left_timer.start()
 
     def request(self, *, refit: bool, photo_ids: list[int] | None = None, hold: bool = True,
                 reason: str = "") -> None:
@@ -163,11 +182,13 @@ class SuggestionsController(QObject):
         self.session.status.emit(text)
 
     def busy(self) -> bool:
-        return self.handle is not None or self._rank_timer.isActive() or self._learn_timer.isActive()
+        return (self.handle is not None or self._rank_timer.isActive() or self._learn_timer.isActive()
+                or self._left_timer.isActive())
 
     def close(self) -> None:
         self._rank_timer.stop()
         self._learn_timer.stop()
+        self._left_timer.stop()
         if self.handle is not None and not self.handle.wait(30000):
             self.handle.leave_running()  # never destroyed with the window while it runs
 

@@ -187,16 +187,109 @@ def test_review_bar_counts_what_is_shown_after_every_rerank(qtbot, photo_dir, li
 
     window.review.start("tree")
     check(6)
-    window.threshold_widget.slider.setValue(92)  # tree scores 0.90-0.94: three photos keep it
-    check(3)
-    assert window.grid.model.rowCount() == 3
+    # tree scores 0.900, 0.909, 0.917, 0.924, 0.931, 0.937, shown as 0.90-0.94: four photos show 0.92 or more
+    window.threshold_widget.slider.setValue(92)
+    check(4)
+    assert window.grid.model.rowCount() == 4
     window.threshold_widget.budget.setValue(3)  # tree is the fourth suggestion on every photo
     check(0)
     window.threshold_widget.budget.setValue(50)
-    check(3)
+    check(4)
     window.grid_view.setFocus()
     assert window.review.approve()  # an edit counts at once, the refit that follows re-ranks
     assert label() is not None
     check()
     assert label() is not None and label()[1] == 1  # type: ignore[index]
     assert label()[0] == window.grid.model.rowCount()  # type: ignore[index]  # the refit re-read the rows
+
+
+def _chips(window) -> list[tuple[str, str, str]]:  # type: ignore[no-untyped-def]
+    """What the detail pane shows: each chip's name, state and text."""
+    model = window.detail.model
+    return [(t.name, t.state, model.data(model.index(r, 0))) for r, t in enumerate(model.tags())]
+
+
+def _stored(window, pid: int) -> dict[str, float | None]:  # type: ignore[no-untyped-def]
+    return {t.name: t.visual_score for t in window.session.catalog.tags.photo_tags(pid, states=["suggested"])}
+
+
+def test_a_refit_keeps_the_shown_photo_as_it_is_until_the_person_moves_on(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """Learning from decisions made on other photos re-ranks the library, but the photo in the detail
+    pane keeps its chips (and its badge) until the person moves to another photo; the status bar says
+    what was re-ranked and why. Then the photo left behind is ranked like every other."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.budget.setValue(50)
+    _settle(qtbot, window)
+    shown_id = ids[0]
+    assert window.grid.select_photo(shown_id)
+    qtbot.waitUntil(lambda: window.detail.photo_id == shown_id, timeout=5000)
+    before_chips, before_stored = _chips(window), _stored(window, shown_id)
+    assert any(state == "suggested" for _n, state, _t in before_chips)
+    others_before = {pid: _stored(window, pid) for pid in ids[1:]}
+    # Decisions on other photos (a selection, as the window's rule says): "dog" is rejected on three.
+    targets = tuple(ids[1:4])
+    assert push_changes(window.session, [TagChange("reject", targets, "dog")])
+    _settle(qtbot, window)
+    assert window.suggestions.last_stats is not None and window.suggestions.last_stats.detail["refitted"]
+    assert _chips(window) == before_chips  # the person did not touch it: it did not move
+    assert _stored(window, shown_id) == before_stored  # nor did its badge, the sidebar, the CLI's view
+    assert shown_id in window.suggestions.stale
+    changed_elsewhere = [pid for pid in ids[4:] if _stored(window, pid) != others_before[pid]]
+    assert changed_elsewhere, "the refit re-ranked the other photos"
+    message = window.statusBar().currentMessage()
+    assert "learning from your decisions" in message and "until you move on" in message
+    # The person moves on: the photo left behind is ranked now, as any other photo was.
+    assert window.grid.select_photo(ids[5])
+    _settle(qtbot, window)
+    assert shown_id not in window.suggestions.stale
+    after = _stored(window, shown_id)
+    assert after != before_stored
+    assert after["dog"] < before_stored["dog"]  # what the person taught about "dog" applies here too
+    assert window.grid.select_photo(shown_id)
+    qtbot.waitUntil(lambda: window.detail.photo_id == shown_id, timeout=5000)
+    assert {n for n, s, _t in _chips(window) if s == "suggested"} == set(after)
+
+
+def test_the_threshold_moves_the_shown_photo_at_once(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """The person's own change (the threshold) applies to the photo shown too, and nothing is held."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.budget.setValue(50)
+    window.threshold_widget.slider.setValue(50)
+    _settle(qtbot, window)
+    assert window.grid.select_photo(ids[0])
+    qtbot.waitUntil(lambda: window.detail.photo_id == ids[0], timeout=5000)
+    before = _stored(window, ids[0])
+    window.threshold_widget.slider.setValue(92)
+    _settle(qtbot, window)
+    after = _stored(window, ids[0])
+    assert set(after) < set(before) and not window.suggestions.stale
+    assert {n for n, s, _t in _chips(window) if s == "suggested"} == set(after)
+
+
+def test_the_cli_lists_what_the_window_shows(qtbot, photo_dir, library, capsys):  # type: ignore[no-untyped-def]
+    """`imgtag tags --photo` and the window (the detail pane's chips and their count, the grid's
+    badge, the review of a tag) agree on a photo's suggestions, for the same catalog and settings:
+    here after the library was ranked by the command line at another threshold than the window's."""
+    import json
+
+    from imgtag_desktop.cli import main
+
+    ids = add_candidates(library)
+    with Catalog(library) as cat:
+        paths = {p.id: str(p.path) for p in cat.photos.all()}
+    assert main(["--library", str(library), "rerank", "--threshold", "0.3", "--budget", "50"]) == 0
+    capsys.readouterr()
+    window = _window(qtbot, photo_dir, library)  # its settings: threshold 0.5, budget 10
+    _settle(qtbot, window)
+    for pid in ids[:3]:
+        assert window.grid.select_photo(pid)
+        qtbot.waitUntil(lambda pid=pid: window.detail.photo_id == pid, timeout=5000)
+        assert main(["--library", str(library), "tags", "--photo", paths[pid], "--json"]) == 0
+        cli = {r["name"] for r in json.loads(capsys.readouterr().out) if r["state"] == "suggested"}
+        chips = {n for n, s, _t in _chips(window) if s == "suggested"}
+        passing = {t.name for t in window.detail.model.tags() if window.detail.model.passes(t)}
+        row = next(r for r in range(window.grid.model.rowCount()) if window.grid.model.item(r).id == pid)
+        assert cli == chips == passing and window.grid.model.item(row).suggested == len(cli)
+        assert f"{len(cli)} suggested ({len(cli)} at or above 0.50)" in window.detail_panel.summary.text()
