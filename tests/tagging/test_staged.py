@@ -123,3 +123,34 @@ def test_each_step_says_what_it_does_with_its_count() -> None:
     assert set(STEP_TEXTS) == {"vocabulary", "vocabulary-candidates"}
     assert RunStep("vocabulary", 64, 306).text == "Preparing the tag vocabulary for the visual model (64/306)…"
     assert "(3/12 photos)" in RunStep("vocabulary-candidates", 3, 12).text
+
+
+@pytest.mark.slow
+def test_the_photo_on_screen_keeps_its_suggestions_when_the_vocabulary_arrives(
+    cold_pipeline: Pipeline, catalog: Catalog, tmp_path: Path
+) -> None:
+    """A photo tagged before the vocabulary was ready gains vocabulary candidates later in the run;
+    the photo the person is looking at keeps the suggestions it shows (the run reports it as held),
+    the others are re-ranked and counted; ranking the held photo afterwards gives it the same
+    suggestions as the others got."""
+    from imgtag_desktop.tagging.suggest import Hold, RankingOptions, rerank
+
+    ids = library(catalog, tmp_path / "photos", 4)
+    hold = Hold([ids[0]])
+    first: dict[int, set[str]] = {}
+
+    def on_result(pid: int) -> None:
+        if pid not in first:  # its first suggestions, before the vocabulary
+            first[pid] = {t.name for t in catalog.tags.photo_tags(pid, states=["suggested"])}
+
+    stats = tag_photos_staged(catalog, ids, cold_pipeline, threshold=0.0, batch_size=2, budget=50,
+                              on_result=on_result, hold=hold)
+    assert stats.analysed == 4 and not stats.cancelled
+    assert any(c.origin == "vocabulary" for c in catalog.analysis.candidates(ids[0]))  # its candidates came
+    assert {t.name for t in catalog.tags.photo_tags(ids[0], states=["suggested"])} == first[ids[0]]
+    assert stats.held == {ids[0]} and ids[0] not in stats.reranked
+    assert stats.reranked and stats.reranked <= set(first)  # the others tagged before it were re-ranked
+    assert stats.to_json()["reranked"] == len(stats.reranked)
+    rerank(catalog, RankingOptions(threshold=0.0, budget=50), [ids[0]])
+    now = {t.name for t in catalog.tags.photo_tags(ids[0], states=["suggested"])}
+    assert now > first[ids[0]]  # the vocabulary's suggestions join once the person moves on
