@@ -582,8 +582,10 @@ class MainWindow(QMainWindow):
         self.duplicates_dialog = dialog
 
     def _on_job_finished(self, stats: JobStats) -> None:
-        if stats.kind == "tagging" and isinstance(held := stats.detail.get("held"), list) and held:
-            self.suggestions.keep_as_shown([int(p) for p in held])
+        if stats.kind == "tagging":
+            if isinstance(held := stats.detail.get("held"), list) and held:
+                self.suggestions.keep_as_shown([int(p) for p in held])
+            self.suggestions.sync_view()  # the run ranked with the threshold it started with
         if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
             self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]
         if stats.kind == "scan":

@@ -87,10 +87,18 @@ class SuggestionsController(QObject):
         # The library's stored ranking follows this window's threshold and budget: ranked by another
         # (`imgtag rerank --threshold`, a run with its own), it is ranked again now, before anything is
         # shown of it, rather than at the first refit, later, with nothing said.
-        threshold, budget = session.threshold, session.budget
-        session.queries.run(last_view, lambda view: self._check_view(view, threshold, budget))
+        self.sync_view()
+
+    def sync_view(self) -> None:
+        """Rank the library again when its stored ranking was made with another threshold or budget
+        than the window's (at start; after a tagging run that took its snapshot of them before the
+        person moved the slider)."""
+        threshold, budget = self.session.threshold, self.session.budget
+        self.session.queries.run(last_view, lambda view: self._check_view(view, threshold, budget))
 
     def _check_view(self, view: dict[str, float], threshold: float, budget: int) -> None:
+        if self.session.closed or (threshold, budget) != (self.session.threshold, self.session.budget):
+            return  # moved meanwhile: that move ranks the library
         if view and view != {"threshold": threshold, "budget": budget}:
             self.request(refit=False, hold=False)
 

@@ -175,3 +175,53 @@ def test_tagging_takes_the_photos_scrolled_to_before_the_rest(qtbot, tmp_path, t
     rest = [name for name in by_name if name not in bottom and name not in chosen_ahead]
     assert rest and max(at[name] for name in bottom) < min(at[name] for name in rest)
     assert [name for name in order if name in rest] == rest
+
+
+@pytest.mark.slow
+def test_the_photo_on_screen_keeps_its_suggestions_while_the_vocabulary_arrives(
+    qtbot, tmp_path, tiny_settings, monkeypatch
+):
+    """Tag all with the vocabulary not encoded yet: the photo in the detail pane is tagged first (its
+    caption's phrases), the vocabulary comes later in the run and re-ranks the photos tagged before it.
+    The photo on screen keeps the suggestions it shows until the person moves on; the run's message
+    says the others were re-ranked, and why."""
+    from imgtag_desktop.tagging import staged
+    from imgtag_desktop.tagging.cache import evict_models
+    from imgtag_desktop.ui.app import create_window
+
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cold-cache"))  # no text embeddings cached
+    monkeypatch.setattr(staged, "VOCABULARY_CHUNK", 64)
+    evict_models()  # no pipeline with the vocabulary in memory either
+    tiny_settings.suggestion_budget = 50
+    save_settings(tiny_settings)
+    folder = _folder(tmp_path, 5)
+    window = create_window(folder, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == 5, timeout=30000)
+    cat = window.session.catalog
+    ids = [p.id for p in cat.photos.all(status="ok")]
+    shown_id = ids[0]
+    assert window.grid.select_photo(shown_id)
+    qtbot.waitUntil(lambda: window.detail.photo_id == shown_id, timeout=5000)
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=180000) as blocker:
+        window.registry["tag_all"].trigger()
+    stats = blocker.args[0]
+    assert stats.error is None, stats.error
+    assert stats.detail["held"] == [shown_id] and stats.detail["reranked"] > 0
+    assert "re-ranked with the tag vocabulary" in window.jobs.panel.message.text()
+    qtbot.waitUntil(lambda: not window.suggestions.busy() and not window.session.queries.busy(), timeout=20000)
+
+    def origins(pid: int) -> dict[str, str]:
+        return {c.tag_name: c.origin for c in cat.analysis.candidates(pid)}
+
+    assert "vocabulary" in origins(shown_id).values()  # its vocabulary candidates are stored
+    chips = {t.name for t in window.detail.model.tags() if t.state == "suggested"}
+    stored = {t.name for t in cat.tags.photo_tags(shown_id, states=["suggested"])}
+    assert chips == stored and chips and all(origins(shown_id)[n] == "caption" for n in chips)
+    window.grid.select_photo(ids[1])  # the person moves on: the photo left is ranked as the others were
+    qtbot.waitUntil(lambda: shown_id not in window.suggestions.stale, timeout=20000)
+    now = {t.name for t in cat.tags.photo_tags(shown_id, states=["suggested"])}
+    assert now > stored and any(origins(shown_id)[n] == "vocabulary" for n in now)
+    window.close()
+    evict_models()
