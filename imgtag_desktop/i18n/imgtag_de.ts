@@ -260,6 +260,14 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>, {suggested} Tags vorgeschlagen</translation>
     </message>
     <message>
+      <source>; suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
+      <translation>; Vorschläge von {n} früher getaggten Fotos mit der Kalibrierung neu geordnet</translation>
+    </message>
+    <message>
+      <source>; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
+      <translation>; Vorschläge von {n} früher getaggten Fotos mit dem Tag-Vokabular neu geordnet</translation>
+    </message>
+    <message>
       <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
       <translation>Das Vokabular wird bei den Fotos ergänzt, die getaggt wurden, bevor es bereit war ({done}/{total} Fotos)…</translation>
     </message>
@@ -895,6 +903,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
   <context>
     <name>SuggestionsController</name>
     <message>
+      <source>; the photo shown keeps its suggestions until you move on</source>
+      <translation>; das angezeigte Foto behält seine Vorschläge, bis Sie weitergehen</translation>
+    </message>
+    <message>
       <source>Forget every approval and rejection learned so far, and the muted tags?
 Your tags stay as they are; only the suggestions' ranking starts over.</source>
       <translation>Alles bisher aus Bestätigungen und Ablehnungen Gelernte und die stummgeschalteten Tags vergessen?
@@ -907,6 +919,14 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>Suggestions could not be ranked again: {error}</source>
       <translation>Die Vorschläge konnten nicht neu geordnet werden: {error}</translation>
+    </message>
+    <message>
+      <source>Suggestions of the photo you left were re-ranked with what was learned meanwhile</source>
+      <translation>Die Vorschläge des verlassenen Fotos wurden mit dem inzwischen Gelernten neu geordnet</translation>
+    </message>
+    <message>
+      <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>
+      <translation>Vorschläge nach dem Lernen aus Ihren Entscheidungen neu geordnet: {n} Fotos geändert</translation>
     </message>
   </context>
   <context>

@@ -260,6 +260,14 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>, {suggested} tags suggérés</translation>
     </message>
     <message>
+      <source>; suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
+      <translation>; suggestions de {n} photos étiquetées plus tôt reclassées avec la calibration</translation>
+    </message>
+    <message>
+      <source>; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
+      <translation>; suggestions de {n} photos étiquetées plus tôt reclassées avec le vocabulaire de tags</translation>
+    </message>
+    <message>
       <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
       <translation>Ajout du vocabulaire aux photos étiquetées avant qu’il soit prêt ({done}/{total} photos)…</translation>
     </message>
@@ -895,6 +903,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
   <context>
     <name>SuggestionsController</name>
     <message>
+      <source>; the photo shown keeps its suggestions until you move on</source>
+      <translation>; la photo affichée garde ses suggestions jusqu’à ce que vous passiez à une autre</translation>
+    </message>
+    <message>
       <source>Forget every approval and rejection learned so far, and the muted tags?
 Your tags stay as they are; only the suggestions' ranking starts over.</source>
       <translation>Oublier tout ce qui a été appris de vos approbations et refus, ainsi que les tags muets ?
@@ -907,6 +919,14 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>Suggestions could not be ranked again: {error}</source>
       <translation>Les suggestions n'ont pas pu être reclassées : {error}</translation>
+    </message>
+    <message>
+      <source>Suggestions of the photo you left were re-ranked with what was learned meanwhile</source>
+      <translation>Les suggestions de la photo quittée ont été reclassées avec ce qui a été appris entre-temps</translation>
+    </message>
+    <message>
+      <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>
+      <translation>Suggestions reclassées après apprentissage de vos décisions : {n} photos modifiées</translation>
     </message>
   </context>
   <context>

@@ -164,10 +164,10 @@ class SuggestionsController(QObject):
         elif not self.session.closed:
             changed = [int(p) for p in stats.detail.get("changed", [])]  # type: ignore[attr-defined]
             held = [int(p) for p in stats.detail.get("held", [])]  # type: ignore[attr-defined]
-            self.stale.difference_update(changed)
-            if request is not None and request.photo_ids is None and not request.hold:
-                self.stale.clear()  # every photo, the shown one included, is ranked as it should be
-            self.stale.update(held)
+            if request is None or request.photo_ids is None:
+                self.stale = set(held)  # every other photo is ranked as it should be now
+            else:
+                self.stale = (self.stale - request.photo_ids) | set(held)
             self.session.suggestions_changed.emit()
             self._announce(request or RankRequest(), changed, held)
         if self._pending is not None and not self.session.closed:
