@@ -252,20 +252,24 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation> in {seconds} s</translation>
     </message>
     <message>
+      <source> · suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
+      <translation> · Vorschläge von {n} früher getaggten Fotos mit der Kalibrierung neu geordnet</translation>
+    </message>
+    <message>
+      <source> · suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
+      <translation> · Vorschläge von {n} früher getaggten Fotos mit dem Tag-Vokabular neu geordnet</translation>
+    </message>
+    <message>
+      <source> · the photo shown keeps its suggestions until you move on</source>
+      <translation> · das angezeigte Foto behält seine Vorschläge, bis Sie weitergehen</translation>
+    </message>
+    <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
       <translation> · {failures} fehlgeschlagen (Strg+L für die Liste)</translation>
     </message>
     <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} Tags vorgeschlagen</translation>
-    </message>
-    <message>
-      <source>; suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
-      <translation>; Vorschläge von {n} früher getaggten Fotos mit der Kalibrierung neu geordnet</translation>
-    </message>
-    <message>
-      <source>; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
-      <translation>; Vorschläge von {n} früher getaggten Fotos mit dem Tag-Vokabular neu geordnet</translation>
     </message>
     <message>
       <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
@@ -921,8 +925,8 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
       <translation>Die Vorschläge konnten nicht neu geordnet werden: {error}</translation>
     </message>
     <message>
-      <source>Suggestions of the photo you left were re-ranked with what was learned meanwhile</source>
-      <translation>Die Vorschläge des verlassenen Fotos wurden mit dem inzwischen Gelernten neu geordnet</translation>
+      <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>
+      <translation>Die Vorschläge des verlassenen Fotos wurden aktualisiert (solange Sie es ansahen, blieben sie, wie sie waren)</translation>
     </message>
     <message>
       <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>

@@ -252,20 +252,24 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> en {seconds} s</translation>
     </message>
     <message>
+      <source> · suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
+      <translation> · suggestions de {n} photos étiquetées plus tôt reclassées avec la calibration</translation>
+    </message>
+    <message>
+      <source> · suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
+      <translation> · suggestions de {n} photos étiquetées plus tôt reclassées avec le vocabulaire de tags</translation>
+    </message>
+    <message>
+      <source> · the photo shown keeps its suggestions until you move on</source>
+      <translation> · la photo affichée garde ses suggestions jusqu’à ce que vous passiez à une autre</translation>
+    </message>
+    <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
       <translation> · {failures} en échec (Ctrl+L pour la liste)</translation>
     </message>
     <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} tags suggérés</translation>
-    </message>
-    <message>
-      <source>; suggestions of {n} photos tagged earlier re-ranked with the calibration</source>
-      <translation>; suggestions de {n} photos étiquetées plus tôt reclassées avec la calibration</translation>
-    </message>
-    <message>
-      <source>; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary</source>
-      <translation>; suggestions de {n} photos étiquetées plus tôt reclassées avec le vocabulaire de tags</translation>
     </message>
     <message>
       <source>Adding the tag vocabulary to the photos tagged before it was ready ({done}/{total} photos)…</source>
@@ -921,8 +925,8 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
       <translation>Les suggestions n'ont pas pu être reclassées : {error}</translation>
     </message>
     <message>
-      <source>Suggestions of the photo you left were re-ranked with what was learned meanwhile</source>
-      <translation>Les suggestions de la photo quittée ont été reclassées avec ce qui a été appris entre-temps</translation>
+      <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>
+      <translation>Les suggestions de la photo quittée ont été mises à jour (gardées telles quelles pendant que vous la regardiez)</translation>
     </message>
     <message>
       <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>

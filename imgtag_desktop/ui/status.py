@@ -361,16 +361,29 @@ class JobsController(QObject):
                     else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
             if isinstance(suggested := d.get("suggested"), int):  # the run's own, not the places a scan suggested
                 text += _tr(", {suggested} tags suggested").format(suggested=suggested)
-            if isinstance(reranked := d.get("reranked"), int) and reranked:
-                # Photos tagged earlier whose suggestions changed without the person touching them.
-                text += (_tr("; suggestions of {n} photos tagged earlier re-ranked with the calibration")
-                         if d.get("recalibrated") else
-                         _tr("; suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary")
-                         ).format(n=reranked)
         if stats.seconds:
             text += _tr(" in {seconds} s").format(seconds=number_text(stats.seconds, 1))
         if stats.failures:
             text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
+        if stats.kind == "tagging":
+            text += JobsController._reranked_text(d)
+        return text
+
+    @staticmethod
+    def _reranked_text(detail: dict[str, object]) -> str:
+        """What a tagging run's re-rankings of photos tagged earlier changed without the person asking
+        (their vocabulary candidates, a new calibration), and that the photo shown was kept as it is."""
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
+        text = ""
+        if isinstance(reranked := detail.get("reranked"), int) and reranked:
+            text += (_tr(" · suggestions of {n} photos tagged earlier re-ranked with the calibration")
+                     if detail.get("recalibrated") else
+                     _tr(" · suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary")
+                     ).format(n=reranked)
+        if detail.get("held"):
+            text += _tr(" · the photo shown keeps its suggestions until you move on")
         return text
 
     def show_log(self) -> None:

@@ -182,7 +182,8 @@ class SuggestionsController(QObject):
             text = self.tr("Suggestions re-ranked after learning from your decisions: {n} photos changed").format(
                 n=len(changed))
         else:
-            text = self.tr("Suggestions of the photo you left were re-ranked with what was learned meanwhile")
+            text = self.tr("Suggestions of the photo you left were brought up to date (kept as they were while "
+                           "you looked at it)")
             if not changed:
                 return
         if held:

@@ -209,7 +209,8 @@ def test_the_photo_on_screen_keeps_its_suggestions_while_the_vocabulary_arrives(
     stats = blocker.args[0]
     assert stats.error is None, stats.error
     assert stats.detail["held"] == [shown_id] and stats.detail["reranked"] > 0
-    assert "re-ranked with the tag vocabulary" in window.jobs.panel.message.text()
+    message = window.jobs.panel.message.text()
+    assert "re-ranked with the tag vocabulary" in message and "keeps its suggestions until you move on" in message
     qtbot.waitUntil(lambda: not window.suggestions.busy() and not window.session.queries.busy(), timeout=20000)
 
     def origins(pid: int) -> dict[str, str]:
