@@ -47,6 +47,10 @@
       <translation> · Änderungen gelten für die {n} ausgewählten Fotos</translation>
     </message>
     <message>
+      <source> · re-ranked suggestions come when you move on</source>
+      <translation> · neu geordnete Vorschläge kommen, wenn Sie weitergehen</translation>
+    </message>
+    <message>
       <source>Approve {n} tags at or above {threshold} on {target}</source>
       <translation>{n} Tags ab {threshold} auf {target} bestätigen</translation>
     </message>

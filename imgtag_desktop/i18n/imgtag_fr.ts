@@ -47,6 +47,10 @@
       <translation> · les modifications s'appliquent aux {n} photos sélectionnées</translation>
     </message>
     <message>
+      <source> · re-ranked suggestions come when you move on</source>
+      <translation> · les suggestions reclassées viendront quand vous passerez à une autre photo</translation>
+    </message>
+    <message>
       <source>Approve {n} tags at or above {threshold} on {target}</source>
       <translation>Approuver {n} étiquettes à partir de {threshold} sur {target}</translation>
     </message>

@@ -157,6 +157,9 @@ class DetailController(QObject):
         self.photo_id: int | None = None
         self.selection: list[int] = []
         self.target_source: Callable[[], list[int]] | None = None
+        # Whether a newer ranking of a photo waits until the person moves on (the window's
+        # suggestions controller keeps the shown photo as it is); the summary says so.
+        self.ranking_waits: Callable[[int], bool] | None = None
         self.tags_of: int | None = None  # the photo whose tags the chips show
         self.focus_tag: str | None = None  # review by tag: the reviewed tag is the current chip
         self.model = panel.model
@@ -266,10 +269,16 @@ class DetailController(QObject):
             return
         sug = sum(t.state == "suggested" for t in tags)
         passing = sum(self.model.passes(t) for t in tags)
+        if self.ranking_waits is not None and self.ranking_waits(self.photo_id):
+            extra += self.tr(" · re-ranked suggestions come when you move on")
         self.panel.summary.setText(
             self.tr("{approved} approved · {sug} suggested ({passing} at or above {threshold:.2f}){extra}").format(
                 approved=sum(t.state == "approved" for t in tags), sug=sug, passing=passing,
                 threshold=self.session.threshold, extra=extra))
+
+    def refresh_summary(self) -> None:
+        """Say again what the shown photo holds (a ranking kept it as it is, or stopped doing so)."""
+        self._update_summary()
 
     def refresh_completion(self) -> None:
         """The add-tag field completes every tag name of the library (read off the GUI thread)."""

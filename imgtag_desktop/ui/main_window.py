@@ -199,6 +199,7 @@ class MainWindow(QMainWindow):
     def _wire(self) -> None:
         s, r = self.session, self.registry
         self.detail.target_source = self.grid.selected_photo_ids
+        self.detail.ranking_waits = lambda pid: pid in self.suggestions.stale
         self.detail.added_from_field.connect(self.grid_view.setFocus)  # Ctrl+T, type, Enter: back to the photos
         self.grid.current_changed.connect(self._on_current)
         self.grid.selection_changed.connect(self.detail.set_selection)  # the current photo has its own signal
@@ -585,6 +586,7 @@ class MainWindow(QMainWindow):
         if stats.kind == "tagging":
             if isinstance(held := stats.detail.get("held"), list) and held:
                 self.suggestions.keep_as_shown([int(p) for p in held])
+                self.detail.refresh_summary()
             self.suggestions.sync_view()  # the run ranked with the threshold it started with
         if stats.kind == "duplicates" and not stats.error and not stats.cancelled:
             self.show_duplicates(list(stats.detail.get("groups", [])))  # type: ignore[call-overload]

@@ -235,6 +235,7 @@ def test_a_refit_keeps_the_shown_photo_as_it_is_until_the_person_moves_on(qtbot,
     assert _chips(window) == before_chips  # the person did not touch it: it did not move
     assert _stored(window, shown_id) == before_stored  # nor did its badge, the sidebar, the CLI's view
     assert shown_id in window.suggestions.stale
+    assert "re-ranked suggestions come when you move on" in window.detail_panel.summary.text()
     changed_elsewhere = [pid for pid in ids[4:] if _stored(window, pid) != others_before[pid]]
     assert changed_elsewhere, "the refit re-ranked the other photos"
     message = window.statusBar().currentMessage()
@@ -249,6 +250,7 @@ def test_a_refit_keeps_the_shown_photo_as_it_is_until_the_person_moves_on(qtbot,
     assert window.grid.select_photo(shown_id)
     qtbot.waitUntil(lambda: window.detail.photo_id == shown_id, timeout=5000)
     assert {n for n, s, _t in _chips(window) if s == "suggested"} == set(after)
+    assert "move on" not in window.detail_panel.summary.text()
 
 
 def test_the_threshold_moves_the_shown_photo_at_once(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]

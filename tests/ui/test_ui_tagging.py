@@ -220,6 +220,7 @@ def test_the_photo_on_screen_keeps_its_suggestions_while_the_vocabulary_arrives(
     chips = {t.name for t in window.detail.model.tags() if t.state == "suggested"}
     stored = {t.name for t in cat.tags.photo_tags(shown_id, states=["suggested"])}
     assert chips == stored and chips and all(origins(shown_id)[n] == "caption" for n in chips)
+    assert "re-ranked suggestions come when you move on" in window.detail_panel.summary.text()
     window.grid.select_photo(ids[1])  # the person moves on: the photo left is ranked as the others were
     qtbot.waitUntil(lambda: shown_id not in window.suggestions.stale, timeout=20000)
     now = {t.name for t in cat.tags.photo_tags(shown_id, states=["suggested"])}
