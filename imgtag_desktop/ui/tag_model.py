@@ -7,7 +7,7 @@ from typing import Any
 
 from PySide6.QtCore import QAbstractListModel, QModelIndex, QPersistentModelIndex, QRect, QSize, Qt
 from PySide6.QtGui import QFont, QFontMetrics, QPainter, QPalette, QPen
-from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem
+from PySide6.QtWidgets import QListView, QStyle, QStyledItemDelegate, QStyleOptionViewItem
 
 from ..core.catalog import PhotoTag
 from .theme import chip_background, state_color
@@ -93,18 +93,57 @@ class PhotoTagsModel(QAbstractListModel):
         return None
 
 
+CHIP_INSET = 2  # the chip's outline sits this far inside its cell (room for the focus ring)
+CHIP_PAD_X = 10  # text to outline, left and right, beside the rounded ends
+CHIP_PAD_Y = 3  # text to outline, top and bottom
+CHIP_TEXT_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+
+
+def chip_font(base: QFont, state: str) -> QFont:
+    """The font a chip's text is drawn in: bold when approved, struck out when rejected."""
+    font = QFont(base)
+    font.setBold(state == "approved")
+    font.setStrikeOut(state == "rejected")
+    return font
+
+
+def chip_max_width(option: QStyleOptionViewItem) -> int:
+    """The widest a chip may be: the width of the view showing it (less its spacing), so that a
+    long name wraps onto a second line inside its chip instead of running out of sight."""
+    view = option.widget
+    if isinstance(view, QListView):
+        return max(80, view.viewport().width() - 2 * max(view.spacing(), 0) - 1)
+    return 1 << 16
+
+
 class ChipDelegate(QStyledItemDelegate):
-    """A rounded chip coloured by state; suggestions below the threshold and rejected tags faded."""
+    """A rounded chip coloured by state; suggestions below the threshold and rejected tags faded.
+
+    A chip is sized for its text in the font it is drawn in (bold when approved), with room for the
+    focus ring; a name wider than the view wraps inside its chip."""
+
+    def text_rect(self, option: QStyleOptionViewItem, index: Index, width: int | None = None) -> QRect:
+        """The rectangle the chip's text needs, at most ``width`` wide (default: the view's width)."""
+        font = chip_font(option.font, index.data(TagRoles.State) or "suggested")
+        fm = QFontMetrics(font)
+        text = index.data(Qt.ItemDataRole.DisplayRole) or ""
+        limit = (chip_max_width(option) if width is None else width) - 2 * (CHIP_INSET + CHIP_PAD_X)
+        one_line = fm.horizontalAdvance(text)
+        if one_line <= limit:
+            return QRect(0, 0, one_line, fm.height())
+        return fm.boundingRect(QRect(0, 0, max(limit, 1), 1 << 16), int(CHIP_TEXT_FLAGS), text)
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        fm = QFontMetrics(option.font)
-        return QSize(fm.horizontalAdvance(index.data(Qt.ItemDataRole.DisplayRole) or "") + 26, fm.height() + 10)
+        text = self.text_rect(option, index)
+        return QSize(text.width() + 2 * (CHIP_INSET + CHIP_PAD_X) + 1,
+                     text.height() + 2 * (CHIP_INSET + CHIP_PAD_Y))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette: QPalette = option.palette
-        rect: QRect = option.rect.adjusted(2, 2, -2, -2)
+        rect: QRect = option.rect.adjusted(CHIP_INSET, CHIP_INSET, -CHIP_INSET, -CHIP_INSET)
+        radius = min(rect.height(), QFontMetrics(option.font).height() + 2 * CHIP_PAD_Y) / 2
         state = index.data(TagRoles.State) or "suggested"
         below = state == "suggested" and not index.data(TagRoles.Passes)
         accent = state_color(state, palette)
@@ -113,17 +152,15 @@ class ChipDelegate(QStyledItemDelegate):
         if state == "suggested":
             pen.setStyle(Qt.PenStyle.DashLine if below else Qt.PenStyle.SolidLine)
         painter.setPen(pen)
-        painter.drawRoundedRect(rect, rect.height() / 2, rect.height() / 2)
+        painter.drawRoundedRect(rect, radius, radius)
         if option.state & QStyle.StateFlag.State_HasFocus:
             painter.setPen(QPen(palette.color(QPalette.ColorRole.Highlight), 2, Qt.PenStyle.DotLine))
             painter.setBrush(Qt.BrushStyle.NoBrush)
-            painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), rect.height() / 2, rect.height() / 2)
-        font = QFont(option.font)
-        font.setStrikeOut(state == "rejected")
-        font.setBold(state == "approved")
-        painter.setFont(font)
+            painter.drawRoundedRect(rect.adjusted(-1, -1, 1, 1), radius, radius)
+        painter.setFont(chip_font(option.font, state))
         text_color = palette.color(QPalette.ColorGroup.Disabled if state == "rejected" or below
                                    else QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         painter.setPen(text_color)
-        painter.drawText(rect, Qt.AlignmentFlag.AlignCenter, index.data(Qt.ItemDataRole.DisplayRole) or "")
+        painter.drawText(rect.adjusted(CHIP_PAD_X, CHIP_PAD_Y, -CHIP_PAD_X, -CHIP_PAD_Y), int(CHIP_TEXT_FLAGS),
+                         index.data(Qt.ItemDataRole.DisplayRole) or "")
         painter.restore()
