@@ -23,7 +23,7 @@ from ..core.catalog import PhotoTag
 from .commands import TagChange, TagOp, push_changes, target_text
 from .completion import FoldingCompleter
 from .session import Session
-from .tag_model import CHIP_INSET, CHIP_PAD_Y, ChipDelegate, PhotoTagsModel, TagRoles
+from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles, chip_line_height
 
 PREVIEW_SIZE = 1280
 NAMES_KEY = "detail-tag-names"
@@ -87,7 +87,7 @@ class ChipView(QListView):
 
     def row_height(self) -> int:
         """The height of one row of single-line chips."""
-        return self.fontMetrics().height() + 2 * (CHIP_INSET + CHIP_PAD_Y) + 2 * self.spacing()
+        return chip_line_height(self.font()) + 2 * self.spacing()
 
     def content_height(self) -> int:
         """The height the chips take as they are laid out now (0 without tags)."""

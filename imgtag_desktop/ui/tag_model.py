@@ -94,7 +94,6 @@ class PhotoTagsModel(QAbstractListModel):
 
 
 CHIP_INSET = 2  # the chip's outline sits this far inside its cell (room for the focus ring)
-CHIP_PAD_X = 10  # text to outline, left and right, beside the rounded ends
 CHIP_PAD_Y = 3  # text to outline, top and bottom
 CHIP_TEXT_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
 
@@ -105,6 +104,12 @@ def chip_font(base: QFont, state: str) -> QFont:
     font.setBold(state == "approved")
     font.setStrikeOut(state == "rejected")
     return font
+
+
+def chip_line_height(base: QFont) -> int:
+    """The height of a one-line chip's cell. Its rounded ends are half as wide each: the text sits
+    between them, so a chip is its text's width plus this."""
+    return QFontMetrics(base).height() + 2 * (CHIP_INSET + CHIP_PAD_Y)
 
 
 def chip_max_width(option: QStyleOptionViewItem) -> int:
@@ -119,15 +124,16 @@ def chip_max_width(option: QStyleOptionViewItem) -> int:
 class ChipDelegate(QStyledItemDelegate):
     """A rounded chip coloured by state; suggestions below the threshold and rejected tags faded.
 
-    A chip is sized for its text in the font it is drawn in (bold when approved), with room for the
-    focus ring; a name wider than the view wraps inside its chip."""
+    A chip is sized for its text in the font it is drawn in (bold when approved, struck out when
+    rejected), between its rounded ends and inside the focus ring; a name wider than the view
+    wraps inside its chip."""
 
-    def text_rect(self, option: QStyleOptionViewItem, index: Index, width: int | None = None) -> QRect:
-        """The rectangle the chip's text needs, at most ``width`` wide (default: the view's width)."""
+    def text_rect(self, option: QStyleOptionViewItem, index: Index) -> QRect:
+        """The rectangle the chip's text needs (several lines when one would be wider than the view)."""
         font = chip_font(option.font, index.data(TagRoles.State) or "suggested")
         fm = QFontMetrics(font)
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        limit = (chip_max_width(option) if width is None else width) - 2 * (CHIP_INSET + CHIP_PAD_X)
+        limit = chip_max_width(option) - chip_line_height(option.font) - 1
         one_line = fm.horizontalAdvance(text)
         if one_line <= limit:
             return QRect(0, 0, one_line, fm.height())
@@ -135,15 +141,17 @@ class ChipDelegate(QStyledItemDelegate):
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
         text = self.text_rect(option, index)
-        return QSize(text.width() + 2 * (CHIP_INSET + CHIP_PAD_X) + 1,
-                     text.height() + 2 * (CHIP_INSET + CHIP_PAD_Y))
+        one_line = QFontMetrics(option.font).height()
+        return QSize(text.width() + chip_line_height(option.font) + 1,
+                     max(text.height(), one_line) + 2 * (CHIP_INSET + CHIP_PAD_Y))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
         painter.save()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         palette: QPalette = option.palette
+        line = chip_line_height(option.font)
         rect: QRect = option.rect.adjusted(CHIP_INSET, CHIP_INSET, -CHIP_INSET, -CHIP_INSET)
-        radius = min(rect.height(), QFontMetrics(option.font).height() + 2 * CHIP_PAD_Y) / 2
+        radius = (min(option.rect.height(), line) - 2 * CHIP_INSET) / 2
         state = index.data(TagRoles.State) or "suggested"
         below = state == "suggested" and not index.data(TagRoles.Passes)
         accent = state_color(state, palette)
@@ -161,6 +169,7 @@ class ChipDelegate(QStyledItemDelegate):
         text_color = palette.color(QPalette.ColorGroup.Disabled if state == "rejected" or below
                                    else QPalette.ColorGroup.Active, QPalette.ColorRole.Text)
         painter.setPen(text_color)
-        painter.drawText(rect.adjusted(CHIP_PAD_X, CHIP_PAD_Y, -CHIP_PAD_X, -CHIP_PAD_Y), int(CHIP_TEXT_FLAGS),
-                         index.data(Qt.ItemDataRole.DisplayRole) or "")
+        pad_y = CHIP_INSET + CHIP_PAD_Y
+        text_rect = option.rect.adjusted(line // 2, pad_y, -(line - line // 2), -pad_y)
+        painter.drawText(text_rect, int(CHIP_TEXT_FLAGS), index.data(Qt.ItemDataRole.DisplayRole) or "")
         painter.restore()
