@@ -96,6 +96,7 @@ class PhotoTagsModel(QAbstractListModel):
 CHIP_INSET = 2  # the chip's outline sits this far inside its cell (room for the focus ring)
 CHIP_PAD_Y = 3  # text to outline, top and bottom
 CHIP_TEXT_FLAGS = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap
+CHIP_TEXT_ANYWHERE = Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWrapAnywhere
 
 
 def chip_font(base: QFont, state: str) -> QFont:
@@ -128,21 +129,26 @@ class ChipDelegate(QStyledItemDelegate):
     rejected), between its rounded ends and inside the focus ring; a name wider than the view
     wraps inside its chip."""
 
-    def text_rect(self, option: QStyleOptionViewItem, index: Index) -> QRect:
-        """The rectangle the chip's text needs (several lines when one would be wider than the view)."""
-        font = chip_font(option.font, index.data(TagRoles.State) or "suggested")
-        fm = QFontMetrics(font)
+    def text_layout(self, option: QStyleOptionViewItem, index: Index, width: int) -> tuple[QRect, int]:
+        """The rectangle the chip's text needs at most ``width`` wide, and the flags that draw it:
+        one line when it fits, else wrapped between words (anywhere, for a word wider than that)."""
+        fm = QFontMetrics(chip_font(option.font, index.data(TagRoles.State) or "suggested"))
         text = index.data(Qt.ItemDataRole.DisplayRole) or ""
-        limit = chip_max_width(option) - chip_line_height(option.font) - 1
         one_line = fm.horizontalAdvance(text)
-        if one_line <= limit:
-            return QRect(0, 0, one_line, fm.height())
-        return fm.boundingRect(QRect(0, 0, max(limit, 1), 1 << 16), int(CHIP_TEXT_FLAGS), text)
+        if one_line <= width:
+            return QRect(0, 0, one_line, fm.height()), int(CHIP_TEXT_FLAGS)
+        box = QRect(0, 0, max(width, 1), 1 << 16)
+        for flags in (int(CHIP_TEXT_FLAGS), int(CHIP_TEXT_ANYWHERE)):
+            needed = fm.boundingRect(box, flags, text)
+            if needed.width() <= width:
+                break
+        return needed, flags
 
     def sizeHint(self, option: QStyleOptionViewItem, index: Index) -> QSize:
-        text = self.text_rect(option, index)
+        line = chip_line_height(option.font)
+        text, _flags = self.text_layout(option, index, chip_max_width(option) - line - 1)
         one_line = QFontMetrics(option.font).height()
-        return QSize(text.width() + chip_line_height(option.font) + 1,
+        return QSize(text.width() + line + 1,
                      max(text.height(), one_line) + 2 * (CHIP_INSET + CHIP_PAD_Y))
 
     def paint(self, painter: QPainter, option: QStyleOptionViewItem, index: Index) -> None:
@@ -171,5 +177,6 @@ class ChipDelegate(QStyledItemDelegate):
         painter.setPen(text_color)
         pad_y = CHIP_INSET + CHIP_PAD_Y
         text_rect = option.rect.adjusted(line // 2, pad_y, -(line - line // 2), -pad_y)
-        painter.drawText(text_rect, int(CHIP_TEXT_FLAGS), index.data(Qt.ItemDataRole.DisplayRole) or "")
+        _needed, flags = self.text_layout(option, index, text_rect.width())
+        painter.drawText(text_rect, flags, index.data(Qt.ItemDataRole.DisplayRole) or "")
         painter.restore()

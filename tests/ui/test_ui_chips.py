@@ -27,11 +27,12 @@ SUGGESTED = [
     ("Weihnachtsmarkt", 0.64),
     ("équipement de randonnée", 0.55),
     ("Straßenbahnhaltestelle", 0.42),
-    ("wedding", 0.31),
+    ("Donaudampfschifffahrtsgesellschaftskapitänswitwenrentenversicherung", 0.31),
 ]
 APPROVED = ["Rathausplatz mit Brunnen", "architecture"]
 REJECTED = ["Sehenswürdigkeit", "monument historique"]
 WRAP = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWordWrap)
+WRAP_ANYWHERE = int(Qt.AlignmentFlag.AlignCenter | Qt.TextFlag.TextWrapAnywhere)
 
 
 @pytest.fixture
@@ -107,6 +108,8 @@ def _assert_every_chip_shows_its_whole_text(w) -> None:  # type: ignore[no-untyp
         text = index.data(Qt.ItemDataRole.DisplayRole)
         room_w, room_h = cell.width() - line, cell.height() - (line - fm.height())
         needed = fm.boundingRect(QRect(0, 0, room_w, 1 << 16), WRAP, text)
+        if needed.width() > room_w:  # one word wider than the pane: broken inside the word
+            needed = fm.boundingRect(QRect(0, 0, room_w, 1 << 16), WRAP_ANYWHERE, text)
         assert needed.width() <= room_w and needed.height() <= room_h, (text, state, needed, cell, line)
         if fm.horizontalAdvance(text) <= chips.viewport().width() - line - 2 * chips.spacing() - 1:
             assert needed.height() <= fm.height(), (text, "a name that fits on one line stays on one line")
@@ -171,3 +174,11 @@ def test_chips_scroll_but_never_clip_at_1024x768(qtbot, chip_library, language):
         chips.scrollTo(index)
         QApplication.processEvents()
         assert chips.viewport().rect().contains(chips.visualRect(index)), w.detail.model.tag(row).name
+    # A narrower pane (the splitter moved): the chips wrap again, still whole.
+    width = w.detail_panel.width()
+    sizes = w.splitter.sizes()
+    w.splitter.setSizes([sizes[0], sizes[1] + width - 300, 300])
+    _settled(qtbot, w)
+    assert w.detail_panel.width() < width
+    _assert_every_chip_shows_its_whole_text(w)
+    _assert_review_controls_visible(w)
