@@ -87,11 +87,14 @@ class SentenceEmbedder:
 
         if self.lower_case:
             texts = [t.lower() for t in texts]
+        # Batches of texts of similar lengths (as sentence-transformers does), so few padding tokens
+        # are run: a batch is padded to its longest text.
+        order = sorted(range(len(texts)), key=lambda i: len(texts[i]))
         rows: list[FloatArray] = []
         for start in range(0, len(texts), batch_size):
             with self._lock:
-                enc = self.tokenizer(list(texts[start : start + batch_size]), padding=True, truncation=True,
-                                     max_length=self.max_length, return_tensors="pt")
+                enc = self.tokenizer([texts[i] for i in order[start : start + batch_size]], padding=True,
+                                     truncation=True, max_length=self.max_length, return_tensors="pt")
             enc = {k: v.to(self.device) for k, v in enc.items()}
             with torch.inference_mode():
                 tokens = self.model(**enc).last_hidden_state.float()
@@ -106,7 +109,9 @@ class SentenceEmbedder:
             rows.append(pooled.cpu().numpy().astype(np.float32))
         if not rows:
             return np.zeros((0, int(self.model.config.hidden_size)), dtype=np.float32)
-        return np.concatenate(rows)
+        out = np.empty((len(texts), rows[0].shape[1]), dtype=np.float32)
+        out[order] = np.concatenate(rows)
+        return out
 
 
 class SentenceTransformerEmbedder:

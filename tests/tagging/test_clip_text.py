@@ -128,3 +128,61 @@ def test_a_tower_that_cannot_share_falls_back_to_clips_own_call(visual: VisualMo
     finally:
         attention.num_heads = heads
         delattr(visual.model, clip_text.WHOLE_PROMPTS)
+
+
+def _least_cost(lengths: list[int], chunk: int, call_cost: int) -> int:
+    """The least cost over every way of cutting the prompts into calls (not only contiguous runs of the
+    sorted prompts), by brute force."""
+    best = None
+
+    def place(i: int, calls: list[list[int]]) -> None:
+        nonlocal best
+        if i == len(lengths):
+            cost = sum(len(c) * max(c) + call_cost for c in calls)
+            best = cost if best is None else min(best, cost)
+            return
+        for c in calls:
+            if len(c) < chunk:
+                c.append(lengths[i])
+                place(i + 1, calls)
+                c.pop()
+        calls.append([lengths[i]])
+        place(i + 1, calls)
+        calls.pop()
+
+    place(0, [])
+    assert best is not None
+    return best
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_prompts_are_cut_into_the_calls_that_run_fewest_rows(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    lengths = [int(x) for x in rng.integers(3, 40, size=int(rng.integers(1, 8)))]
+    chunk, call_cost = int(rng.integers(1, 5)), int(rng.integers(0, 40))
+    calls = clip_text.length_chunks(lengths, chunk, call_cost)
+    assert sorted(i for c in calls for i in c) == list(range(len(lengths)))  # each prompt once
+    assert all(0 < len(c) <= chunk for c in calls)
+    cost = sum(len(c) * max(lengths[i] for i in c) + call_cost for c in calls)
+    assert cost == _least_cost(lengths, chunk, call_cost)
+
+
+def test_prompts_that_share_nothing_run_together_whatever_their_template(visual: VisualModel, eos: Any) -> None:
+    """Prompts of four templates, all of one length, that share nothing (no end token: CLIP reads each
+    at its first token) run in one call, not one per template, with CLIP's own results."""
+    import torch
+
+    eos.eos_token_id = 99_999
+    rng = np.random.default_rng(0)
+    ids = [[int(t) for t in rng.integers(10, 200, size=9)] for _ in range(8)]
+    calls = []
+    layer = visual.model.text_model.encoder.layers[0].self_attn.q_proj
+    handle = layer.register_forward_hook(lambda _m, args, _out: calls.append(args[0].shape[0]))
+    try:
+        mine = clip_text.text_features(visual.model, ids, [0, 1, 2, 3] * 2, "cpu", 64, 0)
+    finally:
+        handle.remove()
+    assert calls == [8]
+    with torch.inference_mode():
+        own = visual.model.get_text_features(input_ids=torch.tensor(ids))
+    np.testing.assert_allclose(mine, getattr(own, "pooler_output", own).numpy(), atol=2e-5, rtol=1e-4)

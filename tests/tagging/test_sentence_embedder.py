@@ -80,3 +80,21 @@ def test_other_chains_load_through_sentence_transformers(tmp_path: Path) -> None
     embedder = open_sentence_embedder(folder2)
     assert isinstance(embedder, SentenceTransformerEmbedder)
     assert embedder.encode(["dog"]).shape == (1, 768)  # mean and max concatenated, as sentence-transformers does
+
+
+def test_texts_are_batched_by_length_and_returned_in_their_order() -> None:
+    """Short and long texts interleaved: each batch holds texts of similar lengths (few padding tokens
+    run), and every vector comes back in its text's place."""
+    embedder = open_sentence_embedder(MINILM)
+    assert isinstance(embedder, SentenceEmbedder)
+    texts = ["dog", "a dog running across a grassy field at dawn", "cat", "a red car parked by an old stone wall"]
+    seen: list[tuple[int, ...]] = []
+    handle = embedder.model.register_forward_hook(
+        lambda _m, _a, kwargs, _o: seen.append(tuple(kwargs["input_ids"].shape)), with_kwargs=True)
+    try:
+        together = embedder.encode(texts, batch_size=2)
+    finally:
+        handle.remove()
+    assert sum(b * t for b, t in seen) < 2 * len(embedder.tokenizer(texts[1])["input_ids"]) + 2 * 8
+    alone = np.concatenate([embedder.encode([t]) for t in texts])
+    np.testing.assert_allclose(together, alone, atol=1e-5)
