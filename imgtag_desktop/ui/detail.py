@@ -24,7 +24,7 @@ from ..core.confidence import passes
 from .commands import TagChange, TagOp, push_changes, target_text
 from .completion import FoldingCompleter
 from .session import Session
-from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles
+from .tag_model import ChipDelegate, PhotoTagsModel, TagRoles, chip_line_height
 
 PREVIEW_SIZE = 1280
 NAMES_KEY = "detail-tag-names"
@@ -65,6 +65,60 @@ class PreviewLabel(QLabel):
         self.setPixmap(QPixmap.fromImage(scaled))
 
 
+class ChipView(QListView):
+    """The photo's tags as chips that wrap into rows. It asks its layout for the height that shows
+    every chip at its width (no scrolling); given less, down to about two rows, it scrolls."""
+
+    MIN_ROWS = 2
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.setObjectName("tagChips")
+        self.setViewMode(QListView.ViewMode.IconMode)
+        self.setFlow(QListView.Flow.LeftToRight)
+        self.setWrapping(True)
+        self.setResizeMode(QListView.ResizeMode.Adjust)
+        self.setMovement(QListView.Movement.Static)
+        self.setSpacing(2)
+        self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.setFrameShape(QListView.Shape.NoFrame)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)  # long names wrap
+        self.setSizePolicy(QSizePolicy.Policy.Preferred, QSizePolicy.Policy.Preferred)
+        self._content_height = -1
+
+    def row_height(self) -> int:
+        """The height of one row of single-line chips."""
+        return chip_line_height(self.font()) + 2 * self.spacing()
+
+    def content_height(self) -> int:
+        """The height the chips take as they are laid out now (0 without tags)."""
+        model = self.model()
+        if model is None or model.rowCount() == 0:
+            return 0
+        top = self.verticalOffset()
+        bottom = max(self.visualRect(model.index(r, 0)).bottom() for r in range(model.rowCount()))
+        return bottom + top + 1 + self.spacing()
+
+    def _frame(self) -> int:
+        margins = self.contentsMargins()
+        return margins.top() + margins.bottom()
+
+    def sizeHint(self) -> QSize:
+        height = max(self.content_height(), self.row_height())
+        return QSize(super().sizeHint().width(), height + self._frame())
+
+    def minimumSizeHint(self) -> QSize:
+        return QSize(super().minimumSizeHint().width(), self.MIN_ROWS * self.row_height() + self._frame())
+
+    def updateGeometries(self) -> None:
+        """After every layout of the chips (new tags, another width): ask for the height they need."""
+        super().updateGeometries()
+        height = self.content_height()
+        if height != self._content_height:
+            self._content_height = height
+            self.updateGeometry()
+
+
 class DetailPanel(QWidget):
     """Widgets only; :class:`DetailController` fills them."""
 
@@ -84,17 +138,7 @@ class DetailPanel(QWidget):
         self.caption = QLabel(self)
         self.caption.setWordWrap(True)
         self.caption.setToolTip(self.tr("The caption the captioning model wrote for this photo"))
-        self.chips = QListView(self)
-        self.chips.setObjectName("tagChips")
-        self.chips.setViewMode(QListView.ViewMode.IconMode)
-        self.chips.setFlow(QListView.Flow.LeftToRight)
-        self.chips.setWrapping(True)
-        self.chips.setResizeMode(QListView.ResizeMode.Adjust)
-        self.chips.setMovement(QListView.Movement.Static)
-        self.chips.setSpacing(2)
-        self.chips.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-        self.chips.setMinimumHeight(90)
-        self.chips.setFrameShape(QListView.Shape.NoFrame)
+        self.chips = ChipView(self)
         self.chips.setAccessibleName("Tags of this photo")
         self.chips.setToolTip(self.tr("Tags: approved (green), suggested with score (blue), rejected (struck out).\n"
                               "A approve · R reject · Enter approve all above threshold · Del remove · F2 edit"))
@@ -117,11 +161,13 @@ class DetailPanel(QWidget):
 
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.preview, 5)
+        # The chips take the height they need to show every tag of the photo; the preview takes
+        # what is left (down to its minimum, and then the chips scroll).
+        layout.addWidget(self.preview, 1)
         layout.addWidget(self.title)
         layout.addWidget(self.info)
         layout.addWidget(self.caption)
-        layout.addWidget(self.chips, 1)
+        layout.addWidget(self.chips, 0)
         layout.addLayout(self.buttons)
         layout.addWidget(self.add_field)
         layout.addWidget(self.summary)
