@@ -5,6 +5,7 @@ from __future__ import annotations
 from PySide6.QtCore import (
     QCoreApplication,
     QEvent,
+    QItemSelection,
     QItemSelectionModel,
     QModelIndex,
     QObject,
@@ -271,7 +272,8 @@ class GridController(QObject):
         self.scanning = False  # set by the window while a scan runs: an empty grid says photos are coming
         view.selectionModel().currentChanged.connect(self._on_current)
         view.selectionModel().selectionChanged.connect(self._on_selection)
-        self.model.modelReset.connect(lambda: self.current_changed.emit(-1))
+        self._keeping = False  # rows re-read with the current photo still among them: it stays current
+        self.model.modelReset.connect(lambda: None if self._keeping else self.current_changed.emit(-1))
         session.photos_changed.connect(self.refresh_photos)
         session.library_changed.connect(self.reload)
         self._focus_timer = QTimer(self)
@@ -309,14 +311,31 @@ class GridController(QObject):
         self.session.error.emit(f"The photos of {self.source.label} cannot be listed: {message}")
 
     def _apply(self, items: list[PhotoItem]) -> None:
+        """Show these rows. When the current photo is still among them it stays current without passing
+        through "no photo" (the detail pane keeps its current chip), and the selected photos still listed
+        stay selected: a re-read the person did not ask for (a re-ranking) never changes the target."""
         keep = self.current_photo_id()
+        selected = self.selected_photo_ids()
         self.loading = False
-        self.model.set_items(items)
+        self._keeping = keep is not None and any(it.id == keep for it in items)
+        try:
+            self.model.set_items(items)
+        finally:
+            self._keeping = False
         self.view.set_empty_text(empty_text(self.source, self.scanning) if not items else "")
         self.loaded.emit()
         if self.model.rowCount():
             row = max(0, self.model.row_of(keep)) if keep is not None else 0
-            self.view.setCurrentIndex(self.model.index(row, 0))
+            idx = self.model.index(row, 0)
+            still = [self.model.index(r, 0) for r in map(self.model.row_of, selected) if r >= 0]
+            if keep is not None and self.model.row_of(keep) >= 0 and len(still) > 1:
+                selection = QItemSelection()
+                for i in still:
+                    selection.select(i, i)
+                self.view.selectionModel().setCurrentIndex(idx, QItemSelectionModel.SelectionFlag.NoUpdate)
+                self.view.selectionModel().select(selection, QItemSelectionModel.SelectionFlag.ClearAndSelect)
+            else:
+                self.view.setCurrentIndex(idx)
 
     def refresh_photos(self, photo_ids: list[int]) -> None:
         """Tags of these photos changed: update their badges (and scores when reviewing a tag), read off

@@ -295,3 +295,41 @@ def test_the_cli_lists_what_the_window_shows(qtbot, photo_dir, library, capsys):
         row = next(r for r in range(window.grid.model.rowCount()) if window.grid.model.item(r).id == pid)
         assert cli == chips == passing and window.grid.model.item(row).suggested == len(cli)
         assert f"{len(cli)} suggested ({len(cli)} at or above 0.50)" in window.detail_panel.summary.text()
+
+
+def test_a_refit_keeps_the_current_chip_of_the_photo_shown(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """The chip the person moved to stays current while the same photo is shown: a learning refit
+    re-reads the grid, and the photo never passes through "no photo" (which sent the ring back to
+    the first suggestion, so the next A, R or F2 acted on another tag than the one looked at)."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    _settle(qtbot, window)
+    shown = ids[0]
+    assert window.grid.select_photo(shown)
+    qtbot.waitUntil(lambda: window.detail.photo_id == shown, timeout=5000)
+    names = [n for n, s, _t in _chips(window) if s == "suggested"]
+    chosen = names[2]
+    window.detail_panel.chips.setCurrentIndex(window.detail.model.index(window.detail.model.row_of(chosen), 0))
+    assert window.detail.current_tag_name() == chosen
+    assert push_changes(window.session, [TagChange("reject", tuple(ids[1:4]), "dog")])
+    _settle(qtbot, window)
+    assert window.suggestions.last_stats is not None and window.suggestions.last_stats.detail["refitted"]
+    assert window.detail.photo_id == shown
+    assert window.detail.current_tag_name() == chosen
+
+
+def test_a_refit_keeps_the_selection_an_edit_applies_to(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """An edit on several selected photos starts a refit; when it re-reads the grid the selection stays,
+    so the next key still acts on the photos the window says ("edits apply to the N selected photos")."""
+    add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    _settle(qtbot, window)
+    window.grid.view.selectAll()
+    selected = window.grid.selected_photo_ids()
+    assert len(selected) > 3
+    assert push_changes(window.session, [TagChange("approve", tuple(selected), "dog")])
+    _settle(qtbot, window)
+    assert window.suggestions.last_stats is not None and window.suggestions.last_stats.detail["refitted"]
+    assert window.grid.selected_photo_ids() == selected
+    assert window.detail.targets() == selected
+    assert f"edits apply to the {len(selected)} selected photos" in window.detail_panel.summary.text()
