@@ -361,9 +361,17 @@ class DetailController(QObject):
         idx = self.panel.chips.currentIndex()
         return idx.data(TagRoles.Name) if idx.isValid() else None
 
-    def _after_edit(self, row: int) -> None:
-        """Move to the next suggestion after the edited chip (A/R go through suggestions quickly)."""
-        nxt = self._first_suggested(row)
+    def _following(self, row: int) -> list[str]:
+        """The suggestions after this chip in the order shown, then those before it."""
+        tags = self.model.tags()
+        return [tags[i].name for i in [*range(row + 1, len(tags)), *range(0, max(0, row))]
+                if tags[i].state == "suggested"]
+
+    def _after_edit(self, following: list[str]) -> None:
+        """Move to the suggestion that followed the edited chip before the edit (A/R go through the
+        suggestions in the order shown; an approved chip moving up never sends the ring back)."""
+        nxt = next((r for r in map(self.model.row_of, following)
+                    if r >= 0 and self.model.tag(r).state == "suggested"), self._first_suggested())
         if nxt >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(nxt, 0))
 
@@ -381,9 +389,9 @@ class DetailController(QObject):
         ids = self.targets()
         if tag is None or not ids:
             return False
-        row = self.model.row_of(tag.name)
+        following = self._following(self.model.row_of(tag.name))
         done = push_changes(self.session, [TagChange(op, tuple(ids), tag.name)])
-        self._after_edit(row)
+        self._after_edit(following)
         return done
 
     def approve(self) -> bool:
@@ -397,9 +405,9 @@ class DetailController(QObject):
         ids = self.targets()
         if tag is None or not ids:
             return False
-        row = self.model.row_of(tag.name)
+        following = self._following(self.model.row_of(tag.name))
         done = push_changes(self.session, [TagChange("remove", tuple(ids), tag.name)])
-        self._after_edit(max(0, row))
+        self._after_edit(following)
         return done
 
     def approve_all_above(self) -> int:

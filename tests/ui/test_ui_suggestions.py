@@ -333,3 +333,22 @@ def test_a_refit_keeps_the_selection_an_edit_applies_to(qtbot, photo_dir, librar
     assert window.grid.selected_photo_ids() == selected
     assert window.detail.targets() == selected
     assert f"edits apply to the {len(selected)} selected photos" in window.detail_panel.summary.text()
+
+
+def test_approving_a_later_chip_moves_on_to_the_suggestion_after_it(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """A and R move to the next suggestion in the order the chips showed: approving the third
+    suggestion (its chip moves up among the approved ones) goes on to the fourth, never back to the second."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    _settle(qtbot, window)
+    assert window.grid.select_photo(ids[0])
+    qtbot.waitUntil(lambda: window.detail.photo_id == ids[0], timeout=5000)
+    names = [n for n, s, _t in _chips(window) if s == "suggested"]
+    assert len(names) >= 5
+    model = window.detail.model
+    window.detail_panel.chips.setCurrentIndex(model.index(model.row_of(names[2]), 0))
+    assert window.detail.approve()
+    assert dict((n, s) for n, s, _t in _chips(window))[names[2]] == "approved"
+    assert window.detail.current_tag_name() == names[3]
+    assert window.detail.reject()
+    assert window.detail.current_tag_name() == names[4]
