@@ -921,12 +921,20 @@ Your tags stay as they are; only the suggestions' ranking starts over.</source>
 Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von vorn.</translation>
     </message>
     <message>
+      <source>Learned from your decisions: the photo shown is re-ranked when you move on</source>
+      <translation>Aus Ihren Entscheidungen gelernt: das angezeigte Foto wird neu geordnet, wenn Sie weitergehen</translation>
+    </message>
+    <message>
       <source>Reset learning</source>
       <translation>Gelerntes zurücksetzen</translation>
     </message>
     <message>
       <source>Suggestions could not be ranked again: {error}</source>
       <translation>Die Vorschläge konnten nicht neu geordnet werden: {error}</translation>
+    </message>
+    <message>
+      <source>Suggestions of the photo shown brought up to date as well: a re-ranking had kept them as they were while you looked at it</source>
+      <translation>Vorschläge des angezeigten Fotos ebenfalls aktualisiert: eine Neuordnung hatte sie unverändert gelassen, während Sie es ansahen</translation>
     </message>
     <message>
       <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>

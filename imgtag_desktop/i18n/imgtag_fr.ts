@@ -921,12 +921,20 @@ Your tags stay as they are; only the suggestions' ranking starts over.</source>
 Vos tags restent tels quels ; seul le classement des suggestions repart de zéro.</translation>
     </message>
     <message>
+      <source>Learned from your decisions: the photo shown is re-ranked when you move on</source>
+      <translation>Appris de vos décisions : la photo affichée sera reclassée quand vous passerez à une autre</translation>
+    </message>
+    <message>
       <source>Reset learning</source>
       <translation>Réinitialiser l'apprentissage</translation>
     </message>
     <message>
       <source>Suggestions could not be ranked again: {error}</source>
       <translation>Les suggestions n'ont pas pu être reclassées : {error}</translation>
+    </message>
+    <message>
+      <source>Suggestions of the photo shown brought up to date as well: a re-ranking had kept them as they were while you looked at it</source>
+      <translation>Suggestions de la photo affichée mises à jour elles aussi : un reclassement les avait laissées telles quelles pendant que vous la regardiez</translation>
     </message>
     <message>
       <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>

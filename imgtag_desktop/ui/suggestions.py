@@ -164,20 +164,32 @@ class SuggestionsController(QObject):
         elif not self.session.closed:
             changed = [int(p) for p in stats.detail.get("changed", [])]  # type: ignore[attr-defined]
             held = [int(p) for p in stats.detail.get("held", [])]  # type: ignore[attr-defined]
+            # The photo shown was kept from a ranking the person did not ask for, and their own change
+            # (threshold, budget) now ranks it: say so, or chips would vanish with no reason given.
+            released = (request is not None and not request.hold and self.shown_photo is not None
+                        and self.shown_photo in self.stale and self.shown_photo in changed)
             if request is None or request.photo_ids is None:
                 self.stale = set(held)  # every other photo is ranked as it should be now
             else:
                 self.stale = (self.stale - request.photo_ids) | set(held)
             self.session.suggestions_changed.emit()
-            self._announce(request or RankRequest(), changed, held)
+            self._announce(request or RankRequest(), changed, held, released)
         if self._pending is not None and not self.session.closed:
             pending, self._pending = self._pending, None
             self._start(pending)
 
-    def _announce(self, request: RankRequest, changed: list[int], held: list[int]) -> None:
+    def _announce(self, request: RankRequest, changed: list[int], held: list[int], released: bool = False) -> None:
         """Say in the status bar what a ranking the person did not ask for changed, and why."""
+        if released:
+            self.session.status.emit(self.tr("Suggestions of the photo shown brought up to date as well: a re-ranking "
+                                             "had kept them as they were while you looked at it"))
+            return
         if not request.hold or not (changed or held):
             return  # the person's own change (threshold, budget, muting): its effect is the answer
+        if "learning" in request.reasons and not changed:  # only the photo shown would change
+            self.session.status.emit(self.tr("Learned from your decisions: the photo shown is re-ranked when "
+                                             "you move on"))
+            return
         if "learning" in request.reasons:
             text = self.tr("Suggestions re-ranked after learning from your decisions: {n} photos changed").format(
                 n=len(changed))

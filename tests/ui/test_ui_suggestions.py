@@ -352,3 +352,40 @@ def test_approving_a_later_chip_moves_on_to_the_suggestion_after_it(qtbot, photo
     assert window.detail.current_tag_name() == names[3]
     assert window.detail.reject()
     assert window.detail.current_tag_name() == names[4]
+
+
+def test_moving_the_threshold_says_when_it_also_brings_a_held_re_ranking_to_the_photo_shown(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """A refit kept the photo shown as it was; the person's own change (the threshold) then ranks it
+    with what was learned too. Its chips change by more than the threshold would explain, so the
+    status bar says why."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.budget.setValue(50)
+    _settle(qtbot, window)
+    shown = ids[0]
+    assert window.grid.select_photo(shown)
+    qtbot.waitUntil(lambda: window.detail.photo_id == shown, timeout=5000)
+    assert push_changes(window.session, [TagChange("reject", tuple(ids[1:4]), "dog")])
+    _settle(qtbot, window)
+    assert shown in window.suggestions.stale
+    window.statusBar().clearMessage()
+    window.threshold_widget.slider.setValue(window.threshold_widget.slider.value() + 1)
+    _settle(qtbot, window)
+    assert shown not in window.suggestions.stale
+    assert "photo shown brought up to date as well" in window.statusBar().currentMessage()
+
+
+def test_a_refit_that_changes_only_the_photo_shown_says_so_plainly(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
+    """A refit that would change no photo but the one shown (kept as it is) says that, not "0 photos changed"."""
+    from imgtag_desktop.ui.suggestions import RankRequest
+
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    _settle(qtbot, window)
+    window.statusBar().clearMessage()
+    window.suggestions._announce(RankRequest(refit=True, reasons={"learning"}), [], [ids[0]])
+    message = window.statusBar().currentMessage()
+    assert "the photo shown is re-ranked when you move on" in message and "0 photos" not in message
+    window.suggestions._announce(RankRequest(refit=True, reasons={"learning"}), ids[1:3], [ids[0]])
+    message = window.statusBar().currentMessage()
+    assert "2 photos changed" in message and "keeps its suggestions until you move on" in message
