@@ -264,10 +264,6 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation> · Vorschläge von {n} früher getaggten Fotos mit dem Tag-Vokabular neu geordnet</translation>
     </message>
     <message>
-      <source> · the photo shown keeps its suggestions until you move on</source>
-      <translation> · das angezeigte Foto behält seine Vorschläge, bis Sie weitergehen</translation>
-    </message>
-    <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
       <translation> · {failures} fehlgeschlagen (Strg+L für die Liste)</translation>
     </message>
@@ -306,6 +302,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
     <message>
       <source>Tagging stopped: {done} of {total} photos</source>
       <translation>Taggen angehalten: {done} von {total} Fotos</translation>
+    </message>
+    <message>
+      <source>The photo shown keeps its suggestions until you move on; the run re-ranked others</source>
+      <translation>Das angezeigte Foto behält seine Vorschläge, bis Sie weitergehen; der Lauf hat andere neu geordnet</translation>
     </message>
     <message>
       <source>Writing finished: {done} of {total} files</source>
@@ -939,6 +939,10 @@ Ihre Tags bleiben, wie sie sind; nur die Rangfolge der Vorschläge beginnt von v
     <message>
       <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>
       <translation>Die Vorschläge des verlassenen Fotos wurden aktualisiert (solange Sie es ansahen, blieben sie, wie sie waren)</translation>
+    </message>
+    <message>
+      <source>Suggestions re-ranked after learning from your decisions: 1 photo changed</source>
+      <translation>Vorschläge nach dem Lernen aus Ihren Entscheidungen neu geordnet: 1 Foto geändert</translation>
     </message>
     <message>
       <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>

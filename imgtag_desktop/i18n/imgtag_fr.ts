@@ -264,10 +264,6 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> · suggestions de {n} photos étiquetées plus tôt reclassées avec le vocabulaire de tags</translation>
     </message>
     <message>
-      <source> · the photo shown keeps its suggestions until you move on</source>
-      <translation> · la photo affichée garde ses suggestions jusqu’à ce que vous passiez à une autre</translation>
-    </message>
-    <message>
       <source> · {failures} failed (Ctrl+L for the list)</source>
       <translation> · {failures} en échec (Ctrl+L pour la liste)</translation>
     </message>
@@ -306,6 +302,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
     <message>
       <source>Tagging stopped: {done} of {total} photos</source>
       <translation>Étiquetage arrêté : {done} sur {total} photos</translation>
+    </message>
+    <message>
+      <source>The photo shown keeps its suggestions until you move on; the run re-ranked others</source>
+      <translation>La photo affichée garde ses suggestions jusqu’à ce que vous passiez à une autre ; l’analyse en a reclassé d’autres</translation>
     </message>
     <message>
       <source>Writing finished: {done} of {total} files</source>
@@ -939,6 +939,10 @@ Vos tags restent tels quels ; seul le classement des suggestions repart de zéro
     <message>
       <source>Suggestions of the photo you left were brought up to date (kept as they were while you looked at it)</source>
       <translation>Les suggestions de la photo quittée ont été mises à jour (gardées telles quelles pendant que vous la regardiez)</translation>
+    </message>
+    <message>
+      <source>Suggestions re-ranked after learning from your decisions: 1 photo changed</source>
+      <translation>Suggestions reclassées après apprentissage de vos décisions : 1 photo modifiée</translation>
     </message>
     <message>
       <source>Suggestions re-ranked after learning from your decisions: {n} photos changed</source>

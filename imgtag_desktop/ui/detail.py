@@ -39,6 +39,7 @@ class PreviewLabel(QLabel):
         self.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.setMinimumSize(200, 150)
         self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Ignored)
+        self.setWordWrap(True)  # a photo that cannot be shown says why, in full, at any width
         self.setAccessibleName("Preview")
 
     def set_image(self, image: QImage | None, message: str = "") -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -15,6 +16,7 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSizePolicy,
     QStatusBar,
     QTableWidget,
     QTableWidgetItem,
@@ -81,13 +83,41 @@ class ErrorLogDialog(QDialog):
         layout.addWidget(buttons)
 
 
+class ElidedLabel(QLabel):
+    """One line of text that, where it does not fit, ends in '…' and shows the whole in its tooltip
+    (a label of the status bar: a long message must not push the progress and Stop aside or be cut
+    without a sign). ``text()`` is the whole text."""
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._full = ""
+        self.setSizePolicy(QSizePolicy.Policy.Ignored, QSizePolicy.Policy.Preferred)
+        self.setMinimumWidth(0)
+
+    def setText(self, text: str) -> None:
+        self._full = text
+        self._fit()
+
+    def text(self) -> str:
+        return self._full
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def _fit(self) -> None:
+        shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width()))
+        super().setText(shown)
+        self.setToolTip(self._full if shown != self._full else "")
+
+
 class StatusPanel(QObject):
     """Widgets in the window's status bar."""
 
     def __init__(self, bar: QStatusBar) -> None:
         super().__init__(bar)
         self.bar = bar
-        self.message = QLabel(bar)
+        self.message = ElidedLabel(bar)
         self.progress = QProgressBar(bar)
         self.progress.setMaximumWidth(220)
         self.progress.setTextVisible(True)
@@ -333,6 +363,8 @@ class JobsController(QObject):
             self.session.library_changed.emit()
         self.panel.set_idle()
         self.panel.message.setText(self.describe(stats))
+        if stats.kind == "tagging" and not stats.error and (held := self.held_text(stats.detail)):
+            self.session.status.emit(held)
         self.job_finished.emit(stats)
         if self._queue:
             self._start(self._queue.pop(0))
@@ -352,12 +384,13 @@ class JobsController(QObject):
                     else _tr("Scan finished: {new} new, {changed} changed, {moved} moved, {removed} gone")).format(
                 new=d.get("new", 0), changed=d.get("changed", 0), moved=d.get("moved", 0), removed=d.get("removed", 0))
         elif stats.kind == "write":
-            text = (_tr("Writing stopped: {done} of {total} files") if stats.cancelled
+            text = (_tr("Writing stopped: {done} of {total} files") if stats.cancelled and stats.done < stats.total
                     else _tr("Writing finished: {done} of {total} files")).format(done=stats.done, total=stats.total)
         elif stats.kind == "duplicates":
             text = _tr("Duplicates: {groups} groups found").format(groups=len(d.get("groups", [])))  # type: ignore[arg-type]
         else:
-            text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled
+            # Stopped during the last batch, whose photos are still committed: the run did finish.
+            text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled and stats.done < stats.total
                     else _tr("Tagging finished: {done} of {total} photos")).format(done=stats.done, total=stats.total)
             if isinstance(suggested := d.get("suggested"), int):  # the run's own, not the places a scan suggested
                 text += _tr(", {suggested} tags suggested").format(suggested=suggested)
@@ -382,9 +415,16 @@ class JobsController(QObject):
                      if detail.get("recalibrated") else
                      _tr(" · suggestions of {n} photos tagged earlier re-ranked with the tag vocabulary")
                      ).format(n=reranked)
-        if detail.get("held"):
-            text += _tr(" · the photo shown keeps its suggestions until you move on")
         return text
+
+    @staticmethod
+    def held_text(detail: dict[str, object]) -> str:
+        """That a tagging run kept the photo shown as it was ('' when it did not). Said for a while,
+        not kept in the run's message: the photo is ranked as soon as the person moves on."""
+        if not detail.get("held"):
+            return ""
+        return QCoreApplication.translate(
+            "JobsController", "The photo shown keeps its suggestions until you move on; the run re-ranked others")
 
     def show_log(self) -> None:
         dialog = ErrorLogDialog(self.failures, self.panel.bar.window())

@@ -191,8 +191,10 @@ class SuggestionsController(QObject):
                                              "you move on"))
             return
         if "learning" in request.reasons:
-            text = self.tr("Suggestions re-ranked after learning from your decisions: {n} photos changed").format(
-                n=len(changed))
+            text = (self.tr("Suggestions re-ranked after learning from your decisions: 1 photo changed")
+                    if len(changed) == 1 else
+                    self.tr("Suggestions re-ranked after learning from your decisions: {n} photos changed").format(
+                        n=len(changed)))
         else:
             text = self.tr("Suggestions of the photo you left were brought up to date (kept as they were while "
                            "you looked at it)")

@@ -18,3 +18,49 @@ def test_a_job_message_replaces_the_hover_tip(qtbot, tmp_path):
     qtbot.waitUntil(panel.message.isVisible)
     assert panel.message.text() == "Loading the caption model (1/3)…"
     window.close()
+
+
+def test_a_long_message_ends_in_an_ellipsis_and_shows_in_full_in_its_tooltip(qtbot, tmp_path):
+    """A message longer than the status bar's room is cut with a visible '…', the whole in the tooltip;
+    with room it shows whole, without a tooltip."""
+    from imgtag_desktop.ui.status import ElidedLabel
+
+    label = ElidedLabel()
+    qtbot.addWidget(label)
+    label.show()  # a hidden widget hears of its resizes only when shown
+    text = "Tagging finished: 27 of 27 photos, 243 tags suggested in 61.2 s · " + "a long clause " * 20
+    label.resize(300, 20)
+    label.setText(text)
+    shown = label.fontMetrics()
+    assert label.text() == text
+    cut = super(ElidedLabel, label).text()  # what is drawn
+    assert cut.endswith("…") and len(cut) < len(text) and label.toolTip() == text
+    assert shown.horizontalAdvance(cut) <= 300
+    label.resize(shown.horizontalAdvance(text) + 20, 20)
+    qtbot.waitUntil(lambda: label.width() > 300)
+    assert super(ElidedLabel, label).text() == text and label.toolTip() == ""
+
+
+def test_a_run_stopped_in_its_last_batch_says_it_finished() -> None:
+    """Stop pressed while the last batch runs: that batch is still committed, every photo is done."""
+    from imgtag_desktop.jobs import JobStats
+    from imgtag_desktop.ui.status import JobsController
+
+    def said(done: int) -> str:
+        return JobsController.describe(JobStats(kind="tagging", done=done, total=27, cancelled=True))
+
+    assert said(27).startswith("Tagging finished: 27 of 27 photos")
+    assert said(12).startswith("Tagging stopped: 12 of 27 photos")
+
+
+def test_a_photo_that_cannot_be_shown_says_why_in_full_at_a_narrow_width(qtbot) -> None:
+    """The preview's reason for a broken photo wraps onto more lines instead of being cut at the edge."""
+    from imgtag_desktop.ui.detail import PreviewLabel
+
+    label = PreviewLabel()
+    qtbot.addWidget(label)
+    reason = "This photo cannot be shown: cannot be decoded: Truncated File Read (the file ends early)"
+    label.set_image(None, reason)
+    width = 220
+    assert label.fontMetrics().horizontalAdvance(reason) > width  # would not fit on one line
+    assert label.minimumSizeHint().width() <= width  # it needs no more: the lines wrap

@@ -389,3 +389,5 @@ def test_a_refit_that_changes_only_the_photo_shown_says_so_plainly(qtbot, photo_
     window.suggestions._announce(RankRequest(refit=True, reasons={"learning"}), ids[1:3], [ids[0]])
     message = window.statusBar().currentMessage()
     assert "2 photos changed" in message and "keeps its suggestions until you move on" in message
+    window.suggestions._announce(RankRequest(refit=True, reasons={"learning"}), ids[1:2], [])
+    assert window.statusBar().currentMessage().endswith(": 1 photo changed")
