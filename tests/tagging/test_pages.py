@@ -147,8 +147,25 @@ def test_the_fast_weight_quantization_equals_torchs_own() -> None:
             warnings.simplefilter("ignore", UserWarning)
             own = torch.quantize_per_channel(weight, scale.double(), torch.zeros(512, dtype=torch.long), 0, torch.qint8)
             fast = quantize_weight(weight, scale)
+            scratch = torch.full((512 * 384 + 7,), float("nan"))  # reused, larger, with old contents
+            in_scratch = quantize_weight(weight, scale, scratch)
         assert torch.equal(fast.int_repr(), own.int_repr())
+        assert torch.equal(in_scratch.int_repr(), own.int_repr())
         assert torch.equal(fast.q_per_channel_scales(), own.q_per_channel_scales())
+
+
+def test_each_rows_scale_is_its_largest_magnitude_over_127() -> None:
+    """The int8 layers' per-channel scales: rows whose largest magnitude is a negative, a positive,
+    or zero (a row of zeros gets the floor, not a division by zero)."""
+    import torch
+
+    from imgtag_desktop.tagging.int8 import _weights
+
+    linear = torch.nn.Linear(4, 3)
+    with torch.no_grad():
+        linear.weight.copy_(torch.tensor([[0.5, -2.0, 1.0, 0.0], [3.0, -1.0, 0.25, 2.5], [0.0, 0.0, 0.0, 0.0]]))
+    _weight, scale, _bias = _weights(linear)
+    assert torch.equal(scale, torch.tensor([2.0, 3.0, 1e-12]) / 127.0)
 
 
 @pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
@@ -164,9 +181,9 @@ def test_quantizing_gives_each_layers_pages_back_before_the_next(monkeypatch: py
 
     def spying(cls: type) -> type:
         class Spy(cls):  # type: ignore[valid-type, misc]
-            def __init__(self, linear: torch.nn.Linear) -> None:
+            def __init__(self, linear: torch.nn.Linear, *args: object) -> None:
                 given_back.append([int((w == 0).sum()) > w.numel() // 2 for w in originals])
-                super().__init__(linear)
+                super().__init__(linear, *args)
 
         return Spy
 
