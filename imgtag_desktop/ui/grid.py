@@ -268,6 +268,7 @@ class GridController(QObject):
         view.setModel(self.model)
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
+        self._review_order: dict[int, int] | None = None  # the reviewed tag's photos as first listed
         self.loading = False
         self.scanning = False  # set by the window while a scan runs: an empty grid says photos are coming
         view.selectionModel().currentChanged.connect(self._on_current)
@@ -290,6 +291,7 @@ class GridController(QObject):
 
     def show_source(self, source: Source) -> None:
         self.source = source
+        self._review_order = None  # a review (re)started: best score first
         self.reload()
         self.source_changed.emit(source)
 
@@ -304,7 +306,15 @@ class GridController(QObject):
     def _on_rows(self, result: Rows) -> None:
         if self.session.closed or result.source != self.source:
             return
-        self._apply([PhotoItem.from_row(r, result.scores.get(r.id)) for r in result.rows])
+        items = [PhotoItem.from_row(r, result.scores.get(r.id)) for r in result.rows]
+        if isinstance(result.source, ReviewSource):
+            # Reviewing a tag, the person works down the list: a re-read (a re-ranking after their
+            # decisions) keeps the order the photos had, drops the ones done and adds new ones last,
+            # best first, rather than moving the photos around under them.
+            order = self._review_order or {}
+            items = [it for _, it in sorted(enumerate(items), key=lambda p: (order.get(p[1].id, len(order)), p[0]))]
+            self._review_order = {it.id: i for i, it in enumerate(items)}
+        self._apply(items)
 
     def _on_failure(self, message: str) -> None:
         self.loading = False

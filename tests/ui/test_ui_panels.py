@@ -313,3 +313,31 @@ def test_grid_tells_what_the_person_looks_at(qtbot, session, tmp_path):
     with qtbot.waitSignal(grid.focus_changed, timeout=5000) as told:
         pass
     assert told.args[0] == list(dict.fromkeys([1000, *range(1000, 1100), *shown()]))
+
+
+def test_reviewing_a_tag_keeps_the_order_of_the_list_when_scores_change(qtbot, session):
+    """A re-ranking during a review (new scores) does not reorder the photos the person works down:
+    the ones done drop out, the rest keep their places, a photo new to the list comes last; starting
+    the review again lists them best first."""
+    from tests.ui.conftest import suggest
+
+    grid = _grid(qtbot, session)
+    bar = ReviewBar()
+    qtbot.addWidget(bar)
+    review = ReviewController(session, grid, bar)
+    review.start("dog")
+    settle(qtbot, session)
+    first = grid.model.photo_ids()
+    assert len(first) >= 4
+    cat = session.catalog
+    for n, pid in enumerate(first):  # the scores reversed: the last is now the best
+        suggest(cat, pid, "dog", 0.3 + 0.1 * n)
+    newcomer = next(p.id for p in cat.photos.all() if p.id not in first)
+    suggest(cat, newcomer, "dog", 0.99)
+    assert review.approve()  # the first photo is done: it leaves the list
+    grid.reload()
+    settle(qtbot, session)
+    assert grid.model.photo_ids() == [*first[1:], newcomer]
+    review.start("dog")
+    settle(qtbot, session)
+    assert grid.model.photo_ids() == [newcomer, *reversed(first[1:])]
