@@ -127,13 +127,19 @@ def test_sidebar_emits_sources_and_refreshes(qtbot, session):
     qtbot.waitUntil(lambda: sidebar.model.tag_item("zebra") is not None, timeout=3000)
 
 
-def test_review_by_tag(qtbot, session):
+def _review(qtbot, session, tag: str):  # type: ignore[no-untyped-def]
+    """The grid reviewing ``tag``, with its bar and controller."""
     grid = _grid(qtbot, session)
     bar = ReviewBar()
     qtbot.addWidget(bar)
     review = ReviewController(session, grid, bar)
-    review.start("dog")
+    review.start(tag)
     settle(qtbot, session)
+    return grid, bar, review
+
+
+def test_review_by_tag(qtbot, session):
+    grid, bar, review = _review(qtbot, session, "dog")
     assert review.active and isinstance(grid.source, ReviewSource)
     ids = grid.model.photo_ids()
     assert grid.current_photo_id() == ids[0]
@@ -321,12 +327,7 @@ def test_reviewing_a_tag_keeps_the_order_of_the_list_when_scores_change(qtbot, s
     the review again lists them best first."""
     from tests.ui.conftest import suggest
 
-    grid = _grid(qtbot, session)
-    bar = ReviewBar()
-    qtbot.addWidget(bar)
-    review = ReviewController(session, grid, bar)
-    review.start("dog")
-    settle(qtbot, session)
+    grid, _bar, review = _review(qtbot, session, "dog")
     first = grid.model.photo_ids()
     assert len(first) >= 4
     cat = session.catalog
