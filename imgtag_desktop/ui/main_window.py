@@ -138,6 +138,7 @@ class MainWindow(QMainWindow):
         self._check_tagging()
         self._load_multilingual()
         self.warm_up.arm()
+        self.grid_view.setFocus()  # the arrows and the review keys move in the photos from the start
 
     def _load_multilingual(self) -> None:
         """Load the optional multilingual text encoder off the GUI thread; searches use it once ready."""

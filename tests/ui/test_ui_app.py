@@ -27,6 +27,13 @@ def _wait_scanned(qtbot, window):
     assert not window.jobs.busy and window.grid.model.rowCount() > 0
 
 
+def test_the_photos_have_the_keyboard_when_the_window_opens(qtbot, photo_dir, library):
+    """Arrows and the review keys move in the photos from the start, not in the sidebar."""
+    window = _window(qtbot, photo_dir, library)
+    _wait_scanned(qtbot, window)
+    assert window.focusWidget() is window.grid_view
+
+
 def test_main_is_importable_and_parses_args():
     from imgtag_desktop.ui.app import parse_args
 
