@@ -802,6 +802,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <source>({approved} · {suggested} suggested)</source>
       <translation>({approved} · {suggested} vorgeschlagen)</translation>
     </message>
+    <message>
+      <source>({rejected} rejected)</source>
+      <translation>({rejected} abgelehnt)</translation>
+    </message>
   </context>
   <context>
     <name>SidebarController</name>

@@ -802,6 +802,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <source>({approved} · {suggested} suggested)</source>
       <translation>({approved} · {suggested} suggérés)</translation>
     </message>
+    <message>
+      <source>({rejected} rejected)</source>
+      <translation>({rejected} refusés)</translation>
+    </message>
   </context>
   <context>
     <name>SidebarController</name>

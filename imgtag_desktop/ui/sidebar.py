@@ -76,7 +76,9 @@ def tag_counts(approved: int, suggested: int, rejected: int = 0) -> tuple[str, s
                 f"({approved} · {suggested})")
     if approved or not rejected:
         return (f"({approved})", f"({approved})") if approved else ("", "")
-    return _tr("(0 · {rejected} rejected)").format(rejected=rejected), "(0)"
+    # Narrow, it still says what the number is: a bare "(0)" read as "no photos".
+    return (_tr("(0 · {rejected} rejected)").format(rejected=rejected),
+            _tr("({rejected} rejected)").format(rejected=rejected))
 
 
 def tag_label(leaf: str, approved: int, suggested: int, rejected: int = 0) -> str:

@@ -123,6 +123,13 @@ def test_sidebar_drops_the_word_before_cutting_a_name_short_and_names_stay_apart
     # Another language's word goes the same way; a caller may give the bare count.
     assert fit_label("Hund  (1 · 3 vorgeschlagen)", metrics, 60)[1] == "(1 · 3)"
     assert fit_label("dog  (0 · 4 rejected)", metrics, 40, short="(0)")[1] == "(0)"
+    # A tag only ever rejected keeps its number and what it counts when narrow (a bare "(0)" read as
+    # "no photos").
+    from imgtag_desktop.ui.sidebar import tag_counts
+
+    words, short = tag_counts(0, 0, 4)
+    assert words == "(0 · 4 rejected)" and short == "(4 rejected)"
+    assert fit_label(f"dog  {words}", metrics, 60, short=short)[1] == "(4 rejected)"
 
 
 def test_dialogs_fit_a_small_screen(qtbot, session):
