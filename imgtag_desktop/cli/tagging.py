@@ -248,6 +248,8 @@ def _why(c: dict[str, object], threshold: float, budget: int) -> str:
         return "not shown (tag muted: rejected often, never approved)"
     if decision == "rejected-before":
         return "dropped (you rejected this tag on this photo)"
+    if decision == "rejected-variant":
+        return f"dropped (a near-duplicate of '{c.get('alternate_of')}', which you rejected on this photo)"
     if decision == "approved-before":
         return "kept (already approved)"
     return str(decision)

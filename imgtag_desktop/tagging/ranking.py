@@ -92,6 +92,49 @@ def duplicate_groups(texts: Sequence[str], vectors: npt.NDArray[np.floating] | N
     return [roots.setdefault(find(i), len(roots)) for i in range(n)]
 
 
+# Per photo: the words of each tag rejected there, and per group of near-duplicates the words and
+# name of its rejected candidates.
+_Refused = tuple[list[tuple[tuple[str, ...], str]], dict[int, list[tuple[tuple[str, ...], str]]]]
+
+
+def _rejected_claims(
+    photo_ids: npt.NDArray[np.int64], names: Sequence[str], groups: npt.NDArray[np.int64],
+    reviewed: dict[int, dict[str, str]], aliases: Sequence[str] | None,
+) -> dict[int, _Refused]:
+    """What the person refused on each photo, for :func:`_variant_of`."""
+    refused: dict[int, _Refused] = {}
+    for pid, states in reviewed.items():
+        rejected = [(_normal_words(n), n) for n, state in states.items() if state == "rejected"]
+        if rejected:
+            refused[int(pid)] = ([r for r in rejected if r[0]], {})
+    for i, pid in enumerate(photo_ids.tolist()):
+        entry = refused.get(int(pid))
+        if entry is None or groups[i] < 0:
+            continue
+        states = reviewed[int(pid)]
+        state = states.get(names[i]) or (states.get(aliases[i]) if aliases is not None else None)
+        if state == "rejected":
+            entry[1].setdefault(int(groups[i]), []).append((_normal_words(names[i]), names[i]))
+    return refused
+
+
+def _variant_of(words: tuple[str, ...], group: int, refused: _Refused | None) -> str:
+    """The rejected tag a candidate repeats ('' when none): rejecting "dog" on a photo refuses "dogs"
+    and "brown dog" there too (its words end with the rejected ones), and a synonym grouped with it;
+    but rejecting "grassy field" leaves "field", the phrase's head, which it does not refuse."""
+    if refused is None or not words:
+        return ""
+    names, by_group = refused
+    for rejected, name in names:
+        if words[len(words) - len(rejected):] == rejected:
+            return name
+    for rejected, name in by_group.get(group, []) if group >= 0 else []:
+        head = len(words) < len(rejected) and rejected[len(rejected) - len(words):] == words
+        if not head:
+            return name
+    return ""
+
+
 def prior_ranks(photo_ids: npt.NDArray[np.int64], score: npt.NDArray[np.float64]) -> npt.NDArray[np.int64]:
     """1-based rank of each candidate within its photo by ``score`` (best first)."""
     ranks = np.zeros(len(score), dtype=np.int64)
@@ -110,8 +153,11 @@ class RankedCandidate:
     """What the ranking decided for one stored candidate."""
 
     index: int  # row in the candidate table
-    decision: str  # suggested | below-threshold | over-budget | duplicate | muted | approved-before | rejected-before
+    # suggested | below-threshold | over-budget | duplicate | muted | approved-before | rejected-before |
+    # rejected-variant (a near-duplicate of a tag rejected on the photo: ``of`` names it)
+    decision: str
     position: int  # 1-based among the photo's eligible candidates (0 when excluded)
+    of: str = ""
 
 
 def select(
@@ -134,6 +180,7 @@ def select(
     of its budget other suggestions already take (a place from the photo's GPS position)."""
     budget = max(1, int(budget))
     out: list[RankedCandidate] = []
+    refused = _rejected_claims(photo_ids, names, groups, reviewed, aliases)
     order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
     current = None
     seen_groups: set[int] = set()
@@ -162,6 +209,10 @@ def select(
             out.append(RankedCandidate(i, "muted", 0))
             continue
         g = int(groups[i])
+        variant_of = _variant_of(_normal_words(name), g, refused.get(pid))
+        if variant_of:
+            out.append(RankedCandidate(i, "rejected-variant", 0, variant_of))
+            continue
         if name in seen_names or (g >= 0 and g in seen_groups):
             out.append(RankedCandidate(i, "duplicate", 0))
             continue

@@ -399,6 +399,8 @@ def explain_photo(catalog: Catalog, photo_id: int, options: RankingOptions) -> l
         }
         if r.decision == "duplicate":
             item["alternate_of"] = best_in_group.get(int(table.group[i]))
+        elif r.decision == "rejected-variant":
+            item["alternate_of"] = r.of
         out.append(item)
     return out
 

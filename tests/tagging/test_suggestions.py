@@ -266,6 +266,35 @@ def test_near_duplicates_collapse_to_the_best_and_stay_as_alternates(tmp_path: P
     assert explained["grassy field"]["alternate_of"] == "field"
 
 
+def test_rejecting_a_tag_refuses_its_near_duplicates_on_that_photo_but_not_a_phrases_head(tmp_path: Path) -> None:
+    """Rejecting "dog" on a photo says there is no dog: "dogs", "brown dog" and a synonym grouped with it
+    ("puppy") are not shown there next. Rejecting "grassy field" leaves "field", the phrase's head,
+    which it does not refuse. Other photos are untouched."""
+    from imgtag_desktop.core.catalog.analysis import CandidateRow
+
+    catalog, lib = _library(tmp_path, "variants", 2)
+    first, other = lib.photo_ids[:2]
+    texts = [("dog", 0), ("dogs", 0), ("brown dog", 0), ("puppy", 0), ("grassy field", 1), ("field", 1), ("car", 2)]
+    for pid in (first, other):
+        rows = [CandidateRow(t, "caption", 0.5, 0.9 - 0.05 * n, 0.3, "pending", 0.05, 0.5, g)
+                for n, (t, g) in enumerate(texts)]
+        catalog.analysis.record(pid, caption="a brown dog on a grassy field", caption_model="c", candidates=rows,
+                                suggestions=[], embedding=None, visual_model="v", models_key="k", fingerprint=None,
+                                threshold=None)
+    options = RankingOptions(threshold=0.0, budget=10)
+    rerank(catalog, options)
+    assert sorted(shown(catalog, [first])[first]) == ["car", "dog", "grassy field"]
+    catalog.tags.reject(first, "dog")
+    catalog.tags.reject(first, "grassy field")
+    rerank(catalog, options)
+    assert sorted(shown(catalog, [first])[first]) == ["car", "field"]
+    assert sorted(shown(catalog, [other])[other]) == ["car", "dog", "grassy field"]
+    explained = {c["text"]: c for c in suggest.explain_photo(catalog, first, options)}
+    for text in ("dogs", "brown dog", "puppy"):
+        assert explained[text]["decision"] == "rejected-variant" and explained[text]["alternate_of"] == "dog"
+    assert explained["field"]["decision"] == "suggested"
+
+
 def test_cli_review_commands_record_decisions_as_the_catalog_calls_of_the_app(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
