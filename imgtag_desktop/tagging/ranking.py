@@ -107,22 +107,24 @@ def _rejected_claims(
         rejected = [(_normal_words(n), n) for n, state in states.items() if state == "rejected"]
         if rejected:
             refused[int(pid)] = ([r for r in rejected if r[0]], {})
-    for i, pid in enumerate(photo_ids.tolist()):
-        entry = refused.get(int(pid))
-        if entry is None or groups[i] < 0:
-            continue
-        states = reviewed[int(pid)]
+    if not refused:
+        return refused
+    # Only the candidates of photos with a rejection (few), found without a loop over the library's.
+    for i in np.flatnonzero(np.isin(photo_ids, np.fromiter(refused, dtype=np.int64)) & (groups >= 0)).tolist():
+        pid = int(photo_ids[i])
+        entry = refused[pid]
+        states = reviewed[pid]
         state = states.get(names[i]) or (states.get(aliases[i]) if aliases is not None else None)
         if state == "rejected":
             entry[1].setdefault(int(groups[i]), []).append((_normal_words(names[i]), names[i]))
     return refused
 
 
-def _variant_of(words: tuple[str, ...], group: int, refused: _Refused | None) -> str:
+def _variant_of(words: tuple[str, ...], group: int, refused: _Refused) -> str:
     """The rejected tag a candidate repeats ('' when none): rejecting "dog" on a photo refuses "dogs"
     and "brown dog" there too (its words end with the rejected ones), and a synonym grouped with it;
     but rejecting "grassy field" leaves "field", the phrase's head, which it does not refuse."""
-    if refused is None or not words:
+    if not words:
         return ""
     names, by_group = refused
     for rejected, name in names:
@@ -209,7 +211,7 @@ def select(
             out.append(RankedCandidate(i, "muted", 0))
             continue
         g = int(groups[i])
-        variant_of = _variant_of(_normal_words(name), g, refused.get(pid))
+        variant_of = _variant_of(_normal_words(name), g, refused[pid]) if pid in refused else ""
         if variant_of:
             out.append(RankedCandidate(i, "rejected-variant", 0, variant_of))
             continue
