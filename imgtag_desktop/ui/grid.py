@@ -311,9 +311,12 @@ class GridController(QObject):
             # Reviewing a tag, the person works down the list: a re-read (a re-ranking after their
             # decisions) keeps the order the photos had, drops the ones done and adds new ones last,
             # best first, rather than moving the photos around under them.
-            order = self._review_order or {}
+            # A photo that left the list and comes back (an approval undone) takes its old place.
+            order = dict(self._review_order or {})
             items = [it for _, it in sorted(enumerate(items), key=lambda p: (order.get(p[1].id, len(order)), p[0]))]
-            self._review_order = {it.id: i for i, it in enumerate(items)}
+            for it in items:
+                order.setdefault(it.id, len(order))
+            self._review_order = order
         self._apply(items)
 
     def _on_failure(self, message: str) -> None:

@@ -323,8 +323,9 @@ def test_grid_tells_what_the_person_looks_at(qtbot, session, tmp_path):
 
 def test_reviewing_a_tag_keeps_the_order_of_the_list_when_scores_change(qtbot, session):
     """A re-ranking during a review (new scores) does not reorder the photos the person works down:
-    the ones done drop out, the rest keep their places, a photo new to the list comes last; starting
-    the review again lists them best first."""
+    the ones done drop out, the rest keep their places, a photo new to the list comes last, one that
+    comes back (an approval undone) takes its old place; starting the review again lists them best
+    first."""
     from tests.ui.conftest import suggest
 
     grid, _bar, review = _review(qtbot, session, "dog")
@@ -339,6 +340,10 @@ def test_reviewing_a_tag_keeps_the_order_of_the_list_when_scores_change(qtbot, s
     grid.reload()
     settle(qtbot, session)
     assert grid.model.photo_ids() == [*first[1:], newcomer]
+    session.undo_stack.undo()  # the approval undone: the photo comes back to its place, not last
+    grid.reload()
+    settle(qtbot, session)
+    assert grid.model.photo_ids() == [*first, newcomer]
     review.start("dog")
     settle(qtbot, session)
-    assert grid.model.photo_ids() == [newcomer, *reversed(first[1:])]
+    assert grid.model.photo_ids() == [newcomer, *reversed(first)]
