@@ -53,7 +53,7 @@ from .review import ReviewBar, ReviewController
 from .session import Session
 from .sidebar import SidebarController, make_sidebar
 from .sources import ALL_PHOTOS, FolderSource, SearchSource, Source
-from .status import JobsController, StatusPanel
+from .status import ElidingStatusBar, JobsController, StatusPanel
 from .suggestions import MutedTagsDialog, SuggestionsController
 from .sync import FileSync
 from .tag_manager import TagManagerController, TagManagerDialog
@@ -109,6 +109,7 @@ class MainWindow(QMainWindow):
         self.review_bar = ReviewBar(self)
         self.banner = Banner(self)
         self.threshold_widget = ThresholdWidget(self)
+        self.setStatusBar(ElidingStatusBar(self))
         self.status = StatusPanel(self.statusBar())
         self.query_bar = self._make_query_bar()
 

@@ -7,8 +7,8 @@ import time
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QCoreApplication, QObject, Qt, QTimer, Signal
-from PySide6.QtGui import QResizeEvent
+from PySide6.QtCore import QCoreApplication, QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtGui import QHelpEvent, QPainter, QPaintEvent, QResizeEvent
 from PySide6.QtWidgets import (
     QApplication,
     QDialog,
@@ -16,11 +16,15 @@ from PySide6.QtWidgets import (
     QHeaderView,
     QLabel,
     QProgressBar,
+    QSizeGrip,
     QSizePolicy,
     QStatusBar,
+    QStyle,
+    QStyleOption,
     QTableWidget,
     QTableWidgetItem,
     QToolButton,
+    QToolTip,
     QVBoxLayout,
     QWidget,
 )
@@ -109,6 +113,58 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width()))
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+
+
+class ElidingStatusBar(QStatusBar):
+    """A status bar whose passing messages (``showMessage``: a re-ranking's news, an error) end in '…'
+    where they do not fit before the permanent widgets, the whole in the bar's tooltip. Qt's own
+    clips them mid-word, without a sign."""
+
+    def _beside(self) -> list[QWidget]:
+        """The widgets shown beside a message: the permanent ones (a message hides the normal ones)."""
+        return [child for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
+                if child.isVisible() and not isinstance(child, QSizeGrip)]
+
+    def _message_room(self) -> tuple[int, int]:
+        """Left and right end of the message (where Qt draws it: up to the first permanent widget)."""
+        return 6, min([self.width() - 12] + [child.x() - 2 for child in self._beside()])
+
+    def shown_message(self) -> str:
+        """The passing message as drawn: whole, or cut with '…'."""
+        left, right = self._message_room()
+        return self.fontMetrics().elidedText(self.currentMessage(), Qt.TextElideMode.ElideRight,
+                                             max(0, right - left))
+
+    def message_tip(self) -> str:
+        """The whole passing message where it is drawn cut, else ''."""
+        message = self.currentMessage()
+        return message if message and self.shown_message() != message else ""
+
+    def paintEvent(self, event: QPaintEvent) -> None:
+        if not self.currentMessage():
+            super().paintEvent(event)
+            return
+        painter = QPainter(self)
+        option = QStyleOption()
+        option.initFrom(self)
+        self.style().drawPrimitive(QStyle.PrimitiveElement.PE_PanelStatusBar, option, painter, self)
+        for child in self._beside():  # as Qt frames them
+            option.rect = child.geometry().adjusted(-2, -1, 2, 1)
+            self.style().drawPrimitive(QStyle.PrimitiveElement.PE_FrameStatusBarItem, option, painter, self)
+        left, right = self._message_room()
+        painter.setPen(self.palette().windowText().color())
+        painter.drawText(left, 0, max(0, right - left), self.height(),
+                         Qt.AlignmentFlag.AlignLeading | Qt.AlignmentFlag.AlignVCenter, self.shown_message())
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.ToolTip and self.currentMessage() and isinstance(event, QHelpEvent):
+            tip = self.message_tip()
+            if tip:
+                QToolTip.showText(event.globalPos(), tip, self)
+            else:
+                QToolTip.hideText()
+            return True
+        return super().event(event)
 
 
 class StatusPanel(QObject):

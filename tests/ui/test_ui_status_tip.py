@@ -64,3 +64,30 @@ def test_a_photo_that_cannot_be_shown_says_why_in_full_at_a_narrow_width(qtbot) 
     width = 220
     assert label.fontMetrics().horizontalAdvance(reason) > width  # would not fit on one line
     assert label.minimumSizeHint().width() <= width  # it needs no more: the lines wrap
+
+
+def test_a_long_passing_message_ends_in_an_ellipsis_with_the_whole_in_the_tooltip(qtbot, tmp_path):
+    """The status bar's passing messages (a re-ranking's news, an error) are cut with a visible '…'
+    before the permanent widgets when the window is narrow, the whole in the bar's tooltip; they were
+    clipped mid-word, without a sign and without a tooltip."""
+    window = create_window(None, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    window.resize(700, 600)
+    bar = window.statusBar()
+    window.jobs.panel.set_failures(3)  # a permanent widget on the right takes its room
+    text = ("Suggestions re-ranked after learning from your decisions: 23 photos changed; "
+            "the photo shown keeps its suggestions until you move on")
+    qtbot.waitUntil(lambda: bar.width() < 720)
+    bar.showMessage(text, 60000)
+    shown = bar.shown_message()
+    metrics = bar.fontMetrics()
+    room = window.jobs.panel.failures.x() - 6
+    assert shown.endswith("…") and len(shown) < len(text)
+    assert metrics.horizontalAdvance(shown) <= room
+    assert bar.message_tip() == text
+    bar.showMessage("Learned", 60000)
+    assert bar.shown_message() == "Learned" and bar.message_tip() == ""
+    bar.clearMessage()
+    assert bar.message_tip() == ""
+    window.close()
