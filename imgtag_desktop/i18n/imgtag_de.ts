@@ -375,6 +375,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Änderungen werden automatisch in {where} geschrieben; dies zeigt eine Vorschau und schreibt jetzt alle gezeigten oder ausgewählten Fotos (Strg+Umschalt+W)</translation>
     </message>
     <message>
+      <source>Every photo ≥ {score} (Enter)</source>
+      <translation>Jedes Foto ≥ {score} (Enter)</translation>
+    </message>
+    <message>
       <source>Models…</source>
       <translation>Modelle…</translation>
     </message>

@@ -375,6 +375,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Les modifications sont écrites automatiquement dans {where} ; ceci montre un aperçu et écrit maintenant toutes les photos affichées ou sélectionnées (Ctrl+Maj+W)</translation>
     </message>
     <message>
+      <source>Every photo ≥ {score} (Enter)</source>
+      <translation>Toutes les photos ≥ {score} (Entrée)</translation>
+    </message>
+    <message>
       <source>Models…</source>
       <translation>Modèles…</translation>
     </message>

@@ -188,10 +188,11 @@ class MainWindow(QMainWindow):
         toolbar.addSeparator()
         toolbar.addWidget(self.threshold_widget)
         self.addToolBar(toolbar)
-        for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
-                                 ("approve_all", self.tr("All ≥ threshold (Enter)")),
-                                 ("remove_tag", self.tr("Remove (Del)"))):
-            self.detail_panel.add_button(r[action_id], label)
+        self.detail_buttons = {
+            action_id: self.detail_panel.add_button(r[action_id], label)
+            for action_id, label in (("approve", self.tr("Approve (A)")), ("reject", self.tr("Reject (R)")),
+                                     ("approve_all", self.tr("All ≥ threshold (Enter)")),
+                                     ("remove_tag", self.tr("Remove (Del)")))}
         r.attach_review_keys(self.grid_view, self.detail_panel.chips, self.review_bar)
         install_grid_menu(self.grid_view, r)
         self.setTabOrder(self.sidebar_view, self.grid_view)
@@ -216,6 +217,7 @@ class MainWindow(QMainWindow):
         self.sidebar.manage_requested.connect(self.manage_tag)
         self.review.finished.connect(lambda: self.grid.show_source(ALL_PHOTOS))
         self.review.tag_changed.connect(self.detail.set_focus_tag)  # the reviewed tag is the current chip
+        self.review.tag_changed.connect(lambda _tag: self.update_action_texts())
         self.grid.source_changed.connect(self._on_source)
         self.jobs.job_finished.connect(self._on_job_finished)
         self.jobs.job_finished.connect(lambda _stats: self.warm_up.arm())  # a scan may have found photos to tag
@@ -329,6 +331,10 @@ class MainWindow(QMainWindow):
             if action.text() != text:
                 action.setText(text)
                 action.setStatusTip(text.replace("&", ""))
+        # In review by tag Enter approves the reviewed tag on every listed photo, not this photo's tags.
+        self.detail_buttons["approve_all"].setText(
+            self.tr("Every photo ≥ {score} (Enter)").format(score=f"{self.review_bar.min_score.value():.2f}")
+            if self.review.active else self.tr("All ≥ threshold (Enter)"))
 
     def _on_source(self, source: Source) -> None:
         place = source.path if isinstance(source, FolderSource) else source.label

@@ -331,3 +331,24 @@ def test_review_by_tag_highlights_the_reviewed_tag(qtbot, window):
     qtbot.waitUntil(lambda: w.grid.source.label == "All photos" and w.grid.model.rowCount() == N_PHOTOS)
     key(qtbot, w, Qt.Key.Key_Home, CTRL)
     assert w.detail.current_tag_name() == first_suggestion(w.session.catalog, w.detail.photo_id)
+
+
+def test_the_detail_panes_enter_button_says_it_acts_on_every_photo_in_review_by_tag(qtbot, window):
+    """In review by tag Enter approves the reviewed tag on every listed photo scored at or above the
+    bar's value; the button under the photo's chips read 'All ≥ threshold (Enter)', as if it
+    approved that photo's suggestions."""
+    from PySide6.QtWidgets import QToolButton
+
+    w = window
+
+    def enter_button() -> str:
+        return next(b.text() for b in w.detail_panel.findChildren(QToolButton) if "(Enter)" in b.text())
+
+    assert enter_button() == "All ≥ threshold (Enter)"
+    w.review.start("dog")
+    qtbot.waitUntil(lambda: w.review.active and w.grid.model.rowCount() > 0, timeout=5000)
+    w.review_bar.min_score.setValue(0.5)
+    assert enter_button() == "Every photo ≥ 0.50 (Enter)"
+    w.review.stop()
+    qtbot.waitUntil(lambda: not w.review.active)
+    assert enter_button() == "All ≥ threshold (Enter)"
