@@ -68,6 +68,7 @@ def length_chunks(lengths: Sequence[int], chunk: int, call_cost: int = CALL_COST
     of similar lengths, so that the token rows run (each call pads its prompts to its longest) plus
     ``call_cost`` a call is least. Exact, by dynamic programming over the prompts sorted by length
     (a best split of sorted prompts is contiguous)."""
+    chunk = max(1, int(chunk))
     order = sorted(range(len(lengths)), key=lambda k: lengths[k])
     n = len(order)
     best = [0] * (n + 1)  # best[j]: least cost of the first j sorted prompts

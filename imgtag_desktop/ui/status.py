@@ -113,6 +113,7 @@ class ElidedLabel(QLabel):
         shown = self.fontMetrics().elidedText(self._full, Qt.TextElideMode.ElideRight, max(0, self.width()))
         super().setText(shown)
         self.setToolTip(self._full if shown != self._full else "")
+        self.setAccessibleName(self._full)  # a screen reader reads the whole message
 
 
 class ElidingStatusBar(QStatusBar):
@@ -461,7 +462,8 @@ class JobsController(QObject):
     @staticmethod
     def _reranked_text(detail: dict[str, object]) -> str:
         """What a tagging run's re-rankings of photos tagged earlier changed without the person asking
-        (their vocabulary candidates, a new calibration), and that the photo shown was kept as it is."""
+        (their vocabulary candidates, a new calibration); that the photo shown was kept as it is is
+        said apart, for a while (:meth:`held_text`)."""
         def _tr(text: str) -> str:
             return QCoreApplication.translate("JobsController", text)
 
