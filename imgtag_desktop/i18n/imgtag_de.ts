@@ -280,6 +280,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Duplikate: {groups} Gruppen gefunden</translation>
     </message>
     <message>
+      <source>Every photo is already tagged with the current models</source>
+      <translation>Alle Fotos sind schon mit den aktuellen Modellen getaggt</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Das Tag-Vokabular wird für das Bildmodell vorbereitet ({done}/{total})…</translation>
     </message>

@@ -280,6 +280,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Doublons : {groups} groupes trouvés</translation>
     </message>
     <message>
+      <source>Every photo is already tagged with the current models</source>
+      <translation>Toutes les photos sont déjà étiquetées avec les modèles actuels</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Préparation du vocabulaire de tags pour le modèle visuel ({done}/{total})…</translation>
     </message>

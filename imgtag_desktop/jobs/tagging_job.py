@@ -106,18 +106,23 @@ class TaggingJob(Job):
     def _tag(self, stats: JobStats) -> None:
         try:
             pipeline = load_pipeline(self.settings)
+            models_key = pipeline.models_key  # the models' versions, read from their folders: nothing loaded
+        except ModelUnavailable as exc:
+            raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
+        with Catalog(self.library) as catalog:
+            ids = photos_to_tag(catalog, models_key, self.photo_ids, redo=not self.only_needed)
+        stats.total = len(ids)
+        self.progress.emit(0, len(ids), "")
+        if not ids:  # said without loading the models first (seconds, and 1.5 GB, for nothing)
+            self.message.emit("Every photo is already tagged with the current models.")
+            return
+        try:
             pipeline.load(progress=self._load_step)
         except ModelUnavailable as exc:
             raise RuntimeError(f"{exc} {ENABLE_HINT}") from exc
         if self.is_cancelled():
             return
         with Catalog(self.library) as catalog:
-            ids = photos_to_tag(catalog, pipeline.models_key, self.photo_ids, redo=not self.only_needed)
-            stats.total = len(ids)
-            self.progress.emit(0, len(ids), "")
-            if not ids:
-                self.message.emit("Every photo is already tagged with the current models.")
-                return
 
             def progress(done: int, total: int, path: object) -> None:
                 stats.done, stats.total = done, total

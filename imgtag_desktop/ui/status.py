@@ -445,6 +445,8 @@ class JobsController(QObject):
                     else _tr("Writing finished: {done} of {total} files")).format(done=stats.done, total=stats.total)
         elif stats.kind == "duplicates":
             text = _tr("Duplicates: {groups} groups found").format(groups=len(d.get("groups", [])))  # type: ignore[arg-type]
+        elif stats.kind == "tagging" and stats.total == 0 and not stats.cancelled:
+            return _tr("Every photo is already tagged with the current models")
         else:
             # Stopped during the last batch, whose photos are still committed: the run did finish.
             text = (_tr("Tagging stopped: {done} of {total} photos") if stats.cancelled and stats.done < stats.total

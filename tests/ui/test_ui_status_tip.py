@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from imgtag_desktop.core.settings import Settings
 from imgtag_desktop.ui.app import create_window
 
 
@@ -91,3 +92,31 @@ def test_a_long_passing_message_ends_in_an_ellipsis_with_the_whole_in_the_toolti
     bar.clearMessage()
     assert bar.message_tip() == ""
     window.close()
+
+
+def test_a_run_with_nothing_to_tag_says_so_and_loads_no_model(qtbot, tmp_path, monkeypatch) -> None:
+    """Tag all when every photo is tagged with the current models: said at once, in the lasting
+    message, without loading the models first (seconds and 1.5 GB for nothing)."""
+    from imgtag_desktop.core.catalog import Catalog
+    from imgtag_desktop.jobs import JobStats, TaggingJob, start_job, tagging_job
+    from imgtag_desktop.tagging import cache
+    from imgtag_desktop.ui.status import JobsController
+
+    loads: list[str] = []
+    monkeypatch.setattr(tagging_job, "photos_to_tag", lambda *_a, **_k: [])
+    monkeypatch.setattr(tagging_job, "check_model_libraries", lambda: None)
+    pipeline = cache.load_pipeline(Settings())
+    monkeypatch.setattr(type(pipeline), "models_key", property(lambda _self: "models"))
+    monkeypatch.setattr(type(pipeline), "load", lambda _self, **_k: loads.append("load"))
+    monkeypatch.setattr(tagging_job, "load_pipeline", lambda _settings: pipeline)
+    Catalog(tmp_path / "library.db").close()
+    job = TaggingJob(tmp_path / "library.db", [1, 2], Settings())
+    messages: list[str] = []
+    job.message.connect(messages.append)
+    with qtbot.waitSignal(job.finished, timeout=10000) as done:
+        handle = start_job(job)
+    handle.wait(5000)
+    stats: JobStats = done.args[0]
+    assert loads == [] and stats.error is None and stats.total == 0
+    assert messages == ["Every photo is already tagged with the current models."]
+    assert JobsController.describe(stats) == "Every photo is already tagged with the current models"
