@@ -184,20 +184,32 @@ def select(
     out: list[RankedCandidate] = []
     refused = _rejected_claims(photo_ids, names, groups, reviewed, aliases)
     order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
+    sorted_pids = photo_ids[order]
     current = None
     seen_groups: set[int] = set()
     seen_names: set[str] = set()
     shown = 0
     position = 0
-    for idx in order:
+    on_photo: dict[str, str] = {}
+
+    def state_of(j: int) -> str | None:
+        return on_photo.get(names[j]) or (on_photo.get(aliases[j]) if aliases is not None else None)
+
+    for k, idx in enumerate(order):
         i = int(idx)
         pid = int(photo_ids[i])
         if pid != current:
             current, shown, position = pid, (reserved or {}).get(pid, 0), 0
             seen_groups, seen_names = set(), set()
+            on_photo = reviewed.get(pid, {})
+            if "approved" in on_photo.values():
+                # An approved tag's near-duplicates repeat it whatever their confidence: its group is
+                # taken before any of them comes up (a more confident variant came up before it).
+                end = int(np.searchsorted(sorted_pids, pid, side="right"))
+                seen_groups = {int(groups[j]) for j in order[k:end].tolist()
+                               if groups[j] >= 0 and state_of(j) == "approved"}
         name = names[i]
-        on_photo = reviewed.get(pid, {})
-        state = on_photo.get(name) or (on_photo.get(aliases[i]) if aliases is not None else None)
+        state = state_of(i)
         if state is not None:
             out.append(RankedCandidate(i, f"{state}-before", 0))
             if state == "approved":

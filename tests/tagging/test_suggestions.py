@@ -295,6 +295,28 @@ def test_rejecting_a_tag_refuses_its_near_duplicates_on_that_photo_but_not_a_phr
     assert explained["field"]["decision"] == "suggested"
 
 
+def test_an_approved_tag_hides_its_near_duplicates_even_more_confident_ones(tmp_path: Path) -> None:
+    """Approving "lexington" on a photo: "lund lexington", a variant scored higher, is not suggested
+    beside it (it came up first in confidence order, before the approved tag took its group)."""
+    from imgtag_desktop.core.catalog.analysis import CandidateRow
+
+    catalog, lib = _library(tmp_path, "approved-variants", 1)
+    pid = lib.photo_ids[0]
+    rows = [CandidateRow("lund lexington", "caption", 0.5, 0.9, 0.3, "pending", 0.05, 0.5, 0),
+            CandidateRow("lexington", "caption", 0.5, 0.8, 0.3, "pending", 0.05, 0.5, 0),
+            CandidateRow("car", "caption", 0.5, 0.7, 0.3, "pending", 0.05, 0.5, 1)]
+    catalog.analysis.record(pid, caption="lund lexington car", caption_model="c", candidates=rows, suggestions=[],
+                            embedding=None, visual_model="v", models_key="k", fingerprint=None, threshold=None)
+    options = RankingOptions(threshold=0.0, budget=10)
+    rerank(catalog, options)
+    assert sorted(shown(catalog, [pid])[pid]) == ["car", "lund lexington"]
+    catalog.tags.approve(pid, "lexington")
+    rerank(catalog, options)
+    assert shown(catalog, [pid])[pid] == ["car"]
+    explained = {c["text"]: c for c in suggest.explain_photo(catalog, pid, options)}
+    assert explained["lund lexington"]["decision"] == "duplicate"
+
+
 def test_cli_review_commands_record_decisions_as_the_catalog_calls_of_the_app(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
