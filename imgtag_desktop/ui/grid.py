@@ -269,6 +269,7 @@ class GridController(QObject):
         view.setItemDelegate(self.delegate)
         self.source: Source = ALL_PHOTOS
         self._review_order: dict[int, int] | None = None  # the reviewed tag's photos as first listed
+        self._items_source: Source | None = None  # the source of the rows shown
         self.loading = False
         self.scanning = False  # set by the window while a scan runs: an empty grid says photos are coming
         view.selectionModel().currentChanged.connect(self._on_current)
@@ -317,18 +318,20 @@ class GridController(QObject):
             for it in items:
                 order.setdefault(it.id, len(order))
             self._review_order = order
-        self._apply(items)
+        same, self._items_source = result.source == self._items_source, result.source
+        self._apply(items, same_source=same)
 
     def _on_failure(self, message: str) -> None:
         self.loading = False
         self.session.error.emit(f"The photos of {self.source.label} cannot be listed: {message}")
 
-    def _apply(self, items: list[PhotoItem]) -> None:
+    def _apply(self, items: list[PhotoItem], *, same_source: bool = False) -> None:
         """Show these rows. When the current photo is still among them it stays current without passing
         through "no photo" (the detail pane keeps its current chip), and the selected photos still listed
         stay selected: a re-read the person did not ask for (a re-ranking) never changes the target."""
         keep = self.current_photo_id()
         selected = self.selected_photo_ids()
+        was_at = self.model.row_of(keep) if keep is not None else -1
         self.loading = False
         self._keeping = keep is not None and any(it.id == keep for it in items)
         try:
@@ -338,7 +341,9 @@ class GridController(QObject):
         self.view.set_empty_text(empty_text(self.source, self.scanning) if not items else "")
         self.loaded.emit()
         if self.model.rowCount():
-            row = max(0, self.model.row_of(keep)) if keep is not None else 0
+            row = self.model.row_of(keep) if keep is not None else 0
+            if row < 0:  # the current photo left its list (renamed, removed): the next one takes its place
+                row = min(max(0, was_at), self.model.rowCount() - 1) if same_source else 0
             idx = self.model.index(row, 0)
             still = [self.model.index(r, 0) for r in map(self.model.row_of, selected) if r >= 0]
             if keep is not None and self.model.row_of(keep) >= 0 and len(still) > 1:

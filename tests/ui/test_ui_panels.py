@@ -347,3 +347,17 @@ def test_reviewing_a_tag_keeps_the_order_of_the_list_when_scores_change(qtbot, s
     review.start("dog")
     settle(qtbot, session)
     assert grid.model.photo_ids() == [newcomer, *reversed(first)]
+
+
+def test_the_next_photo_takes_the_place_of_one_that_leaves_the_list(qtbot, session):
+    """The current photo leaves the list under the person (its reviewed tag renamed or removed with F2
+    or Del): the photo after it becomes current, not the first of the list."""
+    grid, _bar, _review_ctrl = _review(qtbot, session, "dog")
+    listed = grid.model.photo_ids()
+    assert len(listed) >= 4
+    assert grid.select_photo(listed[2])
+    session.catalog.tags.remove(listed[2], "dog")
+    grid.reload()
+    settle(qtbot, session)
+    assert grid.model.photo_ids() == [p for p in listed if p != listed[2]]
+    assert grid.current_photo_id() == listed[3]
