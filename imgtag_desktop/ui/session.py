@@ -45,6 +45,9 @@ class Session(QObject):
     suggestions_changed = Signal()
     error = Signal(str)
     status = Signal(str)  # what an action just did, for the status bar ("Approve 'dog' on 6 photos")
+    # What background work changed without being asked (a re-ranking after decisions): said after the
+    # person's own last message when that is recent, not over it.
+    news = Signal(str)
     edited = Signal(list)  # a person's tag edit (or its undo) touched these photos: files may need a write
 
     def __init__(self, library: Path, settings: Settings, *, settings_path: Path | None = None,

@@ -121,6 +121,27 @@ class ElidingStatusBar(QStatusBar):
     where they do not fit before the permanent widgets, the whole in the bar's tooltip. Qt's own
     clips them mid-word, without a sign."""
 
+    JOIN_S = 3.0  # a message said this recently stays in front of the next one
+
+    def __init__(self, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self._said_at = -1e9
+        self._joined = False
+
+    def say(self, text: str, ms: int = 6000) -> None:
+        """Show what the person's action did, for ``ms``."""
+        self._said_at, self._joined = time.monotonic(), False
+        self.showMessage(text, ms)
+
+    def tell(self, text: str, ms: int = 6000) -> None:
+        """Show news of background work (a re-ranking the person's decisions caused). The person's own
+        message said less than :attr:`JOIN_S` ago stays in front of it ("Undone: …" and then the
+        re-ranking the undo caused), so neither goes by unread."""
+        current = self.currentMessage()
+        if current and text != current and not self._joined and time.monotonic() - self._said_at < self.JOIN_S:
+            text, self._joined = f"{current} · {text}", True
+        self.showMessage(text, ms)
+
     def _beside(self) -> list[QWidget]:
         """The widgets shown beside a message: the permanent ones (a message hides the normal ones)."""
         return [child for child in self.findChildren(QWidget, options=Qt.FindChildOption.FindDirectChildrenOnly)
@@ -421,7 +442,7 @@ class JobsController(QObject):
         self.panel.set_idle()
         self.panel.message.setText(self.describe(stats))
         if stats.kind == "tagging" and not stats.error and (held := self.held_text(stats.detail)):
-            self.session.status.emit(held)
+            self.session.news.emit(held)
         self.job_finished.emit(stats)
         if self._queue:
             self._start(self._queue.pop(0))

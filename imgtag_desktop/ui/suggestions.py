@@ -181,13 +181,13 @@ class SuggestionsController(QObject):
     def _announce(self, request: RankRequest, changed: list[int], held: list[int], released: bool = False) -> None:
         """Say in the status bar what a ranking the person did not ask for changed, and why."""
         if released:
-            self.session.status.emit(self.tr("Suggestions of the photo shown brought up to date as well: a re-ranking "
+            self.session.news.emit(self.tr("Suggestions of the photo shown brought up to date as well: a re-ranking "
                                              "had kept them as they were while you looked at it"))
             return
         if not request.hold or not (changed or held):
             return  # the person's own change (threshold, budget, muting): its effect is the answer
         if "learning" in request.reasons and not changed:  # only the photo shown would change
-            self.session.status.emit(self.tr("Learned from your decisions: the photo shown is re-ranked when "
+            self.session.news.emit(self.tr("Learned from your decisions: the photo shown is re-ranked when "
                                              "you move on"))
             return
         if "learning" in request.reasons:
@@ -202,7 +202,7 @@ class SuggestionsController(QObject):
                 return
         if held:
             text += self.tr("; the photo shown keeps its suggestions until you move on")
-        self.session.status.emit(text)
+        self.session.news.emit(text)
 
     def busy(self) -> bool:
         return (self.handle is not None or self._rank_timer.isActive() or self._learn_timer.isActive()

@@ -120,3 +120,24 @@ def test_a_run_with_nothing_to_tag_says_so_and_loads_no_model(qtbot, tmp_path, m
     assert loads == [] and stats.error is None and stats.total == 0
     assert messages == ["Every photo is already tagged with the current models."]
     assert JobsController.describe(stats) == "Every photo is already tagged with the current models"
+
+
+def test_a_message_said_a_moment_ago_stays_in_front_of_the_next(qtbot, tmp_path) -> None:
+    """"Undone: …" and, a second later, the re-ranking the undo caused: both stay readable (joined).
+    The person's next action has its message alone; news long after an action replaces it."""
+    window = create_window(None, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    bar, status, news = window.statusBar(), window.session.status, window.session.news
+    status.emit("Undone: Approve 'sport' on 1 photo")
+    news.emit("Suggestions re-ranked after learning from your decisions: 3 photos changed")
+    assert bar.currentMessage() == ("Undone: Approve 'sport' on 1 photo · "
+                                    "Suggestions re-ranked after learning from your decisions: 3 photos changed")
+    news.emit("Learned from your decisions")  # only the person's message stays in front
+    assert bar.currentMessage() == "Learned from your decisions"
+    status.emit("Approved 'dog'")  # the person's next action: its own message, alone
+    assert bar.currentMessage() == "Approved 'dog'"
+    window.status_bar._said_at -= window.status_bar.JOIN_S + 1  # long ago
+    news.emit("Suggestions re-ranked after learning from your decisions: 1 photo changed")
+    assert bar.currentMessage() == "Suggestions re-ranked after learning from your decisions: 1 photo changed"
+    window.close()
