@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import QObject, Signal
-from PySide6.QtWidgets import QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
+from PySide6.QtGui import QResizeEvent
+from PySide6.QtWidgets import QBoxLayout, QDoubleSpinBox, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QWidget
 
 from ..core.catalog import Catalog
 from ..core.confidence import passes
@@ -37,13 +38,28 @@ class ReviewBar(QWidget):
         self.approve_all.setToolTip(self.tr("Approve this tag on every photo scored at or above the value (Enter)"))
         self.done = QPushButton(self.tr("Done"), self)
         self.done.setToolTip(self.tr("Leave the review and show all photos"))
-        layout = QHBoxLayout(self)
-        layout.setContentsMargins(6, 2, 6, 2)
-        layout.addWidget(self.label, 1)
-        layout.addWidget(self.min_score)
-        layout.addWidget(self.approve_all)
-        layout.addWidget(self.done)
+        # The label beside the controls; above them where the bar is too narrow for both (the label
+        # then had no width left, and its wrapped lines a tall empty strip).
+        self.controls = QHBoxLayout()
+        self.controls.setContentsMargins(0, 0, 0, 0)
+        self.controls.addWidget(self.min_score)
+        self.controls.addWidget(self.approve_all)
+        self.controls.addWidget(self.done)
+        self.rows = QBoxLayout(QBoxLayout.Direction.LeftToRight, self)
+        self.rows.setContentsMargins(6, 2, 6, 2)
+        self.rows.addWidget(self.label, 1)
+        self.rows.addLayout(self.controls)
         self.hide()
+
+    # Room the label needs beside the controls before it goes above them.
+    LABEL_ROOM = 220
+
+    def resizeEvent(self, event: QResizeEvent) -> None:
+        super().resizeEvent(event)
+        beside = event.size().width() >= self.controls.sizeHint().width() + self.LABEL_ROOM
+        direction = QBoxLayout.Direction.LeftToRight if beside else QBoxLayout.Direction.TopToBottom
+        if self.rows.direction() != direction:
+            self.rows.setDirection(direction)
 
 
 class ReviewController(QObject):

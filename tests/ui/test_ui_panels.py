@@ -361,3 +361,17 @@ def test_the_next_photo_takes_the_place_of_one_that_leaves_the_list(qtbot, sessi
     settle(qtbot, session)
     assert grid.model.photo_ids() == [p for p in listed if p != listed[2]]
     assert grid.current_photo_id() == listed[3]
+
+
+def test_the_review_bar_puts_its_count_above_the_buttons_when_narrow(qtbot, session):
+    """In a narrow window the bar's count goes above its buttons, with the whole width, instead of
+    getting no width beside them; wide, it sits beside them on one line."""
+    _grid_ctrl, bar, review = _review(qtbot, session, "dog")
+    bar.show()
+    for width, beside in ((1000, True), (380, False)):
+        bar.resize(width, bar.sizeHint().height())
+        qtbot.waitUntil(lambda w=width: bar.width() == w)
+        bar.layout().activate()
+        label, button = bar.label.geometry(), bar.done.geometry()
+        assert label.width() >= (150 if beside else width - 20), (width, label)
+        assert (label.right() < button.left()) if beside else (label.bottom() < button.top()), (width, label, button)
