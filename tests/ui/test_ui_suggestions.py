@@ -213,17 +213,26 @@ def _stored(window, pid: int) -> dict[str, float | None]:  # type: ignore[no-unt
     return {t.name: t.visual_score for t in window.session.catalog.tags.photo_tags(pid, states=["suggested"])}
 
 
+def _showing(qtbot, photo_dir, library, threshold: int | None = None):  # type: ignore[no-untyped-def]
+    """The window on the library's candidates, budget 50 (and the slider at ``threshold``), the first
+    photo in the detail pane: the window, the photo ids."""
+    ids = add_candidates(library)
+    window = _window(qtbot, photo_dir, library)
+    window.threshold_widget.budget.setValue(50)
+    if threshold is not None:
+        window.threshold_widget.slider.setValue(threshold)
+    _settle(qtbot, window)
+    assert window.grid.select_photo(ids[0])
+    qtbot.waitUntil(lambda: window.detail.photo_id == ids[0], timeout=5000)
+    return window, ids
+
+
 def test_a_refit_keeps_the_shown_photo_as_it_is_until_the_person_moves_on(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
     """Learning from decisions made on other photos re-ranks the library, but the photo in the detail
     pane keeps its chips (and its badge) until the person moves to another photo; the status bar says
     what was re-ranked and why. Then the photo left behind is ranked like every other."""
-    ids = add_candidates(library)
-    window = _window(qtbot, photo_dir, library)
-    window.threshold_widget.budget.setValue(50)
-    _settle(qtbot, window)
+    window, ids = _showing(qtbot, photo_dir, library)
     shown_id = ids[0]
-    assert window.grid.select_photo(shown_id)
-    qtbot.waitUntil(lambda: window.detail.photo_id == shown_id, timeout=5000)
     before_chips, before_stored = _chips(window), _stored(window, shown_id)
     assert any(state == "suggested" for _n, state, _t in before_chips)
     others_before = {pid: _stored(window, pid) for pid in ids[1:]}
@@ -255,13 +264,7 @@ def test_a_refit_keeps_the_shown_photo_as_it_is_until_the_person_moves_on(qtbot,
 
 def test_the_threshold_moves_the_shown_photo_at_once(qtbot, photo_dir, library):  # type: ignore[no-untyped-def]
     """The person's own change (the threshold) applies to the photo shown too, and nothing is held."""
-    ids = add_candidates(library)
-    window = _window(qtbot, photo_dir, library)
-    window.threshold_widget.budget.setValue(50)
-    window.threshold_widget.slider.setValue(50)
-    _settle(qtbot, window)
-    assert window.grid.select_photo(ids[0])
-    qtbot.waitUntil(lambda: window.detail.photo_id == ids[0], timeout=5000)
+    window, ids = _showing(qtbot, photo_dir, library, threshold=50)
     before = _stored(window, ids[0])
     window.threshold_widget.slider.setValue(92)
     _settle(qtbot, window)
@@ -358,13 +361,8 @@ def test_moving_the_threshold_says_when_it_also_brings_a_held_re_ranking_to_the_
     """A refit kept the photo shown as it was; the person's own change (the threshold) then ranks it
     with what was learned too. Its chips change by more than the threshold would explain, so the
     status bar says why."""
-    ids = add_candidates(library)
-    window = _window(qtbot, photo_dir, library)
-    window.threshold_widget.budget.setValue(50)
-    _settle(qtbot, window)
+    window, ids = _showing(qtbot, photo_dir, library)
     shown = ids[0]
-    assert window.grid.select_photo(shown)
-    qtbot.waitUntil(lambda: window.detail.photo_id == shown, timeout=5000)
     assert push_changes(window.session, [TagChange("reject", tuple(ids[1:4]), "dog")])
     _settle(qtbot, window)
     assert shown in window.suggestions.stale
