@@ -92,32 +92,9 @@ def duplicate_groups(texts: Sequence[str], vectors: npt.NDArray[np.floating] | N
     return [roots.setdefault(find(i), len(roots)) for i in range(n)]
 
 
-# Per photo: the words of each tag rejected there, and per group of near-duplicates the words and
-# name of its rejected candidates.
+# What the person rejected on a photo: the words and name of each tag rejected there, and per group
+# of near-duplicates those of its rejected candidates.
 _Refused = tuple[list[tuple[tuple[str, ...], str]], dict[int, list[tuple[tuple[str, ...], str]]]]
-
-
-def _rejected_claims(
-    photo_ids: npt.NDArray[np.int64], names: Sequence[str], groups: npt.NDArray[np.int64],
-    reviewed: dict[int, dict[str, str]], aliases: Sequence[str] | None,
-) -> dict[int, _Refused]:
-    """What the person refused on each photo, for :func:`_variant_of`."""
-    refused: dict[int, _Refused] = {}
-    for pid, states in reviewed.items():
-        rejected = [(_normal_words(n), n) for n, state in states.items() if state == "rejected"]
-        if rejected:
-            refused[int(pid)] = ([r for r in rejected if r[0]], {})
-    if not refused:
-        return refused
-    # Only the candidates of photos with a rejection (few), found without a loop over the library's.
-    for i in np.flatnonzero(np.isin(photo_ids, np.fromiter(refused, dtype=np.int64)) & (groups >= 0)).tolist():
-        pid = int(photo_ids[i])
-        entry = refused[pid]
-        states = reviewed[pid]
-        state = states.get(names[i]) or (states.get(aliases[i]) if aliases is not None else None)
-        if state == "rejected":
-            entry[1].setdefault(int(groups[i]), []).append((_normal_words(names[i]), names[i]))
-    return refused
 
 
 def _variant_of(words: tuple[str, ...], group: int, refused: _Refused) -> str:
@@ -182,7 +159,6 @@ def select(
     of its budget other suggestions already take (a place from the photo's GPS position)."""
     budget = max(1, int(budget))
     out: list[RankedCandidate] = []
-    refused = _rejected_claims(photo_ids, names, groups, reviewed, aliases)
     order = np.lexsort((np.arange(len(confidence)), -confidence, photo_ids))
     sorted_pids = photo_ids[order]
     current = None
@@ -191,6 +167,7 @@ def select(
     shown = 0
     position = 0
     on_photo: dict[str, str] = {}
+    refused: _Refused | None = None
 
     def state_of(j: int) -> str | None:
         return on_photo.get(names[j]) or (on_photo.get(aliases[j]) if aliases is not None else None)
@@ -201,13 +178,20 @@ def select(
         if pid != current:
             current, shown, position = pid, (reserved or {}).get(pid, 0), 0
             seen_groups, seen_names = set(), set()
-            on_photo = reviewed.get(pid, {})
-            if "approved" in on_photo.values():
-                # An approved tag's near-duplicates repeat it whatever their confidence: its group is
-                # taken before any of them comes up (a more confident variant came up before it).
+            on_photo, refused = reviewed.get(pid, {}), None
+            if on_photo:
+                # What the person decided here counts before any candidate comes up, whatever the
+                # confidences: an approved tag's near-duplicates repeat it (its group is taken), a
+                # rejected one's make the claim refused (see _variant_of).
+                rejected = [(_normal_words(n), n) for n, st in on_photo.items() if st == "rejected"]
+                refused = ([r for r in rejected if r[0]], {}) if rejected else None
                 end = int(np.searchsorted(sorted_pids, pid, side="right"))
-                seen_groups = {int(groups[j]) for j in order[k:end].tolist()
-                               if groups[j] >= 0 and state_of(j) == "approved"}
+                for j in order[k:end].tolist():
+                    decided = state_of(j) if groups[j] >= 0 else None
+                    if decided == "approved":
+                        seen_groups.add(int(groups[j]))
+                    elif decided == "rejected" and refused is not None:
+                        refused[1].setdefault(int(groups[j]), []).append((_normal_words(names[j]), names[j]))
         name = names[i]
         state = state_of(i)
         if state is not None:
@@ -223,7 +207,7 @@ def select(
             out.append(RankedCandidate(i, "muted", 0))
             continue
         g = int(groups[i])
-        variant_of = _variant_of(_normal_words(name), g, refused[pid]) if pid in refused else ""
+        variant_of = _variant_of(_normal_words(name), g, refused) if refused is not None else ""
         if variant_of:
             out.append(RankedCandidate(i, "rejected-variant", 0, variant_of))
             continue

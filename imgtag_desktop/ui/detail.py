@@ -236,7 +236,7 @@ class DetailController(QObject):
             p.info.setText("")
             p.caption.setText("")
             self.model.set_tags([])
-            self._update_summary()
+            self.refresh_summary()
             return
         p.title.setText(photo.path.name)
         p.title.setToolTip(photo.display_path)
@@ -256,7 +256,7 @@ class DetailController(QObject):
     def set_selection(self, photo_ids: list[int]) -> None:
         """The photos that batch edits apply to (the shown photo does not change)."""
         self.selection = photo_ids
-        self._update_summary()
+        self.refresh_summary()
 
     def _update_caption(self) -> None:
         text = self.session.catalog.analysis.caption(self.photo_id) if self.photo_id is not None else None
@@ -280,7 +280,7 @@ class DetailController(QObject):
             row = self._first_suggested()
         if row >= 0:
             self.panel.chips.setCurrentIndex(self.model.index(row, 0))
-        self._update_summary()
+        self.refresh_summary()
 
     def set_focus_tag(self, name: str | None) -> None:
         """Review by tag names the tag under review (None when the review ends)."""
@@ -307,7 +307,8 @@ class DetailController(QObject):
                 return i
         return 0 if tags else -1
 
-    def _update_summary(self) -> None:
+    def refresh_summary(self) -> None:
+        """Say what the shown photo holds (also when a ranking kept it as it is, or stopped doing so)."""
         tags = self.model.tags()
         n = len(self.selection)
         extra = self.tr(" · edits apply to the {n} selected photos").format(n=n) if n > 1 else ""
@@ -322,10 +323,6 @@ class DetailController(QObject):
             self.tr("{approved} approved · {sug} suggested ({passing} at or above {threshold:.2f}){extra}").format(
                 approved=sum(t.state == "approved" for t in tags), sug=sug, passing=passing,
                 threshold=self.session.threshold, extra=extra))
-
-    def refresh_summary(self) -> None:
-        """Say again what the shown photo holds (a ranking kept it as it is, or stopped doing so)."""
-        self._update_summary()
 
     def refresh_completion(self) -> None:
         """The add-tag field completes every tag name of the library (read off the GUI thread)."""
@@ -342,7 +339,7 @@ class DetailController(QObject):
 
     def _on_threshold(self, value: float) -> None:
         self.model.set_threshold(value)
-        self._update_summary()
+        self.refresh_summary()
 
     def _on_image(self, key: object, image: QImage) -> None:
         if key == ("preview", self.photo_id):
