@@ -67,9 +67,11 @@ def vision_int8(requested: str, device: str) -> bool:
     """Whether the captioner's image encoder is a candidate for int8 (``auto`` on a CPU without native
     bfloat16 that has a fast int8 kernel; with native bfloat16 the captioner runs in bfloat16). The
     image encoder is most of the work on such CPUs, and it is compute-bound, where int8 doubles the
-    AVX2 throughput; int8 also stores a weight in a quarter of the memory. The text decoder stays
-    float32: its greedy choices follow small logit differences. Whether the int8 encoder is used
-    for a model is checked once at load against float32 (:mod:`.int8_check`)."""
+    AVX2 throughput; int8 also stores a weight in a quarter of the memory. The text decoder's
+    greedy choices follow small logit differences, so it never goes int8; it may keep its weights
+    in float16 (:mod:`.fp16`: eight times finer than bfloat16, and it is bound by reading them).
+    Whether the int8 encoder (with or without float16 decoder weights) is used for a model is
+    checked once at load against float32 (:mod:`.int8_check`)."""
     return requested in ("", "auto") and device == "cpu" and not cpu_has_bf16() and int8_available()
 
 
@@ -114,13 +116,16 @@ class DevicePlan:
     vision_int8: bool = False
     visual_int8: bool = False
 
-    def describe(self, vision_int8: bool, visual_int8: str = "") -> str:
+    def describe(self, vision_int8: bool, visual_int8: str = "", decoder_fp16: bool = False) -> str:
         """The name "captioner=...,visual=...", with ``vision_int8`` saying whether the loaded captioner's image
-        path is int8 and ``visual_int8`` which of CLIP's towers are ("image", "text", "image+text"; a
-        candidate in the plan becomes int8 only when its check passes)."""
+        path is int8, ``visual_int8`` which of CLIP's towers are ("image", "text", "image+text"; a
+        candidate in the plan becomes int8 only when its check passes) and ``decoder_fp16`` whether
+        the caption decoder's weights are float16."""
         captioner = "int8" if self.captioner_int8 else str(self.captioner_dtype).removeprefix("torch.")
         if vision_int8 and not self.captioner_int8:
             captioner += "+int8-vision"
+        if decoder_fp16 and not self.captioner_int8:
+            captioner += "+fp16-decoder"
         visual = str(self.visual_dtype).removeprefix("torch.") + (f"+int8-{visual_int8}" if visual_int8 else "")
         return f"captioner={captioner},visual={visual}"
 

@@ -1,8 +1,8 @@
 """Whether int8 keeps a model's results within bounds of float32, checked at run time per model.
 
 ``auto`` on a CPU without native bfloat16 runs the captioner's image path and CLIP's two towers
-in int8 only when, for this model, int8 stays within stated bounds of float32 on a fixed set of
-probes (pictures, and for CLIP also texts):
+in int8, and the caption decoder with float16 weights, only when, for this model, they stay within
+stated bounds of float32 on a fixed set of probes (pictures, and for CLIP also texts):
 
 - image states (captioner) and embeddings (CLIP): cosine to float32 at least
   :data:`MIN_STATE_COSINE` on every probe;
@@ -47,6 +47,9 @@ CAPTIONER_SCHEME = (
     f"image-encoder,fused-attention,folded-cross-attention,probes={PROBES},cos={MIN_STATE_COSINE},"
     f"same={MIN_SAME_CAPTIONS}"
 )
+# The int8 image encoder together with float16 weights in the caption decoder (see .fp16): one
+# check of both, as the captions depend on both.
+CAPTIONER_FP16_SCHEME = f"decoder-fp16-weights,{CAPTIONER_SCHEME}"
 VISUAL_IMAGE_SCHEME = f"clip-image-tower,probes={PROBES},cos={MIN_STATE_COSINE}"
 
 

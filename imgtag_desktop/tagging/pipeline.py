@@ -141,7 +141,11 @@ class Pipeline:
     def dtype_name(self) -> str:
         if not self.visual.loaded:
             return self.settings.dtype
-        return self.visual.plan.describe(self.captioner.loaded and self.captioner.vision_int8, self.visual.int8_towers)
+        captioner = self.captioner
+        loaded = captioner.loaded
+        return self.visual.plan.describe(
+            loaded and captioner.vision_int8, self.visual.int8_towers, loaded and captioner.decoder_fp16
+        )
 
     def load(self, progress: Callable[[LoadStep, int, int], None] | None = None) -> None:
         """Load the three models (idempotent; thread-safe; raises ModelUnavailable).

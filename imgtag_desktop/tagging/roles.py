@@ -20,8 +20,10 @@ from ..core.memory import trim_heap
 from ..core.settings import Settings
 from .clip_text import text_features
 from .dtypes import DevicePlan, device_plan
+from .fp16 import fp16_available, half_weights
 from .int8 import cpu_capability, int8_backend, quantize_int8
 from .int8_check import (
+    CAPTIONER_FP16_SCHEME,
     CAPTIONER_SCHEME,
     VISUAL_IMAGE_SCHEME,
     VISUAL_TEXT_SCHEME,
@@ -227,6 +229,7 @@ class Captioner(RoleModel):
         self.processor: Any = None
         self.generation_config: Any = None
         self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image path, when made
+        self.decoder_fp16 = False  # whether the caption decoder's Linear layers have float16 weights
 
     @property
     def vision_int8(self) -> bool:
@@ -250,6 +253,7 @@ class Captioner(RoleModel):
         return blip
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
+        self.decoder_fp16 = False
         blip = self._float(loaded, plan)
         if plan.captioner_int8:  # the folded cross-attention reads its keys' and values' float weights
             blip = quantize_int8(blip, keep=list(folded_weights(blip.text_decoder)))
@@ -263,10 +267,25 @@ class Captioner(RoleModel):
             gen.pad_token_id = text_config.pad_token_id
         self.generation_config = gen
         if plan.vision_int8 and not plan.captioner_int8:
-            blip, self.int8_verdict = self._int8_if_close(
-                blip, model, plan, CAPTIONER_SCHEME, "image encoder", self._probe_outputs, quantize_image_path
-            )
+            blip, self.int8_verdict = self._checked_approximations(blip, model, plan)
         return blip
+
+    def _checked_approximations(self, blip: Any, model: ResolvedModel, plan: DevicePlan) -> tuple[Any, Int8Verdict]:
+        """``auto`` without native bfloat16: the int8 image encoder with float16 decoder weights when
+        their check passes; else the int8 image encoder alone when its own check does; else float32
+        (each check made once per model and remembered, see :mod:`.int8_check`)."""
+        if fp16_available():
+            both, found = self._int8_if_close(
+                blip, model, plan, CAPTIONER_FP16_SCHEME, "image encoder, with float16 caption-decoder weights,",
+                self._probe_outputs, quantize_image_path_and_decoder,
+            )
+            if found.accepted:
+                self.decoder_fp16 = True
+                return both, found
+            blip = both  # float32 again: the refused check read the model anew
+        return self._int8_if_close(
+            blip, model, plan, CAPTIONER_SCHEME, "image encoder", self._probe_outputs, quantize_image_path
+        )
 
     def _probe_outputs(self, blip: Any) -> tuple[list[np.ndarray], list[str]]:
         """Image states and captions of the probe pictures."""
@@ -316,6 +335,13 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
     decoder (its cross-attention reads the image states through float32 weights, see
     :func:`folded_cross_attention`) stays as it is."""
     quantize_int8(blip.vision_model, backend, within=blip)
+
+
+def quantize_image_path_and_decoder(blip: Any, backend: Any) -> None:
+    """:func:`quantize_image_path`, and float16 weights for the text decoder's Linear layers (see
+    :mod:`.fp16`) but the key and value layers the folded cross-attention reads as matrices."""
+    quantize_image_path(blip, backend)
+    half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)))
 
 
 def fused_vision_attention(vision_model: Any) -> int:

@@ -191,6 +191,7 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     import torch
 
     from imgtag_desktop.tagging import dtypes, int8_check
+    from imgtag_desktop.tagging.fp16 import fp16_available, is_fp16_linear
     from imgtag_desktop.tagging.int8 import is_int8_linear
 
     monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
@@ -212,11 +213,26 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
                 any(is_int8_linear(m) for m in clip.text_model.modules()),
                 is_int8_linear(clip.visual_projection) or is_int8_linear(clip.text_projection))
 
+    def decoder_fp16(pipeline: Pipeline) -> bool:
+        """Whether every Linear the text decoder calls has float16 weights (not the key and value layers
+        its folded cross-attention reads as matrices, which stay float32), and its name says so."""
+        from imgtag_desktop.tagging.roles import folded_weights
+
+        decoder = pipeline.captioner.model.text_decoder
+        folded = list(folded_weights(decoder))
+        called = [m for m in decoder.modules() if is_fp16_linear(m) or isinstance(m, torch.nn.Linear)]
+        called = [m for m in called if not any(m is f for f in folded)]
+        half = bool(called) and all(is_fp16_linear(m) for m in called)
+        assert folded and all(isinstance(f, torch.nn.Linear) for f in folded)
+        assert pipeline.captioner.decoder_fp16 == half and ("+fp16-decoder" in pipeline.dtype_name) == half
+        return half
+
     accepted = Pipeline(tiny_settings_for(models, dtype="auto"))
     accepted.load()
     verdict = accepted.captioner.int8_verdict
     assert verdict is not None and verdict.accepted and verdict.min_state_cosine >= int8_check.MIN_STATE_COSINE
     assert vision_and_text_int8(accepted) == (True, False)
+    assert decoder_fp16(accepted) == fp16_available()  # checked with the int8 image encoder: passed
     # CLIP's towers are checked each on its own; each is int8 exactly when its check passed.
     towers = (accepted.visual.image_verdict, accepted.visual.text_verdict)
     assert all(v is not None and v.same_captions is None and v.probes > 0 for v in towers)
@@ -224,7 +240,9 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     image_int8, text_int8 = (bool(v and v.accepted) for v in towers)
     assert clip_towers_int8(accepted) == (image_int8, text_int8, False)
     names = "+".join(n for n, used in (("image", image_int8), ("text", text_int8)) if used)
-    assert accepted.dtype_name == "captioner=float32+int8-vision,visual=float32" + (f"+int8-{names}" if names else "")
+    half = "+fp16-decoder" if fp16_available() else ""
+    assert accepted.dtype_name == f"captioner=float32+int8-vision{half},visual=float32" + (
+        f"+int8-{names}" if names else "")
     assert (tmp_path / "cache" / int8_check.CACHE_FILE).is_file()
     # A second load reads the verdict: no comparison runs (the probes are never made).
     monkeypatch.setattr(int8_check, "probe_images", lambda: pytest.fail("the check ran again"))
@@ -232,6 +250,7 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     again = Pipeline(tiny_settings_for(models, dtype="auto"))
     again.load()
     assert again.captioner.int8_verdict == verdict and vision_and_text_int8(again) == (True, False)
+    assert decoder_fp16(again) == fp16_available()
     assert (again.visual.image_verdict, again.visual.text_verdict) == towers
     assert clip_towers_int8(again) == (image_int8, text_int8, False)
     # Image states and captions of photos stay close to float32 ones.
@@ -240,6 +259,8 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     cosine = torch.nn.functional.cosine_similarity(
         exact.captioner.vision_states(pixels).flatten(1), again.captioner.vision_states(pixels).flatten(1))
     assert float(cosine.min()) >= 0.99
+    # The captions of photos are float32's (the check's bound is on probes; these are other pictures).
+    assert again.captioner.caption(images) == exact.captioner.caption(images)
     # CLIP's embeddings of photos and texts stay close to float32 ones.
     photos_cos = (exact.image_embeddings(images) * again.image_embeddings(images)).sum(axis=1)
     texts = ["dog", "a red car on a street", "birthday"]
@@ -254,7 +275,7 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     refused = Pipeline(tiny_settings_for(models, dtype="auto"))
     refused.load()
     assert refused.captioner.int8_verdict is not None and not refused.captioner.int8_verdict.accepted
-    assert vision_and_text_int8(refused) == (False, False)
+    assert vision_and_text_int8(refused) == (False, False) and not decoder_fp16(refused)
     assert not refused.captioner.vision_int8
     np.testing.assert_allclose(
         refused.captioner.vision_states(pixels).numpy(), exact.captioner.vision_states(pixels).numpy(), atol=1e-5)
@@ -263,6 +284,34 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     assert refused.dtype_name == "captioner=float32,visual=float32"
     np.testing.assert_allclose(refused.image_embeddings(images), exact.image_embeddings(images), atol=1e-5)
     np.testing.assert_allclose(refused.visual.encode_texts(texts), exact.visual.encode_texts(texts), atol=1e-5)
+
+
+@pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
+def test_auto_keeps_the_int8_image_encoder_alone_where_float16_decoder_weights_were_refused(
+    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import torch
+
+    from imgtag_desktop.tagging import dtypes, int8_check
+    from imgtag_desktop.tagging.fp16 import is_fp16_linear
+    from imgtag_desktop.tagging.int8 import cpu_capability, int8_backend, is_int8_linear
+
+    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
+    pipeline = Pipeline(tiny_settings_for(models, dtype="auto"))
+    key = f"{pipeline.captioner.version}|torch={torch.__version__}|{int8_backend()}|{cpu_capability()}|"
+    # What a model whose captions float16 weights change would have left: that check's refusal.
+    int8_check.remember_verdict(key + int8_check.CAPTIONER_FP16_SCHEME, int8_check.Int8Verdict(False, 1.0, 3, 4))
+    pipeline.load()
+    blip = pipeline.captioner.model
+    assert not pipeline.captioner.decoder_fp16 and not any(is_fp16_linear(m) for m in blip.modules())
+    image_path = [m for m in blip.vision_model.modules() if is_int8_linear(m) or type(m) is torch.nn.Linear]
+    assert image_path and all(is_int8_linear(m) for m in image_path)
+    verdict = pipeline.captioner.int8_verdict
+    assert verdict is not None and verdict.accepted and verdict.subject == "image encoder"
+    assert pipeline.dtype_name.startswith("captioner=float32+int8-vision,")
+    # Its own verdict is remembered beside the refusal.
+    assert int8_check.cached_verdict(key + int8_check.CAPTIONER_SCHEME) == verdict
 
 
 def test_fused_attention_blocks_are_freed_with_their_model(models: dict[str, Path]) -> None:

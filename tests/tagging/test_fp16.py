@@ -1,0 +1,75 @@
+"""Float16 weights for the caption decoder (tagging/fp16.py)."""
+
+from __future__ import annotations
+
+import sys
+
+import pytest
+
+from imgtag_desktop.tagging.fp16 import fp16_available, half_weights, is_fp16_linear
+
+pytestmark = pytest.mark.skipif(not fp16_available(), reason="no float16-weight kernel on this CPU")
+
+
+def test_a_float16_layer_is_the_float32_product_of_its_weight_rounded_to_float16() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    linear = torch.nn.Linear(384, 1000)
+    with torch.no_grad():
+        linear.weight.mul_(3.0)  # weights that float16 rounds visibly
+    x = torch.randn(2, 5, 384)
+    with torch.no_grad():
+        exact = torch.nn.functional.linear(x.double(), linear.weight.double(), linear.bias.double())
+        rounded = torch.nn.functional.linear(x.double(), linear.weight.half().double(), linear.bias.double())
+    layer = torch.nn.Sequential(linear)
+    assert half_weights(layer) == 1 and is_fp16_linear(layer[0])
+    with torch.inference_mode():
+        got = layer(x).double()
+    assert got.shape == (2, 5, 1000)
+    off_rounded = float((got - rounded).abs().max())
+    off_exact = float((got - exact).abs().max())
+    # The weights are float16 (the result follows the rounded weights), the arithmetic float32
+    # (far closer to the rounded weights' exact product than float16 rounding of the weights is).
+    assert off_rounded < 1e-4 < off_exact
+    assert off_rounded < off_exact / 20
+
+
+@pytest.mark.parametrize("rows", [1, 3, 16])
+def test_a_row_of_a_float16_layer_barely_depends_on_the_rows_beside_it(rows: int) -> None:
+    import torch
+
+    torch.manual_seed(1)
+    layer = torch.nn.Sequential(torch.nn.Linear(768, 3072))
+    half_weights(layer)
+    x = torch.randn(rows + 21, 768)
+    with torch.inference_mode():
+        together = layer(x)
+        alone = layer(x[:rows])
+    # float32 rounding at most: the kernel may sum a row in another order for another row count.
+    torch.testing.assert_close(alone, together[:rows], rtol=1e-5, atol=1e-5)
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="madvise is Linux's")
+def test_float16_weights_keep_a_tied_weight_and_give_back_the_rest() -> None:
+    import torch
+
+    torch.manual_seed(0)
+    model = torch.nn.Module()
+    model.embed = torch.nn.Embedding(4096, 64)
+    model.head = torch.nn.Linear(64, 4096, bias=False)
+    model.head.weight = model.embed.weight  # tied, as the decoder's word scores are
+    model.other = torch.nn.Linear(1024, 1024)
+    model.kept = torch.nn.Linear(64, 64)
+    tied, other = model.embed.weight.detach().clone(), model.other.weight.detach()
+    x = torch.randn(3, 1024)
+    with torch.inference_mode():
+        expected = torch.nn.functional.linear(x, other.clone(), model.other.bias)
+        assert half_weights(model, keep=[model.kept]) == 2
+        got = model.other(x)
+        head = model.head(torch.randn(2, 64))
+    assert type(model.kept) is torch.nn.Linear and is_fp16_linear(model.head)
+    assert torch.equal(model.embed.weight.detach(), tied)  # still in use by the embedding: intact
+    assert head.shape == (2, 4096)
+    torch.testing.assert_close(got, expected, rtol=0, atol=2e-3 * float(expected.abs().max()))
+    assert int((other == 0).sum()) > other.numel() // 2  # the replaced weight's pages were given back
