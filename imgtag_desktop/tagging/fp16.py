@@ -18,8 +18,7 @@ import functools
 import logging
 from typing import Any
 
-from ..core.memory import trim_heap
-from .pages import LayerByLayer
+from .pages import replace_linears
 
 log = logging.getLogger(__name__)
 
@@ -46,21 +45,7 @@ def half_weights(model: Any, *, within: Any = None, keep: Any = ()) -> int:
     back as each layer is made, except where a tensor still used by ``within`` (default: ``model``)
     shares them, as the decoder's output layer shares the word embeddings. Returns how many layers
     were replaced."""
-    import torch
-
-    cls = fp16_linear_class()
-    pages = LayerByLayer(model if within is None else within)
-    replaced = 0
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
-                setattr(parent, name, cls(child))
-                pages.release(child.weight)
-                replaced += 1
-                if replaced % TRIM_EVERY == 0:
-                    trim_heap()
-    trim_heap()
-    return replaced
+    return replace_linears(model, fp16_linear_class(), within=within, keep=keep, trim_every=TRIM_EVERY)
 
 
 def is_fp16_linear(module: Any) -> bool:

@@ -23,6 +23,8 @@ from collections.abc import Container, Iterable
 from pathlib import Path
 from typing import Any
 
+from ..core.memory import trim_heap
+
 log = logging.getLogger(__name__)
 
 MADV_DONTNEED = 4  # Linux
@@ -108,6 +110,28 @@ class LayerByLayer:
             return 0
         self._released.add(key)
         return _release([tensor], self._spans, self._released)
+
+
+def replace_linears(model: Any, make: Any, *, within: Any = None, keep: Any = (), trim_every: int = 4) -> int:
+    """Every ``nn.Linear`` of ``model`` but those in ``keep`` replaced, in place, by ``make(layer)``,
+    each replaced weight's pages given back at once (:class:`LayerByLayer` over ``within``, default
+    ``model``: a tensor another layer of it still uses stays) and the C heap trimmed every
+    ``trim_every`` layers, so the float weights and the making's temporaries never pile up.
+    Returns how many layers were replaced."""
+    import torch
+
+    pages = LayerByLayer(model if within is None else within)
+    replaced = 0
+    for parent in list(model.modules()):
+        for name, child in list(parent.named_children()):
+            if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
+                setattr(parent, name, make(child))
+                pages.release(child.weight)
+                replaced += 1
+                if replaced % trim_every == 0:
+                    trim_heap()
+    trim_heap()
+    return replaced
 
 
 def _release(released: Iterable[Any], kept: _Spans, ignored: Container[int]) -> int:

@@ -184,9 +184,19 @@ def test_the_int8_check_accepts_only_results_within_its_bounds() -> None:
     assert [p.tobytes() for p in probe_images()] == [p.tobytes() for p in probes]  # the same every time
 
 
+@pytest.fixture
+def without_bfloat16(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.MonkeyPatch:
+    """A CPU without native bfloat16 (auto's int8 and float16 candidates), with its own cache folder."""
+    from imgtag_desktop.tagging import dtypes
+
+    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
+    return monkeypatch
+
+
 @pytest.mark.skipif("not __import__('imgtag_desktop.tagging.int8', fromlist=['x']).int8_available()")
 def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_float32_when_it_fails(
-    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    models: dict[str, Path], without_bfloat16: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     import torch
 
@@ -194,8 +204,7 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     from imgtag_desktop.tagging.fp16 import fp16_available, is_fp16_linear
     from imgtag_desktop.tagging.int8 import is_int8_linear
 
-    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
-    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch = without_bfloat16
     images = photos(tmp_path, 2)
 
     def vision_and_text_int8(pipeline: Pipeline) -> tuple[bool, bool]:
@@ -288,16 +297,14 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
 
 @pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
 def test_auto_keeps_the_int8_image_encoder_alone_where_float16_decoder_weights_were_refused(
-    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    models: dict[str, Path], without_bfloat16: pytest.MonkeyPatch
 ) -> None:
     import torch
 
-    from imgtag_desktop.tagging import dtypes, int8_check
+    from imgtag_desktop.tagging import int8_check
     from imgtag_desktop.tagging.fp16 import is_fp16_linear
     from imgtag_desktop.tagging.int8 import cpu_capability, int8_backend, is_int8_linear
 
-    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
-    monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
     pipeline = Pipeline(tiny_settings_for(models, dtype="auto"))
     key = f"{pipeline.captioner.version}|torch={torch.__version__}|{int8_backend()}|{cpu_capability()}|"
     # What a model whose captions float16 weights change would have left: that check's refusal.
