@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import bisect
 import collections
+import concurrent.futures
 import ctypes
 import functools
 import json
@@ -112,26 +113,43 @@ class LayerByLayer:
         return _release([tensor], self._spans, self._released)
 
 
-def replace_linears(model: Any, make: Any, *, within: Any = None, keep: Any = (), trim_every: int = 4) -> int:
+def replace_linears(
+    model: Any, make: Any, *, within: Any = None, keep: Any = (), trim_every: int = 4, workers: int = 1
+) -> int:
     """Every ``nn.Linear`` of ``model`` but those in ``keep`` replaced, in place, by ``make(layer)``,
     each replaced weight's pages given back at once (:class:`LayerByLayer` over ``within``, default
     ``model``: a tensor another layer of it still uses stays) and the C heap trimmed every
     ``trim_every`` layers, so the float weights and the making's temporaries never pile up.
-    Returns how many layers were replaced."""
+    ``workers`` > 1 makes that many layers at a time on threads (for a ``make`` that releases the
+    interpreter lock and shares nothing between calls). Returns how many layers were replaced."""
     import torch
 
     pages = LayerByLayer(model if within is None else within)
-    replaced = 0
-    for parent in list(model.modules()):
-        for name, child in list(parent.named_children()):
-            if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep):
-                setattr(parent, name, make(child))
+    targets = [
+        (parent, name, child)
+        for parent in list(model.modules())
+        for name, child in list(parent.named_children())
+        if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep)
+    ]
+    step = max(1, workers)
+    pool = concurrent.futures.ThreadPoolExecutor(step) if step > 1 else None
+    untrimmed = 0
+    try:
+        for first in range(0, len(targets), step):
+            group = targets[first : first + step]
+            made = list(pool.map(make, [c for _, _, c in group])) if pool else [make(c) for _, _, c in group]
+            for (parent, name, child), layer in zip(group, made, strict=True):
+                setattr(parent, name, layer)
                 pages.release(child.weight)
-                replaced += 1
-                if replaced % trim_every == 0:
-                    trim_heap()
+            untrimmed += len(group)
+            if untrimmed >= trim_every:
+                trim_heap()
+                untrimmed = 0
+    finally:
+        if pool is not None:
+            pool.shutdown()
     trim_heap()
-    return replaced
+    return len(targets)
 
 
 def _release(released: Iterable[Any], kept: _Spans, ignored: Container[int]) -> int:

@@ -180,28 +180,57 @@ class RoleModel:
         ``outputs`` (embeddings per probe and, for a captioner, captions) within the bounds of
         :mod:`.int8_check`: measured once, then remembered. Else ``loaded`` as it was, read again
         when the check had replaced its layers."""
-        import torch
-
-        backend = int8_backend()
-        key = f"{model.version}|torch={torch.__version__}|{backend}|{cpu_capability()}|{scheme}"
+        key = self._verdict_key(model, scheme)
         known = cached_verdict(key)
         if known is not None:
             if known.accepted:
-                quantize(loaded, backend)
+                quantize(loaded, int8_backend())
             return loaded, known
-        try:
-            exact = outputs(loaded)
-            quantize(loaded, backend)
-            approx = outputs(loaded)
-            result = dataclasses.replace(verdict(exact[0], approx[0], exact[1], approx[1]), subject=subject)
-        except Exception:  # any failure of the int8 path: float32, and not tried again for this model
-            log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
-            result = Int8Verdict(False, 0.0, 0, 0, subject)
-        log.info("%s (%s)", result.text, model.path)
-        remember_verdict(key, result)
+        (result,) = self._measure(loaded, model, [(key, subject, quantize)], outputs)
         if not result.accepted:  # back to float32 (read again: the int8 layers replaced the float ones)
             loaded = self._float(self._open(model, plan), plan)
         return loaded, result
+
+    @staticmethod
+    def _verdict_key(model: ResolvedModel, scheme: str) -> str:
+        """What a remembered verdict is about: the model's version, torch, the int8 kernel, the CPU and the scheme."""
+        import torch
+
+        return f"{model.version}|torch={torch.__version__}|{int8_backend()}|{cpu_capability()}|{scheme}"
+
+    @staticmethod
+    def _measure(
+        loaded: Any, model: ResolvedModel, steps: list[tuple[str, str, Callable[[Any, Any], None]]],
+        outputs: Callable[[Any], tuple[list[np.ndarray], list[str] | None]],
+    ) -> list[Int8Verdict]:
+        """Check ``steps`` (key, subject, change in place) applied one after the other to float32
+        ``loaded``: each step's verdict compares the outputs with it and the steps before it applied
+        against float32's. Stops after a refused step (those after it are not measured, and not
+        returned). Every verdict measured is remembered and logged."""
+        backend = int8_backend()
+        verdicts: list[Int8Verdict] = []
+        try:
+            exact = outputs(loaded)
+        except Exception:  # float32 itself fails on the probes: nothing approximated
+            log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
+            exact = None
+        for key, subject, change in steps:
+            try:
+                if exact is None:
+                    raise RuntimeError("no float32 outputs to compare with")
+                change(loaded, backend)
+                approx = outputs(loaded)
+                result = dataclasses.replace(verdict(exact[0], approx[0], exact[1], approx[1]), subject=subject)
+            except Exception:  # any failure of the int8 path: float32, and not tried again for this model
+                if exact is not None:
+                    log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
+                result = Int8Verdict(False, 0.0, 0, 0, subject)
+            log.info("%s (%s)", result.text, model.path)
+            remember_verdict(key, result)
+            verdicts.append(result)
+            if not result.accepted:
+                break
+        return verdicts
 
 
 def _in_dtype(cls: Any, model: ResolvedModel, plan: DevicePlan, dtype: Any) -> Any:
@@ -230,6 +259,8 @@ class Captioner(RoleModel):
         self.generation_config: Any = None
         self.int8_verdict: Int8Verdict | None = None  # auto's check of the int8 image path, when made
         self.decoder_fp16 = False  # whether the caption decoder's Linear layers have float16 weights
+        self._fp16_later = False  # auto's check accepted them: made by use_fp16_decoder
+        self._decoder_lock = threading.Lock()  # decoding and making float16 weights, one at a time
 
     @property
     def vision_int8(self) -> bool:
@@ -253,7 +284,7 @@ class Captioner(RoleModel):
         return blip
 
     def _ready(self, loaded: Any, model: ResolvedModel, plan: DevicePlan) -> Any:
-        self.decoder_fp16 = False
+        self.decoder_fp16 = self._fp16_later = False
         blip = self._float(loaded, plan)
         if plan.captioner_int8:  # the folded cross-attention reads its keys' and values' float weights
             blip = quantize_int8(blip, keep=list(folded_weights(blip.text_decoder)))
@@ -271,21 +302,46 @@ class Captioner(RoleModel):
         return blip
 
     def _checked_approximations(self, blip: Any, model: ResolvedModel, plan: DevicePlan) -> tuple[Any, Int8Verdict]:
-        """``auto`` without native bfloat16: the int8 image encoder with float16 decoder weights when
-        their check passes; else the int8 image encoder alone when its own check does; else float32
-        (each check made once per model and remembered, see :mod:`.int8_check`)."""
-        if fp16_available():
-            both, found = self._int8_if_close(
-                blip, model, plan, CAPTIONER_FP16_SCHEME, "image encoder, with float16 caption-decoder weights,",
-                self._probe_outputs, quantize_image_path_and_decoder,
-            )
-            if found.accepted:
+        """``auto`` without native bfloat16: the int8 image encoder when its check passes, else float32.
+        Where the check also accepted float16 decoder weights on top of it, they are made when a long
+        run asks for them (:meth:`use_fp16_decoder`): making them costs more than a short run saves.
+        Both are checked against float32 in one go at a model's first load, and remembered
+        (:mod:`.int8_check`)."""
+        vision_key = self._verdict_key(model, CAPTIONER_SCHEME)
+        both_key = self._verdict_key(model, CAPTIONER_FP16_SCHEME)
+        vision, both = cached_verdict(vision_key), cached_verdict(both_key)
+        half = fp16_available()
+        if vision is not None and not (half and both is None and vision.accepted):  # known: nothing to measure
+            if vision.accepted:
+                quantize_image_path(blip, int8_backend())
+        else:
+            steps: list[tuple[str, str, Callable[[Any, Any], None]]] = [
+                (vision_key, "image encoder", quantize_image_path)
+            ]
+            if half and both is None:
+                steps.append((both_key, "image encoder, with float16 caption-decoder weights,", _half_decoder))
+            measured = self._measure(blip, model, steps, self._probe_outputs)
+            vision, both = measured[0], (measured[1] if len(measured) > 1 else both)
+            if not vision.accepted or (len(measured) > 1 and not measured[1].accepted):
+                blip = self._float(self._open(model, plan), plan)  # float32 again (read anew), then what passed
+                if vision.accepted:
+                    quantize_image_path(blip, int8_backend())
+            elif len(measured) > 1:  # the check made the float16 weights and they passed: kept
                 self.decoder_fp16 = True
-                return both, found
-            blip = both  # float32 again: the refused check read the model anew
-        return self._int8_if_close(
-            blip, model, plan, CAPTIONER_SCHEME, "image encoder", self._probe_outputs, quantize_image_path
-        )
+        self._fp16_later = bool(half and vision.accepted and both is not None and both.accepted)
+        return blip, vision
+
+    def use_fp16_decoder(self) -> bool:
+        """Give the caption decoder float16 weights where ``auto``'s check accepted them (:mod:`.fp16`),
+        for a long run: making them packs about 120 million weights (0.6 s on 2 cores), which a run
+        of a few photos would not win back. Thread-safe; returns whether the decoder has them."""
+        import torch
+
+        with self._decoder_lock:
+            if self._fp16_later and not self.decoder_fp16 and self.model is not None:
+                _half_decoder(self.model, None, workers=torch.get_num_threads())
+                self.decoder_fp16 = True
+            return self.decoder_fp16
 
     def _probe_outputs(self, blip: Any) -> tuple[list[np.ndarray], list[str]]:
         """Image states and captions of the probe pictures."""
@@ -327,7 +383,8 @@ class Captioner(RoleModel):
         """Greedy decoding of a whole batch at once, with the folder's generation_config.json."""
 
         self.load()
-        return _greedy(self.model, self.generation_config, self.processor, image_states)
+        with self._decoder_lock:
+            return _greedy(self.model, self.generation_config, self.processor, image_states)
 
 
 def quantize_image_path(blip: Any, backend: Any) -> None:
@@ -337,11 +394,10 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
     quantize_int8(blip.vision_model, backend, within=blip)
 
 
-def quantize_image_path_and_decoder(blip: Any, backend: Any) -> None:
-    """:func:`quantize_image_path`, and float16 weights for the text decoder's Linear layers (see
-    :mod:`.fp16`) but the key and value layers the folded cross-attention reads as matrices."""
-    quantize_image_path(blip, backend)
-    half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)))
+def _half_decoder(blip: Any, backend: Any, workers: int = 1) -> None:
+    """Float16 weights for the text decoder's Linear layers (see :mod:`.fp16`) but the key and value
+    layers the folded cross-attention reads as matrices (``backend`` unused: a check's step)."""
+    half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)), workers=workers)
 
 
 def fused_vision_attention(vision_model: Any) -> int:

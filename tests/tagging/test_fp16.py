@@ -73,3 +73,17 @@ def test_float16_weights_keep_a_tied_weight_and_give_back_the_rest() -> None:
     assert head.shape == (2, 4096)
     torch.testing.assert_close(got, expected, rtol=0, atol=2e-3 * float(expected.abs().max()))
     assert int((other == 0).sum()) > other.numel() // 2  # the replaced weight's pages were given back
+
+
+def test_layers_made_two_at_a_time_equal_those_made_one_by_one() -> None:
+    import copy
+
+    import torch
+
+    torch.manual_seed(2)
+    model = torch.nn.Sequential(*[torch.nn.Linear(256, 256) for _ in range(5)])
+    twin = copy.deepcopy(model)
+    assert half_weights(model, workers=2) == half_weights(twin, workers=1) == 5
+    x = torch.randn(7, 256)
+    with torch.inference_mode():
+        assert all(is_fp16_linear(m) for m in model) and torch.equal(model(x), twin(x))

@@ -259,7 +259,10 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     again = Pipeline(tiny_settings_for(models, dtype="auto"))
     again.load()
     assert again.captioner.int8_verdict == verdict and vision_and_text_int8(again) == (True, False)
-    assert decoder_fp16(again) == fp16_available()
+    # The float16 decoder weights wait for a long run to ask for them (making them costs more than a
+    # few photos save); the check's verdict stands for them.
+    assert not decoder_fp16(again)
+    assert again.captioner.use_fp16_decoder() == fp16_available() == decoder_fp16(again)
     assert (again.visual.image_verdict, again.visual.text_verdict) == towers
     assert clip_towers_int8(again) == (image_int8, text_int8, False)
     # Image states and captions of photos stay close to float32 ones.
@@ -485,3 +488,44 @@ def _check_split_captions(models: dict[str, Path]) -> None:
         m.__class__ = type(m).__mro__[1]
     assert pipeline.captioner.decode(states) == captions
     assert [pipeline.captioner.decode(states[i : i + 1])[0] for i in range(3)] == alone
+
+
+@pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
+def test_a_long_run_gives_the_decoder_float16_weights_after_its_first_batch_and_a_short_one_never(
+    models: dict[str, Path], without_bfloat16: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from imgtag_desktop.core.catalog import Catalog
+    from imgtag_desktop.core.scanner import scan_folder
+    from imgtag_desktop.tagging import run, tag_photos
+    from imgtag_desktop.tagging.fp16 import is_fp16_linear
+
+    without_bfloat16.setattr(run, "LONG_RUN_PHOTOS", 3)
+    folder = tmp_path / "photos"
+    for i in range(6):
+        make_photo(folder / f"p{i}.jpg", (320 + 24 * i, 240), seed=i)
+    Pipeline(tiny_settings_for(models, dtype="auto")).load()  # the first load checks (and makes) them
+    exact = Pipeline(tiny_settings_for(models, dtype="float32"))
+    captions = {p.name: c for p, c in zip(sorted(folder.iterdir()), exact.caption(
+        [Pipeline.decode(p) for p in sorted(folder.iterdir())]), strict=True)}
+
+    def tagged(n: int) -> tuple[Pipeline, list[bool], dict[str, str]]:
+        """A run of the first ``n`` photos, batches of 2: whether the decoder had float16 weights as each
+        photo's result came, and the captions stored."""
+        pipeline = Pipeline(tiny_settings_for(models, dtype="auto"))
+        pipeline.load()
+        with Catalog(tmp_path / f"run{n}.db") as catalog:
+            scan_folder(catalog, folder)
+            ids = [p.id for p in catalog.photos.all()][:n]
+            half: list[bool] = []
+            tag_photos(catalog, ids, pipeline, threshold=0.0, batch_size=2, workers=0,
+                       on_result=lambda _pid: half.append(pipeline.captioner.decoder_fp16))
+            stored = {Path(catalog.photos.get(i).display_path).name: catalog.analysis.caption(i) or "" for i in ids}
+        return pipeline, half, stored
+
+    short, half, stored = tagged(4)  # 2 left after the first batch: fewer than 3
+    assert half == [False] * 4 and not short.captioner.decoder_fp16
+    assert not any(is_fp16_linear(m) for m in short.captioner.model.modules())
+    long, half, stored = tagged(6)  # 4 left after the first batch
+    assert half == [False, False, True, True, True, True] and long.captioner.decoder_fp16
+    assert "+fp16-decoder" in long.dtype_name
+    assert stored == {name: captions[name] for name in stored}  # float32's captions all along
