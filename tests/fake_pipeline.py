@@ -12,6 +12,7 @@ import numpy as np
 from PIL import Image
 
 from imgtag_desktop.core.imageio import open_oriented
+from imgtag_desktop.core.priority import thread_nice
 from imgtag_desktop.tagging import ImageAnalysis, ScoredCandidate
 
 DIM = 8
@@ -38,9 +39,14 @@ class FakePipeline:
         self.analysed: list[str] = []
         self.batches: list[list[str]] = []
         self.lock = threading.Lock()
+        self.long_run = False  # whether a run asked for the models as a long run uses them
+        self.nice: dict[str, set[int | None]] = {"decode": set(), "analyse": set()}  # threads' nice values seen
 
     def load(self, progress: object = None) -> None:
         pass
+
+    def for_long_run(self) -> None:
+        self.long_run = True
 
     def vocabulary_ready(self, texts: Sequence[str]) -> bool:
         return True
@@ -58,8 +64,8 @@ class FakePipeline:
         return image
 
     # The run's path: host inputs in the decode threads, a device batch, then the analyses.
-    @staticmethod
-    def host_inputs(image: Image.Image) -> str:
+    def host_inputs(self, image: Image.Image) -> str:
+        self.nice["decode"].add(thread_nice())
         return str(image.info["name"])
 
     @staticmethod
@@ -77,6 +83,7 @@ class FakePipeline:
         return self._analyse_names([str(im.info["name"]) for im in images])
 
     def _analyse_names(self, names: list[str]) -> list[ImageAnalysis]:
+        self.nice["analyse"].add(thread_nice())
         with self.lock:
             number = len(self.batches)
             self.batches.append(names)

@@ -38,7 +38,7 @@ def run_bench(
     pipeline = load_pipeline(settings)
     t0 = time.perf_counter()
     pipeline.load()
-    pipeline.captioner.use_fp16_decoder()  # what a long run uses (see .run.LONG_RUN_PHOTOS)
+    pipeline.for_long_run()  # what a long run uses (see .run.LONG_RUN_PHOTOS)
     load_s = time.perf_counter() - t0
     t0 = time.perf_counter()
     pipeline.set_vocabulary(list(builtin_vocabulary()))

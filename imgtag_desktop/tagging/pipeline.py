@@ -171,6 +171,11 @@ class Pipeline:
         """Load only CLIP (enough for :meth:`encode_texts` and :meth:`image_embeddings`, e.g. for search)."""
         self.visual.load()
 
+    def for_long_run(self) -> None:
+        """The models as a run with many photos ahead wants them: what costs more to make than a few
+        photos save (the caption decoder's float16 weights, where accepted; see .run.LONG_RUN_PHOTOS)."""
+        self.captioner.use_fp16_decoder()
+
     def load_keywords(self) -> None:
         """Load only the keyword embedder (for the caption-only stage, ``imgtag keywords``)."""
         self.keywords.load()

@@ -382,7 +382,7 @@ def tag_photos(
             writer.put(functools.partial(commit, failures + analysis_failures, analysed))
             taken += len(batch_photos)
             if stats.total - taken >= LONG_RUN_PHOTOS:  # after the first suggestions: see LONG_RUN_PHOTOS
-                pipeline.captioner.use_fp16_decoder()
+                pipeline.for_long_run()
         failed = False
     finally:
         prefetch.close()

@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QTimer, Signal
 
+from ..core.priority import lower_thread_priority
 from ..jobs.tagging_job import tagging_available
 from ..services.tagging import photos_waiting
 from ..tagging.libraries import import_model_libraries, model_libraries_imported
@@ -124,6 +125,7 @@ class LibraryWarmUp(QObject):
         self.worker.start()
 
     def _import(self) -> None:
+        lower_thread_priority()  # the window paints first (see core.priority)
         started = time.perf_counter()
         try:
             self.importer()
