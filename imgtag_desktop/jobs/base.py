@@ -11,6 +11,8 @@ from typing import Any
 
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
+from ..core.priority import lower_thread_priority
+
 log = logging.getLogger(__name__)
 _LEFT_RUNNING: list[JobHandle] = []  # threads still running at quit (see JobHandle.leave_running)
 
@@ -67,7 +69,11 @@ class Job(QObject):
         self.finished.emit(self.execute())
 
     def execute(self) -> object:
-        """Do the work on the job's thread; returns what ``finished`` carries."""
+        """Do the work on the job's thread; returns what ``finished`` carries. A job's own thread runs
+        below the window's priority (and the threads it starts, torch's workers included; see
+        core.priority); called on the main thread (a script), the work keeps that thread's priority."""
+        if threading.current_thread() is not threading.main_thread():
+            lower_thread_priority()
         stats = JobStats(kind=self.kind)
         start = time.perf_counter()
         try:

@@ -19,7 +19,6 @@ from pathlib import Path
 from PySide6.QtCore import Signal
 
 from ..core.catalog import Catalog
-from ..core.priority import lower_thread_priority
 from ..core.settings import Settings
 from ..services.tagging import photos_to_tag, run_tagging
 from ..tagging import Focus, ModelUnavailable, load_pipeline, models_in_use
@@ -97,7 +96,6 @@ class TaggingJob(Job):
         self.hold.set(photo_ids)
 
     def work(self, stats: JobStats) -> None:
-        lower_thread_priority()  # before torch starts its workers here: they inherit it (see core.priority)
         check_model_libraries()
         with models_in_use():  # not freed as idle while this run uses them
             self._tag(stats)

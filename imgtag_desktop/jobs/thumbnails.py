@@ -17,6 +17,7 @@ from PySide6.QtCore import QObject, QRunnable, Qt, QThreadPool, Signal
 from PySide6.QtGui import QImage
 
 from ..core.imageio import ImageReadError, open_oriented
+from ..core.priority import lower_thread_priority
 from ..core.thumbnails import ThumbnailCache
 
 log = logging.getLogger(__name__)
@@ -38,6 +39,7 @@ class _Task(QRunnable):
 
     def run(self) -> None:
         signals = self.loader._signals
+        lower_thread_priority()  # the pool's threads yield to the window (see core.priority)
         try:
             if self.loader._closed.is_set() or self.loader._dropped(self):
                 return

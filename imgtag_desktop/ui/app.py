@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from ..core.catalog import CatalogError
 from ..core.paths import default_library, pictures_dir
+from ..core.priority import prompt_lock_handover
 from ..core.settings import load_settings
 
 if TYPE_CHECKING:
@@ -83,6 +84,7 @@ def create_window(folder: Path | None, library: Path | None, *, prompt: bool = T
     from .main_window import MainWindow
     from .session import Session
 
+    prompt_lock_handover()  # the window's Python calls beside busy workers (see core.priority)
     settings = load_settings()
     session = Session(library or default_library(), settings)
     window = MainWindow(session)

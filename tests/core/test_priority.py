@@ -12,13 +12,14 @@ import pytest
 from imgtag_desktop.core.priority import BACKGROUND_NICE, lower_thread_priority, thread_nice
 from tests.helpers import make_photo
 
-pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a per-thread nice is Linux's")
+linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a per-thread nice is Linux's")
 
 
 def lowered() -> int:
     return min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICE)
 
 
+@linux_only
 def test_a_lowered_thread_and_the_threads_it_starts_run_nicer_and_no_other() -> None:
     seen: dict[str, object] = {}
     before = thread_nice()
@@ -47,6 +48,7 @@ def test_a_lowered_thread_and_the_threads_it_starts_run_nicer_and_no_other() -> 
     assert thread_nice() == before and neighbour == [before]  # the calling thread and a new one of it: untouched
 
 
+@linux_only
 def test_a_tagging_job_runs_its_models_and_its_decoding_below_the_window(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -72,3 +74,18 @@ def test_a_tagging_job_runs_its_models_and_its_decoding_below_the_window(
     assert results and getattr(results[0], "error", "x") is None and len(fake.analysed) == 5
     assert fake.nice["analyse"] == {lowered()} and fake.nice["decode"] == {lowered()}
     assert thread_nice() == window != lowered()
+
+
+def test_the_window_takes_the_interpreter_lock_back_within_a_millisecond() -> None:
+    from imgtag_desktop.core.priority import SWITCH_INTERVAL_S, prompt_lock_handover
+
+    before = sys.getswitchinterval()
+    try:
+        sys.setswitchinterval(0.005)  # Python's default
+        prompt_lock_handover()
+        assert sys.getswitchinterval() == pytest.approx(SWITCH_INTERVAL_S) and SWITCH_INTERVAL_S <= 0.001
+        sys.setswitchinterval(0.0002)  # already quicker: left as it is
+        prompt_lock_handover()
+        assert sys.getswitchinterval() == pytest.approx(0.0002)
+    finally:
+        sys.setswitchinterval(before)
