@@ -132,6 +132,7 @@ class MainWindow(QMainWindow):
         # Tag all finds torch and transformers imported when the window had a quiet moment before it.
         self.warm_up = LibraryWarmUp(session, lambda: self.isVisible() and not self.jobs.busy, parent=self)
         self._mute_after = session.settings.mute_after  # the settings dialog edits the settings in place
+        self._tagging_ok: bool | None = None  # the last check's answer (None: not checked yet)
 
         self._layout()
         self._wire()
@@ -396,13 +397,12 @@ class MainWindow(QMainWindow):
             self.jobs.scan(f.path)
 
     def tag_all(self) -> None:
-        if self._check_tagging():
-            self.jobs.tag(None, only_needed=True)  # the job lists the photos on its own thread
+        self._when_tagging_ready(lambda: self.jobs.tag(None, only_needed=True))  # the job lists the photos
 
     def tag_selection(self) -> None:
         ids = self.grid.selected_photo_ids()
-        if ids and self._check_tagging():
-            self.jobs.tag(ids, only_needed=False)
+        if ids:
+            self._when_tagging_ready(lambda: self.jobs.tag(ids, only_needed=False))
 
     def focus_add_tag(self) -> None:
         self.detail_panel.add_field.setFocus()
@@ -557,19 +557,39 @@ class MainWindow(QMainWindow):
 
     # -- state ----------------------------------------------------------------------------------
 
-    def _check_tagging(self) -> bool:
-        ok, message = tagging_available()
-        if ok:
-            missing = models_missing(self.session.settings)
-            if missing:
+    def _when_tagging_ready(self, start: Callable[[], None]) -> None:
+        """``start()`` a tagging run now, unless the last check found tagging off: then check again (the
+        models may be there by now) and start only if it is on. A run whose models went missing since
+        the last check says so itself."""
+        if self._tagging_ok is False:
+            self._check_tagging(then=start)
+        else:
+            start()
+
+    def _check_tagging(self, then: Callable[[], None] | None = None) -> None:
+        """Whether tagging can run, checked on the query worker (it reads the model folders), then shown:
+        the banner says what is missing; ``then()`` runs when tagging is on."""
+        settings = dataclasses.replace(self.session.settings)
+
+        def check(_catalog: object) -> tuple[bool, str]:
+            ok, message = tagging_available()
+            if ok and (missing := models_missing(settings)):
                 ok, message = False, missing
+            return ok, message
+
+        self.session.queries.run(check, lambda result: self._show_tagging_state(result, then))
+
+    def _show_tagging_state(self, result: tuple[bool, str], then: Callable[[], None] | None = None) -> None:
+        ok, message = result
+        self._tagging_ok = ok
         if ok:
             self.banner.hide()
         else:
             self.banner.show_message(self.tr("Automatic tagging is off: {message} Use Models… to get them.")
                                      .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
-        return ok
+        if ok and then is not None:
+            then()
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)

@@ -70,7 +70,8 @@ def test_window_scans_and_reviews_from_keyboard(qtbot, photo_dir, library):
     assert window.grid.model.rowCount() == cat.photos.count()
     assert window.sidebar.model.tag_item("dog") is not None
     # Without models the app still works and says how to enable tagging.
-    assert not window.banner.isHidden() and "Models" in window.banner.label.text()
+    qtbot.waitUntil(lambda: not window.banner.isHidden())  # checked off the GUI thread: it reads the model folders
+    assert "Models" in window.banner.label.text()
     grid = window.grid_view
     grid.setFocus()
     qtbot.waitUntil(lambda: grid.hasFocus() or QApplication.focusWidget() is grid, timeout=2000)

@@ -231,3 +231,43 @@ def test_the_photo_on_screen_keeps_its_suggestions_while_the_vocabulary_arrives(
     assert now > stored and any(origins(shown_id)[n] == "vocabulary" for n in now)
     window.close()
     evict_models()
+
+
+@pytest.mark.slow
+def test_tag_all_reads_the_model_folders_off_the_gui_thread_and_checks_again_after_a_miss(
+    qtbot, tmp_path, tiny_settings, monkeypatch
+):
+    import dataclasses
+    import threading
+
+    from imgtag_desktop.tagging import models
+    from imgtag_desktop.ui.app import create_window
+
+    on_gui_thread: list[bool] = []
+    real = models.resolve_model
+
+    def resolving(*args, **kwargs):  # type: ignore[no-untyped-def]
+        on_gui_thread.append(threading.current_thread() is threading.main_thread())
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(models, "resolve_model", resolving)
+    window = create_window(_folder(tmp_path, 3), tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == 3, timeout=30000)
+    qtbot.waitUntil(lambda: window._tagging_ok is True, timeout=10000)
+    good = dataclasses.replace(window.session.settings)
+    # The captioner's folder goes away: the banner says so, and Tag all starts nothing.
+    window.session.settings.captioner = str(tmp_path / "gone")
+    window._check_tagging()
+    qtbot.waitUntil(lambda: not window.banner.isHidden(), timeout=10000)
+    assert window._tagging_ok is False and "Models" in window.banner.label.text()
+    window.registry["tag_all"].trigger()
+    qtbot.waitUntil(lambda: not window.session.queries.busy(), timeout=10000)
+    assert not window.jobs.busy
+    # It is back: Tag all checks again, hides the banner and tags.
+    window.session.settings = good
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=120000) as blocker:
+        window.registry["tag_all"].trigger()
+    assert blocker.args[0].done == 3 and window.banner.isHidden()
+    assert on_gui_thread and not any(on_gui_thread)  # every check read the folders on a worker
