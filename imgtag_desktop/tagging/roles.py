@@ -333,7 +333,7 @@ class Captioner(RoleModel):
 
     def use_fp16_decoder(self) -> bool:
         """Give the caption decoder float16 weights where ``auto``'s check accepted them (:mod:`.fp16`),
-        for a long run: making them packs about 120 million weights (0.6 s on 2 cores), which a run
+        for a long run: making them packs about 120 million weights (1.0 s on 2 cores), which a run
         of a few photos would not win back. Thread-safe; returns whether the decoder has them."""
         import torch
 

@@ -28,11 +28,11 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Photos a run must still have ahead of it to give the caption decoder float16 weights (where auto's
-# check accepted them, see .fp16). Making them packs about 120 million weights: 0.6 s on 2 cores,
-# which the decoder wins back at about 0.017 s a photo after some 35 photos (both measured on a
-# 2-core AVX2 machine with the full-size models; CPU costs, not model behaviour). A short run, and
-# a run's first suggestions, never wait for them.
-LONG_RUN_PHOTOS = 64
+# check accepted them, see .fp16). Making them packs about 120 million weights: 1.0 s on 2 cores,
+# which the decoder wins back at 0.017-0.021 s a photo after some 50-60 photos (both measured on
+# a 2-core AVX2 machine with the full-size models; CPU costs, not model behaviour); 128 leaves a
+# margin. A short run, and a run's first suggestions, never wait for them.
+LONG_RUN_PHOTOS = 128
 
 __all__ = ["TagRunStats", "candidate_rows", "model_suggestions", "note_rerank", "record_analysis", "tag_photos",
            "vocabulary_origins"]
