@@ -419,6 +419,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Zuerst ein Foto auswählen, dann „Ähnliche finden“</translation>
     </message>
     <message>
+      <source>Tagging cannot start: automatic tagging is off (see the notice above the photos)</source>
+      <translation>Taggen kann nicht beginnen: automatisches Taggen ist aus (siehe den Hinweis über den Fotos)</translation>
+    </message>
+    <message>
       <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
       <translation>Taggen angehalten: {error} Die vollständige Meldung steht unter Probleme (Strg+L).</translation>
     </message>

@@ -419,6 +419,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Sélectionnez d’abord une photo, puis « Trouver des photos similaires »</translation>
     </message>
     <message>
+      <source>Tagging cannot start: automatic tagging is off (see the notice above the photos)</source>
+      <translation>L'étiquetage ne peut pas commencer : l'étiquetage automatique est désactivé (voir l'avis au-dessus des photos)</translation>
+    </message>
+    <message>
       <source>Tagging stopped: {error} The full message is in Problems (Ctrl+L).</source>
       <translation>Étiquetage arrêté : {error} Le message complet est dans Problèmes (Ctrl+L).</translation>
     </message>

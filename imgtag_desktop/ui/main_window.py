@@ -588,8 +588,12 @@ class MainWindow(QMainWindow):
             self.banner.show_message(self.tr("Automatic tagging is off: {message} Use Models… to get them.")
                                      .format(message=message), self.tr("Models…"))
         self.registry["tag_all"].setToolTip(self.registry.specs["tag_all"].tip if ok else ENABLE_HINT)
-        if ok and then is not None:
-            then()
+        if then is not None:
+            if ok:
+                then()
+            else:  # pressed, and nothing starts: say why where the person looks after pressing
+                self.statusBar().showMessage(
+                    self.tr("Tagging cannot start: automatic tagging is off (see the notice above the photos)"), 8000)
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:
         self.jobs.add_failure("thumbnail", photo_id, path, reason)

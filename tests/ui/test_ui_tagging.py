@@ -264,7 +264,7 @@ def test_tag_all_reads_the_model_folders_off_the_gui_thread_and_checks_again_aft
     assert window._tagging_ok is False and "Models" in window.banner.label.text()
     window.registry["tag_all"].trigger()
     qtbot.waitUntil(lambda: not window.session.queries.busy(), timeout=10000)
-    assert not window.jobs.busy
+    assert not window.jobs.busy and "Tagging cannot start" in window.statusBar().currentMessage()
     # It is back: Tag all checks again, hides the banner and tags.
     window.session.settings = good
     with qtbot.waitSignal(window.jobs.job_finished, timeout=120000) as blocker:
