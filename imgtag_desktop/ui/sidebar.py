@@ -37,6 +37,9 @@ SuggestedRole = Qt.ItemDataRole.UserRole + 3
 ApprovedRole = Qt.ItemDataRole.UserRole + 4
 ShortCountRole = Qt.ItemDataRole.UserRole + 5  # the count without words, for a narrow row: "(1 · 8)"
 MIN_NAME_CHARS = 12  # a name is cut no shorter than this while the count can drop its words instead
+# Deep in a narrow tree: a row shows no count when even the bare numbers would leave less than this
+# many characters of the name (its tooltip has the count; a row of "…" and numbers says nothing).
+MIN_SHOWN_CHARS = 3
 
 
 def album_label(album: Album, count: int | None) -> str:
@@ -211,8 +214,7 @@ def _leaf(text: str, source: Source, tip: str) -> QStandardItem:
 
 
 def _tag_item(name: str, leaf: str, approved: int, suggested: int, rejected: int = 0) -> QStandardItem:
-    item = _leaf(leaf, TagSource(name),
-                 f"{name}: photos with this tag. Double-click or R-click > Review to go through its suggestions.")
+    item = _leaf(leaf, TagSource(name), "")
     item.setData(name, TagNameRole)
     _set_counts(item, leaf, approved, suggested, rejected)
     return item
@@ -220,6 +222,12 @@ def _tag_item(name: str, leaf: str, approved: int, suggested: int, rejected: int
 
 def _set_counts(item: QStandardItem, leaf: str, approved: int, suggested: int, rejected: int) -> None:
     item.setText(tag_label(leaf, approved, suggested, rejected))
+    # The whole name and count, also where a narrow row shows neither whole (see fit_label).
+    name, count = str(item.data(TagNameRole) or leaf), tag_counts(approved, suggested, rejected)[0]
+    item.setToolTip(_tr("{name} {count}: photos with this tag. Double-click, or right-click > Review "
+                        "suggestions, to go through its suggestions.").format(name=name, count=count) if count else
+                    _tr("{name}: photos with this tag. Double-click, or right-click > Review suggestions, to go "
+                        "through its suggestions.").format(name=name))
     item.setData(approved, ApprovedRole)
     item.setData(suggested, SuggestedRole)
     item.setData(tag_counts(approved, suggested, rejected)[1], ShortCountRole)
@@ -402,8 +410,9 @@ def fit_label(text: str, metrics: QFontMetrics, width: int, short: str | None = 
 
     The count keeps its words ("(1 · 8 suggested)") while the name fits, or is cut no shorter than
     :data:`MIN_NAME_CHARS` characters; otherwise it shows just the numbers (``short``, by default
-    the count without its words: "(1 · 8)"). A cut name loses its middle, so names that share a
-    beginning ("test keyword one", "test keyword two") stay told apart."""
+    the count without its words: "(1 · 8)"), and none when even those would leave less than
+    :data:`MIN_SHOWN_CHARS` characters of the name (the row's tooltip says it). A cut name loses its
+    middle, so names that share a beginning ("test keyword one", "test keyword two") stay told apart."""
     name, count = split_count(text)
     if not count:
         return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width), count
@@ -414,6 +423,9 @@ def fit_label(text: str, metrics: QFontMetrics, width: int, short: str | None = 
     keep = metrics.horizontalAdvance(name if len(name) <= MIN_NAME_CHARS else name[:MIN_NAME_CHARS] + "…")
     if room(count) < keep:
         count = short if short is not None else _bare_count(count)
+    least = name if len(name) <= MIN_SHOWN_CHARS else name[:MIN_SHOWN_CHARS] + "…"
+    if room(count) < metrics.horizontalAdvance(least):
+        return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width), ""
     return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room(count)), count
 
 

@@ -121,15 +121,18 @@ def test_sidebar_drops_the_word_before_cutting_a_name_short_and_names_stay_apart
     name, count = fit_label("test keyword one  (1 · 3 suggested)", metrics, width)
     assert count == "(1 · 3)" and len(name.replace("…", "")) > len("test key")
     # Another language's word goes the same way; a caller may give the bare count.
-    assert fit_label("Hund  (1 · 3 vorgeschlagen)", metrics, 60)[1] == "(1 · 3)"
-    assert fit_label("dog  (0 · 4 rejected)", metrics, 40, short="(0)")[1] == "(0)"
+    bare = metrics.horizontalAdvance("Hun…  (1 · 3)") + 2
+    assert fit_label("Hund  (1 · 3 vorgeschlagen)", metrics, bare)[1] == "(1 · 3)"
+    narrow = metrics.horizontalAdvance("dog  (0)") + 2
+    assert fit_label("dog  (0 · 4 rejected)", metrics, narrow, short="(0)")[1] == "(0)"
     # A tag only ever rejected keeps its number and what it counts when narrow (a bare "(0)" read as
     # "no photos").
     from imgtag_desktop.ui.sidebar import tag_counts
 
     words, short = tag_counts(0, 0, 4)
     assert words == "(0 · 4 rejected)" and short == "(4 rejected)"
-    assert fit_label(f"dog  {words}", metrics, 60, short=short)[1] == "(4 rejected)"
+    narrow = metrics.horizontalAdvance(f"dog  {short}") + 2
+    assert fit_label(f"dog  {words}", metrics, narrow, short=short)[1] == "(4 rejected)"
 
 
 def test_dialogs_fit_a_small_screen(qtbot, session):
@@ -140,3 +143,22 @@ def test_dialogs_fit_a_small_screen(qtbot, session):
         qtbot.addWidget(dialog)
         hint = dialog.minimumSizeHint()
         assert hint.width() <= 1000 and hint.height() <= 600, (type(dialog).__name__, hint)
+
+
+def test_deep_in_a_narrow_tree_a_row_shows_its_name_not_dots_and_numbers(qapp):
+    """Where even the bare count would leave less than three characters of the name, the row shows
+    the name alone; its tooltip has the whole name and count."""
+    from imgtag_desktop.ui.sidebar import MIN_SHOWN_CHARS, _tag_item
+
+    metrics = QFontMetrics(QFont())
+    text = "Stamford Hill  (0 · 1 suggested)"
+    gap = metrics.horizontalAdvance("  ")
+    tight = metrics.horizontalAdvance("(0 · 1)") + gap + metrics.horizontalAdvance("St")
+    name, count = fit_label(text, metrics, tight)
+    assert count == "" and len(name.replace("…", "")) >= MIN_SHOWN_CHARS
+    assert metrics.horizontalAdvance(name) <= tight
+    roomy = metrics.horizontalAdvance("(0 · 1)") + gap + metrics.horizontalAdvance("Stam…")
+    name, count = fit_label(text, metrics, roomy)
+    assert count == "(0 · 1)" and name.startswith("Sta")
+    item = _tag_item("places|United Kingdom|England|Stamford Hill", "Stamford Hill", 0, 1)
+    assert item.toolTip().startswith("places|United Kingdom|England|Stamford Hill (0 · 1 suggested):")
