@@ -221,9 +221,10 @@ class RoleModel:
                 change(loaded, backend)
                 approx = outputs(loaded)
                 result = dataclasses.replace(verdict(exact[0], approx[0], exact[1], approx[1]), subject=subject)
-            except Exception:  # any failure of the int8 path: float32, and not tried again for this model
+            except Exception:  # any failure of the step: not used, and not tried again for this model
                 if exact is not None:
-                    log.warning("the int8 check of %s failed; it stays float32", model.path, exc_info=True)
+                    log.warning("the check of %s (%s) failed; that step is not used", model.path, subject,
+                                exc_info=True)
                 result = Int8Verdict(False, 0.0, 0, 0, subject)
             log.info("%s (%s)", result.text, model.path)
             remember_verdict(key, result)
@@ -339,8 +340,13 @@ class Captioner(RoleModel):
 
         with self._decoder_lock:
             if self._fp16_later and not self.decoder_fp16 and self.model is not None:
-                _half_decoder(self.model, None, workers=torch.get_num_threads())
-                self.decoder_fp16 = True
+                try:
+                    _half_decoder(self.model, None, workers=torch.get_num_threads())
+                    self.decoder_fp16 = True
+                except Exception:  # an optional speed-up: the run goes on with the layers as they are
+                    # (each layer is swapped only once made: those made have float16 weights, the rest float32)
+                    log.warning("float16 weights for the caption decoder failed; it goes on as it is", exc_info=True)
+                    self._fp16_later = False
             return self.decoder_fp16
 
     def _probe_outputs(self, blip: Any) -> tuple[list[np.ndarray], list[str]]:

@@ -577,7 +577,13 @@ class MainWindow(QMainWindow):
                 ok, message = False, missing
             return ok, message
 
-        self.session.queries.run(check, lambda result: self._show_tagging_state(result, then))
+        def unknown(message: str) -> None:  # the check itself failed: the run, if asked for, says what is wrong
+            log.warning("checking whether tagging can run failed: %s", message)
+            self._tagging_ok = None
+            if then is not None:
+                then()
+
+        self.session.queries.run(check, lambda result: self._show_tagging_state(result, then), failure=unknown)
 
     def _show_tagging_state(self, result: tuple[bool, str], then: Callable[[], None] | None = None) -> None:
         ok, message = result

@@ -405,13 +405,16 @@ def split_count(text: str) -> tuple[str, str]:
     return text[:cut].rstrip(), text[cut + 1:]
 
 
-def fit_label(text: str, metrics: QFontMetrics, width: int, short: str | None = None) -> tuple[str, str]:
+def fit_label(
+    text: str, metrics: QFontMetrics, width: int, short: str | None = None, *, may_drop: bool = True
+) -> tuple[str, str]:
     """The name (elided to fit) and the whole count of a sidebar label drawn ``width`` pixels wide.
 
     The count keeps its words ("(1 · 8 suggested)") while the name fits, or is cut no shorter than
     :data:`MIN_NAME_CHARS` characters; otherwise it shows just the numbers (``short``, by default
     the count without its words: "(1 · 8)"), and none when even those would leave less than
-    :data:`MIN_SHOWN_CHARS` characters of the name (the row's tooltip says it). A cut name loses its
+    :data:`MIN_SHOWN_CHARS` characters of the name and ``may_drop`` (a tag row, whose tooltip says
+    it; an album's count is nowhere else, so it stays). A cut name loses its
     middle, so names that share a beginning ("test keyword one", "test keyword two") stay told apart."""
     name, count = split_count(text)
     if not count:
@@ -424,7 +427,7 @@ def fit_label(text: str, metrics: QFontMetrics, width: int, short: str | None = 
     if room(count) < keep:
         count = short if short is not None else _bare_count(count)
     least = name if len(name) <= MIN_SHOWN_CHARS else name[:MIN_SHOWN_CHARS] + "…"
-    if room(count) < metrics.horizontalAdvance(least):
+    if may_drop and room(count) < metrics.horizontalAdvance(least):
         return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, width), ""
     return metrics.elidedText(name, Qt.TextElideMode.ElideMiddle, room(count)), count
 
@@ -455,7 +458,8 @@ class CountDelegate(QStyledItemDelegate):
         style.drawControl(QStyle.ControlElement.CE_ItemViewItem, opt, painter, opt.widget)
         metrics = QFontMetrics(opt.font)
         short = index.data(ShortCountRole)
-        name, count = fit_label(text, metrics, rect.width(), short if isinstance(short, str) and short else None)
+        name, count = fit_label(text, metrics, rect.width(), short if isinstance(short, str) and short else None,
+                                may_drop=bool(index.data(TagNameRole)))
         selected = bool(opt.state & QStyle.StateFlag.State_Selected)
         role = QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
         painter.save()

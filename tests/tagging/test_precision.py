@@ -529,3 +529,24 @@ def test_a_long_run_gives_the_decoder_float16_weights_after_its_first_batch_and_
     assert half == [False, False, True, True, True, True] and long.captioner.decoder_fp16
     assert "+fp16-decoder" in long.dtype_name
     assert stored == {name: captions[name] for name in stored}  # float32's captions all along
+
+
+@pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
+def test_float16_weights_that_fail_to_be_made_leave_the_run_going_on_float32(
+    models: dict[str, Path], without_bfloat16: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    from imgtag_desktop.tagging import roles
+
+    Pipeline(tiny_settings_for(models, dtype="auto")).load()  # the check, remembered
+    pipeline = Pipeline(tiny_settings_for(models, dtype="auto"))
+    pipeline.load()
+    images = photos(tmp_path, 2)
+    before = pipeline.captioner.caption(images)
+
+    def failing(*_args: object, **_kwargs: object) -> None:
+        raise MemoryError("no room for the packed weights")  # what the packing may meet on a full machine
+
+    without_bfloat16.setattr(roles, "_half_decoder", failing)
+    pipeline.for_long_run()  # no exception: an optional speed-up
+    assert not pipeline.captioner.decoder_fp16 and not pipeline.captioner.use_fp16_decoder()
+    assert pipeline.captioner.caption(images) == before

@@ -157,6 +157,7 @@ def test_deep_in_a_narrow_tree_a_row_shows_its_name_not_dots_and_numbers(qapp):
     name, count = fit_label(text, metrics, tight)
     assert count == "" and len(name.replace("…", "")) >= MIN_SHOWN_CHARS
     assert metrics.horizontalAdvance(name) <= tight
+    assert fit_label(text, metrics, tight, may_drop=False)[1] == "(0 · 1)"  # an album's count is nowhere else
     roomy = metrics.horizontalAdvance("(0 · 1)") + gap + metrics.horizontalAdvance("Stam…")
     name, count = fit_label(text, metrics, roomy)
     assert count == "(0 · 1)" and name.startswith("Sta")
