@@ -819,12 +819,8 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <translation>({rejected} abgelehnt)</translation>
     </message>
     <message>
-      <source>{name} {count}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
-      <translation>{name} {count}: Fotos mit diesem Tag. Doppelklick, oder Rechtsklick &gt; Vorschläge prüfen, um seine Vorschläge durchzugehen.</translation>
-    </message>
-    <message>
-      <source>{name}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
-      <translation>{name}: Fotos mit diesem Tag. Doppelklick, oder Rechtsklick &gt; Vorschläge prüfen, um seine Vorschläge durchzugehen.</translation>
+      <source>{tag}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
+      <translation>{tag}: Fotos mit diesem Tag. Doppelklick, oder Rechtsklick &gt; Vorschläge prüfen, um seine Vorschläge durchzugehen.</translation>
     </message>
   </context>
   <context>

@@ -819,12 +819,8 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <translation>({rejected} refusés)</translation>
     </message>
     <message>
-      <source>{name} {count}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
-      <translation>{name} {count} : photos avec ce tag. Double-clic, ou clic droit &gt; Examiner les suggestions, pour parcourir ses suggestions.</translation>
-    </message>
-    <message>
-      <source>{name}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
-      <translation>{name} : photos avec ce tag. Double-clic, ou clic droit &gt; Examiner les suggestions, pour parcourir ses suggestions.</translation>
+      <source>{tag}: photos with this tag. Double-click, or right-click &gt; Review suggestions, to go through its suggestions.</source>
+      <translation>{tag} : photos avec ce tag. Double-clic, ou clic droit &gt; Examiner les suggestions, pour parcourir ses suggestions.</translation>
     </message>
   </context>
   <context>

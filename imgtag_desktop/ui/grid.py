@@ -341,12 +341,13 @@ class GridController(QObject):
         self.view.set_empty_text(empty_text(self.source, self.scanning) if not items else "")
         self.loaded.emit()
         if self.model.rowCount():
-            row = self.model.row_of(keep) if keep is not None else 0
+            found = self.model.row_of(keep) if keep is not None else 0
+            row = found
             if row < 0:  # the current photo left its list (renamed, removed): the next one takes its place
                 row = min(max(0, was_at), self.model.rowCount() - 1) if same_source else 0
             idx = self.model.index(row, 0)
             still = [self.model.index(r, 0) for r in map(self.model.row_of, selected) if r >= 0]
-            if keep is not None and self.model.row_of(keep) >= 0 and len(still) > 1:
+            if keep is not None and found >= 0 and len(still) > 1:
                 selection = QItemSelection()
                 for i in still:
                     selection.select(i, i)

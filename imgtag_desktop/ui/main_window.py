@@ -598,7 +598,7 @@ class MainWindow(QMainWindow):
             if ok:
                 then()
             else:  # pressed, and nothing starts: say why where the person looks after pressing
-                self.statusBar().showMessage(
+                self.status_bar.say(
                     self.tr("Tagging cannot start: automatic tagging is off (see the notice above the photos)"), 8000)
 
     def _on_thumbnail_failed(self, photo_id: int, path: str, reason: str) -> None:

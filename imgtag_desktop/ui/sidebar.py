@@ -85,7 +85,10 @@ def tag_counts(approved: int, suggested: int, rejected: int = 0) -> tuple[str, s
 
 
 def tag_label(leaf: str, approved: int, suggested: int, rejected: int = 0) -> str:
-    count = tag_counts(approved, suggested, rejected)[0]
+    return _with_count(leaf, tag_counts(approved, suggested, rejected)[0])
+
+
+def _with_count(leaf: str, count: str) -> str:
     return f"{leaf}  {count}" if count else leaf
 
 
@@ -221,16 +224,15 @@ def _tag_item(name: str, leaf: str, approved: int, suggested: int, rejected: int
 
 
 def _set_counts(item: QStandardItem, leaf: str, approved: int, suggested: int, rejected: int) -> None:
-    item.setText(tag_label(leaf, approved, suggested, rejected))
+    words, short = tag_counts(approved, suggested, rejected)
+    item.setText(_with_count(leaf, words))
     # The whole name and count, also where a narrow row shows neither whole (see fit_label).
-    name, count = str(item.data(TagNameRole) or leaf), tag_counts(approved, suggested, rejected)[0]
-    item.setToolTip(_tr("{name} {count}: photos with this tag. Double-click, or right-click > Review "
-                        "suggestions, to go through its suggestions.").format(name=name, count=count) if count else
-                    _tr("{name}: photos with this tag. Double-click, or right-click > Review suggestions, to go "
-                        "through its suggestions.").format(name=name))
+    name = str(item.data(TagNameRole) or leaf)
+    item.setToolTip(_tr("{tag}: photos with this tag. Double-click, or right-click > Review suggestions, to go "
+                        "through its suggestions.").format(tag=f"{name} {words}" if words else name))
     item.setData(approved, ApprovedRole)
     item.setData(suggested, SuggestedRole)
-    item.setData(tag_counts(approved, suggested, rejected)[1], ShortCountRole)
+    item.setData(short, ShortCountRole)
 
 
 class SidebarController(QObject):

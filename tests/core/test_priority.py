@@ -15,18 +15,14 @@ from tests.helpers import make_photo
 linux_only = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="a per-thread nice is Linux's")
 
 
-def _no_room() -> bool:
-    """The process runs so nice already that a thread cannot go lower (e.g. under ``nice -n 19``)."""
-    return min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICE) == os.getpriority(
-        os.PRIO_PROCESS, os.getpid())
-
-
-room_to_lower = pytest.mark.skipif(sys.platform.startswith("linux") and _no_room(),
-                                   reason="the process is as nice as a thread can be: nothing to lower")
-
-
 def lowered() -> int:
     return min(19, os.getpriority(os.PRIO_PROCESS, os.getpid()) + BACKGROUND_NICE)
+
+
+# The process runs so nice already that a thread cannot go lower (e.g. under ``nice -n 19``).
+room_to_lower = pytest.mark.skipif(
+    sys.platform.startswith("linux") and lowered() == os.getpriority(os.PRIO_PROCESS, os.getpid()),
+    reason="the process is as nice as a thread can be: nothing to lower")
 
 
 @linux_only
