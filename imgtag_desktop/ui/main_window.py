@@ -11,8 +11,8 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtCore import QByteArray, Qt
-from PySide6.QtGui import QCloseEvent
+from PySide6.QtCore import QByteArray, QEvent, Qt
+from PySide6.QtGui import QCloseEvent, QStatusTipEvent
 from PySide6.QtWidgets import (
     QDialog,
     QFileDialog,
@@ -556,6 +556,12 @@ class MainWindow(QMainWindow):
         ShortcutsDialog(self.registry.keyboard_map(), self).open()
 
     # -- state ----------------------------------------------------------------------------------
+
+    def event(self, event: QEvent) -> bool:
+        if event.type() == QEvent.Type.StatusTip and isinstance(event, QStatusTipEvent):
+            self.status_bar.status_tip(event.tip())  # the person's message outlives a hover tip
+            return True
+        return super().event(event)
 
     def _when_tagging_ready(self, start: Callable[[], None]) -> None:
         """``start()`` a tagging run now, unless the last check found tagging off: then check again (the

@@ -126,12 +126,28 @@ class ElidingStatusBar(QStatusBar):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self._said_at = -1e9
+        self._said = ("", 0.0)  # the person's last message and until when it is shown (monotonic)
         self._joined = False
 
     def say(self, text: str, ms: int = 6000) -> None:
         """Show what the person's action did, for ``ms``."""
         self._said_at, self._joined = time.monotonic(), False
+        self._said = (text, self._said_at + ms / 1000)
         self.showMessage(text, ms)
+
+    def status_tip(self, tip: str) -> None:
+        """A hover tip (the window's status-tip events): shown while the pointer is on its widget. When the
+        pointer leaves, the person's own message comes back for the rest of its time, rather than
+        going with the tip (pressing a toolbar button and moving away lost what the press did)."""
+        if tip:
+            self.showMessage(tip)
+            return
+        text, until = self._said
+        left_ms = int((until - time.monotonic()) * 1000)
+        if text and left_ms > 0:
+            self.showMessage(text, left_ms)
+        else:
+            self.clearMessage()
 
     def tell(self, text: str, ms: int = 6000) -> None:
         """Show news of background work (a re-ranking the person's decisions caused). The person's own

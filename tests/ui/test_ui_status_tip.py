@@ -141,3 +141,26 @@ def test_a_message_said_a_moment_ago_stays_in_front_of_the_next(qtbot, tmp_path)
     news.emit("Suggestions re-ranked after learning from your decisions: 1 photo changed")
     assert bar.currentMessage() == "Suggestions re-ranked after learning from your decisions: 1 photo changed"
     window.close()
+
+
+def test_the_persons_message_comes_back_when_the_pointer_leaves_a_button(qtbot, tmp_path):
+    """Pressing a toolbar button shows its hover tip over what the press said; when the pointer leaves
+    (an empty status tip), the press's message is shown again for the rest of its time."""
+    from PySide6.QtCore import QCoreApplication
+    from PySide6.QtGui import QStatusTipEvent
+
+    window = create_window(None, tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    bar = window.status_bar
+    bar.say("Tagging cannot start: automatic tagging is off", 8000)
+    QCoreApplication.sendEvent(window, QStatusTipEvent("Suggest tags for every photo"))
+    assert bar.currentMessage() == "Suggest tags for every photo"
+    QCoreApplication.sendEvent(window, QStatusTipEvent(""))
+    assert bar.currentMessage() == "Tagging cannot start: automatic tagging is off"
+    bar.say("Undone", 1)  # a message whose time is up goes with the tip
+    qtbot.wait(20)
+    QCoreApplication.sendEvent(window, QStatusTipEvent("tip"))
+    QCoreApplication.sendEvent(window, QStatusTipEvent(""))
+    assert bar.currentMessage() == ""
+    window.close()
