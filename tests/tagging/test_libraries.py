@@ -51,3 +51,25 @@ def test_loading_shows_no_weight_bars_and_downloads_keep_theirs() -> None:
     out = subprocess.run([sys.executable, "-c", BARS], capture_output=True, text=True, timeout=300, cwd=ROOT)
     assert out.returncode == 0, out.stderr[-3000:]
     assert out.stdout.split() == ["False", "False"], out.stdout + out.stderr[-3000:]
+
+
+PYSIDE_HOOK = """
+import builtins, sys
+import PySide6.QtWidgets
+hook = builtins.__import__
+from imgtag_desktop.tagging.libraries import import_model_libraries
+import_model_libraries()
+features = sys.modules["shibokensupport.feature"].pyside_feature_dict  # the modules PySide6's hook saw
+assert "tabnanny" not in sys.modules
+import tabnanny  # imported after: through the hook again
+print("torch" in sys.modules, "transformers.modeling_utils" in features, "torch" in features,
+      "tabnanny" in features, builtins.__import__ is hook)
+"""
+
+
+def test_the_libraries_import_with_pythons_own_import_in_the_window_and_pysides_hook_comes_back() -> None:
+    """PySide6's import hook does work for every module imported (torch and transformers import
+    thousands): the model libraries bypass it, and every import after goes through it again."""
+    out = subprocess.run([sys.executable, "-c", PYSIDE_HOOK], capture_output=True, text=True, timeout=300, cwd=ROOT)
+    assert out.returncode == 0, out.stderr[-3000:]
+    assert out.stdout.split() == ["True", "False", "False", "True", "True"], out.stdout + out.stderr[-3000:]

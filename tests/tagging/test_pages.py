@@ -190,9 +190,28 @@ def test_quantizing_gives_each_layers_pages_back_before_the_next(monkeypatch: py
     fbgemm_spy, int8_spy = spying(int8.fbgemm_linear_class()), spying(int8.int8_linear_class())
     monkeypatch.setattr(int8, "fbgemm_linear_class", lambda: fbgemm_spy)
     monkeypatch.setattr(int8, "int8_linear_class", lambda: int8_spy)
-    quantize_int8(model)
+    quantize_int8(model, workers=1)
     assert given_back == [[i < k for i in range(4)] for k in range(4)]
     assert all(int((w == 0).sum()) > w.numel() // 2 for w in originals)
+
+
+@pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
+def test_layers_quantized_two_at_a_time_equal_those_quantized_one_by_one() -> None:
+    import copy
+
+    import torch
+
+    from imgtag_desktop.tagging.int8 import is_int8_linear
+
+    torch.manual_seed(3)
+    model = torch.nn.Sequential(torch.nn.Linear(384, 256), *[torch.nn.Linear(256, 256) for _ in range(4)])
+    twin = copy.deepcopy(model)
+    quantize_int8(model, workers=2)
+    quantize_int8(twin, workers=1)
+    x = torch.randn(9, 384)
+    with torch.inference_mode():
+        assert all(is_int8_linear(m) for m in model)
+        assert torch.equal(model(x), twin(x))  # each thread's own scratch: no layer saw another's
 
 
 @pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
