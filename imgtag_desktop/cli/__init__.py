@@ -13,6 +13,7 @@ import os
 import sqlite3
 import sys
 from collections.abc import Sequence
+from typing import NoReturn
 
 from ..core.catalog import CatalogError
 from ..core.catalog.health import explain
@@ -22,8 +23,17 @@ from .common import CliError, library_path
 COMMAND_MODULES = ("library", "tagging", "suggestions", "metadata", "search", "duplicates", "places")
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with the command line's one error style: one line, ``imgtag: error: ...``, exit
+    status 2, as every other error ``imgtag`` reports (argparse's own prints the usage first)."""
+
+    def error(self, message: str) -> NoReturn:
+        self.exit(2, f"imgtag: error: {message} (see '{self.prog} --help')\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="imgtag", description="Offline photo tagger (headless).")
+    # Subcommands' parsers are made of the same class (argparse's default for add_subparsers).
+    parser = _Parser(prog="imgtag", description="Offline photo tagger (headless).")
     parser.add_argument("--library", metavar="PATH", help="catalog file (default: per-user data folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log more")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
@@ -85,7 +95,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     for stream, errors in ((sys.stdout, "surrogateescape"), (sys.stderr, "backslashreplace")):
         if hasattr(stream, "reconfigure"):  # a non-UTF-8 file name is printed as its own bytes
             stream.reconfigure(errors=errors)
-    args = parser.parse_args(dash_positionals(parser, list(sys.argv[1:] if argv is None else argv)))
+    try:
+        args = parser.parse_args(dash_positionals(parser, list(sys.argv[1:] if argv is None else argv)))
+    except SystemExit as stop:  # --help (0) or a refused command line (2, said in one line): the status
+        return stop.code if isinstance(stop.code, int) else 2
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return int(args.handler(args) or 0)

@@ -11,6 +11,7 @@ import datetime as _dt
 import logging
 import math
 import os
+import re
 import threading
 import warnings
 from dataclasses import dataclass
@@ -79,6 +80,27 @@ def describe_non_image(head: bytes) -> str:
     return "not an image (content is not JPEG, PNG, TIFF, WebP or HEIF)"
 
 
+# The modules whose warnings a decode or a header read does not want to hear (Pillow's notes on
+# odd tags, truncated data, unexpected sizes; pillow-heif's): the reasons that matter become
+# ImageReadError reasons instead.
+QUIET_WARNINGS_FROM = (r"PIL(\.|$)", r"pillow_heif(\.|$)")
+# Those filters as the warnings module keeps them (documented form: action, message, category,
+# module, line number).
+_QUIET_FILTERS = tuple(("ignore", None, Warning, re.compile(module), 0) for module in QUIET_WARNINGS_FROM)
+
+
+def quiet_image_warnings() -> None:
+    """Ignore the image libraries' warnings in this process (:data:`QUIET_WARNINGS_FROM`): adds
+    their filters where they are missing, so a call costs a look at the filter list.
+
+    Not ``warnings.catch_warnings()`` around each open: that saves and restores the process-wide
+    filter list, and decode, scan and loading threads run at once, so one thread's restore could
+    put back a filter another had added (a blanket "ignore" left for good) or drop one."""
+    for module, item in zip(QUIET_WARNINGS_FROM, _QUIET_FILTERS, strict=True):
+        if item not in warnings.filters:
+            warnings.filterwarnings("ignore", module=module)
+
+
 def ensure_heif_support() -> bool:
     """Register pillow-heif's opener once, on first need (no side effects at import)."""
     global _heif_ready
@@ -111,17 +133,16 @@ def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> H
     if fmt == "heif" and not ensure_heif_support():
         raise ImageReadError("HEIF support is missing: install pillow-heif")
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)  # Pillow's notes on odd tags: not our reason
-            with Image.open(path) as img:
-                width, height = img.size
-                if width * height > MAX_PIXELS and img.format != "JPEG":
-                    raise ImageReadError(
-                        f"image declares {width}x{height} pixels, more than imgtag will decode "
-                        f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
-                    )
-                exif = img.getexif()
-                gps = read_gps(exif, _xmp_bytes(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")))
+        quiet_image_warnings()  # Pillow's notes on odd tags: not our reason
+        with Image.open(path) as img:
+            width, height = img.size
+            if width * height > MAX_PIXELS and img.format != "JPEG":
+                raise ImageReadError(
+                    f"image declares {width}x{height} pixels, more than imgtag will decode "
+                    f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
+                )
+            exif = img.getexif()
+            gps = read_gps(exif, _xmp_bytes(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")))
     except ImageReadError:
         raise
     except UnidentifiedImageError as exc:
@@ -158,38 +179,37 @@ def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: in
     """
     ensure_heif_support()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", UserWarning)
-            with Image.open(path) as img:
-                w, h = img.size
-                if w * h > MAX_PIXELS and img.format != "JPEG":
+        quiet_image_warnings()  # Pillow's notes on odd tags: not our reason
+        with Image.open(path) as img:
+            w, h = img.size
+            if w * h > MAX_PIXELS and img.format != "JPEG":
+                raise ImageReadError(
+                    f"image declares {w}x{h} pixels, more than imgtag will decode "
+                    f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
+                )
+            if img.format == "JPEG":
+                want = (w, h)
+                if max_side and max(w, h) > max_side:
+                    scale = max(w, h) / max_side
+                    want = (max(1, int(w / scale)), max(1, int(h / scale)))
+                if w * h > MAX_PIXELS:
+                    # Above the limit, libjpeg decodes at 1/2..1/8 scale so the pixels fit under it.
+                    reduce = 2 ** max(1, math.ceil(math.log2(math.sqrt(w * h / MAX_PIXELS))))
+                    want = (min(want[0], max(1, w // reduce)), min(want[1], max(1, h // reduce)))
+                if want != (w, h):
+                    img.draft("RGB", want)
+                if img.size[0] * img.size[1] > MAX_PIXELS:
                     raise ImageReadError(
-                        f"image declares {w}x{h} pixels, more than imgtag will decode "
-                        f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
+                        f"image declares {w}x{h} pixels, too many to decode even at 1/8 scale "
+                        "(decompression-bomb guard)"
                     )
-                if img.format == "JPEG":
-                    want = (w, h)
-                    if max_side and max(w, h) > max_side:
-                        scale = max(w, h) / max_side
-                        want = (max(1, int(w / scale)), max(1, int(h / scale)))
-                    if w * h > MAX_PIXELS:
-                        # Above the limit, libjpeg decodes at 1/2..1/8 scale so the pixels fit under it.
-                        reduce = 2 ** max(1, math.ceil(math.log2(math.sqrt(w * h / MAX_PIXELS))))
-                        want = (min(want[0], max(1, w // reduce)), min(want[1], max(1, h // reduce)))
-                    if want != (w, h):
-                        img.draft("RGB", want)
-                    if img.size[0] * img.size[1] > MAX_PIXELS:
-                        raise ImageReadError(
-                            f"image declares {w}x{h} pixels, too many to decode even at 1/8 scale "
-                            "(decompression-bomb guard)"
-                        )
-                img.load()
-                oriented = ImageOps.exif_transpose(img)
-                if oriented.mode != "RGB":
-                    oriented = _to_rgb(oriented)
-                if max_side and max(oriented.size) > max_side:
-                    oriented.thumbnail((max_side, max_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
-                return oriented
+            img.load()
+            oriented = ImageOps.exif_transpose(img)
+            if oriented.mode != "RGB":
+                oriented = _to_rgb(oriented)
+            if max_side and max(oriented.size) > max_side:
+                oriented.thumbnail((max_side, max_side), Image.Resampling.BICUBIC, reducing_gap=2.0)
+            return oriented
     except ImageReadError:
         raise
     except UnidentifiedImageError as exc:

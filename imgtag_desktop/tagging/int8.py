@@ -35,9 +35,13 @@ Backend = Literal["fbgemm", "int_mm"]
 # it near its peak, and a larger input is split into equal blocks (a small leftover block would be
 # slow). Rows are independent, so the split changes no result.
 FBGEMM_ROWS = 1024
-# Layers quantized at a time at most: each holds a layer's float32 scratch (up to ~10 MB for the
-# models here) and its temporaries, so a many-core machine does not pile them up.
-MAX_QUANTIZE_WORKERS = 4
+# Layers quantized at a time at most: the gain was measured on 2 cores (packing runs without the
+# interpreter lock); each worker also runs torch's own threads, and holds a scratch the size of
+# the largest layer (up to 94 MB for a 30524-word output layer, of which only the pages a layer
+# touches are ever made), so more workers are not assumed to help.
+MAX_QUANTIZE_WORKERS = 2
+# The start of torch's deprecation warning for quantized tensors (see fbgemm_linear_class).
+QUANTIZED_TENSORS_DEPRECATED = r"torch\.quantize_per_tensor, torch\.quantize_per_channel"
 # Layers quantized between two returns of the C heap's free memory to the system while quantizing.
 TRIM_EVERY = 4
 
@@ -194,6 +198,12 @@ def fbgemm_linear_class() -> Any:
     """The ``FbgemmLinear`` module class (defined on first use: it needs torch)."""
     import torch
 
+    # Quantized tensors are deprecated; the kernel is what is used, and the warning would repeat for
+    # every layer. One filter for the process, not ``warnings.catch_warnings()`` around each layer:
+    # layers are made on several threads at once, and that save-and-restore of the process-wide
+    # filter list is not thread-safe (a thread's restore can leave another's filter for good).
+    warnings.filterwarnings("ignore", message=QUANTIZED_TENSORS_DEPRECATED, category=UserWarning)
+
     class FbgemmLinear(torch.nn.Module):
         """y = m * L(x / m) + b, with m each row's largest magnitude and L fbgemm's dynamic int8
         linear (no bias) over the scaled rows plus one fixed row that pins its range to [-1, 1].
@@ -205,9 +215,7 @@ def fbgemm_linear_class() -> Any:
         def __init__(self, linear: torch.nn.Linear, scratch: torch.Tensor | None = None) -> None:
             super().__init__()
             weight, scale, bias = _weights(linear)
-            with warnings.catch_warnings():  # quantized tensors are deprecated; the kernel is what is used
-                warnings.simplefilter("ignore", UserWarning)
-                qweight = quantize_weight(weight, scale, scratch)
+            qweight = quantize_weight(weight, scale, scratch)
             self.packed = torch.ops.quantized.linear_prepack(qweight, None)
             self.in_features, self.out_features = linear.in_features, linear.out_features
             self.register_buffer("bias", bias)

@@ -16,13 +16,15 @@ imported objects (:func:`gc.freeze`) so later collections skip them. What is lef
 module initialisation, a few tens of milliseconds. Everything here is best effort: any failure
 just falls back to the plain import.
 
-In the window's process one more thing slows the imports down: PySide6 replaces Python's
-``__import__`` with a hook of its own (for its optional ``from __feature__ import snake_case``) that
-does work for every module imported, and torch and transformers import thousands. The app uses
-no such feature, so while the model libraries import, Python's own ``__import__`` (kept by PySide6
-as ``builtins.__orig_import__``) is put back, and PySide6's hook after (:func:`_plain_import`):
+In the window's process one more thing slows the imports down: PySide6 replaces ``__import__``
+with a hook of its own (for its optional ``from __feature__ import snake_case``) that does work for
+every module imported, and torch and transformers import thousands. The app uses no such feature,
+so while the model libraries import, the import PySide6 kept when it installed that hook
+(``builtins.__orig_import__``: Python's own, or with PySide6 6.12 its lazy loading of Qt classes,
+which stays in place) is put back, and the feature hook after (:func:`_without_feature_hook`):
 2.3 s became 2.0 s measured on a 2-core machine, three runs each. A Qt module imported meanwhile
-on another thread works as before (tested); only the feature switch would not apply to it.
+on another thread works as before (``tests/tagging/test_libraries.py``); only the feature switch
+would not apply to it.
 
 The app calls it twice: on a tagging run's thread before loading the models, and, earlier, on a
 warm-up thread of its own once the window has settled with photos waiting to be tagged (see
@@ -98,18 +100,18 @@ def _preload_torch_libraries() -> None:
 
 
 @contextlib.contextmanager
-def _plain_import() -> Iterator[None]:
-    """Python's own ``__import__`` while the block runs, where PySide6 replaced it with its hook
+def _without_feature_hook() -> Iterator[None]:
+    """The ``__import__`` PySide6 kept while the block runs, where PySide6's feature hook replaced it
     (see the module's docstring); the hook is put back after, unless someone changed it meanwhile."""
     hook: Any = builtins.__import__
-    plain: Any = getattr(builtins, "__orig_import__", None)
-    swap = callable(plain) and plain is not hook and getattr(hook, "__name__", "") == "__feature_import__"
+    kept: Any = getattr(builtins, "__orig_import__", None)
+    swap = callable(kept) and kept is not hook and getattr(hook, "__name__", "") == "__feature_import__"
     if swap:
-        builtins.__import__ = plain
+        builtins.__import__ = kept
     try:
         yield
     finally:
-        if swap and builtins.__import__ is plain:
+        if swap and builtins.__import__ is kept:
             builtins.__import__ = hook
 
 
@@ -124,7 +126,7 @@ def _import_all() -> None:
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        with _plain_import():
+        with _without_feature_hook():
             for name in MODULES:
                 try:
                     importlib.import_module(name)

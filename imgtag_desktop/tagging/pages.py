@@ -132,7 +132,7 @@ def replace_linears(
         if isinstance(child, torch.nn.Linear) and not any(child is k for k in keep)
     ]
     step = max(1, workers)
-    pool = concurrent.futures.ThreadPoolExecutor(step) if step > 1 else None
+    pool = concurrent.futures.ThreadPoolExecutor(step, thread_name_prefix="imgtag-layers") if step > 1 else None
     untrimmed = 0
     try:
         for first in range(0, len(targets), step):

@@ -117,3 +117,35 @@ def test_above_the_limit_jpeg_is_decoded_reduced_and_others_are_refused(
         open_oriented(png)
     with pytest.raises(ImageReadError, match="decompression-bomb"):
         imageio.read_header(png, "png")
+
+
+def test_decoding_on_threads_leaves_the_warning_filters_as_they_were(tmp_path: Path) -> None:
+    """Decode and header threads run at once; quieting Pillow per open with warnings.catch_warnings()
+    saved and restored the process-wide filter list, so one thread's restore could leave another's
+    "ignore" behind for good. The image libraries' warnings are quieted once instead."""
+    import threading
+    import warnings
+
+    from imgtag_desktop.core.imageio import read_header
+
+    path = make_photo(tmp_path / "a.jpg", size=(320, 240))
+    open_oriented(path, max_side=64)
+    filters = list(warnings.filters)
+
+    def work() -> None:
+        for _ in range(60):
+            open_oriented(path, max_side=64)
+            read_header(path, "jpeg")
+
+    workers = [threading.Thread(target=work) for _ in range(3)]
+    for w in workers:
+        w.start()
+    for w in workers:
+        w.join()
+    assert warnings.filters == filters
+    with warnings.catch_warnings(record=True) as heard:
+        warnings.simplefilter("default")
+        warnings.filters[:0] = filters  # as the process has them
+        warnings.warn_explicit("odd tag", UserWarning, "TiffImagePlugin.py", 1, module="PIL.TiffImagePlugin")
+        warnings.warn_explicit("someone else's", UserWarning, "elsewhere.py", 1, module="elsewhere")
+    assert [str(w.message) for w in heard] == ["someone else's"]

@@ -132,6 +132,18 @@ def test_fuzzed_queries_give_a_result_or_a_one_line_error(db: Path, capsys: pyte
         assert err.startswith("imgtag: error: ") and "Traceback" not in err
 
 
+@pytest.mark.parametrize("argv", [("search", "--limit", "--count"), ("search", "--top-k"), ("tags", "rename")])
+def test_a_command_line_argparse_refuses_is_a_one_line_error(db: Path, capsys: pytest.CaptureFixture[str],
+                                                            argv: tuple[str, ...]) -> None:
+    """Found by the fuzzed queries above: a query that is one of search's own options ("--limit")
+    took argparse's usage-and-error form; every refusal of the command line is one line."""
+    capsys.readouterr()
+    assert run(db, *argv) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("imgtag: error: ") and err.count("\n") == 1, err
+    assert f"'imgtag {argv[0]}" in err  # where to look: that command's --help
+
+
 def test_json_with_non_utf8_names_is_valid_and_broken_pipe_is_quiet(tmp_path: Path) -> None:
     photos = tmp_path / "photos"
     for i in range(300):

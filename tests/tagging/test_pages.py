@@ -196,26 +196,45 @@ def test_quantizing_gives_each_layers_pages_back_before_the_next(monkeypatch: py
 
 
 @pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
-def test_layers_quantized_two_at_a_time_equal_those_quantized_one_by_one() -> None:
+def test_layers_quantized_two_at_a_time_equal_those_quantized_one_by_one(monkeypatch: pytest.MonkeyPatch) -> None:
     import copy
+    import threading
+    import time
+    import warnings
 
     import torch
 
-    from imgtag_desktop.tagging.int8 import is_int8_linear
+    from imgtag_desktop.tagging import int8
+
+    threads: set[int] = set()
+    base = int8.fbgemm_linear_class()
+
+    class Slow(base):  # type: ignore[valid-type, misc]
+        def __init__(self, *args: object) -> None:
+            threads.add(threading.get_ident())
+            time.sleep(0.02)  # both workers of a pair are busy at once
+            super().__init__(*args)
 
     torch.manual_seed(3)
-    model = torch.nn.Sequential(torch.nn.Linear(384, 256), *[torch.nn.Linear(256, 256) for _ in range(4)])
+    model = torch.nn.Sequential(torch.nn.Linear(384, 256), *[torch.nn.Linear(256, 256) for _ in range(5)])
     twin = copy.deepcopy(model)
-    quantize_int8(model, workers=2)
-    quantize_int8(twin, workers=1)
+    int8.quantize_int8(twin, "fbgemm", workers=1)
+    filters = list(warnings.filters)
+    monkeypatch.setattr(int8, "fbgemm_linear_class", lambda: Slow)
+    int8.quantize_int8(model, "fbgemm", workers=2)
+    assert len(threads) == 2 and threading.get_ident() not in threads
+    # One process-wide filter for torch's deprecation notice, made once: quantizing on threads
+    # neither adds filters nor leaves one thread's behind (warnings.catch_warnings() did).
+    assert warnings.filters == filters
     x = torch.randn(9, 384)
     with torch.inference_mode():
-        assert all(is_int8_linear(m) for m in model)
+        assert all(int8.is_int8_linear(m) for m in model)
         assert torch.equal(model(x), twin(x))  # each thread's own scratch: no layer saw another's
 
 
 @pytest.mark.skipif(not int8_available(), reason="no fast int8 kernel on this CPU")
-def test_a_weight_two_quantized_layers_share_is_read_intact_by_the_second() -> None:
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_weight_two_quantized_layers_share_is_read_intact_by_the_second(workers: int) -> None:
     import copy
 
     import torch
@@ -227,7 +246,7 @@ def test_a_weight_two_quantized_layers_share_is_read_intact_by_the_second() -> N
     shared, own = first.weight.detach(), twice.weight.detach()
     # The same layers quantized from copies whose pages nothing gives back: what each must equal.
     references = [quantize_int8(torch.nn.Sequential(copy.deepcopy(m)))[0] for m in (first, second, twice)]
-    quantize_int8(model)
+    quantize_int8(model, workers=workers)
     x = torch.randn(3, 512)
     with torch.inference_mode():
         for got, want in zip((model[0], model[1], model[2][0], model[3][0]), (*references, references[2]), strict=True):

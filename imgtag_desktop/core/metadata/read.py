@@ -8,14 +8,13 @@ from __future__ import annotations
 
 import os
 import struct
-import warnings
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from PIL import Image, IptcImagePlugin
 
-from ..imageio import ensure_heif_support
+from ..imageio import ensure_heif_support, quiet_image_warnings
 from .keywords import (
     KeywordFields,
     MetadataParseError,
@@ -75,18 +74,17 @@ def read_embedded(path: str | os.PathLike[str], fmt: str | None = None) -> Embed
     if fmt in (None, "heif", "avif"):
         ensure_heif_support()
     try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            with Image.open(path) as img:
-                xmp = _raw_xmp(img)
-                if xmp is None and img.format == "PNG":
-                    xmp = png_trailing_xmp(path)
-                iptc = IptcImagePlugin.getiptcinfo(img) if img.format in ("JPEG", "TIFF") else None
-                exif = img.getexif()
-                xp = exif.get(XP_KEYWORDS_TAG)
-                # EXIF entries outside the managed XPKeywords, for the writer's completeness check.
-                count = len(exif) - (XP_KEYWORDS_TAG in exif)
-                count += sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
+        quiet_image_warnings()
+        with Image.open(path) as img:
+            xmp = _raw_xmp(img)
+            if xmp is None and img.format == "PNG":
+                xmp = png_trailing_xmp(path)
+            iptc = IptcImagePlugin.getiptcinfo(img) if img.format in ("JPEG", "TIFF") else None
+            exif = img.getexif()
+            xp = exif.get(XP_KEYWORDS_TAG)
+            # EXIF entries outside the managed XPKeywords, for the writer's completeness check.
+            count = len(exif) - (XP_KEYWORDS_TAG in exif)
+            count += sum(len(exif.get_ifd(t)) for t in (0x8769, 0x8825) if t in exif)
     except Exception as exc:
         raise MetadataParseError(f"metadata cannot be read ({type(exc).__name__}: {exc})") from exc
     try:

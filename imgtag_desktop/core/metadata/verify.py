@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 import hashlib
-import warnings
 from pathlib import Path
 from typing import Any
 
 from PIL import Image
 
-from ..imageio import MAX_PIXELS
+from ..imageio import MAX_PIXELS, quiet_image_warnings
 from . import exiv2_backend
 from .keywords import MetadataParseError, parse_xmp, xmp_other_properties
 from .plan import FileChange, VerificationError
@@ -26,15 +25,14 @@ CREATED_WITH_BLOCK = frozenset({
 def _pixels(path: Path) -> tuple[str, tuple[int, int], str]:
     """Mode, size and a digest of the decoded pixels (a JPEG above the decode limit at 1/8 scale,
     the same libjpeg scaling for original and copy)."""
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        with Image.open(path) as img:
-            if img.width * img.height > MAX_PIXELS:
-                if img.format != "JPEG":
-                    raise VerificationError(f"{img.width}x{img.height} pixels: too many to compare")
-                img.draft(img.mode, (img.width // 8, img.height // 8))
-            img.load()
-            return img.mode, img.size, hashlib.blake2b(img.tobytes(), digest_size=16).hexdigest()
+    quiet_image_warnings()
+    with Image.open(path) as img:
+        if img.width * img.height > MAX_PIXELS:
+            if img.format != "JPEG":
+                raise VerificationError(f"{img.width}x{img.height} pixels: too many to compare")
+            img.draft(img.mode, (img.width // 8, img.height // 8))
+        img.load()
+        return img.mode, img.size, hashlib.blake2b(img.tobytes(), digest_size=16).hexdigest()
 
 
 def verify_embedded(original: Path, copy: Path, change: FileChange, before_meta: EmbeddedMetadata,
