@@ -7,6 +7,7 @@ scale when a smaller image is enough), with EXIF orientation applied.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import logging
 import math
@@ -14,6 +15,7 @@ import os
 import re
 import threading
 import warnings
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO
 
@@ -128,19 +130,28 @@ class HeaderFacts:
     gps: GpsReading = GpsReading()
 
 
+@contextlib.contextmanager
+def _opened(path: str | bytes | os.PathLike[str] | IO[bytes]) -> Iterator[Image.Image]:
+    """``Image.open(path)``, the image libraries' warnings quiet, refused before any decode when it
+    declares more pixels than imgtag decodes (a JPEG is let through: it can be decoded reduced)."""
+    quiet_image_warnings()  # Pillow's notes on odd tags: not our reason
+    with Image.open(path) as img:
+        w, h = img.size
+        if w * h > MAX_PIXELS and img.format != "JPEG":
+            raise ImageReadError(
+                f"image declares {w}x{h} pixels, more than imgtag will decode "
+                f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
+            )
+        yield img
+
+
 def read_header(path: str | bytes | os.PathLike[str] | IO[bytes], fmt: str) -> HeaderFacts:
     """Dimensions, orientation, capture date and camera from the header alone (no decode)."""
     if fmt == "heif" and not ensure_heif_support():
         raise ImageReadError("HEIF support is missing: install pillow-heif")
     try:
-        quiet_image_warnings()  # Pillow's notes on odd tags: not our reason
-        with Image.open(path) as img:
+        with _opened(path) as img:
             width, height = img.size
-            if width * height > MAX_PIXELS and img.format != "JPEG":
-                raise ImageReadError(
-                    f"image declares {width}x{height} pixels, more than imgtag will decode "
-                    f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
-                )
             exif = img.getexif()
             gps = read_gps(exif, _xmp_bytes(img.info.get("xmp") or img.info.get("XML:com.adobe.xmp")))
     except ImageReadError:
@@ -179,14 +190,8 @@ def open_oriented(path: str | bytes | os.PathLike[str] | IO[bytes], max_side: in
     """
     ensure_heif_support()
     try:
-        quiet_image_warnings()  # Pillow's notes on odd tags: not our reason
-        with Image.open(path) as img:
+        with _opened(path) as img:
             w, h = img.size
-            if w * h > MAX_PIXELS and img.format != "JPEG":
-                raise ImageReadError(
-                    f"image declares {w}x{h} pixels, more than imgtag will decode "
-                    f"({MAX_PIXELS // 1_000_000} MP, decompression-bomb guard)"
-                )
             if img.format == "JPEG":
                 want = (w, h)
                 if max_side and max(w, h) > max_side:
