@@ -98,7 +98,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(dash_positionals(parser, list(sys.argv[1:] if argv is None else argv)))
     except SystemExit as stop:  # --help (0) or a refused command line (2, said in one line): the status
-        return stop.code if isinstance(stop.code, int) else 2
+        if stop.code is None or isinstance(stop.code, int):
+            return stop.code or 0
+        raise
     logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING, format="%(levelname)s %(message)s")
     try:
         return int(args.handler(args) or 0)

@@ -198,8 +198,8 @@ def fbgemm_linear_class() -> Any:
     """The ``FbgemmLinear`` module class (defined on first use: it needs torch)."""
     import torch
 
-    # Quantized tensors are deprecated; the kernel is what is used, and the warning would repeat for
-    # every layer. One filter for the process, not ``warnings.catch_warnings()`` around each layer:
+    # Quantized tensors are deprecated; the kernel is what is used, and the person has nothing to do
+    # about the notice. One filter for the process, not ``warnings.catch_warnings()`` around each layer:
     # layers are made on several threads at once, and that save-and-restore of the process-wide
     # filter list is not thread-safe (a thread's restore can leave another's filter for good).
     warnings.filterwarnings("ignore", message=QUANTIZED_TENSORS_DEPRECATED, category=UserWarning)
