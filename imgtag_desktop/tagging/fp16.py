@@ -39,12 +39,13 @@ def fp16_available() -> bool:
         return False
 
 
-def half_weights(model: Any, *, within: Any = None, keep: Any = (), workers: int = 1) -> int:
+def half_weights(model: Any, *, within: Any = None, keep: Any = (), workers: int | None = None) -> int:
     """Every ``nn.Linear`` of ``model`` (but those in ``keep``) replaced, in place, by one with its
     weight in float16 (:func:`fp16_linear_class`). The replaced float32 weights' pages are given
     back as each layer is made, except where a tensor still used by ``within`` (default: ``model``)
     shares them, as the decoder's output layer shares the word embeddings. ``workers`` layers are
-    packed at a time (the kernel's packing releases the interpreter lock). Returns how many layers
+    packed at a time (default :func:`.pages.layer_workers`: the kernel's packing releases the
+    interpreter lock). Returns how many layers
     were replaced."""
     return replace_linears(
         model, fp16_linear_class(), within=within, keep=keep, trim_every=TRIM_EVERY, workers=workers

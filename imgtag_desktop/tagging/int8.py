@@ -35,11 +35,6 @@ Backend = Literal["fbgemm", "int_mm"]
 # it near its peak, and a larger input is split into equal blocks (a small leftover block would be
 # slow). Rows are independent, so the split changes no result.
 FBGEMM_ROWS = 1024
-# Layers quantized at a time at most: the gain was measured on 2 cores (packing runs without the
-# interpreter lock); each worker also runs torch's own threads, and holds a scratch the size of
-# the largest layer (up to 94 MB for a 30524-word output layer, of which only the pages a layer
-# touches are ever made), so more workers are not assumed to help.
-MAX_QUANTIZE_WORKERS = 2
 # The start of torch's deprecation warning for quantized tensors (see fbgemm_linear_class).
 QUANTIZED_TENSORS_DEPRECATED = r"torch\.quantize_per_tensor, torch\.quantize_per_channel"
 # Layers quantized between two returns of the C heap's free memory to the system while quantizing.
@@ -108,7 +103,7 @@ def quantize_int8(
     The replaced float32 weights' pages are given back (:mod:`.pages`), except where a tensor
     still used by ``within`` (default: ``model``, the whole model when ``model`` is part of it)
     shares them, as a tied weight does. Linear layers in ``keep`` stay as they are. ``workers`` layers
-    are made at a time, on threads (default :func:`quantize_workers`); each layer's integers are
+    are made at a time, on threads (default :func:`.pages.layer_workers`); each layer's integers are
     the same whichever thread makes it."""
     import torch
 
@@ -130,19 +125,8 @@ def quantize_int8(
 
     # Layer by layer, so the float32 weights read and the quantizing's temporaries never pile up: all
     # at the end, loading CLIP beside a bfloat16 captioner peaked 0.3-0.7 GB higher.
-    replace_linears(model, make, within=within, keep=keep, trim_every=TRIM_EVERY,
-                    workers=quantize_workers() if workers is None else workers)
+    replace_linears(model, make, within=within, keep=keep, trim_every=TRIM_EVERY, workers=workers)
     return model
-
-
-def quantize_workers() -> int:
-    """Layers quantized at a time: one per torch thread, at most :data:`MAX_QUANTIZE_WORKERS`. The
-    kernels that pack a layer's integers run without the interpreter lock, so on 2 cores two
-    layers at a time took 0.31-0.32 s for the captioner's image encoder against 0.38-0.42 s one by
-    one (measured on a 2-core AVX2 machine, two runs each)."""
-    import torch
-
-    return max(1, min(MAX_QUANTIZE_WORKERS, torch.get_num_threads()))
 
 
 def is_int8_linear(module: Any) -> bool:

@@ -336,12 +336,10 @@ class Captioner(RoleModel):
         """Give the caption decoder float16 weights where ``auto``'s check accepted them (:mod:`.fp16`),
         for a long run: making them packs about 120 million weights (1.0 s on 2 cores), which a run
         of a few photos would not win back. Thread-safe; returns whether the decoder has them."""
-        import torch
-
         with self._decoder_lock:
             if self._fp16_later and not self.decoder_fp16 and self.model is not None:
                 try:
-                    _half_decoder(self.model, None, workers=torch.get_num_threads())
+                    _half_decoder(self.model, None)
                     self.decoder_fp16 = True
                 except Exception:  # an optional speed-up: the run goes on with the layers as they are
                     # (each layer is swapped only once made: those made have float16 weights, the rest float32)
@@ -400,10 +398,10 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
     quantize_int8(blip.vision_model, backend, within=blip)
 
 
-def _half_decoder(blip: Any, backend: Any, workers: int = 1) -> None:
+def _half_decoder(blip: Any, backend: Any) -> None:
     """Float16 weights for the text decoder's Linear layers (see :mod:`.fp16`) but the key and value
     layers the folded cross-attention reads as matrices (``backend`` unused: a check's step)."""
-    half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)), workers=workers)
+    half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)))
 
 
 def fused_vision_attention(vision_model: Any) -> int:
