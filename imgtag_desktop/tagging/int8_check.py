@@ -47,9 +47,9 @@ CAPTIONER_SCHEME = (
     f"image-encoder,fused-attention,folded-cross-attention,probes={PROBES},cos={MIN_STATE_COSINE},"
     f"same={MIN_SAME_CAPTIONS}"
 )
-# The int8 image encoder together with float16 weights in the caption decoder (see .fp16): one
-# check of both, as the captions depend on both.
-CAPTIONER_FP16_SCHEME = f"decoder-fp16-weights,{CAPTIONER_SCHEME}"
+# The int8 image encoder together with float16 weights in the caption decoder and float16 image
+# states in its cross-attention (see .fp16): one check of all, as the captions depend on all.
+CAPTIONER_FP16_SCHEME = f"decoder-fp16-weights,fp16-image-states,{CAPTIONER_SCHEME}"
 VISUAL_IMAGE_SCHEME = f"clip-image-tower,probes={PROBES},cos={MIN_STATE_COSINE}"
 
 

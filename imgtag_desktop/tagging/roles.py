@@ -20,7 +20,7 @@ from ..core.memory import trim_heap
 from ..core.settings import Settings
 from .clip_text import text_features
 from .dtypes import DevicePlan, device_plan
-from .fp16 import fp16_available, half_weights
+from .fp16 import HalfStates, fp16_available, half_weights
 from .int8 import cpu_capability, int8_backend, quantize_int8
 from .int8_check import (
     CAPTIONER_FP16_SCHEME,
@@ -400,8 +400,21 @@ def quantize_image_path(blip: Any, backend: Any) -> None:
 
 def _half_decoder(blip: Any, backend: Any) -> None:
     """Float16 weights for the text decoder's Linear layers (see :mod:`.fp16`) but the key and value
-    layers the folded cross-attention reads as matrices (``backend`` unused: a check's step)."""
+    layers the folded cross-attention reads as matrices; and from then on, that cross-attention
+    reads the image states as float16 too (:class:`.fp16.HalfStates`). ``backend`` unused: a
+    check's step."""
     half_weights(blip.text_decoder, within=blip, keep=list(folded_weights(blip.text_decoder)))
+    setattr(blip.text_decoder, HALF_STATES, True)
+
+
+# Set on a text decoder whose folded cross-attention reads the image states as float16.
+HALF_STATES = "_imgtag_half_states"
+# The image states of the decoder call running on this thread, packed as float16 (see _greedy).
+_decoding = threading.local()
+
+
+def _packed_states() -> HalfStates | None:
+    return getattr(_decoding, "states", None)
 
 
 def fused_vision_attention(vision_model: Any) -> int:
@@ -502,15 +515,21 @@ def _folded_forward(base: type) -> Callable[..., Any]:
         heads, size = int(self.num_attention_heads), int(self.attention_head_size)
         states = encoder_hidden_states  # (b, s, e)
         e = states.shape[-1]
+        packed = _packed_states()
+        if packed is not None and not packed.holds(states):
+            packed = None
         # Per head, batched over heads: (h, b*t, d) @ (h, d, e) -> Wk^T q, as (b, h*t, e).
         query = self.query(hidden_states).view(b * t, heads, size).transpose(0, 1)
         folded = torch.bmm(query, self.key.weight.view(heads, size, e))
         folded = folded.view(heads, b, t, e).transpose(0, 1).reshape(b, heads * t, e)
-        scores = torch.bmm(folded, states.transpose(1, 2)).view(b, heads, t, -1) / math.sqrt(size)
+        scores = packed.scores(folded) if packed is not None else torch.bmm(folded, states.transpose(1, 2))
+        scores = scores.view(b, heads, t, -1) / math.sqrt(size)
         if encoder_attention_mask is not None:
             scores = scores + encoder_attention_mask.to(scores.device)
         probs = torch.softmax(scores, dim=-1)
-        mixed = torch.bmm(probs.view(b, heads * t, -1), states)  # sum_j p_j E_j: (b, h*t, e)
+        weights = probs.view(b, heads * t, -1)
+        # sum_j p_j E_j: (b, h*t, e)
+        mixed = packed.mix(weights) if packed is not None else torch.bmm(weights, states)
         mixed = mixed.view(b, heads, t, e).transpose(0, 1).reshape(heads, b * t, e)
         context = torch.bmm(mixed, self.value.weight.view(heads, size, e).transpose(1, 2))  # (h, b*t, d)
         context = context + self.value.bias.view(heads, 1, size)
@@ -620,15 +639,21 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
     n = image_states.shape[0]
     input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
     mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
+    half = (getattr(blip.text_decoder, HALF_STATES, False) and image_states.device.type == "cpu"
+            and image_states.dtype == torch.float32)
     with torch.inference_mode():
-        # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
-        # ignore the folder's generation_config.json: pass it explicitly.
-        out = blip.text_decoder.generate(
-            input_ids=input_ids,
-            encoder_hidden_states=image_states,
-            encoder_attention_mask=mask,
-            generation_config=generation_config,
-        )
+        _decoding.states = HalfStates(image_states) if half else None
+        try:
+            # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
+            # ignore the folder's generation_config.json: pass it explicitly.
+            out = blip.text_decoder.generate(
+                input_ids=input_ids,
+                encoder_hidden_states=image_states,
+                encoder_attention_mask=mask,
+                generation_config=generation_config,
+            )
+        finally:
+            _decoding.states = None
     texts = processor.batch_decode(out, skip_special_tokens=True)
     trim_heap()  # the batch's decoding activations, the largest a batch makes
     return [" ".join(str(t).split()) for t in texts]

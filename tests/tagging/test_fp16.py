@@ -87,3 +87,47 @@ def test_layers_made_two_at_a_time_equal_those_made_one_by_one() -> None:
     x = torch.randn(7, 256)
     with torch.inference_mode():
         assert all(is_fp16_linear(m) for m in model) and torch.equal(model(x), twin(x))
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_half_states_are_the_float32_products_of_each_photos_states_rounded_to_float16(workers: int) -> None:
+    import torch
+
+    from imgtag_desktop.tagging.fp16 import HalfStates
+
+    torch.manual_seed(3)
+    states = torch.randn(3, 37, 48) * 3.0  # photos x tokens x width: values float16 rounds visibly
+    rows = torch.randn(3, 5, 48)
+    weights = torch.softmax(torch.randn(3, 5, 37) * 4, dim=-1)
+    packed = HalfStates(states, workers=workers)
+    with torch.inference_mode():
+        scores, mixed = packed.scores(rows).double(), packed.mix(weights).double()
+    rounded = states.half().double()
+    assert scores.shape == (3, 5, 37) and mixed.shape == (3, 5, 48)
+    for got, want_rounded, want_exact in (
+        (scores, rows.double() @ rounded.transpose(1, 2), rows.double() @ states.double().transpose(1, 2)),
+        (mixed, weights.double() @ rounded, weights.double() @ states.double()),
+    ):
+        off_rounded = float((got - want_rounded).abs().max())
+        off_exact = float((got - want_exact).abs().max())
+        # The products of the rounded states, to float32 precision; visibly not those of the exact ones.
+        assert off_rounded < 1e-4 * float(want_rounded.abs().max())
+        assert off_exact > 10 * off_rounded
+    # Each photo on its own: a photo's result does not depend on the others of its batch.
+    alone = HalfStates(states[1:2].clone(), workers=1)
+    with torch.inference_mode():
+        assert torch.equal(alone.scores(rows[1:2]), packed.scores(rows)[1:2])
+        assert torch.equal(alone.mix(weights[1:2]), packed.mix(weights)[1:2])
+
+
+def test_half_states_hold_only_the_states_they_were_packed_from() -> None:
+    import torch
+
+    from imgtag_desktop.tagging.fp16 import HalfStates
+
+    states = torch.randn(2, 9, 16)
+    packed = HalfStates(states)
+    assert packed.holds(states) and packed.holds(states.view(2, 9, 16))  # the same memory and layout
+    assert not packed.holds(states.clone())  # equal values elsewhere: other states as far as it knows
+    assert not packed.holds(states[:1]) and not packed.holds(None)
+    assert not packed.holds(states.transpose(1, 2).contiguous().transpose(1, 2))

@@ -402,6 +402,63 @@ def test_folded_cross_attention_is_blips_own_without_cached_keys_and_values(mode
     assert not ran  # the keys and values of the image states are never computed, so never cached
 
 
+@pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
+def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float16(
+    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    import torch
+
+    from imgtag_desktop.tagging import roles
+    from imgtag_desktop.tagging.fp16 import HalfStates
+
+    pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
+    pipeline.captioner.load()
+    captioner = pipeline.captioner
+    decoder = captioner.model.text_decoder
+    folded = [m for m in decoder.modules() if getattr(type(m), "folded_attention", False)]
+    states = captioner.vision_states(captioner.pixels(photos(tmp_path, 3)))
+    made: list[int] = []
+    read: list[int] = []
+    pack, scores = HalfStates.__init__, HalfStates.scores
+
+    def counted_pack(self: HalfStates, source: torch.Tensor, workers: int | None = None) -> None:
+        made.append(int(source.shape[0]))
+        pack(self, source, workers)
+
+    def counted_scores(self: HalfStates, rows: torch.Tensor) -> torch.Tensor:
+        read.append(int(rows.shape[0]))
+        return scores(self, rows)  # type: ignore[no-any-return]
+
+    monkeypatch.setattr(HalfStates, "__init__", counted_pack)
+    monkeypatch.setattr(HalfStates, "scores", counted_scores)
+    exact = captioner.decode(states)
+    assert not made and not read  # float32 weights: the states are read as they are
+    roles._half_decoder(captioner.model, None)
+    half = captioner.decode(states)
+    # One packing per decoder call, of its 3 photos, read by every cross-attention block at each step.
+    assert made == [3] and read and set(read) == {3} and len(read) % len(folded) == 0
+    assert half == exact  # on these photos, float16 weights and states keep float32's captions
+    assert roles._packed_states() is None  # nothing of the call is kept after it
+    # States the packing does not hold (another call's, say) are read as they are.
+    other = states.clone()
+    block = folded[0]
+    hidden = torch.randn(3, 1, block.query.in_features)
+    before = len(read)
+    roles._decoding.states = HalfStates(states)
+    try:
+        with torch.inference_mode():
+            own, _ = block(hidden, encoder_hidden_states=other)
+            mine, _ = block(hidden, encoder_hidden_states=states)
+    finally:
+        roles._decoding.states = None
+    torch.testing.assert_close(mine, own, atol=1e-3, rtol=1e-3)
+    assert len(read) == before + 1  # the packed states were read for the states they hold, and only then
+    # A decoder call that fails leaves nothing packed behind either.
+    with pytest.raises(Exception):  # noqa: B017 - whatever the decoder raises on a wrong-sized input
+        captioner.decode(states[:, :, :-1])
+    assert roles._packed_states() is None
+
+
 @pytest.mark.parametrize("rows", [1, 3, 16, 64, 65])
 @pytest.mark.parametrize("with_bias", [True, False])
 def test_split_linear_gives_torchs_own_product(rows: int, with_bias: bool) -> None:
