@@ -19,7 +19,12 @@ WORDS = ["hund", "am", "strand", "dog", "on", "a", "beach", "katze", "chat", "pl
 
 def build_tiny_multilingual(folder: Path) -> Path:
     import torch
-    from sentence_transformers import SentenceTransformer, models
+    from sentence_transformers import SentenceTransformer
+
+    try:  # sentence-transformers 6 moved its modules (the old path warns)
+        from sentence_transformers.sentence_transformer import modules as models
+    except ImportError:
+        from sentence_transformers import models  # type: ignore[no-redef,attr-defined]
     from transformers import DistilBertConfig, DistilBertModel, DistilBertTokenizerFast
 
     torch.manual_seed(0)
