@@ -630,6 +630,26 @@ def _encode(blip: Any, pixels: torch.Tensor) -> torch.Tensor:
     return batch
 
 
+def _half_states(blip: Any, generation_config: Any, image_states: torch.Tensor) -> HalfStates | None:
+    """The image states packed as float16 for a decoder call, where the decoder reads them so (see
+    :func:`_half_decoder`) and the call passes them on as they are: one sequence per photo (a beam
+    search or several captions per photo copy them, and copies are read as they are). None elsewhere,
+    and where packing fails: an optional speed-up, the call goes on without it."""
+    import torch
+
+    if not (
+        getattr(blip.text_decoder, HALF_STATES, False) and image_states.device.type == "cpu"
+        and image_states.dtype == torch.float32 and (getattr(generation_config, "num_beams", 1) or 1) == 1
+        and (getattr(generation_config, "num_return_sequences", 1) or 1) == 1
+    ):
+        return None
+    try:
+        return HalfStates(image_states)
+    except Exception:
+        log.warning("float16 image states for the caption decoder failed; it reads them as they are", exc_info=True)
+        return None
+
+
 def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: torch.Tensor) -> list[str]:
     """Greedy captions of a whole batch of image states in one decoder call."""
     import torch
@@ -639,10 +659,8 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
     n = image_states.shape[0]
     input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
     mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
-    half = (getattr(blip.text_decoder, HALF_STATES, False) and image_states.device.type == "cpu"
-            and image_states.dtype == torch.float32)
     with torch.inference_mode():
-        _decoding.states = HalfStates(image_states) if half else None
+        _decoding.states = _half_states(blip, generation_config, image_states)
         try:
             # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
             # ignore the folder's generation_config.json: pass it explicitly.

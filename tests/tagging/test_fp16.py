@@ -113,6 +113,16 @@ def test_half_states_are_the_float32_products_of_each_photos_states_rounded_to_f
         # The products of the rounded states, to float32 precision; visibly not those of the exact ones.
         assert off_rounded < 1e-4 * float(want_rounded.abs().max())
         assert off_exact > 10 * off_rounded
+    # Values beyond float16's range are clamped to it in the packed copies, never in the states given.
+    huge = states.clone()
+    huge[0, 0, :2] = torch.tensor([1e5, -7e4])
+    kept = huge.clone()
+    clamped = HalfStates(huge, workers=workers)
+    assert torch.equal(huge, kept)
+    with torch.inference_mode():
+        got = clamped.scores(rows)[0, :, 0].double()
+    want = rows[0].double() @ huge[0, 0].clamp(-65504, 65504).half().double()
+    torch.testing.assert_close(got, want, rtol=1e-4, atol=1e-3)
     # Each photo on its own: a photo's result does not depend on the others of its batch.
     alone = HalfStates(states[1:2].clone(), workers=1)
     with torch.inference_mode():

@@ -404,8 +404,11 @@ def test_folded_cross_attention_is_blips_own_without_cached_keys_and_values(mode
 
 @pytest.mark.skipif("not __import__('imgtag_desktop.tagging.fp16', fromlist=['x']).fp16_available()")
 def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float16(
-    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+    models: dict[str, Path], monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
+    import copy
+    import logging
+
     import torch
 
     from imgtag_desktop.tagging import roles
@@ -439,6 +442,11 @@ def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float1
     assert made == [3] and read and set(read) == {3} and len(read) % len(folded) == 0
     assert half == exact  # on these photos, float16 weights and states keep float32's captions
     assert roles._packed_states() is None  # nothing of the call is kept after it
+    # A beam search copies the states for its beams: nothing is packed for it.
+    beams = copy.deepcopy(captioner.generation_config)
+    beams.num_beams = 2
+    assert roles._half_states(captioner.model, beams, states) is None
+    assert made == [3]
     # States the packing does not hold (another call's, say) are read as they are.
     other = states.clone()
     block = folded[0]
@@ -457,6 +465,15 @@ def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float1
     with pytest.raises(Exception):  # noqa: B017 - whatever the decoder raises on a wrong-sized input
         captioner.decode(states[:, :, :-1])
     assert roles._packed_states() is None
+
+    # Packing that fails costs the speed-up only: the call goes on with the states as they are.
+    def failing_pack(self: HalfStates, source: torch.Tensor, workers: int | None = None) -> None:
+        raise MemoryError("no room for the packed states")
+
+    monkeypatch.setattr(HalfStates, "__init__", failing_pack)
+    with caplog.at_level(logging.WARNING, logger="imgtag_desktop.tagging.roles"):
+        assert captioner.decode(states) == exact
+    assert "float16 image states for the caption decoder failed" in caplog.text
 
 
 @pytest.mark.parametrize("rows", [1, 3, 16, 64, 65])
