@@ -301,3 +301,27 @@ def test_latin1_exif_text_and_an_empty_xpkeywords_entry_do_not_stop_a_write(libr
     assert after["IFD0:ImageDescription"] == before["IFD0:ImageDescription"]
     assert after["IFD0:Artist"] == before["IFD0:Artist"]
     assert sorted(exiftool_keywords(photo)["xp"]) == sorted(LEAVES)
+
+
+def test_writing_keywords_leaves_the_photos_analysis_current(library) -> None:  # type: ignore[no-untyped-def]
+    """The write changes the file's bytes (so its fingerprint) but not its pixels: the photo is not
+    analysed again by the next tagging run, and a photo whose analysis was already stale stays so."""
+    catalog, folder, _ = library
+    make_photo(folder / "a.jpg", seed=1)
+    make_photo(folder / "b.jpg", seed=2)
+    ids = tag_all(catalog, folder)
+    a, b = (catalog.photos.get(i) for i in ids)
+    for photo, fingerprint in ((a, a.fingerprint), (b, "an older content")):
+        catalog.analysis.record(photo.id, caption="a photo", caption_model="c", candidates=[], suggestions=[],
+                                embedding=None, visual_model="v", models_key="models", fingerprint=fingerprint,
+                                threshold=None)
+    assert catalog.analysis.pending("models") == [b.id]
+    report = write_photos(catalog, ids, mode="embedded")
+    assert [r.status for r in report.results] == ["written", "written"]
+    assert catalog.photos.get(a.id).fingerprint != a.fingerprint  # the file's head changed
+    assert catalog.analysis.pending("models") == [b.id]
+    assert scan_folder(catalog, folder).changed == 0
+    # Undoing the write restores the file: the analysis follows it back.
+    undo_last_write(catalog)
+    assert catalog.analysis.pending("models") == [b.id]
+    assert scan_folder(catalog, folder).changed == 0

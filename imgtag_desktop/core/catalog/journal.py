@@ -79,8 +79,14 @@ class JournalRepository(Repository):
                 conn.execute("UPDATE metadata_writes SET expected_state = NULL WHERE id = ?", (pending.id,))
             if pending.photo_state is not None:
                 size, mtime_ns, fp = pending.photo_state
+                row = conn.execute("SELECT fingerprint FROM photos WHERE id = ?", (pending.photo_id,)).fetchone()
                 conn.execute("UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
                              (size, mtime_ns, fp, now, pending.photo_id))
+                if row is not None and row[0] is not None and row[0] != fp:
+                    # The write changed the file's metadata, never its pixels: an analysis of the photo
+                    # as it was is the analysis of the photo as it is (no tagging run does it again).
+                    conn.execute("UPDATE analyses SET fingerprint = ? WHERE photo_id = ? AND fingerprint = ?",
+                                 (fp, pending.photo_id, row[0]))
             if pending.file_keywords is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO file_keywords (photo_id, keywords, seen_at) VALUES (?, ?, ?)",
