@@ -16,10 +16,20 @@ from __future__ import annotations
 
 import math
 
-__all__ = ["SHOWN_DECIMALS", "SHOWN_SCALE", "passes", "shown_confidence"]
+import numpy as np
+import numpy.typing as npt
+
+__all__ = ["SHOWN_DECIMALS", "SHOWN_SCALE", "logistic", "passes", "shown_confidence"]
 
 SHOWN_DECIMALS = 2
 SHOWN_SCALE: int = 10**SHOWN_DECIMALS
+
+
+def logistic(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
+    """``1 / (1 + exp(-x))``, every model's way from log-odds to a confidence, written through tanh:
+    the same values to 1e-16 (absolute) without ``exp`` overflowing, and warning, for a large
+    negative ``x``."""
+    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64))), dtype=np.float64)
 
 
 def shown_confidence(confidence: float) -> float:

@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from ..core.catalog import CandidateTable
+from ..core.confidence import logistic
 
 __all__ = [
     "MIN_PHOTOS",
@@ -144,7 +145,7 @@ def _fit_logistic_1d(x: FloatArray, y: FloatArray) -> tuple[float, float]:
     design = np.column_stack([np.ones_like(z), z])
     ridge = np.diag([0.0, 1e-3 * len(y)])
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-(design @ beta)))
+        p = logistic(design @ beta)
         grad = design.T @ (w * (p - y)) + ridge @ beta
         hess = (design * (w * p * (1 - p))[:, None]).T @ design + ridge + 1e-9 * np.eye(2)
         step = np.linalg.solve(hess, grad)

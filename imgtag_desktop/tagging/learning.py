@@ -40,6 +40,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import numpy.typing as npt
 
+from ..core.confidence import logistic
+
 __all__ = ["FEATURES", "L2_GLOBAL", "L2_TAG", "PRIOR_DECISIONS", "PRIOR_WEIGHTS", "LearnedModel", "design_matrix",
            "fit_model"]
 
@@ -117,7 +119,7 @@ class LearnedModel:
         return np.asarray(self.contributions(x, tags).sum(axis=1), dtype=np.float64)
 
     def confidence(self, x: FloatArray, tags: Sequence[str]) -> FloatArray:
-        return np.asarray(1.0 / (1.0 + np.exp(-self.logits(x, tags))), dtype=np.float64)
+        return logistic(self.logits(x, tags))
 
     def to_json(self) -> dict[str, object]:
         return {"weights": dict(zip(("bias", *FEATURES), self.weights, strict=True)), "tag_bias": self.tag_bias,
@@ -182,7 +184,7 @@ def fit_model(
 
     current = objective(theta)
     for _ in range(50):
-        p = 1.0 / (1.0 + np.exp(-np.clip(offset + design @ theta, -30, 30)))
+        p = logistic(np.clip(offset + design @ theta, -30, 30))
         grad = design.T @ (p - y) + penalty * (theta - prior_free)
         hess = (design * (p * (1 - p))[:, None]).T @ design + np.diag(penalty)
         step = np.linalg.solve(hess, grad)

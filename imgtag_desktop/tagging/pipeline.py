@@ -28,6 +28,7 @@ import numpy as np
 import numpy.typing as npt
 from PIL import Image
 
+from ..core.confidence import logistic
 from ..core.imageio import open_oriented
 from ..core.settings import Settings
 from .libraries import import_model_libraries
@@ -88,10 +89,6 @@ class ImageAnalysis:
     caption: str
     embedding: FloatArray
     candidates: list[ScoredCandidate] = field(default_factory=list)
-
-
-def _sigmoid(x: FloatArray) -> FloatArray:
-    return (1.0 / (1.0 + np.exp(-x))).astype(np.float32)
 
 
 class Pipeline:
@@ -281,7 +278,7 @@ class Pipeline:
         """
         raw = (image_embeddings @ text_embeddings.T).astype(np.float32)
         anchor = (image_embeddings @ self.neutral_embedding()).astype(np.float32)[:, None]
-        return _sigmoid(np.float32(self.visual.logit_scale) * (raw - anchor)), raw
+        return logistic(np.float32(self.visual.logit_scale) * (raw - anchor)).astype(np.float32), raw
 
     def set_vocabulary(self, texts: Sequence[str]) -> None:
         """Texts scored on every photo (built-in list + the library's approved tags), embeddings cached."""
