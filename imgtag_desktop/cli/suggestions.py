@@ -3,12 +3,24 @@
 from __future__ import annotations
 
 import argparse
+import math
 from typing import Any
 
 from ..core.catalog import Catalog
 from ..core.settings import load_settings
 from ..tagging.ranking import MAX_BUDGET
 from .common import CliError, find_photo, open_catalog, print_json
+
+
+def threshold_value(value: str) -> float:
+    """A confidence threshold from the command line: a number from 0 to 1."""
+    try:
+        t = float(value)
+    except ValueError:
+        t = math.nan
+    if not 0.0 <= t <= 1.0:  # also refuses nan
+        raise argparse.ArgumentTypeError(f"the threshold is a confidence from 0 to 1, like 0.5 (not {value})")
+    return t
 
 
 def budget_value(value: str) -> int:
@@ -47,7 +59,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
 
 
 def _ranking_options(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--threshold", type=float, help="confidence a suggestion needs (default: settings, 0.5)")
+    p.add_argument("--threshold", type=threshold_value,
+                   help="confidence a suggestion needs, 0-1 (default: settings, 0.5)")
     p.add_argument("--budget", type=budget_value, help=f"suggestions per photo, 1-{MAX_BUDGET} (default: settings, 10)")
 
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..core.settings import Settings, load_settings, save_settings
 from .common import CliError, Progress, existing_folder, find_photo, open_catalog, print_json
-from .suggestions import budget_value, ranking_options
+from .suggestions import budget_value, ranking_options, threshold_value
 
 if TYPE_CHECKING:
     from ..tagging import Pipeline, TagRunStats
@@ -34,7 +34,8 @@ def _model_options(p: argparse.ArgumentParser) -> None:
 def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("tag", help="suggest tags for photos not yet tagged by the current models")
     p.add_argument("folder", nargs="?", help="only photos under this folder (scanned first if new)")
-    p.add_argument("--threshold", type=float, help="confidence a suggestion needs (default: settings, 0.5)")
+    p.add_argument("--threshold", type=threshold_value,
+                   help="confidence a suggestion needs, 0-1 (default: settings, 0.5)")
     p.add_argument("--budget", type=budget_value, help="at most this many suggestions per photo, 1-50 "
                    "(default: settings, 10)")
     p.add_argument("--batch-size", type=int, help="photos per batch (default: settings; "
@@ -49,7 +50,8 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p = sub.add_parser("explain", help="why a photo got (or did not get) each tag: caption, candidates, scores")
     p.add_argument("photo", help="path of a photo in the library")
     p.add_argument("--json", action="store_true")
-    p.add_argument("--threshold", type=float, help="explain at this confidence threshold (default: settings)")
+    p.add_argument("--threshold", type=threshold_value,
+                   help="explain at this confidence threshold, 0-1 (default: settings)")
     p.add_argument("--budget", type=budget_value, help="explain with this budget (default: settings)")
     p.set_defaults(handler=cmd_explain)
 
@@ -65,7 +67,7 @@ def register(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     p.add_argument("--workers", type=int, help="decode threads (default: one per core, up to 8; 0: no overlap)")
     p.add_argument("--device", choices=("auto", "cpu", "cuda", "mps"))
     p.add_argument("--dtype", choices=("auto", "float32", "float16", "bfloat16", "int8"))
-    p.add_argument("--threshold", type=float, default=0.5)
+    p.add_argument("--threshold", type=threshold_value, default=0.5)
     p.set_defaults(handler=cmd_bench)
 
     p = sub.add_parser("models", help="the three models: status, download, use")

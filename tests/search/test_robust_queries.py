@@ -132,7 +132,9 @@ def test_fuzzed_queries_give_a_result_or_a_one_line_error(db: Path, capsys: pyte
         assert err.startswith("imgtag: error: ") and "Traceback" not in err
 
 
-@pytest.mark.parametrize("argv", [("search", "--limit", "--count"), ("search", "--top-k"), ("tags", "rename")])
+@pytest.mark.parametrize("argv", [("search", "--limit", "--count"), ("search", "--top-k"), ("tags", "rename"),
+                                  ("tag", "--threshold", "2"), ("tag", "--threshold", "nan"),
+                                  ("explain", "p.jpg", "--threshold", "-0.1"), ("rerank", "--threshold", "half")])
 def test_a_command_line_argparse_refuses_is_a_one_line_error(db: Path, capsys: pytest.CaptureFixture[str],
                                                             argv: tuple[str, ...]) -> None:
     """Found by the fuzzed queries above: a query that is one of search's own options ("--limit")
