@@ -525,14 +525,21 @@ class MainWindow(QMainWindow):
             action.setText(self.tr("&Write tags to files…"))
             action.setToolTip(self.tr("Edits are written to {where} automatically; this previews and writes every "
                                       "shown or selected photo now (Ctrl+Shift+W)").format(where=where))
-        else:
-            action.setEnabled(False)
+        else:  # still enabled: its shortcut then says why nothing happens, instead of nothing at all
+            action.setEnabled(True)
             action.setText(self.tr("&Write tags to files… (off: turn it on in Settings)"))
-            action.setToolTip(self.tr("Writing tags to files is off for this library; choose XMP sidecar or Inside "
-                                      "the photo in Settings (Ctrl+,)"))
+            action.setToolTip(self._writing_off_text())
+
+    def _writing_off_text(self) -> str:
+        return self.tr("Writing tags to files is off for this library; choose XMP sidecar or Inside "
+                       "the photo in Settings (Ctrl+,)")
 
     def write_metadata(self) -> None:
-        """Preview and write approved tags into the selected photos (all shown photos when one is selected)."""
+        """Preview and write approved tags into the selected photos (all shown photos when one is
+        selected); with writing off, the status bar says how to turn it on and nothing is written."""
+        if not self.sync.enabled:
+            self.statusBar().showMessage(self._writing_off_text(), 8000)
+            return
         ids = self.grid.selected_photo_ids()
         if len(ids) > 1:
             scope = self.tr("the {n} selected photos").format(n=f"{len(ids):,}")

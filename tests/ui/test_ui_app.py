@@ -172,7 +172,7 @@ def test_write_dialog_and_metadata_mode_from_window(qtbot, photo_dir, library):
     from imgtag_desktop.core.catalog import Catalog
 
     with Catalog(library) as catalog:
-        catalog.writes.set_mode("embedded")  # writing is on (with Off the action is disabled)
+        catalog.writes.set_mode("embedded")  # writing is on (with Off the action only says how to turn it on)
     window = _window(qtbot, photo_dir, library)
     _wait_scanned(qtbot, window)
     action = window.registry["write_metadata"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from PySide6.QtWidgets import QApplication
+
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.metadata.read import read_sidecar
 from imgtag_desktop.ui.app import create_window
@@ -61,7 +63,13 @@ def test_off_writes_nothing_and_the_menu_says_why(qtbot, library, monkeypatch):
     window = create_window(None, library, prompt=False)
     qtbot.addWidget(window)
     action = window.registry["write_metadata"]
-    assert not action.isEnabled() and "off" in action.text() and "Settings" in action.text()
+    assert "off" in action.text() and "Settings" in action.text()
+    # Its shortcut (or the menu) says why nothing is written, and opens no dialog.
+    before = set(QApplication.topLevelWidgets())
+    action.trigger()
+    message = window.statusBar().currentMessage()
+    assert "off" in message and "Settings" in message
+    assert not [w for w in set(QApplication.topLevelWidgets()) - before if w.isVisible()]
     photo = window.session.catalog.photos.all(status="ok")[0]
     with qtbot.waitSignal(window.session.edited):  # the edit reached the sync, which queued nothing
         window.detail.add_tag("kayak", [photo.id])
