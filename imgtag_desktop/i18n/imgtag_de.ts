@@ -268,6 +268,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation> · {failures} fehlgeschlagen (Strg+L für die Liste)</translation>
     </message>
     <message>
+      <source> · {failures} not written (Ctrl+L for why)</source>
+      <translation> · {failures} nicht geschrieben (Strg+L zeigt warum)</translation>
+    </message>
+    <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} Tags vorgeschlagen</translation>
     </message>

@@ -268,6 +268,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> · {failures} en échec (Ctrl+L pour la liste)</translation>
     </message>
     <message>
+      <source> · {failures} not written (Ctrl+L for why)</source>
+      <translation> · {failures} non écrits (Ctrl+L pour savoir pourquoi)</translation>
+    </message>
+    <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} tags suggérés</translation>
     </message>

@@ -492,7 +492,9 @@ class JobsController(QObject):
                 text += _tr(", {suggested} tags suggested").format(suggested=suggested)
         if stats.seconds:
             text += _tr(" in {seconds} s").format(seconds=number_text(stats.seconds, 1))
-        if stats.failures:
+        if stats.failures and stats.kind == "write":  # skipped (vanished, read-only, ...) or failed
+            text += _tr(" · {failures} not written (Ctrl+L for why)").format(failures=stats.failures)
+        elif stats.failures:
             text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
         if stats.kind == "tagging":
             text += JobsController._reranked_text(d)

@@ -164,3 +164,15 @@ def test_the_persons_message_comes_back_when_the_pointer_leaves_a_button(qtbot, 
     QCoreApplication.sendEvent(window, QStatusTipEvent(""))
     assert bar.currentMessage() == ""
     window.close()
+
+
+def test_a_writes_summary_counts_what_was_not_written_as_the_write_dialog_does() -> None:
+    """A file skipped by a write (vanished, read-only) is not 'failed' in the status bar when the write
+    dialog's own count says '1 skipped, 0 failed': the summary says what was not written."""
+    from imgtag_desktop.jobs import JobStats
+    from imgtag_desktop.ui.status import JobsController
+
+    write = JobsController.describe(JobStats(kind="write", done=7, total=7, failures=1))
+    assert write == "Writing finished: 7 of 7 files · 1 not written (Ctrl+L for why)"
+    tagging = JobsController.describe(JobStats(kind="tagging", done=7, total=7, failures=1))
+    assert "1 failed" in tagging and "not written" not in tagging
