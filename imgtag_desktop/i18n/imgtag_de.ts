@@ -673,6 +673,10 @@ Fertig drücken oder einen anderen Tag wählen (Strg+Umschalt+R).</translation>
       <source>Reviewing “{tag}”…</source>
       <translation>Prüfe „{tag}“…</translation>
     </message>
+    <message>
+      <source>That was the last photo listed for “{tag}”: the keys now act on it again; Done shows all photos</source>
+      <translation>Das war das letzte Foto für „{tag}“: die Tasten wirken jetzt wieder auf dieses Foto; Fertig zeigt alle Fotos</translation>
+    </message>
   </context>
   <context>
     <name>Session</name>

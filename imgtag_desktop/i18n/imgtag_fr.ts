@@ -673,6 +673,10 @@ Appuyez sur Terminé, ou choisissez une autre étiquette (Ctrl+Maj+R).</translat
       <source>Reviewing “{tag}”…</source>
       <translation>Revue de « {tag} »…</translation>
     </message>
+    <message>
+      <source>That was the last photo listed for “{tag}”: the keys now act on it again; Done shows all photos</source>
+      <translation>C'était la dernière photo listée pour « {tag} » : les touches agissent de nouveau sur elle ; Terminé affiche toutes les photos</translation>
+    </message>
   </context>
   <context>
     <name>Session</name>

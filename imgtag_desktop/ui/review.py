@@ -143,8 +143,10 @@ class ReviewController(QObject):
         if not ids:
             return False
         done = push_changes(self.session, [TagChange(op, tuple(ids), self.tag)])
-        if done and len(ids) == 1:
-            self.grid.move(1)
+        if done and len(ids) == 1 and not self.grid.move(1):
+            # Nothing after it: the next key would act on this photo again, so say so.
+            self.session.status.emit(self.tr("That was the last photo listed for “{tag}”: the keys now act on "
+                                             "it again; Done shows all photos").format(tag=self.tag))
         return done
 
     def approve(self) -> bool:

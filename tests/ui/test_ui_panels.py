@@ -160,6 +160,20 @@ def test_review_by_tag(qtbot, session):
     assert not review.active and bar.isHidden()
 
 
+def test_review_by_tag_says_when_it_judged_the_last_photo(qtbot, session):
+    """On the last photo listed, a judgement cannot move on: the next key would act on the same photo
+    (the one shown), so the status bar says so, and only there."""
+    grid, bar, review = _review(qtbot, session, "dog")
+    said: list[str] = []
+    session.status.connect(said.append)
+    ids = grid.model.photo_ids()
+    assert review.approve() and grid.current_photo_id() == ids[1]
+    assert not any("last photo" in s for s in said)
+    grid.view.setCurrentIndex(grid.model.index(len(ids) - 1, 0))
+    assert review.approve() and grid.current_photo_id() == ids[-1]
+    assert "last photo" in said[-1] and "“dog”" in said[-1]
+
+
 def test_threshold_live_preview(qtbot, session):
     widget = ThresholdWidget()
     qtbot.addWidget(widget)
