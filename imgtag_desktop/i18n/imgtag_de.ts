@@ -272,6 +272,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation> · {failures} nicht geschrieben (Strg+L zeigt warum)</translation>
     </message>
     <message>
+      <source> · {waiting} photos to tag (Tools &gt; Tag all photos)</source>
+      <translation> · {waiting} Fotos zu taggen (Werkzeuge &gt; Alle Fotos taggen)</translation>
+    </message>
+    <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} Tags vorgeschlagen</translation>
     </message>

@@ -272,6 +272,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation> · {failures} non écrits (Ctrl+L pour savoir pourquoi)</translation>
     </message>
     <message>
+      <source> · {waiting} photos to tag (Tools &gt; Tag all photos)</source>
+      <translation> · {waiting} photos à étiqueter (Outils &gt; Étiqueter toutes les photos)</translation>
+    </message>
+    <message>
       <source>, {suggested} tags suggested</source>
       <translation>, {suggested} tags suggérés</translation>
     </message>

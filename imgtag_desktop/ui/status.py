@@ -285,7 +285,7 @@ class JobsController(QObject):
         return self.handle is not None
 
     def scan(self, folder: Path) -> None:
-        self.submit(ScanJob(self.session.library, folder))
+        self.submit(ScanJob(self.session.library, folder, self.session.settings))
 
     def tag(self, photo_ids: list[int] | None, *, only_needed: bool = True) -> None:
         """Tag these photos (None: the whole library, listed by the job off the GUI thread)."""
@@ -498,6 +498,9 @@ class JobsController(QObject):
             text += _tr(" · {failures} failed (Ctrl+L for the list)").format(failures=stats.failures)
         if stats.kind == "tagging":
             text += JobsController._reranked_text(d)
+        if stats.kind == "scan" and isinstance(waiting := d.get("waiting"), int) and waiting > 0:
+            # New photos, or photos a stopped or killed run left: what Tag all would do now.
+            text += _tr(" · {waiting} photos to tag (Tools > Tag all photos)").format(waiting=f"{waiting:,}")
         return text
 
     @staticmethod

@@ -32,3 +32,27 @@ def test_photos_waiting_counts_the_photos_tag_all_would_tag(tmp_path: Path, tiny
         missing = Settings(captioner=str(tmp_path / "no-such-model"), visual_model=str(tiny_models["visual"]),
                            keyword_model=str(tiny_models["keywords"]))
         assert photos_waiting(catalog, missing) == 0  # no run could start
+
+
+def test_a_scan_says_how_many_photos_wait_to_be_tagged(tmp_path: Path, tiny_models: dict[str, Path]) -> None:
+    """After a run was stopped or killed (or new photos came), the window's scan summary says how many
+    photos Tag all would tag now; a scan without settings (or with none waiting) says nothing of it."""
+    from imgtag_desktop.jobs.scan_job import ScanJob
+    from imgtag_desktop.ui.status import JobsController
+
+    for i in range(3):
+        make_photo(tmp_path / "photos" / f"p{i}.jpg", seed=i)
+    settings = _settings(tiny_models)
+    library = tmp_path / "library.db"
+    stats = ScanJob(library, tmp_path / "photos", settings).execute()
+    assert stats.error is None and stats.detail["waiting"] == 3
+    assert JobsController.describe(stats).endswith(" · 3 photos to tag (Tools > Tag all photos)")
+    with Catalog(library) as catalog:  # one photo tagged by these models before the run stopped
+        photo = catalog.photos.all()[0]
+        catalog.analysis.record(photo.id, caption="a photo", caption_model="c", candidates=[], suggestions=[],
+                                embedding=None, visual_model="v", models_key=Pipeline(settings).models_key,
+                                fingerprint=photo.fingerprint, threshold=None)
+    again = ScanJob(library, tmp_path / "photos", settings).execute()
+    assert again.detail["waiting"] == 2 and "2 photos to tag" in JobsController.describe(again)
+    plain = ScanJob(library, tmp_path / "photos").execute()
+    assert "waiting" not in plain.detail and "to tag" not in JobsController.describe(plain)
