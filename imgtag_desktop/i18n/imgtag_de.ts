@@ -292,6 +292,26 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Alle Fotos sind schon mit den aktuellen Modellen getaggt</translation>
     </message>
     <message>
+      <source>Loading the caption model ({number}/{count})…</source>
+      <translation>Das Beschreibungsmodell wird geladen ({number}/{count})…</translation>
+    </message>
+    <message>
+      <source>Loading the keyword model ({number}/{count})…</source>
+      <translation>Das Stichwortmodell wird geladen ({number}/{count})…</translation>
+    </message>
+    <message>
+      <source>Loading the model libraries…</source>
+      <translation>Die Modellbibliotheken werden geladen…</translation>
+    </message>
+    <message>
+      <source>Loading the tagging models…</source>
+      <translation>Die Modelle zum Taggen werden geladen…</translation>
+    </message>
+    <message>
+      <source>Loading the visual model ({number}/{count})…</source>
+      <translation>Das Bildmodell wird geladen ({number}/{count})…</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Das Tag-Vokabular wird für das Bildmodell vorbereitet ({done}/{total})…</translation>
     </message>
@@ -304,8 +324,16 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Einlesen angehalten: {new} neu, {changed} geändert, {moved} verschoben, {removed} weg</translation>
     </message>
     <message>
+      <source>Scanning {folder}</source>
+      <translation>{folder} wird eingelesen</translation>
+    </message>
+    <message>
       <source>Stopping after the batch in flight…</source>
       <translation>Wird nach dem aktuellen Stapel angehalten…</translation>
+    </message>
+    <message>
+      <source>Tagging</source>
+      <translation>Taggen</translation>
     </message>
     <message>
       <source>Tagging finished: {done} of {total} photos</source>
@@ -320,12 +348,20 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Das angezeigte Foto behält seine Vorschläge, bis Sie weitergehen; der Lauf hat andere neu geordnet</translation>
     </message>
     <message>
+      <source>Undoing the last write</source>
+      <translation>Das letzte Schreiben wird rückgängig gemacht</translation>
+    </message>
+    <message>
       <source>Writing finished: {done} of {total} files</source>
       <translation>Schreiben beendet: {done} von {total} Dateien</translation>
     </message>
     <message>
       <source>Writing stopped: {done} of {total} files</source>
       <translation>Schreiben angehalten: {done} von {total} Dateien</translation>
+    </message>
+    <message>
+      <source>Writing tags to files</source>
+      <translation>Tags werden in Dateien geschrieben</translation>
     </message>
     <message>
       <source>{job_title} will start when the current job ends</source>

@@ -292,6 +292,26 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Toutes les photos sont déjà étiquetées avec les modèles actuels</translation>
     </message>
     <message>
+      <source>Loading the caption model ({number}/{count})…</source>
+      <translation>Chargement du modèle de légende ({number}/{count})…</translation>
+    </message>
+    <message>
+      <source>Loading the keyword model ({number}/{count})…</source>
+      <translation>Chargement du modèle de mots-clés ({number}/{count})…</translation>
+    </message>
+    <message>
+      <source>Loading the model libraries…</source>
+      <translation>Chargement des bibliothèques des modèles…</translation>
+    </message>
+    <message>
+      <source>Loading the tagging models…</source>
+      <translation>Chargement des modèles d'étiquetage…</translation>
+    </message>
+    <message>
+      <source>Loading the visual model ({number}/{count})…</source>
+      <translation>Chargement du modèle visuel ({number}/{count})…</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Préparation du vocabulaire de tags pour le modèle visuel ({done}/{total})…</translation>
     </message>
@@ -304,8 +324,16 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Analyse arrêtée : {new} nouvelles, {changed} modifiées, {moved} déplacées, {removed} disparues</translation>
     </message>
     <message>
+      <source>Scanning {folder}</source>
+      <translation>Lecture de {folder}</translation>
+    </message>
+    <message>
       <source>Stopping after the batch in flight…</source>
       <translation>Arrêt après le lot en cours…</translation>
+    </message>
+    <message>
+      <source>Tagging</source>
+      <translation>Étiquetage</translation>
     </message>
     <message>
       <source>Tagging finished: {done} of {total} photos</source>
@@ -320,12 +348,20 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>La photo affichée garde ses suggestions jusqu’à ce que vous passiez à une autre ; l’analyse en a reclassé d’autres</translation>
     </message>
     <message>
+      <source>Undoing the last write</source>
+      <translation>Annulation de la dernière écriture</translation>
+    </message>
+    <message>
       <source>Writing finished: {done} of {total} files</source>
       <translation>Écriture terminée : {done} fichiers sur {total}</translation>
     </message>
     <message>
       <source>Writing stopped: {done} of {total} files</source>
       <translation>Écriture arrêtée : {done} fichiers sur {total}</translation>
+    </message>
+    <message>
+      <source>Writing tags to files</source>
+      <translation>Écriture des tags dans les fichiers</translation>
     </message>
     <message>
       <source>{job_title} will start when the current job ends</source>

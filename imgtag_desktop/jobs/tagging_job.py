@@ -67,6 +67,7 @@ class TaggingJob(Job):
 
     kind = "tagging"
     step = Signal(object)
+    loading = Signal(str, int, int)  # a model-loading step (see LOAD_MESSAGES), its number, how many
 
     def __init__(
         self,
@@ -101,7 +102,9 @@ class TaggingJob(Job):
             self._tag(stats)
 
     def _load_step(self, step: str, number: int, count: int) -> None:
+        """A loading step: as an English ``message``, then as ``loading`` (which the window says in its language)."""
         self.message.emit(LOAD_MESSAGES.get(step, "Loading the tagging models…").format(number=number, count=count))
+        self.loading.emit(step, number, count)
 
     def _tag(self, stats: JobStats) -> None:
         try:

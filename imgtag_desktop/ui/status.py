@@ -31,6 +31,7 @@ from PySide6.QtWidgets import (
 
 from ..core.catalog import Problem
 from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
+from ..jobs.write_job import WriteJob
 from .dialogs import fit_to_screen
 from .i18n import number_text
 from .session import Session
@@ -334,12 +335,15 @@ class JobsController(QObject):
         job.message.connect(self.panel.show_job_message)
         if isinstance(job, TaggingJob):
             job.step.connect(self._on_step)
+            # After each loading step's English message: the window says it in its language.
+            job.loading.connect(lambda step, number, count: self.panel.show_job_message(
+                self.load_text(step, number, count)))
         self._started = time.monotonic()
         self._first_done = None
         self._first_result_shown = False
         self._bar_on_step = False  # the bar shows a step's progress (vocabulary), not the photos'
         p = self.panel
-        p.message.setText(f"{job.title}…")
+        p.message.setText(f"{self.job_title(job)}…")
         p.progress.setRange(0, 0)
         p.progress.show()
         p.rate.setText("")
@@ -369,7 +373,7 @@ class JobsController(QObject):
             p.rate.setText(self.tr("{rate:.1f} photos/s · ETA {eta}")
                 .format(rate=rate, eta=format_eta((total - done) / rate)))
         if path:
-            p.message.setText(f"{self.handle.job.title if self.handle else ''}: {Path(path).name}")
+            p.message.setText(f"{self.job_title(self.handle.job) if self.handle else ''}: {Path(path).name}")
 
     def _on_step(self, step: RunStep) -> None:
         """A step between photos: its sentence and count; the photos' rate and ETA are cleared (they say
@@ -383,6 +387,35 @@ class JobsController(QObject):
             self._bar_on_step = True
             p.progress.setRange(0, step.total)
             p.progress.setValue(min(step.done, step.total))
+
+    @staticmethod
+    def job_title(job: Job) -> str:
+        """A running job's name in the UI language (the job's own, English, for a kind not listed)."""
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
+        if isinstance(job, TaggingJob):
+            return _tr("Tagging")
+        if isinstance(job, ScanJob):
+            return _tr("Scanning {folder}").format(folder=job.folder.name or job.folder)
+        if isinstance(job, WriteJob):
+            return _tr("Undoing the last write") if job.undo else _tr("Writing tags to files")
+        return str(job.title)
+
+    @staticmethod
+    def load_text(step: str, number: int, count: int) -> str:
+        """A tagging run's model-loading step in the UI language (the sentences of
+        :data:`imgtag_desktop.jobs.tagging_job.LOAD_MESSAGES`, translated)."""
+        def _tr(text: str) -> str:
+            return QCoreApplication.translate("JobsController", text)
+
+        texts = {
+            "libraries": _tr("Loading the model libraries…"),
+            "captioner": _tr("Loading the caption model ({number}/{count})…"),
+            "visual": _tr("Loading the visual model ({number}/{count})…"),
+            "keywords": _tr("Loading the keyword model ({number}/{count})…"),
+        }
+        return texts.get(step, _tr("Loading the tagging models…")).format(number=number, count=count)
 
     @staticmethod
     def step_text(step: RunStep) -> str:

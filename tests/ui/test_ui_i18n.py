@@ -76,6 +76,28 @@ def test_job_summaries_write_numbers_as_the_ui_language_does(app) -> None:  # ty
     assert JobsController.describe(stats).endswith(" in 2.5 s")
 
 
+def test_a_running_jobs_panel_speaks_the_ui_language(app, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """The loading steps and the job's name beside each photo were English in a German window."""
+    from imgtag_desktop.core.settings import Settings
+    from imgtag_desktop.jobs import ScanJob, TaggingJob
+    from imgtag_desktop.jobs.tagging_job import LOAD_MESSAGES
+    from imgtag_desktop.ui.status import JobsController
+
+    tagging, scan = TaggingJob(tmp_path / "l.db", [1], Settings()), ScanJob(tmp_path / "l.db", tmp_path / "Urlaub")
+    install_translators(app, "de")
+    try:
+        assert JobsController.load_text("keywords", 3, 3) == "Das Stichwortmodell wird geladen (3/3)…"
+        assert JobsController.job_title(tagging) == "Taggen"
+        assert JobsController.job_title(scan) == "Urlaub wird eingelesen"
+        # Every loading step the job names has its own sentence, in German as in English.
+        for step in LOAD_MESSAGES:
+            german = JobsController.load_text(step, 1, 3)
+            assert german != LOAD_MESSAGES[step].format(number=1, count=3) and "geladen" in german
+    finally:
+        install_translators(app, "en")
+    assert JobsController.load_text("keywords", 3, 3) == LOAD_MESSAGES["keywords"].format(number=3, count=3)
+
+
 def test_french_and_back_to_english(app) -> None:  # type: ignore[no-untyped-def]
     install_translators(app, "fr")
     assert tr_("&File") == "&Fichier"
