@@ -475,6 +475,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Die Modelle wurden nach {minutes:g} Min. ohne Nutzung entladen, um Speicher freizugeben; sie werden bei Bedarf neu geladen</translation>
     </message>
     <message>
+      <source>The new language shows when imgtag starts again</source>
+      <translation>Die neue Sprache erscheint beim nächsten Start von imgtag</translation>
+    </message>
+    <message>
       <source>The selected photos have no tags</source>
       <translation>Die ausgewählten Fotos haben keine Tags</translation>
     </message>

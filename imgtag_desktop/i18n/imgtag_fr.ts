@@ -475,6 +475,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Les modèles ont été déchargés après {minutes:g} min sans usage, pour libérer la mémoire ; ils se rechargent au besoin</translation>
     </message>
     <message>
+      <source>The new language shows when imgtag starts again</source>
+      <translation>La nouvelle langue s'affiche au prochain démarrage d'imgtag</translation>
+    </message>
+    <message>
       <source>The selected photos have no tags</source>
       <translation>Les photos sélectionnées n’ont pas de tags</translation>
     </message>

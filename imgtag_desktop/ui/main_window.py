@@ -497,6 +497,7 @@ class MainWindow(QMainWindow):
         if dialog.exec() != QDialog.DialogCode.Accepted:
             return
         new, new_mode = dialog.values()
+        language_changed = new.ui_language != self.session.settings.ui_language
         self._free_replaced_models(self.session.settings, new)
         threshold, budget = new.threshold, new.suggestion_budget
         new.threshold, new.suggestion_budget = self.session.settings.threshold, self.session.budget
@@ -515,6 +516,8 @@ class MainWindow(QMainWindow):
             self.sync.set_mode(new_mode)
             self._update_write_action()
         self.session.save_settings()
+        if language_changed:  # menus and dialogs are made once: the new language needs a new start
+            self.statusBar().showMessage(self.tr("The new language shows when imgtag starts again"), 10000)
 
     def _update_write_action(self) -> None:
         """With writing Off nothing is written, and the menu item says why; otherwise edits sync in the background."""

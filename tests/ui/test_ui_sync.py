@@ -134,3 +134,27 @@ def test_write_dialog_says_per_file_why_a_file_went_to_a_sidecar(qtbot, tmp_path
     assert rows["a.jpg"] == ("a.jpg", "Written")
     assert "1 went to sidecars" in dialog.summary.text()
     dialog.done(0)
+
+
+def test_a_new_ui_language_says_it_shows_at_the_next_start(qtbot, library, monkeypatch):
+    from PySide6.QtWidgets import QDialog
+
+    from imgtag_desktop.ui.dialogs import SettingsDialog
+
+    window = create_window(None, library, prompt=False)
+    qtbot.addWidget(window)
+    choice = {"language": "de"}
+
+    def accept_with(self: SettingsDialog) -> QDialog.DialogCode:
+        self.ui_language.setCurrentIndex(self.ui_language.findData(choice["language"]))
+        return QDialog.DialogCode.Accepted
+
+    monkeypatch.setattr(SettingsDialog, "exec", accept_with)
+    window.statusBar().clearMessage()
+    window.show_settings()
+    assert window.session.settings.ui_language == "de"
+    assert "starts again" in window.statusBar().currentMessage()
+    window.statusBar().clearMessage()
+    window.show_settings()  # the same language again: nothing to say
+    assert "starts again" not in window.statusBar().currentMessage()
+    window.close()
