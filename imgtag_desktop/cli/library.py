@@ -176,6 +176,8 @@ def cmd_doctor(args: argparse.Namespace) -> int:
     path = library_path(args)
     if not path.is_file():
         raise CliError(f"there is no library at {path}; give its path with --library PATH")
+    if (other := health.not_a_database(path)) is not None:
+        raise CliError(other)
     report = health.check(path)
     if not report.ok:
         health.salvage(path, report)

@@ -155,6 +155,19 @@ def test_foreign_databases_are_never_changed(tmp_path: Path, capsys: pytest.Capt
         assert sha(path) == digest, path
 
 
+def test_a_file_that_is_no_database_is_never_repaired(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """--library given a text file (a slip of the path): the message says to choose another path, and
+    the doctor neither makes a 'repaired' copy nor advises moving it over the file."""
+    text = tmp_path / "passwd"
+    text.write_text("root:x:0:0:root:/root:/bin/bash\n")
+    digest = sha(text)
+    for argv in (("photos",), ("doctor",), ("tag-add", str(text), "x")):
+        code, out, err = run(capsys, "--library", str(text), *argv)
+        one_line_error(code, err, "not an imgtag library", "--library PATH")
+        assert "doctor" not in err and "mv " not in out + err
+    assert sha(text) == digest and sorted(p.name for p in tmp_path.iterdir()) == ["passwd"]
+
+
 def test_empty_or_missing_library_is_created_only_by_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")

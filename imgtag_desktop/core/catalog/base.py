@@ -14,7 +14,7 @@ from typing import TypeVar
 from urllib.parse import quote
 
 from ..folding import sql_fold
-from .health import APPLICATION_ID, CatalogProblem, explain, identify
+from .health import APPLICATION_ID, CatalogProblem, explain, identify, not_a_database
 from .schema import MIGRATIONS
 
 log = logging.getLogger(__name__)
@@ -124,6 +124,8 @@ class CatalogBase:
             explained = explain(exc, path)
             if isinstance(explained, CatalogError) and "damaged" not in str(explained):
                 raise explained from exc
+            if (other := not_a_database(path)) is not None:
+                raise CatalogError(other) from exc
             raise CatalogError(
                 f"{path} is not an imgtag catalog, or is damaged (SQLite said: {exc}). Nothing was changed; "
                 f"run 'imgtag --library {path} doctor', or choose another library path (--library PATH)."

@@ -54,6 +54,25 @@ def identify(conn: sqlite3.Connection, path: Path, known_version: int) -> str:
                          "Choose another library path (--library PATH).")
 
 
+# The first 16 bytes of every SQLite database file.
+SQLITE_HEADER = b"SQLite format 3\x00"
+
+
+def not_a_database(path: Path) -> str | None:
+    """The one-line message for a file that is no SQLite database at all (another kind of file given
+    as the library), or None: a database (damaged or not), an empty file, or one that cannot be read.
+    Such a file is never "repaired": imgtag would offer to put a catalog in its place."""
+    try:
+        with open(path, "rb") as f:
+            head = f.read(len(SQLITE_HEADER))
+    except OSError:
+        return None
+    if not head or head == SQLITE_HEADER:
+        return None
+    return (f"{path} is not an imgtag library (not a database at all); nothing was changed. "
+            "Choose another library path (--library PATH).")
+
+
 def holders(path: Path) -> list[str]:
     """Processes that have the catalog open (Linux ``/proc``; empty where unknown)."""
     try:
