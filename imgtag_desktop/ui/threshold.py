@@ -137,7 +137,7 @@ class ThresholdController(QObject):
                 self.tr("{lib:,}/{lib_total:,} pass").format(lib=lib, lib_total=lib_total))
         tip = (self.tr("{lib:,} suggestions shown").format(lib=lib) if lib == lib_total else
                self.tr("{lib:,} of {lib_total:,} suggestions pass the threshold").format(lib=lib, lib_total=lib_total))
-        if self.photo_id is not None:
+        if self.photo_id is not None and ph_total:  # "photo 0/0" said nothing: a photo without suggestions
             text += self.tr(" · photo {ph}/{ph_total}").format(ph=ph, ph_total=ph_total)
             tip += self.tr("; on this photo {ph} of {ph_total}").format(ph=ph, ph_total=ph_total)
         self.widget.preview.setText(text)

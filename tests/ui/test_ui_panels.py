@@ -191,6 +191,9 @@ def test_threshold_live_preview(qtbot, session):
     assert "0 of 18 suggestions pass" in widget.preview.toolTip() and "this photo 0 of 3" in widget.preview.toolTip()
     widget.slider.setValue(0)
     assert ctrl.counts() == (3 * n, 3 * n, 3, 3)
+    ctrl.set_photo(10_000)  # a photo without suggestions: nothing said of it ("photo 0/0" said nothing)
+    qtbot.waitUntil(lambda: ctrl.counts()[3] == 0, timeout=5000)
+    assert "shown" in widget.preview.text() and "photo" not in widget.preview.text()
 
 
 def test_scan_job_and_status_bar(qtbot, session, tmp_path):
