@@ -335,9 +335,9 @@ class JobsController(QObject):
         job.message.connect(self.panel.show_job_message)
         if isinstance(job, TaggingJob):
             job.step.connect(self._on_step)
-            # After each loading step's English message: the window says it in its language.
-            job.loading.connect(lambda step, number, count: self.panel.show_job_message(
-                self.load_text(step, number, count)))
+            # After each loading step's English message: the window says it in its language. A method
+            # of this object, so the call is queued to the GUI thread (a lambda would run on the job's).
+            job.loading.connect(self._on_loading)
         self._started = time.monotonic()
         self._first_done = None
         self._first_result_shown = False
@@ -374,6 +374,9 @@ class JobsController(QObject):
                 .format(rate=rate, eta=format_eta((total - done) / rate)))
         if path:
             p.message.setText(f"{self.job_title(self.handle.job) if self.handle else ''}: {Path(path).name}")
+
+    def _on_loading(self, step: str, number: int, count: int) -> None:
+        self.panel.show_job_message(self.load_text(step, number, count))
 
     def _on_step(self, step: RunStep) -> None:
         """A step between photos: its sentence and count; the photos' rate and ETA are cleared (they say

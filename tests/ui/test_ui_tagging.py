@@ -271,3 +271,33 @@ def test_tag_all_reads_the_model_folders_off_the_gui_thread_and_checks_again_aft
         window.registry["tag_all"].trigger()
     assert blocker.args[0].done == 3 and window.banner.isHidden()
     assert on_gui_thread and not any(on_gui_thread)  # every check read the folders on a worker
+
+
+def test_the_models_loading_steps_show_in_the_job_panel_from_the_gui_thread(qtbot, tmp_path, tiny_settings):
+    """The loading steps come from the job's thread; the panel is only ever touched on the GUI thread
+    (a slot not owned by a QObject ran on the job's thread, and a widget changed there crashed Qt)."""
+    import threading
+
+    from imgtag_desktop.tagging.cache import evict_models
+    from imgtag_desktop.ui.app import create_window
+
+    evict_models()  # so this run loads the models and says each step
+    window = create_window(_folder(tmp_path, 2), tmp_path / "library.db", prompt=False)
+    qtbot.addWidget(window)
+    window.show()
+    qtbot.waitUntil(lambda: not window.jobs.busy and window.grid.model.rowCount() == 2, timeout=30000)
+    label = window.jobs.panel.message  # what the panel's methods, connected to the job, set
+    shown: list[tuple[str, bool]] = []
+    own = label.setText
+
+    def recorded(text: str) -> None:
+        shown.append((text, threading.current_thread() is threading.main_thread()))
+        own(text)
+
+    label.setText = recorded  # type: ignore[method-assign]
+    with qtbot.waitSignal(window.jobs.job_finished, timeout=120000) as blocker:
+        window.registry["tag_all"].trigger()
+    assert blocker.args[0].error is None
+    loading = [text for text, _ in shown if text.startswith("Loading the caption model")]
+    assert loading and all(on_gui for _, on_gui in shown), shown
+    window.close()
