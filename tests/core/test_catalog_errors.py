@@ -163,7 +163,7 @@ def test_a_file_that_is_no_database_is_never_repaired(tmp_path: Path, capsys: py
     digest = sha(text)
     for argv in (("photos",), ("doctor",), ("tag-add", str(text), "x")):
         code, out, err = run(capsys, "--library", str(text), *argv)
-        one_line_error(code, err, "not an imgtag library", "--library PATH")
+        one_line_error(code, err, "not an imgtag catalog", "--library PATH")
         assert "doctor" not in err and "mv " not in out + err
     assert sha(text) == digest and sorted(p.name for p in tmp_path.iterdir()) == ["passwd"]
 

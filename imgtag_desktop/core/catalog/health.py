@@ -69,7 +69,7 @@ def not_a_database(path: Path) -> str | None:
         return None
     if not head or head == SQLITE_HEADER:
         return None
-    return (f"{path} is not an imgtag library (not a database at all); nothing was changed. "
+    return (f"{path} is not an imgtag catalog (not a database at all); nothing was changed. "
             "Choose another library path (--library PATH).")
 
 
