@@ -24,7 +24,10 @@ def threshold_value(value: str) -> float:
 
 
 def budget_value(value: str) -> int:
-    n = int(value)
+    try:
+        n = int(value)
+    except ValueError:
+        n = 0
     if not 1 <= n <= MAX_BUDGET:
         raise argparse.ArgumentTypeError(f"the budget is 1-{MAX_BUDGET} suggestions per photo")
     return n

@@ -26,10 +26,12 @@ SHOWN_SCALE: int = 10**SHOWN_DECIMALS
 
 
 def logistic(x: npt.ArrayLike) -> npt.NDArray[np.float64]:
-    """``1 / (1 + exp(-x))``, every model's way from log-odds to a confidence, written through tanh:
-    the same values to 1e-16 (absolute) without ``exp`` overflowing, and warning, for a large
-    negative ``x``."""
-    return np.asarray(0.5 * (1.0 + np.tanh(0.5 * np.asarray(x, dtype=np.float64))), dtype=np.float64)
+    """``1 / (1 + exp(-x))``, every model's way from log-odds to a confidence, computed without
+    ``exp`` overflowing (and warning) for a large negative ``x``: ``exp`` is only taken of
+    ``-|x|``, so each side is the exact formula for its sign (tiny confidences stay tiny, not 0)."""
+    z = np.asarray(x, dtype=np.float64)
+    e = np.exp(-np.abs(z))
+    return np.asarray(np.where(z >= 0, 1.0 / (1.0 + e), e / (1.0 + e)), dtype=np.float64)
 
 
 def shown_confidence(confidence: float) -> float:

@@ -312,6 +312,10 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>Das Bildmodell wird geladen ({number}/{count})…</translation>
     </message>
     <message>
+      <source>Looking for duplicates</source>
+      <translation>Duplikate werden gesucht</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Das Tag-Vokabular wird für das Bildmodell vorbereitet ({done}/{total})…</translation>
     </message>

@@ -312,6 +312,10 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>Chargement du modèle visuel ({number}/{count})…</translation>
     </message>
     <message>
+      <source>Looking for duplicates</source>
+      <translation>Recherche des doublons</translation>
+    </message>
+    <message>
       <source>Preparing the tag vocabulary for the visual model ({done}/{total})…</source>
       <translation>Préparation du vocabulaire de tags pour le modèle visuel ({done}/{total})…</translation>
     </message>

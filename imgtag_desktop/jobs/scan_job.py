@@ -12,8 +12,14 @@ from ..core.settings import Settings
 from ..services.library import scan_and_import
 from ..services.tagging import photos_waiting
 from .base import Job, JobStats
+from .tagging_job import tagging_available
 
 log = logging.getLogger(__name__)
+
+
+def libraries_installed() -> bool:
+    """Whether a Tag all could run at all (the model libraries are installed): else nothing is advertised."""
+    return tagging_available()[0]
 
 
 class ScanJob(Job):
@@ -44,7 +50,7 @@ class ScanJob(Job):
         with Catalog(self.library) as catalog:
             report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
                                      cancelled=self.is_cancelled)
-            if self.settings is not None and not self.is_cancelled():
+            if self.settings is not None and not self.is_cancelled() and libraries_installed():
                 try:
                     waiting = photos_waiting(catalog, self.settings)
                 except Exception:  # a count for the summary only: the scan itself is done

@@ -136,6 +136,7 @@ class MainWindow(QMainWindow):
 
         self._layout()
         self._wire()
+        self._write_status_tip = self.registry["write_metadata"].statusTip()  # its own, for writing on again
         self._update_write_action()
         self._restore_layout()
         self._check_tagging()
@@ -517,12 +518,13 @@ class MainWindow(QMainWindow):
             self._update_write_action()
         self.session.save_settings()
         if language_changed:  # menus and dialogs are made once: the new language needs a new start
-            self.statusBar().showMessage(self.tr("The new language shows when imgtag starts again"), 10000)
+            self.status_bar.say(self.tr("The new language shows when imgtag starts again"), 10000)
 
     def _update_write_action(self) -> None:
         """With writing Off nothing is written, and the menu item says why; otherwise edits sync in the background."""
         action = self.registry["write_metadata"]
         if self.sync.enabled:
+            action.setStatusTip(self._write_status_tip)
             where = self.tr("XMP sidecars") if self.sync.mode == "sidecar" else self.tr("the photo files")
             action.setEnabled(True)
             action.setText(self.tr("&Write tags to files…"))
@@ -532,6 +534,7 @@ class MainWindow(QMainWindow):
             action.setEnabled(True)
             action.setText(self.tr("&Write tags to files… (off: turn it on in Settings)"))
             action.setToolTip(self._writing_off_text())
+            action.setStatusTip(self._writing_off_text())
 
     def _writing_off_text(self) -> str:
         return self.tr("Writing tags to files is off for this library; choose XMP sidecar or Inside "
@@ -541,7 +544,7 @@ class MainWindow(QMainWindow):
         """Preview and write approved tags into the selected photos (all shown photos when one is
         selected); with writing off, the status bar says how to turn it on and nothing is written."""
         if not self.sync.enabled:
-            self.statusBar().showMessage(self._writing_off_text(), 8000)
+            self.status_bar.say(self._writing_off_text(), 8000)
             return
         ids = self.grid.selected_photo_ids()
         if len(ids) > 1:

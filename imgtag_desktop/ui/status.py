@@ -30,7 +30,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..core.catalog import Problem
-from ..jobs import Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
+from ..jobs import DuplicatesJob, Job, JobHandle, JobStats, ScanJob, TaggingJob, start_job
 from ..jobs.write_job import WriteJob
 from .dialogs import fit_to_screen
 from .i18n import number_text
@@ -316,7 +316,7 @@ class JobsController(QObject):
         else:
             self._queue.append(job)
             self.panel.message.setText(self.tr("{job_title} will start when the current job ends")
-                .format(job_title=job.title))
+                .format(job_title=self.job_title(job)))
 
     def cancel(self) -> None:
         self._queue.clear()
@@ -403,6 +403,8 @@ class JobsController(QObject):
             return _tr("Scanning {folder}").format(folder=job.folder.name or job.folder)
         if isinstance(job, WriteJob):
             return _tr("Undoing the last write") if job.undo else _tr("Writing tags to files")
+        if isinstance(job, DuplicatesJob):
+            return _tr("Looking for duplicates")
         return str(job.title)
 
     @staticmethod
@@ -536,7 +538,7 @@ class JobsController(QObject):
             text += JobsController._reranked_text(d)
         if stats.kind == "scan" and isinstance(waiting := d.get("waiting"), int) and waiting > 0:
             # New photos, or photos a stopped or killed run left: what Tag all would do now.
-            text += _tr(" · {waiting} photos to tag (Tools > Tag all photos)").format(waiting=f"{waiting:,}")
+            text += _tr(" · {waiting} photos to tag (Tools > Tag all photos)").format(waiting=number_text(waiting, 0))
         return text
 
     @staticmethod

@@ -168,6 +168,18 @@ def test_a_file_that_is_no_database_is_never_repaired(tmp_path: Path, capsys: py
     assert sha(text) == digest and sorted(p.name for p in tmp_path.iterdir()) == ["passwd"]
 
 
+def test_an_imgtag_catalog_with_a_damaged_header_is_still_the_doctors_case(
+        library: tuple[Path, Path], capsys: pytest.CaptureFixture[str]) -> None:
+    """Its first bytes gone, a catalog is still recognised by its application id: 'damaged, run the
+    doctor', not 'not a database at all, choose another path'."""
+    db, _photos = library
+    with open(db, "r+b") as f:
+        f.write(b"\0" * 16)
+    code, _, err = run(capsys, "--library", str(db), "photos")
+    one_line_error(code, err, "damaged", "doctor")
+    assert "not a database at all" not in err
+
+
 def test_empty_or_missing_library_is_created_only_by_scan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     empty = tmp_path / "empty.db"
     empty.write_bytes(b"")

@@ -305,7 +305,8 @@ def test_latin1_exif_text_and_an_empty_xpkeywords_entry_do_not_stop_a_write(libr
 
 def test_writing_keywords_leaves_the_photos_analysis_current(library) -> None:  # type: ignore[no-untyped-def]
     """The write changes the file's bytes (so its fingerprint) but not its pixels: the photo is not
-    analysed again by the next tagging run, and a photo whose analysis was already stale stays so."""
+    analysed again by the next tagging run nor hashed again by the next duplicate search, and a
+    photo whose analysis was already stale stays so."""
     catalog, folder, _ = library
     make_photo(folder / "a.jpg", seed=1)
     make_photo(folder / "b.jpg", seed=2)
@@ -316,10 +317,13 @@ def test_writing_keywords_leaves_the_photos_analysis_current(library) -> None:  
                                 embedding=None, visual_model="v", models_key="models", fingerprint=fingerprint,
                                 threshold=None)
     assert catalog.analysis.pending("models") == [b.id]
+    catalog.duplicates.set_hashes([(a.id, a.fingerprint, 12345)])  # a duplicate search hashed a before
+    assert [row[0] for row in catalog.duplicates.needing_hash()] == [b.id]
     report = write_photos(catalog, ids, mode="embedded")
     assert [r.status for r in report.results] == ["written", "written"]
     assert catalog.photos.get(a.id).fingerprint != a.fingerprint  # the file's head changed
     assert catalog.analysis.pending("models") == [b.id]
+    assert [row[0] for row in catalog.duplicates.needing_hash()] == [b.id]  # nor hashed again
     assert scan_folder(catalog, folder).changed == 0
     # Undoing the write restores the file: the analysis follows it back.
     undo_last_write(catalog)

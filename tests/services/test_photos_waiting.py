@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
 from imgtag_desktop.core.catalog import Catalog
 from imgtag_desktop.core.settings import Settings
 from imgtag_desktop.services import photos_waiting, scan_and_import
@@ -56,3 +58,15 @@ def test_a_scan_says_how_many_photos_wait_to_be_tagged(tmp_path: Path, tiny_mode
     assert again.detail["waiting"] == 2 and "2 photos to tag" in JobsController.describe(again)
     plain = ScanJob(library, tmp_path / "photos").execute()
     assert "waiting" not in plain.detail and "to tag" not in JobsController.describe(plain)
+
+
+def test_a_scan_advertises_no_tagging_without_the_model_libraries(
+        tmp_path: Path, tiny_models: dict[str, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    from imgtag_desktop.jobs import scan_job
+    from imgtag_desktop.ui.status import JobsController
+
+    make_photo(tmp_path / "photos" / "p.jpg")
+    monkeypatch.setattr(scan_job, "tagging_available", lambda: (False, "the tagging pipeline is not installed"))
+    stats = scan_job.ScanJob(tmp_path / "library.db", tmp_path / "photos", _settings(tiny_models)).execute()
+    assert stats.error is None and "waiting" not in stats.detail
+    assert "to tag" not in JobsController.describe(stats)

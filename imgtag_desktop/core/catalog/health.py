@@ -60,15 +60,18 @@ SQLITE_HEADER = b"SQLite format 3\x00"
 
 def not_a_database(path: Path) -> str | None:
     """The one-line message for a file that is no SQLite database at all (another kind of file given
-    as the library), or None: a database (damaged or not), an empty file, or one that cannot be read.
+    as the library), or None: a database (damaged or not; an imgtag catalog is recognised by its
+    application id even where its first bytes are damaged), an empty file, or one that cannot be read.
     Such a file is never "repaired": imgtag would offer to put a catalog in its place."""
     try:
         with open(path, "rb") as f:
-            head = f.read(len(SQLITE_HEADER))
+            head = f.read(72)  # the header's first 16 bytes, ..., the application id at 68-71
     except OSError:
         return None
-    if not head or head == SQLITE_HEADER:
+    if not head or head[: len(SQLITE_HEADER)] == SQLITE_HEADER:
         return None
+    if head[68:72] == APPLICATION_ID.to_bytes(4, "big"):
+        return None  # an imgtag catalog whose first bytes are damaged: the doctor's case, not another file
     return (f"{path} is not an imgtag catalog (not a database at all); nothing was changed. "
             "Choose another library path (--library PATH).")
 

@@ -83,10 +83,12 @@ class JournalRepository(Repository):
                 conn.execute("UPDATE photos SET size = ?, mtime_ns = ?, fingerprint = ?, updated_at = ? WHERE id = ?",
                              (size, mtime_ns, fp, now, pending.photo_id))
                 if row is not None and row[0] is not None and row[0] != fp:
-                    # The write changed the file's metadata, never its pixels: an analysis of the photo
-                    # as it was is the analysis of the photo as it is (no tagging run does it again).
-                    conn.execute("UPDATE analyses SET fingerprint = ? WHERE photo_id = ? AND fingerprint = ?",
-                                 (fp, pending.photo_id, row[0]))
+                    # The write changed the file's metadata, never its pixels (verified before the rename):
+                    # what was computed from the photo as it was holds for the photo as it is, so no
+                    # tagging run analyses it again and no duplicate search hashes it again.
+                    for table in ("analyses", "photo_hashes"):
+                        conn.execute(f"UPDATE {table} SET fingerprint = ? WHERE photo_id = ? AND fingerprint = ?",
+                                     (fp, pending.photo_id, row[0]))
             if pending.file_keywords is not None:
                 conn.execute(
                     "INSERT OR REPLACE INTO file_keywords (photo_id, keywords, seen_at) VALUES (?, ?, ?)",
