@@ -50,9 +50,9 @@ class ScanJob(Job):
         with Catalog(self.library) as catalog:
             report = scan_and_import(catalog, self.folder, progress=progress, import_progress=progress,
                                      cancelled=self.is_cancelled)
-            if self.settings is not None and not self.is_cancelled() and libraries_installed():
+            if self.settings is not None and not self.is_cancelled():
                 try:
-                    waiting = photos_waiting(catalog, self.settings)
+                    waiting = photos_waiting(catalog, self.settings) if libraries_installed() else None
                 except Exception:  # a count for the summary only: the scan itself is done
                     log.warning("cannot count the photos waiting to be tagged", exc_info=True)
         result = report.scan
