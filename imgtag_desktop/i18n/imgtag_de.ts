@@ -376,8 +376,8 @@ A bestätigen · R ablehnen · Enter alle über der Schwelle bestätigen · Entf
       <translation>{kind} angehalten: {error}</translation>
     </message>
     <message>
-      <source>{rate:.1f} photos/s · ETA {eta}</source>
-      <translation>{rate:.1f} Fotos/s · noch {eta}</translation>
+      <source>{rate} photos/s · ETA {eta}</source>
+      <translation>{rate} Fotos/s · noch {eta}</translation>
     </message>
   </context>
   <context>

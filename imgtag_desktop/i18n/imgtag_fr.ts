@@ -376,8 +376,8 @@ A approuver · R rejeter · Entrée tout approuver au-dessus du seuil · Suppr r
       <translation>{kind} arrêté : {error}</translation>
     </message>
     <message>
-      <source>{rate:.1f} photos/s · ETA {eta}</source>
-      <translation>{rate:.1f} photos/s · reste {eta}</translation>
+      <source>{rate} photos/s · ETA {eta}</source>
+      <translation>{rate} photos/s · reste {eta}</translation>
     </message>
   </context>
   <context>

@@ -370,8 +370,8 @@ class JobsController(QObject):
         t0, d0 = self._first_done
         if done > d0 and now > t0:
             rate = (done - d0) / (now - t0)
-            p.rate.setText(self.tr("{rate:.1f} photos/s · ETA {eta}")
-                .format(rate=rate, eta=format_eta((total - done) / rate)))
+            p.rate.setText(self.tr("{rate} photos/s · ETA {eta}")
+                .format(rate=number_text(rate, 1), eta=format_eta((total - done) / rate)))
         if path:
             p.message.setText(f"{self.job_title(self.handle.job) if self.handle else ''}: {Path(path).name}")
 
