@@ -17,11 +17,6 @@ from .tagging_job import tagging_available
 log = logging.getLogger(__name__)
 
 
-def libraries_installed() -> bool:
-    """Whether a Tag all could run at all (the model libraries are installed): else nothing is advertised."""
-    return tagging_available()[0]
-
-
 class ScanJob(Job):
     """Bring the catalog up to date with one folder, keywords in the files included
     (:func:`~imgtag_desktop.services.library.scan_and_import`, on its own catalog). With ``settings``,
@@ -52,7 +47,8 @@ class ScanJob(Job):
                                      cancelled=self.is_cancelled)
             if self.settings is not None and not self.is_cancelled():
                 try:
-                    waiting = photos_waiting(catalog, self.settings) if libraries_installed() else None
+                    # Only where a Tag all could run at all (the model libraries are installed).
+                    waiting = photos_waiting(catalog, self.settings) if tagging_available()[0] else None
                 except Exception:  # a count for the summary only: the scan itself is done
                     log.warning("cannot count the photos waiting to be tagged", exc_info=True)
         result = report.scan

@@ -134,14 +134,15 @@ class HalfStates:
 
     def scores(self, rows: Any) -> Any:
         """``rows`` (photos x r x width) times each photo's states transposed: photos x r x tokens."""
-        import torch
-
-        return torch.stack([torch.ops.quantized.linear_dynamic_fp16(rows[i].float().contiguous(), self._keys[i])
-                            for i in range(self.photos)])
+        return self._each(rows, self._keys)
 
     def mix(self, weights: Any) -> Any:
         """``weights`` (photos x r x tokens) times each photo's states: photos x r x width."""
+        return self._each(weights, self._values)
+
+    def _each(self, inputs: Any, packs: list[Any]) -> Any:
+        """Each photo's ``inputs`` through its own packed matrix, stacked."""
         import torch
 
-        return torch.stack([torch.ops.quantized.linear_dynamic_fp16(weights[i].float().contiguous(), self._values[i])
+        return torch.stack([torch.ops.quantized.linear_dynamic_fp16(inputs[i].float().contiguous(), packs[i])
                             for i in range(self.photos)])

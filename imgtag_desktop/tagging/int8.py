@@ -263,9 +263,7 @@ def fixed_range_kernel() -> Any:
     try:
         kernel = torch.ops.quantized.linear_with_input_q_dq_qweight_dq_output_fp32
         weight = torch.tensor([[3.0, -2.0, 1.0, 0.5], [-1.0, 0.25, 2.0, -3.0]])
-        scale = torch.full((2,), 3.0 / 127, dtype=torch.double)
-        qweight = torch.quantize_per_channel(weight, scale, torch.zeros(2, dtype=torch.long), 0, torch.qint8)
-        packed = torch.ops.quantized.linear_prepack(qweight, None)
+        packed = torch.ops.quantized.linear_prepack(quantize_weight(weight, torch.full((2,), 3.0 / 127)), None)
         rows = torch.tensor([[1.0, -0.5, 0.25, -1.0], [0.1, 1.0, -0.3, 0.7], [1.0, 0.0, 0.0, -1.0]])
         pinned = torch.ops.quantized.linear_dynamic(rows, packed, reduce_range=True)
         if torch.equal(kernel(rows, PINNED_SCALE, PINNED_ZERO_POINT, packed), pinned):

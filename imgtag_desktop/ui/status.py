@@ -40,6 +40,13 @@ if TYPE_CHECKING:
     from ..tagging.staged import RunStep
 
 log = logging.getLogger(__name__)
+
+
+def _tr(text: str) -> str:
+    """A jobs text in the UI language (the JobsController context, for the static helpers below)."""
+    return QCoreApplication.translate("JobsController", text)
+
+
 Failure = Problem  # one per-photo problem: job, photo id, path, reason (stored in the catalog)
 PROBLEMS_KEY = "stored-problems"
 
@@ -394,9 +401,6 @@ class JobsController(QObject):
     @staticmethod
     def job_title(job: Job) -> str:
         """A running job's name in the UI language (the job's own, English, for a kind not listed)."""
-        def _tr(text: str) -> str:
-            return QCoreApplication.translate("JobsController", text)
-
         if isinstance(job, TaggingJob):
             return _tr("Tagging")
         if isinstance(job, ScanJob):
@@ -411,9 +415,6 @@ class JobsController(QObject):
     def load_text(step: str, number: int, count: int) -> str:
         """A tagging run's model-loading step in the UI language (the sentences of
         :data:`imgtag_desktop.jobs.tagging_job.LOAD_MESSAGES`, translated)."""
-        def _tr(text: str) -> str:
-            return QCoreApplication.translate("JobsController", text)
-
         texts = {
             "libraries": _tr("Loading the model libraries…"),
             "captioner": _tr("Loading the caption model ({number}/{count})…"),
@@ -426,9 +427,6 @@ class JobsController(QObject):
     def step_text(step: RunStep) -> str:
         """What a tagging run does between photos, with its count, in the UI language (the sentences
         of :data:`imgtag_desktop.tagging.staged.STEP_TEXTS`, translated)."""
-        def _tr(text: str) -> str:
-            return QCoreApplication.translate("JobsController", text)
-
         texts = {
             "vocabulary": _tr("Preparing the tag vocabulary for the visual model ({done}/{total})…"),
             "vocabulary-candidates": _tr("Adding the tag vocabulary to the photos tagged before it was ready "
@@ -505,9 +503,6 @@ class JobsController(QObject):
 
     @staticmethod
     def describe(stats: JobStats) -> str:
-        def _tr(text: str) -> str:
-            return QCoreApplication.translate("JobsController", text)
-
         if stats.error:
             return _tr("{kind} stopped: {error}").format(kind=stats.kind.capitalize(), error=stats.error)
         d = stats.detail
@@ -546,9 +541,6 @@ class JobsController(QObject):
         """What a tagging run's re-rankings of photos tagged earlier changed without the person asking
         (their vocabulary candidates, a new calibration); that the photo shown was kept as it is is
         said apart, for a while (:meth:`held_text`)."""
-        def _tr(text: str) -> str:
-            return QCoreApplication.translate("JobsController", text)
-
         text = ""
         if isinstance(reranked := detail.get("reranked"), int) and reranked:
             text += (_tr(" · suggestions of {n} photos tagged earlier re-ranked with the calibration")
