@@ -48,6 +48,15 @@ def cpu_has_bf16() -> bool:
         return False
 
 
+def captioner_bf16() -> bool:
+    """Whether ``auto`` runs the captioner in bfloat16 on this CPU: it has native bfloat16
+    instructions, and bfloat16 products were measured faster here than the captioner's other
+    candidate (:mod:`.cpu_speed`: without AMX they can be slower than float32)."""
+    from .cpu_speed import bf16_is_faster
+
+    return cpu_has_bf16() and bf16_is_faster()
+
+
 def captioner_int8(requested: str, device: str) -> bool:
     """Whether all the captioner's Linear layers (image encoder and text decoder) run as dynamic int8:
     only when asked (``int8``, CPU only). ``auto`` quantizes at most the image encoder
@@ -64,15 +73,15 @@ def captioner_int8(requested: str, device: str) -> bool:
 
 
 def vision_int8(requested: str, device: str) -> bool:
-    """Whether the captioner's image encoder is a candidate for int8 (``auto`` on a CPU without native
-    bfloat16 that has a fast int8 kernel; with native bfloat16 the captioner runs in bfloat16). The
-    image encoder is most of the work on such CPUs, and it is compute-bound, where int8 doubles the
-    AVX2 throughput; int8 also stores a weight in a quarter of the memory. The text decoder's
-    greedy choices follow small logit differences, so it never goes int8; it may keep its weights
-    in float16 (:mod:`.fp16`: eight times finer than bfloat16, and it is bound by reading them).
-    Whether the int8 encoder (with or without float16 decoder weights) is used for a model is
-    checked once at load against float32 (:mod:`.int8_check`)."""
-    return requested in ("", "auto") and device == "cpu" and not cpu_has_bf16() and int8_available()
+    """Whether the captioner's image encoder is a candidate for int8 (``auto`` on a CPU with a fast int8 kernel
+    where bfloat16 products are not faster, :func:`captioner_bf16`; where they are, the captioner runs in
+    bfloat16). The image encoder is most of the work on such CPUs, and it is compute-bound, where int8
+    doubles the AVX2 throughput; int8 also stores a weight in a quarter of the memory. The text decoder's
+    greedy choices follow small logit differences, so it never goes int8; it may keep its weights in float16
+    (:mod:`.fp16`: eight times finer than bfloat16, and it is bound by reading them). Whether the int8
+    encoder (with or without float16 decoder weights) is used for a model is checked once at load against
+    float32 (:mod:`.int8_check`)."""
+    return requested in ("", "auto") and device == "cpu" and int8_available() and not captioner_bf16()
 
 
 def visual_int8(requested: str, device: str) -> bool:
@@ -83,16 +92,16 @@ def visual_int8(requested: str, device: str) -> bool:
 
 
 def pick_dtype(requested: str, device: str, role: Role) -> torch.dtype:
-    """The dtype of one model. ``auto``: float16 on CUDA/MPS; on CPU bfloat16 for the captioner when the
-    CPU has native bfloat16 (it is most of the work), float32 otherwise and for CLIP (whose scores are
-    compared against a threshold). ``int8``: every model loads in float32 and the captioner is then
-    quantized (see :func:`captioner_int8`)."""
+    """The dtype of one model. ``auto``: float16 on CUDA/MPS; on CPU bfloat16 for the captioner when the CPU
+    runs bfloat16 products fastest (:func:`captioner_bf16`; it is most of the work), float32 otherwise and
+    for CLIP (whose scores are compared against a threshold). ``int8``: every model loads in float32 and the
+    captioner is then quantized (see :func:`captioner_int8`)."""
     import torch
 
     if requested in ("", "auto"):
         if device in ("cuda", "mps"):
             return torch.float16
-        if role == "captioner" and cpu_has_bf16():
+        if role == "captioner" and captioner_bf16():
             return torch.bfloat16
         return torch.float32
     if requested == "int8":

@@ -16,16 +16,15 @@ folder (``int8-check.json``), so later loads skip the comparison.
 from __future__ import annotations
 
 import hashlib
-import json
 import logging
 import math
-import os
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw
 
+from ..core.kept import keep_record, kept_as
 from ..core.paths import cache_dir
 
 log = logging.getLogger(__name__)
@@ -145,27 +144,9 @@ def _cache_path() -> Path:
 
 def cached_verdict(key: str) -> Int8Verdict | None:
     """A verdict measured before for ``key`` (None when unknown or the file is unreadable)."""
-    try:
-        data = json.loads(_cache_path().read_text(encoding="utf-8"))
-        return Int8Verdict(**data[key])
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
+    return kept_as(Int8Verdict, _cache_path(), key)
 
 
 def remember_verdict(key: str, result: Int8Verdict) -> None:
     """Keep a verdict for later loads (a failure to write only costs a check next time)."""
-    path = _cache_path()
-    try:
-        try:
-            data = json.loads(path.read_text(encoding="utf-8"))
-            if not isinstance(data, dict):
-                data = {}
-        except (OSError, ValueError):
-            data = {}
-        data[key] = asdict(result)
-        path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = path.with_suffix(f".{os.getpid()}.tmp")
-        tmp.write_text(json.dumps(data, indent=1), encoding="utf-8")
-        tmp.replace(path)
-    except OSError:
-        log.warning("could not keep the int8 check in %s", path, exc_info=True)
+    keep_record(_cache_path(), key, asdict(result), "the int8 check")

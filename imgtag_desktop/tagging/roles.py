@@ -19,6 +19,7 @@ from PIL import Image
 from ..core.memory import trim_heap
 from ..core.settings import Settings
 from .clip_text import text_features
+from .cpu_speed import measured, time_both
 from .dtypes import DevicePlan, device_plan
 from .fp16 import HalfStates, fp16_available, half_weights
 from .int8 import cpu_capability, int8_backend, quantize_int8
@@ -548,17 +549,17 @@ SPLIT_COLUMN_ROWS = 4
 
 
 def split_linears(text_decoder: Any) -> int:
-    """Run the text decoder's Linear layers as one slice of output features per thread.
-
-    The decoder generates one token per step for a few photos, so each layer multiplies a few rows
-    by its whole weight: a product bound by reading the weight. torch's own call runs such a thin
-    product on one core (17 GB/s measured on a 2-core machine whose memory gives 40-45 GB/s),
-    while a batched product over equal slices of the weight's rows gives each thread its own slice
-    (measured 1.4x at 16 rows, 1.8-3x at one row). Nothing is copied: the slices are views of the
-    weight. Float32 layers on the CPU, at most :data:`SPLIT_MAX_ROWS` rows; anything else runs as
-    before (bfloat16 too: on a CPU with native bfloat16, torch's own call was faster at one row,
-    0.38 against 0.54 s a caption, and the same at 16). Returns how many layers were switched (the
-    class changes, as for the other switches here)."""
+    """Run the text decoder's Linear layers as one slice of output features per thread. The decoder generates
+    one token per step for a few photos, so each layer multiplies a few rows by its whole weight: a product
+    bound by reading the weight. torch's own call runs such a thin product on one core (17 GB/s measured on
+    a 2-core machine whose memory gives 40-45 GB/s), while a batched product over equal slices of the
+    weight's rows gives each thread its own slice (measured 1.4x at 16 rows, 1.8-3x at one row). On another
+    2-core machine the slices were slower (torch's own call used both cores there), so a decoder call uses
+    them only where they were measured faster on this machine for its number of rows (:func:`_split_pays`).
+    Nothing is copied: the slices are views of the weight. Float32 layers on the CPU, at most
+    :data:`SPLIT_MAX_ROWS` rows; anything else runs as before (bfloat16 too: on a CPU with native bfloat16,
+    torch's own call was faster at one row, 0.38 against 0.54 s a caption, and the same at 16). Returns how
+    many layers were switched (the class changes, as for the other switches here)."""
     import torch
 
     switched = 0
@@ -586,7 +587,7 @@ def _split_forward(base: type) -> Callable[..., Any]:
         m = rows.shape[0]
         if (
             m > SPLIT_MAX_ROWS or x.device.type != "cpu" or weight.dtype != torch.float32 or x.dtype != torch.float32
-            or not weight.is_contiguous() or torch.is_grad_enabled()
+            or not weight.is_contiguous() or torch.is_grad_enabled() or not getattr(_decoding, "split", True)
         ):
             return own_forward(self, x)  # type: ignore[no-any-return]
         parts = _split_parts(n, torch.get_num_threads())
@@ -644,10 +645,98 @@ def _half_states(blip: Any, generation_config: Any, image_states: torch.Tensor) 
     ):
         return None
     try:
+        if not _half_states_pay(blip.text_decoder, generation_config, image_states):
+            return None
         return HalfStates(image_states)
     except Exception:
         log.warning("float16 image states for the caption decoder failed; it reads them as they are", exc_info=True)
         return None
+
+
+def _cross_attentions(text_decoder: Any) -> list[Any]:
+    return [m for m in text_decoder.modules() if getattr(type(m), "folded_attention", False)]
+
+
+def _half_states_pay(text_decoder: Any, generation_config: Any, image_states: torch.Tensor) -> bool:
+    """Whether packing these image states as float16 (:class:`.fp16.HalfStates`) makes a decoder call
+    faster on this machine than reading them as they are: the packing once, then every
+    cross-attention block of every generated token multiplies each photo's states twice. Timed
+    once per machine and shape (:func:`.cpu_speed.measured`): on one 2-core machine the packed
+    products were 1.7-2.5x as fast, on another slower."""
+    import torch
+
+    blocks = _cross_attentions(text_decoder)
+    if not blocks:
+        return False
+    heads = int(blocks[0].num_attention_heads)
+    uses = len(blocks) * int(getattr(generation_config, "max_new_tokens", None) or 20)
+    photos, tokens, width = (int(n) for n in image_states.shape)
+
+    def measure() -> tuple[float, float]:
+        generator = torch.Generator().manual_seed(0)
+        states = torch.randn(photos, tokens, width, generator=generator)
+        folded = torch.randn(photos, heads, width, generator=generator)
+        weights = torch.softmax(torch.randn(photos, heads, tokens, generator=generator), dim=-1)
+        packs: list[HalfStates] = []
+        pack_s, _ = time_both(lambda: packs.append(HalfStates(states)), lambda: None, rounds=2, calls=1)
+        packed = packs[-1]
+        packs.clear()
+        half_s, float_s = time_both(
+            lambda: (packed.scores(folded), packed.mix(weights)),
+            lambda: (torch.bmm(folded, states.transpose(1, 2)), torch.bmm(weights, states)),
+        )
+        return pack_s + uses * half_s, uses * float_s
+
+    timing = measured(half_states_timing(text_decoder, generation_config, image_states), *HALF_STATES_WAYS, measure)
+    return timing is not None and timing.first_faster
+
+
+# The two ways :func:`_half_states_pay` times, and :func:`_split_pays`.
+HALF_STATES_WAYS = ("float16 states", "float32 states")
+SPLIT_WAYS = ("split layers", "whole layers")
+
+
+def half_states_timing(text_decoder: Any, generation_config: Any, image_states: torch.Tensor) -> str:
+    """The name of :func:`_half_states_pay`'s timing for a decoder call (see :func:`.cpu_speed.measured`):
+    the states' shape, the heads and how many times a call multiplies them."""
+    blocks = _cross_attentions(text_decoder)
+    heads = int(blocks[0].num_attention_heads) if blocks else 0
+    uses = len(blocks) * int(getattr(generation_config, "max_new_tokens", None) or 20)
+    photos, tokens, width = (int(n) for n in image_states.shape)
+    return f"decoder-half-states|{photos}x{tokens}x{width}|heads={heads}|uses={uses}"
+
+
+def split_timing(text_decoder: Any, rows: int) -> str:
+    """The name of :func:`_split_pays`' timing: the rows, and the split layers' count and shapes."""
+    layers = [m for m in text_decoder.modules() if getattr(type(m), "split_rows", False)]
+    shapes = sorted({(int(m.weight.shape[1]), int(m.weight.shape[0])) for m in layers})
+    return f"decoder-split-layers|rows={rows}|layers={len(layers)}|shapes={shapes}"
+
+
+def _split_pays(text_decoder: Any, rows: int) -> bool:
+    """Whether the decoder's split Linear layers (:func:`split_linears`) are faster on this machine than
+    torch's own call, for ``rows`` rows: every such layer timed both ways on random rows, once per
+    machine, layer shapes and rows (:func:`.cpu_speed.measured`). True where nothing is split."""
+    import torch
+
+    layers = [m for m in text_decoder.modules() if getattr(type(m), "split_rows", False)]
+    if not layers or rows > SPLIT_MAX_ROWS or torch.get_num_threads() < 2:
+        return True
+    inputs = [(layer, torch.randn(rows, int(layer.weight.shape[1]))) for layer in layers]
+
+    def run(split: bool) -> None:
+        _decoding.split = split
+        try:
+            for layer, x in inputs:
+                layer(x)
+        finally:
+            _decoding.split = True
+
+    def measure() -> tuple[float, float]:
+        return time_both(lambda: run(True), lambda: run(False), rounds=3, calls=1)
+
+    timing = measured(split_timing(text_decoder, rows), *SPLIT_WAYS, measure)
+    return timing is None or timing.first_faster
 
 
 def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: torch.Tensor) -> list[str]:
@@ -660,7 +749,9 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
     input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
     mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
     with torch.inference_mode():
+        split = _split_pays(blip.text_decoder, n) if image_states.device.type == "cpu" else True
         _decoding.states = _half_states(blip, generation_config, image_states)
+        _decoding.split = split
         try:
             # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
             # ignore the folder's generation_config.json: pass it explicitly.
@@ -672,6 +763,7 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
             )
         finally:
             _decoding.states = None
+            _decoding.split = True
     texts = processor.batch_decode(out, skip_special_tokens=True)
     trim_heap()  # the batch's decoding activations, the largest a batch makes
     return [" ".join(str(t).split()) for t in texts]

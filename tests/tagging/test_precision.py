@@ -126,7 +126,7 @@ def test_auto_picks_bfloat16_or_an_int8_image_encoder_never_an_int8_decoder(monk
     from imgtag_desktop.tagging.int8 import int8_available
 
     for native_bf16, captioner in ((False, torch.float32), (True, torch.bfloat16)):
-        monkeypatch.setattr(module, "cpu_has_bf16", lambda native=native_bf16: native)
+        monkeypatch.setattr(module, "captioner_bf16", lambda native=native_bf16: native)
         assert not captioner_int8("auto", "cpu") and not captioner_int8("float32", "cpu")
         assert pick_dtype("auto", "cpu", "captioner") == captioner
         assert captioner_int8("int8", "cpu") and pick_dtype("int8", "cpu", "captioner") == torch.float32
@@ -189,7 +189,7 @@ def without_bfloat16(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> pytest.
     """A CPU without native bfloat16 (auto's int8 and float16 candidates), with its own cache folder."""
     from imgtag_desktop.tagging import dtypes
 
-    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setattr(dtypes, "captioner_bf16", lambda: False)
     monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache"))
     return monkeypatch
 
@@ -281,7 +281,7 @@ def test_auto_without_bfloat16_checks_the_int8_image_encoder_once_and_keeps_floa
     # With a bound int8 cannot meet, a fresh check refuses it and the model stays float32.
     monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
     monkeypatch.undo()
-    monkeypatch.setattr(dtypes, "cpu_has_bf16", lambda: False)
+    monkeypatch.setattr(dtypes, "captioner_bf16", lambda: False)
     monkeypatch.setenv("IMGTAG_CACHE_DIR", str(tmp_path / "cache2"))
     monkeypatch.setattr(int8_check, "MIN_STATE_COSINE", 1.000001)
     refused = Pipeline(tiny_settings_for(models, dtype="auto"))
@@ -411,7 +411,7 @@ def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float1
 
     import torch
 
-    from imgtag_desktop.tagging import roles
+    from imgtag_desktop.tagging import cpu_speed, roles
     from imgtag_desktop.tagging.fp16 import HalfStates
 
     pipeline = Pipeline(tiny_settings_for(models, dtype="float32"))
@@ -432,11 +432,19 @@ def test_a_float16_decoder_reads_the_image_states_packed_once_per_call_as_float1
         read.append(int(rows.shape[0]))
         return scores(self, rows)  # type: ignore[no-any-return]
 
+    def prefer(packed: bool) -> None:  # what this machine's timing of the two ways says (cpu_speed.measured)
+        key = f"{cpu_speed.machine_key()}|{roles.half_states_timing(decoder, captioner.generation_config, states)}"
+        cpu_speed.remember(key, cpu_speed.Timing(roles.HALF_STATES_WAYS[0], 1.0 if packed else 2.0,
+                                                 roles.HALF_STATES_WAYS[1], 1.5))
+
     monkeypatch.setattr(HalfStates, "__init__", counted_pack)
     monkeypatch.setattr(HalfStates, "scores", counted_scores)
     exact = captioner.decode(states)
     assert not made and not read  # float32 weights: the states are read as they are
     roles._half_decoder(captioner.model, None)
+    prefer(packed=False)  # where reading them as they are was timed faster, they are
+    assert captioner.decode(states) == exact and not made and not read
+    prefer(packed=True)
     half = captioner.decode(states)
     # One packing per decoder call, of its 3 photos, read by every cross-attention block at each step.
     assert made == [3] and read and set(read) == {3} and len(read) % len(folded) == 0
