@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -32,6 +33,10 @@ def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.
     (base / "cache").mkdir()
     (base / "cache" / "text-embeddings").symlink_to(shared_text_embeddings, target_is_directory=True)
     monkeypatch.delenv("IMGTAG_LIBRARY", raising=False)
+    speed = sys.modules.get("imgtag_desktop.tagging.cpu_speed")
+    if speed is not None:  # this process's timings belong to another test's cache folder
+        speed._memo.clear()
+        speed.bf16_is_faster.cache_clear()
     yield base
 
 

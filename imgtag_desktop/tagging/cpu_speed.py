@@ -18,8 +18,10 @@ from __future__ import annotations
 
 import functools
 import logging
+import math
 import os
 import platform
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import asdict, dataclass
@@ -37,6 +39,7 @@ CACHE_FILE = "cpu-speed.json"
 ROWS, IN_FEATURES, OUT_FEATURES = 577, 768, 3072
 ROUNDS = 5  # alternating rounds; each way's fastest round counts (the least disturbed one)
 CALLS = 2  # calls per round
+MARGIN = 0.1  # how much faster the other way must be for a choice to leave its plain way
 # Environment variables that limit which kernels the libraries take: part of the key.
 ISA_VARIABLES = ("ATEN_CPU_CAPABILITY", "ONEDNN_MAX_CPU_ISA", "DNNL_MAX_CPU_ISA", "FBGEMM_ENABLE_INSTRUCTIONS",
                  "MKL_ENABLE_INSTRUCTIONS")
@@ -52,12 +55,20 @@ class Timing:
     second_s: float
 
     @property
-    def first_faster(self) -> bool:
-        return self.first_s < self.second_s
+    def first_pays(self) -> bool:
+        """Whether ``first`` was faster by at least :data:`MARGIN`: each choice here leaves its plain
+        way (``second``) only then, so a near tie, which one disturbed round can turn, changes nothing."""
+        return self.first_s < self.second_s * (1.0 - MARGIN)
+
+    def valid(self) -> bool:
+        """Whether the record holds two names and two positive finite times (a kept file may be damaged)."""
+        return (isinstance(self.first, str) and isinstance(self.second, str)
+                and all(isinstance(t, (int, float)) and not isinstance(t, bool) and math.isfinite(t) and t > 0
+                        for t in (self.first_s, self.second_s)))
 
     def text(self) -> str:
         return (f"{self.first} {self.first_s * 1e3:.2f} ms against {self.second} {self.second_s * 1e3:.2f} ms: "
-                f"{self.first if self.first_faster else self.second} is faster")
+                f"{self.first if self.first_pays else self.second} is used")
 
 
 def cpu_name() -> str:
@@ -114,21 +125,38 @@ def time_both(first: Callable[[], Any], second: Callable[[], Any], *, rounds: in
     return min(times[0]), min(times[1])
 
 
+# This process's timings by key (None: could not be measured), so a decoder call reads no file.
+_memo: dict[str, Timing | None] = {}
+_memo_lock = threading.Lock()
+
+
 def measured(name: str, first: str, second: str, measure: Callable[[], tuple[float, float]]) -> Timing | None:
-    """The timing ``name`` on this machine: kept from before (``cpu-speed.json``, keyed by
-    :func:`machine_key` and ``name``), or measured now by ``measure`` (seconds per call of
-    ``first`` and ``second``) and kept. None when it could not be measured."""
+    """The timing ``name`` on this machine: known in this process, kept from before
+    (``cpu-speed.json``, keyed by :func:`machine_key` and ``name``), or measured now by ``measure``
+    (seconds per call of ``first`` and ``second``) and kept. None when it could not be measured
+    (logged once per process; the caller keeps its plain way)."""
     key = f"{machine_key()}|{name}"
+    with _memo_lock:
+        if key in _memo:
+            known = _memo[key]
+            if known is None or (known.first, known.second) == (first, second):
+                return known
     timing = cached(key)
     if timing is None or (timing.first, timing.second) != (first, second):
         try:
             first_s, second_s = measure()
-        except Exception:  # an odd build: the caller keeps its default
+            timing = Timing(first, float(first_s), second, float(second_s))
+            if not timing.valid():
+                raise ValueError(f"not a time: {first_s!r}, {second_s!r}")
+        except Exception:  # an odd build: the caller keeps its plain way
             log.warning("could not time %s against %s on this CPU", first, second, exc_info=True)
+            with _memo_lock:
+                _memo[key] = None
             return None
-        timing = Timing(first, first_s, second, second_s)
         remember(key, timing)
         log.info("%s (%s)", timing.text(), key)
+    with _memo_lock:
+        _memo[key] = timing
     return timing
 
 
@@ -152,19 +180,24 @@ def _cache_path() -> Path:
 
 def cached(key: str) -> Timing | None:
     """A timing kept for ``key`` (None when unknown or the file is unreadable)."""
-    return kept_as(Timing, _cache_path(), key)
+    timing = kept_as(Timing, _cache_path(), key)
+    return timing if timing is not None and timing.valid() else None
 
 
 def remember(key: str, timing: Timing) -> None:
     """Keep a timing for later loads (a failure to write only costs a measurement next time)."""
     keep_record(_cache_path(), key, asdict(timing), "the CPU timing")
+    with _memo_lock:
+        _memo[key] = timing
 
 
 @functools.cache
 def bf16_is_faster() -> bool:
-    """Whether bfloat16 products ran faster here than the captioner's other candidate (int8 where
-    this CPU has a fast int8 kernel, else float32). Measured once per machine."""
+    """Whether bfloat16 products ran faster here (by :data:`MARGIN`) than the captioner's other
+    candidate (int8 where this CPU has a fast int8 kernel, else float32). Measured once per machine.
+    Where the int8 check then refuses a model, its captioner runs in float32, even where bfloat16
+    would have been faster than float32 (not timed)."""
     other = "int8" if int8_available() else "float32"
     timing = measured(f"image-encoder-product-{ROWS}x{IN_FEATURES}x{OUT_FEATURES}", "bfloat16", other,
                       _bf16_against_other)
-    return timing is not None and timing.first_faster
+    return timing is not None and timing.first_pays

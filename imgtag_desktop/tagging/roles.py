@@ -352,7 +352,8 @@ class Captioner(RoleModel):
         """Image states and captions of the probe pictures."""
         pixels = to_device(_blip_pixels(self.processor, probe_images()), self.plan.device, self.plan.captioner_dtype)
         states = _encode(blip, pixels)
-        return [s.float().numpy() for s in states], _greedy(blip, self.generation_config, self.processor, states)
+        return [s.float().numpy() for s in states], _greedy(blip, self.generation_config, self.processor, states,
+                                                            timed=False)
 
     def pixels(self, images: Sequence[Image.Image]) -> torch.Tensor:
         """The model's input tensor for a batch of decoded images."""
@@ -631,11 +632,15 @@ def _encode(blip: Any, pixels: torch.Tensor) -> torch.Tensor:
     return batch
 
 
-def _half_states(blip: Any, generation_config: Any, image_states: torch.Tensor) -> HalfStates | None:
+def _half_states(blip: Any, generation_config: Any, image_states: torch.Tensor, *, timed: bool = True
+                 ) -> HalfStates | None:
     """The image states packed as float16 for a decoder call, where the decoder reads them so (see
-    :func:`_half_decoder`) and the call passes them on as they are: one sequence per photo (a beam
-    search or several captions per photo copy them, and copies are read as they are). None elsewhere,
-    and where packing fails: an optional speed-up, the call goes on without it."""
+    :func:`_half_decoder`), the call passes them on as they are (one sequence per photo: a beam
+    search or several captions per photo copy them, and copies are read as they are), and, when
+    ``timed``, packing was timed faster on this machine (:func:`_half_states_pay`). The first-load
+    check passes ``timed=False``: its verdict must cover the packed states, whichever shape a run's
+    timing favours. None elsewhere, and where packing fails: an optional speed-up, the call goes on
+    without it."""
     import torch
 
     if not (
@@ -645,7 +650,7 @@ def _half_states(blip: Any, generation_config: Any, image_states: torch.Tensor) 
     ):
         return None
     try:
-        if not _half_states_pay(blip.text_decoder, generation_config, image_states):
+        if timed and not _half_states_pay(blip.text_decoder, generation_config, image_states):
             return None
         return HalfStates(image_states)
     except Exception:
@@ -677,10 +682,14 @@ def _half_states_pay(text_decoder: Any, generation_config: Any, image_states: to
         states = torch.randn(photos, tokens, width, generator=generator)
         folded = torch.randn(photos, heads, width, generator=generator)
         weights = torch.softmax(torch.randn(photos, heads, tokens, generator=generator), dim=-1)
-        packs: list[HalfStates] = []
-        pack_s, _ = time_both(lambda: packs.append(HalfStates(states)), lambda: None, rounds=2, calls=1)
-        packed = packs[-1]
-        packs.clear()
+        held: list[HalfStates] = []  # the last packing only: each holds about 43 MB at 16 photos
+
+        def pack() -> None:
+            held.clear()
+            held.append(HalfStates(states))
+
+        pack_s, _ = time_both(pack, lambda: None, rounds=2, calls=1)
+        packed = held.pop()
         half_s, float_s = time_both(
             lambda: (packed.scores(folded), packed.mix(weights)),
             lambda: (torch.bmm(folded, states.transpose(1, 2)), torch.bmm(weights, states)),
@@ -688,7 +697,7 @@ def _half_states_pay(text_decoder: Any, generation_config: Any, image_states: to
         return pack_s + uses * half_s, uses * float_s
 
     timing = measured(half_states_timing(text_decoder, generation_config, image_states), *HALF_STATES_WAYS, measure)
-    return timing is not None and timing.first_faster
+    return timing is not None and timing.first_pays
 
 
 # The two ways :func:`_half_states_pay` times, and :func:`_split_pays`.
@@ -706,22 +715,30 @@ def half_states_timing(text_decoder: Any, generation_config: Any, image_states: 
     return f"decoder-half-states|{photos}x{tokens}x{width}|heads={heads}|uses={uses}"
 
 
+def _called_split_layers(text_decoder: Any) -> list[Any]:
+    """The decoder's split Linear layers a decoder call runs (not the key and value layers the folded
+    cross-attention reads as matrices)."""
+    folded = {id(m) for m in folded_weights(text_decoder)}
+    return [m for m in text_decoder.modules() if getattr(type(m), "split_rows", False) and id(m) not in folded]
+
+
 def split_timing(text_decoder: Any, rows: int) -> str:
     """The name of :func:`_split_pays`' timing: the rows, and the split layers' count and shapes."""
-    layers = [m for m in text_decoder.modules() if getattr(type(m), "split_rows", False)]
+    layers = _called_split_layers(text_decoder)
     shapes = sorted({(int(m.weight.shape[1]), int(m.weight.shape[0])) for m in layers})
     return f"decoder-split-layers|rows={rows}|layers={len(layers)}|shapes={shapes}"
 
 
 def _split_pays(text_decoder: Any, rows: int) -> bool:
     """Whether the decoder's split Linear layers (:func:`split_linears`) are faster on this machine than
-    torch's own call, for ``rows`` rows: every such layer timed both ways on random rows, once per
-    machine, layer shapes and rows (:func:`.cpu_speed.measured`). True where nothing is split."""
+    torch's own call, for ``rows`` rows: every such layer a call runs timed both ways on random rows,
+    once per machine, layer shapes and rows (:func:`.cpu_speed.measured`). False where nothing is
+    timed (nothing split, too many rows, one thread) or the timing fails: torch's own call then."""
     import torch
 
-    layers = [m for m in text_decoder.modules() if getattr(type(m), "split_rows", False)]
+    layers = _called_split_layers(text_decoder)
     if not layers or rows > SPLIT_MAX_ROWS or torch.get_num_threads() < 2:
-        return True
+        return False
     inputs = [(layer, torch.randn(rows, int(layer.weight.shape[1]))) for layer in layers]
 
     def run(split: bool) -> None:
@@ -735,12 +752,18 @@ def _split_pays(text_decoder: Any, rows: int) -> bool:
     def measure() -> tuple[float, float]:
         return time_both(lambda: run(True), lambda: run(False), rounds=3, calls=1)
 
-    timing = measured(split_timing(text_decoder, rows), *SPLIT_WAYS, measure)
-    return timing is None or timing.first_faster
+    try:
+        timing = measured(split_timing(text_decoder, rows), *SPLIT_WAYS, measure)
+    except Exception:  # an optional speed-up: the call goes on with torch's own products
+        log.warning("timing the caption decoder's split layers failed", exc_info=True)
+        return False
+    return timing is not None and timing.first_pays
 
 
-def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: torch.Tensor) -> list[str]:
-    """Greedy captions of a whole batch of image states in one decoder call."""
+def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: torch.Tensor, *, timed: bool = True
+            ) -> list[str]:
+    """Greedy captions of a whole batch of image states in one decoder call (``timed``: see
+    :func:`_half_states`; the split layers are then used only where timed faster)."""
     import torch
 
     flush_denormals()
@@ -749,8 +772,8 @@ def _greedy(blip: Any, generation_config: Any, processor: Any, image_states: tor
     input_ids = torch.full((n, 1), int(text_config.bos_token_id), dtype=torch.long, device=image_states.device)
     mask = torch.ones(image_states.shape[:-1], dtype=torch.long, device=image_states.device)
     with torch.inference_mode():
-        split = _split_pays(blip.text_decoder, n) if image_states.device.type == "cpu" else True
-        _decoding.states = _half_states(blip, generation_config, image_states)
+        split = timed and image_states.device.type == "cpu" and _split_pays(blip.text_decoder, n)
+        _decoding.states = _half_states(blip, generation_config, image_states, timed=timed)
         _decoding.split = split
         try:
             # As BlipForConditionalGeneration.generate does, but the decoder's own defaults would
