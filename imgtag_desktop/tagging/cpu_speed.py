@@ -71,8 +71,9 @@ class Timing:
                 f"{self.first if self.first_pays else self.second} is used")
 
 
+@functools.cache
 def cpu_name() -> str:
-    """The CPU's model name (``/proc/cpuinfo`` on Linux, else the platform's word)."""
+    """The CPU's model name (``/proc/cpuinfo`` on Linux, else the platform's word; read once)."""
     try:
         with open("/proc/cpuinfo", encoding="utf-8", errors="replace") as f:
             for line in f:
