@@ -739,17 +739,17 @@ def _split_pays(text_decoder: Any, rows: int) -> bool:
     layers = _called_split_layers(text_decoder)
     if not layers or rows > SPLIT_MAX_ROWS or torch.get_num_threads() < 2:
         return False
-    inputs = [(layer, torch.randn(rows, int(layer.weight.shape[1]))) for layer in layers]
-
-    def run(split: bool) -> None:
-        _decoding.split = split
-        try:
-            for layer, x in inputs:
-                layer(x)
-        finally:
-            _decoding.split = True
-
     def measure() -> tuple[float, float]:
+        inputs = [(layer, torch.randn(rows, int(layer.weight.shape[1]))) for layer in layers]
+
+        def run(split: bool) -> None:
+            _decoding.split = split
+            try:
+                for layer, x in inputs:
+                    layer(x)
+            finally:
+                _decoding.split = True
+
         return time_both(lambda: run(True), lambda: run(False), rounds=3, calls=1)
 
     try:
