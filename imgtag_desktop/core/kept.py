@@ -15,23 +15,13 @@ log = logging.getLogger(__name__)
 _write_lock = threading.Lock()  # one writer at a time in this process (another process may lose a record)
 
 
-def kept_record(path: Path, key: str) -> dict[str, Any] | None:
-    """The record kept under ``key`` in ``path`` (None when unknown, or the file is unreadable)."""
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-        record = data[key]
-    except (OSError, ValueError, KeyError, TypeError):
-        return None
-    return record if isinstance(record, dict) else None
-
-
 def kept_as(cls: type[T], path: Path, key: str) -> T | None:
-    """The record kept under ``key`` in ``path`` as a ``cls`` (None when unknown, unreadable, or not
-    one: a file written by another version)."""
-    record = kept_record(path, key)
+    """The record kept under ``key`` in ``path`` as a ``cls`` (None when unknown, the file is
+    unreadable, or the record is not one: a file written by another version)."""
     try:
-        return cls(**record) if record is not None else None
-    except TypeError:
+        record = json.loads(path.read_text(encoding="utf-8"))[key]
+        return cls(**record) if isinstance(record, dict) else None
+    except (OSError, ValueError, KeyError, TypeError):
         return None
 
 

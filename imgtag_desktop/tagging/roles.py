@@ -670,11 +670,9 @@ def _half_states_pay(text_decoder: Any, generation_config: Any, image_states: to
     products were 1.7-2.5x as fast, on another slower."""
     import torch
 
-    blocks = _cross_attentions(text_decoder)
-    if not blocks:
+    heads, uses = _cross_attention_uses(text_decoder, generation_config)
+    if not uses:
         return False
-    heads = int(blocks[0].num_attention_heads)
-    uses = len(blocks) * int(getattr(generation_config, "max_new_tokens", None) or 20)
     photos, tokens, width = (int(n) for n in image_states.shape)
 
     def measure() -> tuple[float, float]:
@@ -708,11 +706,17 @@ SPLIT_WAYS = ("split layers", "whole layers")
 def half_states_timing(text_decoder: Any, generation_config: Any, image_states: torch.Tensor) -> str:
     """The name of :func:`_half_states_pay`'s timing for a decoder call (see :func:`.cpu_speed.measured`):
     the states' shape, the heads and how many times a call multiplies them."""
-    blocks = _cross_attentions(text_decoder)
-    heads = int(blocks[0].num_attention_heads) if blocks else 0
-    uses = len(blocks) * int(getattr(generation_config, "max_new_tokens", None) or 20)
+    heads, uses = _cross_attention_uses(text_decoder, generation_config)
     photos, tokens, width = (int(n) for n in image_states.shape)
     return f"decoder-half-states|{photos}x{tokens}x{width}|heads={heads}|uses={uses}"
+
+
+def _cross_attention_uses(text_decoder: Any, generation_config: Any) -> tuple[int, int]:
+    """The folded cross-attention's heads, and how many times a decoder call runs it: its blocks times
+    the call's most tokens (0, 0 without such blocks)."""
+    blocks = _cross_attentions(text_decoder)
+    heads = int(blocks[0].num_attention_heads) if blocks else 0
+    return heads, len(blocks) * int(getattr(generation_config, "max_new_tokens", None) or 20)
 
 
 def _called_split_layers(text_decoder: Any) -> list[Any]:
